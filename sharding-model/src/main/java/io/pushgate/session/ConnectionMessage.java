@@ -1,0 +1,32 @@
+package io.pushgate.session;
+
+import io.pushgate.model.CborSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What a session sends to the connection attached to it. The connection is an actor on a
+ * gateway node, possibly another node than the session's.
+ *
+ * <p>Ordering: messages from one session to one connection arrive in the order sent
+ * (Pekko's per-sender-receiver ordering), so pushes arrive in {@code seq} order.
+ */
+public sealed interface ConnectionMessage extends CborSerializable {
+
+  /**
+   * The session accepted the attachment. The connection should watch {@code session}: if it
+   * terminates (node crash, rebalance, passivation) the connection re-attaches through sharding.
+   *
+   * @param pending number of QoS 1 messages waiting, which will now be (re)sent in order
+   */
+  record Attached(ActorRef<SessionCommand> session, int pending) implements ConnectionMessage {}
+
+  /**
+   * One message to write to the client.
+   *
+   * @param seq the session sequence number for QoS 1; {@code 0} for QoS 0
+   */
+  record Push(String id, int qos, long seq, String data) implements ConnectionMessage {}
+
+  /** The session ends this connection; the gateway closes the socket with the reason's code. */
+  record Disconnect(DisconnectReason reason) implements ConnectionMessage {}
+}

@@ -1,0 +1,78 @@
+package io.pushgate.session;
+
+import io.pushgate.model.CborSerializable;
+import io.pushgate.model.PushMessage;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** Everything a session entity accepts. Sent through sharding ({@code EntityRef}) or to the
+ * session's own ref once attached. */
+public sealed interface SessionCommand extends CborSerializable {
+
+  /**
+   * Queue (QoS 1) or hand over (QoS 0) one message. For QoS 1 the reply is sent only after the
+   * message is persisted; an {@link EnqueueResult.Outcome#QUEUED} reply therefore means durable.
+   */
+  record Enqueue(PushMessage message, ActorRef<EnqueueResult> replyTo) implements SessionCommand {}
+
+  /**
+   * Attach a connection. Replaces any attached connection (which gets
+   * {@link ConnectionMessage.Disconnect} with {@link DisconnectReason#REPLACED}). The session
+   * answers {@link ConnectionMessage.Attached} to {@code connection}, then pushes every pending
+   * QoS 1 message in {@code seq} order, at most {@code window} unacked at a time.
+   *
+   * @param window maximum unacked QoS 1 pushes in flight on this connection (at least 1)
+   */
+  record Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection)
+      implements SessionCommand {}
+
+  /** The connection went away. Ignored unless {@code connectionId} is the attached one. */
+  record Detach(String connectionId) implements SessionCommand {}
+
+  /**
+   * Cumulative ack from the client: every pending message with {@code seq <= upToSeq} is done.
+   * Acks above what was delivered on this connection are clamped to it; stale acks are ignored.
+   */
+  record Ack(String connectionId, long upToSeq) implements SessionCommand {}
+
+  /** Ask for the session's status. */
+  record GetStatus(ActorRef<SessionStatus> replyTo) implements SessionCommand {}
+
+  /** Close the attached connection(s) with {@link DisconnectReason#KICKED}; replies how many. */
+  record Kick(ActorRef<KickResult> replyTo) implements SessionCommand {}
+
+  // ---- internal: sent by the entity to itself or by sharding, never by other components ----
+
+  /** Stop message used by sharding for passivation and rebalance hand-off. */
+  enum Passivate implements SessionCommand {
+    INSTANCE
+  }
+
+  /** The idle-passivation timer fired. */
+  enum IdleCheck implements SessionCommand {
+    INSTANCE
+  }
+
+  /** Death watch: an attached connection actor stopped (or its node is gone). */
+  record ConnectionTerminated(ActorRef<ConnectionMessage> connection) implements SessionCommand {}
+
+  /** Reply to {@link Kick}. */
+  record KickResult(int connectionsClosed) implements CborSerializable {}
+
+  /**
+   * Reply to {@link Enqueue}.
+   *
+   * @param seq the assigned sequence number when {@code outcome == QUEUED}, else 0
+   */
+  record EnqueueResult(String messageId, Outcome outcome, long seq) implements CborSerializable {
+    public enum Outcome {
+      /** QoS 1: persisted; will be delivered until acked. */
+      QUEUED,
+      /** QoS 0: handed to the attached connection. */
+      DELIVERED,
+      /** QoS 0: no connection attached, dropped. */
+      OFFLINE,
+      /** QoS 1: the session holds its maximum of pending messages; not stored. */
+      QUEUE_FULL
+    }
+  }
+}

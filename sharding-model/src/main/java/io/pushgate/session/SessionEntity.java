@@ -1,0 +1,297 @@
+package io.pushgate.session;
+
+import io.pushgate.model.PushMessage;
+import io.pushgate.model.Qos;
+import io.pushgate.session.ConnectionMessage.Attached;
+import io.pushgate.session.ConnectionMessage.Disconnect;
+import io.pushgate.session.ConnectionMessage.Push;
+import io.pushgate.session.SessionCommand.Ack;
+import io.pushgate.session.SessionCommand.Attach;
+import io.pushgate.session.SessionCommand.ConnectionTerminated;
+import io.pushgate.session.SessionCommand.Detach;
+import io.pushgate.session.SessionCommand.Enqueue;
+import io.pushgate.session.SessionCommand.EnqueueResult;
+import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
+import io.pushgate.session.SessionCommand.GetStatus;
+import io.pushgate.session.SessionCommand.IdleCheck;
+import io.pushgate.session.SessionCommand.Kick;
+import io.pushgate.session.SessionCommand.KickResult;
+import io.pushgate.session.SessionCommand.Passivate;
+import io.pushgate.session.SessionEvent.MessageQueued;
+import io.pushgate.session.SessionEvent.MessagesAcked;
+import io.pushgate.session.SessionEvent.MessagesExpired;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One (app, user) session: the durable owner of its pending QoS 1 messages, sequence numbers and
+ * acks, and the single point through which its connection receives pushes.
+ *
+ * <p>Contracts:
+ * <ul>
+ *   <li>QoS 1: persisted ({@link MessageQueued}) before {@code QUEUED} is replied; delivered in
+ *       {@code seq} order; redelivered in order on every attach until acked (at-least-once).</li>
+ *   <li>At most {@code window} unacked pushes are in flight on the attached connection; the rest
+ *       wait here. At most {@link SessionSettings#maxPending()} messages are stored; past it
+ *       {@code QUEUE_FULL}.</li>
+ *   <li>Acks are cumulative and persisted ({@link MessagesAcked}) before more is sent; a lost ack
+ *       only causes a redelivery.</li>
+ *   <li>QoS 0: never persisted; handed to the attached connection or dropped.</li>
+ *   <li>Expired messages are removed ({@link MessagesExpired}) when found on attach or delivery and
+ *       are never delivered.</li>
+ *   <li>One connection at a time: a new attach replaces the old connection ({@code REPLACED}).</li>
+ *   <li>Without a connection the entity passivates itself after
+ *       {@link SessionSettings#idlePassivation()} of inactivity; its state is in the journal.</li>
+ * </ul>
+ * Connection attachment is runtime state, not persisted: after a restart or move the connection's
+ * death watch fires and it re-attaches.
+ */
+public final class SessionEntity extends EventSourcedBehavior<SessionCommand, SessionEvent, SessionState> {
+
+  private static final String IDLE_TIMER = "idle";
+
+  private final ActorContext<SessionCommand> ctx;
+  private final TimerScheduler<SessionCommand> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final SessionSettings settings;
+  private final Clock clock;
+
+  // runtime attachment state (not persisted)
+  private ActorRef<ConnectionMessage> connection;
+  private ConnectionInfo connectionInfo;
+  private int window;
+  /** Highest seq pushed to the attached connection since it attached. */
+  private long deliveredUpTo;
+
+  private SessionEntity(
+      String entityId,
+      ActorContext<SessionCommand> ctx,
+      TimerScheduler<SessionCommand> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      SessionSettings settings,
+      Clock clock) {
+    super(
+        PersistenceId.of(SessionSharding.TYPE_KEY.name(), entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.ctx = ctx;
+    this.timers = timers;
+    this.shard = shard;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /**
+   * @param shard the shard that hosts the entity, for self-passivation; may be null in tests
+   *              (then the entity stops itself instead)
+   */
+  public static Behavior<SessionCommand> create(
+      String entityId, ActorRef<ClusterSharding.ShardCommand> shard, SessionSettings settings) {
+    return create(entityId, shard, settings, Clock.systemUTC());
+  }
+
+  static Behavior<SessionCommand> create(
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      SessionSettings settings,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new SessionEntity(entityId, ctx, timers, shard, settings, clock)));
+  }
+
+  @Override
+  public SessionState emptyState() {
+    return new SessionState();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2).withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SignalHandler<SessionState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> scheduleIdleCheck())
+        .build();
+  }
+
+  @Override
+  public CommandHandler<SessionCommand, SessionEvent, SessionState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Enqueue.class, this::onEnqueue)
+        .onCommand(Attach.class, this::onAttach)
+        .onCommand(Ack.class, this::onAck)
+        .onCommand(Detach.class, (state, cmd) -> onConnectionGone(cmd.connectionId()))
+        .onCommand(ConnectionTerminated.class, (state, cmd) -> onConnectionTerminated(cmd))
+        .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(Kick.class, this::onKick)
+        .onCommand(IdleCheck.class, (state, cmd) -> onIdleCheck())
+        .onCommand(Passivate.class, (state, cmd) -> Effect().stop())
+        .build();
+  }
+
+  @Override
+  public EventHandler<SessionState, SessionEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(SessionState::apply);
+  }
+
+  // ---- commands ----
+
+  private Effect<SessionEvent, SessionState> onEnqueue(SessionState state, Enqueue cmd) {
+    PushMessage message = cmd.message();
+    if (connection == null) scheduleIdleCheck();
+    if (message.qos() == Qos.AT_MOST_ONCE) {
+      if (connection == null) {
+        return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.OFFLINE, 0));
+      }
+      connection.tell(new Push(message.id(), Qos.AT_MOST_ONCE.level(), 0, message.data()));
+      return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.DELIVERED, 0));
+    }
+    if (state.pendingCount() >= settings.maxPending()) {
+      return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.QUEUE_FULL, 0));
+    }
+    long seq = state.nextSeq();
+    return Effect()
+        .persist(new MessageQueued(new PendingMessage(seq, message)))
+        .thenRun(this::pump)
+        .thenReply(cmd.replyTo(), s -> new EnqueueResult(message.id(), Outcome.QUEUED, seq));
+  }
+
+  private Effect<SessionEvent, SessionState> onAttach(SessionState state, Attach cmd) {
+    if (connection != null && !connection.equals(cmd.connection())) {
+      ctx.unwatch(connection);
+      connection.tell(new Disconnect(DisconnectReason.REPLACED));
+    }
+    connection = cmd.connection();
+    connectionInfo = cmd.info();
+    window = Math.max(1, cmd.window());
+    deliveredUpTo = state.ackedSeq();
+    ctx.watchWith(connection, new ConnectionTerminated(connection));
+    timers.cancel(IDLE_TIMER);
+    List<Long> expired = state.expiredAt(clock.millis());
+    ActorRef<ConnectionMessage> attached = connection;
+    if (expired.isEmpty()) {
+      attached.tell(new Attached(ctx.getSelf(), state.pendingCount()));
+      pump(state);
+      return Effect().none();
+    }
+    return Effect()
+        .persist(new MessagesExpired(expired))
+        .thenRun(
+            s -> {
+              attached.tell(new Attached(ctx.getSelf(), s.pendingCount()));
+              pump(s);
+            });
+  }
+
+  private Effect<SessionEvent, SessionState> onAck(SessionState state, Ack cmd) {
+    if (connectionInfo == null || !connectionInfo.connectionId().equals(cmd.connectionId())) {
+      return Effect().none(); // ack from a connection that is no longer attached: safe to ignore
+    }
+    long upTo = Math.min(cmd.upToSeq(), deliveredUpTo);
+    if (upTo <= state.ackedSeq()) return Effect().none();
+    return Effect().persist(new MessagesAcked(upTo)).thenRun(this::pump);
+  }
+
+  private Effect<SessionEvent, SessionState> onConnectionGone(String connectionId) {
+    if (connectionInfo != null && connectionInfo.connectionId().equals(connectionId)) {
+      ctx.unwatch(connection);
+      clearConnection();
+    }
+    return Effect().none();
+  }
+
+  private Effect<SessionEvent, SessionState> onConnectionTerminated(ConnectionTerminated cmd) {
+    if (cmd.connection().equals(connection)) clearConnection();
+    return Effect().none();
+  }
+
+  private Effect<SessionEvent, SessionState> onGetStatus(SessionState state, GetStatus cmd) {
+    List<ConnectionInfo> connections = connectionInfo == null ? List.of() : List.of(connectionInfo);
+    return Effect()
+        .reply(
+            cmd.replyTo(),
+            new SessionStatus(
+                connection != null,
+                connections,
+                state.pendingCount(),
+                state.lastSeq(),
+                state.ackedSeq()));
+  }
+
+  private Effect<SessionEvent, SessionState> onKick(SessionState state, Kick cmd) {
+    int closed = 0;
+    if (connection != null) {
+      ctx.unwatch(connection);
+      connection.tell(new Disconnect(DisconnectReason.KICKED));
+      clearConnection();
+      closed = 1;
+    }
+    return Effect().reply(cmd.replyTo(), new KickResult(closed));
+  }
+
+  private Effect<SessionEvent, SessionState> onIdleCheck() {
+    if (connection == null) {
+      if (shard != null) {
+        shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+      } else {
+        return Effect().stop();
+      }
+    }
+    return Effect().none();
+  }
+
+  // ---- delivery ----
+
+  /**
+   * Pushes pending messages after {@link #deliveredUpTo} while fewer than {@link #window} are
+   * unacked. Expired messages are skipped here (and removed on the next attach); a later
+   * cumulative ack covers them.
+   */
+  private void pump(SessionState state) {
+    if (connection == null) return;
+    long inFlight = Math.max(0, deliveredUpTo - state.ackedSeq());
+    if (inFlight >= window) return;
+    long now = clock.millis();
+    for (PendingMessage p : state.pendingAfter(deliveredUpTo)) {
+      if (inFlight >= window) break;
+      if (p.message().isExpired(now)) continue;
+      connection.tell(
+          new Push(p.message().id(), Qos.AT_LEAST_ONCE.level(), p.seq(), p.message().data()));
+      deliveredUpTo = p.seq();
+      inFlight = deliveredUpTo - state.ackedSeq();
+    }
+  }
+
+  private void clearConnection() {
+    connection = null;
+    connectionInfo = null;
+    deliveredUpTo = 0;
+    scheduleIdleCheck();
+  }
+
+  private void scheduleIdleCheck() {
+    if (connection == null) {
+      timers.startSingleTimer(IDLE_TIMER, IdleCheck.INSTANCE, settings.idlePassivation());
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.pushgate.session;
+
+import io.pushgate.model.SessionId;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The cluster-wide session registry: one sharded {@link SessionEntity} per {@link SessionId}.
+ * The number of shards is fixed by {@code pekko.cluster.sharding.number-of-shards} (256) and
+ * must never change on a running cluster.
+ */
+public final class SessionSharding {
+
+  public static final EntityTypeKey<SessionCommand> TYPE_KEY =
+      EntityTypeKey.create(SessionCommand.class, "session");
+
+  private final ClusterSharding sharding;
+
+  private SessionSharding(ClusterSharding sharding) {
+    this.sharding = sharding;
+  }
+
+  /** Starts the shard region on this node (idempotent per system). */
+  public static SessionSharding init(ActorSystem<?> system) {
+    SessionSettings settings = SessionSettings.fromConfig(system.settings().config());
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), settings))
+            .withStopMessage(SessionCommand.Passivate.INSTANCE));
+    return new SessionSharding(sharding);
+  }
+
+  /** A location-transparent reference to the session; starts it on first message. */
+  public EntityRef<SessionCommand> session(SessionId id) {
+    return sharding.entityRefFor(TYPE_KEY, id.entityId());
+  }
+}

@@ -1,0 +1,17 @@
+package io.pushgate.session;
+
+import io.pushgate.model.CborSerializable;
+import java.util.List;
+
+/**
+ * A snapshot of one session for the status API.
+ *
+ * @param online      whether a connection is attached
+ * @param connections the attached connections (at most one with the default policy)
+ * @param pending     QoS 1 messages stored and not yet acked
+ * @param lastSeq     highest sequence number assigned so far (0 if none)
+ * @param ackedSeq    highest sequence number acked so far (0 if none)
+ */
+public record SessionStatus(
+    boolean online, List<ConnectionInfo> connections, int pending, long lastSeq, long ackedSeq)
+    implements CborSerializable {}
