@@ -21,11 +21,9 @@ import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesAcked;
 import io.pushgate.session.SessionEvent.MessagesExpired;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -59,8 +57,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *   <li>Without a connection the entity passivates itself after
  *       {@link SessionSettings#idlePassivation()} of inactivity; its state is in the journal.</li>
  * </ul>
- * Connection attachment is runtime state, not persisted: after a restart or move the connection's
- * death watch fires and it re-attaches.
+ * Connection attachment is runtime state, not persisted: after a stop (journal failure,
+ * rebalance, node crash) the connection's death watch fires and it re-attaches through sharding.
+ * A failed write stops the entity before it replies, so the API never answers 202 for it.
  */
 public final class SessionEntity extends EventSourcedBehavior<SessionCommand, SessionEvent, SessionState> {
 
@@ -86,9 +85,10 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       ActorRef<ClusterSharding.ShardCommand> shard,
       SessionSettings settings,
       Clock clock) {
-    super(
-        PersistenceId.of(SessionSharding.TYPE_KEY.name(), entityId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    // No restart-in-place on journal failure: the entity stops, so the attached connection's
+    // death watch fires and it re-attaches through sharding (with its attach timeout); an
+    // in-place restart would keep the same ref and silently forget the attachment.
+    super(PersistenceId.of(SessionSharding.TYPE_KEY.name(), entityId));
     this.ctx = ctx;
     this.timers = timers;
     this.shard = shard;

@@ -1,0 +1,134 @@
+package io.pushgate.api;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.model.App;
+import io.pushgate.model.AppRegistry;
+import io.pushgate.session.SessionSharding;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaType;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The backend HTTP API (docs/api.md). Routes only: authentication, content type and body
+ * extraction here; validation and session asks in {@link MessageService}, {@link UserService} and
+ * {@link TokenService}. Every failure is an {@code application/problem+json} response
+ * ({@link ErrorCode}).
+ *
+ * <pre>
+ * POST   /v1/apps/{app}/messages                  send a message to users   202 | 207
+ * GET    /v1/apps/{app}/users/{user}              a user's session status   200
+ * DELETE /v1/apps/{app}/users/{user}/connections  close a user's connections 200
+ * POST   /v1/apps/{app}/tokens                    mint a client token       201
+ * </pre>
+ */
+public final class ApiRoutes extends AllDirectives {
+
+  private final ApiAuth auth;
+  private final MessageService messages;
+  private final UserService users;
+  private final TokenService tokens;
+
+  /** Reads {@link ApiSettings} from the system's config ({@code pushgate.api}). */
+  public ApiRoutes(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
+    this(system, ApiSettings.fromConfig(system.settings().config()), sessions, apps, tokens);
+  }
+
+  private ApiRoutes(
+      ActorSystem<?> system, ApiSettings settings, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
+    this(system, settings, new ShardedSessionAsks(sessions, settings.askTimeout()), apps, tokens, Clock.systemUTC());
+  }
+
+  /** For tests: any {@link SessionAsks}. */
+  ApiRoutes(
+      ActorSystem<?> system,
+      ApiSettings settings,
+      SessionAsks sessions,
+      AppRegistry apps,
+      ClientTokens tokens,
+      Clock clock) {
+    ConcurrencyLimit limit = new ConcurrencyLimit(settings.maxConcurrentRequests());
+    this.auth = new ApiAuth(apps);
+    this.messages = new MessageService(settings, sessions, limit, Materializer.matFromSystem(system), clock);
+    this.users = new UserService(sessions, limit);
+    this.tokens = new TokenService(settings, tokens);
+  }
+
+  /** The API route, with its own rejection and exception handling (safe to seal again). */
+  public Route route() {
+    return mapResponse(
+        ApiRoutes::ensureProblem,
+        () ->
+            handleExceptions(
+                ApiErrorHandlers.exceptionHandler(),
+                () -> handleRejections(ApiErrorHandlers.rejectionHandler(), this::endpoints)));
+  }
+
+  private Route endpoints() {
+    return pathPrefix("v1", () -> pathPrefix("apps", () -> pathPrefix(segment(), appId -> concat(
+        path("messages", () -> post(() -> sendMessage(appId))),
+        path(segment("users").slash(segment()), user -> get(() -> userStatus(appId, user))),
+        path(segment("users").slash(segment()).slash("connections"), user -> delete(() -> kick(appId, user))),
+        path("tokens", () -> post(() -> issueToken(appId)))))));
+  }
+
+  /** 202 if every recipient accepted the message, else 207 with the same body. */
+  private Route sendMessage(String appId) {
+    return authenticated(appId, app -> jsonBody(body -> respond(
+        messages.send(app, body).thenApply(r ->
+            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r)))));
+  }
+
+  private Route userStatus(String appId, String user) {
+    return authenticated(appId, app -> respond(
+        users.status(app, user).thenApply(s -> ApiResponses.json(200, s))));
+  }
+
+  private Route kick(String appId, String user) {
+    return authenticated(appId, app -> respond(
+        users.kick(app, user).thenApply(k -> ApiResponses.json(200, k))));
+  }
+
+  private Route issueToken(String appId) {
+    return authenticated(appId, app -> jsonBody(body ->
+        complete(ApiResponses.json(201, tokens.issue(app, body)))));
+  }
+
+  /** Resolves the app and checks its API key; failures are thrown as {@link ApiProblem}. */
+  private Route authenticated(String appId, Function<App, Route> inner) {
+    return optionalHeaderValueByName("Authorization", header -> inner.apply(auth.authenticate(appId, header)));
+  }
+
+  /** Requires a JSON content type ({@code application/json} or {@code application/*+json}). */
+  private Route jsonBody(Function<byte[], Route> inner) {
+    return extractRequestEntity(entity -> {
+      if (!isJson(entity.getContentType().mediaType())) {
+        throw new ApiProblem(
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            "the request body must be application/json, was " + entity.getContentType().mediaType());
+      }
+      return entity(Unmarshaller.entityToByteArray(), inner);
+    });
+  }
+
+  private Route respond(CompletionStage<HttpResponse> response) {
+    return completeWithFuture(response.exceptionally(ApiResponses::failure));
+  }
+
+  static boolean isJson(MediaType mediaType) {
+    return mediaType.mainType().equals("application")
+        && (mediaType.subType().equals("json") || mediaType.subType().endsWith("+json"));
+  }
+
+  private static HttpResponse ensureProblem(HttpResponse response) {
+    return response.status().intValue() >= 400 ? ApiResponses.asProblem(response) : response;
+  }
+}

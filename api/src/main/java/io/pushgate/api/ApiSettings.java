@@ -1,0 +1,77 @@
+package io.pushgate.api;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Limits and timeouts of the backend API, read from {@code pushgate.api} (reference.conf documents
+ * every key, its default and its {@code PUSHGATE_API_*} override).
+ *
+ * @param defaultTtl            message TTL when the request has none (default 24 h)
+ * @param maxTtl                largest accepted message TTL (default 30 days)
+ * @param maxPayloadBytes       largest compact UTF-8 JSON serialization of {@code data} (default 4096)
+ * @param maxRecipients         most entries in {@code to} (default 1000)
+ * @param askTimeout            how long one session ask may take (default 5 s)
+ * @param enqueueParallelism    most session asks in flight for one message request (default 256)
+ * @param maxConcurrentRequests most session-bound requests served at once (default 512)
+ * @param defaultTokenTtl       client token lifetime when the request has none (default 1 h)
+ * @param maxTokenTtl           longest client token lifetime (default 7 days)
+ * @param responseTimeout       how long the HTTP adapter waits for a response entity (default 5 s)
+ */
+public record ApiSettings(
+    Duration defaultTtl,
+    Duration maxTtl,
+    int maxPayloadBytes,
+    int maxRecipients,
+    Duration askTimeout,
+    int enqueueParallelism,
+    int maxConcurrentRequests,
+    Duration defaultTokenTtl,
+    Duration maxTokenTtl,
+    Duration responseTimeout) {
+
+  public ApiSettings {
+    requireSeconds("default-ttl", defaultTtl);
+    requireSeconds("max-ttl", maxTtl);
+    if (defaultTtl.compareTo(maxTtl) > 0) throw new IllegalArgumentException("default-ttl exceeds max-ttl");
+    if (maxPayloadBytes < 1) throw new IllegalArgumentException("max-payload-bytes must be >= 1");
+    if (maxRecipients < 1) throw new IllegalArgumentException("max-recipients must be >= 1");
+    requirePositive("ask-timeout", askTimeout);
+    if (enqueueParallelism < 1) throw new IllegalArgumentException("enqueue-parallelism must be >= 1");
+    if (maxConcurrentRequests < 1) {
+      throw new IllegalArgumentException("max-concurrent-requests must be >= 1");
+    }
+    requireSeconds("default-token-ttl", defaultTokenTtl);
+    requireSeconds("max-token-ttl", maxTokenTtl);
+    if (defaultTokenTtl.compareTo(maxTokenTtl) > 0) {
+      throw new IllegalArgumentException("default-token-ttl exceeds max-token-ttl");
+    }
+    requirePositive("response-timeout", responseTimeout);
+  }
+
+  /** Reads {@code pushgate.api} from a config that includes this module's reference.conf. */
+  public static ApiSettings fromConfig(Config config) {
+    Config c = config.getConfig("pushgate.api");
+    return new ApiSettings(
+        c.getDuration("default-ttl"),
+        c.getDuration("max-ttl"),
+        c.getInt("max-payload-bytes"),
+        c.getInt("max-recipients"),
+        c.getDuration("ask-timeout"),
+        c.getInt("enqueue-parallelism"),
+        c.getInt("max-concurrent-requests"),
+        c.getDuration("default-token-ttl"),
+        c.getDuration("max-token-ttl"),
+        c.getDuration("response-timeout"));
+  }
+
+  private static void requirePositive(String key, Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) throw new IllegalArgumentException(key + " must be > 0");
+  }
+
+  /** TTLs travel as whole seconds in the API, so they must be at least one second. */
+  private static void requireSeconds(String key, Duration d) {
+    requirePositive(key, d);
+    if (d.getSeconds() < 1) throw new IllegalArgumentException(key + " must be >= 1 second");
+  }
+}

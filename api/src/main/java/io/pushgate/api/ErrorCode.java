@@ -1,0 +1,92 @@
+package io.pushgate.api;
+
+import java.util.Locale;
+
+/**
+ * The one table of stable API error codes and the HTTP status each maps to. The code (lower case,
+ * e.g. {@code invalid_ttl}) is part of the public API contract (docs/api.md): clients switch on it,
+ * so codes are never renamed or reused; new ones may be added.
+ */
+public enum ErrorCode {
+  /** The request body is not valid JSON (or empty where JSON is required). */
+  MALFORMED_JSON(400, "Malformed JSON"),
+  /** A field is missing, of the wrong type, or unknown; the problem names the field. */
+  INVALID_FIELD(400, "Invalid field"),
+  /** A user id does not match the documented pattern. */
+  INVALID_USER(400, "Invalid user id"),
+  /** A ttl is not a whole number of seconds within the allowed range. */
+  INVALID_TTL(400, "Invalid ttl"),
+  /** qos is not 0 or 1. */
+  INVALID_QOS(400, "Invalid qos"),
+  /** More entries in "to" than {@code pushgate.api.max-recipients}. */
+  TOO_MANY_RECIPIENTS(400, "Too many recipients"),
+  /** A message without "data" (or with data null). */
+  MISSING_DATA(400, "Missing data"),
+  /** Any other malformed request (e.g. an unparsable URI or header). */
+  BAD_REQUEST(400, "Bad request"),
+  /** Missing or wrong API key. Sent with {@code WWW-Authenticate: Bearer}. */
+  UNAUTHORIZED(401, "Unauthorized"),
+  /** The app in the path is not served by this cluster. */
+  UNKNOWN_APP(404, "Unknown app"),
+  /** No such endpoint. */
+  NOT_FOUND(404, "Not found"),
+  /** The endpoint exists but not with this method. Sent with {@code Allow}. */
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  /** "data" (or the whole request) is larger than allowed. */
+  PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  /** The request body is not {@code application/json}. */
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  /** An unexpected server error. */
+  INTERNAL_ERROR(500, "Internal server error"),
+  /** The session(s) did not answer in time; the outcome is unknown, retrying may duplicate. */
+  UNAVAILABLE(503, "Service unavailable"),
+  /** This node serves its maximum of concurrent requests; retry later. Sent with Retry-After. */
+  OVERLOADED(503, "Overloaded");
+
+  /** Base of the problem {@code type} URI; the code is appended. */
+  public static final String TYPE_BASE = "https://pushgate.dev/problems/";
+
+  private final int status;
+  private final String title;
+
+  ErrorCode(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  /** The HTTP status code. */
+  public int status() {
+    return status;
+  }
+
+  /** Short human-readable summary, the same for every occurrence. */
+  public String title() {
+    return title;
+  }
+
+  /** The stable wire code, e.g. {@code "invalid_ttl"}. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The problem type URI, e.g. {@code https://pushgate.dev/problems/invalid_ttl}. */
+  public String type() {
+    return TYPE_BASE + code();
+  }
+
+  /**
+   * The code for a response with this status that was not produced as an {@link ApiProblem}
+   * (e.g. by Pekko's default rejection handling): the most general code with that status.
+   */
+  public static ErrorCode forStatus(int status) {
+    return switch (status) {
+      case 401 -> UNAUTHORIZED;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 413 -> PAYLOAD_TOO_LARGE;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 503 -> UNAVAILABLE;
+      default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
+    };
+  }
+}

@@ -1,0 +1,4 @@
+package io.pushgate.api;
+
+/** Body of {@code DELETE /v1/apps/{app}/users/{user}/connections}: how many connections were closed. */
+public record KickResponse(int closed) {}

@@ -1,0 +1,117 @@
+package io.pushgate.api;
+
+import io.pushgate.model.App;
+import io.pushgate.model.PushMessage;
+import io.pushgate.model.SessionId;
+import io.pushgate.session.SessionCommand.EnqueueResult;
+import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one message to its recipients: validates the request, gives it one id, and asks every
+ * recipient's session to enqueue it, at most {@code enqueue-parallelism} asks at a time, each
+ * bounded by {@code ask-timeout}. No HTTP types: the routes map the outcome to a status.
+ *
+ * <p>Outcome: a {@link SendMessageResponse} with one status per distinct recipient; it fails with
+ * {@link ErrorCode#UNAVAILABLE} if no recipient answered in time, and with
+ * {@link ErrorCode#OVERLOADED} if the node already serves {@code max-concurrent-requests}.
+ * A recipient is {@code queued} only after its session persisted the message.
+ */
+final class MessageService {
+
+  private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+
+  private final ApiSettings settings;
+  private final RequestParser parser;
+  private final SessionAsks sessions;
+  private final ConcurrencyLimit limit;
+  private final Materializer materializer;
+  private final Clock clock;
+
+  MessageService(
+      ApiSettings settings,
+      SessionAsks sessions,
+      ConcurrencyLimit limit,
+      Materializer materializer,
+      Clock clock) {
+    this.settings = settings;
+    this.parser = new RequestParser(settings);
+    this.sessions = sessions;
+    this.limit = limit;
+    this.materializer = materializer;
+    this.clock = clock;
+  }
+
+  /** Validates {@code body} and sends it; a validation failure is a failed stage with an {@link ApiProblem}. */
+  CompletionStage<SendMessageResponse> send(App app, byte[] body) {
+    SendMessageRequest request;
+    try {
+      request = parser.parseMessage(body);
+    } catch (ApiProblem problem) {
+      return CompletableFuture.failedFuture(problem);
+    }
+    return limit.run(() -> fanOut(app, request));
+  }
+
+  private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request) {
+    long now = clock.millis();
+    PushMessage message =
+        new PushMessage(
+            UUID.randomUUID().toString(),
+            request.qos(),
+            request.data(),
+            now,
+            now + request.ttl().toMillis());
+    return Source.from(request.to())
+        .mapAsync(settings.enqueueParallelism(), user -> enqueue(app, user, message))
+        .runWith(Sink.seq(), materializer)
+        .thenApply(recipients -> outcome(app, message, recipients));
+  }
+
+  private CompletionStage<SendMessageResponse.Recipient> enqueue(App app, String user, PushMessage message) {
+    CompletionStage<EnqueueResult> reply;
+    try {
+      reply = sessions.enqueue(new SessionId(app.id(), user), message);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.handle(
+        (result, error) -> {
+          if (error != null || result == null) {
+            return new SendMessageResponse.Recipient(user, RecipientStatus.UNAVAILABLE, null);
+          }
+          Long seq = result.outcome() == Outcome.QUEUED ? result.seq() : null;
+          return new SendMessageResponse.Recipient(user, RecipientStatus.of(result.outcome()), seq);
+        });
+  }
+
+  private static SendMessageResponse outcome(
+      App app, PushMessage message, List<SendMessageResponse.Recipient> recipients) {
+    SendMessageResponse response = new SendMessageResponse(message.id(), recipients);
+    if (!response.allAccepted()) {
+      long unavailable =
+          recipients.stream().filter(r -> r.status() == RecipientStatus.UNAVAILABLE).count();
+      if (unavailable > 0) {
+        log.warn(
+            "message {} of app {}: {} of {} sessions did not answer within the ask timeout",
+            message.id(), app.id(), unavailable, recipients.size());
+      }
+    }
+    if (response.allUnavailable()) {
+      throw new ApiProblem(
+          ErrorCode.UNAVAILABLE,
+          "no session answered in time for message " + message.id()
+              + "; it may or may not have been stored, retrying may deliver it twice");
+    }
+    return response;
+  }
+}

@@ -1,0 +1,23 @@
+package io.pushgate.api;
+
+import io.pushgate.model.PushMessage;
+import io.pushgate.model.SessionId;
+import io.pushgate.session.SessionCommand.EnqueueResult;
+import io.pushgate.session.SessionCommand.KickResult;
+import io.pushgate.session.SessionStatus;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The session requests the API makes, each bounded by {@code pushgate.api.ask-timeout}: a stage
+ * that does not complete in time fails with a {@link java.util.concurrent.TimeoutException}.
+ * Implemented over cluster sharding by {@link ShardedSessionAsks}; replaceable in tests.
+ */
+interface SessionAsks {
+
+  /** Enqueue; for QoS 1 a {@code QUEUED} reply means the message is persisted. */
+  CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message);
+
+  CompletionStage<SessionStatus> status(SessionId session);
+
+  CompletionStage<KickResult> kick(SessionId session);
+}

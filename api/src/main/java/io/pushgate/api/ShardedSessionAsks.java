@@ -1,0 +1,40 @@
+package io.pushgate.api;
+
+import io.pushgate.model.PushMessage;
+import io.pushgate.model.SessionId;
+import io.pushgate.session.SessionCommand.Enqueue;
+import io.pushgate.session.SessionCommand.EnqueueResult;
+import io.pushgate.session.SessionCommand.GetStatus;
+import io.pushgate.session.SessionCommand.Kick;
+import io.pushgate.session.SessionCommand.KickResult;
+import io.pushgate.session.SessionSharding;
+import io.pushgate.session.SessionStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/** {@link SessionAsks} through the session shard region; location transparent. */
+final class ShardedSessionAsks implements SessionAsks {
+
+  private final SessionSharding sessions;
+  private final Duration timeout;
+
+  ShardedSessionAsks(SessionSharding sessions, Duration timeout) {
+    this.sessions = sessions;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message) {
+    return sessions.session(session).ask(replyTo -> new Enqueue(message, replyTo), timeout);
+  }
+
+  @Override
+  public CompletionStage<SessionStatus> status(SessionId session) {
+    return sessions.session(session).ask(GetStatus::new, timeout);
+  }
+
+  @Override
+  public CompletionStage<KickResult> kick(SessionId session) {
+    return sessions.session(session).ask(Kick::new, timeout);
+  }
+}

@@ -1,0 +1,32 @@
+package io.pushgate.api;
+
+import com.auth0.jwt.JWT;
+import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.model.App;
+import java.time.Instant;
+
+/**
+ * Mints client tokens for backends: {@code POST /v1/apps/{app}/tokens}. Signing is local CPU
+ * work (HS256), so this is synchronous. No HTTP types.
+ */
+final class TokenService {
+
+  private final RequestParser parser;
+  private final ClientTokens tokens;
+
+  TokenService(ApiSettings settings, ClientTokens tokens) {
+    this.parser = new RequestParser(settings);
+    this.tokens = tokens;
+  }
+
+  /**
+   * @throws ApiProblem malformed_json, invalid_field, invalid_user or invalid_ttl
+   */
+  TokenResponse issue(App app, byte[] body) {
+    TokenRequest request = parser.parseToken(body);
+    String token = tokens.issue(app, request.user(), request.ttl());
+    // report the expiry the token itself carries, so the two can never disagree
+    Instant expiresAt = JWT.decode(token).getExpiresAtAsInstant();
+    return new TokenResponse(token, expiresAt == null ? null : expiresAt.toString());
+  }
+}

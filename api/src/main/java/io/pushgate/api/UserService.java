@@ -1,0 +1,60 @@
+package io.pushgate.api;
+
+import io.pushgate.model.App;
+import io.pushgate.model.SessionId;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Per-user operations: status and kick. Each is one session ask bounded by {@code ask-timeout};
+ * no answer in time fails with {@link ErrorCode#UNAVAILABLE}. No HTTP types.
+ */
+final class UserService {
+
+  private final SessionAsks sessions;
+  private final ConcurrencyLimit limit;
+
+  UserService(SessionAsks sessions, ConcurrencyLimit limit) {
+    this.sessions = sessions;
+    this.limit = limit;
+  }
+
+  /** The user's session status; fails with invalid_user, overloaded or unavailable. */
+  CompletionStage<UserStatusResponse> status(App app, String user) {
+    return ask(app, user, sessions::status, s -> UserStatusResponse.of(app.id(), user, s));
+  }
+
+  /** Closes the user's connections; fails with invalid_user, overloaded or unavailable. */
+  CompletionStage<KickResponse> kick(App app, String user) {
+    return ask(app, user, sessions::kick, r -> new KickResponse(r.connectionsClosed()));
+  }
+
+  /** Only a failed ask is "unavailable"; a failure while mapping its reply is a bug (500). */
+  private <R, T> CompletionStage<T> ask(
+      App app, String user, Function<SessionId, CompletionStage<R>> ask, Function<R, T> toResponse) {
+    SessionId id;
+    try {
+      id = new SessionId(app.id(), RequestParser.pathUser(user));
+    } catch (ApiProblem problem) {
+      return CompletableFuture.failedFuture(problem);
+    }
+    return limit
+        .run(() -> unavailableOnFailure(() -> ask.apply(id), user))
+        .thenApply(toResponse);
+  }
+
+  private static <R> CompletionStage<R> unavailableOnFailure(Supplier<CompletionStage<R>> ask, String user) {
+    CompletionStage<R> reply;
+    try {
+      reply = ask.get();
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.exceptionallyCompose(
+        error ->
+            CompletableFuture.failedFuture(
+                new ApiProblem(ErrorCode.UNAVAILABLE, "the session of user \"" + user + "\" did not answer in time")));
+  }
+}

@@ -1,0 +1,229 @@
+package io.pushgate.api;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.api.ApiClient.Reply;
+import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.gateway.http.SimpleHttpResponse;
+import io.pushgate.model.App;
+import io.pushgate.model.AppRegistry;
+import io.pushgate.model.PushMessage;
+import io.pushgate.model.SessionId;
+import io.pushgate.session.SessionCommand.EnqueueResult;
+import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
+import io.pushgate.session.SessionCommand.KickResult;
+import io.pushgate.session.SessionStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Outcomes that a healthy single node cannot produce on demand (timeouts, full queues, overload,
+ * bounded fan-out), with scripted sessions behind the real routes and adapter.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiRoutesFailureTest {
+
+  private static final App DEMO = new App("demo", "demo-key", "failure-test-secret-0123456789abcdef", false);
+
+  private final ActorTestKit testKit = ActorTestKit.create("ApiRoutesFailureTest");
+  private final ScriptedSessions sessions = new ScriptedSessions();
+
+  @AfterAll
+  void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void reset() {
+    sessions.reset();
+  }
+
+  private ApiClient client(ApiSettings settings) {
+    ApiRoutes routes =
+        new ApiRoutes(
+            testKit.system(), settings, sessions, new AppRegistry(List.of(DEMO)), new ClientTokens(), Clock.systemUTC());
+    return new ApiClient(new RouteHttpFallback(testKit.system(), routes.route()), DEMO.apiKey());
+  }
+
+  private ApiClient client() {
+    return client(TestSettings.defaults());
+  }
+
+  @Test
+  void everyRecipientTimingOutIs503Unavailable() {
+    sessions.script("a", Script.TIMEOUT);
+    sessions.script("b", Script.TIMEOUT);
+    client().post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b\"],\"data\":1}").assertProblem(503, "unavailable");
+  }
+
+  @Test
+  void aFullQueueMakesIt207WithPerRecipientStatus() {
+    sessions.script("full", Script.QUEUE_FULL);
+    Reply reply = client().post("/v1/apps/demo/messages", "{\"to\":[\"ok\",\"full\"],\"data\":1}");
+    assertEquals(207, reply.status());
+    assertEquals("application/json", reply.contentType());
+    JsonNode recipients = reply.json().path("recipients");
+    assertEquals("queued", recipients.get(0).path("status").asText());
+    assertEquals(7, recipients.get(0).path("seq").asLong());
+    assertEquals("queue_full", recipients.get(1).path("status").asText());
+    assertTrue(recipients.get(1).path("seq").isMissingNode());
+  }
+
+  @Test
+  void onePartialTimeoutMakesIt207WithUnavailable() {
+    sessions.script("slow", Script.TIMEOUT);
+    Reply reply = client().post("/v1/apps/demo/messages", "{\"to\":[\"slow\",\"ok\"],\"data\":1}");
+    assertEquals(207, reply.status());
+    assertEquals("unavailable", reply.json().path("recipients").get(0).path("status").asText());
+    assertEquals("queued", reply.json().path("recipients").get(1).path("status").asText());
+  }
+
+  @Test
+  void everyRecipientGetsTheSameMessageId() {
+    Reply reply = client().post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b\",\"c\"],\"data\":1}");
+    assertEquals(202, reply.status());
+    assertEquals(1, sessions.messageIds.size());
+    assertEquals(reply.json().path("id").asText(), sessions.messageIds.iterator().next());
+  }
+
+  @Test
+  void statusAndKickTimeoutsAre503Unavailable() {
+    sessions.script("slow", Script.TIMEOUT);
+    client().get("/v1/apps/demo/users/slow").assertProblem(503, "unavailable");
+    client().delete("/v1/apps/demo/users/slow/connections").assertProblem(503, "unavailable");
+  }
+
+  @Test
+  void requestsBeyondTheConcurrencyLimitAreRefusedWithRetryAfter() throws Exception {
+    sessions.script("held", Script.HOLD);
+    ApiClient api = client(TestSettings.with(1000, 256, 1, Duration.ofSeconds(5)));
+    CompletableFuture<SimpleHttpResponse> first = api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held\"],\"data\":1}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
+
+    Reply refused = api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}").assertProblem(503, "overloaded");
+    assertEquals("1", refused.header("Retry-After").orElseThrow());
+    api.get("/v1/apps/demo/users/other").assertProblem(503, "overloaded");
+
+    sessions.releaseHeld();
+    assertEquals(202, first.get(30, TimeUnit.SECONDS).status());
+    assertEquals(202, api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}").status());
+  }
+
+  @Test
+  void fanOutKeepsAtMostEnqueueParallelismAsksInFlight() throws Exception {
+    for (int i = 0; i < 6; i++) sessions.script("u" + i, Script.HOLD);
+    ApiClient api = client(TestSettings.with(1000, 2, 512, Duration.ofSeconds(5)));
+    CompletableFuture<SimpleHttpResponse> reply =
+        api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"u0\",\"u1\",\"u2\",\"u3\",\"u4\",\"u5\"],\"data\":1}");
+    int released = 0;
+    while (released < 6) {
+      int expected = Math.min(2, 6 - released); // the stream keeps the window full
+      await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() >= expected);
+      released += sessions.releaseHeld();
+    }
+    assertEquals(2, sessions.maxHeld.get(), "most asks in flight at once");
+    SimpleHttpResponse response = reply.get(30, TimeUnit.SECONDS);
+    assertEquals(202, response.status());
+  }
+
+  @Test
+  void aFailingAskIsReportedUnavailableWithoutItsCause() {
+    sessions.script("broken", Script.THROW);
+    Reply reply = client().get("/v1/apps/demo/users/broken").assertProblem(503, "unavailable");
+    assertFalse(reply.json().toString().contains("boom"));
+    Reply send = client().post("/v1/apps/demo/messages", "{\"to\":[\"broken\"],\"data\":1}");
+    send.assertProblem(503, "unavailable");
+  }
+
+  @Test
+  void aBugWhileBuildingTheResponseIs500InternalError() {
+    sessions.script("null", Script.NULL_REPLY);
+    Reply reply = client().get("/v1/apps/demo/users/null").assertProblem(500, "internal_error");
+    assertFalse(reply.json().toString().contains("NullPointer"));
+  }
+
+  private enum Script { QUEUE_FULL, TIMEOUT, HOLD, THROW, NULL_REPLY }
+
+  /** Sessions that answer as scripted per user; unscripted users answer QUEUED seq 7 at once. */
+  private static final class ScriptedSessions implements SessionAsks {
+    final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<CompletableFuture<EnqueueResult>> held = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<PushMessage> heldMessages = new ConcurrentLinkedQueue<>();
+    final AtomicInteger maxHeld = new AtomicInteger();
+    final Set<String> messageIds = ConcurrentHashMap.newKeySet();
+
+    void reset() {
+      scripts.clear();
+      held.clear();
+      heldMessages.clear();
+      maxHeld.set(0);
+      messageIds.clear();
+    }
+
+    void script(String user, Script script) {
+      scripts.put(user, script);
+    }
+
+    int releaseHeld() {
+      int n = 0;
+      for (CompletableFuture<EnqueueResult> f; (f = held.poll()) != null; n++) {
+        f.complete(new EnqueueResult(heldMessages.poll().id(), Outcome.QUEUED, 1));
+      }
+      return n;
+    }
+
+    @Override
+    public CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message) {
+      messageIds.add(message.id());
+      Script script = scripts.get(session.user());
+      if (script == null) return CompletableFuture.completedFuture(new EnqueueResult(message.id(), Outcome.QUEUED, 7));
+      return switch (script) {
+        case QUEUE_FULL -> CompletableFuture.completedFuture(new EnqueueResult(message.id(), Outcome.QUEUE_FULL, 0));
+        case TIMEOUT -> CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
+        case THROW, NULL_REPLY -> throw new IllegalStateException("boom");
+        case HOLD -> {
+          CompletableFuture<EnqueueResult> f = new CompletableFuture<>();
+          heldMessages.add(message);
+          held.add(f);
+          maxHeld.accumulateAndGet(held.size(), Math::max);
+          yield f;
+        }
+      };
+    }
+
+    @Override
+    public CompletionStage<SessionStatus> status(SessionId session) {
+      Script script = scripts.get(session.user());
+      if (script == Script.TIMEOUT) return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
+      if (script == Script.THROW) throw new IllegalStateException("boom");
+      if (script == Script.NULL_REPLY) return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(new SessionStatus(false, List.of(), 0, 0, 0));
+    }
+
+    @Override
+    public CompletionStage<KickResult> kick(SessionId session) {
+      Script script = scripts.get(session.user());
+      if (script == Script.TIMEOUT) return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
+      return CompletableFuture.completedFuture(new KickResult(0));
+    }
+  }
+}

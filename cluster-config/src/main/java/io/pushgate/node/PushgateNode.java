@@ -1,0 +1,150 @@
+package io.pushgate.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.pushgate.api.ApiRoutes;
+import io.pushgate.api.RouteHttpFallback;
+import io.pushgate.gateway.GatewayServer;
+import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.model.AppRegistry;
+import io.pushgate.persistence.DatabaseSettings;
+import io.pushgate.persistence.JournalConfig;
+import io.pushgate.persistence.SchemaMigrator;
+import io.pushgate.session.SessionSharding;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runnable Pushgate node: migrates the schema, starts the actor system, joins the cluster,
+ * starts the session shard region, the client gateway with the backend API on the same port, and
+ * the operator endpoints (Pekko Management).
+ *
+ * <p>{@link #main} is for the command line; {@link #start(Config)} starts the same wiring for
+ * tests and returns a handle. Shutdown runs through Pekko's coordinated shutdown (Ctrl-C,
+ * SIGTERM): the gateway stops accepting and closes clients with 1001, then the node leaves the
+ * cluster and sharding hands off its sessions.
+ */
+public final class PushgateNode {
+
+  private static final Logger log = LoggerFactory.getLogger(PushgateNode.class);
+
+  /** The actor system name; identical on every node of a cluster. */
+  public static final String SYSTEM_NAME = "pushgate";
+
+  private final ActorSystem<Void> system;
+  private final GatewayServer gateway;
+  private final String managementUri;
+
+  private PushgateNode(ActorSystem<Void> system, GatewayServer gateway, String managementUri) {
+    this.system = system;
+    this.gateway = gateway;
+    this.managementUri = managementUri;
+  }
+
+  public static void main(String[] args) {
+    try {
+      start(ConfigFactory.load()).toCompletableFuture().join();
+    } catch (RuntimeException e) {
+      log.error("Pushgate failed to start: {}", rootMessage(e), e);
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Migrates the journal schema (blocking, before any actor runs), then starts the node.
+   * The stage fails if any listener cannot bind; the actor system is then terminated.
+   */
+  public static CompletionStage<PushgateNode> start(Config config) {
+    DatabaseSettings database = DatabaseSettings.fromConfig(config);
+    SchemaMigrator.migrate(database);
+    Config full = JournalConfig.forDatabase(database).withFallback(config).resolve();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, full);
+    try {
+      return init(system)
+          .whenComplete(
+              (node, error) -> {
+                if (error != null) system.terminate();
+              });
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  /** Wires the node's components into a running actor system. */
+  public static CompletionStage<PushgateNode> init(ActorSystem<Void> system) {
+    Config config = system.settings().config();
+    joinSelfIfNoSeedNodes(system, config);
+
+    AppRegistry apps = AppRegistry.fromConfig(config);
+    DevCredentialsWarning.logIfInUse(apps);
+    SessionSharding sessions = SessionSharding.init(system);
+    ClientTokens tokens = new ClientTokens();
+    ApiRoutes api = new ApiRoutes(system, sessions, apps, tokens);
+
+    CompletionStage<GatewayServer> gateway =
+        GatewayServer.start(system, sessions, apps, new RouteHttpFallback(system, api.route()));
+    CompletionStage<String> management =
+        PekkoManagement.get(system).start().thenApply(uri -> uri.toString());
+
+    return gateway.thenCombine(
+        management,
+        (server, managementUri) -> {
+          CoordinatedShutdown.get(system)
+              .addTask(
+                  CoordinatedShutdown.PhaseServiceUnbind(),
+                  "pushgate-gateway-stop",
+                  server::stop);
+          log.info(
+              "Pushgate node up: clients and API on {}, management on {}, cluster address {}",
+              server.localAddress(),
+              managementUri,
+              Cluster.get(system).selfMember().address());
+          return new PushgateNode(system, server, managementUri);
+        });
+  }
+
+  private static void joinSelfIfNoSeedNodes(ActorSystem<?> system, Config config) {
+    if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Where clients and backends connect (the actual port when 0 was configured). */
+  public InetSocketAddress gatewayAddress() {
+    return gateway.localAddress();
+  }
+
+  public String managementUri() {
+    return managementUri;
+  }
+
+  /** Runs coordinated shutdown and completes when the actor system has terminated. */
+  public CompletionStage<Done> stop(Duration timeout) {
+    CompletableFuture<Done> done = system.getWhenTerminated().toCompletableFuture();
+    CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
+    return done.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) t = t.getCause();
+    return t.getMessage();
+  }
+}

@@ -1,0 +1,117 @@
+package io.pushgate.node;
+
+import static io.pushgate.node.TestNodes.API_KEY;
+import static io.pushgate.node.TestNodes.APP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every bad input gets its documented answer from a real node (problem+json with a stable code,
+ * or an error frame and a close code), and nothing else is lost: the user still receives what
+ * was validly sent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputEndToEndIT {
+
+  @TempDir static Path dataDir;
+  private PushgateNode node;
+  private ApiTestClient api;
+  private String hostPort;
+
+  @BeforeAll
+  void startNode() throws Exception {
+    node = TestNodes.start(TestNodes.h2Node(dataDir));
+    hostPort = TestNodes.hostPort(node);
+    api = new ApiTestClient(hostPort, API_KEY);
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    TestNodes.stop(node);
+  }
+
+  @Test
+  void apiRejectsBadInputWithProblemJsonAndStableCodes() throws Exception {
+    String messages = "/v1/apps/" + APP + "/messages";
+    assertProblem(api.post(messages, "{\"to\":[\"alice\"],"), 400, "malformed_json");
+    assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"qos\":1}"), 400, "missing_data");
+    assertProblem(api.post(messages, "{\"to\":[\"no/slash\"],\"data\":1}"), 400, "invalid_user");
+    assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"qos\":2,\"data\":1}"), 400, "invalid_qos");
+    assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"ttl\":-1,\"data\":1}"), 400, "invalid_ttl");
+    String tooMany =
+        IntStream.range(0, 1001).mapToObj(i -> "\"u" + i + "\"").collect(Collectors.joining(","));
+    assertProblem(api.post(messages, "{\"to\":[" + tooMany + "],\"data\":1}"), 400, "too_many_recipients");
+    String big = "\"" + "x".repeat(5000) + "\"";
+    assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"data\":" + big + "}"), 413, "payload_too_large");
+    assertProblem(api.post("/v1/apps/nope/messages", "{\"to\":[\"alice\"],\"data\":1}"), 404, "unknown_app");
+    ApiTestClient wrongKey = new ApiTestClient(hostPort, "wrong-key");
+    assertProblem(wrongKey.post(messages, "{\"to\":[\"alice\"],\"data\":1}"), 401, "unauthorized");
+    HttpRequest.Builder noKey =
+        HttpRequest.newBuilder(java.net.URI.create("http://" + hostPort + messages))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"to\":[\"alice\"],\"data\":1}"));
+    assertProblem(api.send(noKey), 401, "unauthorized");
+    assertProblem(api.get("/v1/no-such-route"), 404, "not_found");
+  }
+
+  @Test
+  void badInputLosesNothingElse() throws Exception {
+    String user = SingleNodeEndToEndIT.newUser();
+    String id = api.push(APP, user, "{\"n\":1}");
+    api.post("/v1/apps/" + APP + "/messages", "{\"to\":[\"" + user + "\"],\"data\":");
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
+      assertEquals(id, client.next("push").path("id").asText());
+      client.send("{not json");
+      assertEquals("bad_frame", client.next("error").path("code").asText());
+      client.send("{\"t\":\"dance\"}");
+      assertEquals("unknown_type", client.next("error").path("code").asText());
+      client.send("{\"t\":\"ping\"}");
+      client.next("pong");
+      String after = api.push(APP, user, "{\"n\":2}");
+      assertEquals(after, client.next("push").path("id").asText());
+    }
+  }
+
+  @Test
+  void invalidTokenGetsAnErrorFrameAndTheTerminalCode() throws Exception {
+    try (WsTestClient client = WsTestClient.connect(hostPort)) {
+      client.send("{\"t\":\"hello\",\"app\":\"demo\",\"token\":\"not-a-jwt\"}");
+      assertEquals("invalid_token", client.next("error").path("code").asText());
+      assertEquals(4100, client.awaitClose());
+    }
+  }
+
+  @Test
+  void unknownAppGetsItsCode() throws Exception {
+    try (WsTestClient client = WsTestClient.connect(hostPort)) {
+      client.send("{\"t\":\"hello\",\"app\":\"nope\",\"token\":\"x\"}");
+      assertEquals("unknown_app", client.next("error").path("code").asText());
+      assertEquals(4101, client.awaitClose());
+    }
+  }
+
+  @Test
+  void oversizedFrameClosesWith1009() throws Exception {
+    try (WsTestClient client = WsTestClient.connect(hostPort)) {
+      // the server may close while the frame is still being written: the send itself may fail
+      client.sendWithoutWaiting("{\"t\":\"ping\",\"pad\":\"" + "x".repeat(10_000) + "\"}");
+      assertEquals(1009, client.awaitClose());
+    }
+  }
+
+  private static void assertProblem(ApiTestClient.Reply reply, int status, String code) {
+    assertEquals(status, reply.status(), reply.toString());
+    assertTrue(reply.contentType().startsWith("application/problem+json"), reply.toString());
+    assertEquals(code, reply.body().path("code").asText(), reply.toString());
+  }
+}

@@ -1,0 +1,56 @@
+package io.pushgate.node;
+
+import static io.pushgate.node.TestNodes.API_KEY;
+import static io.pushgate.node.TestNodes.APP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A message accepted with 202 survives a full stop and start of the node on the same storage. */
+class NodeRestartIT {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void pendingMessageIsDeliveredAfterTheNodeRestarts() throws Exception {
+    Config config = TestNodes.h2Node(dataDir);
+    String user = SingleNodeEndToEndIT.newUser();
+    String acked;
+    String pending;
+    PushgateNode first = TestNodes.start(config);
+    try {
+      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(first), API_KEY);
+      acked = api.push(APP, user, "{\"n\":1}");
+      try (WsTestClient client =
+          WsTestClient.connectAndHello(TestNodes.hostPort(first), APP, api.token(APP, user))) {
+        assertEquals(acked, client.next("push").path("id").asText());
+        client.ack(1);
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(20))
+            .until(
+                () -> api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt() == 0);
+      }
+      pending = api.push(APP, user, "{\"n\":2}");
+    } finally {
+      TestNodes.stop(first);
+    }
+
+    PushgateNode second = TestNodes.start(config);
+    try {
+      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(second), API_KEY);
+      try (WsTestClient client =
+          WsTestClient.connectAndHello(TestNodes.hostPort(second), APP, api.token(APP, user))) {
+        assertEquals(1, client.welcome.path("pending").asInt());
+        JsonNode push = client.next("push");
+        assertEquals(pending, push.path("id").asText());
+        assertEquals(2, push.path("seq").asLong());
+      }
+    } finally {
+      TestNodes.stop(second);
+    }
+  }
+}

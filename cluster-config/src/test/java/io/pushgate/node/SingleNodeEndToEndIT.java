@@ -1,0 +1,178 @@
+package io.pushgate.node;
+
+import static io.pushgate.node.TestNodes.API_KEY;
+import static io.pushgate.node.TestNodes.APP;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton, end to end over real sockets against a real node on embedded H2:
+ * HTTP API in, WebSocket out, acks, redelivery, offline delivery, kick and replace.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SingleNodeEndToEndIT {
+
+  @TempDir static Path dataDir;
+  private PushgateNode node;
+  private ApiTestClient api;
+  private String hostPort;
+
+  @BeforeAll
+  void startNode() throws Exception {
+    node = TestNodes.start(TestNodes.h2Node(dataDir));
+    hostPort = TestNodes.hostPort(node);
+    api = new ApiTestClient(hostPort, API_KEY);
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    TestNodes.stop(node);
+  }
+
+  @Test
+  void ackedMessageIsNotRedeliveredAfterReconnect() throws Exception {
+    String user = newUser();
+    String token = api.token(APP, user);
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, token)) {
+      assertEquals(APP + ":" + user, client.welcome.path("session").asText());
+      assertEquals(0, client.welcome.path("pending").asInt());
+
+      String id = api.push(APP, user, "{\"text\":\"hello\"}");
+      JsonNode push = client.next("push");
+      assertEquals(id, push.path("id").asText());
+      assertEquals(1, push.path("qos").asInt());
+      assertEquals(1, push.path("seq").asLong());
+      assertEquals("hello", push.path("data").path("text").asText());
+      client.ack(1);
+      awaitPending(user, 0);
+    }
+    try (WsTestClient again = WsTestClient.connectAndHello(hostPort, APP, token)) {
+      assertEquals(0, again.welcome.path("pending").asInt());
+      String second = api.push(APP, user, "{\"text\":\"second\"}");
+      JsonNode push = again.next("push");
+      assertEquals(second, push.path("id").asText(), "the acked message came back first");
+      assertEquals(2, push.path("seq").asLong());
+    }
+  }
+
+  @Test
+  void unackedMessageIsRedeliveredOnReconnect() throws Exception {
+    String user = newUser();
+    String token = api.token(APP, user);
+    String id;
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, token)) {
+      id = api.push(APP, user, "{\"n\":1}");
+      assertEquals(id, client.next("push").path("id").asText());
+    }
+    try (WsTestClient again = WsTestClient.connectAndHello(hostPort, APP, token)) {
+      assertEquals(1, again.welcome.path("pending").asInt());
+      JsonNode push = again.next("push");
+      assertEquals(id, push.path("id").asText());
+      assertEquals(1, push.path("seq").asLong());
+    }
+  }
+
+  @Test
+  void messagesSentWhileOfflineArriveInOrderOnConnect() throws Exception {
+    String user = newUser();
+    String first = api.push(APP, user, "{\"n\":1}");
+    String second = api.push(APP, user, "{\"n\":2}");
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
+      assertEquals(2, client.welcome.path("pending").asInt());
+      assertEquals(first, client.next("push").path("id").asText());
+      assertEquals(second, client.next("push").path("id").asText());
+      client.ack(2);
+      awaitPending(user, 0);
+    }
+  }
+
+  @Test
+  void qos0ReachesAnOnlineClientAndIsNeverStored() throws Exception {
+    String user = newUser();
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
+      var reply =
+          api.post(
+              "/v1/apps/" + APP + "/messages",
+              "{\"to\":[\"" + user + "\"],\"qos\":0,\"data\":\"typing\"}");
+      assertEquals(202, reply.status());
+      JsonNode push = client.next("push");
+      assertEquals(0, push.path("qos").asInt());
+      assertTrue(push.path("seq").isMissingNode(), "QoS 0 pushes carry no seq: " + push);
+      assertEquals("typing", push.path("data").asText());
+    }
+    var status = api.get("/v1/apps/" + APP + "/users/" + user);
+    assertEquals(0, status.body().path("pending").asInt());
+  }
+
+  @Test
+  void statusShowsTheConnectionAndKickClosesItWithTheKickedCode() throws Exception {
+    String user = newUser();
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
+      var status = api.get("/v1/apps/" + APP + "/users/" + user);
+      assertEquals(200, status.status());
+      assertTrue(status.body().path("online").asBoolean(), status.toString());
+      assertEquals(1, status.body().path("connections").size());
+
+      var kicked = api.delete("/v1/apps/" + APP + "/users/" + user + "/connections");
+      assertEquals(200, kicked.status());
+      assertEquals(1, kicked.body().path("closed").asInt());
+      assertEquals(4103, client.awaitClose());
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !api.get("/v1/apps/" + APP + "/users/" + user).body().path("online").asBoolean());
+  }
+
+  @Test
+  void newerConnectionReplacesTheOlderOne() throws Exception {
+    String user = newUser();
+    String token = api.token(APP, user);
+    try (WsTestClient older = WsTestClient.connectAndHello(hostPort, APP, token);
+        WsTestClient newer = WsTestClient.connectAndHello(hostPort, APP, token)) {
+      assertEquals(4102, older.awaitClose());
+      String id = api.push(APP, user, "{}");
+      assertEquals(id, newer.next("push").path("id").asText());
+    }
+  }
+
+  @Test
+  void operatorEndpointsReportAliveAndReady() {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (String path : new String[] {"/alive", "/ready", "/cluster/members"}) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  http.send(
+                          java.net.http.HttpRequest.newBuilder(
+                                  java.net.URI.create(node.managementUri().replaceAll("/$", "") + path))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.discarding())
+                      .statusCode(),
+              status -> status == 200);
+    }
+  }
+
+  private void awaitPending(String user, int expected) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt(),
+            pending -> pending == expected);
+  }
+
+  static String newUser() {
+    return "u-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+}

@@ -1,0 +1,75 @@
+package io.pushgate.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts real nodes in this JVM for end-to-end tests: real sockets, real storage. */
+final class TestNodes {
+
+  static final String APP = "demo";
+  static final String API_KEY = DevCredentialsWarning.PUBLISHED_API_KEY;
+  static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+
+  private TestNodes() {}
+
+  /** Config of a node on embedded H2 under {@code dataDir}, with free ports. */
+  static Config h2Node(Path dataDir) {
+    return node(
+        Map.of("pushgate.db.url", "jdbc:h2:file:" + dataDir.resolve("pushgate") + ";DB_CLOSE_DELAY=-1"),
+        freePort(),
+        List.of());
+  }
+
+  /** Config of a node on the local MariaDB, joining {@code seedNodes} (empty: itself). */
+  static Config mariaDbNode(int remotePort, List<String> seedNodes) {
+    return node(
+        Map.of("pushgate.db.url", MARIADB_URL, "pushgate.db.user", "root", "pushgate.db.password", ""),
+        remotePort,
+        seedNodes);
+  }
+
+  static String seedAddress(int remotePort) {
+    return "pekko://" + PushgateNode.SYSTEM_NAME + "@127.0.0.1:" + remotePort;
+  }
+
+  private static Config node(Map<String, Object> db, int remotePort, List<String> seedNodes) {
+    Map<String, Object> overrides = new HashMap<>(db);
+    overrides.put("pushgate.gateway.host", "127.0.0.1");
+    overrides.put("pushgate.gateway.port", 0);
+    overrides.put("pekko.remote.artery.canonical.port", remotePort);
+    overrides.put("pekko.management.http.port", freePort());
+    overrides.put("pekko.cluster.seed-nodes", seedNodes);
+    overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
+    overrides.put("pekko.loglevel", "WARNING");
+    ConfigFactory.invalidateCaches();
+    return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
+  }
+
+  static PushgateNode start(Config config) throws Exception {
+    return PushgateNode.start(config).toCompletableFuture().get(90, TimeUnit.SECONDS);
+  }
+
+  static void stop(PushgateNode node) throws Exception {
+    if (node != null) node.stop(Duration.ofSeconds(60)).toCompletableFuture().get(90, TimeUnit.SECONDS);
+  }
+
+  static String hostPort(PushgateNode node) {
+    return "127.0.0.1:" + node.gatewayAddress().getPort();
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.pushgate.node;
+
+import static io.pushgate.node.TestNodes.API_KEY;
+import static io.pushgate.node.TestNodes.APP;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.session.SessionSharding;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two nodes in one cluster on MariaDB: a client connected to node A receives messages for a
+ * session that lives on node B (the connection reaches its session only through sharding).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoNodeIT {
+
+  private PushgateNode nodeA;
+  private PushgateNode nodeB;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    int portA = TestNodes.freePort();
+    int portB = TestNodes.freePort();
+    List<String> seeds = List.of(TestNodes.seedAddress(portA));
+    nodeA = TestNodes.start(TestNodes.mariaDbNode(portA, seeds));
+    nodeB = TestNodes.start(TestNodes.mariaDbNode(portB, seeds));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> upMembers(nodeA.system()) == 2 && upMembers(nodeB.system()) == 2);
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    TestNodes.stop(nodeB);
+    TestNodes.stop(nodeA);
+  }
+
+  @Test
+  void clientOnNodeAReceivesMessagesForASessionHostedOnNodeB() throws Exception {
+    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), API_KEY);
+    ApiTestClient apiB = new ApiTestClient(TestNodes.hostPort(nodeB), API_KEY);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+
+    // start sessions for a few users (through node A's API) until one lives on node B
+    Optional<String> userOnB = Optional.empty();
+    for (int i = 0; i < 40 && userOnB.isEmpty(); i++) {
+      String user = "two-" + run + "-" + i;
+      apiA.get("/v1/apps/" + APP + "/users/" + user);
+      if (hostedEntities(nodeB.system()).contains(APP + ":" + user)) userOnB = Optional.of(user);
+    }
+    String user = userOnB.orElseThrow(() -> new AssertionError("no session landed on node B"));
+
+    try (WsTestClient client =
+        WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), APP, apiA.token(APP, user))) {
+      String id = apiB.push(APP, user, "{\"via\":\"B\"}");
+      JsonNode push = client.next("push");
+      assertEquals(id, push.path("id").asText());
+      assertEquals("B", push.path("data").path("via").asText());
+      client.ack(push.path("seq").asLong());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> apiA.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt() == 0);
+    }
+    // the session stayed on B all along: the connection on A reached it through sharding
+    assertEquals(true, hostedEntities(nodeB.system()).contains(APP + ":" + user));
+    assertEquals(false, hostedEntities(nodeA.system()).contains(APP + ":" + user));
+  }
+
+  private static long upMembers(ActorSystem<?> system) {
+    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up())
+        .count();
+  }
+
+  private static Set<String> hostedEntities(ActorSystem<?> system) throws Exception {
+    CurrentShardRegionState state =
+        AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(system).shardState(),
+                replyTo -> new GetShardRegionState(SessionSharding.TYPE_KEY, replyTo),
+                Duration.ofSeconds(10),
+                system.scheduler())
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS);
+    return state.getShards().stream()
+        .flatMap(shard -> shard.getEntityIds().stream())
+        .collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,180 @@
+package io.pushgate.gateway;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.gateway.http.HttpFallback;
+import io.pushgate.gateway.transport.GatewayChannelInitializer;
+import io.pushgate.gateway.transport.GatewayContext;
+import io.pushgate.gateway.transport.GatewayMetrics;
+import io.pushgate.model.AppRegistry;
+import io.pushgate.session.SessionSharding;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one HTTP listener (Netty): client WebSockets on {@code /v1/ws}
+ * (docs/protocol.md), every other request handed to an {@link HttpFallback} (the backend API).
+ *
+ * <p>Settings come from {@code pushgate.gateway} (see reference.conf). Thread-safe.
+ */
+public final class GatewayServer {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final GatewaySettings settings;
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup workers;
+  private final ChannelGroup channels;
+  private final GatewayMetrics metrics;
+  private final Channel serverChannel;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
+
+  private GatewayServer(
+      GatewaySettings settings,
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      ChannelGroup channels,
+      GatewayMetrics metrics,
+      Channel serverChannel) {
+    this.settings = settings;
+    this.acceptor = acceptor;
+    this.workers = workers;
+    this.channels = channels;
+    this.metrics = metrics;
+    this.serverChannel = serverChannel;
+  }
+
+  /**
+   * Binds {@code pushgate.gateway.host:port} and serves until {@link #stop()}.
+   *
+   * @param fallback serves every non-WebSocket request; null answers 404 problem+json
+   * @return completes once bound, or fails if binding fails
+   */
+  public static CompletionStage<GatewayServer> start(
+      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, HttpFallback fallback) {
+    return start(
+        system,
+        SessionDirectory.of(sessions),
+        apps,
+        fallback,
+        GatewaySettings.fromConfig(system.settings().config()));
+  }
+
+  /** As {@link #start(ActorSystem, SessionSharding, AppRegistry, HttpFallback)}, with explicit parts. */
+  public static CompletionStage<GatewayServer> start(
+      ActorSystem<?> system,
+      SessionDirectory sessions,
+      AppRegistry apps,
+      HttpFallback fallback,
+      GatewaySettings settings) {
+    GatewayMetrics metrics = new GatewayMetrics();
+    ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
+    GatewayContext gw =
+        new GatewayContext(
+            settings, system, sessions, apps, new ClientTokens(), fallback, nodeAddress(system), metrics, channels);
+    EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
+    EventLoopGroup workers =
+        new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-io", true));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptor, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, settings.backlog())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(settings.writeBufferLowWaterMark(), settings.writeBufferHighWaterMark()))
+            .childHandler(new GatewayChannelInitializer(gw));
+    CompletableFuture<GatewayServer> started = new CompletableFuture<>();
+    bootstrap
+        .bind(settings.host(), settings.port())
+        .addListener(
+            f -> {
+              ChannelFuture bound = (ChannelFuture) f;
+              if (bound.isSuccess()) {
+                GatewayServer server =
+                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel());
+                log.info("gateway listening on {}", server.localAddress());
+                started.complete(server);
+              } else {
+                acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                started.completeExceptionally(bound.cause());
+              }
+            });
+    return started;
+  }
+
+  private static String nodeAddress(ActorSystem<?> system) {
+    try {
+      return Cluster.get(system).selfMember().address().toString();
+    } catch (RuntimeException e) { // not a cluster system (some tests)
+      return system.address().toString();
+    }
+  }
+
+  /** The bound address (the actual port when configured with port 0). */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Counters of this server. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Stops accepting, closes every WebSocket with 1001 (going away) and every HTTP connection after
+   * its response in progress, waits up to {@code stop-timeout} for them to close, then releases
+   * the event loops. Idempotent.
+   */
+  public CompletionStage<Done> stop() {
+    if (!stopping.compareAndSet(false, true)) return stopped;
+    serverChannel
+        .close()
+        .addListener(
+            closed -> {
+              int open = channels.size();
+              if (open > 0) log.info("gateway stopping: closing {} connections", open);
+              CompletableFuture<Void> allClosed = new CompletableFuture<>();
+              channels.newCloseFuture().addListener(f -> allClosed.complete(null));
+              for (Channel ch : channels) {
+                ch.eventLoop().execute(() -> GatewayChannelInitializer.shutdown(ch));
+              }
+              allClosed
+                  .completeOnTimeout(null, settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                  .whenComplete((v, e) -> releaseEventLoops());
+            });
+    return stopped;
+  }
+
+  private void releaseEventLoops() {
+    channels.close(); // whatever is left after stop-timeout
+    Future<?> a = acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    a.addListener(fa -> w.addListener(fw -> stopped.complete(Done.getInstance())));
+  }
+}

@@ -1,0 +1,22 @@
+package io.pushgate.gateway;
+
+import io.pushgate.model.SessionId;
+import io.pushgate.session.SessionCommand;
+import io.pushgate.session.SessionSharding;
+import org.apache.pekko.actor.typed.RecipientRef;
+
+/**
+ * How a connection reaches its session: a location-transparent reference, looked up on every
+ * (re-)attach. In production this is {@link SessionSharding#session(SessionId)}; tests may plug
+ * in a stub. Must be thread-safe and must not block (called on Netty event loops).
+ */
+@FunctionalInterface
+public interface SessionDirectory {
+
+  RecipientRef<SessionCommand> session(SessionId id);
+
+  /** The production directory: cluster sharding. */
+  static SessionDirectory of(SessionSharding sharding) {
+    return sharding::session;
+  }
+}

@@ -1,0 +1,18 @@
+package io.pushgate.gateway.auth;
+
+import java.time.Instant;
+
+/** Result of {@link ClientTokens#verify}. */
+public sealed interface TokenVerification {
+
+  /** The token is authentic and current; {@code user} is a valid user id of the app. */
+  record Valid(String user, Instant expiresAt) implements TokenVerification {}
+
+  /**
+   * The token must be refused.
+   *
+   * @param reason short human-readable cause (e.g. {@code "token expired"}); never contains the
+   *               token or the secret
+   */
+  record Invalid(String reason) implements TokenVerification {}
+}

@@ -1,0 +1,112 @@
+package io.pushgate.gateway.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.gateway.protocol.ClientFrame.Ack;
+import io.pushgate.gateway.protocol.ClientFrame.Hello;
+import io.pushgate.gateway.protocol.ClientFrame.Ping;
+
+/**
+ * The client wire format: one JSON object per text frame, its type in field {@code t}
+ * (docs/protocol.md). Parsing never throws; encoding produces compact JSON. Stateless and
+ * thread-safe.
+ *
+ * <p>Unknown fields in client frames are ignored (forward compatibility). Input size is bounded
+ * before it gets here by {@code pushgate.gateway.max-frame-bytes}.
+ */
+public final class FrameCodec {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
+  private static final int MAX_ECHO_CHARS = 32;
+  private static final String PONG = "{\"t\":\"pong\"}";
+
+  private FrameCodec() {}
+
+  /** Parses one client text frame. */
+  public static ParseResult parse(String text) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      return bad("malformed JSON");
+    }
+    if (root == null || !root.isObject()) return bad("a frame must be a JSON object");
+    JsonNode t = root.get("t");
+    if (t == null || !t.isTextual()) return bad("missing string field \"t\"");
+    return switch (t.textValue()) {
+      case "hello" -> parseHello(root);
+      case "ack" -> parseAck(root);
+      case "ping" -> new ParseResult.Ok(new Ping());
+      default -> new ParseResult.Invalid(
+          ClientErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + shorten(t.textValue()) + "\"");
+    };
+  }
+
+  private static ParseResult parseHello(JsonNode root) {
+    JsonNode app = root.get("app");
+    if (app == null || !app.isTextual()) return bad("hello needs a string \"app\"");
+    JsonNode token = root.get("token");
+    if (token == null || !token.isTextual()) return bad("hello needs a string \"token\"");
+    JsonNode hb = root.get("hb");
+    Integer proposed = null;
+    if (hb != null && !hb.isNull()) {
+      if (!hb.isIntegralNumber() || !hb.canConvertToInt()) {
+        return bad("\"hb\" must be a whole number of seconds");
+      }
+      proposed = hb.intValue();
+    }
+    return new ParseResult.Ok(new Hello(app.textValue(), token.textValue(), proposed));
+  }
+
+  private static ParseResult parseAck(JsonNode root) {
+    JsonNode seq = root.get("seq");
+    if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 0) {
+      return bad("ack needs a non-negative integer \"seq\"");
+    }
+    return new ParseResult.Ok(new Ack(seq.longValue()));
+  }
+
+  private static ParseResult bad(String message) {
+    return new ParseResult.Invalid(ClientErrorCode.BAD_FRAME, message);
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= MAX_ECHO_CHARS ? s : s.substring(0, MAX_ECHO_CHARS) + "...";
+  }
+
+  // ---- server -> client ----
+
+  /** {@code {"t":"welcome","session":...,"hb":...,"pending":...}} */
+  public static String welcome(String session, int hb, int pending) {
+    return "{\"t\":\"welcome\",\"session\":" + quote(session) + ",\"hb\":" + hb
+        + ",\"pending\":" + pending + "}";
+  }
+
+  /**
+   * A push frame. {@code data} must already be one valid JSON value (it is spliced verbatim);
+   * {@code seq} is written only for QoS 1.
+   */
+  public static String push(String id, int qos, long seq, String data) {
+    StringBuilder sb = new StringBuilder(data.length() + id.length() + 64);
+    sb.append("{\"t\":\"push\",\"id\":").append(quote(id)).append(",\"qos\":").append(qos);
+    if (qos > 0) sb.append(",\"seq\":").append(seq);
+    return sb.append(",\"data\":").append(data).append('}').toString();
+  }
+
+  /** {@code {"t":"pong"}} */
+  public static String pong() {
+    return PONG;
+  }
+
+  /** {@code {"t":"error","code":...,"message":...}} */
+  public static String error(ClientErrorCode code, String message) {
+    return "{\"t\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + quote(message) + "}";
+  }
+
+  private static String quote(String s) {
+    return "\"" + new String(QUOTER.quoteAsString(s)) + "\"";
+  }
+}

@@ -1,0 +1,53 @@
+package io.pushgate.gateway.transport;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Aggregates a plain HTTP request into one {@code FullHttpRequest} of at most
+ * {@code max-http-body-bytes}; a larger body (declared or actual) is answered with
+ * 413 problem+json {@code payload_too_large} and the connection is closed (the rest of the body
+ * cannot be skipped reliably).
+ */
+final class BoundedHttpAggregator extends HttpObjectAggregator {
+
+  BoundedHttpAggregator(int maxBodyBytes) {
+    super(maxBodyBytes, true);
+  }
+
+  @Override
+  protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+    Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+    if (response instanceof HttpResponse r
+        && r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
+      ReferenceCountUtil.release(response);
+      return closing(ProblemResponses.payloadTooLarge(maxContentLength));
+    }
+    return response;
+  }
+
+  @Override
+  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+    if (oversized instanceof HttpRequest) {
+      ctx.writeAndFlush(closing(ProblemResponses.payloadTooLarge(maxContentLength())))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      super.handleOversizedMessage(ctx, oversized);
+    }
+  }
+
+  private static FullHttpResponse closing(FullHttpResponse response) {
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
+  }
+}

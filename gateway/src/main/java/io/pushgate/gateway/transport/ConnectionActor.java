@@ -1,0 +1,79 @@
+package io.pushgate.gateway.transport;
+
+import io.pushgate.session.ConnectionMessage;
+import io.pushgate.session.SessionCommand;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The actor face of one WebSocket connection: the session addresses it (its ref, narrowed to
+ * {@link ConnectionMessage}, travels in {@code Attach}). It owns no connection state: it hands
+ * every message to the connection's event loop through {@code sink}, and death-watches the
+ * session ref from the last {@link ConnectionMessage.Attached}, reporting its termination as
+ * {@link SessionLost}. Stopped with {@link Stop} when the socket closes (the session's own death
+ * watch then cleans up too).
+ */
+final class ConnectionActor extends AbstractBehavior<Object> {
+
+  /** Local-only: stop this actor. */
+  enum Stop implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  /** Local-only: the watched session actor terminated. */
+  record SessionLost(ActorRef<?> session) implements NoSerializationVerificationNeeded {}
+
+  private final Consumer<Object> sink;
+  private ActorRef<SessionCommand> watched;
+
+  private ConnectionActor(ActorContext<Object> ctx, Consumer<Object> sink) {
+    super(ctx);
+    this.sink = sink;
+  }
+
+  /**
+   * @param sink receives {@link ConnectionMessage}s and {@link SessionLost}, on the actor's
+   *             thread; must only enqueue (never block)
+   */
+  static Behavior<Object> create(Consumer<Object> sink) {
+    return Behaviors.setup(ctx -> new ConnectionActor(ctx, sink));
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ConnectionMessage.Attached.class, this::onAttached)
+        .onMessage(ConnectionMessage.class, this::forward)
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+        .onSignal(Terminated.class, this::onTerminated)
+        .build();
+  }
+
+  private Behavior<Object> onAttached(ConnectionMessage.Attached attached) {
+    if (watched != null && !watched.equals(attached.session())) getContext().unwatch(watched);
+    watched = attached.session();
+    getContext().watch(watched);
+    sink.accept(attached);
+    return this;
+  }
+
+  private Behavior<Object> forward(ConnectionMessage message) {
+    sink.accept(message);
+    return this;
+  }
+
+  private Behavior<Object> onTerminated(Terminated terminated) {
+    if (watched != null && terminated.getRef().equals(watched)) {
+      watched = null;
+      sink.accept(new SessionLost(terminated.getRef()));
+    }
+    return this;
+  }
+}

@@ -1,0 +1,53 @@
+package io.pushgate.gateway.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.pushgate.gateway.GatewaySettings;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pipeline of a new connection: idle timeout, HTTP codec, bounded aggregator, router. The router
+ * replaces the HTTP part with the WebSocket handlers on an upgrade.
+ */
+public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+  private final GatewayContext gw;
+
+  public GatewayChannelInitializer(GatewayContext gw) {
+    this.gw = gw;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    GatewaySettings settings = gw.settings();
+    gw.channels().add(ch);
+    ch.pipeline()
+        .addLast(
+            HttpRequestRouter.HTTP_IDLE_HANDLER,
+            new IdleStateHandler(0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast("http-codec", new HttpServerCodec())
+        .addLast("http-aggregator", new BoundedHttpAggregator(settings.maxHttpBodyBytes()))
+        .addLast("http-router", new HttpRequestRouter(gw));
+  }
+
+  /**
+   * Starts the graceful close of one accepted channel: WebSocket connections get close 1001,
+   * HTTP connections close after the response in progress. Must run on the channel's event loop.
+   */
+  public static void shutdown(Channel ch) {
+    WebSocketConnection ws = ch.pipeline().get(WebSocketConnection.class);
+    if (ws != null) {
+      ws.goAway();
+      return;
+    }
+    HttpRequestRouter http = ch.pipeline().get(HttpRequestRouter.class);
+    if (http != null) {
+      http.shutdown();
+    } else {
+      ch.close();
+    }
+  }
+}

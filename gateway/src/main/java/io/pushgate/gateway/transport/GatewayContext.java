@@ -1,0 +1,104 @@
+package io.pushgate.gateway.transport;
+
+import io.netty.channel.group.ChannelGroup;
+import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.SessionDirectory;
+import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.gateway.http.HttpFallback;
+import io.pushgate.model.AppRegistry;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * What every channel handler of one gateway server shares. Immutable except for the counters;
+ * thread-safe.
+ */
+public final class GatewayContext {
+
+  private final GatewaySettings settings;
+  private final ActorSystem<?> system;
+  private final SessionDirectory sessions;
+  private final AppRegistry apps;
+  private final ClientTokens tokens;
+  private final HttpFallback fallback;
+  private final String nodeAddress;
+  private final GatewayMetrics metrics;
+  private final ChannelGroup channels;
+  private final String connectionIdPrefix;
+  private final AtomicLong connectionCounter = new AtomicLong();
+
+  /**
+   * @param fallback    serves non-WebSocket requests; null answers 404 problem+json
+   * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
+   * @param channels    every accepted child channel (for graceful stop)
+   */
+  public GatewayContext(
+      GatewaySettings settings,
+      ActorSystem<?> system,
+      SessionDirectory sessions,
+      AppRegistry apps,
+      ClientTokens tokens,
+      HttpFallback fallback,
+      String nodeAddress,
+      GatewayMetrics metrics,
+      ChannelGroup channels) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.system = Objects.requireNonNull(system, "system");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
+    this.apps = Objects.requireNonNull(apps, "apps");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.fallback = fallback;
+    this.nodeAddress = Objects.requireNonNull(nodeAddress, "nodeAddress");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.channels = Objects.requireNonNull(channels, "channels");
+    // random per server start, so ids stay unique across restarts of a node with the same address
+    this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+  }
+
+  public GatewaySettings settings() {
+    return settings;
+  }
+
+  public ActorSystem<?> system() {
+    return system;
+  }
+
+  public SessionDirectory sessions() {
+    return sessions;
+  }
+
+  public AppRegistry apps() {
+    return apps;
+  }
+
+  public ClientTokens tokens() {
+    return tokens;
+  }
+
+  /** May be null. */
+  public HttpFallback fallback() {
+    return fallback;
+  }
+
+  public String nodeAddress() {
+    return nodeAddress;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  public ChannelGroup channels() {
+    return channels;
+  }
+
+  /**
+   * A connection id unique across nodes and restarts: a random per-server prefix and a counter.
+   * Only {@code [a-z0-9-]}, so it is also usable in actor names.
+   */
+  public String newConnectionId() {
+    return connectionIdPrefix + "-" + Long.toString(connectionCounter.incrementAndGet(), 36);
+  }
+}

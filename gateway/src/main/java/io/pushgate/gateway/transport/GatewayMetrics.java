@@ -1,0 +1,69 @@
+package io.pushgate.gateway.transport;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one gateway server ({@code GatewayServer#metrics()}). Thread-safe; read them for monitoring and tests. Counts
+ * are since the server started.
+ */
+public final class GatewayMetrics {
+
+  public GatewayMetrics() {}
+
+  final AtomicInteger openConnections = new AtomicInteger();
+  final LongAdder acceptedConnections = new LongAdder();
+  final LongAdder rejectedConnections = new LongAdder();
+  final LongAdder droppedQos0 = new LongAdder();
+  final LongAdder slowConsumerCloses = new LongAdder();
+  final LongAdder heartbeatTimeouts = new LongAdder();
+  final LongAdder reattaches = new LongAdder();
+
+  /** WebSocket connections currently counted against {@code max-connections}. */
+  public int openConnections() {
+    return openConnections.get();
+  }
+
+  /** WebSocket upgrades accepted. */
+  public long acceptedConnections() {
+    return acceptedConnections.sum();
+  }
+
+  /** WebSocket upgrades refused with 503 because of {@code max-connections}. */
+  public long rejectedConnections() {
+    return rejectedConnections.sum();
+  }
+
+  /** QoS 0 pushes dropped because their connection was not writable. */
+  public long droppedQos0() {
+    return droppedQos0.sum();
+  }
+
+  /** Connections closed with 4002. */
+  public long slowConsumerCloses() {
+    return slowConsumerCloses.sum();
+  }
+
+  /** Connections closed with 4001. */
+  public long heartbeatTimeouts() {
+    return heartbeatTimeouts.sum();
+  }
+
+  /** Re-attaches after the session actor terminated (rebalance, passivation, node loss). */
+  public long reattaches() {
+    return reattaches.sum();
+  }
+
+  /** Connection-limit bookkeeping: reserve one slot; false when the node is full. */
+  boolean tryReserveConnection(int max) {
+    while (true) {
+      int current = openConnections.get();
+      if (current >= max) return false;
+      if (openConnections.compareAndSet(current, current + 1)) return true;
+    }
+  }
+
+  void releaseConnection() {
+    openConnections.decrementAndGet();
+  }
+}

@@ -1,0 +1,383 @@
+package io.pushgate.gateway.transport;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.auth.TokenVerification;
+import io.pushgate.gateway.protocol.ClientErrorCode;
+import io.pushgate.gateway.protocol.ClientFrame;
+import io.pushgate.gateway.protocol.CloseCode;
+import io.pushgate.gateway.protocol.FrameCodec;
+import io.pushgate.gateway.protocol.ParseResult;
+import io.pushgate.model.App;
+import io.pushgate.model.SessionId;
+import io.pushgate.session.ConnectionInfo;
+import io.pushgate.session.ConnectionMessage;
+import io.pushgate.session.SessionCommand;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client WebSocket connection: the protocol state machine of docs/protocol.md.
+ *
+ * <p>Threading: every field is read and written only on the channel's event loop. Messages from
+ * the session arrive at a tiny {@link ConnectionActor}, which hands them over with
+ * {@code eventLoop().execute}; nothing here blocks.
+ *
+ * <p>Lifecycle: {@code AWAITING_HELLO} (hello timer) → hello verified, {@code Attach} sent
+ * through the {@link io.pushgate.gateway.SessionDirectory} → {@code ATTACHING} (attach timer) →
+ * {@code Attached} → welcome → {@code OPEN}. If the watched session actor terminates, the
+ * connection goes back to {@code ATTACHING} silently (the session redelivers pending messages;
+ * clients de-duplicate). Every server-initiated close goes through {@link #closeWith} and ends in
+ * {@code CLOSING}; when the channel becomes inactive the session gets {@code Detach} and the actor
+ * is stopped.
+ */
+public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+  private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
+  private static final String HEARTBEAT_HANDLER = "heartbeat";
+
+  private enum State {
+    HANDSHAKING,
+    AWAITING_HELLO,
+    ATTACHING,
+    OPEN,
+    CLOSING
+  }
+
+  private final GatewayContext gw;
+  private final GatewaySettings settings;
+
+  private ChannelHandlerContext ctx;
+  private State state = State.HANDSHAKING;
+  private ScheduledFuture<?> helloTimer;
+  private ScheduledFuture<?> attachTimer;
+  private ScheduledFuture<?> slowConsumerTimer;
+
+  private SessionId sessionId;
+  private ConnectionInfo info;
+  private int heartbeatSeconds;
+  private boolean welcomed;
+  private ActorRef<Object> actor;
+  /** The attached session actor (from Attached); null while attaching. */
+  private ActorRef<SessionCommand> session;
+  private long lastAckForwarded;
+
+  public WebSocketConnection(GatewayContext gw) {
+    super(WebSocketFrame.class, true);
+    this.gw = gw;
+    this.settings = gw.settings();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  // ---- inbound: Netty ----
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+      onHandshakeComplete();
+    } else if (evt instanceof IdleStateEvent) {
+      if (state != State.CLOSING) {
+        gw.metrics().heartbeatTimeouts.increment();
+        closeWith(CloseCode.HEARTBEAT_TIMEOUT, null, null);
+      }
+    } else {
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  private void onHandshakeComplete() {
+    if (state != State.HANDSHAKING) return;
+    gw.metrics().acceptedConnections.increment();
+    state = State.AWAITING_HELLO;
+    helloTimer =
+        schedule(
+            settings.helloTimeout(),
+            () -> {
+              if (state == State.AWAITING_HELLO) {
+                closeWith(
+                    CloseCode.HELLO_TIMEOUT,
+                    ClientErrorCode.HELLO_TIMEOUT,
+                    "no hello within " + settings.helloTimeout().toSeconds() + " s");
+              }
+            });
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    if (state == State.CLOSING || state == State.HANDSHAKING) return;
+    if (frame instanceof TextWebSocketFrame text) {
+      onText(text.text());
+    } else if (frame instanceof BinaryWebSocketFrame) {
+      sendError(ClientErrorCode.BAD_FRAME, "binary frames are not supported; send JSON text frames");
+    }
+    // pong frames (if any reach here) only count as liveness, which the idle handler saw already
+  }
+
+  private void onText(String text) {
+    ParseResult parsed = FrameCodec.parse(text);
+    if (parsed instanceof ParseResult.Invalid invalid) {
+      sendError(invalid.code(), invalid.message());
+      return;
+    }
+    ClientFrame frame = ((ParseResult.Ok) parsed).frame();
+    if (frame instanceof ClientFrame.Hello hello) {
+      onHello(hello);
+    } else if (state == State.AWAITING_HELLO) {
+      closeWith(CloseCode.PROTOCOL_ERROR, ClientErrorCode.PROTOCOL_ERROR, "the first frame must be hello");
+    } else if (frame instanceof ClientFrame.Ack ack) {
+      onAck(ack.seq());
+    } else if (frame instanceof ClientFrame.Ping) {
+      write(FrameCodec.pong());
+    }
+  }
+
+  private void onHello(ClientFrame.Hello hello) {
+    if (state != State.AWAITING_HELLO) {
+      closeWith(CloseCode.PROTOCOL_ERROR, ClientErrorCode.PROTOCOL_ERROR, "hello was already received");
+      return;
+    }
+    cancel(helloTimer);
+    Optional<App> app = gw.apps().find(hello.app());
+    if (app.isEmpty()) {
+      closeWith(CloseCode.UNKNOWN_APP, ClientErrorCode.UNKNOWN_APP, "unknown app");
+      return;
+    }
+    TokenVerification verification = gw.tokens().verify(app.get(), hello.token());
+    if (verification instanceof TokenVerification.Invalid invalid) {
+      closeWith(CloseCode.INVALID_TOKEN, ClientErrorCode.INVALID_TOKEN, invalid.reason());
+      return;
+    }
+    String user = ((TokenVerification.Valid) verification).user();
+    sessionId = new SessionId(app.get().id(), user);
+    heartbeatSeconds = settings.heartbeat().negotiate(hello.hb());
+    long silenceMillis = settings.heartbeat().silenceTimeout(heartbeatSeconds).toMillis();
+    ctx.pipeline()
+        .addFirst(HEARTBEAT_HANDLER, new IdleStateHandler(false, silenceMillis, 0, 0, TimeUnit.MILLISECONDS));
+
+    String connectionId = gw.newConnectionId();
+    info = new ConnectionInfo(connectionId, gw.nodeAddress(), "websocket", System.currentTimeMillis());
+    actor = gw.system().systemActorOf(ConnectionActor.create(this::fromActor), "ws-" + connectionId, Props.empty());
+    attach();
+  }
+
+  private void attach() {
+    state = State.ATTACHING;
+    session = null;
+    lastAckForwarded = 0;
+    ActorRef<ConnectionMessage> self = actor.narrow();
+    gw.sessions()
+        .session(sessionId)
+        .tell(new SessionCommand.Attach(info, settings.inflightWindow(), self));
+    cancel(attachTimer);
+    attachTimer =
+        schedule(
+            settings.attachTimeout(),
+            () -> {
+              if (state == State.ATTACHING) {
+                closeWith(
+                    CloseCode.SESSION_UNAVAILABLE,
+                    ClientErrorCode.SESSION_UNAVAILABLE,
+                    "the session did not answer in time");
+              }
+            });
+  }
+
+  private void onAck(long seq) {
+    if (seq <= lastAckForwarded) return; // acks are cumulative: nothing new
+    lastAckForwarded = seq;
+    sessionTarget().tell(new SessionCommand.Ack(info.connectionId(), seq));
+  }
+
+  private RecipientRef<SessionCommand> sessionTarget() {
+    return session != null ? session : gw.sessions().session(sessionId);
+  }
+
+  // ---- inbound: the session (via ConnectionActor) ----
+
+  /** Called on the actor's thread: only hands over to the event loop. */
+  private void fromActor(Object message) {
+    try {
+      ctx.executor().execute(() -> onActorMessage(message));
+    } catch (RejectedExecutionException e) {
+      log.debug("event loop gone, dropping {}", message.getClass().getSimpleName());
+    }
+  }
+
+  private void onActorMessage(Object message) {
+    if (state == State.CLOSING) return;
+    if (message instanceof ConnectionMessage.Push push) {
+      onPush(push);
+    } else if (message instanceof ConnectionMessage.Attached attached) {
+      onAttached(attached);
+    } else if (message instanceof ConnectionMessage.Disconnect disconnect) {
+      closeWith(
+          switch (disconnect.reason()) {
+            case REPLACED -> CloseCode.REPLACED;
+            case KICKED -> CloseCode.KICKED;
+          },
+          null,
+          null);
+    } else if (message instanceof ConnectionActor.SessionLost lost) {
+      if (state == State.OPEN && lost.session().equals(session)) {
+        gw.metrics().reattaches.increment();
+        log.debug("session {} terminated; re-attaching connection {}", sessionId, info.connectionId());
+        attach();
+      }
+    }
+  }
+
+  private void onAttached(ConnectionMessage.Attached attached) {
+    session = attached.session();
+    if (state != State.ATTACHING) return;
+    cancel(attachTimer);
+    state = State.OPEN;
+    if (!welcomed) {
+      welcomed = true;
+      write(FrameCodec.welcome(sessionId.entityId(), heartbeatSeconds, attached.pending()));
+    }
+  }
+
+  private void onPush(ConnectionMessage.Push push) {
+    if (state != State.OPEN) {
+      // cannot happen with per-sender ordering (Attached comes first); QoS 1 would be redelivered
+      log.debug("push {} before attach completed; dropped", push.id());
+      return;
+    }
+    if (push.qos() == 0 && !ctx.channel().isWritable()) {
+      gw.metrics().droppedQos0.increment();
+      return;
+    }
+    write(FrameCodec.push(push.id(), push.qos(), push.seq(), push.data()));
+  }
+
+  // ---- backpressure ----
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      cancel(slowConsumerTimer);
+      slowConsumerTimer = null;
+    } else if (slowConsumerTimer == null && state != State.CLOSING) {
+      slowConsumerTimer =
+          schedule(
+              settings.slowConsumerTimeout(),
+              () -> {
+                slowConsumerTimer = null;
+                if (!ctx.channel().isWritable() && state != State.CLOSING) {
+                  gw.metrics().slowConsumerCloses.increment();
+                  closeWith(CloseCode.SLOW_CONSUMER, null, null);
+                }
+              });
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  // ---- closing ----
+
+  /** Graceful stop of the node: close with 1001. Must run on the event loop. */
+  public ChannelFuture goAway() {
+    closeWith(CloseCode.GOING_AWAY, null, null);
+    return ctx.channel().closeFuture();
+  }
+
+  /**
+   * Sends an optional error frame, then the close frame, then closes the channel once the frame is
+   * written (or after {@code close-timeout}, enforced by Netty's protocol handler).
+   */
+  private void closeWith(CloseCode code, ClientErrorCode error, String message) {
+    if (state == State.CLOSING) return;
+    state = State.CLOSING;
+    cancelTimers();
+    if (error != null) {
+      ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), FrameCodec.error(error, message))));
+    }
+    ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
+    ctx.channel().close();
+    if (log.isDebugEnabled()) log.debug("closing {} with {}", connectionLabel(), code);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    state = State.CLOSING;
+    cancelTimers();
+    cancel(slowConsumerTimer);
+    if (info != null) {
+      sessionTarget().tell(new SessionCommand.Detach(info.connectionId()));
+    }
+    if (actor != null) actor.tell(ConnectionActor.Stop.INSTANCE);
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
+      // Netty's decoder already sent the close frame (1002/1007/1009) and closes the channel
+      log.debug("{}: {}", connectionLabel(), cause.getMessage());
+      state = State.CLOSING;
+      ctx.channel().close();
+    } else if (cause instanceof TooLongFrameException) {
+      // a fragmented message over max-frame-bytes (WebSocketFrameAggregator)
+      closeWith(CloseCode.MESSAGE_TOO_BIG, null, null);
+    } else if (cause instanceof IOException) {
+      log.debug("{}: I/O error: {}", connectionLabel(), cause.toString());
+      ctx.channel().close();
+    } else {
+      log.warn("{}: unexpected error, closing with 1011", connectionLabel(), cause);
+      closeWith(CloseCode.INTERNAL_ERROR, null, null);
+    }
+  }
+
+  // ---- helpers ----
+
+  private void sendError(ClientErrorCode code, String message) {
+    write(FrameCodec.error(code, message));
+  }
+
+  private void write(String json) {
+    ctx.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), json)));
+  }
+
+  private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+    return ctx.executor().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelTimers() {
+    cancel(helloTimer);
+    cancel(attachTimer);
+    if (ctx.pipeline().get(HEARTBEAT_HANDLER) != null) ctx.pipeline().remove(HEARTBEAT_HANDLER);
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) timer.cancel(false);
+  }
+
+  private String connectionLabel() {
+    return info == null ? "connection " + ctx.channel().remoteAddress() : "connection " + info.connectionId() + " (" + sessionId + ")";
+  }
+}

@@ -1,0 +1,245 @@
+package io.pushgate.gateway;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.gateway.http.HttpFallback;
+import io.pushgate.gateway.http.SimpleHttpRequest;
+import io.pushgate.gateway.http.SimpleHttpResponse;
+import io.pushgate.session.SessionCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The plain-HTTP side of the shared port, connection limits and graceful stop. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayHttpTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String UPGRADE_REQUEST =
+      "GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+  private final ActorTestKit testKit = ActorTestKit.create("gateway-http");
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<GatewayServer> servers = new ArrayList<>();
+  private final TestProbe<SessionCommand> sessions = testKit.createTestProbe();
+
+  @AfterEach
+  void stopServers() throws Exception {
+    for (GatewayServer s : servers) s.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    servers.clear();
+  }
+
+  @AfterAll
+  void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  private GatewayServer start(HttpFallback fallback, String overrides) throws Exception {
+    GatewayServer server =
+        GatewayServer.start(
+                testKit.system(), id -> sessions.ref(), TestApps.REGISTRY, fallback, TestSettings.gateway(overrides))
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    servers.add(server);
+    return server;
+  }
+
+  private static URI url(GatewayServer server, String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + server.localAddress().getPort() + pathAndQuery);
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws Exception {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .get(WsTestClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static JsonNode problem(HttpResponse<String> response, int status, String code) throws Exception {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""));
+    JsonNode body = JSON.readTree(response.body());
+    assertEquals(code, body.get("code").asText());
+    assertEquals(status, body.get("status").asInt());
+    assertEquals("https://pushgate.dev/problems/" + code, body.get("type").asText());
+    return body;
+  }
+
+  /** Sends raw bytes and returns everything the server answers until it closes. */
+  private static String raw(GatewayServer server, String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+      return out.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  // ---- fallback ----
+
+  @Test
+  void withoutFallbackEveryOtherRequestIs404Problem() throws Exception {
+    GatewayServer server = start(null, "");
+    problem(send(HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages")).GET().build()), 404, "not_found");
+    problem(
+        send(HttpRequest.newBuilder(url(server, "/")).POST(HttpRequest.BodyPublishers.ofString("{}")).build()),
+        404,
+        "not_found");
+    // the WebSocket path without an upgrade
+    problem(send(HttpRequest.newBuilder(url(server, "/v1/ws")).GET().build()), 400, "bad_request");
+  }
+
+  @Test
+  void fallbackGetsTheWholeRequestAndItsResponseIsSent() throws Exception {
+    LinkedBlockingQueue<SimpleHttpRequest> seen = new LinkedBlockingQueue<>();
+    HttpFallback fallback =
+        request -> {
+          seen.add(request);
+          return CompletableFuture.supplyAsync(
+              () ->
+                  new SimpleHttpResponse(
+                      201,
+                      "application/json",
+                      List.of(Map.entry("X-Test", "yes")),
+                      ("{\"got\":" + request.body().length + "}").getBytes(StandardCharsets.UTF_8)));
+        };
+    GatewayServer server = start(fallback, "max-http-body-bytes = 1 KiB");
+    byte[] body = "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages?x=1"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer k")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    assertEquals(201, response.statusCode());
+    assertEquals("yes", response.headers().firstValue("x-test").orElse(""));
+    assertEquals("application/json", response.headers().firstValue("content-type").orElse(""));
+    assertEquals("{\"got\":" + body.length + "}", response.body());
+
+    SimpleHttpRequest request = seen.poll(20, TimeUnit.SECONDS);
+    assertEquals("POST", request.method());
+    assertEquals("/v1/apps/demo/messages?x=1", request.uri());
+    assertArrayEquals(body, request.body());
+    assertEquals("127.0.0.1", request.remoteAddress());
+    assertTrue(
+        request.headers().stream()
+            .anyMatch(h -> h.getKey().equalsIgnoreCase("authorization") && h.getValue().equals("Bearer k")));
+
+    // keep-alive: a second request on the same client works as well
+    assertEquals(201, send(HttpRequest.newBuilder(url(server, "/x")).GET().build()).statusCode());
+    assertEquals(0, seen.poll(20, TimeUnit.SECONDS).body().length);
+  }
+
+  @Test
+  void bodyOverTheLimitIs413Problem() throws Exception {
+    LinkedBlockingQueue<SimpleHttpRequest> seen = new LinkedBlockingQueue<>();
+    GatewayServer server =
+        start(
+            request -> {
+              seen.add(request);
+              return CompletableFuture.completedFuture(new SimpleHttpResponse(204, null, List.of(), new byte[0]));
+            },
+            "max-http-body-bytes = 1 KiB");
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(2048)))
+                .build());
+    problem(response, 413, "payload_too_large");
+    // chunked (no Content-Length) is bounded too
+    String chunked =
+        "POST /v1/apps/demo/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "800\r\n" + "y".repeat(2048) + "\r\n0\r\n\r\n";
+    String answer = raw(server, chunked);
+    assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+    assertTrue(answer.contains("payload_too_large"), answer);
+    assertTrue(seen.isEmpty(), "the fallback never sees an oversized request");
+  }
+
+  @Test
+  void failingOrSlowFallbackGetsAProblem() throws Exception {
+    GatewayServer failing =
+        start(request -> CompletableFuture.failedFuture(new IllegalStateException("boom")), "");
+    problem(send(HttpRequest.newBuilder(url(failing, "/a")).GET().build()), 500, "internal_error");
+    GatewayServer throwing =
+        start(
+            request -> {
+              throw new IllegalStateException("boom");
+            },
+            "");
+    problem(send(HttpRequest.newBuilder(url(throwing, "/a")).GET().build()), 500, "internal_error");
+    GatewayServer slow = start(request -> new CompletableFuture<>(), "http-request-timeout = 1s");
+    problem(send(HttpRequest.newBuilder(url(slow, "/a")).GET().build()), 503, "unavailable");
+  }
+
+  // ---- limits ----
+
+  @Test
+  void upgradesBeyondMaxConnectionsGet503() throws Exception {
+    GatewayServer server = start(null, "max-connections = 1, hello-timeout = 60s");
+    WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
+    assertEquals(1, server.metrics().openConnections());
+
+    String answer = raw(server, UPGRADE_REQUEST);
+    assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+    assertTrue(answer.toLowerCase().contains("content-type: application/problem+json"), answer);
+    assertTrue(answer.contains("\"code\":\"overloaded\""), answer);
+    assertTrue(answer.toLowerCase().contains("retry-after:"), answer);
+    assertEquals(1, server.metrics().rejectedConnections());
+
+    first.close();
+    first.expectClose(1000);
+    await().atMost(20, TimeUnit.SECONDS).until(() -> server.metrics().openConnections() == 0);
+    WsTestClient second = WsTestClient.connect(http, WsTestClient.uri(server));
+    second.send("{\"t\":\"nope\"}");
+    second.expectError("unknown_type");
+    second.close();
+  }
+
+  @Test
+  void idleHttpConnectionsAreClosed() throws Exception {
+    GatewayServer server = start(null, "http-idle-timeout = 1s");
+    // no request at all: raw() returns when the server closes the connection
+    assertEquals("", raw(server, ""));
+  }
+
+  // ---- graceful stop ----
+
+  @Test
+  void stopClosesWebSocketsWith1001() throws Exception {
+    GatewayServer server = start(null, "");
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    client.send("{\"t\":\"nope\"}");
+    client.expectError("unknown_type"); // the connection is established
+    server.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    client.expectClose(1001);
+    assertEquals(0, server.metrics().openConnections());
+    servers.remove(server);
+  }
+}

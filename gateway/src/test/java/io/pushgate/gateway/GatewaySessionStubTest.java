@@ -1,0 +1,175 @@
+package io.pushgate.gateway;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.session.ConnectionMessage;
+import io.pushgate.session.SessionCommand;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Connection behaviour that needs control over the session side: test probes stand in for the
+ * session (through a stub {@link SessionDirectory}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewaySessionStubTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ActorTestKit testKit = ActorTestKit.create("gateway-stub");
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final AtomicReference<RecipientRef<SessionCommand>> directory = new AtomicReference<>();
+  private final List<GatewayServer> servers = new ArrayList<>();
+
+  @AfterEach
+  void stopServers() throws Exception {
+    for (GatewayServer s : servers) s.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    servers.clear();
+  }
+
+  @AfterAll
+  void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  private GatewayServer start(String overrides) throws Exception {
+    GatewayServer server =
+        GatewayServer.start(
+                testKit.system(), id -> directory.get(), TestApps.REGISTRY, null, TestSettings.gateway(overrides))
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    servers.add(server);
+    return server;
+  }
+
+  /** Connects, says hello, lets {@code session} answer the attach; returns the Attach. */
+  private SessionCommand.Attach attach(WsTestClient client, TestProbe<SessionCommand> session) throws Exception {
+    client.hello("demo", TestApps.token("stub-alice"), null);
+    SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
+    attach.connection().tell(new ConnectionMessage.Attached(session.ref(), 0));
+    return attach;
+  }
+
+  @Test
+  void attachSendsConnectionInfoAndWindowAndCloseSendsDetach() throws Exception {
+    GatewayServer server = start("inflight-window = 7");
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    SessionCommand.Attach attach = attach(client, session);
+    assertEquals(7, attach.window());
+    assertEquals("websocket", attach.info().transport());
+    assertEquals(0, client.expectFrame("welcome").get("pending").asInt());
+
+    client.ack(3);
+    assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 3), session.expectMessageClass(SessionCommand.Ack.class));
+    client.ack(2); // cumulative: nothing new, not forwarded
+    client.ack(5);
+    assertEquals(5, session.expectMessageClass(SessionCommand.Ack.class).upToSeq());
+
+    client.close();
+    client.expectClose(1000);
+    assertEquals(
+        new SessionCommand.Detach(attach.info().connectionId()),
+        session.expectMessageClass(SessionCommand.Detach.class));
+  }
+
+  @Test
+  void sessionThatDoesNotAnswerGives4003() throws Exception {
+    GatewayServer server = start("attach-timeout = 1s");
+    TestProbe<SessionCommand> silent = testKit.createTestProbe();
+    directory.set(silent.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    client.hello("demo", TestApps.token("stub-alice"), null);
+    silent.expectMessageClass(SessionCommand.Attach.class);
+    client.expectError("session_unavailable");
+    client.expectClose(4003);
+  }
+
+  @Test
+  void terminatedSessionIsReattachedWithoutANewWelcome() throws Exception {
+    GatewayServer server = start("");
+    TestProbe<SessionCommand> first = testKit.createTestProbe();
+    directory.set(first.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    SessionCommand.Attach attach = attach(client, first);
+    client.expectFrame("welcome");
+
+    TestProbe<SessionCommand> second = testKit.createTestProbe();
+    directory.set(second.ref());
+    first.stop(); // e.g. rebalance or passivation
+    SessionCommand.Attach again = second.expectMessageClass(SessionCommand.Attach.class);
+    assertEquals(attach.info(), again.info());
+    assertEquals(attach.connection(), again.connection());
+    again.connection().tell(new ConnectionMessage.Attached(second.ref(), 1));
+    again.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{\"again\":true}"));
+    JsonNode push = client.expectFrame("push"); // no second welcome before it
+    assertEquals("m1", push.get("id").asText());
+    assertTrue(server.metrics().reattaches() >= 1);
+
+    client.ack(1);
+    assertEquals(1, second.expectMessageClass(SessionCommand.Ack.class).upToSeq());
+    client.close();
+  }
+
+  @Test
+  void slowConsumerLosesQos0KeepsQos1AndIsClosedWith4002() throws Exception {
+    GatewayServer server =
+        start(
+            "write-buffer-low-water-mark = 8 KiB, write-buffer-high-water-mark = 16 KiB,"
+                + " slow-consumer-timeout = 5s, close-timeout = 60s");
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    SessionCommand.Attach attach = attach(client, session);
+    client.pause(); // stop reading after the welcome
+    client.expectFrame("welcome");
+
+    String data = "\"" + "x".repeat(32 * 1024) + "\"";
+    int[] sent = {0};
+    await()
+        .atMost(60, TimeUnit.SECONDS)
+        .pollInterval(20, TimeUnit.MILLISECONDS)
+        .until(
+            () -> {
+              for (int i = 0; i < 32; i++) {
+                attach.connection().tell(new ConnectionMessage.Push("z" + sent[0]++, 0, 0, data));
+              }
+              return server.metrics().droppedQos0() > 0;
+            });
+    // not writable now: QoS 1 is still written
+    attach.connection().tell(new ConnectionMessage.Push("q1", 1, 1, "{\"kept\":true}"));
+    await().atMost(30, TimeUnit.SECONDS).until(() -> server.metrics().slowConsumerCloses() == 1);
+
+    client.resume();
+    int qos0 = 0;
+    boolean gotQos1 = false;
+    while (true) {
+      WsTestClient.Event e = client.next();
+      if (e instanceof WsTestClient.Closed closed) {
+        assertEquals(4002, closed.code());
+        break;
+      }
+      JsonNode frame = JSON.readTree(((WsTestClient.Text) e).text());
+      if (frame.get("qos").asInt() == 0) qos0++;
+      else gotQos1 = "q1".equals(frame.get("id").asText());
+    }
+    assertTrue(gotQos1, "the QoS 1 push written while unwritable arrives");
+    assertTrue(qos0 < sent[0], "some QoS 0 pushes were dropped: got " + qos0 + " of " + sent[0]);
+    assertEquals(sent[0] - qos0, server.metrics().droppedQos0());
+  }
+}

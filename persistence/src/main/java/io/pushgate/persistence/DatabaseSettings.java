@@ -1,0 +1,70 @@
+package io.pushgate.persistence;
+
+import com.typesafe.config.Config;
+import java.util.Objects;
+
+/**
+ * Where and how sessions are stored, from {@code pushgate.db} (this module's reference.conf).
+ *
+ * @param url               JDBC URL: {@code jdbc:h2:...} (single node, the default, under ./data)
+ *                          or {@code jdbc:mariadb://...}; {@code PUSHGATE_DB_URL}
+ * @param user              database user; {@code PUSHGATE_DB_USER}
+ * @param password          database password; {@code PUSHGATE_DB_PASSWORD}; never printed
+ * @param poolSize          JDBC connections, and threads of the journal's own JDBC thread pool
+ *                          (default 20); {@code PUSHGATE_DB_POOL_SIZE}
+ * @param journalBufferSize events the journal queues for batched writing (default 50,000). It must
+ *                          exceed the number of sessions persisting at the same moment: past it
+ *                          writes fail, the journal's circuit breaker opens and sessions stop;
+ *                          {@code PUSHGATE_DB_JOURNAL_BUFFER_SIZE}
+ */
+public record DatabaseSettings(
+    String url, String user, String password, int poolSize, int journalBufferSize) {
+
+  /**
+   * @throws IllegalArgumentException if the URL is not an H2 or MariaDB URL (see
+   *     {@link DatabaseKind#fromUrl}) or a size is below 1
+   */
+  public DatabaseSettings {
+    DatabaseKind.fromUrl(url);
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    if (poolSize < 1) throw new IllegalArgumentException("pushgate.db.pool-size must be >= 1");
+    if (journalBufferSize < 1) {
+      throw new IllegalArgumentException("pushgate.db.journal-buffer-size must be >= 1");
+    }
+  }
+
+  /** Reads {@code pushgate.db} from a resolved config. */
+  public static DatabaseSettings fromConfig(Config config) {
+    Config c = config.getConfig("pushgate.db");
+    return new DatabaseSettings(
+        c.getString("url").trim(),
+        c.getString("user"),
+        c.getString("password"),
+        c.getInt("pool-size"),
+        c.getInt("journal-buffer-size"));
+  }
+
+  /** The database the URL points to. */
+  public DatabaseKind kind() {
+    return DatabaseKind.fromUrl(url);
+  }
+
+  /** The URL with any {@code password=...} parameter masked, for logs and error messages. */
+  public String redactedUrl() {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1<hidden>");
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseSettings[url="
+        + redactedUrl()
+        + ", user="
+        + user
+        + ", password=<hidden>, poolSize="
+        + poolSize
+        + ", journalBufferSize="
+        + journalBufferSize
+        + "]";
+  }
+}

@@ -1,0 +1,91 @@
+package io.pushgate.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Migrations on the local MariaDB's shared {@code test} database (possibly migrated before). */
+class MariaDbMigrationIT {
+
+  private final DatabaseSettings settings = MariaDb.settings();
+
+  @Test
+  void migratesToVersionOneAndIsIdempotent() throws SQLException {
+    assertEquals("1", SchemaMigrator.migrate(settings).schemaVersion());
+    SchemaMigrator.Result again = SchemaMigrator.migrate(settings);
+    assertEquals(List.of(), again.applied());
+    assertEquals("1", again.schemaVersion());
+
+    Map<String, String> collationByTable = new HashMap<>();
+    try (Connection c = connect();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT TABLE_NAME, TABLE_COLLATION, ENGINE FROM information_schema.TABLES"
+                        + " WHERE TABLE_SCHEMA = 'test'"
+                        + " AND TABLE_NAME IN ('event_journal', 'event_tag', 'snapshot')")) {
+      while (rs.next()) {
+        collationByTable.put(rs.getString(1), rs.getString(2));
+        assertEquals("InnoDB", rs.getString(3), rs.getString(1));
+      }
+    }
+    assertEquals(
+        Map.of("event_journal", "utf8mb4_bin", "event_tag", "utf8mb4_bin", "snapshot", "utf8mb4_bin"),
+        collationByTable);
+  }
+
+  /** User ids are case-sensitive, so persistence ids that differ only in case are two sessions. */
+  @Test
+  void persistenceIdsAreCaseSensitive() throws SQLException {
+    SchemaMigrator.migrate(settings);
+    String base = "session|demo:case-" + UUID.randomUUID();
+    String lower = base + "-alice";
+    String upper = base + "-ALICE";
+    try (Connection c = connect()) {
+      try {
+        insertSnapshot(c, lower);
+        insertSnapshot(c, upper); // a duplicate key under a case-insensitive collation
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT COUNT(*) FROM snapshot WHERE persistence_id = ?")) {
+          s.setString(1, lower);
+          try (ResultSet rs = s.executeQuery()) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getInt(1));
+          }
+        }
+      } finally {
+        try (PreparedStatement s =
+            c.prepareStatement("DELETE FROM snapshot WHERE persistence_id IN (?, ?)")) {
+          s.setString(1, lower);
+          s.setString(2, upper);
+          s.executeUpdate();
+        }
+      }
+    }
+  }
+
+  private static void insertSnapshot(Connection c, String persistenceId) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot_ser_id,"
+                + " snapshot_ser_manifest, snapshot_payload) VALUES (?, 1, 0, 0, '', ?)")) {
+      s.setString(1, persistenceId);
+      s.setBytes(2, new byte[] {1});
+      s.executeUpdate();
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+  }
+}
