@@ -9,8 +9,9 @@ import java.security.MessageDigest;
  *
  * @param devCredentials true when the credentials are the published development defaults;
  *                       the node warns at start-up while any app uses them
+ * @param limits         TTL bounds, overflow policy and send rate of this app
  */
-public record App(String id, String apiKey, String tokenSecret, boolean devCredentials) {
+public record App(String id, String apiKey, String tokenSecret, boolean devCredentials, AppLimits limits) {
 
   /** Minimum token secret length in bytes (HS256 wants a key as long as its hash). */
   public static final int MIN_SECRET_BYTES = 32;
@@ -22,6 +23,12 @@ public record App(String id, String apiKey, String tokenSecret, boolean devCrede
       throw new IllegalArgumentException(
           "app " + id + ": token-secret must be at least " + MIN_SECRET_BYTES + " bytes");
     }
+    if (limits == null) limits = AppLimits.DEFAULTS;
+  }
+
+  /** An app with the default limits. */
+  public App(String id, String apiKey, String tokenSecret, boolean devCredentials) {
+    this(id, apiKey, tokenSecret, devCredentials, AppLimits.DEFAULTS);
   }
 
   /** Constant-time comparison of a presented API key with this app's key. */

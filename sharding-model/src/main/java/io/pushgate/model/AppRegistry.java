@@ -10,8 +10,10 @@ import java.util.TreeMap;
 /**
  * The apps this node serves, read once from {@code pushgate.apps} (see apps.conf):
  * <pre>
- * pushgate.apps.demo { api-key = "...", token-secret = "...", dev-credentials = false }
+ * pushgate.apps.demo { api-key = "...", token-secret = "...", dev-credentials = false,
+ *                      limits { default-ttl = 24h, max-ttl = 30d, overflow = reject, ... } }
  * </pre>
+ * Each app's {@code limits} fall back to {@code pushgate.app-defaults} key by key.
  * Immutable and thread-safe.
  */
 public final class AppRegistry {
@@ -30,7 +32,16 @@ public final class AppRegistry {
     for (String id : root.keySet()) {
       Config app = root.toConfig().getConfig(id);
       boolean dev = app.hasPath("dev-credentials") && app.getBoolean("dev-credentials");
-      byId.put(id, new App(id, app.getString("api-key"), app.getString("token-secret"), dev));
+      Config defaults = config.getConfig("pushgate.app-defaults");
+      Config limits = app.hasPath("limits") ? app.getConfig("limits").withFallback(defaults) : defaults;
+      byId.put(
+          id,
+          new App(
+              id,
+              app.getString("api-key"),
+              app.getString("token-secret"),
+              dev,
+              AppLimits.fromConfig(limits)));
     }
     return new AppRegistry(byId.values());
   }

@@ -11,14 +11,29 @@ import java.util.Objects;
  *                  its size is bounded by the API ({@code pushgate.api.max-payload-bytes})
  * @param acceptedAtMillis epoch millis when the API accepted it
  * @param expiresAtMillis  epoch millis after which it is never delivered
+ * @param collapseKey      optional (null): a QoS 1 message with a collapse key replaces the
+ *                         pending, unacked message of the same session with the same key;
+ *                         at most {@link #MAX_COLLAPSE_KEY_LENGTH} characters
  */
-public record PushMessage(String id, Qos qos, String data, long acceptedAtMillis, long expiresAtMillis)
+public record PushMessage(
+    String id, Qos qos, String data, long acceptedAtMillis, long expiresAtMillis, String collapseKey)
     implements CborSerializable {
+
+  /** Longest accepted collapse key. */
+  public static final int MAX_COLLAPSE_KEY_LENGTH = 128;
 
   public PushMessage {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(qos, "qos");
     Objects.requireNonNull(data, "data");
+    if (collapseKey != null && collapseKey.length() > MAX_COLLAPSE_KEY_LENGTH) {
+      throw new IllegalArgumentException("collapse key longer than " + MAX_COLLAPSE_KEY_LENGTH);
+    }
+  }
+
+  /** A message without collapse key. */
+  public PushMessage(String id, Qos qos, String data, long acceptedAtMillis, long expiresAtMillis) {
+    this(id, qos, data, acceptedAtMillis, expiresAtMillis, null);
   }
 
   public boolean isExpired(long nowMillis) {

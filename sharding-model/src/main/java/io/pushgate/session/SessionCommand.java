@@ -1,7 +1,9 @@
 package io.pushgate.session;
 
 import io.pushgate.model.CborSerializable;
+import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** Everything a session entity accepts. Sent through sharding ({@code EntityRef}) or to the
@@ -12,7 +14,14 @@ public sealed interface SessionCommand extends CborSerializable {
    * Queue (QoS 1) or hand over (QoS 0) one message. For QoS 1 the reply is sent only after the
    * message is persisted; an {@link EnqueueResult.Outcome#QUEUED} reply therefore means durable.
    */
-  record Enqueue(PushMessage message, ActorRef<EnqueueResult> replyTo) implements SessionCommand {}
+  record Enqueue(PushMessage message, OverflowPolicy overflow, ActorRef<EnqueueResult> replyTo)
+      implements SessionCommand {
+
+    /** Enqueue with the default overflow policy ({@link OverflowPolicy#REJECT}). */
+    public Enqueue(PushMessage message, ActorRef<EnqueueResult> replyTo) {
+      this(message, OverflowPolicy.REJECT, replyTo);
+    }
+  }
 
   /**
    * Attach a connection. Replaces any attached connection (which gets
@@ -34,6 +43,9 @@ public sealed interface SessionCommand extends CborSerializable {
    */
   record Ack(String connectionId, long upToSeq) implements SessionCommand {}
 
+  /** Ask for the fate of one message (see {@link MessageStatus}). */
+  record GetMessageStatus(String messageId, ActorRef<MessageStatus> replyTo) implements SessionCommand {}
+
   /** Ask for the session's status. */
   record GetStatus(ActorRef<SessionStatus> replyTo) implements SessionCommand {}
 
@@ -52,6 +64,11 @@ public sealed interface SessionCommand extends CborSerializable {
     INSTANCE
   }
 
+  /** The expiry timer fired: remove pending messages whose TTL has passed. */
+  enum ExpiryCheck implements SessionCommand {
+    INSTANCE
+  }
+
   /** Death watch: an attached connection actor stopped (or its node is gone). */
   record ConnectionTerminated(ActorRef<ConnectionMessage> connection) implements SessionCommand {}
 
@@ -61,9 +78,25 @@ public sealed interface SessionCommand extends CborSerializable {
   /**
    * Reply to {@link Enqueue}.
    *
-   * @param seq the assigned sequence number when {@code outcome == QUEUED}, else 0
+   * @param seq        the assigned sequence number when {@code outcome == QUEUED}, else 0
+   * @param replacedId the id of the pending message this one replaced through its collapse key,
+   *                   or null
+   * @param droppedIds ids of pending messages dropped to make room ({@link OverflowPolicy#DROP_OLDEST}),
+   *                   empty if none
    */
-  record EnqueueResult(String messageId, Outcome outcome, long seq) implements CborSerializable {
+  record EnqueueResult(
+      String messageId, Outcome outcome, long seq, String replacedId, List<String> droppedIds)
+      implements CborSerializable {
+
+    public EnqueueResult {
+      droppedIds = droppedIds == null ? List.of() : List.copyOf(droppedIds);
+    }
+
+    /** A result that replaced and dropped nothing. */
+    public EnqueueResult(String messageId, Outcome outcome, long seq) {
+      this(messageId, outcome, seq, null, List.of());
+    }
+
     public enum Outcome {
       /** QoS 1: persisted; will be delivered until acked. */
       QUEUED,

@@ -10,6 +10,8 @@ import io.pushgate.session.SessionCommand.Attach;
 import io.pushgate.session.SessionCommand.ConnectionTerminated;
 import io.pushgate.session.SessionCommand.Detach;
 import io.pushgate.session.SessionCommand.Enqueue;
+import io.pushgate.session.SessionCommand.ExpiryCheck;
+import io.pushgate.session.SessionCommand.GetMessageStatus;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionCommand.GetStatus;
@@ -17,11 +19,14 @@ import io.pushgate.session.SessionCommand.IdleCheck;
 import io.pushgate.session.SessionCommand.Kick;
 import io.pushgate.session.SessionCommand.KickResult;
 import io.pushgate.session.SessionCommand.Passivate;
+import io.pushgate.session.SessionEvent.DeliveryRoundEnded;
 import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesAcked;
 import io.pushgate.session.SessionEvent.MessagesExpired;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -64,6 +69,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 public final class SessionEntity extends EventSourcedBehavior<SessionCommand, SessionEvent, SessionState> {
 
   private static final String IDLE_TIMER = "idle";
+  private static final String EXPIRY_TIMER = "expiry";
 
   private final ActorContext<SessionCommand> ctx;
   private final TimerScheduler<SessionCommand> timers;
@@ -77,6 +83,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private int window;
   /** Highest seq pushed to the attached connection since it attached. */
   private long deliveredUpTo;
+  /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
+  private long expiryTimerAt = Long.MAX_VALUE;
 
   private SessionEntity(
       String entityId,
@@ -129,7 +137,12 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   @Override
   public SignalHandler<SessionState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> scheduleIdleCheck())
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              scheduleIdleCheck();
+              scheduleExpiryCheck(state);
+            })
         .build();
   }
 
@@ -140,10 +153,12 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         .onCommand(Enqueue.class, this::onEnqueue)
         .onCommand(Attach.class, this::onAttach)
         .onCommand(Ack.class, this::onAck)
-        .onCommand(Detach.class, (state, cmd) -> onConnectionGone(cmd.connectionId()))
-        .onCommand(ConnectionTerminated.class, (state, cmd) -> onConnectionTerminated(cmd))
+        .onCommand(Detach.class, (state, cmd) -> onConnectionGone(state, cmd.connectionId()))
+        .onCommand(ConnectionTerminated.class, this::onConnectionTerminated)
         .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(GetMessageStatus.class, this::onGetMessageStatus)
         .onCommand(Kick.class, this::onKick)
+        .onCommand(ExpiryCheck.class, (state, cmd) -> onExpiryCheck(state))
         .onCommand(IdleCheck.class, (state, cmd) -> onIdleCheck())
         .onCommand(Passivate.class, (state, cmd) -> Effect().stop())
         .build();
@@ -151,7 +166,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   @Override
   public EventHandler<SessionState, SessionEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(SessionState::apply);
+    long retentionMillis = settings.statusRetention().toMillis();
+    int maxRecords = settings.maxStatusRecords();
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((state, event) -> state.apply(event, maxRecords, retentionMillis));
   }
 
   // ---- commands ----
@@ -166,20 +185,31 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       connection.tell(new Push(message.id(), Qos.AT_MOST_ONCE.level(), 0, message.data()));
       return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.DELIVERED, 0));
     }
-    if (state.pendingCount() >= settings.maxPending()) {
-      return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.QUEUE_FULL, 0));
+    long now = clock.millis();
+    List<SessionEvent> events = new ArrayList<>(2);
+    List<Long> expired = state.expiredAt(now);
+    if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
+
+    QueuePlan plan =
+        QueuePlan.make(state, message, expired, cmd.overflow(), settings.maxPending(), settings.maxPendingBytes());
+    if (!plan.fits()) {
+      EnqueueResult full = new EnqueueResult(message.id(), Outcome.QUEUE_FULL, 0);
+      if (events.isEmpty()) return Effect().reply(cmd.replyTo(), full);
+      return Effect().persist(events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> full);
     }
     long seq = state.nextSeq();
-    return Effect()
-        .persist(new MessageQueued(new PendingMessage(seq, message)))
-        .thenRun(this::pump)
-        .thenReply(cmd.replyTo(), s -> new EnqueueResult(message.id(), Outcome.QUEUED, seq));
+    events.add(new MessageQueued(new PendingMessage(seq, message), plan.replacedSeq(), plan.droppedSeqs()));
+    EnqueueResult queued =
+        new EnqueueResult(message.id(), Outcome.QUEUED, seq, plan.replacedId(), plan.droppedIds());
+    return Effect().persist(events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> queued);
   }
 
   private Effect<SessionEvent, SessionState> onAttach(SessionState state, Attach cmd) {
+    List<SessionEvent> events = new ArrayList<>(2);
     if (connection != null && !connection.equals(cmd.connection())) {
       ctx.unwatch(connection);
       connection.tell(new Disconnect(DisconnectReason.REPLACED));
+      endDeliveryRound(state).ifPresent(events::add);
     }
     connection = cmd.connection();
     connectionInfo = cmd.info();
@@ -187,19 +217,21 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     deliveredUpTo = state.ackedSeq();
     ctx.watchWith(connection, new ConnectionTerminated(connection));
     timers.cancel(IDLE_TIMER);
-    List<Long> expired = state.expiredAt(clock.millis());
+    long now = clock.millis();
+    List<Long> expired = state.expiredAt(now);
+    if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
     ActorRef<ConnectionMessage> attached = connection;
-    if (expired.isEmpty()) {
+    if (events.isEmpty()) {
       attached.tell(new Attached(ctx.getSelf(), state.pendingCount()));
       pump(state);
       return Effect().none();
     }
     return Effect()
-        .persist(new MessagesExpired(expired))
+        .persist(events)
         .thenRun(
             s -> {
               attached.tell(new Attached(ctx.getSelf(), s.pendingCount()));
-              pump(s);
+              afterChange(s);
             });
   }
 
@@ -209,44 +241,80 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     }
     long upTo = Math.min(cmd.upToSeq(), deliveredUpTo);
     if (upTo <= state.ackedSeq()) return Effect().none();
-    return Effect().persist(new MessagesAcked(upTo)).thenRun(this::pump);
+    return Effect().persist(new MessagesAcked(upTo, clock.millis())).thenRun(this::pump);
   }
 
-  private Effect<SessionEvent, SessionState> onConnectionGone(String connectionId) {
-    if (connectionInfo != null && connectionInfo.connectionId().equals(connectionId)) {
-      ctx.unwatch(connection);
-      clearConnection();
+  private Effect<SessionEvent, SessionState> onConnectionGone(SessionState state, String connectionId) {
+    if (connectionInfo == null || !connectionInfo.connectionId().equals(connectionId)) {
+      return Effect().none();
     }
-    return Effect().none();
+    ctx.unwatch(connection);
+    return detach(state);
   }
 
-  private Effect<SessionEvent, SessionState> onConnectionTerminated(ConnectionTerminated cmd) {
-    if (cmd.connection().equals(connection)) clearConnection();
-    return Effect().none();
+  private Effect<SessionEvent, SessionState> onConnectionTerminated(
+      SessionState state, ConnectionTerminated cmd) {
+    if (!cmd.connection().equals(connection)) return Effect().none();
+    return detach(state);
+  }
+
+  private Effect<SessionEvent, SessionState> detach(SessionState state) {
+    Optional<SessionEvent> round = endDeliveryRound(state);
+    clearConnection();
+    return round.<Effect<SessionEvent, SessionState>>map(e -> Effect().persist(e).thenRun(this::afterChange))
+        .orElseGet(() -> Effect().none());
   }
 
   private Effect<SessionEvent, SessionState> onGetStatus(SessionState state, GetStatus cmd) {
-    List<ConnectionInfo> connections = connectionInfo == null ? List.of() : List.of(connectionInfo);
-    return Effect()
-        .reply(
-            cmd.replyTo(),
-            new SessionStatus(
-                connection != null,
-                connections,
-                state.pendingCount(),
-                state.lastSeq(),
-                state.ackedSeq()));
+    return purgeExpiredThen(
+        state,
+        s -> {
+          List<ConnectionInfo> connections =
+              connectionInfo == null ? List.of() : List.of(connectionInfo);
+          cmd.replyTo()
+              .tell(
+                  new SessionStatus(
+                      connection != null,
+                      connections,
+                      s.pendingCount(),
+                      s.lastSeq(),
+                      s.ackedSeq(),
+                      s.undeliverableTotal()));
+        });
+  }
+
+  private Effect<SessionEvent, SessionState> onGetMessageStatus(
+      SessionState state, GetMessageStatus cmd) {
+    return purgeExpiredThen(state, s -> cmd.replyTo().tell(messageStatus(s, cmd.messageId())));
+  }
+
+  private static MessageStatus messageStatus(SessionState state, String id) {
+    Optional<PendingMessage> pending = state.pendingById(id);
+    if (pending.isPresent()) {
+      PendingMessage p = pending.get();
+      return new MessageStatus(
+          id, MessageStatus.Fate.PENDING, p.seq(), p.deliveries(), p.message().acceptedAtMillis());
+    }
+    return state
+        .endedById(id)
+        .map(e -> new MessageStatus(id, e.fate(), e.seq(), e.deliveries(), e.atMillis()))
+        .orElseGet(() -> MessageStatus.unknown(id));
   }
 
   private Effect<SessionEvent, SessionState> onKick(SessionState state, Kick cmd) {
-    int closed = 0;
-    if (connection != null) {
-      ctx.unwatch(connection);
-      connection.tell(new Disconnect(DisconnectReason.KICKED));
-      clearConnection();
-      closed = 1;
-    }
-    return Effect().reply(cmd.replyTo(), new KickResult(closed));
+    if (connection == null) return Effect().reply(cmd.replyTo(), new KickResult(0));
+    ctx.unwatch(connection);
+    connection.tell(new Disconnect(DisconnectReason.KICKED));
+    Optional<SessionEvent> round = endDeliveryRound(state);
+    clearConnection();
+    KickResult kicked = new KickResult(1);
+    if (round.isEmpty()) return Effect().reply(cmd.replyTo(), kicked);
+    return Effect().persist(round.get()).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> kicked);
+  }
+
+  private Effect<SessionEvent, SessionState> onExpiryCheck(SessionState state) {
+    expiryTimerAt = Long.MAX_VALUE;
+    return purgeExpiredThen(state, this::afterChange);
   }
 
   private Effect<SessionEvent, SessionState> onIdleCheck() {
@@ -258,6 +326,54 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       }
     }
     return Effect().none();
+  }
+
+  // ---- expiry and delivery rounds ----
+
+  /** Removes expired messages (persisted) before running {@code then}; runs it at once if none. */
+  private Effect<SessionEvent, SessionState> purgeExpiredThen(
+      SessionState state, java.util.function.Consumer<SessionState> then) {
+    long now = clock.millis();
+    List<Long> expired = state.expiredAt(now);
+    if (expired.isEmpty()) {
+      then.accept(state);
+      return Effect().none();
+    }
+    return Effect().persist(new MessagesExpired(expired, now)).thenRun(then::accept);
+  }
+
+  /**
+   * The event that closes the attached connection's delivery round, if it was pushed anything it
+   * did not ack: those messages count one more delivery, and the ones that reach
+   * {@code max-deliveries} are given up on.
+   */
+  private Optional<SessionEvent> endDeliveryRound(SessionState state) {
+    if (deliveredUpTo <= state.ackedSeq()) return Optional.empty();
+    List<Long> undeliverable = new ArrayList<>();
+    for (PendingMessage p : state.pendingInOrder()) {
+      if (p.seq() > deliveredUpTo) break;
+      if (p.deliveries() + 1 >= settings.maxDeliveries()) undeliverable.add(p.seq());
+    }
+    return Optional.of(new DeliveryRoundEnded(deliveredUpTo, undeliverable, clock.millis()));
+  }
+
+  /** After the queue changed: push what the window allows and keep the expiry timer right. */
+  private void afterChange(SessionState state) {
+    pump(state);
+    scheduleExpiryCheck(state);
+  }
+
+  private void scheduleExpiryCheck(SessionState state) {
+    long earliest = state.earliestExpiry();
+    if (earliest == Long.MAX_VALUE) {
+      timers.cancel(EXPIRY_TIMER);
+      expiryTimerAt = Long.MAX_VALUE;
+      return;
+    }
+    if (earliest == expiryTimerAt && timers.isTimerActive(EXPIRY_TIMER)) return;
+    expiryTimerAt = earliest;
+    long delay = Math.max(0, earliest - clock.millis()) + 1;
+    timers.startSingleTimer(EXPIRY_TIMER, ExpiryCheck.INSTANCE, java.time.Duration.ofMillis(delay));
   }
 
   // ---- delivery ----

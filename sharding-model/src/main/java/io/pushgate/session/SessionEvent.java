@@ -3,15 +3,49 @@ package io.pushgate.session;
 import io.pushgate.model.CborSerializable;
 import java.util.List;
 
-/** What a session writes to its journal. Every event is applied by {@link SessionState}. */
+/**
+ * What a session writes to its journal. Every event is applied by {@link SessionState}; every
+ * decision (which seqs expire, are dropped, are given up on) is taken by the command handler and
+ * written into the event, so replay never depends on the clock or on configuration.
+ */
 public sealed interface SessionEvent extends CborSerializable {
 
-  /** A QoS 1 message was accepted and given sequence number {@code pending.seq()}. */
-  record MessageQueued(PendingMessage pending) implements SessionEvent {}
+  /**
+   * A QoS 1 message was accepted and given sequence number {@code pending.seq()}.
+   *
+   * @param replacedSeq the pending message it replaced through its collapse key (0: none)
+   * @param droppedSeqs pending messages dropped to make room (overflow drop-oldest)
+   */
+  record MessageQueued(PendingMessage pending, long replacedSeq, List<Long> droppedSeqs)
+      implements SessionEvent {
+    public MessageQueued {
+      droppedSeqs = droppedSeqs == null ? List.of() : List.copyOf(droppedSeqs);
+    }
+
+    public MessageQueued(PendingMessage pending) {
+      this(pending, 0, List.of());
+    }
+  }
 
   /** Cumulative ack: every message with {@code seq <= upToSeq} is done. */
-  record MessagesAcked(long upToSeq) implements SessionEvent {}
+  record MessagesAcked(long upToSeq, long atMillis) implements SessionEvent {}
 
   /** These pending messages passed their expiry without being acked; they are never delivered. */
-  record MessagesExpired(List<Long> seqs) implements SessionEvent {}
+  record MessagesExpired(List<Long> seqs, long atMillis) implements SessionEvent {
+    public MessagesExpired {
+      seqs = List.copyOf(seqs);
+    }
+  }
+
+  /**
+   * A connection went away without acking: every pending message with {@code seq <= upToSeq}
+   * was pushed on it once more. {@code undeliverableSeqs} reached the delivery limit with this
+   * round and are given up on.
+   */
+  record DeliveryRoundEnded(long upToSeq, List<Long> undeliverableSeqs, long atMillis)
+      implements SessionEvent {
+    public DeliveryRoundEnded {
+      undeliverableSeqs = List.copyOf(undeliverableSeqs);
+    }
+  }
 }

@@ -4,25 +4,52 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * Limits and timings of session entities, from {@code pushgate.session} (session.conf).
+ * Limits and timings of session entities, from {@code pushgate.session} (reference.conf).
  *
- * @param maxPending       most QoS 1 messages a session stores unacked (default 1000); past it
- *                         new messages are refused with {@code QUEUE_FULL}
+ * @param maxPending       most QoS 1 messages a session stores unacked (default 1000)
+ * @param maxPendingBytes  most bytes of pending payload a session stores (default 1 MiB);
+ *                         past either limit the app's overflow policy applies
  * @param idlePassivation  how long a session without connection stays in memory after its last
  *                         activity (default 2 min), so a quick reconnect finds it warm
  * @param snapshotEvery    events between snapshots; events covered by a snapshot are deleted
  *                         (default 100)
+ * @param maxDeliveries    deliveries without ack after which a message is given up on as
+ *                         undeliverable (default 10)
+ * @param statusRetention  how long the fate of an ended message stays queryable (default 24 h)
+ * @param maxStatusRecords most ended-message records a session keeps for status queries
+ *                         (default 1000; the oldest go first)
  */
-public record SessionSettings(int maxPending, Duration idlePassivation, int snapshotEvery) {
+public record SessionSettings(
+    int maxPending,
+    long maxPendingBytes,
+    Duration idlePassivation,
+    int snapshotEvery,
+    int maxDeliveries,
+    Duration statusRetention,
+    int maxStatusRecords) {
 
   public SessionSettings {
     if (maxPending < 1) throw new IllegalArgumentException("max-pending must be >= 1");
+    if (maxPendingBytes < 1) throw new IllegalArgumentException("max-pending-bytes must be >= 1");
     if (snapshotEvery < 1) throw new IllegalArgumentException("snapshot-every must be >= 1");
+    if (maxDeliveries < 1) throw new IllegalArgumentException("max-deliveries must be >= 1");
+    if (maxStatusRecords < 0) throw new IllegalArgumentException("max-status-records must be >= 0");
+  }
+
+  /** Settings with the default byte limit, delivery guard and status retention. */
+  public SessionSettings(int maxPending, Duration idlePassivation, int snapshotEvery) {
+    this(maxPending, 1 << 20, idlePassivation, snapshotEvery, 10, Duration.ofHours(24), 1000);
   }
 
   public static SessionSettings fromConfig(Config config) {
     Config c = config.getConfig("pushgate.session");
     return new SessionSettings(
-        c.getInt("max-pending"), c.getDuration("idle-passivation"), c.getInt("snapshot-every"));
+        c.getInt("max-pending"),
+        c.getBytes("max-pending-bytes"),
+        c.getDuration("idle-passivation"),
+        c.getInt("snapshot-every"),
+        c.getInt("max-deliveries"),
+        c.getDuration("status-retention"),
+        c.getInt("max-status-records"));
   }
 }

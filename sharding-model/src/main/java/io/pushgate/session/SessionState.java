@@ -6,10 +6,12 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pushgate.model.CborSerializable;
+import io.pushgate.session.MessageStatus.Fate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -30,18 +32,37 @@ public final class SessionState implements CborSerializable {
   private long lastSeq;
   private long ackedSeq;
   private long pendingBytes;
+  private long undeliverableTotal;
   private final TreeMap<Long, PendingMessage> pending = new TreeMap<>();
+  private final EndedMessages ended;
 
-  public SessionState() {}
+  public SessionState() {
+    this.ended = new EndedMessages();
+  }
 
   @JsonCreator
   SessionState(
       @JsonProperty("lastSeq") long lastSeq,
       @JsonProperty("ackedSeq") long ackedSeq,
-      @JsonProperty("pending") List<PendingMessage> pending) {
+      @JsonProperty("pending") List<PendingMessage> pending,
+      @JsonProperty("ended") EndedMessages ended,
+      @JsonProperty("undeliverableTotal") long undeliverableTotal) {
     this.lastSeq = lastSeq;
     this.ackedSeq = ackedSeq;
     if (pending != null) pending.forEach(this::put);
+    this.ended = ended == null ? new EndedMessages() : ended;
+    this.undeliverableTotal = undeliverableTotal;
+  }
+
+  @JsonProperty("ended")
+  EndedMessages ended() {
+    return ended;
+  }
+
+  /** Messages given up on after too many deliveries, over the session's lifetime. */
+  @JsonProperty("undeliverableTotal")
+  public long undeliverableTotal() {
+    return undeliverableTotal;
   }
 
   @JsonProperty("lastSeq")
@@ -91,26 +112,91 @@ public final class SessionState implements CborSerializable {
     return expired;
   }
 
-  /** Applies one event. Called only from the entity's event handler. */
-  public SessionState apply(SessionEvent event) {
+  /** The pending message with this id, if any (linear in the number pending). */
+  public Optional<PendingMessage> pendingById(String id) {
+    for (PendingMessage p : pending.values()) {
+      if (p.message().id().equals(id)) return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+
+  /** The pending message with this collapse key, if any. */
+  public Optional<PendingMessage> pendingByCollapseKey(String collapseKey) {
+    if (collapseKey == null) return Optional.empty();
+    for (PendingMessage p : pending.values()) {
+      if (collapseKey.equals(p.message().collapseKey())) return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+
+  public Optional<PendingMessage> pendingBySeq(long seq) {
+    return Optional.ofNullable(pending.get(seq));
+  }
+
+  /** Oldest pending messages first (a live view: do not mutate). */
+  public Collection<PendingMessage> pendingInOrder() {
+    return pending.values();
+  }
+
+  /** The earliest expiry among pending messages, or {@code Long.MAX_VALUE} if none. */
+  public long earliestExpiry() {
+    long earliest = Long.MAX_VALUE;
+    for (PendingMessage p : pending.values()) earliest = Math.min(earliest, p.message().expiresAtMillis());
+    return earliest;
+  }
+
+  /** The recorded fate of a message that left the queue, if still retained. */
+  Optional<EndedMessages.Ended> endedById(String id) {
+    return ended.find(id);
+  }
+
+  /**
+   * Applies one event. Called only from the entity's event handler.
+   *
+   * @param maxStatusRecords bound of ended-message records kept for status queries
+   * @param statusRetentionMillis how long such records are kept
+   */
+  public SessionState apply(SessionEvent event, int maxStatusRecords, long statusRetentionMillis) {
     if (event instanceof SessionEvent.MessageQueued queued) {
+      long at = queued.pending().message().acceptedAtMillis();
+      end(queued.replacedSeq(), Fate.REPLACED, at, maxStatusRecords, statusRetentionMillis);
+      for (long seq : queued.droppedSeqs()) end(seq, Fate.DROPPED, at, maxStatusRecords, statusRetentionMillis);
       put(queued.pending());
       lastSeq = Math.max(lastSeq, queued.pending().seq());
     } else if (event instanceof SessionEvent.MessagesAcked acked) {
       long upTo = Math.min(acked.upToSeq(), lastSeq);
       if (upTo > ackedSeq) {
-        NavigableMap<Long, PendingMessage> done = pending.headMap(upTo, true);
-        done.values().forEach(p -> pendingBytes -= p.message().weight());
-        done.clear();
+        List<Long> done = new ArrayList<>(pending.headMap(upTo, true).keySet());
+        for (long seq : done) end(seq, Fate.ACKED, acked.atMillis(), maxStatusRecords, statusRetentionMillis);
         ackedSeq = upTo;
       }
     } else if (event instanceof SessionEvent.MessagesExpired expired) {
-      for (Long seq : expired.seqs()) {
-        PendingMessage removed = pending.remove(seq);
-        if (removed != null) pendingBytes -= removed.message().weight();
+      for (long seq : expired.seqs()) end(seq, Fate.EXPIRED, expired.atMillis(), maxStatusRecords, statusRetentionMillis);
+    } else if (event instanceof SessionEvent.DeliveryRoundEnded round) {
+      for (PendingMessage p : new ArrayList<>(pending.headMap(round.upToSeq(), true).values())) {
+        pending.put(p.seq(), p.delivered());
+      }
+      for (long seq : round.undeliverableSeqs()) {
+        if (end(seq, Fate.UNDELIVERABLE, round.atMillis(), maxStatusRecords, statusRetentionMillis)) {
+          undeliverableTotal++;
+        }
       }
     }
     return this;
+  }
+
+  /** Removes a pending message and records its fate; false if it was not pending. */
+  private boolean end(long seq, Fate fate, long atMillis, int maxRecords, long retentionMillis) {
+    PendingMessage removed = pending.remove(seq);
+    if (removed == null) return false;
+    pendingBytes -= removed.message().weight();
+    if (maxRecords > 0) {
+      ended.add(
+          new EndedMessages.Ended(removed.message().id(), fate, seq, removed.deliveries(), atMillis),
+          maxRecords,
+          retentionMillis);
+    }
+    return true;
   }
 
   private void put(PendingMessage p) {

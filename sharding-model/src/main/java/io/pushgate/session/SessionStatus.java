@@ -11,7 +11,20 @@ import java.util.List;
  * @param pending     QoS 1 messages stored and not yet acked
  * @param lastSeq     highest sequence number assigned so far (0 if none)
  * @param ackedSeq    highest sequence number acked so far (0 if none)
+ * @param undeliverable messages given up on after {@code max-deliveries} deliveries without ack,
+ *                    over the session's lifetime
  */
 public record SessionStatus(
-    boolean online, List<ConnectionInfo> connections, int pending, long lastSeq, long ackedSeq)
-    implements CborSerializable {}
+    boolean online,
+    List<ConnectionInfo> connections,
+    int pending,
+    long lastSeq,
+    long ackedSeq,
+    long undeliverable)
+    implements CborSerializable {
+
+  public SessionStatus(
+      boolean online, List<ConnectionInfo> connections, int pending, long lastSeq, long ackedSeq) {
+    this(online, connections, pending, lastSeq, ackedSeq, 0);
+  }
+}

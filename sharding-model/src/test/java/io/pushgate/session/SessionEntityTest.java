@@ -38,7 +38,9 @@ import org.junit.jupiter.api.TestInstance;
 class SessionEntityTest {
 
   private static final long NOW = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
-  private static final SessionSettings SETTINGS = new SessionSettings(5, Duration.ofMinutes(2), 100);
+  private static final int MAX_DELIVERIES = 3;
+  private static final SessionSettings SETTINGS =
+      new SessionSettings(5, 1 << 20, Duration.ofMinutes(2), 100, MAX_DELIVERIES, Duration.ofHours(24), 4);
 
   private final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
@@ -73,7 +75,7 @@ class SessionEntityTest {
     assertEquals(new Push("m1", 1, 1, "{\"n\":\"m1\"}"), push);
 
     var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 1));
-    assertEquals(new MessagesAcked(1), acked.event());
+    assertEquals(1, ((MessagesAcked) acked.event()).upToSeq());
     assertEquals(0, acked.state().pendingCount());
     assertEquals(1, acked.state().ackedSeq());
 
@@ -99,7 +101,7 @@ class SessionEntityTest {
     for (int i = 1; i <= 3; i++) assertEquals(i, conn.expectMessageClass(Push.class).seq());
 
     var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 2));
-    assertEquals(new MessagesAcked(2), acked.event());
+    assertEquals(2, ((MessagesAcked) acked.event()).upToSeq());
     assertEquals(List.of(3L), seqs(acked.state()));
   }
 
@@ -140,7 +142,7 @@ class SessionEntityTest {
     conn.expectMessageClass(Push.class);
 
     var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 3));
-    assertEquals(new MessagesAcked(1), acked.event());
+    assertEquals(1, ((MessagesAcked) acked.event()).upToSeq());
     assertEquals(List.of(2L, 3L), seqs(acked.state()));
   }
 
@@ -243,9 +245,9 @@ class SessionEntityTest {
   @Test
   void expiryEventRemovesOnlyTheNamedSeqs() {
     SessionState state = new SessionState();
-    state.apply(new MessageQueued(new PendingMessage(1, qos1("a"))));
-    state.apply(new MessageQueued(new PendingMessage(2, qos1("b"))));
-    state.apply(new MessagesExpired(List.of(1L)));
+    state.apply(new MessageQueued(new PendingMessage(1, qos1("a"))), 10, 1000);
+    state.apply(new MessageQueued(new PendingMessage(2, qos1("b"))), 10, 1000);
+    state.apply(new MessagesExpired(List.of(1L), NOW), 10, 1000);
     assertEquals(List.of(2L), seqs(state));
     assertEquals(2, state.nextSeq() - 1);
   }
