@@ -101,11 +101,22 @@ public final class PushgateNode {
     return gateway.thenCombine(
         management,
         (server, managementUri) -> {
-          CoordinatedShutdown.get(system)
-              .addTask(
-                  CoordinatedShutdown.PhaseServiceUnbind(),
-                  "pushgate-gateway-stop",
-                  server::stop);
+          CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+          shutdown.addTask(
+              CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+              "pushgate-log-stop",
+              () -> {
+                log.info("Pushgate node stopping: closing client connections, handing off sessions");
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
+          shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "pushgate-gateway-stop", server::stop);
+          shutdown.addTask(
+              CoordinatedShutdown.PhaseActorSystemTerminate(),
+              "pushgate-log-stopped",
+              () -> {
+                log.info("Pushgate node stopped");
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
           log.info(
               "Pushgate node up: clients and API on {}, management on {}, cluster address {}",
               server.localAddress(),

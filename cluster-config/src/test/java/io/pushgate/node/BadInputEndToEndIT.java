@@ -1,44 +1,20 @@
 package io.pushgate.node;
 
-import static io.pushgate.node.TestNodes.API_KEY;
 import static io.pushgate.node.TestNodes.APP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every bad input gets its documented answer from a real node (problem+json with a stable code,
  * or an error frame and a close code), and nothing else is lost: the user still receives what
  * was validly sent.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputEndToEndIT {
-
-  @TempDir static Path dataDir;
-  private PushgateNode node;
-  private ApiTestClient api;
-  private String hostPort;
-
-  @BeforeAll
-  void startNode() throws Exception {
-    node = TestNodes.start(TestNodes.h2Node(dataDir));
-    hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(hostPort, API_KEY);
-  }
-
-  @AfterAll
-  void stopNode() throws Exception {
-    TestNodes.stop(node);
-  }
+class BadInputEndToEndIT extends SingleNodeFixture {
 
   @Test
   void apiRejectsBadInputWithProblemJsonAndStableCodes() throws Exception {

@@ -1,44 +1,20 @@
 package io.pushgate.node;
 
-import static io.pushgate.node.TestNodes.API_KEY;
 import static io.pushgate.node.TestNodes.APP;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The walking skeleton, end to end over real sockets against a real node on embedded H2:
  * HTTP API in, WebSocket out, acks, redelivery, offline delivery, kick and replace.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SingleNodeEndToEndIT {
-
-  @TempDir static Path dataDir;
-  private PushgateNode node;
-  private ApiTestClient api;
-  private String hostPort;
-
-  @BeforeAll
-  void startNode() throws Exception {
-    node = TestNodes.start(TestNodes.h2Node(dataDir));
-    hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(hostPort, API_KEY);
-  }
-
-  @AfterAll
-  void stopNode() throws Exception {
-    TestNodes.stop(node);
-  }
+class SingleNodeEndToEndIT extends SingleNodeFixture {
 
   @Test
   void ackedMessageIsNotRedeliveredAfterReconnect() throws Exception {

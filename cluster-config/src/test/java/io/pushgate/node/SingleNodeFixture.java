@@ -1,0 +1,31 @@
+package io.pushgate.node;
+
+import static io.pushgate.node.TestNodes.API_KEY;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One real node on embedded H2, shared by the tests of a class, with clients for it. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SingleNodeFixture {
+
+  @TempDir static Path dataDir;
+  protected PushgateNode node;
+  protected ApiTestClient api;
+  protected String hostPort;
+
+  @BeforeAll
+  void startNode() throws Exception {
+    node = TestNodes.start(TestNodes.h2Node(dataDir));
+    hostPort = TestNodes.hostPort(node);
+    api = new ApiTestClient(hostPort, API_KEY);
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    TestNodes.stop(node);
+  }
+}
