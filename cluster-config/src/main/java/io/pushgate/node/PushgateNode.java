@@ -3,10 +3,13 @@ package io.pushgate.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiRoutes;
+import io.pushgate.api.DispatchRoutes;
+import io.pushgate.api.dispatch.ReconnectPolicy;
 import io.pushgate.api.RouteHttpFallback;
 import io.pushgate.gateway.GatewayServer;
 import io.pushgate.gateway.auth.ClientTokens;
 import io.pushgate.model.AppRegistry;
+import io.pushgate.node.dispatch.ClusterEndpointDirectory;
 import io.pushgate.persistence.DatabaseSettings;
 import io.pushgate.persistence.JournalConfig;
 import io.pushgate.persistence.SchemaMigrator;
@@ -21,6 +24,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +72,9 @@ public final class PushgateNode {
    */
   public static CompletionStage<PushgateNode> start(Config config) {
     DatabaseSettings database = DatabaseSettings.fromConfig(config);
+    Config clustered = ClusterSettings.fromConfig(config).applyTo(config, database);
     SchemaMigrator.migrate(database);
-    Config full = JournalConfig.forDatabase(database).withFallback(config).resolve();
+    Config full = JournalConfig.forDatabase(database).withFallback(clustered).resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, full);
     try {
       return init(system)
@@ -87,43 +93,77 @@ public final class PushgateNode {
     Config config = system.settings().config();
     joinSelfIfNoSeedNodes(system, config);
 
+    ClusterSettings cluster = ClusterSettings.fromConfig(config);
     AppRegistry apps = AppRegistry.fromConfig(config);
     DevCredentialsWarning.logIfInUse(apps);
     SessionSharding sessions = SessionSharding.init(system);
-    ClientTokens tokens = new ClientTokens();
-    ApiRoutes api = new ApiRoutes(system, sessions, apps, tokens);
 
-    CompletionStage<GatewayServer> gateway =
-        GatewayServer.start(system, sessions, apps, new RouteHttpFallback(system, api.route()));
+    ClusterEndpointDirectory directory =
+        ClusterEndpointDirectory.start(
+            system, config.getDuration("pushgate.dispatch.shard-poll-interval"));
+
+    CompletionStage<GatewayServer> gateway;
+    if (cluster.has(ClusterSettings.ROLE_GATEWAY)) {
+      ClientTokens tokens = new ClientTokens();
+      Route routes =
+          Directives.concat(
+              new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
+              new ApiRoutes(system, sessions, apps, tokens).route());
+      gateway =
+          GatewayServer.start(system, sessions, apps, new RouteHttpFallback(system, routes))
+              .thenApply(
+                  server -> {
+                    directory.publish(publicEndpoint(config, server));
+                    return server;
+                  });
+    } else {
+      gateway = CompletableFuture.completedFuture(null);
+    }
     CompletionStage<String> management =
         PekkoManagement.get(system).start().thenApply(uri -> uri.toString());
 
     return gateway.thenCombine(
         management,
         (server, managementUri) -> {
-          CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-          shutdown.addTask(
-              CoordinatedShutdown.PhaseBeforeServiceUnbind(),
-              "pushgate-log-stop",
-              () -> {
-                log.info("Pushgate node stopping: closing client connections, handing off sessions");
-                return CompletableFuture.completedFuture(Done.getInstance());
-              });
-          shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "pushgate-gateway-stop", server::stop);
-          shutdown.addTask(
-              CoordinatedShutdown.PhaseActorSystemTerminate(),
-              "pushgate-log-stopped",
-              () -> {
-                log.info("Pushgate node stopped");
-                return CompletableFuture.completedFuture(Done.getInstance());
-              });
+          registerShutdownTasks(system, server);
           log.info(
-              "Pushgate node up: clients and API on {}, management on {}, cluster address {}",
-              server.localAddress(),
+              "Pushgate node up: roles {}, clients and API on {}, management on {}, cluster address {}",
+              cluster.roles(),
+              server == null ? "(not a gateway)" : server.localAddress(),
               managementUri,
               Cluster.get(system).selfMember().address());
           return new PushgateNode(system, server, managementUri);
         });
+  }
+
+  /** Logs drain start and end; stops the gateway (if any) before the node leaves the cluster. */
+  private static void registerShutdownTasks(ActorSystem<Void> system, GatewayServer server) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "pushgate-log-stop",
+        () -> {
+          log.info("Pushgate node stopping: closing client connections, handing off sessions");
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    if (server != null) {
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "pushgate-gateway-stop", server::stop);
+    }
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseActorSystemTerminate(),
+        "pushgate-log-stopped",
+        () -> {
+          log.info("Pushgate node stopped");
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+  }
+
+  /** The client endpoint this node advertises through dispatch. */
+  static String publicEndpoint(Config config, GatewayServer server) {
+    String configured = config.getString("pushgate.dispatch.public-endpoint").trim();
+    if (!configured.isEmpty()) return configured;
+    String host = config.getString("pekko.remote.artery.canonical.hostname");
+    return "ws://" + host + ":" + server.localAddress().getPort() + "/v1/ws";
   }
 
   private static void joinSelfIfNoSeedNodes(ActorSystem<?> system, Config config) {
@@ -137,9 +177,12 @@ public final class PushgateNode {
     return system;
   }
 
-  /** Where clients and backends connect (the actual port when 0 was configured). */
+  /**
+   * Where clients and backends connect (the actual port when 0 was configured); null on a node
+   * without the gateway role.
+   */
   public InetSocketAddress gatewayAddress() {
-    return gateway.localAddress();
+    return gateway == null ? null : gateway.localAddress();
   }
 
   public String managementUri() {

@@ -123,6 +123,22 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
   }
 
   @Test
+  void dispatchAcceptsTheUsersTokenOrTheApiKeyAndNamesThisNode() throws Exception {
+    String user = newUser();
+    String own = "ws://127.0.0.1:" + node.gatewayAddress().getPort() + "/v1/ws";
+    String path = "/v1/dispatch?app=" + APP + "&user=" + user;
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> api.get(path).body().path("endpoints").toString(), e -> e.equals("[\"" + own + "\"]"));
+    ApiTestClient asClient = new ApiTestClient(hostPort, api.token(APP, user));
+    assertEquals(200, asClient.get(path).status());
+    ApiTestClient otherUsersToken = new ApiTestClient(hostPort, api.token(APP, newUser()));
+    assertEquals(401, otherUsersToken.get(path).status());
+    assertEquals(400, api.get("/v1/dispatch?app=" + APP + "&user=bad/user").status());
+    assertEquals(404, api.get("/v1/dispatch?app=nope&user=" + user).status());
+  }
+
+  @Test
   void operatorEndpointsReportAliveAndReady() {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     for (String path : new String[] {"/alive", "/ready", "/cluster/members"}) {

@@ -86,6 +86,29 @@ class TwoNodeIT {
     assertEquals(false, hostedEntities(nodeA.system()).contains(APP + ":" + user));
   }
 
+  @Test
+  void dispatchListsTheSessionsHomeNodeFirstThenTheOthers() throws Exception {
+    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), API_KEY);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String user = null;
+    for (int i = 0; i < 40 && user == null; i++) {
+      String candidate = "disp-" + run + "-" + i;
+      apiA.get("/v1/apps/" + APP + "/users/" + candidate);
+      if (hostedEntities(nodeB.system()).contains(APP + ":" + candidate)) user = candidate;
+    }
+    if (user == null) throw new AssertionError("no session landed on node B");
+    String endpointA = "ws://127.0.0.1:" + nodeA.gatewayAddress().getPort() + "/v1/ws";
+    String endpointB = "ws://127.0.0.1:" + nodeB.gatewayAddress().getPort() + "/v1/ws";
+    String path = "/v1/dispatch?app=" + APP + "&user=" + user;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> apiA.get(path).body().path("endpoints").toString(),
+            endpoints -> endpoints.equals("[\"" + endpointB + "\",\"" + endpointA + "\"]"));
+    JsonNode reconnect = apiA.get(path).body().path("reconnect");
+    assertEquals(1000, reconnect.path("baseMillis").asLong());
+  }
+
   private static long upMembers(ActorSystem<?> system) {
     return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
         .filter(m -> m.status() == MemberStatus.up())
