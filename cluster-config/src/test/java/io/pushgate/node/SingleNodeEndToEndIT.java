@@ -156,6 +156,27 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     }
   }
 
+  @Test
+  void readyReportsDegradedComponentsWhileStaying200() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI ready = java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/ready");
+    var degraded = io.pushgate.node.health.DegradedComponents.get(node.system());
+    try {
+      degraded.register("test-component", () -> java.util.Optional.of(java.util.Map.of("admitted", 7)));
+      var response =
+          http.send(java.net.http.HttpRequest.newBuilder(ready).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode());
+      JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+      assertEquals("degraded", body.path("status").asText(), response.body());
+      assertEquals(7, body.path("degraded").path("test-component").path("admitted").asInt());
+    } finally {
+      degraded.register("test-component", java.util.Optional::empty);
+    }
+    var healthy =
+        http.send(java.net.http.HttpRequest.newBuilder(ready).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertTrue(healthy.body().contains("\"ready\""), healthy.body());
+  }
+
   private void awaitPending(String user, int expected) {
     await()
         .atMost(Duration.ofSeconds(20))

@@ -1,0 +1,90 @@
+package io.pushgate.node.health;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.HealthCheckSettings;
+import org.apache.pekko.management.javadsl.CheckResult;
+import org.apache.pekko.management.javadsl.HealthChecks;
+import org.apache.pekko.management.javadsl.ManagementRouteProvider;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+
+/**
+ * Operator health endpoints on the management port, replacing Pekko's plain-text ones with JSON
+ * that can say "degraded":
+ * <ul>
+ *   <li>{@code GET /alive}: 200 {@code {"status":"alive"}} or 503;</li>
+ *   <li>{@code GET /ready}: 503 {@code {"status":"not_ready","reason":...}} when a readiness
+ *       check fails (cluster membership, journal database); else 200 with {@code "ready"}, or
+ *       {@code "degraded"} plus the details of each {@link DegradedComponents degraded component};</li>
+ *   <li>{@code GET /startup}: like {@code /alive} for the startup checks.</li>
+ * </ul>
+ * The checks themselves are Pekko Management's ({@code pekko.management.health-checks}).
+ */
+public final class PushgateHealthRoutes extends AllDirectives implements ManagementRouteProvider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HealthChecks checks;
+  private final DegradedComponents degraded;
+
+  public PushgateHealthRoutes(ExtendedActorSystem system) {
+    this.checks =
+        new HealthChecks(
+            system, HealthCheckSettings.create(system.settings().config().getConfig("pekko.management.health-checks")));
+    this.degraded = DegradedComponents.get(Adapter.toTyped(system));
+  }
+
+  @Override
+  public Route routes(ManagementRouteProviderSettings settings) {
+    return get(
+        () ->
+            concat(
+                path("alive", () -> completeWithFuture(simple(checks.aliveResult(), "alive"))),
+                path("startup", () -> completeWithFuture(simple(checks.startupResult(), "started"))),
+                path("ready", () -> completeWithFuture(readiness()))));
+  }
+
+  private CompletionStage<HttpResponse> readiness() {
+    return checks
+        .readyResult()
+        .thenApply(
+            result -> {
+              if (result.isFailure()) return notOk(result, "not_ready");
+              Map<String, Map<String, Object>> now = degraded.current();
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("status", now.isEmpty() ? "ready" : "degraded");
+              if (!now.isEmpty()) body.put("degraded", now);
+              return json(200, body);
+            })
+        .exceptionally(e -> json(503, Map.of("status", "not_ready", "reason", String.valueOf(e.getMessage()))));
+  }
+
+  private static CompletionStage<HttpResponse> simple(CompletionStage<CheckResult> check, String okStatus) {
+    return check
+        .thenApply(r -> r.isSuccess() ? json(200, Map.of("status", okStatus)) : notOk(r, "failed"))
+        .exceptionally(e -> json(503, Map.of("status", "failed", "reason", String.valueOf(e.getMessage()))));
+  }
+
+  private static HttpResponse notOk(CheckResult result, String status) {
+    return json(503, Map.of("status", status, "reason", result.failure().orElse("unknown")));
+  }
+
+  private static HttpResponse json(int status, Object body) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
