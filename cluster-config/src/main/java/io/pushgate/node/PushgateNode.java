@@ -6,6 +6,7 @@ import io.pushgate.api.ApiRoutes;
 import io.pushgate.api.DispatchRoutes;
 import io.pushgate.api.dispatch.ReconnectPolicy;
 import io.pushgate.api.RouteHttpFallback;
+import io.pushgate.gateway.DrainSettings;
 import io.pushgate.gateway.GatewayServer;
 import io.pushgate.gateway.auth.ClientTokens;
 import io.pushgate.model.AppRegistry;
@@ -16,6 +17,7 @@ import io.pushgate.persistence.SchemaMigrator;
 import io.pushgate.session.SessionSharding;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -125,7 +127,7 @@ public final class PushgateNode {
     return gateway.thenCombine(
         management,
         (server, managementUri) -> {
-          registerShutdownTasks(system, server);
+          registerShutdownTasks(system, server, directory);
           log.info(
               "Pushgate node up: roles {}, clients and API on {}, management on {}, cluster address {}",
               cluster.roles(),
@@ -136,8 +138,13 @@ public final class PushgateNode {
         });
   }
 
-  /** Logs drain start and end; stops the gateway (if any) before the node leaves the cluster. */
-  private static void registerShutdownTasks(ActorSystem<Void> system, GatewayServer server) {
+  /**
+   * Logs drain start and end; drains and stops the gateway (if any) before the node leaves the
+   * cluster: clients are told to reconnect to the other nodes, spread over
+   * {@code pushgate.gateway.drain.spread}.
+   */
+  private static void registerShutdownTasks(
+      ActorSystem<Void> system, GatewayServer server, ClusterEndpointDirectory directory) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseBeforeServiceUnbind(),
@@ -147,7 +154,16 @@ public final class PushgateNode {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     if (server != null) {
-      shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "pushgate-gateway-stop", server::stop);
+      Config config = system.settings().config();
+      DrainSettings drain = DrainSettings.fromConfig(config);
+      String own = publicEndpoint(config, server);
+      shutdown.addTask(
+          CoordinatedShutdown.PhaseServiceUnbind(),
+          "pushgate-gateway-drain",
+          () ->
+              server
+                  .drain(drain, session -> without(directory.endpointsFor(session), own))
+                  .thenCompose(drained -> server.stop()));
     }
     shutdown.addTask(
         CoordinatedShutdown.PhaseActorSystemTerminate(),
@@ -156,6 +172,10 @@ public final class PushgateNode {
           log.info("Pushgate node stopped");
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+  }
+
+  private static List<String> without(List<String> endpoints, String own) {
+    return endpoints.stream().filter(e -> !e.equals(own)).toList();
   }
 
   /** The client endpoint this node advertises through dispatch. */

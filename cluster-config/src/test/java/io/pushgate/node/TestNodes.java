@@ -49,6 +49,8 @@ final class TestNodes {
     overrides.put("pekko.cluster.seed-nodes", seedNodes);
     overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
     overrides.put("pekko.loglevel", "WARNING");
+    overrides.put("pushgate.gateway.drain.spread", "2s");
+    overrides.put("pushgate.gateway.drain.grace", "1s");
     ConfigFactory.invalidateCaches();
     return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
   }

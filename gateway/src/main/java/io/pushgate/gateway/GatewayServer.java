@@ -20,7 +20,12 @@ import io.pushgate.gateway.transport.GatewayContext;
 import io.pushgate.gateway.transport.GatewayMetrics;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.model.SessionId;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -144,6 +149,33 @@ public final class GatewayServer {
   /** Counters of this server. */
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Graceful drain before {@link #stop()}: stops accepting connections, tells every client past
+   * hello to reconnect to {@code endpointsFor(its session)} after a delay spread evenly over
+   * {@code settings.spread()} (clients that have not said hello are closed with 1001), and
+   * completes when every connection has closed or after {@code settings.total()}. Never fails.
+   */
+  public CompletionStage<Done> drain(DrainSettings settings, Function<SessionId, List<String>> endpointsFor) {
+    CompletableFuture<Done> drained = new CompletableFuture<>();
+    serverChannel
+        .close()
+        .addListener(
+            closed -> {
+              List<Channel> open = new ArrayList<>(channels);
+              log.info("gateway draining {} connections over {}", open.size(), settings.spread());
+              Collections.shuffle(open);
+              long spreadMillis = settings.spread().toMillis();
+              for (int i = 0; i < open.size(); i++) {
+                Channel ch = open.get(i);
+                long after = open.size() == 1 ? 0 : spreadMillis * i / open.size();
+                ch.eventLoop().execute(() -> GatewayChannelInitializer.drain(ch, after, endpointsFor));
+              }
+              channels.newCloseFuture().addListener(f -> drained.complete(Done.getInstance()));
+              drained.completeOnTimeout(Done.getInstance(), settings.total().toMillis(), TimeUnit.MILLISECONDS);
+            });
+    return drained;
   }
 
   /**

@@ -96,6 +96,20 @@ public final class FrameCodec {
     return sb.append(",\"data\":").append(data).append('}').toString();
   }
 
+  /**
+   * {@code {"t":"reconnect","after":ms,"endpoints":[...]}}: the node is draining; the client should
+   * close and connect to one of {@code endpoints} (in order) once {@code after} ms have passed.
+   */
+  public static String reconnect(long afterMillis, java.util.List<String> endpoints) {
+    StringBuilder sb = new StringBuilder(64 + endpoints.size() * 40);
+    sb.append("{\"t\":\"reconnect\",\"after\":").append(afterMillis).append(",\"endpoints\":[");
+    for (int i = 0; i < endpoints.size(); i++) {
+      if (i > 0) sb.append(',');
+      sb.append(quote(endpoints.get(i)));
+    }
+    return sb.append("]}").toString();
+  }
+
   /** {@code {"t":"pong"}} */
   public static String pong() {
     return PONG;

@@ -1,5 +1,8 @@
 package io.pushgate.gateway.transport;
 
+import io.pushgate.model.SessionId;
+import java.util.List;
+import java.util.function.Function;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -37,6 +40,19 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
    * Starts the graceful close of one accepted channel: WebSocket connections get close 1001,
    * HTTP connections close after the response in progress. Must run on the channel's event loop.
    */
+  /**
+   * Node drain: WebSocket clients are told to reconnect elsewhere after {@code afterMillis};
+   * HTTP connections are closed after their response in progress. Must run on the event loop.
+   */
+  public static void drain(Channel ch, long afterMillis, Function<SessionId, List<String>> endpointsFor) {
+    WebSocketConnection ws = ch.pipeline().get(WebSocketConnection.class);
+    if (ws != null) {
+      ws.advertiseReconnect(afterMillis, endpointsFor);
+    } else {
+      shutdown(ch);
+    }
+  }
+
   public static void shutdown(Channel ch) {
     WebSocketConnection ws = ch.pipeline().get(WebSocketConnection.class);
     if (ws != null) {

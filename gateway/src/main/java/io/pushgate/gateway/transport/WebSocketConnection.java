@@ -31,7 +31,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -299,6 +301,20 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   }
 
   // ---- closing ----
+
+  /**
+   * Node drain: a client that is past hello is told to reconnect elsewhere after
+   * {@code afterMillis} (it then closes the socket itself); a client that has not said hello yet
+   * is closed with 1001. Must run on the event loop.
+   */
+  public void advertiseReconnect(long afterMillis, Function<SessionId, List<String>> endpointsFor) {
+    if (state == State.CLOSING) return;
+    if (sessionId == null || state == State.HANDSHAKING || state == State.AWAITING_HELLO) {
+      goAway();
+      return;
+    }
+    write(FrameCodec.reconnect(afterMillis, endpointsFor.apply(sessionId)));
+  }
 
   /** Graceful stop of the node: close with 1001. Must run on the event loop. */
   public ChannelFuture goAway() {
