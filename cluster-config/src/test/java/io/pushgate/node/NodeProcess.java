@@ -1,0 +1,130 @@
+package io.pushgate.node;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Pushgate node as a separate JVM process on the local MariaDB, for tests where a real process
+ * must die ({@code kill -9}) or leave. Output goes to {@code target/node-<name>.log}. Always
+ * {@link #destroy()} in a finally block or @AfterAll: no orphan JVMs.
+ */
+final class NodeProcess {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final String name;
+  final int gatewayPort;
+  final int remotePort;
+  final int managementPort;
+  private final Process process;
+
+  private NodeProcess(String name, int gatewayPort, int remotePort, int managementPort, Process process) {
+    this.name = name;
+    this.gatewayPort = gatewayPort;
+    this.remotePort = remotePort;
+    this.managementPort = managementPort;
+    this.process = process;
+  }
+
+  /**
+   * Starts a node joining {@code seedNodes}; {@code extra} are further -D settings.
+   *
+   * @param remotePort the node's cluster port (seeds must know it in advance)
+   */
+  static NodeProcess start(String name, int remotePort, List<String> seedNodes, Map<String, String> extra)
+      throws Exception {
+    int gatewayPort = TestNodes.freePort();
+    int managementPort = TestNodes.freePort();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseG1GC", "-cp", classpath));
+    Map<String, String> props = new java.util.TreeMap<>(extra);
+    props.put("pushgate.gateway.host", "127.0.0.1");
+    props.put("pushgate.gateway.port", String.valueOf(gatewayPort));
+    props.put("pekko.remote.artery.canonical.port", String.valueOf(remotePort));
+    props.put("pekko.management.http.port", String.valueOf(managementPort));
+    props.put("pushgate.cluster.seed-nodes", String.join(",", seedNodes));
+    props.put("pushgate.db.url", TestNodes.MARIADB_URL);
+    props.put("pushgate.db.user", "root");
+    props.put("pushgate.db.password", "");
+    props.put("pushgate.gateway.drain.spread", "2s");
+    props.put("pushgate.gateway.drain.grace", "1s");
+    props.put("pekko.cluster.split-brain-resolver.stable-after", "5s");
+    props.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("io.pushgate.node.PushgateNode");
+    File log = Path.of("target", "node-" + name + ".log").toFile();
+    Files.createDirectories(log.toPath().getParent());
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    return new NodeProcess(name, gatewayPort, remotePort, managementPort, process);
+  }
+
+  /** Waits until {@code /ready} answers 200 (member Up, journal reachable). */
+  NodeProcess awaitReady(Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              if (!process.isAlive()) throw new IllegalStateException("node " + name + " exited; see target/node-" + name + ".log");
+              return status("/ready") == 200;
+            });
+    return this;
+  }
+
+  int status(String managementPath) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + managementPath))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  String hostPort() {
+    return "127.0.0.1:" + gatewayPort;
+  }
+
+  String endpoint() {
+    return "ws://127.0.0.1:" + gatewayPort + "/v1/ws";
+  }
+
+  /** {@code kill -9}: SIGKILL on Linux; returns once the process is gone. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("node " + name + " survived SIGKILL");
+  }
+
+  /** SIGTERM: graceful drain and leave; waits for the JVM to exit. */
+  void terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("node " + name + " did not stop within " + timeout);
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  void destroy() {
+    if (process.isAlive()) process.destroyForcibly();
+  }
+}
