@@ -13,6 +13,7 @@ public final class ApiProblem extends RuntimeException {
   private final ErrorCode code;
   private final String detail;
   private final String field;
+  private final long retryAfterSeconds;
 
   public ApiProblem(ErrorCode code, String detail) {
     this(code, detail, null);
@@ -22,10 +23,25 @@ public final class ApiProblem extends RuntimeException {
    * @param field the request field at fault (e.g. {@code "ttl"}, {@code "to[3]"}), or null
    */
   public ApiProblem(ErrorCode code, String detail, String field) {
+    this(code, detail, field, 0);
+  }
+
+  private ApiProblem(ErrorCode code, String detail, String field, long retryAfterSeconds) {
     super(code.code() + ": " + detail, null, false, false);
     this.code = Objects.requireNonNull(code, "code");
     this.detail = Objects.requireNonNull(detail, "detail");
     this.field = field;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** A problem sent with {@code Retry-After: seconds} (at least 1). */
+  public static ApiProblem retryAfter(ErrorCode code, String detail, long seconds) {
+    return new ApiProblem(code, detail, null, Math.max(1, seconds));
+  }
+
+  /** Seconds for the Retry-After header, or 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public ErrorCode code() {

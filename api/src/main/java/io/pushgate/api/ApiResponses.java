@@ -48,7 +48,11 @@ final class ApiResponses {
   }
 
   static HttpResponse problem(ApiProblem problem) {
-    return problem(problem.code(), problem.detail(), problem.field());
+    HttpResponse response = problem(problem.code(), problem.detail(), problem.field());
+    if (problem.retryAfterSeconds() > 0) {
+      response = response.addHeader(RawHeader.create("Retry-After", Long.toString(problem.retryAfterSeconds())));
+    }
+    return response;
   }
 
   static HttpResponse problem(ErrorCode code, String detail) {

@@ -1,5 +1,10 @@
 package io.pushgate.api;
 
+import io.pushgate.api.idempotency.IdempotencySettings;
+import io.pushgate.api.idempotency.IdempotencyStore;
+import io.pushgate.api.idempotency.InMemoryIdempotencyStore;
+import io.pushgate.api.ratelimit.LocalSendRateLimiter;
+import io.pushgate.api.ratelimit.SendRateLimiter;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.pushgate.gateway.auth.ClientTokens;
@@ -26,6 +31,7 @@ import org.apache.pekko.stream.Materializer;
  * <pre>
  * POST   /v1/apps/{app}/messages                  send a message to users   202 | 207
  * GET    /v1/apps/{app}/users/{user}              a user's session status   200
+ * GET    /v1/apps/{app}/users/{user}/messages/{id} the fate of one message   200
  * DELETE /v1/apps/{app}/users/{user}/connections  close a user's connections 200
  * POST   /v1/apps/{app}/tokens                    mint a client token       201
  * </pre>
@@ -36,18 +42,57 @@ public final class ApiRoutes extends AllDirectives {
   private final MessageService messages;
   private final UserService users;
   private final TokenService tokens;
+  private final IdempotentSends idempotent;
 
-  /** Reads {@link ApiSettings} from the system's config ({@code pushgate.api}). */
+  /**
+   * With per-node rate limits and idempotency keys (in memory): for a single node without Redis.
+   * Reads {@link ApiSettings} from the system's config ({@code pushgate.api}).
+   */
   public ApiRoutes(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
-    this(system, ApiSettings.fromConfig(system.settings().config()), sessions, apps, tokens);
+    this(system, sessions, apps, tokens, localIdempotency(system), new LocalSendRateLimiter());
+  }
+
+  /**
+   * With the given idempotency store and send rate limiter (Redis-backed in a cluster, see
+   * {@code RedisIdempotencyStore} and {@code RedisSendRateLimiter}).
+   */
+  public ApiRoutes(
+      ActorSystem<?> system,
+      SessionSharding sessions,
+      AppRegistry apps,
+      ClientTokens tokens,
+      IdempotencyStore idempotency,
+      SendRateLimiter rateLimiter) {
+    this(
+        system,
+        ApiSettings.fromConfig(system.settings().config()),
+        sessions,
+        apps,
+        tokens,
+        idempotency,
+        rateLimiter);
   }
 
   private ApiRoutes(
-      ActorSystem<?> system, ApiSettings settings, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
-    this(system, settings, new ShardedSessionAsks(sessions, settings.askTimeout()), apps, tokens, Clock.systemUTC());
+      ActorSystem<?> system,
+      ApiSettings settings,
+      SessionSharding sessions,
+      AppRegistry apps,
+      ClientTokens tokens,
+      IdempotencyStore idempotency,
+      SendRateLimiter rateLimiter) {
+    this(
+        system,
+        settings,
+        new ShardedSessionAsks(sessions, settings.askTimeout()),
+        apps,
+        tokens,
+        Clock.systemUTC(),
+        idempotency,
+        rateLimiter);
   }
 
-  /** For tests: any {@link SessionAsks}. */
+  /** For tests: any {@link SessionAsks}, in-memory idempotency, local rate limits. */
   ApiRoutes(
       ActorSystem<?> system,
       ApiSettings settings,
@@ -55,11 +100,31 @@ public final class ApiRoutes extends AllDirectives {
       AppRegistry apps,
       ClientTokens tokens,
       Clock clock) {
+    this(system, settings, sessions, apps, tokens, clock, localIdempotency(system), new LocalSendRateLimiter());
+  }
+
+  ApiRoutes(
+      ActorSystem<?> system,
+      ApiSettings settings,
+      SessionAsks sessions,
+      AppRegistry apps,
+      ClientTokens tokens,
+      Clock clock,
+      IdempotencyStore idempotency,
+      SendRateLimiter rateLimiter) {
     ConcurrencyLimit limit = new ConcurrencyLimit(settings.maxConcurrentRequests());
     this.auth = new ApiAuth(apps);
-    this.messages = new MessageService(settings, sessions, limit, Materializer.matFromSystem(system), clock);
+    this.messages =
+        new MessageService(settings, sessions, limit, Materializer.matFromSystem(system), clock, rateLimiter);
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
+    this.idempotent = new IdempotentSends(idempotency);
+  }
+
+  /** An in-memory idempotency store sized by {@code pushgate.api.idempotency}. */
+  public static IdempotencyStore localIdempotency(ActorSystem<?> system) {
+    IdempotencySettings s = IdempotencySettings.fromConfig(system.settings().config());
+    return new InMemoryIdempotencyStore(s.retention(), s.inFlightTimeout(), s.maxLocalEntries(), Clock.systemUTC());
   }
 
   /** The API route, with its own rejection and exception handling (safe to seal again). */
@@ -76,20 +141,31 @@ public final class ApiRoutes extends AllDirectives {
     return pathPrefix("v1", () -> pathPrefix("apps", () -> pathPrefix(segment(), appId -> concat(
         path("messages", () -> post(() -> sendMessage(appId))),
         path(segment("users").slash(segment()), user -> get(() -> userStatus(appId, user))),
+        path(segment("users").slash(segment()).slash("messages").slash(segment()),
+            (user, id) -> get(() -> messageStatus(appId, user, id))),
         path(segment("users").slash(segment()).slash("connections"), user -> delete(() -> kick(appId, user))),
         path("tokens", () -> post(() -> issueToken(appId)))))));
   }
 
-  /** 202 if every recipient accepted the message, else 207 with the same body. */
+  /**
+   * 202 if every recipient accepted the message, else 207 with the same body. With an
+   * {@code Idempotency-Key}, retries get the first final answer again.
+   */
   private Route sendMessage(String appId) {
-    return authenticated(appId, app -> jsonBody(body -> respond(
-        messages.send(app, body).thenApply(r ->
-            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r)))));
+    return authenticated(appId, app -> optionalHeaderValueByName(IdempotentSends.HEADER, key -> jsonBody(body ->
+        respond(idempotent.run(app, key, body, b -> messages.send(app, b).thenApply(r ->
+            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r))
+            .exceptionally(ApiResponses::failure))))));
   }
 
   private Route userStatus(String appId, String user) {
     return authenticated(appId, app -> respond(
         users.status(app, user).thenApply(s -> ApiResponses.json(200, s))));
+  }
+
+  private Route messageStatus(String appId, String user, String id) {
+    return authenticated(appId, app -> respond(
+        users.messageStatus(app, user, id).thenApply(s -> ApiResponses.json(200, s))));
   }
 
   private Route kick(String appId, String user) {

@@ -5,10 +5,9 @@ import java.time.Duration;
 
 /**
  * Limits and timeouts of the backend API, read from {@code pushgate.api} (reference.conf documents
- * every key, its default and its {@code PUSHGATE_API_*} override).
+ * every key, its default and its {@code PUSHGATE_API_*} override). Message TTL bounds are per app
+ * ({@link io.pushgate.model.AppLimits}).
  *
- * @param defaultTtl            message TTL when the request has none (default 24 h)
- * @param maxTtl                largest accepted message TTL (default 30 days)
  * @param maxPayloadBytes       largest compact UTF-8 JSON serialization of {@code data} (default 4096)
  * @param maxRecipients         most entries in {@code to} (default 1000)
  * @param askTimeout            how long one session ask may take (default 5 s)
@@ -19,8 +18,6 @@ import java.time.Duration;
  * @param responseTimeout       how long the HTTP adapter waits for a response entity (default 5 s)
  */
 public record ApiSettings(
-    Duration defaultTtl,
-    Duration maxTtl,
     int maxPayloadBytes,
     int maxRecipients,
     Duration askTimeout,
@@ -31,9 +28,6 @@ public record ApiSettings(
     Duration responseTimeout) {
 
   public ApiSettings {
-    requireSeconds("default-ttl", defaultTtl);
-    requireSeconds("max-ttl", maxTtl);
-    if (defaultTtl.compareTo(maxTtl) > 0) throw new IllegalArgumentException("default-ttl exceeds max-ttl");
     if (maxPayloadBytes < 1) throw new IllegalArgumentException("max-payload-bytes must be >= 1");
     if (maxRecipients < 1) throw new IllegalArgumentException("max-recipients must be >= 1");
     requirePositive("ask-timeout", askTimeout);
@@ -53,8 +47,6 @@ public record ApiSettings(
   public static ApiSettings fromConfig(Config config) {
     Config c = config.getConfig("pushgate.api");
     return new ApiSettings(
-        c.getDuration("default-ttl"),
-        c.getDuration("max-ttl"),
         c.getInt("max-payload-bytes"),
         c.getInt("max-recipients"),
         c.getDuration("ask-timeout"),

@@ -14,6 +14,16 @@ public enum ErrorCode {
   INVALID_FIELD(400, "Invalid field"),
   /** A user id does not match the documented pattern. */
   INVALID_USER(400, "Invalid user id"),
+  INVALID_COLLAPSE_KEY(400, "Invalid collapse key"),
+  INVALID_IDEMPOTENCY_KEY(400, "Invalid idempotency key"),
+  /** The Idempotency-Key was used before with another request body. */
+  IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
+  /** A request with the same Idempotency-Key is still being processed. */
+  IDEMPOTENCY_IN_PROGRESS(409, "Idempotent request in progress"),
+  /** The app sends faster than its send rate; sent with Retry-After. */
+  RATE_LIMITED(429, "Rate limited"),
+  /** The shared idempotency store (Redis) cannot be reached; nothing was done. */
+  IDEMPOTENCY_UNAVAILABLE(503, "Idempotency store unavailable"),
   /** A ttl is not a whole number of seconds within the allowed range. */
   INVALID_TTL(400, "Invalid ttl"),
   /** qos is not 0 or 1. */

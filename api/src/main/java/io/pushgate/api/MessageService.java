@@ -1,5 +1,6 @@
 package io.pushgate.api;
 
+import io.pushgate.api.ratelimit.SendRateLimiter;
 import io.pushgate.model.App;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
@@ -36,13 +37,16 @@ final class MessageService {
   private final ConcurrencyLimit limit;
   private final Materializer materializer;
   private final Clock clock;
+  private final SendRateLimiter rateLimiter;
 
   MessageService(
       ApiSettings settings,
       SessionAsks sessions,
       ConcurrencyLimit limit,
       Materializer materializer,
-      Clock clock) {
+      Clock clock,
+      SendRateLimiter rateLimiter) {
+    this.rateLimiter = rateLimiter;
     this.settings = settings;
     this.parser = new RequestParser(settings);
     this.sessions = sessions;
@@ -55,11 +59,25 @@ final class MessageService {
   CompletionStage<SendMessageResponse> send(App app, byte[] body) {
     SendMessageRequest request;
     try {
-      request = parser.parseMessage(body);
+      request = parser.parseMessage(body, app.limits());
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
-    return limit.run(() -> fanOut(app, request));
+    return rateLimiter
+        .acquire(app, request.to().size())
+        .thenCompose(
+            decision -> {
+              if (!decision.allowed()) {
+                return CompletableFuture.failedFuture(
+                    ApiProblem.retryAfter(
+                        ErrorCode.RATE_LIMITED,
+                        "app " + app.id() + " may send " + app.limits().sendRate()
+                            + " messages per second (one per recipient); this request needs "
+                            + request.to().size(),
+                        (decision.retryAfterMillis() + 999) / 1000));
+              }
+              return limit.run(() -> fanOut(app, request));
+            });
   }
 
   private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request) {
@@ -70,7 +88,8 @@ final class MessageService {
             request.qos(),
             request.data(),
             now,
-            now + request.ttl().toMillis());
+            now + request.ttl().toMillis(),
+            request.collapseKey());
     return Source.from(request.to())
         .mapAsync(settings.enqueueParallelism(), user -> enqueue(app, user, message))
         .runWith(Sink.seq(), materializer)
@@ -80,7 +99,7 @@ final class MessageService {
   private CompletionStage<SendMessageResponse.Recipient> enqueue(App app, String user, PushMessage message) {
     CompletionStage<EnqueueResult> reply;
     try {
-      reply = sessions.enqueue(new SessionId(app.id(), user), message);
+      reply = sessions.enqueue(new SessionId(app.id(), user), message, app.limits().overflow());
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
@@ -90,7 +109,12 @@ final class MessageService {
             return new SendMessageResponse.Recipient(user, RecipientStatus.UNAVAILABLE, null);
           }
           Long seq = result.outcome() == Outcome.QUEUED ? result.seq() : null;
-          return new SendMessageResponse.Recipient(user, RecipientStatus.of(result.outcome()), seq);
+          return new SendMessageResponse.Recipient(
+              user,
+              RecipientStatus.of(result.outcome()),
+              seq,
+              result.replacedId(),
+              result.droppedIds().isEmpty() ? null : result.droppedIds());
         });
   }
 

@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import io.pushgate.model.AppLimits;
+import io.pushgate.model.PushMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.model.Qos;
 import io.pushgate.model.SessionId;
@@ -21,7 +23,7 @@ import java.util.TreeSet;
  */
 public final class RequestParser {
 
-  private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data");
+  private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data", "collapseKey");
   private static final Set<String> TOKEN_FIELDS = Set.of("user", "ttl");
 
   private final ApiSettings settings;
@@ -31,18 +33,38 @@ public final class RequestParser {
   }
 
   /**
-   * Validates a message request body.
+   * Validates a message request body against the app's limits (TTL bounds).
    *
    * @throws ApiProblem malformed_json, invalid_field, invalid_user, too_many_recipients,
-   *     invalid_qos, invalid_ttl, missing_data or payload_too_large
+   *     invalid_qos, invalid_ttl, invalid_collapse_key, missing_data or payload_too_large
    */
-  public SendMessageRequest parseMessage(byte[] body) {
+  public SendMessageRequest parseMessage(byte[] body, AppLimits limits) {
     JsonNode root = object(ApiJson.parse(body), MESSAGE_FIELDS);
     List<String> to = recipients(root.get("to"));
     Qos qos = qos(root.get("qos"));
-    Duration ttl = ttl(root.get("ttl"), settings.defaultTtl(), settings.maxTtl(), "max-ttl");
+    Duration ttl = ttl(root.get("ttl"), limits.defaultTtl(), limits.maxTtl(), "apps.<app>.limits.max-ttl");
+    String collapseKey = collapseKey(root.get("collapseKey"), qos);
     String data = data(root.get("data"));
-    return new SendMessageRequest(to, qos, ttl, data);
+    return new SendMessageRequest(to, qos, ttl, data, collapseKey);
+  }
+
+  private static String collapseKey(JsonNode key, Qos qos) {
+    if (key == null || key.isNull()) return null;
+    String rule =
+        "\"collapseKey\" must be a string of 1.." + PushMessage.MAX_COLLAPSE_KEY_LENGTH
+            + " printable ASCII characters";
+    if (!key.isTextual()) throw ApiProblem.field(ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", rule);
+    String value = key.textValue();
+    if (value.isEmpty()
+        || value.length() > PushMessage.MAX_COLLAPSE_KEY_LENGTH
+        || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      throw ApiProblem.field(ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", rule);
+    }
+    if (qos != Qos.AT_LEAST_ONCE) {
+      throw ApiProblem.field(
+          ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", "\"collapseKey\" needs qos 1 (QoS 0 is never stored)");
+    }
+    return value;
   }
 
   /**
@@ -57,7 +79,7 @@ public final class RequestParser {
       throw ApiProblem.field(ErrorCode.INVALID_USER, "user", "\"user\" is required");
     }
     String userId = userId(user, "user");
-    Duration ttl = ttl(root.get("ttl"), settings.defaultTokenTtl(), settings.maxTokenTtl(), "max-token-ttl");
+    Duration ttl = ttl(root.get("ttl"), settings.defaultTokenTtl(), settings.maxTokenTtl(), "api.max-token-ttl");
     return new TokenRequest(userId, ttl);
   }
 
@@ -143,7 +165,7 @@ public final class RequestParser {
         ErrorCode.INVALID_TTL,
         "ttl",
         "\"ttl\" must be a whole number of seconds from 1 to " + maxSeconds
-            + " (pushgate.api." + maxKey + ")");
+            + " (pushgate." + maxKey + ")");
   }
 
   private String data(JsonNode data) {

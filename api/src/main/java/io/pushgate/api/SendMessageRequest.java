@@ -11,8 +11,9 @@ import java.util.List;
  * @param qos  delivery guarantee (default 1)
  * @param ttl  time to live, whole seconds in 1..max-ttl (default default-ttl)
  * @param data the payload as compact JSON, at most max-payload-bytes UTF-8 bytes
+ * @param collapseKey optional (null): replaces the recipient's pending message with the same key
  */
-public record SendMessageRequest(List<String> to, Qos qos, Duration ttl, String data) {
+public record SendMessageRequest(List<String> to, Qos qos, Duration ttl, String data, String collapseKey) {
 
   public SendMessageRequest {
     to = List.copyOf(to);

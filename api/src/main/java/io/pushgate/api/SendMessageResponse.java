@@ -16,9 +16,16 @@ public record SendMessageResponse(String id, List<Recipient> recipients) {
   }
 
   /**
-   * @param seq the session sequence number when {@code status} is {@code queued}, else null
+   * @param seq      the session sequence number when {@code status} is {@code queued}, else null
+   * @param replaced the id of the pending message this one replaced (collapse key), else null
+   * @param dropped  ids of pending messages dropped to make room (overflow drop-oldest), else null
    */
-  public record Recipient(String user, RecipientStatus status, Long seq) {}
+  public record Recipient(String user, RecipientStatus status, Long seq, String replaced, List<String> dropped) {
+
+    public Recipient(String user, RecipientStatus status, Long seq) {
+      this(user, status, seq, null, null);
+    }
+  }
 
   /** True if every recipient accepted the message (the request is answered 202, else 207). */
   @JsonIgnore

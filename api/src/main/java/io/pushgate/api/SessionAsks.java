@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import io.pushgate.model.OverflowPolicy;
+import io.pushgate.session.MessageStatus;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionCommand.EnqueueResult;
@@ -15,7 +17,10 @@ import java.util.concurrent.CompletionStage;
 interface SessionAsks {
 
   /** Enqueue; for QoS 1 a {@code QUEUED} reply means the message is persisted. */
-  CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message);
+  CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message, OverflowPolicy overflow);
+
+  /** The fate of one message of the session. */
+  CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId);
 
   CompletionStage<SessionStatus> status(SessionId session);
 

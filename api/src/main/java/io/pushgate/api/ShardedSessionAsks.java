@@ -1,5 +1,8 @@
 package io.pushgate.api;
 
+import io.pushgate.model.OverflowPolicy;
+import io.pushgate.session.MessageStatus;
+import io.pushgate.session.SessionCommand;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionCommand.Enqueue;
@@ -24,8 +27,15 @@ final class ShardedSessionAsks implements SessionAsks {
   }
 
   @Override
-  public CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message) {
-    return sessions.session(session).ask(replyTo -> new Enqueue(message, replyTo), timeout);
+  public CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message, OverflowPolicy overflow) {
+    return sessions.session(session).ask(replyTo -> new Enqueue(message, overflow, replyTo), timeout);
+  }
+
+  @Override
+  public CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId) {
+    return sessions
+        .session(session)
+        .ask(replyTo -> new SessionCommand.GetMessageStatus(messageId, replyTo), timeout);
   }
 
   @Override

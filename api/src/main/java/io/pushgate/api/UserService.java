@@ -26,6 +26,19 @@ final class UserService {
     return ask(app, user, sessions::status, s -> UserStatusResponse.of(app.id(), user, s));
   }
 
+  /** The fate of one message; fails with invalid_user, invalid_field (id), overloaded or unavailable. */
+  CompletionStage<MessageStatusResponse> messageStatus(App app, String user, String messageId) {
+    if (messageId.isEmpty() || messageId.length() > 64 || !messageId.chars().allMatch(c -> c == '-' || Character.isLetterOrDigit(c))) {
+      return CompletableFuture.failedFuture(
+          ApiProblem.field(ErrorCode.INVALID_FIELD, "id", "a message id is 1..64 characters of [A-Za-z0-9-]"));
+    }
+    return ask(
+        app,
+        user,
+        id -> sessions.messageStatus(id, messageId),
+        s -> MessageStatusResponse.of(user, s));
+  }
+
   /** Closes the user's connections; fails with invalid_user, overloaded or unavailable. */
   CompletionStage<KickResponse> kick(App app, String user) {
     return ask(app, user, sessions::kick, r -> new KickResponse(r.connectionsClosed()));

@@ -11,6 +11,7 @@ import java.util.List;
  * @param pending  QoS 1 messages stored and not yet acked
  * @param lastSeq  highest sequence number assigned so far (0 if none)
  * @param ackedSeq highest sequence number acked so far (0 if none)
+ * @param undeliverable messages given up on after max-deliveries deliveries without ack
  */
 public record UserStatusResponse(
     String app,
@@ -19,7 +20,8 @@ public record UserStatusResponse(
     List<Connection> connections,
     int pending,
     long lastSeq,
-    long ackedSeq) {
+    long ackedSeq,
+    long undeliverable) {
 
   /**
    * One attached connection.
@@ -44,6 +46,7 @@ public record UserStatusResponse(
         status.connections().stream().map(Connection::of).toList(),
         status.pending(),
         status.lastSeq(),
-        status.ackedSeq());
+        status.ackedSeq(),
+        status.undeliverable());
   }
 }

@@ -45,6 +45,21 @@ final class ApiClient {
     return fallback.handle(request("POST", uri, apiKey, "application/json", json)).toCompletableFuture();
   }
 
+  /** POST with one extra header (e.g. Idempotency-Key). */
+  Reply postWithHeader(String uri, String json, String header, String value) {
+    SimpleHttpRequest base = request("POST", uri, apiKey, "application/json", json);
+    List<Map.Entry<String, String>> headers = new ArrayList<>(base.headers());
+    headers.add(Map.entry(header, value));
+    try {
+      return Reply.of(
+          fallback.handle(new SimpleHttpRequest("POST", uri, headers, base.body(), "127.0.0.1"))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      throw new AssertionError("request failed: POST " + uri, e);
+    }
+  }
+
   /** Any request; null key, content type or body are left out. */
   Reply call(String method, String uri, String key, String contentType, String body) {
     try {

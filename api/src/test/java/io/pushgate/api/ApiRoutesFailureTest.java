@@ -192,7 +192,8 @@ class ApiRoutesFailureTest {
     }
 
     @Override
-    public CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message) {
+    public CompletionStage<EnqueueResult> enqueue(
+        SessionId session, PushMessage message, io.pushgate.model.OverflowPolicy overflow) {
       messageIds.add(message.id());
       Script script = scripts.get(session.user());
       if (script == null) return CompletableFuture.completedFuture(new EnqueueResult(message.id(), Outcome.QUEUED, 7));
@@ -208,6 +209,11 @@ class ApiRoutesFailureTest {
           yield f;
         }
       };
+    }
+
+    @Override
+    public CompletionStage<io.pushgate.session.MessageStatus> messageStatus(SessionId session, String messageId) {
+      return CompletableFuture.completedFuture(io.pushgate.session.MessageStatus.unknown(messageId));
     }
 
     @Override

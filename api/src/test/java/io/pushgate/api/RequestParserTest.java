@@ -20,7 +20,7 @@ class RequestParserTest {
   private final RequestParser parser = new RequestParser(TestSettings.defaults());
 
   private SendMessageRequest message(String json) {
-    return parser.parseMessage(json.getBytes(StandardCharsets.UTF_8));
+    return parser.parseMessage(json.getBytes(StandardCharsets.UTF_8), io.pushgate.model.AppLimits.DEFAULTS);
   }
 
   private ApiProblem messageProblem(String json) {

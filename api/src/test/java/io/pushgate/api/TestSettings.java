@@ -9,8 +9,6 @@ final class TestSettings {
 
   static ApiSettings defaults() {
     return new ApiSettings(
-        Duration.ofHours(24),
-        Duration.ofDays(30),
         4096,
         1000,
         Duration.ofSeconds(5),
@@ -24,8 +22,6 @@ final class TestSettings {
   static ApiSettings with(int maxRecipients, int enqueueParallelism, int maxConcurrentRequests, Duration askTimeout) {
     ApiSettings d = defaults();
     return new ApiSettings(
-        d.defaultTtl(),
-        d.maxTtl(),
         d.maxPayloadBytes(),
         maxRecipients,
         askTimeout,

@@ -110,7 +110,7 @@ public final class PushgateNode {
       Route routes =
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
-              new ApiRoutes(system, sessions, apps, tokens).route());
+              SharedLimits.apiRoutes(system, sessions, apps, tokens).route());
       gateway =
           GatewayServer.start(system, sessions, apps, new RouteHttpFallback(system, routes))
               .thenApply(

@@ -29,6 +29,12 @@ final class AckingClient {
   final Set<String> received = ConcurrentHashMap.newKeySet();
   final AtomicInteger pushes = new AtomicInteger();
   final List<String> orderViolations = new CopyOnWriteArrayList<>();
+  /** Every push received, in order, tagged with the {@link #epoch} at receipt. */
+  final List<Received> log = new CopyOnWriteArrayList<>();
+  /** Set by the test to tell pushes before and after an event (e.g. a node restart) apart. */
+  volatile int epoch;
+
+  record Received(int epoch, long seq, String id) {}
   private volatile CompletableFuture<Void> closed = CompletableFuture.completedFuture(null);
   private volatile WebSocket socket;
   /** The JDK client allows one outstanding send at a time: sends are chained. */
@@ -107,6 +113,7 @@ final class AckingClient {
           if (seq <= lastSeq.get()) orderViolations.add(user + ": seq " + seq + " after " + lastSeq.get());
           lastSeq.set(seq);
           received.add(frame.path("id").asText());
+          log.add(new Received(epoch, seq, frame.path("id").asText()));
           pushes.incrementAndGet();
           send(ws, "{\"t\":\"ack\",\"seq\":" + seq + "}");
         }

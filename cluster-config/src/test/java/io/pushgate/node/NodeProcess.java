@@ -45,8 +45,13 @@ final class NodeProcess {
    */
   static NodeProcess start(String name, int remotePort, List<String> seedNodes, Map<String, String> extra)
       throws Exception {
-    int gatewayPort = TestNodes.freePort();
-    int managementPort = TestNodes.freePort();
+    return start(name, TestNodes.freePort(), remotePort, TestNodes.freePort(), seedNodes, extra);
+  }
+
+  /** Starts a node on the given ports (e.g. to restart a killed node where it was). */
+  static NodeProcess start(
+      String name, int gatewayPort, int remotePort, int managementPort, List<String> seedNodes, Map<String, String> extra)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseG1GC", "-cp", classpath));
@@ -64,7 +69,7 @@ final class NodeProcess {
     props.put("pekko.cluster.split-brain-resolver.stable-after", "5s");
     props.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("io.pushgate.node.PushgateNode");
-    File log = Path.of("target", "node-" + name + ".log").toFile();
+    File log = Path.of("target", "node-" + name + "-" + System.nanoTime() + ".log").toFile();
     Files.createDirectories(log.toPath().getParent());
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
@@ -78,7 +83,7 @@ final class NodeProcess {
         .pollInterval(Duration.ofMillis(300))
         .until(
             () -> {
-              if (!process.isAlive()) throw new IllegalStateException("node " + name + " exited; see target/node-" + name + ".log");
+              if (!process.isAlive()) throw new IllegalStateException("node " + name + " exited; see target/node-" + name + "-*.log");
               return status("/ready") == 200;
             });
     return this;

@@ -1,5 +1,6 @@
 package io.pushgate.gateway;
 
+import io.pushgate.gateway.transport.InboundRateLimit;
 import com.typesafe.config.Config;
 import io.pushgate.gateway.protocol.HeartbeatPolicy;
 import java.time.Duration;
@@ -27,7 +28,8 @@ public record GatewaySettings(
     int maxHttpBodyBytes,
     Duration httpIdleTimeout,
     Duration httpRequestTimeout,
-    Duration stopTimeout) {
+    Duration stopTimeout,
+    InboundRateLimit.Settings inboundRate) {
 
   /** The WebSocket endpoint path (fixed by the public protocol). */
   public static final String WEBSOCKET_PATH = "/v1/ws";
@@ -79,7 +81,8 @@ public record GatewaySettings(
         bytes(c, "max-http-body-bytes"),
         c.getDuration("http-idle-timeout"),
         c.getDuration("http-request-timeout"),
-        c.getDuration("stop-timeout"));
+        c.getDuration("stop-timeout"),
+        new InboundRateLimit.Settings(c.getInt("inbound-rate"), c.getInt("inbound-burst")));
   }
 
   private static int bytes(Config c, String path) {

@@ -172,4 +172,32 @@ class GatewaySessionStubTest {
     assertTrue(qos0 < sent[0], "some QoS 0 pushes were dropped: got " + qos0 + " of " + sent[0]);
     assertEquals(sent[0] - qos0, server.metrics().droppedQos0());
   }
+
+  @Test
+  void clientSendingFasterThanItsInboundLimitGetsAnErrorThenClose4004() throws Exception {
+    GatewayServer server = start("inbound-rate = 1, inbound-burst = 5");
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    SessionCommand.Attach attach = attach(client, session); // hello: 1 frame
+    client.expectFrame("welcome");
+    for (int i = 1; i <= 10; i++) client.ack(i); // far beyond the remaining 4 tokens
+    assertEquals("rate_limited", client.expectFrame("error").get("code").asText());
+    assertEquals(4004, client.awaitClose());
+    assertEquals(attach.info().connectionId(), session.expectMessageClass(SessionCommand.Ack.class).connectionId());
+  }
+
+  @Test
+  void clientWithinItsInboundLimitIsNeverClosed() throws Exception {
+    GatewayServer server = start("inbound-rate = 1, inbound-burst = 5");
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    attach(client, session);
+    client.expectFrame("welcome");
+    for (int i = 0; i < 4; i++) {
+      client.send("{\"t\":\"ping\"}");
+      client.expectFrame("pong");
+    }
+  }
 }

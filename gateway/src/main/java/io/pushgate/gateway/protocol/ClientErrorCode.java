@@ -20,7 +20,9 @@ public enum ClientErrorCode {
   /** Sent before close 4104. */
   PROTOCOL_ERROR,
   /** Sent before close 4003. */
-  SESSION_UNAVAILABLE;
+  SESSION_UNAVAILABLE,
+  /** Sent before close 4004: the client sends frames faster than allowed. */
+  RATE_LIMITED;
 
   /** The code on the wire, e.g. {@code "bad_frame"}. */
   public String code() {

@@ -28,6 +28,8 @@ public enum CloseCode {
   SLOW_CONSUMER(4002, "slow_consumer", ClientAction.RECONNECT_WITH_BACKOFF),
   /** The session did not answer the attach in time (or could not be re-attached). Reconnect with backoff. */
   SESSION_UNAVAILABLE(4003, "session_unavailable", ClientAction.RECONNECT_WITH_BACKOFF),
+  /** The client sent more frames than {@code inbound-rate}/{@code inbound-burst} allow. Reconnect with backoff. */
+  RATE_LIMITED(4004, "rate_limited", ClientAction.RECONNECT_WITH_BACKOFF),
 
   /** Token missing, malformed, badly signed or expired. Terminal: get a new token first. */
   INVALID_TOKEN(4100, "invalid_token", ClientAction.DO_NOT_RECONNECT),

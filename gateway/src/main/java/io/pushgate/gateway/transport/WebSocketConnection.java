@@ -85,11 +85,13 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   /** The attached session actor (from Attached); null while attaching. */
   private ActorRef<SessionCommand> session;
   private long lastAckForwarded;
+  private final InboundRateLimit inboundLimit;
 
   public WebSocketConnection(GatewayContext gw) {
     super(WebSocketFrame.class, true);
     this.gw = gw;
     this.settings = gw.settings();
+    this.inboundLimit = new InboundRateLimit(settings.inboundRate(), System.nanoTime());
   }
 
   @Override
@@ -133,6 +135,13 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     if (state == State.CLOSING || state == State.HANDSHAKING) return;
+    if (!inboundLimit.tryAcquire(System.nanoTime())) {
+      closeWith(
+          CloseCode.RATE_LIMITED,
+          ClientErrorCode.RATE_LIMITED,
+          "more than " + settings.inboundRate().rate() + " frames per second");
+      return;
+    }
     if (frame instanceof TextWebSocketFrame text) {
       onText(text.text());
     } else if (frame instanceof BinaryWebSocketFrame) {

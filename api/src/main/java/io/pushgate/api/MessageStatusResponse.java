@@ -1,0 +1,27 @@
+package io.pushgate.api;
+
+import io.pushgate.session.MessageStatus;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Body of {@code GET /v1/apps/{app}/users/{user}/messages/{id}}.
+ *
+ * @param status     pending, acked, expired, replaced, dropped, undeliverable or unknown
+ * @param seq        its sequence number in the session, null if unknown
+ * @param deliveries deliveries on connections that went away without acking it
+ * @param since      ISO-8601: when it was accepted (pending) or reached its end; null if unknown
+ */
+public record MessageStatusResponse(String id, String user, String status, Long seq, int deliveries, String since) {
+
+  static MessageStatusResponse of(String user, MessageStatus s) {
+    boolean known = s.fate() != MessageStatus.Fate.UNKNOWN;
+    return new MessageStatusResponse(
+        s.messageId(),
+        user,
+        s.fate().name().toLowerCase(Locale.ROOT),
+        known ? s.seq() : null,
+        s.deliveries(),
+        known ? Instant.ofEpochMilli(s.sinceMillis()).toString() : null);
+  }
+}
