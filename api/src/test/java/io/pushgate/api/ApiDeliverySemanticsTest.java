@@ -1,11 +1,9 @@
 package io.pushgate.api;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.gateway.auth.ClientTokens;
 import io.pushgate.model.App;
@@ -17,11 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,23 +47,7 @@ class ApiDeliverySemanticsTest {
 
   @BeforeAll
   void startNode() {
-    Config config =
-        ConfigFactory.parseString(
-                """
-                pekko.actor.provider = cluster
-                pekko.remote.artery.canonical.hostname = 127.0.0.1
-                pekko.remote.artery.canonical.port = 0
-                pekko.loglevel = WARNING
-                pushgate.api.ask-timeout = 20 seconds
-                pushgate.session.max-pending = 2
-                """)
-            .withFallback(PersistenceTestKitPlugin.config())
-            .withFallback(PersistenceTestKitSnapshotPlugin.config())
-            .withFallback(ConfigFactory.load());
-    testKit = ActorTestKit.create("ApiDeliverySemanticsTest", config);
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.selfMember().status() == MemberStatus.up());
+    testKit = SingleNodeTestKit.start("ApiDeliverySemanticsTest", "pushgate.session.max-pending = 2");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
         new ApiRoutes(

@@ -13,7 +13,6 @@ import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.gateway.auth.ClientTokens;
 import io.pushgate.model.App;
@@ -33,11 +32,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,24 +56,7 @@ class ApiRoutesTest {
 
   @BeforeAll
   void startNode() {
-    Config config =
-        ConfigFactory.parseString(
-                """
-                pekko.actor.provider = cluster
-                pekko.remote.artery.canonical.hostname = 127.0.0.1
-                pekko.remote.artery.canonical.port = 0
-                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                pekko.loglevel = WARNING
-                # generous for a loaded 2-core machine: shard allocation on first use takes a while
-                pushgate.api.ask-timeout = 20 seconds
-                """)
-            .withFallback(PersistenceTestKitPlugin.config())
-            .withFallback(PersistenceTestKitSnapshotPlugin.config())
-            .withFallback(ConfigFactory.load());
-    testKit = ActorTestKit.create("ApiRoutesTest", config);
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.selfMember().status() == MemberStatus.up());
+    testKit = SingleNodeTestKit.start("ApiRoutesTest", "");
     sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
         new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO, OTHER)), new ClientTokens());

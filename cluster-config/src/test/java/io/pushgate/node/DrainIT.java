@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.StreamSupport;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,19 +33,9 @@ class DrainIT {
 
   @BeforeAll
   void startCluster() throws Exception {
-    int portA = TestNodes.freePort();
-    int portB = TestNodes.freePort();
-    List<String> seeds = List.of(TestNodes.seedAddress(portA));
-    stayer = TestNodes.start(TestNodes.mariaDbNode(portA, seeds));
-    leaver = TestNodes.start(TestNodes.mariaDbNode(portB, seeds));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                StreamSupport.stream(Cluster.get(stayer.system()).state().getMembers().spliterator(), false)
-                        .filter(m -> m.status() == MemberStatus.up())
-                        .count()
-                    == 2);
+    List<PushgateNode> pair = TestNodes.startMariaDbPair();
+    stayer = pair.get(0);
+    leaver = pair.get(1);
   }
 
   @AfterAll

@@ -139,6 +139,46 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
   }
 
   @Test
+  void idempotentRetryThroughRedisQueuesOnceAndReplaysTheAnswer() throws Exception {
+    String user = newUser();
+    String body = "{\"to\":[\"" + user + "\"],\"data\":{\"order\":42}}";
+    java.net.http.HttpRequest.Builder send =
+        api.request("/v1/apps/" + APP + "/messages")
+            .header("Idempotency-Key", "order-42-" + user)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    var first = api.send(send);
+    var retry = api.send(send);
+    assertEquals(202, first.status());
+    assertEquals(first.body(), retry.body());
+    assertEquals(1, api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt());
+  }
+
+  @Test
+  void collapsedMessageIsReportedAndOnlyTheNewestIsDelivered() throws Exception {
+    String user = newUser();
+    String path = "/v1/apps/" + APP + "/messages";
+    String old = api.post(path, "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":1}}")
+        .body().path("id").asText();
+    var newer = api.post(path, "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":2}}");
+    assertEquals(old, newer.body().path("recipients").get(0).path("replaced").asText());
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
+      assertEquals(1, client.welcome.path("pending").asInt());
+      JsonNode push = client.next("push");
+      assertEquals(2, push.path("data").path("unread").asInt());
+      client.ack(push.path("seq").asLong());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + newer.body().path("id").asText())
+                      .body().path("status").asText(),
+              status -> status.equals("acked"));
+    }
+    assertEquals(
+        "replaced", api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + old).body().path("status").asText());
+  }
+
+  @Test
   void operatorEndpointsReportAliveAndReady() {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     for (String path : new String[] {"/alive", "/ready", "/cluster/members"}) {

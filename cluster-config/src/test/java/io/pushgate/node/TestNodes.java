@@ -55,6 +55,26 @@ final class TestNodes {
     return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
   }
 
+  /** Two nodes on MariaDB in one cluster (the first is the seed), both seeing two Up members. */
+  static List<PushgateNode> startMariaDbPair() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    List<String> seeds = List.of(seedAddress(portA));
+    PushgateNode a = start(mariaDbNode(portA, seeds));
+    PushgateNode b = start(mariaDbNode(portB, seeds));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> upMembers(a) == 2 && upMembers(b) == 2);
+    return List.of(a, b);
+  }
+
+  static long upMembers(PushgateNode node) {
+    return java.util.stream.StreamSupport.stream(
+            org.apache.pekko.cluster.typed.Cluster.get(node.system()).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up())
+        .count();
+  }
+
   static PushgateNode start(Config config) throws Exception {
     return PushgateNode.start(config).toCompletableFuture().get(90, TimeUnit.SECONDS);
   }

@@ -14,14 +14,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,14 +36,9 @@ class TwoNodeIT {
 
   @BeforeAll
   void startCluster() throws Exception {
-    int portA = TestNodes.freePort();
-    int portB = TestNodes.freePort();
-    List<String> seeds = List.of(TestNodes.seedAddress(portA));
-    nodeA = TestNodes.start(TestNodes.mariaDbNode(portA, seeds));
-    nodeB = TestNodes.start(TestNodes.mariaDbNode(portB, seeds));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> upMembers(nodeA.system()) == 2 && upMembers(nodeB.system()) == 2);
+    List<PushgateNode> pair = TestNodes.startMariaDbPair();
+    nodeA = pair.get(0);
+    nodeB = pair.get(1);
   }
 
   @AfterAll
@@ -107,12 +99,6 @@ class TwoNodeIT {
             endpoints -> endpoints.equals("[\"" + endpointB + "\",\"" + endpointA + "\"]"));
     JsonNode reconnect = apiA.get(path).body().path("reconnect");
     assertEquals(1000, reconnect.path("baseMillis").asLong());
-  }
-
-  private static long upMembers(ActorSystem<?> system) {
-    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up())
-        .count();
   }
 
   private static Set<String> hostedEntities(ActorSystem<?> system) throws Exception {
