@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.IdempotencyStore;
 import io.pushgate.api.idempotency.InMemoryIdempotencyStore;
@@ -20,7 +22,6 @@ import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.apache.pekko.stream.Materializer;
 
 /**
  * The backend HTTP API (docs/api.md). Routes only: authentication, content type and body
@@ -115,7 +116,7 @@ public final class ApiRoutes extends AllDirectives {
     ConcurrencyLimit limit = new ConcurrencyLimit(settings.maxConcurrentRequests());
     this.auth = new ApiAuth(apps);
     this.messages =
-        new MessageService(settings, sessions, limit, Materializer.matFromSystem(system), clock, rateLimiter);
+        new MessageService(settings, sessions, limit, clock, rateLimiter);
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);
@@ -153,24 +154,24 @@ public final class ApiRoutes extends AllDirectives {
    */
   private Route sendMessage(String appId) {
     return authenticated(appId, app -> optionalHeaderValueByName(IdempotentSends.HEADER, key -> jsonBody(body ->
-        respond(idempotent.run(app, key, body, b -> messages.send(app, b).thenApply(r ->
-            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r))
-            .exceptionally(ApiResponses::failure))))));
+        respond(idempotent.run(app, key, body, b -> messages.send(app, b).thenApplyAsync(r ->
+            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
+            .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))))));
   }
 
   private Route userStatus(String appId, String user) {
     return authenticated(appId, app -> respond(
-        users.status(app, user).thenApply(s -> ApiResponses.json(200, s))));
+        users.status(app, user).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
   }
 
   private Route messageStatus(String appId, String user, String id) {
     return authenticated(appId, app -> respond(
-        users.messageStatus(app, user, id).thenApply(s -> ApiResponses.json(200, s))));
+        users.messageStatus(app, user, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
   }
 
   private Route kick(String appId, String user) {
     return authenticated(appId, app -> respond(
-        users.kick(app, user).thenApply(k -> ApiResponses.json(200, k))));
+        users.kick(app, user).thenApplyAsync(k -> ApiResponses.json(200, k), SAME_THREAD)));
   }
 
   private Route issueToken(String appId) {
@@ -196,7 +197,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route respond(CompletionStage<HttpResponse> response) {
-    return completeWithFuture(response.exceptionally(ApiResponses::failure));
+    return completeWithFuture(response.exceptionallyAsync(ApiResponses::failure, SAME_THREAD));
   }
 
   static boolean isJson(MediaType mediaType) {

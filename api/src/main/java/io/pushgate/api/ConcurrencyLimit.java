@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +41,7 @@ final class ConcurrencyLimit {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
     }
-    return stage.whenComplete((result, error) -> inFlight.decrementAndGet());
+    return stage.whenCompleteAsync((result, error) -> inFlight.decrementAndGet(), SAME_THREAD);
   }
 
   /** Work currently in flight (for tests and metrics). */

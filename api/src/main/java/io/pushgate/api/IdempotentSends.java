@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import io.pushgate.api.idempotency.Claim;
 import io.pushgate.api.idempotency.IdempotencyStore;
 import io.pushgate.api.idempotency.StoredResponse;
@@ -49,8 +51,8 @@ final class IdempotentSends {
     String hash = sha256(body);
     return store
         .claim(app.id(), k, hash)
-        .handle((claim, error) -> error != null ? null : claim)
-        .thenCompose(
+        .handleAsync((claim, error) -> error != null ? null : claim, SAME_THREAD)
+        .thenComposeAsync(
             claim -> {
               if (claim == null) {
                 return problem(
@@ -72,8 +74,9 @@ final class IdempotentSends {
                     new ApiProblem(
                         ErrorCode.IDEMPOTENCY_KEY_REUSED, "this " + HEADER + " was used with a different request body"));
               }
-              return send.apply(body).thenCompose(response -> remember(app, k, hash, response));
-            });
+              return send.apply(body).thenComposeAsync(response -> remember(app, k, hash, response), SAME_THREAD);
+            },
+            SAME_THREAD);
   }
 
   /** Stores a final answer for replay; gives the key up when the outcome is still open. */

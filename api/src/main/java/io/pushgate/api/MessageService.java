@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import io.pushgate.api.ratelimit.SendRateLimiter;
 import io.pushgate.model.App;
 import io.pushgate.model.PushMessage;
@@ -11,9 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,6 @@ final class MessageService {
   private final RequestParser parser;
   private final SessionAsks sessions;
   private final ConcurrencyLimit limit;
-  private final Materializer materializer;
   private final Clock clock;
   private final SendRateLimiter rateLimiter;
 
@@ -43,7 +41,6 @@ final class MessageService {
       ApiSettings settings,
       SessionAsks sessions,
       ConcurrencyLimit limit,
-      Materializer materializer,
       Clock clock,
       SendRateLimiter rateLimiter) {
     this.rateLimiter = rateLimiter;
@@ -51,7 +48,6 @@ final class MessageService {
     this.parser = new RequestParser(settings);
     this.sessions = sessions;
     this.limit = limit;
-    this.materializer = materializer;
     this.clock = clock;
   }
 
@@ -65,7 +61,7 @@ final class MessageService {
     }
     return rateLimiter
         .acquire(app, request.to().size())
-        .thenCompose(
+        .thenComposeAsync(
             decision -> {
               if (!decision.allowed()) {
                 return CompletableFuture.failedFuture(
@@ -77,7 +73,8 @@ final class MessageService {
                         (decision.retryAfterMillis() + 999) / 1000));
               }
               return limit.run(() -> fanOut(app, request));
-            });
+            },
+            SAME_THREAD);
   }
 
   private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request) {
@@ -90,9 +87,7 @@ final class MessageService {
             now,
             now + request.ttl().toMillis(),
             request.collapseKey());
-    return Source.from(request.to())
-        .mapAsync(settings.enqueueParallelism(), user -> enqueue(app, user, message))
-        .runWith(Sink.seq(), materializer)
+    return BoundedFanOut.map(request.to(), settings.enqueueParallelism(), user -> enqueue(app, user, message))
         .thenApply(recipients -> outcome(app, message, recipients));
   }
 
@@ -103,7 +98,7 @@ final class MessageService {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    return reply.handle(
+    return reply.handleAsync(
         (result, error) -> {
           if (error != null || result == null) {
             return new SendMessageResponse.Recipient(user, RecipientStatus.UNAVAILABLE, null);
@@ -115,7 +110,8 @@ final class MessageService {
               seq,
               result.replacedId(),
               result.droppedIds().isEmpty() ? null : result.droppedIds());
-        });
+        },
+        SAME_THREAD);
   }
 
   private static SendMessageResponse outcome(

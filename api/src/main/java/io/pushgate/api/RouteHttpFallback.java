@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import io.pushgate.gateway.http.HttpFallback;
 import io.pushgate.gateway.http.SimpleHttpRequest;
 import io.pushgate.gateway.http.SimpleHttpResponse;
@@ -65,18 +67,20 @@ public final class RouteHttpFallback implements HttpFallback {
       response = CompletableFuture.failedFuture(e);
     }
     return response
-        .thenCompose(
+        .thenComposeAsync(
             r ->
                 r.entity()
                     .toStrict(responseTimeoutMillis, materializer)
-                    .thenApply(strict -> toSimple(r, strict)))
-        .exceptionally(
+                    .thenApplyAsync(strict -> toSimple(r, strict), SAME_THREAD),
+            SAME_THREAD)
+        .exceptionallyAsync(
             error -> {
               log.error("API route failed for {} {}", request.method(), path(request.uri()), error);
               HttpResponse problem =
                   ApiResponses.problem(ErrorCode.INTERNAL_ERROR, "the request could not be completed");
               return toSimple(problem, (HttpEntity.Strict) problem.entity());
-            });
+            },
+            SAME_THREAD);
   }
 
   private static HttpRequest toPekko(SimpleHttpRequest request) {

@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import io.pushgate.model.App;
 import io.pushgate.model.SessionId;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +57,7 @@ final class UserService {
     }
     return limit
         .run(() -> unavailableOnFailure(() -> ask.apply(id), user))
-        .thenApply(toResponse);
+        .thenApplyAsync(toResponse, SAME_THREAD);
   }
 
   private static <R> CompletionStage<R> unavailableOnFailure(Supplier<CompletionStage<R>> ask, String user) {

@@ -6,6 +6,7 @@ import io.pushgate.api.ApiRoutes;
 import io.pushgate.api.DispatchRoutes;
 import io.pushgate.api.dispatch.ReconnectPolicy;
 import io.pushgate.api.RouteHttpFallback;
+import io.pushgate.concurrent.Continuations;
 import io.pushgate.gateway.DrainSettings;
 import io.pushgate.gateway.GatewayServer;
 import io.pushgate.gateway.auth.ClientTokens;
@@ -60,6 +61,13 @@ public final class PushgateNode {
   }
 
   public static void main(String[] args) {
+    int commonPool = Continuations.ensureCommonPoolParallelism();
+    if (commonPool < Continuations.MIN_COMMON_POOL_PARALLELISM) {
+      log.warn(
+          "ForkJoinPool.commonPool parallelism is {}: library continuations will start a thread each;"
+              + " run with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+          commonPool);
+    }
     try {
       start(ConfigFactory.load()).toCompletableFuture().join();
     } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.pushgate.node.health;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
@@ -56,7 +58,7 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
   private CompletionStage<HttpResponse> readiness() {
     return checks
         .readyResult()
-        .thenApply(
+        .thenApplyAsync(
             result -> {
               if (result.isFailure()) return notOk(result, "not_ready");
               Map<String, Map<String, Object>> now = degraded.current();
@@ -64,14 +66,17 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
               body.put("status", now.isEmpty() ? "ready" : "degraded");
               if (!now.isEmpty()) body.put("degraded", now);
               return json(200, body);
-            })
-        .exceptionally(e -> json(503, Map.of("status", "not_ready", "reason", String.valueOf(e.getMessage()))));
+            },
+            SAME_THREAD)
+        .exceptionallyAsync(
+            e -> json(503, Map.of("status", "not_ready", "reason", String.valueOf(e.getMessage()))), SAME_THREAD);
   }
 
   private static CompletionStage<HttpResponse> simple(CompletionStage<CheckResult> check, String okStatus) {
     return check
-        .thenApply(r -> r.isSuccess() ? json(200, Map.of("status", okStatus)) : notOk(r, "failed"))
-        .exceptionally(e -> json(503, Map.of("status", "failed", "reason", String.valueOf(e.getMessage()))));
+        .thenApplyAsync(r -> r.isSuccess() ? json(200, Map.of("status", okStatus)) : notOk(r, "failed"), SAME_THREAD)
+        .exceptionallyAsync(
+            e -> json(503, Map.of("status", "failed", "reason", String.valueOf(e.getMessage()))), SAME_THREAD);
   }
 
   private static HttpResponse notOk(CheckResult result, String status) {

@@ -1,5 +1,7 @@
 package io.pushgate.gateway.transport;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -206,14 +208,15 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    stage.whenComplete(
+    stage.whenCompleteAsync(
         (response, error) -> {
           try {
             ctx.executor().execute(() -> onFallbackDone(requestId, response, error, keepAlive));
           } catch (RejectedExecutionException e) {
             log.debug("event loop gone; dropping HTTP response");
           }
-        });
+        },
+        SAME_THREAD);
   }
 
   private void onFallbackDone(long requestId, SimpleHttpResponse response, Throwable error, boolean keepAlive) {
