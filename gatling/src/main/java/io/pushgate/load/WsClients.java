@@ -1,0 +1,244 @@
+package io.pushgate.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Lean WebSocket load clients on Netty: one event loop group (2 threads) carries every
+ * connection, so one process holds tens of thousands of clients at a few KB each.
+ *
+ * <p>Each client connects, says {@code hello} with a locally signed token ({@link DemoTokens}),
+ * pings every granted heartbeat interval, acks every QoS 1 push at once, and records end-to-end
+ * latency from the {@code ts} (epoch millis) the sender puts into the message data. Clients are
+ * spread round-robin over the target endpoints and over {@code sources} loopback source
+ * addresses (127.0.0.1, 127.0.0.2, ...), since one source address has only ~28k ephemeral ports.
+ *
+ * <p>The process's file-descriptor limit bounds how many clients it holds (one FD each).
+ */
+final class WsClients implements AutoCloseable {
+
+  /** Where and how clients connect. */
+  record Options(List<InetSocketAddress> targets, int sources, int heartbeatSeconds, int connectParallelism) {}
+
+  final LongAdder welcomed = new LongAdder();
+  final LongAdder failed = new LongAdder();
+  final LongAdder closedByServer = new LongAdder();
+  final LongAdder pushes = new LongAdder();
+  /** Pushes received per user (QoS 1 and 0), for delivery checks. */
+  final ConcurrentHashMap<String, LongAdder> pushesByUser = new ConcurrentHashMap<>();
+  final LongAdder acks = new LongAdder();
+  /** Latency in ms from the sender's {@code ts} to receipt; read with getIntervalHistogram. */
+  final Recorder latency = new Recorder(3_600_000L, 3);
+
+  private final Options options;
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong counter = new AtomicLong();
+  private final Set<Channel> closedByUs = ConcurrentHashMap.newKeySet();
+
+  WsClients(Options options) {
+    this.options = options;
+  }
+
+  /**
+   * Connects users {@code prefix+from .. prefix+(to-1)} with at most {@code connectParallelism}
+   * handshakes in flight; returns once every one is welcomed or failed. The caller's thread waits
+   * (a load generator's main thread, never an event loop).
+   */
+  void connect(String prefix, int from, int to) throws InterruptedException {
+    Semaphore inFlight = new Semaphore(options.connectParallelism());
+    for (int i = from; i < to; i++) {
+      inFlight.acquire();
+      connectOne(prefix + i, inFlight);
+    }
+    inFlight.acquire(options.connectParallelism());
+  }
+
+  /** Clients currently connected. */
+  int openCount() {
+    return open.size();
+  }
+
+  /** Closes every client with a normal close frame and waits until the sockets are closed. */
+  void closeAll() throws InterruptedException {
+    List<Channel> channels = List.copyOf(open);
+    closedByUs.addAll(channels);
+    for (Channel ch : channels) {
+      ch.writeAndFlush(new CloseWebSocketFrame(1000, "bye")).addListener(f -> ch.close());
+    }
+    for (Channel ch : channels) ch.closeFuture().await(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    open.forEach(Channel::close);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private void connectOne(String user, Semaphore inFlight) {
+    long n = counter.getAndIncrement();
+    InetSocketAddress target = options.targets().get((int) (n % options.targets().size()));
+    InetSocketAddress source = new InetSocketAddress("127.0.0." + (1 + n % options.sources()), 0);
+    URI uri = URI.create("ws://" + target.getHostString() + ":" + target.getPort() + "/v1/ws");
+    Client client = new Client(user, inFlight);
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(8192))
+                        .addLast(
+                            new WebSocketClientProtocolHandler(
+                                WebSocketClientProtocolConfig.newBuilder()
+                                    .webSocketUri(uri)
+                                    .version(WebSocketVersion.V13)
+                                    .customHeaders(new DefaultHttpHeaders())
+                                    .maxFramePayloadLength(65536)
+                                    .handshakeTimeoutMillis(30_000)
+                                    .build()))
+                        .addLast(client);
+                  }
+                });
+    ChannelFuture connect = bootstrap.connect(target, source);
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) client.fail();
+        });
+  }
+
+  /** One client; all state confined to its channel's event loop. */
+  private final class Client extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    private final String user;
+    private Semaphore inFlight; // released once, at welcome or failure
+    private boolean isWelcomed;
+
+    Client(String user, Semaphore inFlight) {
+      this.user = user;
+      this.inFlight = inFlight;
+    }
+
+    void fail() {
+      failed.increment();
+      release();
+    }
+
+    private void release() {
+      if (inFlight != null) {
+        inFlight.release();
+        inFlight = null;
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+        ctx.writeAndFlush(
+            new TextWebSocketFrame(
+                "{\"t\":\"hello\",\"app\":\"" + DemoTokens.APP + "\",\"token\":\"" + DemoTokens.token(user)
+                    + "\",\"hb\":" + options.heartbeatSeconds() + "}"));
+      } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+        fail();
+        ctx.close();
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+      String text = frame.text();
+      if (text.startsWith("{\"t\":\"push\"")) {
+        pushes.increment();
+        pushesByUser.computeIfAbsent(user, u -> new LongAdder()).increment();
+        long ts = number(text, "\"ts\":");
+        if (ts > 0) latency.recordValue(Math.max(0, System.currentTimeMillis() - ts));
+        if (text.contains("\"qos\":1")) {
+          acks.increment();
+          ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}"));
+        }
+      } else if (text.startsWith("{\"t\":\"welcome\"")) {
+        isWelcomed = true;
+        open.add(ctx.channel());
+        welcomed.increment();
+        release();
+        long hb = Math.max(1, number(text, "\"hb\":"));
+        ctx.executor()
+            .scheduleAtFixedRate(
+                () -> ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")), hb, hb, TimeUnit.SECONDS);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      open.remove(ctx.channel());
+      if (!isWelcomed) {
+        fail();
+      } else if (!closedByUs.remove(ctx.channel())) {
+        closedByServer.increment();
+      }
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  /** The non-negative integer after {@code key} in {@code text}, or 0. */
+  static long number(String text, String key) {
+    int i = text.indexOf(key);
+    if (i < 0) return 0;
+    long value = 0;
+    for (int j = i + key.length(); j < text.length(); j++) {
+      char c = text.charAt(j);
+      if (c < '0' || c > '9') break;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  static List<InetSocketAddress> targets(String list) {
+    return java.util.Arrays.stream(list.split(","))
+        .map(
+            hp -> {
+              int colon = hp.lastIndexOf(':');
+              return new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
+            })
+        .toList();
+  }
+}

@@ -1,0 +1,48 @@
+-- wrk script: one API send per request to a random user <PREFIX>0..<USERS>-1, with the send
+-- time in the data ({"ts": epoch ms}) so the receivers (io.pushgate.load.PushReceivers) measure
+-- end-to-end latency. Environment: PREFIX, USERS, QOS (0|1), and optionally RATE_PER_CONN
+-- (requests/s per connection; unset = as fast as possible, a closed model).
+--   PREFIX=u USERS=1000 QOS=1 wrk -t1 -c64 -d60s -s gatling/wrk/send.lua http://127.0.0.1:8080
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_usec; } timeval;
+  int gettimeofday(timeval *tv, void *tz);
+]]
+local tv = ffi.new("timeval")
+local function now_ms()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000 + math.floor(tonumber(tv.tv_usec) / 1000)
+end
+
+local prefix = os.getenv("PREFIX") or "u"
+local users = tonumber(os.getenv("USERS") or "1000")
+local qos = os.getenv("QOS") or "1"
+local rate = tonumber(os.getenv("RATE_PER_CONN") or "0")
+local headers = { ["Authorization"] = "Bearer demo-api-key", ["Content-Type"] = "application/json" }
+
+function init(args)
+  math.randomseed(os.time() + (tonumber(tostring({}):sub(8), 16) or 0))
+end
+
+function delay()
+  if rate > 0 then return 1000 / rate end
+  return 0
+end
+
+function request()
+  local body = '{"to":["' .. prefix .. math.random(0, users - 1) .. '"],"qos":' .. qos
+    .. ',"data":{"ts":' .. now_ms() .. '}}'
+  return wrk.format("POST", "/v1/apps/demo/messages", headers, body)
+end
+
+local statuses = {}
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("SENDER requests=%d rps=%.0f errors(connect,read,write,status,timeout)=%d,%d,%d,%d,%d latencyMs p50=%.1f p99=%.1f\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
