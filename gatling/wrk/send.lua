@@ -1,7 +1,8 @@
 -- wrk script: one API send per request to a random user <PREFIX>0..<USERS>-1, with the send
 -- time in the data ({"ts": epoch ms}) so the receivers (io.pushgate.load.PushReceivers) measure
 -- end-to-end latency. Environment: PREFIX, USERS, QOS (0|1), and optionally RATE_PER_CONN
--- (requests/s per connection; unset = as fast as possible, a closed model).
+-- (requests/s per connection; unset = as fast as possible, a closed model) and RECIPIENTS
+-- (users per request, default 1: consecutive users from a random start).
 --   PREFIX=u USERS=1000 QOS=1 wrk -t1 -c64 -d60s -s gatling/wrk/send.lua http://127.0.0.1:8080
 local ffi = require("ffi")
 ffi.cdef[[
@@ -18,6 +19,7 @@ local prefix = os.getenv("PREFIX") or "u"
 local users = tonumber(os.getenv("USERS") or "1000")
 local qos = os.getenv("QOS") or "1"
 local rate = tonumber(os.getenv("RATE_PER_CONN") or "0")
+local recipients = tonumber(os.getenv("RECIPIENTS") or "1")
 local headers = { ["Authorization"] = "Bearer demo-api-key", ["Content-Type"] = "application/json" }
 
 function init(args)
@@ -30,7 +32,10 @@ function delay()
 end
 
 function request()
-  local body = '{"to":["' .. prefix .. math.random(0, users - 1) .. '"],"qos":' .. qos
+  local first = math.random(0, users - 1)
+  local to = {}
+  for i = 0, recipients - 1 do to[#to + 1] = '"' .. prefix .. ((first + i) % users) .. '"' end
+  local body = '{"to":[' .. table.concat(to, ",") .. '],"qos":' .. qos
     .. ',"data":{"ts":' .. now_ms() .. '}}'
   return wrk.format("POST", "/v1/apps/demo/messages", headers, body)
 end

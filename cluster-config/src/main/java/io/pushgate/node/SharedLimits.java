@@ -3,6 +3,7 @@ package io.pushgate.node;
 import io.pushgate.api.ApiRoutes;
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.RedisIdempotencyStore;
+import io.pushgate.api.ratelimit.LeasingSendRateLimiter;
 import io.pushgate.api.ratelimit.RedisSendRateLimiter;
 import io.pushgate.gateway.auth.ClientTokens;
 import io.pushgate.model.AppRegistry;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The API with what must be shared by all nodes: send rate limits and idempotency keys in Redis
  * ({@code pushgate.redis}), or per node when Redis is disabled. A Redis outage degrades rate
- * limits to per-node ones, reported on {@code /ready} as {@code redis-rate-limits}.
+ * limits to per-node ones, reported on {@code /ready} as {@code redis-rate-limits}. Nodes lease
+ * rate-limit tokens in advance ({@link LeasingSendRateLimiter}), so Redis sees about one call per
+ * lease, not one per send.
  */
 final class SharedLimits {
 
@@ -64,6 +67,9 @@ final class SharedLimits {
         tokens,
         new RedisIdempotencyStore(
             connection, "pushgate:idem:", idempotency.retention(), idempotency.inFlightTimeout()),
-        limiter);
+        new LeasingSendRateLimiter(
+            limiter,
+            system.settings().config().getInt("pushgate.api.rate-limit.max-lease-tokens"),
+            system.settings().config().getDuration("pushgate.api.rate-limit.lease-ttl")));
   }
 }
