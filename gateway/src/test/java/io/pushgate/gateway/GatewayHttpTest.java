@@ -157,6 +157,37 @@ class GatewayHttpTest {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    // the first answer is the slowest: later requests wait in the queue, reading paused
+    GatewayServer server =
+        start(
+            request -> {
+              String path = request.uri();
+              CompletableFuture<SimpleHttpResponse> answer = new CompletableFuture<>();
+              Runnable reply =
+                  () -> answer.complete(new SimpleHttpResponse(200, "text/plain", List.of(), path.getBytes(StandardCharsets.UTF_8)));
+              if (path.equals("/r0")) {
+                CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(reply);
+              } else {
+                reply.run();
+              }
+              return answer;
+            },
+            "");
+    StringBuilder requests = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      requests.append("GET /r").append(i).append(" HTTP/1.1\r\nHost: x\r\n").append(i == 4 ? "Connection: close\r\n" : "").append("\r\n");
+    }
+    String answer = raw(server, requests.toString());
+    int last = -1;
+    for (int i = 0; i < 5; i++) {
+      int at = answer.indexOf("\r\n\r\n/r" + i);
+      assertTrue(at > last, "response " + i + " missing or out of order: " + answer);
+      last = at;
+    }
+  }
+
+  @Test
   void bodyOverTheLimitIs413Problem() throws Exception {
     LinkedBlockingQueue<SimpleHttpRequest> seen = new LinkedBlockingQueue<>();
     GatewayServer server =

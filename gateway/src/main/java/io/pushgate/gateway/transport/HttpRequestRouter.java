@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * (if {@code max-connections} allows; else 503 problem+json); everything else goes to the
  * {@link HttpFallback} (404 problem+json if there is none).
  *
- * <p>One request at a time per connection: reading pauses while the fallback works, pipelined
- * requests already decoded wait in a small queue, so responses keep request order. A fallback
+ * <p>One request at a time per connection: pipelined requests wait in a small queue, so
+ * responses keep request order, and reading pauses while any wait (TCP backpressure). Reading is
+ * not paused for a client that sends one request at a time: toggling it costs two
+ * {@code epoll_ctl} calls per request. A fallback
  * that does not answer within {@code http-request-timeout} gets 503 unavailable. All state is
  * confined to the channel's event loop.
  */
@@ -92,6 +94,8 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
         return;
       }
       queued.add(request);
+      // a pipelining client: stop reading until the queue drains (TCP backpressure)
+      ctx.channel().config().setAutoRead(false);
       return;
     }
     dispatch(request);
@@ -188,7 +192,6 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
       request.release();
     }
     inFlight = true;
-    ctx.channel().config().setAutoRead(false);
     long requestId = ++requestCounter;
     requestTimer =
         ctx.executor()
