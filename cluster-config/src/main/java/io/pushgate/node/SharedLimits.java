@@ -67,9 +67,6 @@ final class SharedLimits {
         tokens,
         new RedisIdempotencyStore(
             connection, "pushgate:idem:", idempotency.retention(), idempotency.inFlightTimeout()),
-        new LeasingSendRateLimiter(
-            limiter,
-            system.settings().config().getInt("pushgate.api.rate-limit.max-lease-tokens"),
-            system.settings().config().getDuration("pushgate.api.rate-limit.lease-ttl")));
+        LeasingSendRateLimiter.fromConfig(limiter, system.settings().config()));
   }
 }

@@ -22,7 +22,7 @@ public final class PushReceivers {
     int count = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
     int parallelism = args.length > 4 ? Integer.parseInt(args[4]) : 200;
-    int sources = args.length > 5 ? Integer.parseInt(args[5]) : Math.max(1, (count + 24_999) / 25_000);
+    int sources = args.length > 5 ? Integer.parseInt(args[5]) : WsClients.sourcesFor(count);
     int heartbeat = args.length > 6 ? Integer.parseInt(args[6]) : 30;
     int from = args.length > 7 ? Integer.parseInt(args[7]) : 0;
     try (WsClients clients =

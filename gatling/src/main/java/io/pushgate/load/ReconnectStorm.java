@@ -34,10 +34,9 @@ public final class ReconnectStorm {
     int users = Integer.parseInt(args[2]);
     int perUser = Integer.parseInt(args[3]);
     int parallelism = args.length > 4 ? Integer.parseInt(args[4]) : 200;
-    int sources = Math.max(1, (users + 24_999) / 25_000);
     boolean complete;
     try (WsClients clients =
-        new WsClients(new WsClients.Options(WsClients.targets(target), sources, 30, parallelism))) {
+        new WsClients(new WsClients.Options(WsClients.targets(target), WsClients.sourcesFor(users), 30, parallelism))) {
       clients.connect(prefix, 0, users);
       System.out.printf("connected %d, failed %d%n", clients.welcomed.sum(), clients.failed.sum());
       clients.closeAll();

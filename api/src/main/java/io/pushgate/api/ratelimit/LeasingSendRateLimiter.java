@@ -2,6 +2,7 @@ package io.pushgate.api.ratelimit;
 
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
+import com.typesafe.config.Config;
 import io.pushgate.model.App;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +13,7 @@ import java.util.function.LongSupplier;
 /**
  * Serves most sends of an app from tokens this node leased in advance from the shared limiter,
  * so the shared limiter (a Redis round trip) is asked about once per lease instead of once per
- * send. Measured on our 2-core machine: the per-send Redis call cost 46 % of QoS 0 API
- * throughput (docs/benchmarks.md).
+ * send: 745 Redis calls for 68,288 sends in a benchmark run (docs/benchmarks.md).
  *
  * <p>How: when an app's local lease cannot pay for a send, the node asks the shared limiter for
  * {@link #leaseSize(App) a lease}: the send's cost plus spare tokens. If the shared limiter
@@ -44,6 +44,12 @@ public final class LeasingSendRateLimiter implements SendRateLimiter {
 
   public LeasingSendRateLimiter(SendRateLimiter shared, int maxLeaseTokens, Duration leaseTtl) {
     this(shared, maxLeaseTokens, leaseTtl, System::nanoTime);
+  }
+
+  /** Leases configured by {@code pushgate.api.rate-limit} (max-lease-tokens, lease-ttl). */
+  public static LeasingSendRateLimiter fromConfig(SendRateLimiter shared, Config config) {
+    Config c = config.getConfig("pushgate.api.rate-limit");
+    return new LeasingSendRateLimiter(shared, c.getInt("max-lease-tokens"), c.getDuration("lease-ttl"));
   }
 
   LeasingSendRateLimiter(SendRateLimiter shared, int maxLeaseTokens, Duration leaseTtl, LongSupplier nanoTime) {
