@@ -31,6 +31,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *
  * <pre>
  * POST   /v1/apps/{app}/messages                  send a message to users   202 | 207
+ * POST   /v1/apps/{app}/broadcasts                broadcast to every user   202
+ * GET    /v1/apps/{app}/broadcasts/{id}           a broadcast's status      200
  * GET    /v1/apps/{app}/users/{user}              a user's session status   200
  * GET    /v1/apps/{app}/users/{user}/messages/{id} the fate of one message   200
  * DELETE /v1/apps/{app}/users/{user}/connections  close a user's connections 200
@@ -44,6 +46,7 @@ public final class ApiRoutes extends AllDirectives {
   private final UserService users;
   private final TokenService tokens;
   private final IdempotentSends idempotent;
+  private final BroadcastService broadcasts;
 
   /**
    * With per-node rate limits and idempotency keys (in memory): for a single node without Redis.
@@ -120,6 +123,7 @@ public final class ApiRoutes extends AllDirectives {
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);
+    this.broadcasts = new BroadcastService(system, new RequestParser(settings), settings.askTimeout(), clock);
   }
 
   /** An in-memory idempotency store sized by {@code pushgate.api.idempotency}. */
@@ -141,6 +145,8 @@ public final class ApiRoutes extends AllDirectives {
   private Route endpoints() {
     return pathPrefix("v1", () -> pathPrefix("apps", () -> pathPrefix(segment(), appId -> concat(
         path("messages", () -> post(() -> sendMessage(appId))),
+        path("broadcasts", () -> post(() -> sendBroadcast(appId))),
+        path(segment("broadcasts").slash(segment()), id -> get(() -> broadcastStatus(appId, id))),
         path(segment("users").slash(segment()), user -> get(() -> userStatus(appId, user))),
         path(segment("users").slash(segment()).slash("messages").slash(segment()),
             (user, id) -> get(() -> messageStatus(appId, user, id))),
@@ -157,6 +163,16 @@ public final class ApiRoutes extends AllDirectives {
         respond(idempotent.run(app, key, body, b -> messages.send(app, b).thenApplyAsync(r ->
             ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
             .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))))));
+  }
+
+  private Route sendBroadcast(String appId) {
+    return authenticated(appId, app -> jsonBody(body -> respond(
+        broadcasts.send(app, body).thenApplyAsync(r -> ApiResponses.json(ApiResponses.ACCEPTED, r), SAME_THREAD))));
+  }
+
+  private Route broadcastStatus(String appId, String id) {
+    return authenticated(appId, app -> respond(
+        broadcasts.status(app, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
   }
 
   private Route userStatus(String appId, String user) {

@@ -46,6 +46,10 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   /** The request body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  /** The app keeps its maximum of live broadcasts ({@code pushgate.broadcast.max-live}); retry later. */
+  BROADCAST_LOG_FULL(429, "Broadcast log full"),
+  /** No broadcast with this id is known (never sent, or ended longer ago than is kept). */
+  UNKNOWN_BROADCAST(404, "Unknown broadcast"),
   /** An unexpected server error. */
   INTERNAL_ERROR(500, "Internal server error"),
   /** The session(s) did not answer in time; the outcome is unknown, retrying may duplicate. */

@@ -25,6 +25,7 @@ public final class RequestParser {
 
   private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data", "collapseKey");
   private static final Set<String> TOKEN_FIELDS = Set.of("user", "ttl");
+  private static final Set<String> BROADCAST_FIELDS = Set.of("qos", "ttl", "data", "collapseKey");
 
   private final ApiSettings settings;
 
@@ -46,6 +47,21 @@ public final class RequestParser {
     String collapseKey = collapseKey(root.get("collapseKey"), qos);
     String data = data(root.get("data"));
     return new SendMessageRequest(to, qos, ttl, data, collapseKey);
+  }
+
+  /**
+   * Validates a broadcast request body: as a message, without recipients.
+   *
+   * @throws ApiProblem malformed_json, invalid_field, invalid_qos, invalid_ttl,
+   *     invalid_collapse_key, missing_data or payload_too_large
+   */
+  public BroadcastRequest parseBroadcast(byte[] body, AppLimits limits) {
+    JsonNode root = object(ApiJson.parse(body), BROADCAST_FIELDS);
+    Qos qos = qos(root.get("qos"));
+    Duration ttl = ttl(root.get("ttl"), limits.defaultTtl(), limits.maxTtl(), "apps.<app>.limits.max-ttl");
+    String collapseKey = collapseKey(root.get("collapseKey"), qos);
+    String data = data(root.get("data"));
+    return new BroadcastRequest(qos, ttl, data, collapseKey);
   }
 
   private static String collapseKey(JsonNode key, Qos qos) {

@@ -10,6 +10,11 @@ import io.pushgate.concurrent.Continuations;
 import io.pushgate.gateway.DrainSettings;
 import io.pushgate.gateway.GatewayServer;
 import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.broadcast.BroadcastEntry;
+import io.pushgate.broadcast.BroadcastHub;
+import io.pushgate.fanout.ClusterTopics;
+import io.pushgate.fanout.LivePush;
+import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.node.dispatch.ClusterEndpointDirectory;
 import io.pushgate.persistence.DatabaseSettings;
@@ -107,6 +112,7 @@ public final class PushgateNode {
     AppRegistry apps = AppRegistry.fromConfig(config);
     DevCredentialsWarning.logIfInUse(apps);
     SessionSharding sessions = SessionSharding.init(system);
+    startAppTopics(system, apps);
 
     ClusterEndpointDirectory directory =
         ClusterEndpointDirectory.start(
@@ -180,6 +186,18 @@ public final class PushgateNode {
           log.info("Pushgate node stopped");
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+  }
+
+  /**
+   * Starts this node's pub/sub topic actors of every app up front, so the first broadcast after
+   * start-up finds the other nodes' subscribers already known.
+   */
+  private static void startAppTopics(ActorSystem<?> system, AppRegistry apps) {
+    ClusterTopics topics = ClusterTopics.get(system);
+    for (App app : apps.all()) {
+      topics.topic(LivePush.class, LivePush.clusterTopic(app.id(), null));
+      topics.topic(BroadcastEntry.class, BroadcastHub.announcementTopic(app.id()));
+    }
   }
 
   private static List<String> without(List<String> endpoints, String own) {

@@ -28,6 +28,24 @@ final class TestNodes {
         List.of());
   }
 
+  /** The API key of an app added by {@link #withApps}. */
+  static String apiKey(String app) {
+    return "key-" + app;
+  }
+
+  /**
+   * {@code config} with extra apps (their API key is {@link #apiKey}), e.g. one per test so that
+   * app-wide broadcasts of one test do not reach the sessions of another.
+   */
+  static Config withApps(Config config, String... apps) {
+    Map<String, Object> overrides = new HashMap<>();
+    for (String app : apps) {
+      overrides.put("pushgate.apps." + app + ".api-key", apiKey(app));
+      overrides.put("pushgate.apps." + app + ".token-secret", "token-secret-of-" + app + "-for-tests-only-0123456789");
+    }
+    return ConfigFactory.parseMap(overrides).withFallback(config);
+  }
+
   /** Config of a node on the local MariaDB, joining {@code seedNodes} (empty: itself). */
   static Config mariaDbNode(int remotePort, List<String> seedNodes) {
     return node(

@@ -63,6 +63,11 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
     send("{\"t\":\"ack\",\"seq\":" + seq + "}");
   }
 
+  /** Cumulative ack of broadcasts up to {@code bseq}. */
+  void ackBroadcast(long bseq) throws Exception {
+    send("{\"t\":\"ack\",\"bseq\":" + bseq + "}");
+  }
+
   /** The next frame, which must be of type {@code t}. */
   JsonNode next(String t) throws InterruptedException {
     JsonNode frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -18,6 +18,7 @@ import io.pushgate.gateway.http.HttpFallback;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
 import io.pushgate.gateway.transport.GatewayContext;
 import io.pushgate.gateway.transport.GatewayMetrics;
+import io.pushgate.gateway.transport.LiveFanOut;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
 import io.pushgate.model.SessionId;
@@ -52,6 +53,7 @@ public final class GatewayServer {
   private final ChannelGroup channels;
   private final GatewayMetrics metrics;
   private final Channel serverChannel;
+  private final LiveFanOut liveFanOut;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
@@ -61,13 +63,15 @@ public final class GatewayServer {
       EventLoopGroup workers,
       ChannelGroup channels,
       GatewayMetrics metrics,
-      Channel serverChannel) {
+      Channel serverChannel,
+      LiveFanOut liveFanOut) {
     this.settings = settings;
     this.acceptor = acceptor;
     this.workers = workers;
     this.channels = channels;
     this.metrics = metrics;
     this.serverChannel = serverChannel;
+    this.liveFanOut = liveFanOut;
   }
 
   /**
@@ -95,9 +99,12 @@ public final class GatewayServer {
       GatewaySettings settings) {
     GatewayMetrics metrics = new GatewayMetrics();
     ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
+    SubscriptionSettings subscriptions = SubscriptionSettings.fromConfig(system.settings().config());
+    LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes());
     GatewayContext gw =
         new GatewayContext(
-            settings, system, sessions, apps, new ClientTokens(), fallback, nodeAddress(system), metrics, channels);
+            settings, system, sessions, apps, new ClientTokens(), fallback, nodeAddress(system), metrics, channels,
+            liveFanOut, subscriptions);
     EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
     EventLoopGroup workers =
         new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-io", true));
@@ -121,12 +128,13 @@ public final class GatewayServer {
               ChannelFuture bound = (ChannelFuture) f;
               if (bound.isSuccess()) {
                 GatewayServer server =
-                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel());
+                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut);
                 log.info("gateway listening on {}", server.localAddress());
                 started.complete(server);
               } else {
                 acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                liveFanOut.stop();
                 started.completeExceptionally(bound.cause());
               }
             });
@@ -205,6 +213,7 @@ public final class GatewayServer {
 
   private void releaseEventLoops() {
     channels.close(); // whatever is left after stop-timeout
+    liveFanOut.stop();
     Future<?> a = acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     a.addListener(fa -> w.addListener(fw -> stopped.complete(Done.getInstance())));

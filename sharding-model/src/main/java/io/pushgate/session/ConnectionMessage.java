@@ -23,9 +23,16 @@ public sealed interface ConnectionMessage extends CborSerializable {
   /**
    * One message to write to the client.
    *
-   * @param seq the session sequence number for QoS 1; {@code 0} for QoS 0
+   * @param seq  the session sequence number for a QoS 1 direct message; {@code 0} otherwise
+   * @param bseq the app's broadcast sequence number for a QoS 1 broadcast; {@code 0} otherwise
    */
-  record Push(String id, int qos, long seq, String data) implements ConnectionMessage {}
+  record Push(String id, int qos, long seq, long bseq, String data) implements ConnectionMessage {
+
+    /** A direct message (no bseq). */
+    public Push(String id, int qos, long seq, String data) {
+      this(id, qos, seq, 0, data);
+    }
+  }
 
   /** The session ends this connection; the gateway closes the socket with the reason's code. */
   record Disconnect(DisconnectReason reason) implements ConnectionMessage {}

@@ -38,10 +38,17 @@ public sealed interface SessionCommand extends CborSerializable {
   record Detach(String connectionId) implements SessionCommand {}
 
   /**
-   * Cumulative ack from the client: every pending message with {@code seq <= upToSeq} is done.
-   * Acks above what was delivered on this connection are clamped to it; stale acks are ignored.
+   * Cumulative ack from the client: every pending message with {@code seq <= upToSeq} and every
+   * broadcast with {@code bseq <= upToBseq} is done (0: nothing new of that kind). Acks above what
+   * was delivered on this connection are clamped to it; stale acks are ignored.
    */
-  record Ack(String connectionId, long upToSeq) implements SessionCommand {}
+  record Ack(String connectionId, long upToSeq, long upToBseq) implements SessionCommand {
+
+    /** An ack of direct messages only. */
+    public Ack(String connectionId, long upToSeq) {
+      this(connectionId, upToSeq, 0);
+    }
+  }
 
   /** Ask for the fate of one message (see {@link MessageStatus}). */
   record GetMessageStatus(String messageId, ActorRef<MessageStatus> replyTo) implements SessionCommand {}
@@ -56,6 +63,11 @@ public sealed interface SessionCommand extends CborSerializable {
 
   /** Stop message used by sharding for passivation and rebalance hand-off. */
   enum Passivate implements SessionCommand {
+    INSTANCE
+  }
+
+  /** This node's broadcast replica has news for the session's app (sent by the broadcast hub). */
+  enum BroadcastsAvailable implements SessionCommand {
     INSTANCE
   }
 

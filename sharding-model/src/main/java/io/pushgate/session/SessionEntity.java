@@ -23,6 +23,11 @@ import io.pushgate.session.SessionEvent.DeliveryRoundEnded;
 import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesAcked;
 import io.pushgate.session.SessionEvent.MessagesExpired;
+import io.pushgate.broadcast.BroadcastEntry;
+import io.pushgate.model.SessionId;
+import io.pushgate.session.SessionEvent.BroadcastsAcked;
+import io.pushgate.session.SessionEvent.SessionStarted;
+import java.util.ArrayDeque;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +60,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *       {@code QUEUE_FULL}.</li>
  *   <li>Acks are cumulative and persisted ({@link MessagesAcked}) before more is sent; a lost ack
  *       only causes a redelivery.</li>
+ *   <li>App-wide QoS 1 broadcasts: the session keeps one cumulative cursor into its app's
+ *       broadcast log ({@link SessionState#broadcastCursor()}) and delivers, in bseq order and at
+ *       most {@code window} unacked, every live broadcast after it that was sent at or after the
+ *       session's creation ({@link SessionState#createdAtMillis()}); broadcast acks are persisted
+ *       ({@link BroadcastsAcked}). Entries come from the node's replica ({@link SessionBroadcasts}),
+ *       which tells attached sessions when there are new ones.</li>
  *   <li>QoS 0: never persisted; handed to the attached connection or dropped.</li>
  *   <li>Expired messages are removed ({@link MessagesExpired}) when found on attach or delivery and
  *       are never delivered.</li>
@@ -76,6 +87,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final SessionSettings settings;
   private final Clock clock;
+  private final SessionBroadcasts broadcasts;
+  private final String app;
 
   // runtime attachment state (not persisted)
   private ActorRef<ConnectionMessage> connection;
@@ -83,6 +96,10 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private int window;
   /** Highest seq pushed to the attached connection since it attached. */
   private long deliveredUpTo;
+  /** Highest bseq pushed to the attached connection since it attached. */
+  private long broadcastDeliveredUpTo;
+  /** bseqs pushed to the attached connection and not acked yet (at most window). */
+  private final ArrayDeque<Long> broadcastsInFlight = new ArrayDeque<>();
   /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
   private long expiryTimerAt = Long.MAX_VALUE;
 
@@ -92,7 +109,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       TimerScheduler<SessionCommand> timers,
       ActorRef<ClusterSharding.ShardCommand> shard,
       SessionSettings settings,
-      Clock clock) {
+      Clock clock,
+      SessionBroadcasts broadcasts) {
     // No restart-in-place on journal failure: the entity stops, so the attached connection's
     // death watch fires and it re-attaches through sharding (with its attach timeout); an
     // in-place restart would keep the same ref and silently forget the attachment.
@@ -102,6 +120,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     this.shard = shard;
     this.settings = settings;
     this.clock = clock;
+    this.broadcasts = broadcasts;
+    this.app = SessionId.fromEntityId(entityId).map(SessionId::app).orElse(entityId);
   }
 
   /**
@@ -109,19 +129,32 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    *              (then the entity stops itself instead)
    */
   public static Behavior<SessionCommand> create(
-      String entityId, ActorRef<ClusterSharding.ShardCommand> shard, SessionSettings settings) {
-    return create(entityId, shard, settings, Clock.systemUTC());
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      SessionSettings settings,
+      SessionBroadcasts broadcasts) {
+    return create(entityId, shard, settings, Clock.systemUTC(), broadcasts);
+  }
+
+  /** Without broadcasts (tests of the direct-message path). */
+  static Behavior<SessionCommand> create(
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      SessionSettings settings,
+      Clock clock) {
+    return create(entityId, shard, settings, clock, SessionBroadcasts.none());
   }
 
   static Behavior<SessionCommand> create(
       String entityId,
       ActorRef<ClusterSharding.ShardCommand> shard,
       SessionSettings settings,
-      Clock clock) {
+      Clock clock,
+      SessionBroadcasts broadcasts) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new SessionEntity(entityId, ctx, timers, shard, settings, clock)));
+                timers -> new SessionEntity(entityId, ctx, timers, shard, settings, clock, broadcasts)));
   }
 
   @Override
@@ -160,7 +193,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         .onCommand(Kick.class, this::onKick)
         .onCommand(ExpiryCheck.class, (state, cmd) -> onExpiryCheck(state))
         .onCommand(IdleCheck.class, (state, cmd) -> onIdleCheck())
-        .onCommand(Passivate.class, (state, cmd) -> Effect().stop())
+        .onCommand(SessionCommand.BroadcastsAvailable.class, (state, cmd) -> onBroadcastsAvailable(state))
+        .onCommand(Passivate.class, (state, cmd) -> onStop())
         .build();
   }
 
@@ -211,19 +245,24 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       connection.tell(new Disconnect(DisconnectReason.REPLACED));
       endDeliveryRound(state).ifPresent(events::add);
     }
+    boolean wasAttached = connection != null;
     connection = cmd.connection();
     connectionInfo = cmd.info();
     window = Math.max(1, cmd.window());
     deliveredUpTo = state.ackedSeq();
+    resetBroadcastDelivery(state);
     ctx.watchWith(connection, new ConnectionTerminated(connection));
+    if (!wasAttached) broadcasts.attached(app, ctx.getSelf());
     timers.cancel(IDLE_TIMER);
     long now = clock.millis();
+    if (state.createdAtMillis() == 0) events.add(new SessionStarted(now));
     List<Long> expired = state.expiredAt(now);
     if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
     ActorRef<ConnectionMessage> attached = connection;
     if (events.isEmpty()) {
       attached.tell(new Attached(ctx.getSelf(), state.pendingCount()));
       pump(state);
+      pumpBroadcasts(state);
       return Effect().none();
     }
     return Effect()
@@ -232,6 +271,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
             s -> {
               attached.tell(new Attached(ctx.getSelf(), s.pendingCount()));
               afterChange(s);
+              pumpBroadcasts(s);
             });
   }
 
@@ -239,9 +279,37 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (connectionInfo == null || !connectionInfo.connectionId().equals(cmd.connectionId())) {
       return Effect().none(); // ack from a connection that is no longer attached: safe to ignore
     }
+    long now = clock.millis();
+    List<SessionEvent> events = new ArrayList<>(2);
     long upTo = Math.min(cmd.upToSeq(), deliveredUpTo);
-    if (upTo <= state.ackedSeq()) return Effect().none();
-    return Effect().persist(new MessagesAcked(upTo, clock.millis())).thenRun(this::pump);
+    if (upTo > state.ackedSeq()) events.add(new MessagesAcked(upTo, now));
+    long fromBseq = state.broadcastCursor();
+    long upToBseq = Math.min(cmd.upToBseq(), broadcastDeliveredUpTo);
+    if (upToBseq > fromBseq) events.add(new BroadcastsAcked(upToBseq, now));
+    if (events.isEmpty()) return Effect().none();
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              if (upToBseq > fromBseq) {
+                while (!broadcastsInFlight.isEmpty() && broadcastsInFlight.peekFirst() <= upToBseq) {
+                  broadcastsInFlight.pollFirst();
+                }
+                broadcasts.acked(app, fromBseq, upToBseq);
+              }
+              pump(s);
+              pumpBroadcasts(s);
+            });
+  }
+
+  private Effect<SessionEvent, SessionState> onBroadcastsAvailable(SessionState state) {
+    pumpBroadcasts(state);
+    return Effect().none();
+  }
+
+  private Effect<SessionEvent, SessionState> onStop() {
+    if (connection != null) broadcasts.detached(app, ctx.getSelf());
+    return Effect().stop();
   }
 
   private Effect<SessionEvent, SessionState> onConnectionGone(SessionState state, String connectionId) {
@@ -398,7 +466,36 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     }
   }
 
+  /**
+   * Pushes the app's broadcasts after what this connection was given, in bseq order, while fewer
+   * than {@link #window} are unacked. Skips expired ones and those sent before the session came
+   * into being; a later cumulative ack covers what was skipped.
+   */
+  private void pumpBroadcasts(SessionState state) {
+    if (connection == null || broadcastsInFlight.size() >= window) return;
+    long now = clock.millis();
+    long createdAt = state.createdAtMillis();
+    for (BroadcastEntry e : broadcasts.after(app, broadcastDeliveredUpTo)) {
+      if (broadcastsInFlight.size() >= window) break;
+      if (e.isExpired(now) || e.sentAtMillis() < createdAt) {
+        // never for this connection: step over it (a later cumulative ack covers it)
+        if (broadcastsInFlight.isEmpty() || broadcastsInFlight.peekLast() < e.bseq()) broadcastDeliveredUpTo = e.bseq();
+        continue;
+      }
+      connection.tell(new Push(e.id(), Qos.AT_LEAST_ONCE.level(), 0, e.bseq(), e.data()));
+      broadcastDeliveredUpTo = e.bseq();
+      broadcastsInFlight.addLast(e.bseq());
+    }
+  }
+
+  private void resetBroadcastDelivery(SessionState state) {
+    broadcastDeliveredUpTo = state.broadcastCursor();
+    broadcastsInFlight.clear();
+  }
+
   private void clearConnection() {
+    if (connection != null) broadcasts.detached(app, ctx.getSelf());
+    broadcastsInFlight.clear();
     connection = null;
     connectionInfo = null;
     deliveredUpTo = 0;

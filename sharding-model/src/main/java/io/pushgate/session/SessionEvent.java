@@ -48,4 +48,13 @@ public sealed interface SessionEvent extends CborSerializable {
       undeliverableSeqs = List.copyOf(undeliverableSeqs);
     }
   }
+
+  /**
+   * The session came into being without a message (its first attach). A session's creation time
+   * is the time of its first event, whichever it is; broadcasts sent before it do not reach it.
+   */
+  record SessionStarted(long atMillis) implements SessionEvent {}
+
+  /** Cumulative broadcast ack: every broadcast of the app with {@code bseq <= upToBseq} is done. */
+  record BroadcastsAcked(long upToBseq, long atMillis) implements SessionEvent {}
 }

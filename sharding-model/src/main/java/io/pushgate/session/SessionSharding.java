@@ -1,5 +1,6 @@
 package io.pushgate.session;
 
+import io.pushgate.broadcast.Broadcasts;
 import io.pushgate.model.SessionId;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -23,12 +24,16 @@ public final class SessionSharding {
     this.sharding = sharding;
   }
 
-  /** Starts the shard region on this node (idempotent per system). */
+  /**
+   * Starts the shard region on this node (idempotent per system), and the node's broadcast
+   * replica that its sessions read ({@link Broadcasts}).
+   */
   public static SessionSharding init(ActorSystem<?> system) {
     SessionSettings settings = SessionSettings.fromConfig(system.settings().config());
+    SessionBroadcasts broadcasts = Broadcasts.get(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
-        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), settings))
+        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), settings, broadcasts))
             .withStopMessage(SessionCommand.Passivate.INSTANCE));
     return new SessionSharding(sharding);
   }

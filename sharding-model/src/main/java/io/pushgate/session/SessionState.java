@@ -33,6 +33,8 @@ public final class SessionState implements CborSerializable {
   private long ackedSeq;
   private long pendingBytes;
   private long undeliverableTotal;
+  private long createdAtMillis;
+  private long broadcastCursor;
   private final TreeMap<Long, PendingMessage> pending = new TreeMap<>();
   private final EndedMessages ended;
 
@@ -46,12 +48,32 @@ public final class SessionState implements CborSerializable {
       @JsonProperty("ackedSeq") long ackedSeq,
       @JsonProperty("pending") List<PendingMessage> pending,
       @JsonProperty("ended") EndedMessages ended,
-      @JsonProperty("undeliverableTotal") long undeliverableTotal) {
+      @JsonProperty("undeliverableTotal") long undeliverableTotal,
+      @JsonProperty("createdAtMillis") Long createdAtMillis,
+      @JsonProperty("broadcastCursor") long broadcastCursor) {
     this.lastSeq = lastSeq;
     this.ackedSeq = ackedSeq;
     if (pending != null) pending.forEach(this::put);
     this.ended = ended == null ? new EndedMessages() : ended;
     this.undeliverableTotal = undeliverableTotal;
+    // snapshots from before broadcasts existed: the session is older than any broadcast
+    this.createdAtMillis = createdAtMillis == null ? 1 : createdAtMillis;
+    this.broadcastCursor = broadcastCursor;
+  }
+
+  /**
+   * When the session came into being (the time of its first event), or 0 while it has none.
+   * Broadcasts sent before it do not reach it.
+   */
+  @JsonProperty("createdAtMillis")
+  public long createdAtMillis() {
+    return createdAtMillis;
+  }
+
+  /** Every broadcast of the app with {@code bseq <= broadcastCursor} is done for this session. */
+  @JsonProperty("broadcastCursor")
+  public long broadcastCursor() {
+    return broadcastCursor;
   }
 
   @JsonProperty("ended")
@@ -157,7 +179,12 @@ public final class SessionState implements CborSerializable {
    * @param statusRetentionMillis how long such records are kept
    */
   public SessionState apply(SessionEvent event, int maxStatusRecords, long statusRetentionMillis) {
-    if (event instanceof SessionEvent.MessageQueued queued) {
+    if (createdAtMillis == 0) createdAtMillis = Math.max(1, timeOf(event));
+    if (event instanceof SessionEvent.SessionStarted) {
+      // nothing more: the creation time is all it records
+    } else if (event instanceof SessionEvent.BroadcastsAcked acked) {
+      broadcastCursor = Math.max(broadcastCursor, acked.upToBseq());
+    } else if (event instanceof SessionEvent.MessageQueued queued) {
       long at = queued.pending().message().acceptedAtMillis();
       end(queued.replacedSeq(), Fate.REPLACED, at, maxStatusRecords, statusRetentionMillis);
       for (long seq : queued.droppedSeqs()) end(seq, Fate.DROPPED, at, maxStatusRecords, statusRetentionMillis);
@@ -183,6 +210,16 @@ public final class SessionState implements CborSerializable {
       }
     }
     return this;
+  }
+
+  private static long timeOf(SessionEvent event) {
+    if (event instanceof SessionEvent.MessageQueued e) return e.pending().message().acceptedAtMillis();
+    if (event instanceof SessionEvent.MessagesAcked e) return e.atMillis();
+    if (event instanceof SessionEvent.MessagesExpired e) return e.atMillis();
+    if (event instanceof SessionEvent.DeliveryRoundEnded e) return e.atMillis();
+    if (event instanceof SessionEvent.SessionStarted e) return e.atMillis();
+    if (event instanceof SessionEvent.BroadcastsAcked e) return e.atMillis();
+    throw new IllegalArgumentException("unknown event " + event);
   }
 
   /** Removes a pending message and records its fate; false if it was not pending. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.model.PushMessage;
+import io.pushgate.testing.MutableClock;
 import io.pushgate.model.Qos;
 import io.pushgate.session.ConnectionMessage.Attached;
 import io.pushgate.session.ConnectionMessage.Disconnect;
@@ -281,38 +282,5 @@ class SessionEntityTest {
 
   private static List<Long> seqs(SessionState state) {
     return state.pendingList().stream().map(PendingMessage::seq).toList();
-  }
-
-  /** A settable clock so expiry is tested without waiting. */
-  static final class MutableClock extends Clock {
-    private final AtomicLong millis;
-
-    MutableClock(long millis) {
-      this.millis = new AtomicLong(millis);
-    }
-
-    void set(long value) {
-      millis.set(value);
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

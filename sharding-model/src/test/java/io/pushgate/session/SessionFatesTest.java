@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.testing.MutableClock;
 import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
@@ -42,7 +43,7 @@ class SessionFatesTest {
 
   private final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
-  private final SessionEntityTest.MutableClock clock = new SessionEntityTest.MutableClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> session;
   private int connections;
 

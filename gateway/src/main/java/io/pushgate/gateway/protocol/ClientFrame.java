@@ -10,8 +10,11 @@ public sealed interface ClientFrame {
    */
   record Hello(String app, String token, Integer hb) implements ClientFrame {}
 
-  /** Cumulative ack: every QoS 1 push with {@code seq <= seq} was processed. */
-  record Ack(long seq) implements ClientFrame {}
+  /**
+   * Cumulative ack: every QoS 1 direct push with {@code seq <= seq} and every QoS 1 broadcast
+   * push with {@code bseq <= bseq} was processed (0: nothing of that kind).
+   */
+  record Ack(long seq, long bseq) implements ClientFrame {}
 
   /** Application-level liveness probe; answered with pong. */
   record Ping() implements ClientFrame {}

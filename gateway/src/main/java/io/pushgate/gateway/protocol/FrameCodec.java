@@ -63,10 +63,15 @@ public final class FrameCodec {
 
   private static ParseResult parseAck(JsonNode root) {
     JsonNode seq = root.get("seq");
-    if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 0) {
-      return bad("ack needs a non-negative integer \"seq\"");
-    }
-    return new ParseResult.Ok(new Ack(seq.longValue()));
+    JsonNode bseq = root.get("bseq");
+    if (seq == null && bseq == null) return bad("ack needs a non-negative integer \"seq\" or \"bseq\"");
+    if (seq != null && !isCounter(seq)) return bad("ack needs a non-negative integer \"seq\"");
+    if (bseq != null && !isCounter(bseq)) return bad("ack needs a non-negative integer \"bseq\"");
+    return new ParseResult.Ok(new Ack(seq == null ? 0 : seq.longValue(), bseq == null ? 0 : bseq.longValue()));
+  }
+
+  private static boolean isCounter(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToLong() && n.longValue() >= 0;
   }
 
   private static ParseResult bad(String message) {
@@ -90,10 +95,35 @@ public final class FrameCodec {
    * {@code seq} is written only for QoS 1.
    */
   public static String push(String id, int qos, long seq, String data) {
+    return push(id, qos, seq, 0, data);
+  }
+
+  /**
+   * A push frame. A QoS 1 broadcast ({@code bseq > 0}) carries {@code bseq} instead of
+   * {@code seq}; a QoS 1 direct message carries {@code seq}; QoS 0 carries neither.
+   */
+  public static String push(String id, int qos, long seq, long bseq, String data) {
     StringBuilder sb = new StringBuilder(data.length() + id.length() + 64);
     sb.append("{\"t\":\"push\",\"id\":").append(quote(id)).append(",\"qos\":").append(qos);
-    if (qos > 0) sb.append(",\"seq\":").append(seq);
+    if (bseq > 0) sb.append(",\"bseq\":").append(bseq);
+    else if (qos > 0) sb.append(",\"seq\":").append(seq);
     return sb.append(",\"data\":").append(data).append('}').toString();
+  }
+
+  /**
+   * A QoS 0 live push, the same bytes for every connection that takes it: {@code app} always;
+   * {@code topic} and (with history) {@code offset} and {@code epoch} for topic messages.
+   */
+  public static String live(io.pushgate.fanout.LivePush push) {
+    StringBuilder sb = new StringBuilder(push.data().length() + push.id().length() + 96);
+    sb.append("{\"t\":\"push\",\"id\":").append(quote(push.id())).append(",\"qos\":0");
+    sb.append(",\"app\":").append(quote(push.app()));
+    if (push.topic() != null) sb.append(",\"topic\":").append(quote(push.topic()));
+    if (push.offset() > 0) {
+      sb.append(",\"offset\":").append(push.offset());
+      if (push.epoch() != null) sb.append(",\"epoch\":").append(quote(push.epoch()));
+    }
+    return sb.append(",\"data\":").append(push.data()).append('}').toString();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.pushgate.gateway.transport;
 import io.netty.channel.group.ChannelGroup;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SessionDirectory;
+import io.pushgate.gateway.SubscriptionSettings;
 import io.pushgate.gateway.auth.ClientTokens;
 import io.pushgate.gateway.http.HttpFallback;
 import io.pushgate.model.AppRegistry;
@@ -28,6 +29,8 @@ public final class GatewayContext {
   private final ChannelGroup channels;
   private final String connectionIdPrefix;
   private final AtomicLong connectionCounter = new AtomicLong();
+  private final LiveFanOut liveFanOut;
+  private final SubscriptionSettings subscriptions;
 
   /**
    * @param fallback    serves non-WebSocket requests; null answers 404 problem+json
@@ -43,7 +46,9 @@ public final class GatewayContext {
       HttpFallback fallback,
       String nodeAddress,
       GatewayMetrics metrics,
-      ChannelGroup channels) {
+      ChannelGroup channels,
+      LiveFanOut liveFanOut,
+      SubscriptionSettings subscriptions) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.system = Objects.requireNonNull(system, "system");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -53,6 +58,8 @@ public final class GatewayContext {
     this.nodeAddress = Objects.requireNonNull(nodeAddress, "nodeAddress");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.channels = Objects.requireNonNull(channels, "channels");
+    this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
+    this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
@@ -88,6 +95,15 @@ public final class GatewayContext {
 
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** This node's QoS 0 live fan-out (app-wide broadcasts, topics). */
+  public LiveFanOut liveFanOut() {
+    return liveFanOut;
+  }
+
+  public SubscriptionSettings subscriptions() {
+    return subscriptions;
   }
 
   public ChannelGroup channels() {

@@ -1,6 +1,8 @@
 package io.pushgate.gateway.transport;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pushgate.fanout.LivePush;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -55,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * {@code CLOSING}; when the channel becomes inactive the session gets {@code Detach} and the actor
  * is stopped.
  */
-public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements LiveTarget {
 
   private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
   private static final String HEARTBEAT_HANDLER = "heartbeat";
@@ -85,6 +87,9 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   /** The attached session actor (from Attached); null while attaching. */
   private ActorRef<SessionCommand> session;
   private long lastAckForwarded;
+  private long lastBroadcastAckForwarded;
+  /** The app-wide live key this connection takes pushes of, once welcomed. */
+  private String liveKey;
   private final InboundRateLimit inboundLimit;
 
   public WebSocketConnection(GatewayContext gw) {
@@ -162,7 +167,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     } else if (state == State.AWAITING_HELLO) {
       closeWith(CloseCode.PROTOCOL_ERROR, ClientErrorCode.PROTOCOL_ERROR, "the first frame must be hello");
     } else if (frame instanceof ClientFrame.Ack ack) {
-      onAck(ack.seq());
+      onAck(ack.seq(), ack.bseq());
     } else if (frame instanceof ClientFrame.Ping) {
       write(FrameCodec.pong());
     }
@@ -201,6 +206,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     state = State.ATTACHING;
     session = null;
     lastAckForwarded = 0;
+    lastBroadcastAckForwarded = 0;
     ActorRef<ConnectionMessage> self = actor.narrow();
     gw.sessions()
         .session(sessionId)
@@ -219,10 +225,14 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
             });
   }
 
-  private void onAck(long seq) {
-    if (seq <= lastAckForwarded) return; // acks are cumulative: nothing new
-    lastAckForwarded = seq;
-    sessionTarget().tell(new SessionCommand.Ack(info.connectionId(), seq));
+  private void onAck(long seq, long bseq) {
+    boolean newSeq = seq > lastAckForwarded;
+    boolean newBseq = bseq > lastBroadcastAckForwarded;
+    if (!newSeq && !newBseq) return; // acks are cumulative: nothing new
+    lastAckForwarded = Math.max(seq, lastAckForwarded);
+    lastBroadcastAckForwarded = Math.max(bseq, lastBroadcastAckForwarded);
+    sessionTarget()
+        .tell(new SessionCommand.Ack(info.connectionId(), newSeq ? seq : 0, newBseq ? bseq : 0));
   }
 
   private RecipientRef<SessionCommand> sessionTarget() {
@@ -271,6 +281,8 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     if (!welcomed) {
       welcomed = true;
       write(FrameCodec.welcome(sessionId.entityId(), heartbeatSeconds, attached.pending()));
+      liveKey = LivePush.clusterTopic(sessionId.app(), null);
+      gw.liveFanOut().add(liveKey, this);
     }
   }
 
@@ -284,7 +296,25 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       gw.metrics().droppedQos0.increment();
       return;
     }
-    write(FrameCodec.push(push.id(), push.qos(), push.seq(), push.data()));
+    write(FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data()));
+  }
+
+  // ---- live pushes (QoS 0 broadcasts, topics) ----
+
+  @Override
+  public void writeLive(LivePush push, byte[] frame) {
+    try {
+      ctx.executor().execute(() -> {
+        if (state != State.OPEN) return;
+        if (!ctx.channel().isWritable()) {
+          gw.metrics().droppedQos0.increment();
+          return;
+        }
+        ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+      });
+    } catch (RejectedExecutionException e) {
+      // event loop gone: the connection is closing, and QoS 0 may be dropped
+    }
   }
 
   // ---- backpressure ----
@@ -350,6 +380,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     state = State.CLOSING;
+    if (liveKey != null) gw.liveFanOut().remove(liveKey, this);
     cancelTimers();
     cancel(slowConsumerTimer);
     if (info != null) {

@@ -26,7 +26,7 @@ class FrameCodecTest {
 
   @Test
   void parsesAckAndPing() {
-    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(17)), FrameCodec.parse("{\"t\":\"ack\",\"seq\":17}"));
+    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(17, 0)), FrameCodec.parse("{\"t\":\"ack\",\"seq\":17}"));
     assertEquals(new ParseResult.Ok(new ClientFrame.Ping()), FrameCodec.parse("{\"t\":\"ping\"}"));
   }
 

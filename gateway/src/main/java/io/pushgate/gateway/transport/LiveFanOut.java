@@ -1,0 +1,210 @@
+package io.pushgate.gateway.transport;
+
+import io.pushgate.fanout.ClusterTopics;
+import io.pushgate.fanout.LivePush;
+import io.pushgate.gateway.protocol.FrameCodec;
+import io.pushgate.model.App;
+import io.pushgate.model.AppLimits;
+import io.pushgate.model.AppRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * QoS 0 live fan-out on this gateway node: which local connections take an app's app-wide
+ * broadcasts and which are subscribed to each of its topics, and one cluster subscription per
+ * such key and node. A {@link LivePush} arrives once per node, is encoded once, and is written to
+ * every matching local connection.
+ *
+ * <p>Pacing: each app's deliveries on this node are handed out at most at its {@code send-rate}
+ * per second (in 10 ms slices), so a broadcast to a million local connections cannot monopolise
+ * the node. At most {@code maxQueued} pushes wait for their turn per node; past that the newest
+ * is dropped and counted ({@link #droppedPushes()}), as QoS 0 allows.
+ *
+ * <p>Thread-safe: connections register and leave from their event loops; the cluster
+ * subscriptions and the pacing belong to one actor.
+ */
+public final class LiveFanOut {
+
+  static final Duration TICK = Duration.ofMillis(10);
+
+  private final Map<String, Set<LiveTarget>> targets = new ConcurrentHashMap<>();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder written = new LongAdder();
+  private final ActorRef<Command> actor;
+
+  private sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  private record Follow(String key) implements Command {}
+
+  private record Unfollow(String key) implements Command {}
+
+  private record Arrived(LivePush push) implements Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private enum Stop implements Command {
+    INSTANCE
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
+  private LiveFanOut(ActorSystem<?> system, AppRegistry apps, int maxQueued) {
+    this.actor =
+        system.systemActorOf(
+            Behaviors.<Command>setup(ctx -> Behaviors.withTimers(t -> new Pacer(ctx, t, apps, maxQueued).behavior())),
+            "live-fan-out-" + INSTANCES.incrementAndGet(),
+            Props.empty());
+  }
+
+  public static LiveFanOut start(ActorSystem<?> system, AppRegistry apps, int maxQueued) {
+    return new LiveFanOut(system, apps, maxQueued);
+  }
+
+  /** {@code target} takes the live pushes of {@code key} ({@link LivePush#clusterTopic}). */
+  void add(String key, LiveTarget target) {
+    boolean[] first = {false};
+    targets.compute(
+        key,
+        (k, set) -> {
+          if (set == null) {
+            set = ConcurrentHashMap.newKeySet();
+            first[0] = true;
+          }
+          set.add(target);
+          return set;
+        });
+    if (first[0]) actor.tell(new Follow(key));
+  }
+
+  void remove(String key, LiveTarget target) {
+    boolean[] last = {false};
+    targets.computeIfPresent(
+        key,
+        (k, set) -> {
+          set.remove(target);
+          if (set.isEmpty()) {
+            last[0] = true;
+            return null;
+          }
+          return set;
+        });
+    if (last[0]) actor.tell(new Unfollow(key));
+  }
+
+  /** Stops the actor (and so its cluster subscriptions); with the gateway server. */
+  public void stop() {
+    actor.tell(Stop.INSTANCE);
+  }
+
+  /** Live pushes dropped because too many waited for their turn. */
+  public long droppedPushes() {
+    return dropped.sum();
+  }
+
+  /** Live frames handed to local connections. */
+  public long writtenFrames() {
+    return written.sum();
+  }
+
+  /** The one actor: cluster subscriptions and paced delivery. */
+  private final class Pacer {
+    private final org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final AppRegistry apps;
+    private final int maxQueued;
+    private final ActorRef<LivePush> adapter;
+    private final Set<String> followed = new java.util.HashSet<>();
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private final Map<String, Long> budgets = new java.util.HashMap<>();
+
+    Pacer(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, TimerScheduler<Command> timers, AppRegistry apps, int maxQueued) {
+      this.ctx = ctx;
+      this.timers = timers;
+      this.apps = apps;
+      this.maxQueued = maxQueued;
+      this.adapter = ctx.messageAdapter(LivePush.class, Arrived::new);
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(Follow.class, m -> { follow(m.key()); return Behaviors.same(); })
+          .onMessage(Unfollow.class, m -> { unfollow(m.key()); return Behaviors.same(); })
+          .onMessage(Arrived.class, m -> { arrived(m.push()); return Behaviors.same(); })
+          .onMessageEquals(Tick.INSTANCE, () -> { tick(); return Behaviors.same(); })
+          .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+          .build();
+    }
+
+    private ActorRef<Topic.Command<LivePush>> topic(String key) {
+      return ClusterTopics.get(ctx.getSystem()).topic(LivePush.class, key);
+    }
+
+    private void follow(String key) {
+      if (targets.containsKey(key) && followed.add(key)) topic(key).tell(Topic.subscribe(adapter));
+    }
+
+    private void unfollow(String key) {
+      if (!targets.containsKey(key) && followed.remove(key)) topic(key).tell(Topic.unsubscribe(adapter));
+    }
+
+    private void arrived(LivePush push) {
+      Set<LiveTarget> set = targets.get(push.clusterTopic());
+      if (set == null || set.isEmpty()) return;
+      if (queue.size() >= maxQueued) {
+        dropped.increment();
+        return;
+      }
+      byte[] frame = FrameCodec.live(push).getBytes(StandardCharsets.UTF_8);
+      queue.addLast(new Job(push, frame, new ArrayList<>(set).iterator()));
+      if (!timers.isTimerActive(Tick.INSTANCE)) tick();
+    }
+
+    private void tick() {
+      budgets.clear();
+      for (Iterator<Job> jobs = queue.iterator(); jobs.hasNext(); ) {
+        Job job = jobs.next();
+        String app = job.push().app();
+        long budget = budgets.computeIfAbsent(app, this::sliceBudget);
+        while (budget > 0 && job.targets().hasNext()) {
+          job.targets().next().writeLive(job.push(), job.frame());
+          written.increment();
+          budget--;
+        }
+        budgets.put(app, budget);
+        if (!job.targets().hasNext()) jobs.remove();
+      }
+      if (!queue.isEmpty()) timers.startSingleTimer(Tick.INSTANCE, TICK);
+    }
+
+    private long sliceBudget(String app) {
+      int rate = apps.find(app).map(App::limits).map(AppLimits::sendRate).orElse(AppLimits.DEFAULTS.sendRate());
+      return Math.max(1, rate * TICK.toMillis() / 1000);
+    }
+  }
+
+  private record Job(LivePush push, byte[] frame, Iterator<LiveTarget> targets) {}
+
+  /** For tests: how many local targets take {@code key}. */
+  int targetCount(String key) {
+    Set<LiveTarget> set = targets.get(key);
+    return set == null ? 0 : set.size();
+  }
+}
