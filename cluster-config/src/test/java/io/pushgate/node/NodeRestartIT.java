@@ -53,4 +53,40 @@ class NodeRestartIT {
       TestNodes.stop(second);
     }
   }
+
+  @Test
+  void unackedBroadcastIsDeliveredAfterTheNodeRestartsAndAnAckedOneIsNot() throws Exception {
+    String app = "restartb";
+    Config config = TestNodes.withApps(TestNodes.h2Node(dataDir), app);
+    String pending;
+    PushgateNode first = TestNodes.start(config);
+    try {
+      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(first), TestNodes.apiKey(app));
+      String token = api.token(app, "u");
+      try (WsTestClient client = WsTestClient.connectAndHello(TestNodes.hostPort(first), app, token)) {
+        String acked = api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":1}").body().path("id").asText();
+        assertEquals(1, client.next("push").path("bseq").asLong());
+        client.ackBroadcast(1);
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(20))
+            .until(() -> api.get("/v1/apps/" + app + "/broadcasts/" + acked).body().path("ackedSessions").asLong() == 1);
+      }
+      pending = api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":2}").body().path("id").asText();
+    } finally {
+      TestNodes.stop(first);
+    }
+
+    PushgateNode second = TestNodes.start(config);
+    try {
+      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(second), TestNodes.apiKey(app));
+      try (WsTestClient client =
+          WsTestClient.connectAndHello(TestNodes.hostPort(second), app, api.token(app, "u"))) {
+        JsonNode push = client.next("push");
+        assertEquals(pending, push.path("id").asText(), "the acked broadcast came back, or the pending one was lost");
+        assertEquals(2, push.path("bseq").asLong());
+      }
+    } finally {
+      TestNodes.stop(second);
+    }
+  }
 }
