@@ -33,6 +33,9 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * POST   /v1/apps/{app}/messages                  send a message to users   202 | 207
  * POST   /v1/apps/{app}/broadcasts                broadcast to every user   202
  * GET    /v1/apps/{app}/broadcasts/{id}           a broadcast's status      200
+ * POST   /v1/apps/{app}/topics/{topic}/messages   publish to a topic (QoS 0) 202
+ * PUT    /v1/apps/{app}/users/{user}/topics/{topic} subscribe a user        200
+ * DELETE /v1/apps/{app}/users/{user}/topics/{topic} unsubscribe a user      200
  * GET    /v1/apps/{app}/users/{user}              a user's session status   200
  * GET    /v1/apps/{app}/users/{user}/messages/{id} the fate of one message   200
  * DELETE /v1/apps/{app}/users/{user}/connections  close a user's connections 200
@@ -47,6 +50,7 @@ public final class ApiRoutes extends AllDirectives {
   private final TokenService tokens;
   private final IdempotentSends idempotent;
   private final BroadcastService broadcasts;
+  private final TopicService topics;
 
   /**
    * With per-node rate limits and idempotency keys (in memory): for a single node without Redis.
@@ -124,6 +128,7 @@ public final class ApiRoutes extends AllDirectives {
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);
     this.broadcasts = new BroadcastService(system, new RequestParser(settings), settings.askTimeout(), clock);
+    this.topics = new TopicService(system, new RequestParser(settings), sessions, settings.askTimeout(), clock);
   }
 
   /** An in-memory idempotency store sized by {@code pushgate.api.idempotency}. */
@@ -147,6 +152,10 @@ public final class ApiRoutes extends AllDirectives {
         path("messages", () -> post(() -> sendMessage(appId))),
         path("broadcasts", () -> post(() -> sendBroadcast(appId))),
         path(segment("broadcasts").slash(segment()), id -> get(() -> broadcastStatus(appId, id))),
+        path(segment("topics").slash(segment()).slash("messages"), topic -> post(() -> publishTopic(appId, topic))),
+        path(segment("users").slash(segment()).slash("topics").slash(segment()), (user, topic) -> concat(
+            put(() -> changeTopic(appId, user, topic, true)),
+            delete(() -> changeTopic(appId, user, topic, false)))),
         path(segment("users").slash(segment()), user -> get(() -> userStatus(appId, user))),
         path(segment("users").slash(segment()).slash("messages").slash(segment()),
             (user, id) -> get(() -> messageStatus(appId, user, id))),
@@ -173,6 +182,16 @@ public final class ApiRoutes extends AllDirectives {
   private Route broadcastStatus(String appId, String id) {
     return authenticated(appId, app -> respond(
         broadcasts.status(app, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
+  }
+
+  private Route publishTopic(String appId, String topic) {
+    return authenticated(appId, app -> jsonBody(body -> respond(
+        topics.publish(app, topic, body).thenApplyAsync(r -> ApiResponses.json(ApiResponses.ACCEPTED, r), SAME_THREAD))));
+  }
+
+  private Route changeTopic(String appId, String user, String topic, boolean subscribe) {
+    return authenticated(appId, app -> respond(
+        topics.change(app, user, topic, subscribe).thenApplyAsync(r -> ApiResponses.json(200, r), SAME_THREAD)));
   }
 
   private Route userStatus(String appId, String user) {

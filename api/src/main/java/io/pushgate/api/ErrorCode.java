@@ -46,6 +46,10 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   /** The request body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  /** A topic name does not follow the topic rule (docs/protocol.md), or a token topic pattern is invalid. */
+  INVALID_TOPIC(400, "Invalid topic"),
+  /** The user's session already has {@code pushgate.session.max-topics} server-side subscriptions. */
+  TOO_MANY_TOPICS(409, "Too many topics"),
   /** The app keeps its maximum of live broadcasts ({@code pushgate.broadcast.max-live}); retry later. */
   BROADCAST_LOG_FULL(429, "Broadcast log full"),
   /** No broadcast with this id is known (never sent, or ended longer ago than is kept). */

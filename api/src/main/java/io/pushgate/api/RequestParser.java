@@ -24,7 +24,8 @@ import java.util.TreeSet;
 public final class RequestParser {
 
   private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data", "collapseKey");
-  private static final Set<String> TOKEN_FIELDS = Set.of("user", "ttl");
+  private static final Set<String> TOKEN_FIELDS = Set.of("user", "ttl", "topics");
+  private static final Set<String> TOPIC_MESSAGE_FIELDS = Set.of("qos", "data");
   private static final Set<String> BROADCAST_FIELDS = Set.of("qos", "ttl", "data", "collapseKey");
 
   private final ApiSettings settings;
@@ -96,7 +97,54 @@ public final class RequestParser {
     }
     String userId = userId(user, "user");
     Duration ttl = ttl(root.get("ttl"), settings.defaultTokenTtl(), settings.maxTokenTtl(), "api.max-token-ttl");
-    return new TokenRequest(userId, ttl);
+    return new TokenRequest(userId, ttl, topicPatterns(root.get("topics")));
+  }
+
+  /** Most topic patterns one client token may carry. */
+  static final int MAX_TOKEN_TOPIC_PATTERNS = 32;
+
+  private static List<String> topicPatterns(JsonNode topics) {
+    if (topics == null || topics.isNull()) return List.of();
+    String rule = "\"topics\" must be an array of at most " + MAX_TOKEN_TOPIC_PATTERNS
+        + " topic patterns (segments of [A-Za-z0-9_-], '*' for one segment, a last '>' for the rest)";
+    if (!topics.isArray() || topics.size() > MAX_TOKEN_TOPIC_PATTERNS) {
+      throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", rule);
+    }
+    List<String> patterns = new ArrayList<>();
+    for (JsonNode p : topics) {
+      if (!p.isTextual() || !io.pushgate.topic.TopicName.isValidPattern(p.textValue())) {
+        throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", rule);
+      }
+      patterns.add(p.textValue());
+    }
+    return patterns;
+  }
+
+  /**
+   * Validates a topic name from a URL path.
+   *
+   * @throws ApiProblem invalid_topic
+   */
+  public static String pathTopic(String topic) {
+    if (!io.pushgate.topic.TopicName.isValid(topic)) {
+      throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topic", io.pushgate.topic.TopicName.RULE);
+    }
+    return topic;
+  }
+
+  /**
+   * Validates a topic message body: {@code data} and an optional {@code qos} that must be 0.
+   *
+   * @throws ApiProblem malformed_json, invalid_field, invalid_qos, missing_data or payload_too_large
+   */
+  public String parseTopicMessage(byte[] body) {
+    JsonNode root = object(ApiJson.parse(body), TOPIC_MESSAGE_FIELDS);
+    JsonNode qos = root.get("qos");
+    if (qos != null && !qos.isNull() && !(qos.isIntegralNumber() && qos.intValue() == 0)) {
+      throw ApiProblem.field(
+          ErrorCode.INVALID_QOS, "qos", "topic messages are QoS 0 (\"qos\": 0); for QoS 1 use broadcasts or messages");
+    }
+    return data(root.get("data"));
   }
 
   /**

@@ -25,4 +25,7 @@ interface SessionAsks {
   CompletionStage<SessionStatus> status(SessionId session);
 
   CompletionStage<KickResult> kick(SessionId session);
+
+  /** Subscribe or unsubscribe the session to/from a topic, server-side (persisted). */
+  CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(SessionId session, String topic, boolean subscribe);
 }

@@ -44,6 +44,11 @@ final class ShardedSessionAsks implements SessionAsks {
   }
 
   @Override
+  public CompletionStage<SessionCommand.TopicResult> changeTopic(SessionId session, String topic, boolean subscribe) {
+    return sessions.session(session).ask(replyTo -> new SessionCommand.ChangeTopic(topic, subscribe, replyTo), timeout);
+  }
+
+  @Override
   public CompletionStage<KickResult> kick(SessionId session) {
     return sessions.session(session).ask(Kick::new, timeout);
   }

@@ -24,7 +24,7 @@ final class TokenService {
    */
   TokenResponse issue(App app, byte[] body) {
     TokenRequest request = parser.parseToken(body);
-    String token = tokens.issue(app, request.user(), request.ttl());
+    String token = tokens.issue(app, request.user(), request.ttl(), request.topics());
     // report the expiry the token itself carries, so the two can never disagree
     Instant expiresAt = JWT.decode(token).getExpiresAtAsInstant();
     return new TokenResponse(token, expiresAt == null ? null : expiresAt.toString());

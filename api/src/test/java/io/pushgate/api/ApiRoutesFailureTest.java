@@ -231,5 +231,11 @@ class ApiRoutesFailureTest {
       if (script == Script.TIMEOUT) return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
       return CompletableFuture.completedFuture(new KickResult(0));
     }
+
+    @Override
+    public CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(
+        SessionId session, String topic, boolean subscribe) {
+      return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
+    }
   }
 }

@@ -141,7 +141,7 @@ class RequestParserTest {
   @Test
   void tokenRequestDefaultsAndLimits() {
     TokenRequest r = parser.parseToken("{\"user\":\"alice\"}".getBytes(StandardCharsets.UTF_8));
-    assertEquals(new TokenRequest("alice", Duration.ofHours(1)), r);
+    assertEquals(new TokenRequest("alice", Duration.ofHours(1), List.of()), r);
     assertEquals(
         Duration.ofDays(7),
         parser.parseToken("{\"user\":\"a\",\"ttl\":604800}".getBytes(StandardCharsets.UTF_8)).ttl());

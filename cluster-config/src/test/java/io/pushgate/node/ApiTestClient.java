@@ -58,6 +58,16 @@ final class ApiTestClient {
     return reply.body().path("id").asText();
   }
 
+  /** Mints a client token that grants the given topic patterns. */
+  String token(String app, String user, String... topicPatterns) throws Exception {
+    StringBuilder topics = new StringBuilder();
+    for (String p : topicPatterns) topics.append(topics.length() == 0 ? "" : ",").append('"').append(p).append('"');
+    Reply reply =
+        post("/v1/apps/" + app + "/tokens", "{\"user\":\"" + user + "\",\"ttl\":3600,\"topics\":[" + topics + "]}");
+    if (reply.status() != 201) throw new AssertionError("expected 201, got " + reply);
+    return reply.body().path("token").asText();
+  }
+
   /** Mints a client token through the API. */
   String token(String app, String user) throws Exception {
     Reply reply = post("/v1/apps/" + app + "/tokens", "{\"user\":\"" + user + "\",\"ttl\":3600}");

@@ -48,7 +48,9 @@ public final class Broadcasts implements Extension, SessionBroadcasts {
                         entry ->
                             topics.publish(
                                 BroadcastEntry.class, BroadcastHub.announcementTopic(ctx.getEntityId()), entry)))
-            .withStopMessage(BroadcastCommand.Passivate.INSTANCE));
+            .withStopMessage(BroadcastCommand.Passivate.INSTANCE)
+            // one per app, and its ack counts live in memory: never passivate
+            .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system).withNoPassivationStrategy()));
     AppRegistry apps =
         system.settings().config().hasPath("pushgate.apps")
             ? AppRegistry.fromConfig(system.settings().config())

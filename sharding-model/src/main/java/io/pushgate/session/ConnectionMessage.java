@@ -1,6 +1,7 @@
 package io.pushgate.session;
 
 import io.pushgate.model.CborSerializable;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -17,8 +18,26 @@ public sealed interface ConnectionMessage extends CborSerializable {
    * terminates (node crash, rebalance, passivation) the connection re-attaches through sharding.
    *
    * @param pending number of QoS 1 messages waiting, which will now be (re)sent in order
+   * @param topics  the session's server-side topic subscriptions
    */
-  record Attached(ActorRef<SessionCommand> session, int pending) implements ConnectionMessage {}
+  record Attached(ActorRef<SessionCommand> session, int pending, List<String> topics) implements ConnectionMessage {
+
+    public Attached {
+      topics = topics == null ? List.of() : List.copyOf(topics);
+    }
+
+    /** Without server-side topics. */
+    public Attached(ActorRef<SessionCommand> session, int pending) {
+      this(session, pending, List.of());
+    }
+  }
+
+  /** The session's server-side topic subscriptions changed; {@code topics} is the whole new set. */
+  record TopicsChanged(List<String> topics) implements ConnectionMessage {
+    public TopicsChanged {
+      topics = List.copyOf(topics);
+    }
+  }
 
   /**
    * One message to write to the client.

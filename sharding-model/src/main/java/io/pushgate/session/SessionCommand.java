@@ -56,6 +56,28 @@ public sealed interface SessionCommand extends CborSerializable {
   /** Ask for the session's status. */
   record GetStatus(ActorRef<SessionStatus> replyTo) implements SessionCommand {}
 
+  /**
+   * Subscribe ({@code subscribe}) or unsubscribe the session to/from a topic, server-side: persisted,
+   * so it survives reconnects; the attached connection is told ({@link ConnectionMessage.TopicsChanged}).
+   */
+  record ChangeTopic(String topic, boolean subscribe, ActorRef<TopicResult> replyTo) implements SessionCommand {}
+
+  /** Reply to {@link ChangeTopic}. */
+  record TopicResult(Outcome outcome, List<String> topics) implements CborSerializable {
+    public TopicResult {
+      topics = List.copyOf(topics);
+    }
+
+    public enum Outcome {
+      /** Now subscribed (or already was). */
+      SUBSCRIBED,
+      /** Now not subscribed (or never was). */
+      UNSUBSCRIBED,
+      /** The session already has {@code max-topics} subscriptions; nothing changed. */
+      TOO_MANY_TOPICS
+    }
+  }
+
   /** Close the attached connection(s) with {@link DisconnectReason#KICKED}; replies how many. */
   record Kick(ActorRef<KickResult> replyTo) implements SessionCommand {}
 

@@ -191,6 +191,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(GetMessageStatus.class, this::onGetMessageStatus)
         .onCommand(Kick.class, this::onKick)
+        .onCommand(SessionCommand.ChangeTopic.class, this::onChangeTopic)
         .onCommand(ExpiryCheck.class, (state, cmd) -> onExpiryCheck(state))
         .onCommand(IdleCheck.class, (state, cmd) -> onIdleCheck())
         .onCommand(SessionCommand.BroadcastsAvailable.class, (state, cmd) -> onBroadcastsAvailable(state))
@@ -260,7 +261,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
     ActorRef<ConnectionMessage> attached = connection;
     if (events.isEmpty()) {
-      attached.tell(new Attached(ctx.getSelf(), state.pendingCount()));
+      attached.tell(new Attached(ctx.getSelf(), state.pendingCount(), state.topics()));
       pump(state);
       pumpBroadcasts(state);
       return Effect().none();
@@ -269,7 +270,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         .persist(events)
         .thenRun(
             s -> {
-              attached.tell(new Attached(ctx.getSelf(), s.pendingCount()));
+              attached.tell(new Attached(ctx.getSelf(), s.pendingCount(), s.topics()));
               afterChange(s);
               pumpBroadcasts(s);
             });
@@ -300,6 +301,25 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
               pump(s);
               pumpBroadcasts(s);
             });
+  }
+
+  private Effect<SessionEvent, SessionState> onChangeTopic(SessionState state, SessionCommand.ChangeTopic cmd) {
+    SessionCommand.TopicResult.Outcome done =
+        cmd.subscribe() ? SessionCommand.TopicResult.Outcome.SUBSCRIBED : SessionCommand.TopicResult.Outcome.UNSUBSCRIBED;
+    if (state.isSubscribed(cmd.topic()) == cmd.subscribe()) {
+      return Effect().reply(cmd.replyTo(), new SessionCommand.TopicResult(done, state.topics()));
+    }
+    if (cmd.subscribe() && state.topics().size() >= settings.maxTopics()) {
+      return Effect()
+          .reply(cmd.replyTo(), new SessionCommand.TopicResult(SessionCommand.TopicResult.Outcome.TOO_MANY_TOPICS, state.topics()));
+    }
+    long now = clock.millis();
+    SessionEvent event =
+        cmd.subscribe() ? new SessionEvent.TopicSubscribed(cmd.topic(), now) : new SessionEvent.TopicUnsubscribed(cmd.topic(), now);
+    return Effect()
+        .persist(event)
+        .thenRun(s -> { if (connection != null) connection.tell(new ConnectionMessage.TopicsChanged(s.topics())); })
+        .thenReply(cmd.replyTo(), s -> new SessionCommand.TopicResult(done, s.topics()));
   }
 
   private Effect<SessionEvent, SessionState> onBroadcastsAvailable(SessionState state) {

@@ -55,6 +55,12 @@ public sealed interface SessionEvent extends CborSerializable {
    */
   record SessionStarted(long atMillis) implements SessionEvent {}
 
+  /** The backend subscribed the user to a topic (server-side: survives reconnects). */
+  record TopicSubscribed(String topic, long atMillis) implements SessionEvent {}
+
+  /** The backend unsubscribed the user from a topic. */
+  record TopicUnsubscribed(String topic, long atMillis) implements SessionEvent {}
+
   /** Cumulative broadcast ack: every broadcast of the app with {@code bseq <= upToBseq} is done. */
   record BroadcastsAcked(long upToBseq, long atMillis) implements SessionEvent {}
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param statusRetention  how long the fate of an ended message stays queryable (default 24 h)
  * @param maxStatusRecords most ended-message records a session keeps for status queries
  *                         (default 1000; the oldest go first)
+ * @param maxTopics        most server-side topic subscriptions a session keeps (default 64)
  */
 public record SessionSettings(
     int maxPending,
@@ -26,7 +27,8 @@ public record SessionSettings(
     int snapshotEvery,
     int maxDeliveries,
     Duration statusRetention,
-    int maxStatusRecords) {
+    int maxStatusRecords,
+    int maxTopics) {
 
   public SessionSettings {
     if (maxPending < 1) throw new IllegalArgumentException("max-pending must be >= 1");
@@ -34,6 +36,14 @@ public record SessionSettings(
     if (snapshotEvery < 1) throw new IllegalArgumentException("snapshot-every must be >= 1");
     if (maxDeliveries < 1) throw new IllegalArgumentException("max-deliveries must be >= 1");
     if (maxStatusRecords < 0) throw new IllegalArgumentException("max-status-records must be >= 0");
+    if (maxTopics < 0) throw new IllegalArgumentException("max-topics must be >= 0");
+  }
+
+  /** With the default of 64 server-side topic subscriptions. */
+  public SessionSettings(
+      int maxPending, long maxPendingBytes, Duration idlePassivation, int snapshotEvery, int maxDeliveries,
+      Duration statusRetention, int maxStatusRecords) {
+    this(maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords, 64);
   }
 
   /** Settings with the default byte limit, delivery guard and status retention. */
@@ -50,6 +60,7 @@ public record SessionSettings(
         c.getInt("snapshot-every"),
         c.getInt("max-deliveries"),
         c.getDuration("status-retention"),
-        c.getInt("max-status-records"));
+        c.getInt("max-status-records"),
+        c.getInt("max-topics"));
   }
 }

@@ -35,6 +35,7 @@ public final class SessionState implements CborSerializable {
   private long undeliverableTotal;
   private long createdAtMillis;
   private long broadcastCursor;
+  private final java.util.TreeSet<String> topics = new java.util.TreeSet<>();
   private final TreeMap<Long, PendingMessage> pending = new TreeMap<>();
   private final EndedMessages ended;
 
@@ -50,7 +51,8 @@ public final class SessionState implements CborSerializable {
       @JsonProperty("ended") EndedMessages ended,
       @JsonProperty("undeliverableTotal") long undeliverableTotal,
       @JsonProperty("createdAtMillis") Long createdAtMillis,
-      @JsonProperty("broadcastCursor") long broadcastCursor) {
+      @JsonProperty("broadcastCursor") long broadcastCursor,
+      @JsonProperty("topics") List<String> topics) {
     this.lastSeq = lastSeq;
     this.ackedSeq = ackedSeq;
     if (pending != null) pending.forEach(this::put);
@@ -59,6 +61,17 @@ public final class SessionState implements CborSerializable {
     // snapshots from before broadcasts existed: the session is older than any broadcast
     this.createdAtMillis = createdAtMillis == null ? 1 : createdAtMillis;
     this.broadcastCursor = broadcastCursor;
+    if (topics != null) this.topics.addAll(topics);
+  }
+
+  /** The server-side topic subscriptions, sorted. */
+  @JsonProperty("topics")
+  public List<String> topics() {
+    return new ArrayList<>(topics);
+  }
+
+  public boolean isSubscribed(String topic) {
+    return topics.contains(topic);
   }
 
   /**
@@ -182,6 +195,10 @@ public final class SessionState implements CborSerializable {
     if (createdAtMillis == 0) createdAtMillis = Math.max(1, timeOf(event));
     if (event instanceof SessionEvent.SessionStarted) {
       // nothing more: the creation time is all it records
+    } else if (event instanceof SessionEvent.TopicSubscribed sub) {
+      topics.add(sub.topic());
+    } else if (event instanceof SessionEvent.TopicUnsubscribed unsub) {
+      topics.remove(unsub.topic());
     } else if (event instanceof SessionEvent.BroadcastsAcked acked) {
       broadcastCursor = Math.max(broadcastCursor, acked.upToBseq());
     } else if (event instanceof SessionEvent.MessageQueued queued) {
@@ -219,6 +236,8 @@ public final class SessionState implements CborSerializable {
     if (event instanceof SessionEvent.DeliveryRoundEnded e) return e.atMillis();
     if (event instanceof SessionEvent.SessionStarted e) return e.atMillis();
     if (event instanceof SessionEvent.BroadcastsAcked e) return e.atMillis();
+    if (event instanceof SessionEvent.TopicSubscribed e) return e.atMillis();
+    if (event instanceof SessionEvent.TopicUnsubscribed e) return e.atMillis();
     throw new IllegalArgumentException("unknown event " + event);
   }
 

@@ -32,6 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClientTokens {
 
+  /** The claim that lists the topic patterns a client may subscribe to. */
+  public static final String TOPICS_CLAIM = "topics";
+
   private final Clock clock;
   private final ConcurrentHashMap<String, Keys> keysByApp = new ConcurrentHashMap<>();
 
@@ -51,6 +54,14 @@ public final class ClientTokens {
    * @throws IllegalArgumentException if the user id is invalid or the ttl is shorter than 1 s
    */
   public String issue(App app, String user, Duration ttl) {
+    return issue(app, user, ttl, java.util.List.of());
+  }
+
+  /**
+   * As {@link #issue(App, String, Duration)}, granting the client the topics matched by
+   * {@code topicPatterns} (claim {@value #TOPICS_CLAIM}; see {@link io.pushgate.topic.TopicName}).
+   */
+  public String issue(App app, String user, Duration ttl, java.util.List<String> topicPatterns) {
     if (!SessionId.isValidUser(user)) throw new IllegalArgumentException("invalid user id");
     if (ttl == null || ttl.getSeconds() < 1) throw new IllegalArgumentException("ttl must be >= 1 s");
     Instant now = clock.instant();
@@ -58,6 +69,7 @@ public final class ClientTokens {
         .withSubject(user)
         .withIssuedAt(now)
         .withExpiresAt(now.plusSeconds(ttl.getSeconds()))
+        .withClaim(TOPICS_CLAIM, topicPatterns.isEmpty() ? null : topicPatterns)
         .sign(keys(app).algorithm());
   }
 
@@ -82,7 +94,15 @@ public final class ClientTokens {
     }
     String user = jwt.getSubject();
     if (!SessionId.isValidUser(user)) return new TokenVerification.Invalid("invalid subject");
-    return new TokenVerification.Valid(user, jwt.getExpiresAtAsInstant());
+    java.util.List<String> patterns = java.util.List.of();
+    com.auth0.jwt.interfaces.Claim topics = jwt.getClaim(TOPICS_CLAIM);
+    if (!topics.isMissing() && !topics.isNull()) {
+      patterns = topics.asList(String.class);
+      if (patterns == null || !patterns.stream().allMatch(io.pushgate.topic.TopicName::isValidPattern)) {
+        return new TokenVerification.Invalid("claim topics must be an array of topic patterns");
+      }
+    }
+    return new TokenVerification.Valid(user, jwt.getExpiresAtAsInstant(), patterns);
   }
 
   private Keys keys(App app) {

@@ -6,7 +6,17 @@ import java.time.Instant;
 public sealed interface TokenVerification {
 
   /** The token is authentic and current; {@code user} is a valid user id of the app. */
-  record Valid(String user, Instant expiresAt) implements TokenVerification {}
+  record Valid(String user, Instant expiresAt, java.util.List<String> topicPatterns) implements TokenVerification {
+
+    public Valid {
+      topicPatterns = topicPatterns == null ? java.util.List.of() : java.util.List.copyOf(topicPatterns);
+    }
+
+    /** A token that grants no topics. */
+    public Valid(String user, Instant expiresAt) {
+      this(user, expiresAt, java.util.List.of());
+    }
+  }
 
   /**
    * The token must be refused.

@@ -22,7 +22,13 @@ public enum ClientErrorCode {
   /** Sent before close 4003. */
   SESSION_UNAVAILABLE,
   /** Sent before close 4004: the client sends frames faster than allowed. */
-  RATE_LIMITED;
+  RATE_LIMITED,
+  /** A sub/unsub names no valid topic (docs/protocol.md, topic names). Connection stays open. */
+  INVALID_TOPIC,
+  /** A sub past {@code max-topics-per-connection}. Connection stays open. */
+  TOO_MANY_TOPICS,
+  /** The token's {@code topics} claim grants no such topic (or it is server-side only). Connection stays open. */
+  TOPIC_NOT_ALLOWED;
 
   /** The code on the wire, e.g. {@code "bad_frame"}. */
   public String code() {

@@ -16,6 +16,17 @@ public sealed interface ClientFrame {
    */
   record Ack(long seq, long bseq) implements ClientFrame {}
 
+  /**
+   * Subscribe this connection to a topic of the hello app.
+   *
+   * @param since the last offset the client saw (resubscribe with recovery), or null
+   * @param epoch the epoch of that offset, or null
+   */
+  record Sub(String topic, Long since, String epoch) implements ClientFrame {}
+
+  /** Unsubscribe this connection from a topic it subscribed to. */
+  record Unsub(String topic) implements ClientFrame {}
+
   /** Application-level liveness probe; answered with pong. */
   record Ping() implements ClientFrame {}
 }

@@ -40,6 +40,8 @@ public final class FrameCodec {
       case "hello" -> parseHello(root);
       case "ack" -> parseAck(root);
       case "ping" -> new ParseResult.Ok(new Ping());
+      case "sub" -> parseSub(root);
+      case "unsub" -> parseUnsub(root);
       default -> new ParseResult.Invalid(
           ClientErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + shorten(t.textValue()) + "\"");
     };
@@ -72,6 +74,23 @@ public final class FrameCodec {
 
   private static boolean isCounter(JsonNode n) {
     return n.isIntegralNumber() && n.canConvertToLong() && n.longValue() >= 0;
+  }
+
+  private static ParseResult parseSub(JsonNode root) {
+    JsonNode topic = root.get("topic");
+    if (topic == null || !topic.isTextual()) return bad("sub needs a string \"topic\"");
+    JsonNode since = root.get("since");
+    if (since != null && !isCounter(since)) return bad("\"since\" must be a non-negative integer offset");
+    JsonNode epoch = root.get("epoch");
+    if (epoch != null && !epoch.isTextual()) return bad("\"epoch\" must be a string");
+    return new ParseResult.Ok(
+        new ClientFrame.Sub(topic.textValue(), since == null ? null : since.longValue(), epoch == null ? null : epoch.textValue()));
+  }
+
+  private static ParseResult parseUnsub(JsonNode root) {
+    JsonNode topic = root.get("topic");
+    if (topic == null || !topic.isTextual()) return bad("unsub needs a string \"topic\"");
+    return new ParseResult.Ok(new ClientFrame.Unsub(topic.textValue()));
   }
 
   private static ParseResult bad(String message) {
@@ -138,6 +157,30 @@ public final class FrameCodec {
       sb.append(quote(endpoints.get(i)));
     }
     return sb.append("]}").toString();
+  }
+
+  /**
+   * {@code {"t":"subscribed","topic":...}}, with {@code "by":"server"} for a server-side
+   * subscription and, after a recovery attempt, {@code recovered}, {@code offset} and {@code epoch}.
+   */
+  public static String subscribed(String topic, boolean byServer, Boolean recovered, long offset, String epoch) {
+    StringBuilder sb = new StringBuilder(64 + topic.length());
+    sb.append("{\"t\":\"subscribed\",\"topic\":").append(quote(topic));
+    if (byServer) sb.append(",\"by\":\"server\"");
+    if (recovered != null) sb.append(",\"recovered\":").append(recovered);
+    if (epoch != null) sb.append(",\"offset\":").append(offset).append(",\"epoch\":").append(quote(epoch));
+    return sb.append('}').toString();
+  }
+
+  /** {@code {"t":"unsubscribed","topic":...}} (with {@code "by":"server"} when the backend removed it). */
+  public static String unsubscribed(String topic, boolean byServer) {
+    return "{\"t\":\"unsubscribed\",\"topic\":" + quote(topic) + (byServer ? ",\"by\":\"server\"" : "") + "}";
+  }
+
+  /** {@code {"t":"error","code":...,"message":...,"topic":...}}: an error about one topic. */
+  public static String topicError(ClientErrorCode code, String message, String topic) {
+    return "{\"t\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + quote(message)
+        + ",\"topic\":" + quote(topic.length() <= 160 ? topic : topic.substring(0, 160)) + "}";
   }
 
   /** {@code {"t":"pong"}} */

@@ -3,6 +3,7 @@ package io.pushgate.gateway.transport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pushgate.fanout.LivePush;
+import io.pushgate.topic.Topics;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -90,6 +91,8 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   private long lastBroadcastAckForwarded;
   /** The app-wide live key this connection takes pushes of, once welcomed. */
   private String liveKey;
+  /** The topics this connection follows; set at hello. */
+  private ConnectionTopics topics;
   private final InboundRateLimit inboundLimit;
 
   public WebSocketConnection(GatewayContext gw) {
@@ -170,6 +173,10 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       onAck(ack.seq(), ack.bseq());
     } else if (frame instanceof ClientFrame.Ping) {
       write(FrameCodec.pong());
+    } else if (frame instanceof ClientFrame.Sub sub) {
+      topics.subscribe(sub.topic(), sub.since(), sub.epoch());
+    } else if (frame instanceof ClientFrame.Unsub unsub) {
+      topics.unsubscribe(unsub.topic());
     }
   }
 
@@ -189,8 +196,13 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       closeWith(CloseCode.INVALID_TOKEN, ClientErrorCode.INVALID_TOKEN, invalid.reason());
       return;
     }
-    String user = ((TokenVerification.Valid) verification).user();
+    TokenVerification.Valid valid = (TokenVerification.Valid) verification;
+    String user = valid.user();
     sessionId = new SessionId(app.get().id(), user);
+    topics =
+        new ConnectionTopics(
+            sessionId.app(), valid.topicPatterns(), gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
+            this::write, ctx.executor(), Topics.get(gw.system()), settings.attachTimeout());
     heartbeatSeconds = settings.heartbeat().negotiate(hello.hb());
     long silenceMillis = settings.heartbeat().silenceTimeout(heartbeatSeconds).toMillis();
     ctx.pipeline()
@@ -256,6 +268,8 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       onPush(push);
     } else if (message instanceof ConnectionMessage.Attached attached) {
       onAttached(attached);
+    } else if (message instanceof ConnectionMessage.TopicsChanged changed) {
+      if (state == State.OPEN) topics.serverTopics(changed.topics());
     } else if (message instanceof ConnectionMessage.Disconnect disconnect) {
       closeWith(
           switch (disconnect.reason()) {
@@ -276,6 +290,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   private void onAttached(ConnectionMessage.Attached attached) {
     session = attached.session();
     if (state != State.ATTACHING) return;
+    boolean firstAttach = !welcomed;
     cancel(attachTimer);
     state = State.OPEN;
     if (!welcomed) {
@@ -284,6 +299,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       liveKey = LivePush.clusterTopic(sessionId.app(), null);
       gw.liveFanOut().add(liveKey, this);
     }
+    topics.serverTopics(attached.topics()); // a diff: announces only what changed
   }
 
   private void onPush(ConnectionMessage.Push push) {
@@ -306,6 +322,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     try {
       ctx.executor().execute(() -> {
         if (state != State.OPEN) return;
+        if (push.topic() != null && topics.holdBack(push)) return;
         if (!ctx.channel().isWritable()) {
           gw.metrics().droppedQos0.increment();
           return;
@@ -381,6 +398,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     state = State.CLOSING;
     if (liveKey != null) gw.liveFanOut().remove(liveKey, this);
+    if (topics != null) topics.close();
     cancelTimers();
     cancel(slowConsumerTimer);
     if (info != null) {
