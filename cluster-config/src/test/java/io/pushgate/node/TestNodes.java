@@ -74,12 +74,12 @@ final class TestNodes {
   }
 
   /** Two nodes on MariaDB in one cluster (the first is the seed), both seeing two Up members. */
-  static List<PushgateNode> startMariaDbPair() throws Exception {
+  static List<PushgateNode> startMariaDbPair(String... extraApps) throws Exception {
     int portA = freePort();
     int portB = freePort();
     List<String> seeds = List.of(seedAddress(portA));
-    PushgateNode a = start(mariaDbNode(portA, seeds));
-    PushgateNode b = start(mariaDbNode(portB, seeds));
+    PushgateNode a = start(withApps(mariaDbNode(portA, seeds), extraApps));
+    PushgateNode b = start(withApps(mariaDbNode(portB, seeds), extraApps));
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(60))
         .until(() -> upMembers(a) == 2 && upMembers(b) == 2);

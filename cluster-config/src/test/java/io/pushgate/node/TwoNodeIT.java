@@ -34,9 +34,12 @@ class TwoNodeIT {
   private PushgateNode nodeA;
   private PushgateNode nodeB;
 
+  /** An app of this run only: its broadcast log in the shared MariaDB starts empty. */
+  private final String runApp = "tn" + UUID.randomUUID().toString().substring(0, 8);
+
   @BeforeAll
   void startCluster() throws Exception {
-    List<PushgateNode> pair = TestNodes.startMariaDbPair();
+    List<PushgateNode> pair = TestNodes.startMariaDbPair(runApp);
     nodeA = pair.get(0);
     nodeB = pair.get(1);
   }
@@ -45,6 +48,44 @@ class TwoNodeIT {
   void stopCluster() throws Exception {
     TestNodes.stop(nodeB);
     TestNodes.stop(nodeA);
+  }
+
+  @Test
+  void aTopicMessagePublishedOnNodeBReachesASubscriberOnNodeA() throws Exception {
+    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), TestNodes.apiKey(runApp));
+    ApiTestClient apiB = new ApiTestClient(TestNodes.hostPort(nodeB), TestNodes.apiKey(runApp));
+    try (WsTestClient onA =
+        WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "fan", "room.*"))) {
+      onA.send("{\"t\":\"sub\",\"topic\":\"room.1\"}");
+      onA.next("subscribed");
+      // node B learns of node A's subscription through the receptionist's gossip: QoS 0 messages
+      // published before that are not delivered, so publish until one arrives (bounded)
+      Set<String> sent = new java.util.HashSet<>();
+      JsonNode[] got = new JsonNode[1];
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        sent.add(apiB.post("/v1/apps/" + runApp + "/topics/room.1/messages", "{\"data\":\"hi\"}").body().path("id").asText());
+        got[0] = onA.poll(Duration.ofMillis(300));
+        return got[0] != null;
+      });
+      assertEquals("push", got[0].path("t").asText());
+      assertEquals("room.1", got[0].path("topic").asText());
+      org.junit.jupiter.api.Assertions.assertTrue(sent.contains(got[0].path("id").asText()));
+    }
+  }
+
+  @Test
+  void aBroadcastSentThroughNodeAReachesUsersConnectedToEitherNode() throws Exception {
+    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), TestNodes.apiKey(runApp));
+    try (WsTestClient onA = WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "ua"));
+        WsTestClient onB = WsTestClient.connectAndHello(TestNodes.hostPort(nodeB), runApp, apiA.token(runApp, "ub"))) {
+      ApiTestClient.Reply sent = apiA.post("/v1/apps/" + runApp + "/broadcasts", "{\"data\":\"everyone\"}");
+      assertEquals(202, sent.status(), sent.toString());
+      for (WsTestClient c : new WsTestClient[] {onA, onB}) {
+        JsonNode push = c.next("push");
+        assertEquals(sent.body().path("id").asText(), push.path("id").asText());
+        assertEquals(sent.body().path("bseq").asLong(), push.path("bseq").asLong());
+      }
+    }
   }
 
   @Test

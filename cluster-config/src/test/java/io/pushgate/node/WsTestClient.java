@@ -68,6 +68,11 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
     send("{\"t\":\"ack\",\"bseq\":" + bseq + "}");
   }
 
+  /** The next frame within {@code wait}, or null. */
+  JsonNode poll(Duration wait) throws InterruptedException {
+    return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** The next frame, which must be of type {@code t}. */
   JsonNode next(String t) throws InterruptedException {
     JsonNode frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
