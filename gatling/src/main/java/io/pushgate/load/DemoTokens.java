@@ -17,6 +17,11 @@ public final class DemoTokens {
   private DemoTokens() {}
 
   public static String token(String user) {
-    return JWT.create().withSubject(user).withExpiresAt(Instant.now().plusSeconds(86_400)).sign(HS256);
+    // grants every topic, so load clients may subscribe to whatever a scenario names
+    return JWT.create()
+        .withSubject(user)
+        .withExpiresAt(Instant.now().plusSeconds(86_400))
+        .withClaim("topics", java.util.List.of(">"))
+        .sign(HS256);
   }
 }

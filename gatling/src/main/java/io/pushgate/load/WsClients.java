@@ -46,6 +46,9 @@ import org.HdrHistogram.Recorder;
 final class WsClients implements AutoCloseable {
 
   /** Where and how clients connect. */
+  /** A topic every client subscribes to right after welcome (system property pushgate.load.topic), or null. */
+  static final String SUBSCRIBE_TOPIC = System.getProperty("pushgate.load.topic");
+
   record Options(List<InetSocketAddress> targets, int sources, int heartbeatSeconds, int connectParallelism) {}
 
   /** Source addresses for {@code clients} clients: one per 25,000 (a loopback address has ~28k ports). */
@@ -191,9 +194,15 @@ final class WsClients implements AutoCloseable {
         long ts = number(text, "\"ts\":");
         if (ts > 0) latency.recordValue(Math.max(0, System.currentTimeMillis() - ts));
         if (text.contains("\"qos\":1")) {
-          ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}"));
+          String ack = text.contains("\"bseq\":")
+              ? "{\"t\":\"ack\",\"bseq\":" + number(text, "\"bseq\":") + "}"
+              : "{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}";
+          ctx.writeAndFlush(new TextWebSocketFrame(ack));
         }
       } else if (text.startsWith("{\"t\":\"welcome\"")) {
+        if (SUBSCRIBE_TOPIC != null) {
+          ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"sub\",\"topic\":\"" + SUBSCRIBE_TOPIC + "\"}"));
+        }
         isWelcomed = true;
         open.add(ctx.channel());
         welcomed.increment();
