@@ -40,7 +40,8 @@ final class ConnectionTopics {
   private final LiveTarget target;
   private final Consumer<String> write;
   private final Executor eventLoop;
-  private final Topics topics;
+  /** Started on first use: only a sub with "since" needs the cluster's topic histories. */
+  private final java.util.function.Supplier<Topics> topics;
   private final Duration askTimeout;
   private final Set<String> clientTopics = new HashSet<>();
   private final Set<String> serverTopics = new HashSet<>();
@@ -49,7 +50,7 @@ final class ConnectionTopics {
 
   ConnectionTopics(
       String app, List<String> grantedPatterns, int max, LiveFanOut fanOut, LiveTarget target,
-      Consumer<String> write, Executor eventLoop, Topics topics, Duration askTimeout) {
+      Consumer<String> write, Executor eventLoop, java.util.function.Supplier<Topics> topics, Duration askTimeout) {
     this.app = app;
     this.grantedPatterns = List.copyOf(grantedPatterns);
     this.max = max;
@@ -81,7 +82,7 @@ final class ConnectionTopics {
     if (!followed) fanOut.add(key(topic), target);
     if (since == null) {
       write.accept(FrameCodec.subscribed(topic, false, null, 0, null));
-    } else if (topics.retentionOf(app, topic).isEmpty()) {
+    } else if (topics.get().retentionOf(app, topic).isEmpty()) {
       write.accept(FrameCodec.subscribed(topic, false, false, 0, null)); // no history: nothing to recover
     } else {
       recover(topic, since, epoch);
@@ -140,6 +141,7 @@ final class ConnectionTopics {
   private void recover(String topic, long since, String epoch) {
     recovering.putIfAbsent(topic, new ArrayDeque<>());
     topics
+        .get()
         .history(app, topic)
         .<Recovery>ask(replyTo -> new TopicHistoryCommand.Since(since, epoch, replyTo), askTimeout)
         .whenComplete((recovery, error) -> eventLoop.execute(() -> recovered(topic, recovery)));

@@ -202,7 +202,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     topics =
         new ConnectionTopics(
             sessionId.app(), valid.topicPatterns(), gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
-            this::write, ctx.executor(), Topics.get(gw.system()), settings.attachTimeout());
+            this::write, ctx.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
     heartbeatSeconds = settings.heartbeat().negotiate(hello.hb());
     long silenceMillis = settings.heartbeat().silenceTimeout(heartbeatSeconds).toMillis();
     ctx.pipeline()
