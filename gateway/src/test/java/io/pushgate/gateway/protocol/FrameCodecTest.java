@@ -30,6 +30,30 @@ class FrameCodecTest {
     assertEquals(new ParseResult.Ok(new ClientFrame.Ping()), FrameCodec.parse("{\"t\":\"ping\"}"));
   }
 
+  @Test
+  void parsesBroadcastAcksSubscriptionsAndRefusesBadOnes() {
+    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(0, 4)), FrameCodec.parse("{\"t\":\"ack\",\"bseq\":4}"));
+    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(2, 4)), FrameCodec.parse("{\"t\":\"ack\",\"seq\":2,\"bseq\":4}"));
+    assertEquals(new ParseResult.Ok(new ClientFrame.Sub("a.b", null, null)), FrameCodec.parse("{\"t\":\"sub\",\"topic\":\"a.b\"}"));
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Sub("a.b", 12L, "e1")),
+        FrameCodec.parse("{\"t\":\"sub\",\"topic\":\"a.b\",\"since\":12,\"epoch\":\"e1\"}"));
+    assertEquals(new ParseResult.Ok(new ClientFrame.Unsub("a.b")), FrameCodec.parse("{\"t\":\"unsub\",\"topic\":\"a.b\"}"));
+    for (String bad : new String[] {
+        "{\"t\":\"ack\"}", "{\"t\":\"ack\",\"bseq\":-1}", "{\"t\":\"sub\"}", "{\"t\":\"sub\",\"topic\":1}",
+        "{\"t\":\"sub\",\"topic\":\"a\",\"since\":\"x\"}", "{\"t\":\"unsub\"}"}) {
+      assertEquals(ClientErrorCode.BAD_FRAME, ((ParseResult.Invalid) FrameCodec.parse(bad)).code(), bad);
+    }
+  }
+
+  @Test
+  void broadcastPushesCarryBseqAndLivePushesTheirAppTopicAndOffset() {
+    assertEquals("{\"t\":\"push\",\"id\":\"b-1\",\"qos\":1,\"bseq\":3,\"data\":{}}", FrameCodec.push("b-1", 1, 0, 3, "{}"));
+    assertEquals(
+        "{\"t\":\"push\",\"id\":\"t-1\",\"qos\":0,\"app\":\"demo\",\"topic\":\"a.b\",\"offset\":5,\"epoch\":\"e\",\"data\":1}",
+        FrameCodec.live(new io.pushgate.fanout.LivePush("demo", "a.b", "t-1", "1", 5, "e")));
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
