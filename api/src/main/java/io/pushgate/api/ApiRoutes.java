@@ -127,8 +127,9 @@ public final class ApiRoutes extends AllDirectives {
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);
-    this.broadcasts = new BroadcastService(system, new RequestParser(settings), settings.askTimeout(), clock);
-    this.topics = new TopicService(system, new RequestParser(settings), sessions, settings.askTimeout(), clock);
+    RequestParser parser = new RequestParser(settings);
+    this.broadcasts = new BroadcastService(system, parser, settings.askTimeout(), clock);
+    this.topics = new TopicService(system, parser, sessions, settings.askTimeout(), clock);
   }
 
   /** An in-memory idempotency store sized by {@code pushgate.api.idempotency}. */

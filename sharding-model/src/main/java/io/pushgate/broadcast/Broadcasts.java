@@ -1,8 +1,6 @@
 package io.pushgate.broadcast;
 
 import io.pushgate.fanout.ClusterTopics;
-import io.pushgate.model.App;
-import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionBroadcasts;
 import io.pushgate.session.SessionCommand;
@@ -55,13 +53,12 @@ public final class Broadcasts implements Extension, SessionBroadcasts {
         system.settings().config().hasPath("pushgate.apps")
             ? AppRegistry.fromConfig(system.settings().config())
             : new AppRegistry(List.of());
-    int defaultRate = AppLimits.DEFAULTS.sendRate();
     this.hub =
         system.systemActorOf(
             BroadcastHub.create(
                 replica,
                 this::log,
-                app -> apps.find(app).map(App::limits).map(AppLimits::sendRate).orElse(defaultRate),
+                apps::sendRate,
                 settings,
                 clock),
             "broadcast-hub",

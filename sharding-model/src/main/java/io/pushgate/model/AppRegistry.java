@@ -50,6 +50,12 @@ public final class AppRegistry {
     return Optional.ofNullable(id == null ? null : apps.get(id));
   }
 
+  /** The app's send rate (messages per second), or the default for an app this node does not know. */
+  public int sendRate(String app) {
+    App found = app == null ? null : apps.get(app);
+    return found == null ? AppLimits.DEFAULTS.sendRate() : found.limits().sendRate();
+  }
+
   public Collection<App> all() {
     return apps.values();
   }

@@ -3,8 +3,6 @@ package io.pushgate.gateway.transport;
 import io.pushgate.fanout.ClusterTopics;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.gateway.protocol.FrameCodec;
-import io.pushgate.model.App;
-import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -195,16 +193,9 @@ public final class LiveFanOut {
     }
 
     private long sliceBudget(String app) {
-      int rate = apps.find(app).map(App::limits).map(AppLimits::sendRate).orElse(AppLimits.DEFAULTS.sendRate());
-      return Math.max(1, rate * TICK.toMillis() / 1000);
+      return Math.max(1, apps.sendRate(app) * TICK.toMillis() / 1000);
     }
   }
 
   private record Job(LivePush push, byte[] frame, Iterator<LiveTarget> targets) {}
-
-  /** For tests: how many local targets take {@code key}. */
-  int targetCount(String key) {
-    Set<LiveTarget> set = targets.get(key);
-    return set == null ? 0 : set.size();
-  }
 }

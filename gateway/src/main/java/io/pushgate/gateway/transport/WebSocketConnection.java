@@ -290,7 +290,6 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   private void onAttached(ConnectionMessage.Attached attached) {
     session = attached.session();
     if (state != State.ATTACHING) return;
-    boolean firstAttach = !welcomed;
     cancel(attachTimer);
     state = State.OPEN;
     if (!welcomed) {
