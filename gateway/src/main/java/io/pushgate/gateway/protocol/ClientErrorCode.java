@@ -28,7 +28,13 @@ public enum ClientErrorCode {
   /** A sub past {@code max-topics-per-connection}. Connection stays open. */
   TOO_MANY_TOPICS,
   /** The token's {@code topics} claim grants no such topic (or it is server-side only). Connection stays open. */
-  TOPIC_NOT_ALLOWED;
+  TOPIC_NOT_ALLOWED,
+  /** A bind past {@code max-apps-per-connection} (the hello app counts). Connection stays open. */
+  TOO_MANY_APPS,
+  /** A bind of an app that is bound already (or is the hello app). Connection stays open. */
+  ALREADY_BOUND,
+  /** An unbind, ack or sub that names an app not bound here (or unbinds the hello app). Connection stays open. */
+  NOT_BOUND;
 
   /** The code on the wire, e.g. {@code "bad_frame"}. */
   public String code() {

@@ -12,9 +12,22 @@ public sealed interface ClientFrame {
 
   /**
    * Cumulative ack: every QoS 1 direct push with {@code seq <= seq} and every QoS 1 broadcast
-   * push with {@code bseq <= bseq} was processed (0: nothing of that kind).
+   * push with {@code bseq <= bseq} was processed (0: nothing of that kind), for the session of
+   * {@code app} (null: the hello app).
    */
-  record Ack(long seq, long bseq) implements ClientFrame {}
+  record Ack(long seq, long bseq, String app) implements ClientFrame {
+
+    /** An ack for the hello app. */
+    public Ack(long seq, long bseq) {
+      this(seq, bseq, null);
+    }
+  }
+
+  /** Bind another app's session to this connection, with a token of that app. */
+  record Bind(String app, String token) implements ClientFrame {}
+
+  /** End a bound app's session on this connection. */
+  record Unbind(String app) implements ClientFrame {}
 
   /**
    * Subscribe this connection to a topic of the hello app.
@@ -22,10 +35,21 @@ public sealed interface ClientFrame {
    * @param since the last offset the client saw (resubscribe with recovery), or null
    * @param epoch the epoch of that offset, or null
    */
-  record Sub(String topic, Long since, String epoch) implements ClientFrame {}
+  record Sub(String topic, Long since, String epoch, String app) implements ClientFrame {
 
-  /** Unsubscribe this connection from a topic it subscribed to. */
-  record Unsub(String topic) implements ClientFrame {}
+    /** A sub for the hello app. */
+    public Sub(String topic, Long since, String epoch) {
+      this(topic, since, epoch, null);
+    }
+  }
+
+  /** Unsubscribe this connection from a topic it subscribed to ({@code app}: null for the hello app). */
+  record Unsub(String topic, String app) implements ClientFrame {
+
+    public Unsub(String topic) {
+      this(topic, null);
+    }
+  }
 
   /** Application-level liveness probe; answered with pong. */
   record Ping() implements ClientFrame {}

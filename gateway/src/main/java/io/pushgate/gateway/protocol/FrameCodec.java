@@ -41,6 +41,8 @@ public final class FrameCodec {
       case "ack" -> parseAck(root);
       case "ping" -> new ParseResult.Ok(new Ping());
       case "sub" -> parseSub(root);
+      case "bind" -> parseBind(root);
+      case "unbind" -> parseUnbind(root);
       case "unsub" -> parseUnsub(root);
       default -> new ParseResult.Invalid(
           ClientErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + shorten(t.textValue()) + "\"");
@@ -69,7 +71,10 @@ public final class FrameCodec {
     if (seq == null && bseq == null) return bad("ack needs a non-negative integer \"seq\" or \"bseq\"");
     if (seq != null && !isCounter(seq)) return bad("ack needs a non-negative integer \"seq\"");
     if (bseq != null && !isCounter(bseq)) return bad("ack needs a non-negative integer \"bseq\"");
-    return new ParseResult.Ok(new Ack(seq == null ? 0 : seq.longValue(), bseq == null ? 0 : bseq.longValue()));
+    JsonNode app = root.get("app");
+    if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
+    return new ParseResult.Ok(
+        new Ack(seq == null ? 0 : seq.longValue(), bseq == null ? 0 : bseq.longValue(), app == null ? null : app.textValue()));
   }
 
   private static boolean isCounter(JsonNode n) {
@@ -83,14 +88,34 @@ public final class FrameCodec {
     if (since != null && !isCounter(since)) return bad("\"since\" must be a non-negative integer offset");
     JsonNode epoch = root.get("epoch");
     if (epoch != null && !epoch.isTextual()) return bad("\"epoch\" must be a string");
+    JsonNode app = root.get("app");
+    if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
     return new ParseResult.Ok(
-        new ClientFrame.Sub(topic.textValue(), since == null ? null : since.longValue(), epoch == null ? null : epoch.textValue()));
+        new ClientFrame.Sub(
+            topic.textValue(), since == null ? null : since.longValue(), epoch == null ? null : epoch.textValue(),
+            app == null ? null : app.textValue()));
+  }
+
+  private static ParseResult parseBind(JsonNode root) {
+    JsonNode app = root.get("app");
+    if (app == null || !app.isTextual()) return bad("bind needs a string \"app\"");
+    JsonNode token = root.get("token");
+    if (token == null || !token.isTextual()) return bad("bind needs a string \"token\"");
+    return new ParseResult.Ok(new ClientFrame.Bind(app.textValue(), token.textValue()));
+  }
+
+  private static ParseResult parseUnbind(JsonNode root) {
+    JsonNode app = root.get("app");
+    if (app == null || !app.isTextual()) return bad("unbind needs a string \"app\"");
+    return new ParseResult.Ok(new ClientFrame.Unbind(app.textValue()));
   }
 
   private static ParseResult parseUnsub(JsonNode root) {
     JsonNode topic = root.get("topic");
     if (topic == null || !topic.isTextual()) return bad("unsub needs a string \"topic\"");
-    return new ParseResult.Ok(new ClientFrame.Unsub(topic.textValue()));
+    JsonNode app = root.get("app");
+    if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
+    return new ParseResult.Ok(new ClientFrame.Unsub(topic.textValue(), app == null ? null : app.textValue()));
   }
 
   private static ParseResult bad(String message) {
@@ -122,8 +147,14 @@ public final class FrameCodec {
    * {@code seq}; a QoS 1 direct message carries {@code seq}; QoS 0 carries neither.
    */
   public static String push(String id, int qos, long seq, long bseq, String data) {
+    return push(id, qos, seq, bseq, data, null);
+  }
+
+  /** As {@link #push(String, int, long, long, String)}, naming the app when {@code app} is not null. */
+  public static String push(String id, int qos, long seq, long bseq, String data, String app) {
     StringBuilder sb = new StringBuilder(data.length() + id.length() + 64);
     sb.append("{\"t\":\"push\",\"id\":").append(quote(id)).append(",\"qos\":").append(qos);
+    if (app != null) sb.append(",\"app\":").append(quote(app));
     if (bseq > 0) sb.append(",\"bseq\":").append(bseq);
     else if (qos > 0) sb.append(",\"seq\":").append(seq);
     return sb.append(",\"data\":").append(data).append('}').toString();
@@ -181,6 +212,22 @@ public final class FrameCodec {
   public static String topicError(ClientErrorCode code, String message, String topic) {
     return "{\"t\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + quote(message)
         + ",\"topic\":" + quote(topic.length() <= 160 ? topic : topic.substring(0, 160)) + "}";
+  }
+
+  /** {@code {"t":"bound","app":...,"session":...,"pending":...}}: a bind took effect. */
+  public static String bound(String app, String session, int pending) {
+    return "{\"t\":\"bound\",\"app\":" + quote(app) + ",\"session\":" + quote(session) + ",\"pending\":" + pending + "}";
+  }
+
+  /** {@code {"t":"unbound","app":...,"reason":...}}; reason {@code client}, {@code kicked}, {@code replaced} or {@code session_unavailable}. */
+  public static String unbound(String app, String reason) {
+    return "{\"t\":\"unbound\",\"app\":" + quote(app) + ",\"reason\":\"" + reason + "\"}";
+  }
+
+  /** {@code {"t":"error","code":...,"message":...,"app":...}}: an error about one app of the connection. */
+  public static String appError(ClientErrorCode code, String message, String app) {
+    return "{\"t\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + quote(message)
+        + ",\"app\":" + quote(shorten(app)) + "}";
   }
 
   /** {@code {"t":"pong"}} */

@@ -34,7 +34,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -77,22 +79,13 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   private ChannelHandlerContext ctx;
   private State state = State.HANDSHAKING;
   private ScheduledFuture<?> helloTimer;
-  private ScheduledFuture<?> attachTimer;
   private ScheduledFuture<?> slowConsumerTimer;
 
-  private SessionId sessionId;
-  private ConnectionInfo info;
   private int heartbeatSeconds;
-  private boolean welcomed;
-  private ActorRef<Object> actor;
-  /** The attached session actor (from Attached); null while attaching. */
-  private ActorRef<SessionCommand> session;
-  private long lastAckForwarded;
-  private long lastBroadcastAckForwarded;
-  /** The app-wide live key this connection takes pushes of, once welcomed. */
-  private String liveKey;
-  /** The topics this connection follows; set at hello. */
-  private ConnectionTopics topics;
+  /** The hello app's session; set at hello. Its loss of attachment drives {@link State}. */
+  private SessionBinding primary;
+  /** Every bound app's session by app id, the hello app first (at most max-apps-per-connection). */
+  private final Map<String, SessionBinding> bindings = new LinkedHashMap<>();
   private final InboundRateLimit inboundLimit;
 
   public WebSocketConnection(GatewayContext gw) {
@@ -170,13 +163,20 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     } else if (state == State.AWAITING_HELLO) {
       closeWith(CloseCode.PROTOCOL_ERROR, ClientErrorCode.PROTOCOL_ERROR, "the first frame must be hello");
     } else if (frame instanceof ClientFrame.Ack ack) {
-      onAck(ack.seq(), ack.bseq());
+      SessionBinding b = bindingFor(ack.app());
+      if (b != null) b.ack(gw, ack.seq(), ack.bseq());
     } else if (frame instanceof ClientFrame.Ping) {
       write(FrameCodec.pong());
     } else if (frame instanceof ClientFrame.Sub sub) {
-      topics.subscribe(sub.topic(), sub.since(), sub.epoch());
+      SessionBinding b = bindingFor(sub.app());
+      if (b != null) b.topics.subscribe(sub.topic(), sub.since(), sub.epoch());
     } else if (frame instanceof ClientFrame.Unsub unsub) {
-      topics.unsubscribe(unsub.topic());
+      SessionBinding b = bindingFor(unsub.app());
+      if (b != null) b.topics.unsubscribe(unsub.topic());
+    } else if (frame instanceof ClientFrame.Bind bind) {
+      onBind(bind);
+    } else if (frame instanceof ClientFrame.Unbind unbind) {
+      onUnbind(unbind.app());
     }
   }
 
@@ -197,112 +197,159 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       return;
     }
     TokenVerification.Valid valid = (TokenVerification.Valid) verification;
-    String user = valid.user();
-    sessionId = new SessionId(app.get().id(), user);
-    topics =
-        new ConnectionTopics(
-            sessionId.app(), valid.topicPatterns(), gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
-            this::write, ctx.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
     heartbeatSeconds = settings.heartbeat().negotiate(hello.hb());
     long silenceMillis = settings.heartbeat().silenceTimeout(heartbeatSeconds).toMillis();
     ctx.pipeline()
         .addFirst(HEARTBEAT_HANDLER, new IdleStateHandler(false, silenceMillis, 0, 0, TimeUnit.MILLISECONDS));
-
-    String connectionId = gw.newConnectionId();
-    info = new ConnectionInfo(connectionId, gw.nodeAddress(), "websocket", System.currentTimeMillis());
-    actor = gw.system().systemActorOf(ConnectionActor.create(this::fromActor), "ws-" + connectionId, Props.empty());
-    attach();
+    primary = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
+    bindings.put(primary.app(), primary);
+    attach(primary);
   }
 
-  private void attach() {
-    state = State.ATTACHING;
-    session = null;
-    lastAckForwarded = 0;
-    lastBroadcastAckForwarded = 0;
-    ActorRef<ConnectionMessage> self = actor.narrow();
-    gw.sessions()
-        .session(sessionId)
-        .tell(new SessionCommand.Attach(info, settings.inflightWindow(), self));
-    cancel(attachTimer);
-    attachTimer =
+  /** A binding with its own connection id and connection actor (not attached yet). */
+  private SessionBinding newBinding(SessionId sessionId, List<String> topicPatterns) {
+    String connectionId = gw.newConnectionId();
+    ConnectionInfo info = new ConnectionInfo(connectionId, gw.nodeAddress(), "websocket", System.currentTimeMillis());
+    SessionBinding[] binding = new SessionBinding[1];
+    ActorRef<Object> actor =
+        gw.system().systemActorOf(ConnectionActor.create(m -> fromActor(binding[0], m)), "ws-" + connectionId, Props.empty());
+    ConnectionTopics topics =
+        new ConnectionTopics(
+            sessionId.app(), topicPatterns, gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
+            this::write, ctx.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
+    binding[0] = new SessionBinding(sessionId, info, actor, topics);
+    return binding[0];
+  }
+
+  private void attach(SessionBinding b) {
+    if (b == primary) state = State.ATTACHING;
+    b.attach(gw);
+    cancel(b.attachTimer);
+    b.attachTimer =
         schedule(
             settings.attachTimeout(),
             () -> {
-              if (state == State.ATTACHING) {
-                closeWith(
-                    CloseCode.SESSION_UNAVAILABLE,
-                    ClientErrorCode.SESSION_UNAVAILABLE,
-                    "the session did not answer in time");
+              if (b.attached || state == State.CLOSING) return;
+              if (b == primary) {
+                closeWith(CloseCode.SESSION_UNAVAILABLE, ClientErrorCode.SESSION_UNAVAILABLE, "the session did not answer in time");
+              } else if (bindings.get(b.app()) == b) {
+                write(FrameCodec.appError(ClientErrorCode.SESSION_UNAVAILABLE, "the session did not answer in time", b.app()));
+                dropBinding(b, "session_unavailable");
               }
             });
   }
 
-  private void onAck(long seq, long bseq) {
-    boolean newSeq = seq > lastAckForwarded;
-    boolean newBseq = bseq > lastBroadcastAckForwarded;
-    if (!newSeq && !newBseq) return; // acks are cumulative: nothing new
-    lastAckForwarded = Math.max(seq, lastAckForwarded);
-    lastBroadcastAckForwarded = Math.max(bseq, lastBroadcastAckForwarded);
-    sessionTarget()
-        .tell(new SessionCommand.Ack(info.connectionId(), newSeq ? seq : 0, newBseq ? bseq : 0));
+  // ---- bind / unbind ----
+
+  private void onBind(ClientFrame.Bind bind) {
+    if (!primary.announced) {
+      write(FrameCodec.appError(ClientErrorCode.NOT_BOUND, "bind only after welcome", bind.app()));
+      return;
+    }
+    Optional<App> app = gw.apps().find(bind.app());
+    if (app.isEmpty()) {
+      write(FrameCodec.appError(ClientErrorCode.UNKNOWN_APP, "unknown app", bind.app()));
+    } else if (bindings.containsKey(bind.app())) {
+      write(FrameCodec.appError(ClientErrorCode.ALREADY_BOUND, "this app is bound on this connection already", bind.app()));
+    } else if (bindings.size() >= gw.subscriptions().maxAppsPerConnection()) {
+      write(FrameCodec.appError(
+          ClientErrorCode.TOO_MANY_APPS,
+          "at most " + gw.subscriptions().maxAppsPerConnection() + " apps per connection (max-apps-per-connection)",
+          bind.app()));
+    } else if (gw.tokens().verify(app.get(), bind.token()) instanceof TokenVerification.Valid valid) {
+      SessionBinding b = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
+      bindings.put(b.app(), b);
+      attach(b);
+    } else {
+      String reason = ((TokenVerification.Invalid) gw.tokens().verify(app.get(), bind.token())).reason();
+      write(FrameCodec.appError(ClientErrorCode.INVALID_TOKEN, reason + " (a token of app " + bind.app() + " is needed)", bind.app()));
+    }
   }
 
-  private RecipientRef<SessionCommand> sessionTarget() {
-    return session != null ? session : gw.sessions().session(sessionId);
+  private void onUnbind(String app) {
+    SessionBinding b = bindings.get(app);
+    if (b == null || b == primary) {
+      write(FrameCodec.appError(
+          ClientErrorCode.NOT_BOUND, b == null ? "not bound on this connection" : "the hello app cannot be unbound", app));
+      return;
+    }
+    dropBinding(b, "client");
+  }
+
+  /** Ends a bound (not the hello) app's session on this connection and tells the client. */
+  private void dropBinding(SessionBinding b, String reason) {
+    bindings.remove(b.app());
+    b.release(gw, this);
+    write(FrameCodec.unbound(b.app(), reason));
+  }
+
+  /** The binding an ack or sub names (null: the hello app); null with an error sent if none. */
+  private SessionBinding bindingFor(String app) {
+    if (app == null) return primary;
+    SessionBinding b = bindings.get(app);
+    if (b == null) write(FrameCodec.appError(ClientErrorCode.NOT_BOUND, "not bound on this connection", app));
+    return b;
   }
 
   // ---- inbound: the session (via ConnectionActor) ----
 
   /** Called on the actor's thread: only hands over to the event loop. */
-  private void fromActor(Object message) {
+  private void fromActor(SessionBinding binding, Object message) {
     try {
-      ctx.executor().execute(() -> onActorMessage(message));
+      ctx.executor().execute(() -> onActorMessage(binding, message));
     } catch (RejectedExecutionException e) {
       log.debug("event loop gone, dropping {}", message.getClass().getSimpleName());
     }
   }
 
-  private void onActorMessage(Object message) {
-    if (state == State.CLOSING) return;
+  private void onActorMessage(SessionBinding b, Object message) {
+    if (state == State.CLOSING || bindings.get(b.app()) != b) return;
     if (message instanceof ConnectionMessage.Push push) {
-      onPush(push);
+      onPush(b, push);
     } else if (message instanceof ConnectionMessage.Attached attached) {
-      onAttached(attached);
+      onAttached(b, attached);
     } else if (message instanceof ConnectionMessage.TopicsChanged changed) {
-      if (state == State.OPEN) topics.serverTopics(changed.topics());
+      if (b.attached) b.topics.serverTopics(changed.topics());
     } else if (message instanceof ConnectionMessage.Disconnect disconnect) {
-      closeWith(
-          switch (disconnect.reason()) {
-            case REPLACED -> CloseCode.REPLACED;
-            case KICKED -> CloseCode.KICKED;
-          },
-          null,
-          null);
+      if (b == primary) {
+        closeWith(
+            switch (disconnect.reason()) {
+              case REPLACED -> CloseCode.REPLACED;
+              case KICKED -> CloseCode.KICKED;
+            },
+            null,
+            null);
+      } else {
+        dropBinding(b, disconnect.reason() == io.pushgate.session.DisconnectReason.KICKED ? "kicked" : "replaced");
+      }
     } else if (message instanceof ConnectionActor.SessionLost lost) {
-      if (state == State.OPEN && lost.session().equals(session)) {
+      if (b.attached && lost.session().equals(b.session) && (b != primary || state == State.OPEN)) {
         gw.metrics().reattaches.increment();
-        log.debug("session {} terminated; re-attaching connection {}", sessionId, info.connectionId());
-        attach();
+        log.debug("session {} terminated; re-attaching connection {}", b.sessionId, b.info.connectionId());
+        attach(b);
       }
     }
   }
 
-  private void onAttached(ConnectionMessage.Attached attached) {
-    session = attached.session();
-    if (state != State.ATTACHING) return;
-    cancel(attachTimer);
-    state = State.OPEN;
-    if (!welcomed) {
-      welcomed = true;
-      write(FrameCodec.welcome(sessionId.entityId(), heartbeatSeconds, attached.pending()));
-      liveKey = LivePush.clusterTopic(sessionId.app(), null);
-      gw.liveFanOut().add(liveKey, this);
+  private void onAttached(SessionBinding b, ConnectionMessage.Attached attached) {
+    b.session = attached.session();
+    if (b.attached) return;
+    if (b == primary && state != State.ATTACHING) return;
+    b.attached = true;
+    cancel(b.attachTimer);
+    if (b == primary) state = State.OPEN;
+    if (!b.announced) {
+      b.announced = true;
+      write(b == primary
+          ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, attached.pending())
+          : FrameCodec.bound(b.app(), b.sessionId.entityId(), attached.pending()));
+      gw.liveFanOut().add(b.liveKey, this);
     }
-    topics.serverTopics(attached.topics()); // a diff: announces only what changed
+    b.topics.serverTopics(attached.topics()); // a diff: announces only what changed
   }
 
-  private void onPush(ConnectionMessage.Push push) {
-    if (state != State.OPEN) {
+  private void onPush(SessionBinding b, ConnectionMessage.Push push) {
+    if (!b.attached) {
       // cannot happen with per-sender ordering (Attached comes first); QoS 1 would be redelivered
       log.debug("push {} before attach completed; dropped", push.id());
       return;
@@ -311,7 +358,9 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       gw.metrics().droppedQos0.increment();
       return;
     }
-    write(FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data()));
+    // once a second app is bound, every push names its app
+    String app = bindings.size() > 1 ? b.app() : null;
+    write(FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app));
   }
 
   // ---- live pushes (QoS 0 broadcasts, topics) ----
@@ -321,7 +370,9 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     try {
       ctx.executor().execute(() -> {
         if (state != State.OPEN) return;
-        if (push.topic() != null && topics.holdBack(push)) return;
+        SessionBinding b = bindings.get(push.app());
+        if (b == null || !b.attached) return;
+        if (push.topic() != null && b.topics.holdBack(push)) return;
         if (!ctx.channel().isWritable()) {
           gw.metrics().droppedQos0.increment();
           return;
@@ -364,11 +415,11 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
    */
   public void advertiseReconnect(long afterMillis, Function<SessionId, List<String>> endpointsFor) {
     if (state == State.CLOSING) return;
-    if (sessionId == null || state == State.HANDSHAKING || state == State.AWAITING_HELLO) {
+    if (primary == null || state == State.HANDSHAKING || state == State.AWAITING_HELLO) {
       goAway();
       return;
     }
-    write(FrameCodec.reconnect(afterMillis, endpointsFor.apply(sessionId)));
+    write(FrameCodec.reconnect(afterMillis, endpointsFor.apply(primary.sessionId)));
   }
 
   /** Graceful stop of the node: close with 1001. Must run on the event loop. */
@@ -396,14 +447,10 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     state = State.CLOSING;
-    if (liveKey != null) gw.liveFanOut().remove(liveKey, this);
-    if (topics != null) topics.close();
     cancelTimers();
     cancel(slowConsumerTimer);
-    if (info != null) {
-      sessionTarget().tell(new SessionCommand.Detach(info.connectionId()));
-    }
-    if (actor != null) actor.tell(ConnectionActor.Stop.INSTANCE);
+    for (SessionBinding b : bindings.values()) b.release(gw, this);
+    bindings.clear();
     super.channelInactive(ctx);
   }
 
@@ -442,7 +489,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
 
   private void cancelTimers() {
     cancel(helloTimer);
-    cancel(attachTimer);
+    for (SessionBinding b : bindings.values()) cancel(b.attachTimer);
     if (ctx.pipeline().get(HEARTBEAT_HANDLER) != null) ctx.pipeline().remove(HEARTBEAT_HANDLER);
   }
 
@@ -451,6 +498,8 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   }
 
   private String connectionLabel() {
-    return info == null ? "connection " + ctx.channel().remoteAddress() : "connection " + info.connectionId() + " (" + sessionId + ")";
+    return primary == null
+        ? "connection " + ctx.channel().remoteAddress()
+        : "connection " + primary.info.connectionId() + " (" + primary.sessionId + ")";
   }
 }

@@ -1,0 +1,81 @@
+package io.pushgate.gateway.transport;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pushgate.fanout.LivePush;
+import io.pushgate.model.SessionId;
+import io.pushgate.session.ConnectionInfo;
+import io.pushgate.session.ConnectionMessage;
+import io.pushgate.session.SessionCommand;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
+
+/**
+ * One app's session on a connection: the hello app's, or one added with {@code bind}. Each has its
+ * own session (own queue, acks, kick), its own {@link ConnectionActor} and connection id (so the
+ * session sees one connection per binding), its own topics and its app-wide live registration.
+ *
+ * <p>Confined to the connection's event loop.
+ */
+final class SessionBinding {
+
+  final SessionId sessionId;
+  final ConnectionInfo info;
+  final ActorRef<Object> actor;
+  final ConnectionTopics topics;
+  final String liveKey;
+
+  /** The attached session actor (from Attached); null while attaching. */
+  ActorRef<SessionCommand> session;
+  /** Whether Attached has arrived since the last attach. */
+  boolean attached;
+  /** Whether the client was told (welcome or bound) once. */
+  boolean announced;
+  ScheduledFuture<?> attachTimer;
+  private long lastAckForwarded;
+  private long lastBroadcastAckForwarded;
+
+  SessionBinding(SessionId sessionId, ConnectionInfo info, ActorRef<Object> actor, ConnectionTopics topics) {
+    this.sessionId = sessionId;
+    this.info = info;
+    this.actor = actor;
+    this.topics = topics;
+    this.liveKey = LivePush.clusterTopic(sessionId.app(), null);
+  }
+
+  String app() {
+    return sessionId.app();
+  }
+
+  /** Sends Attach (again, after the session was lost); acks start over with it. */
+  void attach(GatewayContext gw) {
+    session = null;
+    attached = false;
+    lastAckForwarded = 0;
+    lastBroadcastAckForwarded = 0;
+    ActorRef<ConnectionMessage> self = actor.narrow();
+    gw.sessions().session(sessionId).tell(new SessionCommand.Attach(info, gw.settings().inflightWindow(), self));
+  }
+
+  /** Forwards a cumulative ack if it says something new. */
+  void ack(GatewayContext gw, long seq, long bseq) {
+    boolean newSeq = seq > lastAckForwarded;
+    boolean newBseq = bseq > lastBroadcastAckForwarded;
+    if (!newSeq && !newBseq) return;
+    lastAckForwarded = Math.max(seq, lastAckForwarded);
+    lastBroadcastAckForwarded = Math.max(bseq, lastBroadcastAckForwarded);
+    target(gw).tell(new SessionCommand.Ack(info.connectionId(), newSeq ? seq : 0, newBseq ? bseq : 0));
+  }
+
+  /** The binding ends (socket closed, unbind, kick): detach from the session and leave every fan-out. */
+  void release(GatewayContext gw, LiveTarget target) {
+    if (attachTimer != null) attachTimer.cancel(false);
+    target(gw).tell(new SessionCommand.Detach(info.connectionId()));
+    actor.tell(ConnectionActor.Stop.INSTANCE);
+    topics.close();
+    if (announced) gw.liveFanOut().remove(liveKey, target);
+  }
+
+  private RecipientRef<SessionCommand> target(GatewayContext gw) {
+    return session != null ? session : gw.sessions().session(sessionId);
+  }
+}
