@@ -99,7 +99,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   /** Highest bseq pushed to the attached connection since it attached. */
   private long broadcastDeliveredUpTo;
   /** bseqs pushed to the attached connection and not acked yet (at most window). */
-  private final ArrayDeque<Long> broadcastsInFlight = new ArrayDeque<>();
+  private final ArrayDeque<Long> broadcastsInFlight = new ArrayDeque<>(0); // grows on use; most sessions see few broadcasts
   /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
   private long expiryTimerAt = Long.MAX_VALUE;
 

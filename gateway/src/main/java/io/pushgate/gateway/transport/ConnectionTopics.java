@@ -43,9 +43,10 @@ final class ConnectionTopics {
   /** Started on first use: only a sub with "since" needs the cluster's topic histories. */
   private final java.util.function.Supplier<Topics> topics;
   private final Duration askTimeout;
-  private final Set<String> clientTopics = new HashSet<>();
-  private final Set<String> serverTopics = new HashSet<>();
-  private final Map<String, ArrayDeque<LivePush>> recovering = new HashMap<>();
+  // allocated on first use: most connections follow no topic, and every idle connection counts
+  private Set<String> clientTopics = Set.of();
+  private Set<String> serverTopics = Set.of();
+  private Map<String, ArrayDeque<LivePush>> recovering = Map.of();
   private boolean closed;
 
   ConnectionTopics(
@@ -78,6 +79,7 @@ final class ConnectionTopics {
           ClientErrorCode.TOO_MANY_TOPICS, "at most " + max + " topics per connection (max-topics-per-connection)", topic));
       return;
     }
+    if (clientTopics.isEmpty()) clientTopics = new HashSet<>();
     clientTopics.add(topic);
     if (!followed) fanOut.add(key(topic), target);
     if (since == null) {
@@ -114,6 +116,7 @@ final class ConnectionTopics {
     for (String topic : next) {
       if (serverTopics.contains(topic) || !TopicName.isValid(topic)) continue;
       boolean followed = follows(topic);
+      if (serverTopics.isEmpty()) serverTopics = new HashSet<>();
       serverTopics.add(topic);
       if (!followed) fanOut.add(key(topic), target);
       write.accept(FrameCodec.subscribed(topic, true, null, 0, null));
@@ -133,12 +136,13 @@ final class ConnectionTopics {
   void close() {
     closed = true;
     for (String topic : new ArrayList<>(followedTopics())) fanOut.remove(key(topic), target);
-    clientTopics.clear();
-    serverTopics.clear();
-    recovering.clear();
+    clientTopics = Set.of();
+    serverTopics = Set.of();
+    recovering = Map.of();
   }
 
   private void recover(String topic, long since, String epoch) {
+    if (recovering.isEmpty()) recovering = new HashMap<>();
     recovering.putIfAbsent(topic, new ArrayDeque<>());
     topics
         .get()
@@ -148,7 +152,7 @@ final class ConnectionTopics {
   }
 
   private void recovered(String topic, Recovery recovery) {
-    ArrayDeque<LivePush> held = recovering.remove(topic);
+    ArrayDeque<LivePush> held = recovering.isEmpty() ? null : recovering.remove(topic);
     if (closed || !follows(topic)) return;
     if (recovery == null) { // the history did not answer in time
       write.accept(FrameCodec.subscribed(topic, false, false, 0, null));
@@ -181,7 +185,7 @@ final class ConnectionTopics {
   }
 
   private void unfollow(String topic) {
-    recovering.remove(topic);
+    if (!recovering.isEmpty()) recovering.remove(topic);
     fanOut.remove(key(topic), target);
   }
 
