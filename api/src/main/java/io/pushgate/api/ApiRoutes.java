@@ -71,33 +71,31 @@ public final class ApiRoutes extends AllDirectives {
       ClientTokens tokens,
       IdempotencyStore idempotency,
       SendRateLimiter rateLimiter) {
-    this(
-        system,
-        ApiSettings.fromConfig(system.settings().config()),
-        sessions,
-        apps,
-        tokens,
-        idempotency,
-        rateLimiter);
+    this(system, sessions, apps, tokens, idempotency, rateLimiter, null);
   }
 
-  private ApiRoutes(
+  /**
+   * As above, with a paced send queue: a multicast the send rate cannot admit at once is stored
+   * there and drains at the app's rate (null: such a multicast is refused with 429).
+   */
+  public ApiRoutes(
       ActorSystem<?> system,
-      ApiSettings settings,
       SessionSharding sessions,
       AppRegistry apps,
       ClientTokens tokens,
       IdempotencyStore idempotency,
-      SendRateLimiter rateLimiter) {
+      SendRateLimiter rateLimiter,
+      io.pushgate.paced.PacedSends paced) {
     this(
         system,
-        settings,
-        new ShardedSessionAsks(sessions, settings.askTimeout()),
+        ApiSettings.fromConfig(system.settings().config()),
+        new ShardedSessionAsks(sessions, ApiSettings.fromConfig(system.settings().config()).askTimeout()),
         apps,
         tokens,
         Clock.systemUTC(),
         idempotency,
-        rateLimiter);
+        rateLimiter,
+        paced);
   }
 
   /** For tests: any {@link SessionAsks}, in-memory idempotency, local rate limits. */
@@ -120,10 +118,23 @@ public final class ApiRoutes extends AllDirectives {
       Clock clock,
       IdempotencyStore idempotency,
       SendRateLimiter rateLimiter) {
+    this(system, settings, sessions, apps, tokens, clock, idempotency, rateLimiter, null);
+  }
+
+  ApiRoutes(
+      ActorSystem<?> system,
+      ApiSettings settings,
+      SessionAsks sessions,
+      AppRegistry apps,
+      ClientTokens tokens,
+      Clock clock,
+      IdempotencyStore idempotency,
+      SendRateLimiter rateLimiter,
+      io.pushgate.paced.PacedSends paced) {
     ConcurrencyLimit limit = new ConcurrencyLimit(settings.maxConcurrentRequests());
     this.auth = new ApiAuth(apps);
     this.messages =
-        new MessageService(settings, sessions, limit, clock, rateLimiter);
+        new MessageService(settings, sessions, limit, clock, rateLimiter, paced);
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);

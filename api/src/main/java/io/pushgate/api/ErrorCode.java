@@ -50,6 +50,8 @@ public enum ErrorCode {
   INVALID_TOPIC(400, "Invalid topic"),
   /** The user's session already has {@code pushgate.session.max-topics} server-side subscriptions. */
   TOO_MANY_TOPICS(409, "Too many topics"),
+  /** A multicast above the send rate found the app's paced send queue full; sent with Retry-After. */
+  SEND_QUEUE_FULL(429, "Send queue full"),
   /** The app keeps its maximum of live broadcasts ({@code pushgate.broadcast.max-live}); retry later. */
   BROADCAST_LOG_FULL(429, "Broadcast log full"),
   /** No broadcast with this id is known (never sent, or ended longer ago than is kept). */

@@ -6,6 +6,7 @@ import io.pushgate.api.ratelimit.SendRateLimiter;
 import io.pushgate.model.App;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
+import io.pushgate.paced.PacedSends;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import java.time.Clock;
@@ -36,14 +37,18 @@ final class MessageService {
   private final ConcurrencyLimit limit;
   private final Clock clock;
   private final SendRateLimiter rateLimiter;
+  /** Where multicasts above the send rate wait (null: they are refused with 429). */
+  private final PacedSends paced;
 
   MessageService(
       ApiSettings settings,
       SessionAsks sessions,
       ConcurrencyLimit limit,
       Clock clock,
-      SendRateLimiter rateLimiter) {
+      SendRateLimiter rateLimiter,
+      PacedSends paced) {
     this.rateLimiter = rateLimiter;
+    this.paced = paced;
     this.settings = settings;
     this.parser = new RequestParser(settings);
     this.sessions = sessions;
@@ -63,6 +68,9 @@ final class MessageService {
         .acquire(app, request.to().size())
         .thenComposeAsync(
             decision -> {
+              if (!decision.allowed() && paced != null && request.to().size() > 1) {
+                return limit.run(() -> pace(app, request));
+              }
               if (!decision.allowed()) {
                 return CompletableFuture.failedFuture(
                     ApiProblem.retryAfter(
@@ -77,16 +85,40 @@ final class MessageService {
             SAME_THREAD);
   }
 
-  private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request) {
+  /** A multicast the rate cannot admit now: stored in the app's paced send queue, answered 202. */
+  private CompletionStage<SendMessageResponse> pace(App app, SendMessageRequest request) {
+    PushMessage message = newMessage(request);
+    return paced
+        .submit(app.id(), message, request.to(), app.limits().overflow())
+        .handleAsync(
+            (result, error) -> {
+              if (error != null) {
+                throw new ApiProblem(
+                    ErrorCode.UNAVAILABLE,
+                    "the paced send queue of app " + app.id() + " did not answer in time; message " + message.id()
+                        + " may or may not have been stored");
+              }
+              if (!result.accepted()) {
+                long seconds = Math.max(1, (result.queuedRecipients() + app.limits().sendRate() - 1) / app.limits().sendRate());
+                throw ApiProblem.retryAfter(
+                    ErrorCode.SEND_QUEUE_FULL,
+                    "app " + app.id() + " has " + result.queuedRecipients() + " recipients waiting in its paced send queue"
+                        + " (pushgate.api.paced.max-queued-recipients); this request needs " + request.to().size(),
+                    seconds);
+              }
+              return SendMessageResponse.paced(message.id(), request.to().size(), result.queuedRecipients());
+            },
+            SAME_THREAD);
+  }
+
+  private PushMessage newMessage(SendMessageRequest request) {
     long now = clock.millis();
-    PushMessage message =
-        new PushMessage(
-            UUID.randomUUID().toString(),
-            request.qos(),
-            request.data(),
-            now,
-            now + request.ttl().toMillis(),
-            request.collapseKey());
+    return new PushMessage(
+        UUID.randomUUID().toString(), request.qos(), request.data(), now, now + request.ttl().toMillis(), request.collapseKey());
+  }
+
+  private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request) {
+    PushMessage message = newMessage(request);
     return BoundedFanOut.map(request.to(), settings.enqueueParallelism(), user -> enqueue(app, user, message))
         .thenApply(recipients -> outcome(app, message, recipients));
   }

@@ -7,12 +7,28 @@ import java.util.List;
  * Body of the messages endpoint's 202 and 207 responses.
  *
  * @param id         the message id, shared by all recipients
- * @param recipients one entry per distinct recipient, in request order
+ * @param recipients one entry per distinct recipient, in request order (empty for a paced send)
+ * @param paced      set when the send was accepted into the paced send queue, else null
  */
-public record SendMessageResponse(String id, List<Recipient> recipients) {
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record SendMessageResponse(String id, List<Recipient> recipients, Paced paced) {
 
   public SendMessageResponse {
     recipients = List.copyOf(recipients);
+  }
+
+  public SendMessageResponse(String id, List<Recipient> recipients) {
+    this(id, recipients, null);
+  }
+
+  /**
+   * A multicast above the app's send rate, accepted into its paced send queue (stored): it reaches
+   * its {@code recipients} at the app's rate, after the {@code queuedAhead} recipients queued before it.
+   */
+  public record Paced(int recipients, long queuedAhead) {}
+
+  static SendMessageResponse paced(String id, int recipients, long queuedAhead) {
+    return new SendMessageResponse(id, List.of(), new Paced(recipients, queuedAhead));
   }
 
   /**
@@ -36,6 +52,6 @@ public record SendMessageResponse(String id, List<Recipient> recipients) {
   /** True if no recipient answered in time (the request is answered 503 unavailable). */
   @JsonIgnore
   public boolean allUnavailable() {
-    return recipients.stream().allMatch(r -> r.status() == RecipientStatus.UNAVAILABLE);
+    return paced == null && recipients.stream().allMatch(r -> r.status() == RecipientStatus.UNAVAILABLE);
   }
 }

@@ -121,12 +121,13 @@ public final class PushgateNode {
     CompletionStage<GatewayServer> gateway;
     if (cluster.has(ClusterSettings.ROLE_GATEWAY)) {
       ClientTokens tokens = new ClientTokens();
+      SharedLimits.Api api = SharedLimits.api(system, sessions, apps, tokens);
       Route routes =
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
-              SharedLimits.apiRoutes(system, sessions, apps, tokens).route());
+              api.routes().route());
       gateway =
-          GatewayServer.start(system, sessions, apps, new RouteHttpFallback(system, routes))
+          GatewayServer.start(system, sessions, apps, new RouteHttpFallback(system, routes), api.rate())
               .thenApply(
                   server -> {
                     directory.publish(publicEndpoint(config, server));

@@ -1,5 +1,12 @@
 package io.pushgate.node;
 
+import com.typesafe.config.Config;
+import io.pushgate.api.ratelimit.LocalSendRateLimiter;
+import io.pushgate.api.ratelimit.RateDecision;
+import io.pushgate.api.ratelimit.SendRateLimiter;
+import io.pushgate.concurrent.Continuations;
+import io.pushgate.paced.PacedSends;
+import io.pushgate.paced.RateGate;
 import io.pushgate.api.ApiRoutes;
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.RedisIdempotencyStore;
@@ -33,11 +40,18 @@ final class SharedLimits {
 
   private SharedLimits() {}
 
-  static ApiRoutes apiRoutes(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
+  /** The API's routes and the apps' shared send rate, as the gateway's live fan-out takes it. */
+  record Api(ApiRoutes routes, RateGate rate) {}
+
+  static Api api(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
     RedisSettings redis = RedisSettings.fromConfig(system.settings().config());
     if (!redis.enabled()) {
       log.info("Redis disabled: send rate limits and idempotency keys are kept per node");
-      return new ApiRoutes(system, sessions, apps, tokens);
+      SendRateLimiter local = new LocalSendRateLimiter();
+      RateGate gate = gate(apps, local);
+      return new Api(
+          new ApiRoutes(system, sessions, apps, tokens, ApiRoutes.localIdempotency(system), local, pacedSends(system, sessions, apps, gate)),
+          gate);
     }
     RedisConnection connection = new RedisConnection(redis);
     CoordinatedShutdown.get(system)
@@ -60,13 +74,33 @@ final class SharedLimits {
                             "reason", "Redis unreachable; send rate limits enforced per node",
                             "admittedWhileDegraded", limiter.admittedWhileDegraded()))
                     : Optional.empty());
-    return new ApiRoutes(
+    SendRateLimiter leasing = LeasingSendRateLimiter.fromConfig(limiter, system.settings().config());
+    RateGate gate = gate(apps, leasing);
+    return new Api(new ApiRoutes(
         system,
         sessions,
         apps,
         tokens,
         new RedisIdempotencyStore(
             connection, "pushgate:idem:", idempotency.retention(), idempotency.inFlightTimeout()),
-        LeasingSendRateLimiter.fromConfig(limiter, system.settings().config()));
+        leasing,
+        pacedSends(system, sessions, apps, gate)), gate);
+  }
+
+  /** The apps' shared send rate as a gate: the same limiter as direct sends. */
+  private static RateGate gate(AppRegistry apps, SendRateLimiter limiter) {
+    return (app, n) ->
+        apps.find(app)
+            .map(a -> limiter.acquire(a, n).thenApplyAsync(RateDecision::allowed, Continuations.SAME_THREAD))
+            .orElse(CompletableFuture.completedFuture(false));
+  }
+
+  /** The paced send queues, draining through the apps' shared send rate. */
+  private static PacedSends pacedSends(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate gate) {
+    Config config = system.settings().config();
+    return PacedSends.init(
+        system, sessions, apps, gate,
+        config.getLong("pushgate.api.paced.max-queued-recipients"),
+        config.getDuration("pushgate.api.ask-timeout"));
   }
 }

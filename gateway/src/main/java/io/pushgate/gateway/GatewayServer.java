@@ -20,6 +20,7 @@ import io.pushgate.gateway.transport.GatewayContext;
 import io.pushgate.gateway.transport.GatewayMetrics;
 import io.pushgate.gateway.transport.LiveFanOut;
 import io.pushgate.model.AppRegistry;
+import io.pushgate.paced.RateGate;
 import io.pushgate.session.SessionSharding;
 import io.pushgate.model.SessionId;
 import java.net.InetSocketAddress;
@@ -82,12 +83,32 @@ public final class GatewayServer {
    */
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, HttpFallback fallback) {
+    return start(system, sessions, apps, fallback, RateGate.unlimited());
+  }
+
+  /**
+   * As above; every live delivery (topic message, QoS 0 broadcast) takes a token from {@code rate},
+   * the apps' shared send rate.
+   */
+  public static CompletionStage<GatewayServer> start(
+      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, HttpFallback fallback, RateGate rate) {
     return start(
         system,
         SessionDirectory.of(sessions),
         apps,
         fallback,
-        GatewaySettings.fromConfig(system.settings().config()));
+        GatewaySettings.fromConfig(system.settings().config()),
+        rate);
+  }
+
+  /** With explicit parts and no shared rate for live deliveries (tests). */
+  public static CompletionStage<GatewayServer> start(
+      ActorSystem<?> system,
+      SessionDirectory sessions,
+      AppRegistry apps,
+      HttpFallback fallback,
+      GatewaySettings settings) {
+    return start(system, sessions, apps, fallback, settings, RateGate.unlimited());
   }
 
   /** As {@link #start(ActorSystem, SessionSharding, AppRegistry, HttpFallback)}, with explicit parts. */
@@ -96,11 +117,12 @@ public final class GatewayServer {
       SessionDirectory sessions,
       AppRegistry apps,
       HttpFallback fallback,
-      GatewaySettings settings) {
+      GatewaySettings settings,
+      RateGate rate) {
     GatewayMetrics metrics = new GatewayMetrics();
     ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
     SubscriptionSettings subscriptions = SubscriptionSettings.fromConfig(system.settings().config());
-    LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes());
+    LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), rate);
     GatewayContext gw =
         new GatewayContext(
             settings, system, sessions, apps, new ClientTokens(), fallback, nodeAddress(system), metrics, channels,

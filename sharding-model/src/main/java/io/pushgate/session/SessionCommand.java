@@ -13,13 +13,20 @@ public sealed interface SessionCommand extends CborSerializable {
   /**
    * Queue (QoS 1) or hand over (QoS 0) one message. For QoS 1 the reply is sent only after the
    * message is persisted; an {@link EnqueueResult.Outcome#QUEUED} reply therefore means durable.
+   * With {@code idempotent} (retried deliveries of the paced send queue), a QoS 1 message whose id
+   * the session still holds, pending or ended, is answered {@code QUEUED} without storing it again.
    */
-  record Enqueue(PushMessage message, OverflowPolicy overflow, ActorRef<EnqueueResult> replyTo)
+  record Enqueue(PushMessage message, OverflowPolicy overflow, boolean idempotent, ActorRef<EnqueueResult> replyTo)
       implements SessionCommand {
 
     /** Enqueue with the default overflow policy ({@link OverflowPolicy#REJECT}). */
     public Enqueue(PushMessage message, ActorRef<EnqueueResult> replyTo) {
-      this(message, OverflowPolicy.REJECT, replyTo);
+      this(message, OverflowPolicy.REJECT, false, replyTo);
+    }
+
+    /** Enqueue, storing the message again even if its id is known (each API send has a new id). */
+    public Enqueue(PushMessage message, OverflowPolicy overflow, ActorRef<EnqueueResult> replyTo) {
+      this(message, overflow, false, replyTo);
     }
   }
 

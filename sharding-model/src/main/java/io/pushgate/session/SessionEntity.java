@@ -220,6 +220,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       connection.tell(new Push(message.id(), Qos.AT_MOST_ONCE.level(), 0, message.data()));
       return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.DELIVERED, 0));
     }
+    if (cmd.idempotent()) {
+      Optional<Long> known =
+          state.pendingById(message.id()).map(PendingMessage::seq).or(() -> state.endedById(message.id()).map(e -> e.seq()));
+      if (known.isPresent()) return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.QUEUED, known.get()));
+    }
     long now = clock.millis();
     List<SessionEvent> events = new ArrayList<>(2);
     List<Long> expired = state.expiredAt(now);

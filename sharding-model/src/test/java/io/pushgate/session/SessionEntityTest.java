@@ -253,6 +253,18 @@ class SessionEntityTest {
     assertEquals(2, state.nextSeq() - 1);
   }
 
+  @Test
+  void aRetriedIdempotentEnqueueIsStoredOnceAndAnOrdinaryOneAgain() {
+    PushMessage message = qos1("paced");
+    var first = session.<EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
+    assertEquals(1, first.reply().seq());
+    var retried = session.<EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
+    assertEquals(new EnqueueResult("paced", Outcome.QUEUED, 1), retried.reply());
+    assertTrue(retried.events().isEmpty(), "a retried paced delivery was stored twice");
+    var ordinary = enqueue(message);
+    assertEquals(2, ordinary.reply().seq());
+  }
+
   // ---- helpers ----
 
   private CommandResultWithReply<SessionCommand, SessionEvent, SessionState, EnqueueResult> enqueue(

@@ -4,6 +4,7 @@ import io.pushgate.fanout.ClusterTopics;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.model.AppRegistry;
+import io.pushgate.paced.RateGate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -31,7 +32,9 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  *
  * <p>Pacing: each app's deliveries on this node are handed out at most at its {@code send-rate}
  * per second (in 10 ms slices), so a broadcast to a million local connections cannot monopolise
- * the node. At most {@code maxQueued} pushes wait for their turn per node; past that the newest
+ * the node, and each delivery takes a token from the app's shared send rate ({@link RateGate}),
+ * so live deliveries count against the app's rate like direct sends (a delivery waits for
+ * tokens; it is not dropped for want of them). At most {@code maxQueued} pushes wait for their turn per node; past that the newest
  * is dropped and counted ({@link #droppedPushes()}), as QoS 0 allows.
  *
  * <p>Thread-safe: connections register and leave from their event loops; the cluster
@@ -54,6 +57,9 @@ public final class LiveFanOut {
 
   private record Arrived(LivePush push) implements Command {}
 
+  /** The app's shared rate granted {@code deliveries} tokens (0: none now). */
+  private record Granted(String app, long deliveries) implements Command {}
+
   private enum Tick implements Command {
     INSTANCE
   }
@@ -64,16 +70,20 @@ public final class LiveFanOut {
 
   private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
-  private LiveFanOut(ActorSystem<?> system, AppRegistry apps, int maxQueued) {
+  private LiveFanOut(ActorSystem<?> system, AppRegistry apps, int maxQueued, RateGate gate) {
     this.actor =
         system.systemActorOf(
-            Behaviors.<Command>setup(ctx -> Behaviors.withTimers(t -> new Pacer(ctx, t, apps, maxQueued).behavior())),
+            Behaviors.<Command>setup(ctx -> Behaviors.withTimers(t -> new Pacer(ctx, t, apps, maxQueued, gate).behavior())),
             "live-fan-out-" + INSTANCES.incrementAndGet(),
             Props.empty());
   }
 
-  public static LiveFanOut start(ActorSystem<?> system, AppRegistry apps, int maxQueued) {
-    return new LiveFanOut(system, apps, maxQueued);
+  /**
+   * @param gate the apps' shared send rate: every delivery takes one token (RateGate.unlimited():
+   *             only the per-node pace applies)
+   */
+  public static LiveFanOut start(ActorSystem<?> system, AppRegistry apps, int maxQueued, RateGate gate) {
+    return new LiveFanOut(system, apps, maxQueued, gate);
   }
 
   /** {@code target} takes the live pushes of {@code key} ({@link LivePush#clusterTopic}). */
@@ -131,10 +141,15 @@ public final class LiveFanOut {
     private final ActorRef<LivePush> adapter;
     private final Set<String> followed = new java.util.HashSet<>();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
-    private final Map<String, Long> budgets = new java.util.HashMap<>();
+    private final RateGate gate;
+    /** Tokens taken from each app's shared rate and not spent yet. */
+    private final Map<String, Long> credits = new java.util.HashMap<>();
+    private final Set<String> asking = new java.util.HashSet<>();
 
-    Pacer(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, TimerScheduler<Command> timers, AppRegistry apps, int maxQueued) {
+    Pacer(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, TimerScheduler<Command> timers, AppRegistry apps,
+        int maxQueued, RateGate gate) {
       this.ctx = ctx;
+      this.gate = gate;
       this.timers = timers;
       this.apps = apps;
       this.maxQueued = maxQueued;
@@ -147,6 +162,7 @@ public final class LiveFanOut {
           .onMessage(Unfollow.class, m -> { unfollow(m.key()); return Behaviors.same(); })
           .onMessage(Arrived.class, m -> { arrived(m.push()); return Behaviors.same(); })
           .onMessageEquals(Tick.INSTANCE, () -> { tick(); return Behaviors.same(); })
+          .onMessage(Granted.class, m -> { granted(m); return Behaviors.same(); })
           .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
           .build();
     }
@@ -175,21 +191,37 @@ public final class LiveFanOut {
       if (!timers.isTimerActive(Tick.INSTANCE)) tick();
     }
 
+    /** Spends each app's credit on its oldest jobs; asks for one more slice where it ran out. */
     private void tick() {
-      budgets.clear();
       for (Iterator<Job> jobs = queue.iterator(); jobs.hasNext(); ) {
         Job job = jobs.next();
         String app = job.push().app();
-        long budget = budgets.computeIfAbsent(app, this::sliceBudget);
-        while (budget > 0 && job.targets().hasNext()) {
+        long credit = credits.getOrDefault(app, 0L);
+        while (credit > 0 && job.targets().hasNext()) {
           job.targets().next().writeLive(job.push(), job.frame());
           written.increment();
-          budget--;
+          credit--;
         }
-        budgets.put(app, budget);
+        credits.put(app, credit);
         if (!job.targets().hasNext()) jobs.remove();
+        else if (credit == 0) askFor(app);
       }
-      if (!queue.isEmpty()) timers.startSingleTimer(Tick.INSTANCE, TICK);
+      if (!queue.isEmpty() && !timers.isTimerActive(Tick.INSTANCE)) timers.startSingleTimer(Tick.INSTANCE, TICK);
+    }
+
+    /** At most one slice (send-rate x 10 ms) per app is asked for at a time: that is the per-node pace. */
+    private void askFor(String app) {
+      if (!asking.add(app)) return;
+      long slice = sliceBudget(app);
+      ctx.pipeToSelf(
+          gate.tryAcquire(app, (int) slice),
+          (ok, error) -> new Granted(app, error == null && Boolean.TRUE.equals(ok) ? slice : 0));
+    }
+
+    private void granted(Granted m) {
+      asking.remove(m.app());
+      if (m.deliveries() > 0) credits.merge(m.app(), m.deliveries(), Long::sum);
+      if (!queue.isEmpty() && !timers.isTimerActive(Tick.INSTANCE)) timers.startSingleTimer(Tick.INSTANCE, TICK);
     }
 
     private long sliceBudget(String app) {
