@@ -256,13 +256,16 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
           ClientErrorCode.TOO_MANY_APPS,
           "at most " + gw.subscriptions().maxAppsPerConnection() + " apps per connection (max-apps-per-connection)",
           bind.app()));
-    } else if (gw.tokens().verify(app.get(), bind.token()) instanceof TokenVerification.Valid valid) {
-      SessionBinding b = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
-      bindings.put(b.app(), b);
-      attach(b);
     } else {
-      String reason = ((TokenVerification.Invalid) gw.tokens().verify(app.get(), bind.token())).reason();
-      write(FrameCodec.appError(ClientErrorCode.INVALID_TOKEN, reason + " (a token of app " + bind.app() + " is needed)", bind.app()));
+      TokenVerification verification = gw.tokens().verify(app.get(), bind.token());
+      if (verification instanceof TokenVerification.Valid valid) {
+        SessionBinding b = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
+        bindings.put(b.app(), b);
+        attach(b);
+      } else {
+        String reason = ((TokenVerification.Invalid) verification).reason();
+        write(FrameCodec.appError(ClientErrorCode.INVALID_TOKEN, reason + " (a token of app " + bind.app() + " is needed)", bind.app()));
+      }
     }
   }
 
