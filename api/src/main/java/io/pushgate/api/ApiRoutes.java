@@ -86,16 +86,21 @@ public final class ApiRoutes extends AllDirectives {
       IdempotencyStore idempotency,
       SendRateLimiter rateLimiter,
       io.pushgate.paced.PacedSends paced) {
+    this(system, ApiSettings.fromConfig(system.settings().config()), sessions, apps, tokens, idempotency, rateLimiter, paced);
+  }
+
+  private ApiRoutes(
+      ActorSystem<?> system,
+      ApiSettings settings,
+      SessionSharding sessions,
+      AppRegistry apps,
+      ClientTokens tokens,
+      IdempotencyStore idempotency,
+      SendRateLimiter rateLimiter,
+      io.pushgate.paced.PacedSends paced) {
     this(
-        system,
-        ApiSettings.fromConfig(system.settings().config()),
-        new ShardedSessionAsks(sessions, ApiSettings.fromConfig(system.settings().config()).askTimeout()),
-        apps,
-        tokens,
-        Clock.systemUTC(),
-        idempotency,
-        rateLimiter,
-        paced);
+        system, settings, new ShardedSessionAsks(sessions, settings.askTimeout()), apps, tokens, Clock.systemUTC(),
+        idempotency, rateLimiter, paced);
   }
 
   /** For tests: any {@link SessionAsks}, in-memory idempotency, local rate limits. */
