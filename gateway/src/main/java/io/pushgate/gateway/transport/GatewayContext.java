@@ -30,6 +30,7 @@ public final class GatewayContext {
   private final String connectionIdPrefix;
   private final AtomicLong connectionCounter = new AtomicLong();
   private final LiveFanOut liveFanOut;
+  private final BroadcastFrames broadcastFrames = new BroadcastFrames();
   private final SubscriptionSettings subscriptions;
 
   /**
@@ -100,6 +101,11 @@ public final class GatewayContext {
   /** This node's QoS 0 live fan-out (app-wide broadcasts, topics). */
   public LiveFanOut liveFanOut() {
     return liveFanOut;
+  }
+
+  /** QoS 1 broadcast push frames, encoded once per node. */
+  BroadcastFrames broadcastFrames() {
+    return broadcastFrames;
   }
 
   public SubscriptionSettings subscriptions() {

@@ -362,8 +362,13 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       return;
     }
     // once a second app is bound, every push names its app
-    String app = bindings.size() > 1 ? b.app() : null;
-    write(FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app));
+    boolean withApp = bindings.size() > 1;
+    if (push.bseq() > 0) { // a broadcast: the same bytes for every connection of the app on this node
+      byte[] frame = gw.broadcastFrames().frame(b.app(), push.id(), push.bseq(), push.data(), withApp);
+      ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+      return;
+    }
+    write(FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), withApp ? b.app() : null));
   }
 
   // ---- live pushes (QoS 0 broadcasts, topics) ----

@@ -1,0 +1,31 @@
+package io.pushgate.gateway.transport;
+
+import io.pushgate.gateway.protocol.FrameCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * QoS 1 broadcast push frames of this gateway node, encoded once and shared by every connection
+ * that is given the same broadcast (the frame is the same for every user of the app: same id,
+ * bseq and data). Thread-safe. Bounded: past {@link #MAX_FRAMES} frames the cache starts again
+ * empty (a broadcast's pushes cluster in time, so a rare re-encoding is all it costs).
+ */
+final class BroadcastFrames {
+
+  static final int MAX_FRAMES = 4096;
+
+  private final Map<String, byte[]> frames = new ConcurrentHashMap<>();
+
+  /** The frame of broadcast {@code bseq} of {@code app}; {@code withApp} names the app in it. */
+  byte[] frame(String app, String id, long bseq, String data, boolean withApp) {
+    String key = app + (withApp ? "+" : ":") + bseq;
+    byte[] frame = frames.get(key);
+    if (frame == null) {
+      if (frames.size() >= MAX_FRAMES) frames.clear();
+      frame = FrameCodec.push(id, 1, 0, bseq, data, withApp ? app : null).getBytes(StandardCharsets.UTF_8);
+      frames.put(key, frame);
+    }
+    return frame;
+  }
+}
