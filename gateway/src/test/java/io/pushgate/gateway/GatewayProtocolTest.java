@@ -36,48 +36,24 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayProtocolTest {
 
-  private static final Duration ASK = Duration.ofSeconds(15);
-
-  private ActorTestKit testKit;
+  private static final java.time.Duration ASK = java.time.Duration.ofSeconds(15);
+  private GatewayTestNode node;
   private SessionSharding sessions;
   private GatewayServer server;
+  private ActorTestKit testKit;
   private final HttpClient http = HttpClient.newHttpClient();
-
-  static Config clusterConfig(String gatewayOverrides) {
-    return ConfigFactory.parseString(
-            "pekko.actor.provider = cluster\n"
-                + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                + "pekko.remote.artery.canonical.port = 0\n"
-                + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                // every message crossing actors is serialized, as it would be between nodes
-                + "pekko.actor.serialize-messages = on\n"
-                + "pushgate.gateway { host = 127.0.0.1, port = 0 }\n"
-                + "pushgate.gateway {" + gatewayOverrides + "}\n")
-        .withFallback(PersistenceTestKitPlugin.config())
-        .withFallback(PersistenceTestKitSnapshotPlugin.config())
-        .withFallback(ConfigFactory.load());
-  }
 
   @BeforeAll
   void start() throws Exception {
-    testKit =
-        ActorTestKit.create(
-            "gateway-protocol",
-            clusterConfig("hello-timeout = 2s, heartbeat.min-seconds = 1"));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.selfMember().status() == MemberStatus.up());
-    sessions = SessionSharding.init(testKit.system());
-    server =
-        GatewayServer.start(testKit.system(), sessions, TestApps.REGISTRY, null)
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    node = new GatewayTestNode("gateway-protocol", "hello-timeout = 2s, heartbeat.min-seconds = 1");
+    sessions = node.sessions;
+    server = node.server;
+    testKit = node.testKit;
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (server != null) server.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    if (testKit != null) testKit.shutdownTestKit();
+    if (node != null) node.close();
   }
 
   private WsTestClient connect() throws Exception {
@@ -96,21 +72,11 @@ class GatewayProtocolTest {
   }
 
   private EnqueueResult enqueue(String user, String id, Qos qos, String data) throws Exception {
-    long now = System.currentTimeMillis();
-    PushMessage message = new PushMessage(id, qos, data, now, now + 600_000);
-    return sessions
-        .session(new SessionId("demo", user))
-        .<EnqueueResult>ask(replyTo -> new SessionCommand.Enqueue(message, replyTo), ASK)
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    return node.enqueue(user, id, qos, data);
   }
 
   private SessionStatus status(String user) throws Exception {
-    return sessions
-        .session(new SessionId("demo", user))
-        .<SessionStatus>ask(SessionCommand.GetStatus::new, ASK)
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    return node.status(user);
   }
 
   // ---- handshake ----

@@ -6,14 +6,15 @@ package io.pushgate.gateway.protocol;
  *
  * <p>Ranges: 4000-4099 mean "reconnect, with backoff"; 4100-4199 are terminal: the client should
  * not reconnect until something changed (a new token, a user action). The 1xxx codes are the
- * RFC 6455 ones, some of which Netty's frame decoder sends by itself.
+ * RFC 6455 ones. Exactly one close frame is sent per connection, always by the gateway's own
+ * connection handler (Netty's decoder only detects violations).
  */
 public enum CloseCode {
   /** The node is shutting down (graceful stop). Reconnect (another node will take it). */
   GOING_AWAY(1001, "going_away", ClientAction.RECONNECT),
-  /** The client broke the WebSocket framing rules (sent by Netty's decoder). Terminal: a client bug. */
+  /** The client broke the WebSocket framing rules (bad opcode, bad close code, ...). Terminal: a client bug. */
   WEBSOCKET_PROTOCOL_ERROR(1002, "protocol_violation", ClientAction.DO_NOT_RECONNECT),
-  /** A text frame that is not valid UTF-8 (sent by Netty's validator). Terminal: a client bug. */
+  /** A text frame or close reason that is not valid UTF-8. Terminal: a client bug. */
   INVALID_PAYLOAD(1007, "invalid_utf8", ClientAction.DO_NOT_RECONNECT),
   /** A frame (or fragmented message) larger than {@code max-frame-bytes}. Terminal: a client bug. */
   MESSAGE_TOO_BIG(1009, "too_big", ClientAction.DO_NOT_RECONNECT),
@@ -74,6 +75,18 @@ public enum CloseCode {
 
   public ClientAction clientAction() {
     return clientAction;
+  }
+
+  /**
+   * The close code for a violation Netty's decoder detected, by the RFC 6455 status it suggests:
+   * 1007 and 1009 as they are, anything else 1002.
+   */
+  public static CloseCode forViolation(int rfcStatus) {
+    return switch (rfcStatus) {
+      case 1007 -> INVALID_PAYLOAD;
+      case 1009 -> MESSAGE_TOO_BIG;
+      default -> WEBSOCKET_PROTOCOL_ERROR;
+    };
   }
 
   /** True for codes after which the client must not reconnect without a change. */

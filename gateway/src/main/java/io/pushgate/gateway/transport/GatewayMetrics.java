@@ -18,6 +18,9 @@ public final class GatewayMetrics {
   final LongAdder slowConsumerCloses = new LongAdder();
   final LongAdder heartbeatTimeouts = new LongAdder();
   final LongAdder reattaches = new LongAdder();
+  final LongAdder rateLimitedCloses = new LongAdder();
+  final LongAdder protocolViolationCloses = new LongAdder();
+  final LongAdder httpRequestTimeouts = new LongAdder();
 
   /** WebSocket connections currently counted against {@code max-connections}. */
   public int openConnections() {
@@ -52,6 +55,21 @@ public final class GatewayMetrics {
   /** Re-attaches after the session actor terminated (rebalance, passivation, node loss). */
   public long reattaches() {
     return reattaches.sum();
+  }
+
+  /** Connections closed with 4004 (more frames than {@code inbound-rate}/{@code inbound-burst}). */
+  public long rateLimitedCloses() {
+    return rateLimitedCloses.sum();
+  }
+
+  /** Connections closed with 1002, 1007 or 1009 (broken framing, invalid UTF-8, oversize). */
+  public long protocolViolationCloses() {
+    return protocolViolationCloses.sum();
+  }
+
+  /** HTTP connections answered 408 because a request did not arrive within {@code http-request-read-timeout}. */
+  public long httpRequestTimeouts() {
+    return httpRequestTimeouts.sum();
   }
 
   /** Connection-limit bookkeeping: reserve one slot; false when the node is full. */

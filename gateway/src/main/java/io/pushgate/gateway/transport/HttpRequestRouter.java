@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -151,9 +150,11 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     ctx.channel().closeFuture().addListener(f -> metrics.releaseConnection());
     var pipeline = ctx.pipeline();
     if (pipeline.get(HTTP_IDLE_HANDLER) != null) pipeline.remove(HTTP_IDLE_HANDLER);
-    pipeline.addAfter(ctx.name(), "ws-protocol", new WebSocketServerProtocolHandler(protocolConfig()));
+    WebSocketConnection connection = new WebSocketConnection(gw);
+    pipeline.addAfter(ctx.name(), "ws-pings", new PingFrameCounter(connection));
+    pipeline.addAfter("ws-pings", "ws-protocol", new ClientWebSocketProtocolHandler(protocolConfig()));
     pipeline.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
-    pipeline.addAfter("ws-aggregator", "ws-connection", new WebSocketConnection(gw));
+    pipeline.addAfter("ws-aggregator", "ws-connection", connection);
     queued.forEach(FullHttpRequest::release); // nothing may follow an upgrade request
     queued.clear();
     ctx.channel().config().setAutoRead(true);
@@ -167,7 +168,8 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
         .checkStartsWith(true) // allow a query string
         .handshakeTimeoutMillis(settings.handshakeTimeout().toMillis())
         .forceCloseTimeoutMillis(settings.closeTimeout().toMillis())
-        .handleCloseFrames(true)
+        // WebSocketConnection answers close frames and sends every close frame itself (one only)
+        .handleCloseFrames(false)
         .dropPongFrames(true)
         // a close without an explicit close frame is an unexpected one
         .sendCloseFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR)
@@ -175,7 +177,8 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
             WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(settings.maxFrameBytes())
                 .allowExtensions(false)
-                .closeOnProtocolViolation(true)
+                // the decoder only reports; WebSocketConnection sends the close frame
+                .closeOnProtocolViolation(false)
                 .withUTF8Validator(true)
                 .build())
         .build();

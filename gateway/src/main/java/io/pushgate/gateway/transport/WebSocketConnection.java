@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.topic.Topics;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -80,6 +83,8 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   private State state = State.HANDSHAKING;
   private ScheduledFuture<?> helloTimer;
   private ScheduledFuture<?> slowConsumerTimer;
+  /** Closes the channel if the client does not complete the closing handshake in time. */
+  private ScheduledFuture<?> lingerTimer;
 
   private int heartbeatSeconds;
   /** The hello app's session; set at hello. Its loss of attachment drives {@link State}. */
@@ -135,29 +140,65 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    if (state == State.CLOSING || state == State.HANDSHAKING) return;
-    if (!inboundLimit.tryAcquire(System.nanoTime())) {
-      closeWith(
-          CloseCode.RATE_LIMITED,
-          ClientErrorCode.RATE_LIMITED,
-          "more than " + settings.inboundRate().rate() + " frames per second");
+    if (frame instanceof CloseWebSocketFrame close) {
+      onClientClose(close);
       return;
     }
+    if (state == State.CLOSING || state == State.HANDSHAKING) return;
     if (frame instanceof TextWebSocketFrame text) {
       onText(text.text());
     } else if (frame instanceof BinaryWebSocketFrame) {
-      sendError(ClientErrorCode.BAD_FRAME, "binary frames are not supported; send JSON text frames");
+      if (chargeFrame()) sendError(ClientErrorCode.BAD_FRAME, "binary frames are not supported; send JSON text frames");
     }
     // pong frames (if any reach here) only count as liveness, which the idle handler saw already
+  }
+
+  /**
+   * A WebSocket ping control frame (answered by Netty's protocol handler): it costs a token like
+   * any frame, so a ping flood is closed with 4004 like any other flood.
+   */
+  void onPingFrame() {
+    if (state != State.CLOSING && state != State.HANDSHAKING) chargeFrame();
+  }
+
+  /** Takes one inbound token; closes with 4004 and returns false when the client is over its rate. */
+  private boolean chargeFrame() {
+    if (inboundLimit.tryAcquire(System.nanoTime())) return true;
+    gw.metrics().rateLimitedCloses.increment();
+    closeWith(
+        CloseCode.RATE_LIMITED,
+        ClientErrorCode.RATE_LIMITED,
+        "more than " + settings.inboundRate().rate() + " frames per second");
+    return false;
+  }
+
+  /**
+   * The client's close frame: the answer to ours (then the closing handshake is complete), or its
+   * own close, which is answered with the same code (Netty's decoder has rejected invalid codes and
+   * reasons already, with 1002/1007 through {@link #exceptionCaught}).
+   */
+  private void onClientClose(CloseWebSocketFrame close) {
+    if (state == State.CLOSING) {
+      ctx.channel().close();
+      return;
+    }
+    state = State.CLOSING;
+    cancelTimers();
+    int code = close.statusCode();
+    CloseWebSocketFrame answer = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+    ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void onText(String text) {
     ParseResult parsed = FrameCodec.parse(text);
     if (parsed instanceof ParseResult.Invalid invalid) {
-      sendError(invalid.code(), invalid.message());
+      if (chargeFrame()) sendError(invalid.code(), invalid.message());
       return;
     }
     ClientFrame frame = ((ParseResult.Ok) parsed).frame();
+    // an ack of a push we sent is paid for by that push (redelivery speed is ours, not the client's)
+    boolean paid = frame instanceof ClientFrame.Ack && inboundLimit.tryUseAckCredit();
+    if (!paid && !chargeFrame()) return;
     if (frame instanceof ClientFrame.Hello hello) {
       onHello(hello);
     } else if (state == State.AWAITING_HELLO) {
@@ -363,6 +404,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     }
     // once a second app is bound, every push names its app
     boolean withApp = bindings.size() > 1;
+    if (push.qos() > 0) inboundLimit.grantAckCredit();
     if (push.bseq() > 0) { // a broadcast: the same bytes for every connection of the app on this node
       byte[] frame = gw.broadcastFrames().frame(b.app(), push.id(), push.bseq(), push.data(), withApp);
       ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
@@ -437,8 +479,10 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   }
 
   /**
-   * Sends an optional error frame, then the close frame, then closes the channel once the frame is
-   * written (or after {@code close-timeout}, enforced by Netty's protocol handler).
+   * Sends an optional error frame, then the one close frame, then half-closes the TCP connection
+   * (FIN) once the frame is written, and waits for the client's close frame or EOF, reading and
+   * discarding whatever it still sends, for at most {@code close-timeout}. Closing at once would
+   * turn unread client bytes into a TCP reset, which can destroy the close frame on its way.
    */
   private void closeWith(CloseCode code, ClientErrorCode error, String message) {
     if (state == State.CLOSING) return;
@@ -447,9 +491,23 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     if (error != null) {
       ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), FrameCodec.error(error, message))));
     }
-    ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
-    ctx.channel().close();
-    if (log.isDebugEnabled()) log.debug("closing {} with {}", connectionLabel(), code);
+    Channel channel = ctx.channel();
+    ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
+        .addListener(written -> {
+          if (written.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
+            duplex.shutdownOutput();
+          } else {
+            channel.close();
+          }
+        });
+    lingerTimer = schedule(settings.closeTimeout(), channel::close);
+    if (code == CloseCode.SLOW_CONSUMER) {
+      // the 4002 frame cannot reach a client that does not read: this line is the only record
+      log.info("closing {} with 4002 slow_consumer: it read nothing of its backlog for {}",
+          connectionLabel(), settings.slowConsumerTimeout());
+    } else if (log.isDebugEnabled()) {
+      log.debug("closing {} with {}", connectionLabel(), code);
+    }
   }
 
   @Override
@@ -457,6 +515,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     state = State.CLOSING;
     cancelTimers();
     cancel(slowConsumerTimer);
+    cancel(lingerTimer);
     for (SessionBinding b : bindings.values()) b.release(gw, this);
     bindings.clear();
     super.channelInactive(ctx);
@@ -464,14 +523,19 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
-      // Netty's decoder already sent the close frame (1002/1007/1009) and closes the channel
+    if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      // framing error, invalid UTF-8, oversize frame or bad close frame: Netty's decoder only reports
       log.debug("{}: {}", connectionLabel(), cause.getMessage());
-      state = State.CLOSING;
-      ctx.channel().close();
+      gw.metrics().protocolViolationCloses.increment();
+      closeWith(CloseCode.forViolation(corrupt.closeStatus().code()), null, null);
     } else if (cause instanceof TooLongFrameException) {
       // a fragmented message over max-frame-bytes (WebSocketFrameAggregator)
+      gw.metrics().protocolViolationCloses.increment();
       closeWith(CloseCode.MESSAGE_TOO_BIG, null, null);
+    } else if (cause instanceof CorruptedFrameException) {
+      // e.g. a continuation frame without a start (WebSocketFrameAggregator)
+      gw.metrics().protocolViolationCloses.increment();
+      closeWith(CloseCode.WEBSOCKET_PROTOCOL_ERROR, null, null);
     } else if (cause instanceof IOException) {
       log.debug("{}: I/O error: {}", connectionLabel(), cause.toString());
       ctx.channel().close();
