@@ -28,6 +28,7 @@ public record GatewaySettings(
     int maxHttpBodyBytes,
     Duration httpIdleTimeout,
     Duration httpRequestTimeout,
+    Duration httpRequestReadTimeout,
     Duration stopTimeout,
     InboundRateLimit.Settings inboundRate) {
 
@@ -48,7 +49,7 @@ public record GatewaySettings(
     for (Duration d :
         new Duration[] {
           handshakeTimeout, helloTimeout, attachTimeout, slowConsumerTimeout, closeTimeout,
-          httpIdleTimeout, httpRequestTimeout, stopTimeout
+          httpIdleTimeout, httpRequestTimeout, httpRequestReadTimeout, stopTimeout
         }) {
       if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be > 0");
     }
@@ -81,6 +82,7 @@ public record GatewaySettings(
         bytes(c, "max-http-body-bytes"),
         c.getDuration("http-idle-timeout"),
         c.getDuration("http-request-timeout"),
+        c.getDuration("http-request-read-timeout"),
         c.getDuration("stop-timeout"),
         new InboundRateLimit.Settings(c.getInt("inbound-rate"), c.getInt("inbound-burst")));
   }

@@ -13,6 +13,7 @@ import io.pushgate.gateway.http.SimpleHttpResponse;
 import io.pushgate.session.SessionCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -211,6 +212,88 @@ class GatewayHttpTest {
     assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
     assertTrue(answer.contains("payload_too_large"), answer);
     assertTrue(seen.isEmpty(), "the fallback never sees an oversized request");
+  }
+
+  /** Issue 14, defect 3: a declared 10 MB body gets its 413, not a reset, while it is still being sent. */
+  @Test
+  void aDeclaredTenMegabyteBodyGets413WhileItIsStillBeingSent() throws Exception {
+    GatewayServer server = start(request -> CompletableFuture.completedFuture(new SimpleHttpResponse(200, "application/json", List.of(), "{}".getBytes(StandardCharsets.UTF_8))), "max-http-body-bytes = 64 KiB");
+    int size = 10 << 20;
+    try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/apps/demo/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      java.util.Arrays.fill(chunk, (byte) ' ');
+      for (int sent = 0; sent < size; sent += chunk.length) out.write(chunk); // like a client that reads only at the end
+      out.flush();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 413"), response);
+      assertTrue(response.contains("\"code\":\"payload_too_large\""), response);
+    }
+  }
+
+  /** Issue 14, defect 4: a head sent one byte at a time (slowloris) is cut off at http-request-read-timeout. */
+  @Test
+  void aRequestSentOneByteAtATimeGets408AtTheReadTimeout() throws Exception {
+    GatewayServer server = start(null, "http-request-read-timeout = 1s, http-idle-timeout = 60s");
+    try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      long start = System.nanoTime();
+      byte[] head = "GET /v1/apps/demo/users/alice HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.US_ASCII);
+      InputStream in = socket.getInputStream();
+      try {
+        for (byte b : head) {
+          out.write(b);
+          out.flush();
+          if (in.available() > 0) break; // answered
+          java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // the slow client's pace, not synchronisation
+        }
+      } catch (java.io.IOException closedMeanwhile) {
+        // the server half-closed and then closed; its answer is still to be read
+      }
+      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(response.startsWith("HTTP/1.1 408"), response);
+      assertTrue(response.contains("\"code\":\"request_timeout\""), response);
+      assertTrue(tookMillis < head.length * 100L, "cut off before the head was complete, after " + tookMillis + " ms");
+      assertEquals(1, server.metrics().httpRequestTimeouts());
+    }
+  }
+
+  /** Keep-alive connections are not hurried: the read deadline starts at a request's first byte. */
+  @Test
+  void anIdleKeepAliveConnectionOutlivesTheReadTimeout() throws Exception {
+    GatewayServer server = start(request -> CompletableFuture.completedFuture(new SimpleHttpResponse(200, "application/json", List.of(), "{}".getBytes(StandardCharsets.UTF_8))), "http-request-read-timeout = 300ms");
+    try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] request = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      out.write(request);
+      out.flush();
+      assertTrue(readHead(in).startsWith("HTTP/1.1 200"));
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L); // idle, well past the read timeout
+      out.write(request);
+      out.flush();
+      assertTrue(readHead(in).startsWith("HTTP/1.1 200"));
+    }
+  }
+
+  /** Reads one response head and its Content-Length body. */
+  private static String readHead(InputStream in) throws Exception {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) throw new java.io.EOFException(head.toString(StandardCharsets.US_ASCII));
+      head.write(b);
+    }
+    String text = head.toString(StandardCharsets.US_ASCII);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+    if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
+    return text;
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.pushgate.gateway.transport;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,17 +11,23 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 
 /**
  * Aggregates a plain HTTP request into one {@code FullHttpRequest} of at most
  * {@code max-http-body-bytes}; a larger body (declared or actual) is answered with
- * 413 problem+json {@code payload_too_large} and the connection is closed (the rest of the body
- * cannot be skipped reliably).
+ * 413 problem+json {@code payload_too_large} and the connection is closed after a lingering
+ * close ({@link LingeringClose}): the rest of the body is read and discarded, so the client gets
+ * the 413 rather than a reset, whether it declared the size ({@code Content-Length}) or not
+ * (chunked).
  */
 final class BoundedHttpAggregator extends HttpObjectAggregator {
 
-  BoundedHttpAggregator(int maxBodyBytes) {
+  private final Duration linger;
+
+  BoundedHttpAggregator(int maxBodyBytes, Duration linger) {
     super(maxBodyBytes, true);
+    this.linger = linger;
   }
 
   @Override
@@ -39,8 +44,7 @@ final class BoundedHttpAggregator extends HttpObjectAggregator {
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
     if (oversized instanceof HttpRequest) {
-      ctx.writeAndFlush(closing(ProblemResponses.payloadTooLarge(maxContentLength())))
-          .addListener(ChannelFutureListener.CLOSE);
+      LingeringClose.respondAndClose(ctx.channel(), ProblemResponses.payloadTooLarge(maxContentLength()), linger);
     } else {
       super.handleOversizedMessage(ctx, oversized);
     }

@@ -12,7 +12,8 @@ import io.pushgate.gateway.GatewaySettings;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pipeline of a new connection: idle timeout, HTTP codec, bounded aggregator, router. The router
+ * Pipeline of a new connection: idle timeout, request read deadline, HTTP codec, bounded
+ * aggregator, router. The router
  * replaces the HTTP part with the WebSocket handlers on an upgrade.
  */
 public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -31,8 +32,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         .addLast(
             HttpRequestRouter.HTTP_IDLE_HANDLER,
             new IdleStateHandler(0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast(
+            RequestReadDeadline.NAME,
+            new RequestReadDeadline(settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics()))
         .addLast("http-codec", new HttpServerCodec())
-        .addLast("http-aggregator", new BoundedHttpAggregator(settings.maxHttpBodyBytes()))
+        .addLast("http-aggregator", new BoundedHttpAggregator(settings.maxHttpBodyBytes(), settings.closeTimeout()))
         .addLast("http-router", new HttpRequestRouter(gw));
   }
 

@@ -86,6 +86,8 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    RequestReadDeadline deadline = ctx.pipeline().get(RequestReadDeadline.class);
+    if (deadline != null) deadline.requestReceived();
     if (inFlight) {
       if (queued.size() >= MAX_QUEUED_REQUESTS) {
         request.release();
@@ -103,7 +105,10 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
   private void dispatch(FullHttpRequest request) {
     if (request.decoderResult().isFailure()) {
       request.release();
-      respond(ProblemResponses.badRequest("malformed HTTP request"), false);
+      queued.forEach(FullHttpRequest::release);
+      queued.clear();
+      // the decoder cannot find the next request: answer, then drain and close
+      LingeringClose.respondAndClose(ctx.channel(), ProblemResponses.badRequest("malformed HTTP request"), settings.closeTimeout());
       return;
     }
     String path = pathOf(request.uri());
@@ -150,6 +155,7 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     ctx.channel().closeFuture().addListener(f -> metrics.releaseConnection());
     var pipeline = ctx.pipeline();
     if (pipeline.get(HTTP_IDLE_HANDLER) != null) pipeline.remove(HTTP_IDLE_HANDLER);
+    if (pipeline.get(RequestReadDeadline.NAME) != null) pipeline.remove(RequestReadDeadline.NAME);
     WebSocketConnection connection = new WebSocketConnection(gw);
     pipeline.addAfter(ctx.name(), "ws-pings", new PingFrameCounter(connection));
     pipeline.addAfter("ws-pings", "ws-protocol", new ClientWebSocketProtocolHandler(protocolConfig()));
@@ -258,6 +264,8 @@ final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     if (keep) {
       ctx.writeAndFlush(response);
       FullHttpRequest next = queued.poll();
+      RequestReadDeadline deadline = ctx.pipeline().get(RequestReadDeadline.class);
+      if (next == null && deadline != null) deadline.responseSent();
       if (next != null) {
         dispatch(next);
       } else {

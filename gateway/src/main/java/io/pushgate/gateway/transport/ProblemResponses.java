@@ -41,6 +41,11 @@ public final class ProblemResponses {
         "request body larger than " + maxBytes + " bytes");
   }
 
+  /** 408 request_timeout: the client took too long to send its request. */
+  public static FullHttpResponse requestTimeout(String detail) {
+    return problem(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout", "Request timeout", detail);
+  }
+
   /** 503 overloaded, with Retry-After. */
   public static FullHttpResponse overloaded(String detail, int retryAfterSeconds) {
     FullHttpResponse r = problem(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", detail);
