@@ -186,7 +186,7 @@ public final class ApiRoutes extends AllDirectives {
    */
   private Route sendMessage(String appId) {
     return authenticated(appId, app -> optionalHeaderValueByName(IdempotentSends.HEADER, key -> jsonBody(body ->
-        respond(idempotent.run(app, key, body, b -> messages.send(app, b).thenApplyAsync(r ->
+        respond(idempotent.run(app, key, body, (b, messageId) -> messages.send(app, b, messageId).thenApplyAsync(r ->
             ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
             .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))))));
   }

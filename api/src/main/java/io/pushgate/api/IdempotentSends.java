@@ -13,7 +13,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -28,6 +29,12 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * queued once. Same key, other body: 422. While the first request runs: 409. Answers that
  * leave the outcome open (5xx, 429) are not stored, so the backend can retry. If the store
  * cannot be reached, idempotent requests are refused (503) rather than risk a duplicate.
+ *
+ * <p>The store can fail <em>after</em> a send was admitted (Redis freezes between the claim and
+ * storing the answer, or the node dies): the answer is then not stored, and a retry after the
+ * claim's {@code in-flight-timeout} runs the send again. That retry does not duplicate the
+ * message: an idempotent send's message id is {@link #messageId derived} from app, key and body,
+ * and sessions store a message id at most once.
  */
 final class IdempotentSends {
 
@@ -40,10 +47,13 @@ final class IdempotentSends {
     this.store = store;
   }
 
-  /** Runs {@code send} once per key; {@code send} must answer with a strict entity. */
+  /**
+   * Runs {@code send} once per key; {@code send} gets the body and the message id to use (null
+   * without a key) and must answer with a strict entity.
+   */
   CompletionStage<HttpResponse> run(
-      App app, Optional<String> key, byte[] body, Function<byte[], CompletionStage<HttpResponse>> send) {
-    if (key.isEmpty()) return send.apply(body);
+      App app, Optional<String> key, byte[] body, BiFunction<byte[], String, CompletionStage<HttpResponse>> send) {
+    if (key.isEmpty()) return send.apply(body, null);
     String k = key.get();
     if (!KEY.matcher(k).matches()) {
       return problem(new ApiProblem(ErrorCode.INVALID_IDEMPOTENCY_KEY, HEADER + " must be 1..64 characters of [A-Za-z0-9_-]", HEADER));
@@ -74,9 +84,19 @@ final class IdempotentSends {
                     new ApiProblem(
                         ErrorCode.IDEMPOTENCY_KEY_REUSED, "this " + HEADER + " was used with a different request body"));
               }
-              return send.apply(body).thenComposeAsync(response -> remember(app, k, hash, response), SAME_THREAD);
+              return send.apply(body, messageId(app, k, hash))
+                  .thenComposeAsync(response -> remember(app, k, hash, response), SAME_THREAD);
             },
             SAME_THREAD);
+  }
+
+  /**
+   * The message id of an idempotent send: a name-based UUID of app, key and body hash, so a
+   * retry of the same request has the same id, and a key reused (after its retention) for another
+   * body does not.
+   */
+  static String messageId(App app, String key, String bodyHash) {
+    return UUID.nameUUIDFromBytes((app.id() + "\n" + key + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /** Stores a final answer for replay; gives the key up when the outcome is still open. */

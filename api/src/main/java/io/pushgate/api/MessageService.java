@@ -58,6 +58,17 @@ final class MessageService {
 
   /** Validates {@code body} and sends it; a validation failure is a failed stage with an {@link ApiProblem}. */
   CompletionStage<SendMessageResponse> send(App app, byte[] body) {
+    return send(app, body, null);
+  }
+
+  /**
+   * As {@link #send(App, byte[])}; with a {@code messageId} (an idempotent request, see
+   * {@link IdempotentSends#messageId}) the message gets that id and every session stores it at
+   * most once: a session that still holds a message with that id, pending or ended, answers
+   * queued without storing it again. So a retry that gets through after the idempotency store
+   * failed (or a node died) between the send and storing its answer does not duplicate it.
+   */
+  CompletionStage<SendMessageResponse> send(App app, byte[] body, String messageId) {
     SendMessageRequest request;
     try {
       request = parser.parseMessage(body, app.limits());
@@ -69,7 +80,7 @@ final class MessageService {
         .thenComposeAsync(
             decision -> {
               if (!decision.allowed() && paced != null && request.to().size() > 1) {
-                return limit.run(() -> pace(app, request));
+                return limit.run(() -> pace(app, request, messageId));
               }
               if (!decision.allowed()) {
                 return CompletableFuture.failedFuture(
@@ -80,14 +91,14 @@ final class MessageService {
                             + request.to().size(),
                         (decision.retryAfterMillis() + 999) / 1000));
               }
-              return limit.run(() -> fanOut(app, request));
+              return limit.run(() -> fanOut(app, request, messageId));
             },
             SAME_THREAD);
   }
 
   /** A multicast the rate cannot admit now: stored in the app's paced send queue, answered 202. */
-  private CompletionStage<SendMessageResponse> pace(App app, SendMessageRequest request) {
-    PushMessage message = newMessage(request);
+  private CompletionStage<SendMessageResponse> pace(App app, SendMessageRequest request, String messageId) {
+    PushMessage message = newMessage(request, messageId);
     return paced
         .submit(app.id(), message, request.to(), app.limits().overflow())
         .handleAsync(
@@ -111,22 +122,23 @@ final class MessageService {
             SAME_THREAD);
   }
 
-  private PushMessage newMessage(SendMessageRequest request) {
+  private PushMessage newMessage(SendMessageRequest request, String messageId) {
     long now = clock.millis();
     return new PushMessage(
-        UUID.randomUUID().toString(), request.qos(), request.data(), now, now + request.ttl().toMillis(), request.collapseKey());
+        messageId != null ? messageId : UUID.randomUUID().toString(), request.qos(), request.data(), now, now + request.ttl().toMillis(), request.collapseKey());
   }
 
-  private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request) {
-    PushMessage message = newMessage(request);
-    return BoundedFanOut.map(request.to(), settings.enqueueParallelism(), user -> enqueue(app, user, message))
+  private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request, String messageId) {
+    PushMessage message = newMessage(request, messageId);
+    boolean idempotent = messageId != null;
+    return BoundedFanOut.map(request.to(), settings.enqueueParallelism(), user -> enqueue(app, user, message, idempotent))
         .thenApply(recipients -> outcome(app, message, recipients));
   }
 
-  private CompletionStage<SendMessageResponse.Recipient> enqueue(App app, String user, PushMessage message) {
+  private CompletionStage<SendMessageResponse.Recipient> enqueue(App app, String user, PushMessage message, boolean idempotent) {
     CompletionStage<EnqueueResult> reply;
     try {
-      reply = sessions.enqueue(new SessionId(app.id(), user), message, app.limits().overflow());
+      reply = sessions.enqueue(new SessionId(app.id(), user), message, app.limits().overflow(), idempotent);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }

@@ -17,7 +17,11 @@ import java.util.concurrent.CompletionStage;
 interface SessionAsks {
 
   /** Enqueue; for QoS 1 a {@code QUEUED} reply means the message is persisted. */
-  CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message, OverflowPolicy overflow);
+  /**
+   * Queues {@code message} in the session; with {@code idempotent}, a session that still holds a
+   * message of the same id answers queued without storing it again.
+   */
+  CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent);
 
   /** The fate of one message of the session. */
   CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId);

@@ -27,8 +27,9 @@ final class ShardedSessionAsks implements SessionAsks {
   }
 
   @Override
-  public CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message, OverflowPolicy overflow) {
-    return sessions.session(session).ask(replyTo -> new Enqueue(message, overflow, replyTo), timeout);
+  public CompletionStage<EnqueueResult> enqueue(
+      SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent) {
+    return sessions.session(session).ask(replyTo -> new Enqueue(message, overflow, idempotent, replyTo), timeout);
   }
 
   @Override

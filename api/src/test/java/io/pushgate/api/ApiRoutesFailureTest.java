@@ -193,7 +193,7 @@ class ApiRoutesFailureTest {
 
     @Override
     public CompletionStage<EnqueueResult> enqueue(
-        SessionId session, PushMessage message, io.pushgate.model.OverflowPolicy overflow) {
+        SessionId session, PushMessage message, io.pushgate.model.OverflowPolicy overflow, boolean idempotent) {
       messageIds.add(message.id());
       Script script = scripts.get(session.user());
       if (script == null) return CompletableFuture.completedFuture(new EnqueueResult(message.id(), Outcome.QUEUED, 7));

@@ -10,6 +10,7 @@ import io.pushgate.paced.RateGate;
 import io.pushgate.api.ApiRoutes;
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.RedisIdempotencyStore;
+import io.pushgate.api.ratelimit.DegradedAdmissions;
 import io.pushgate.api.ratelimit.LeasingSendRateLimiter;
 import io.pushgate.api.ratelimit.RedisSendRateLimiter;
 import io.pushgate.gateway.auth.ClientTokens;
@@ -64,6 +65,8 @@ final class SharedLimits {
             });
     IdempotencySettings idempotency = IdempotencySettings.fromConfig(system.settings().config());
     RedisSendRateLimiter limiter = new RedisSendRateLimiter(connection, "pushgate:rate:");
+    SendRateLimiter leasing = LeasingSendRateLimiter.fromConfig(limiter, system.settings().config());
+    DegradedAdmissions admissions = new DegradedAdmissions(leasing);
     DegradedComponents.get(system)
         .register(
             "redis-rate-limits",
@@ -72,9 +75,8 @@ final class SharedLimits {
                     ? Optional.of(
                         Map.<String, Object>of(
                             "reason", "Redis unreachable; send rate limits enforced per node",
-                            "admittedWhileDegraded", limiter.admittedWhileDegraded()))
+                            "admittedWhileDegraded", admissions.admittedWhileDegraded()))
                     : Optional.empty());
-    SendRateLimiter leasing = LeasingSendRateLimiter.fromConfig(limiter, system.settings().config());
     RateGate gate = gate(apps, leasing);
     return new Api(new ApiRoutes(
         system,
@@ -83,7 +85,7 @@ final class SharedLimits {
         tokens,
         new RedisIdempotencyStore(
             connection, "pushgate:idem:", idempotency.retention(), idempotency.inFlightTimeout()),
-        leasing,
+        admissions,
         pacedSends(system, sessions, apps, gate)), gate);
   }
 

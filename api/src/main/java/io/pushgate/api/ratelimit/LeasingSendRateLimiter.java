@@ -40,6 +40,8 @@ public final class LeasingSendRateLimiter implements SendRateLimiter {
   private static final class Lease {
     long tokens;
     long expiresAtNanos;
+    /** The last lease came from the shared limiter's per-node fallback (Redis unreachable). */
+    boolean local;
   }
 
   public LeasingSendRateLimiter(SendRateLimiter shared, int maxLeaseTokens, Duration leaseTtl) {
@@ -74,7 +76,7 @@ public final class LeasingSendRateLimiter implements SendRateLimiter {
     synchronized (lease) {
       if (lease.expiresAtNanos - nanoTime.getAsLong() > 0 && lease.tokens >= cost) {
         lease.tokens -= cost;
-        return CompletableFuture.completedFuture(RateDecision.ALLOWED);
+        return CompletableFuture.completedFuture(lease.local ? RateDecision.ALLOWED_LOCALLY : RateDecision.ALLOWED);
       }
     }
     return shared
@@ -87,8 +89,9 @@ public final class LeasingSendRateLimiter implements SendRateLimiter {
                 if (lease.expiresAtNanos - now <= 0) lease.tokens = 0;
                 lease.tokens += size - cost;
                 lease.expiresAtNanos = now + leaseTtlNanos;
+                lease.local = decision.servedLocally();
               }
-              return CompletableFuture.completedFuture(RateDecision.ALLOWED);
+              return CompletableFuture.completedFuture(decision.servedLocally() ? RateDecision.ALLOWED_LOCALLY : RateDecision.ALLOWED);
             },
             SAME_THREAD);
   }

@@ -5,7 +5,4 @@ public interface RateLimiterHealth {
 
   /** True while sends are limited by this node's local buckets instead of the shared ones. */
   boolean degraded();
-
-  /** Recipients admitted by the local fallback since the node started (exact count). */
-  long admittedWhileDegraded();
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Redis fails or times out ({@code pushgate.redis.command-timeout}), the node serves the
  * same limit from a local bucket per app (so during an outage each node allows the full rate),
- * counts exactly what it admits that way, logs once per transition, and reports itself degraded.
+ * marks what it admits that way ({@link RateDecision#servedLocally()}, counted by
+ * {@link DegradedAdmissions}), logs once per transition, and reports itself degraded.
  * While degraded it tries Redis again at most once per second, never per request.
  */
 public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterHealth {
@@ -72,7 +72,6 @@ public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterH
   private final LocalSendRateLimiter local = new LocalSendRateLimiter();
   private final AtomicBoolean degraded = new AtomicBoolean();
   private final AtomicLong lastFailureNanos = new AtomicLong();
-  private final LongAdder admittedWhileDegraded = new LongAdder();
 
   /** @param keyPrefix prefix of the bucket keys, e.g. {@code "pushgate:rate:"} */
   public RedisSendRateLimiter(RedisConnection redis, String keyPrefix) {
@@ -127,18 +126,12 @@ public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterH
 
   private RateDecision admitLocally(App app, int cost) {
     RateDecision decision = local.acquireNow(app, cost);
-    if (decision.allowed()) admittedWhileDegraded.add(cost);
-    return decision;
+    return decision.allowed() ? RateDecision.ALLOWED_LOCALLY : decision;
   }
 
   @Override
   public boolean degraded() {
     return degraded.get();
-  }
-
-  @Override
-  public long admittedWhileDegraded() {
-    return admittedWhileDegraded.sum();
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -64,18 +64,40 @@ class RedisLimitsIT {
     assertTrue(refused.retryAfterMillis() > 0 && refused.retryAfterMillis() <= 500, "retry after " + refused);
     await().atMost(Duration.ofSeconds(10)).until(() -> get(b.acquire(app, 1)).allowed());
     assertFalse(a.degraded());
-    assertEquals(0, a.admittedWhileDegraded());
+    assertFalse(refused.servedLocally());
   }
 
   @Test
   void unreachableRedisFallsBackToALocalBucketAndCountsExactly() throws Exception {
     App app = app("fallback-" + RUN, 1, 5);
     RedisSendRateLimiter limiter = new RedisSendRateLimiter(dead, "pushgate-it:rate:");
-    assertTrue(get(limiter.acquire(app, 2)).allowed());
+    DegradedAdmissions counted = new DegradedAdmissions(limiter);
+    assertTrue(get(counted.acquire(app, 2)).allowed());
     assertTrue(limiter.degraded());
-    assertTrue(get(limiter.acquire(app, 3)).allowed());
-    assertFalse(get(limiter.acquire(app, 3)).allowed(), "the local bucket enforces the same limit");
-    assertEquals(5, limiter.admittedWhileDegraded());
+    assertTrue(get(counted.acquire(app, 3)).allowed());
+    assertFalse(get(counted.acquire(app, 3)).allowed(), "the local bucket enforces the same limit");
+    assertEquals(5, counted.admittedWhileDegraded());
+  }
+
+  /**
+   * Issue 14, defect 5: with leases on top (as a node runs it), the count is of recipients
+   * admitted, not of lease tokens taken from the fallback, even when most of each lease expires
+   * unused (sends further apart than lease-ttl).
+   */
+  @Test
+  void leasedSendsWhileRedisIsUnreachableAreCountedExactly() throws Exception {
+    App app = app("leased-" + RUN, 10_000, 10_000); // lease size 100
+    RedisSendRateLimiter limiter = new RedisSendRateLimiter(dead, "pushgate-it:rate:");
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(limiter, 100, Duration.ofMillis(100), now::get);
+    DegradedAdmissions counted = new DegradedAdmissions(leasing);
+    for (int i = 0; i < 600; i++) {
+      if (i % 10 == 0) now.addAndGet(Duration.ofMillis(150).toNanos()); // the lease expired meanwhile
+      RateDecision decision = get(counted.acquire(app, 1));
+      assertTrue(decision.allowed() && decision.servedLocally(), "send " + i + ": " + decision);
+    }
+    assertTrue(limiter.degraded());
+    assertEquals(600, counted.admittedWhileDegraded());
   }
 
   @Test
