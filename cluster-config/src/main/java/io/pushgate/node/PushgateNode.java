@@ -34,6 +34,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
+import io.pushgate.node.health.JournalHealth;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,6 +137,7 @@ public final class PushgateNode {
     } else {
       gateway = CompletableFuture.completedFuture(null);
     }
+    JournalHealth.get(system); // starts probing, so /ready knows the journal's state from the start
     CompletionStage<String> management =
         PekkoManagement.get(system).start().thenApply(uri -> uri.toString());
 

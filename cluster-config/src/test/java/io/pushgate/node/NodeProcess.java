@@ -29,8 +29,11 @@ final class NodeProcess {
   final int remotePort;
   final int managementPort;
   private final Process process;
+  /** Where the node's stdout and stderr go. */
+  final Path logFile;
 
-  private NodeProcess(String name, int gatewayPort, int remotePort, int managementPort, Process process) {
+  private NodeProcess(String name, int gatewayPort, int remotePort, int managementPort, Process process, Path logFile) {
+    this.logFile = logFile;
     this.name = name;
     this.gatewayPort = gatewayPort;
     this.remotePort = remotePort;
@@ -61,9 +64,9 @@ final class NodeProcess {
     props.put("pekko.remote.artery.canonical.port", String.valueOf(remotePort));
     props.put("pekko.management.http.port", String.valueOf(managementPort));
     props.put("pushgate.cluster.seed-nodes", String.join(",", seedNodes));
-    props.put("pushgate.db.url", TestNodes.MARIADB_URL);
-    props.put("pushgate.db.user", "root");
-    props.put("pushgate.db.password", "");
+    props.putIfAbsent("pushgate.db.url", TestNodes.MARIADB_URL);
+    props.putIfAbsent("pushgate.db.user", "root");
+    props.putIfAbsent("pushgate.db.password", "");
     props.put("pushgate.gateway.drain.spread", "2s");
     props.put("pushgate.gateway.drain.grace", "1s");
     props.put("pekko.cluster.split-brain-resolver.stable-after", "5s");
@@ -73,7 +76,7 @@ final class NodeProcess {
     Files.createDirectories(log.toPath().getParent());
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    return new NodeProcess(name, gatewayPort, remotePort, managementPort, process);
+    return new NodeProcess(name, gatewayPort, remotePort, managementPort, process, log.toPath());
   }
 
   /** Waits until {@code /ready} answers 200 (member Up, journal reachable). */

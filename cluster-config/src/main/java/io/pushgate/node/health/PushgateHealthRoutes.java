@@ -24,9 +24,11 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * that can say "degraded":
  * <ul>
  *   <li>{@code GET /alive}: 200 {@code {"status":"alive"}} or 503;</li>
- *   <li>{@code GET /ready}: 503 {@code {"status":"not_ready","reason":...}} when a readiness
- *       check fails (cluster membership, journal database); else 200 with {@code "ready"}, or
- *       {@code "degraded"} plus the details of each {@link DegradedComponents degraded component};</li>
+ *   <li>{@code GET /ready}: 503 {@code {"status":"not_ready","reason":R,"detail":...}} with a
+ *       stable {@code R}: {@code journal_unreachable} (from {@link JournalHealth}, answered at
+ *       once, with {@code since}) or {@code not_cluster_member} (Pekko's readiness checks failed
+ *       or did not answer); else 200 with {@code "ready"}, or {@code "degraded"} plus the details
+ *       of each {@link DegradedComponents degraded component};</li>
  *   <li>{@code GET /startup}: like {@code /alive} for the startup checks.</li>
  * </ul>
  * The checks themselves are Pekko Management's ({@code pekko.management.health-checks}).
@@ -37,12 +39,14 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
 
   private final HealthChecks checks;
   private final DegradedComponents degraded;
+  private final JournalHealth journal;
 
   public PushgateHealthRoutes(ExtendedActorSystem system) {
     this.checks =
         new HealthChecks(
             system, HealthCheckSettings.create(system.settings().config().getConfig("pekko.management.health-checks")));
     this.degraded = DegradedComponents.get(Adapter.toTyped(system));
+    this.journal = JournalHealth.get(Adapter.toTyped(system));
   }
 
   @Override
@@ -56,11 +60,20 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
   }
 
   private CompletionStage<HttpResponse> readiness() {
+    JournalHealth.Status db = journal.status();
+    if (!db.reachable()) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", "not_ready");
+      body.put("reason", "journal_unreachable");
+      body.put("detail", "the journal database does not answer (" + db.detail() + "); QoS 1 sends cannot be stored");
+      body.put("since", db.since().toString());
+      return java.util.concurrent.CompletableFuture.completedFuture(json(503, body));
+    }
     return checks
         .readyResult()
         .thenApplyAsync(
             result -> {
-              if (result.isFailure()) return notOk(result, "not_ready");
+              if (result.isFailure()) return notClusterMember();
               Map<String, Map<String, Object>> now = degraded.current();
               Map<String, Object> body = new LinkedHashMap<>();
               body.put("status", now.isEmpty() ? "ready" : "degraded");
@@ -68,19 +81,25 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
               return json(200, body);
             },
             SAME_THREAD)
-        .exceptionallyAsync(
-            e -> json(503, Map.of("status", "not_ready", "reason", String.valueOf(e.getMessage()))), SAME_THREAD);
+        .exceptionallyAsync(e -> notClusterMember(), SAME_THREAD);
+  }
+
+  private static HttpResponse notClusterMember() {
+    return json(503, Map.of(
+        "status", "not_ready",
+        "reason", "not_cluster_member",
+        "detail", "this node is not an Up member of the cluster (joining, leaving or unreachable)"));
   }
 
   private static CompletionStage<HttpResponse> simple(CompletionStage<CheckResult> check, String okStatus) {
     return check
         .thenApplyAsync(r -> r.isSuccess() ? json(200, Map.of("status", okStatus)) : notOk(r, "failed"), SAME_THREAD)
         .exceptionallyAsync(
-            e -> json(503, Map.of("status", "failed", "reason", String.valueOf(e.getMessage()))), SAME_THREAD);
+            e -> json(503, Map.of("status", "failed", "reason", "check_failed")), SAME_THREAD);
   }
 
   private static HttpResponse notOk(CheckResult result, String status) {
-    return json(503, Map.of("status", status, "reason", result.failure().orElse("unknown")));
+    return json(503, Map.of("status", status, "reason", "check_failed"));
   }
 
   private static HttpResponse json(int status, Object body) {
