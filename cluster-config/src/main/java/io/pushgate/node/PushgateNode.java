@@ -87,6 +87,7 @@ public final class PushgateNode {
    * The stage fails if any listener cannot bind; the actor system is then terminated.
    */
   public static CompletionStage<PushgateNode> start(Config config) {
+    ManagementAuth.fromConfig(config.resolve()); // refuse an unauthenticated management port beyond loopback
     DatabaseSettings database = DatabaseSettings.fromConfig(config);
     Config clustered = ClusterSettings.fromConfig(config).applyTo(config, database);
     SchemaMigrator.migrate(database);
@@ -138,8 +139,9 @@ public final class PushgateNode {
       gateway = CompletableFuture.completedFuture(null);
     }
     JournalHealth.get(system); // starts probing, so /ready knows the journal's state from the start
+    ManagementAuth auth = ManagementAuth.fromConfig(config);
     CompletionStage<String> management =
-        PekkoManagement.get(system).start().thenApply(uri -> uri.toString());
+        PekkoManagement.get(system).start(auth::applyTo).thenApply(uri -> uri.toString());
 
     return gateway.thenCombine(
         management,
