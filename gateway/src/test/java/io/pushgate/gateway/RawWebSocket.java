@@ -131,8 +131,13 @@ final class RawWebSocket implements AutoCloseable {
   }
 
   static byte[] encode(boolean fin, int opcode, byte[] payload) {
+    return encodeRaw((fin ? 0x80 : 0) | (opcode & 0x0f), payload);
+  }
+
+  /** A masked frame with any first byte (FIN, RSV bits, opcode), e.g. with reserved bits set. */
+  static byte[] encodeRaw(int firstByte, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write((fin ? 0x80 : 0) | (opcode & 0x0f));
+    frame.write(firstByte);
     int len = payload.length;
     if (len < 126) {
       frame.write(0x80 | len);

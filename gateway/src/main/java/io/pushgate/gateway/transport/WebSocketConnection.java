@@ -6,7 +6,6 @@ import io.pushgate.fanout.LivePush;
 import io.pushgate.topic.Topics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -173,20 +172,16 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   }
 
   /**
-   * The client's close frame: the answer to ours (then the closing handshake is complete), or its
-   * own close, which is answered with the same code (Netty's decoder has rejected invalid codes and
-   * reasons already, with 1002/1007 through {@link #exceptionCaught}).
+   * The client's close frame: the answer to ours (then we only wait for its EOF, see
+   * {@link #closeWith}), or its own close, which is answered with the same code (Netty's decoder
+   * has rejected invalid codes and reasons already, with 1002/1007 through {@link #exceptionCaught}).
    */
   private void onClientClose(CloseWebSocketFrame close) {
-    if (state == State.CLOSING) {
-      ctx.channel().close();
-      return;
-    }
+    if (state == State.CLOSING) return;
     state = State.CLOSING;
     cancelTimers();
     int code = close.statusCode();
-    CloseWebSocketFrame answer = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
-    ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    sendCloseAndLinger(code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, ""));
   }
 
   private void onText(String text) {
@@ -491,16 +486,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     if (error != null) {
       ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), FrameCodec.error(error, message))));
     }
-    Channel channel = ctx.channel();
-    ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
-        .addListener(written -> {
-          if (written.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
-            duplex.shutdownOutput();
-          } else {
-            channel.close();
-          }
-        });
-    lingerTimer = schedule(settings.closeTimeout(), channel::close);
+    sendCloseAndLinger(new CloseWebSocketFrame(code.code(), code.reason()));
     if (code == CloseCode.SLOW_CONSUMER) {
       // the 4002 frame cannot reach a client that does not read: this line is the only record
       log.info("closing {} with 4002 slow_consumer: it read nothing of its backlog for {}",
@@ -508,6 +494,25 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     } else if (log.isDebugEnabled()) {
       log.debug("closing {} with {}", connectionLabel(), code);
     }
+  }
+
+  /**
+   * Writes the one close frame, half-closes (FIN) once it is written, and leaves the channel open
+   * until the client closes its side (EOF closes the channel) or {@code close-timeout} passes,
+   * reading and discarding whatever the client still sends. Never closes with unread client bytes
+   * while the client is expected to close: that would be a reset, which can destroy frames not yet
+   * delivered, the close frame among them.
+   */
+  private void sendCloseAndLinger(CloseWebSocketFrame frame) {
+    Channel channel = ctx.channel();
+    ctx.writeAndFlush(frame).addListener(written -> {
+      if (written.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
+        duplex.shutdownOutput();
+      } else {
+        channel.close();
+      }
+    });
+    lingerTimer = schedule(settings.closeTimeout(), channel::close);
   }
 
   @Override
