@@ -65,6 +65,7 @@ class FaultInjectionIT {
   private final AtomicBoolean sending = new AtomicBoolean(true);
   private ExecutorService senders;
   private final List<String> report = new ArrayList<>();
+  private final AtomicInteger reconnects = new AtomicInteger();
 
   /** One API call of the senders: when it was sent and answered, and how. */
   record Sent(long sentNanos, long answeredNanos, boolean idempotent, int status, String code) {}
@@ -123,7 +124,10 @@ class FaultInjectionIT {
   private void reconnectUntilStopped(Map<String, String> tokens) {
     while (sending.get()) {
       for (AckingClient c : clients) {
-        if (!c.connected()) c.connect(node.endpoint(), tokens.get(c.user));
+        if (!c.connected()) {
+          reconnects.incrementAndGet();
+          c.connect(node.endpoint(), tokens.get(c.user));
+        }
       }
       java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L); // the client's retry pace
     }
@@ -142,8 +146,8 @@ class FaultInjectionIT {
             clients.stream().allMatch(c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
         long total = accepted.values().stream().mapToLong(Set::size).sum();
         System.out.printf("%n== fault injection (one node, private MariaDB and Redis, %d s per fault) ==%n", FAULT.toSeconds());
-        System.out.println("| fault | first API failure after | codes while faulty | /ready changed after | recovered after heal (API / ready) | log lines (WARN+ / stack) |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| fault | first API failure after | codes while faulty | /ready changed after | recovered after heal (API / ready) | log lines (WARN+ / stack) | client reconnect attempts |");
+        System.out.println("|---|---|---|---|---|---|---|");
         report.forEach(System.out::println);
         System.out.printf("accepted (202) during the run: %d, delivered: all (lost: 0)%n", total);
       }
@@ -223,6 +227,7 @@ class FaultInjectionIT {
    */
   private Outcome inject(String fault, Action inject, Action heal, String readyMarker, int readyStatus) throws Exception {
     long logStart = Files.size(node.logFile);
+    int reconnectsBefore = reconnects.get();
     long t0 = System.nanoTime();
     inject.run();
     long readyAt = -1;
@@ -245,8 +250,9 @@ class FaultInjectionIT {
     long readyAgain = (System.nanoTime() - t1) / 1_000_000;
     await().atMost(Duration.ofSeconds(120)).until(() -> sent.stream().filter(s -> s.sentNanos() > t1 && s.status() == 202).count() > 20);
 
-    List<Sent> during = sent.stream().filter(s -> s.sentNanos() >= t0 && s.sentNanos() < t1).toList();
-    long firstFailure = sent.stream().filter(s -> s.sentNanos() >= t0 && s.sentNanos() < t1 && s.status() != 202)
+    // every call the fault could touch: answered after the injection, sent before the heal
+    List<Sent> during = sent.stream().filter(s -> s.answeredNanos() >= t0 && s.sentNanos() < t1).toList();
+    long firstFailure = during.stream().filter(s -> s.status() != 202)
         .mapToLong(s -> (s.answeredNanos() - t0) / 1_000_000).min().orElse(-1);
     List<String> codes = during.stream().filter(s -> s.status() != 202).map(s -> s.status() + " " + s.code()).distinct().sorted().toList();
     int plainAccepted = (int) during.stream().filter(s -> !s.idempotent() && s.status() == 202).count();
@@ -254,8 +260,9 @@ class FaultInjectionIT {
     long warn = logLines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count();
     long stack = logLines.stream().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by")).count();
     Outcome o = new Outcome(fault, firstFailure, codes, readyAt, readyAnswerMax, recovered, readyAgain, plainAccepted, warn, stack);
-    report.add(String.format("| %s | %d ms | %s | %d ms | %d ms / %d ms | %d / %d |",
-        fault, firstFailure, String.join(", ", codes), readyAt, recovered, readyAgain, warn, stack));
+    report.add(String.format("| %s | %d ms | %s | %d ms | %d ms / %d ms | %d / %d | %d |",
+        fault, firstFailure, String.join(", ", codes), readyAt, recovered, readyAgain, warn, stack,
+        reconnects.get() - reconnectsBefore));
     System.out.println(o);
     logLines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(40).forEach(l -> System.out.println("  log: " + l));
     return o;
