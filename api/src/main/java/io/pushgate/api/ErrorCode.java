@@ -44,6 +44,11 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   /** "data" (or the whole request) is larger than allowed. */
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  /**
+   * The request did not arrive whole within {@code pushgate.gateway.http-request-read-timeout}
+   * (sent by the gateway's HTTP layer, which serves the API's port); the connection is closed.
+   */
+  REQUEST_TIMEOUT(408, "Request timeout"),
   /** The request body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   /** A topic name does not follow the topic rule (docs/protocol.md), or a token topic pattern is invalid. */
@@ -103,6 +108,7 @@ public enum ErrorCode {
       case 401 -> UNAUTHORIZED;
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
+      case 408 -> REQUEST_TIMEOUT;
       case 413 -> PAYLOAD_TOO_LARGE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 503 -> UNAVAILABLE;

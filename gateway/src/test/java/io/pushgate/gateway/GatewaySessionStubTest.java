@@ -132,6 +132,13 @@ class GatewaySessionStubTest {
         start(
             "write-buffer-low-water-mark = 8 KiB, write-buffer-high-water-mark = 16 KiB,"
                 + " slow-consumer-timeout = 5s, close-timeout = 60s");
+    ch.qos.logback.classic.Logger connectionLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.pushgate.gateway.transport.WebSocketConnection.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    ch.qos.logback.classic.Level level = connectionLog.getLevel();
+    connectionLog.setLevel(ch.qos.logback.classic.Level.INFO);
+    connectionLog.addAppender(logged);
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
     WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
@@ -154,6 +161,12 @@ class GatewaySessionStubTest {
     // not writable now: QoS 1 is still written
     attach.connection().tell(new ConnectionMessage.Push("q1", 1, 1, "{\"kept\":true}"));
     await().atMost(30, TimeUnit.SECONDS).until(() -> server.metrics().slowConsumerCloses() == 1);
+    // issue 14, defect 6: the 4002 frame cannot reach a client that does not read; the log must say it
+    await().atMost(10, TimeUnit.SECONDS).until(() -> logged.list.stream().anyMatch(e ->
+        e.getLevel() == ch.qos.logback.classic.Level.INFO && e.getFormattedMessage().contains("4002 slow_consumer")
+            && e.getFormattedMessage().contains(attach.info().connectionId())));
+    connectionLog.detachAppender(logged);
+    connectionLog.setLevel(level);
 
     client.resume();
     int qos0 = 0;

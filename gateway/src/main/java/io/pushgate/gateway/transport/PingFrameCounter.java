@@ -7,7 +7,8 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 /**
  * Sits before Netty's WebSocket protocol handler, which answers ping control frames itself so that
  * they never reach {@link WebSocketConnection}: tells the connection about each ping, so pings
- * cost inbound-rate tokens like any other frame. Passes everything on unchanged.
+ * cost inbound-rate tokens like any other frame, and drops the pings that must not be answered
+ * (after the close frame, or over the limit). Passes everything else on unchanged.
  */
 final class PingFrameCounter extends ChannelInboundHandlerAdapter {
 
@@ -19,7 +20,10 @@ final class PingFrameCounter extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof PingWebSocketFrame) connection.onPingFrame();
+    if (msg instanceof PingWebSocketFrame ping && !connection.onPingFrame()) {
+      ping.release();
+      return;
+    }
     ctx.fireChannelRead(msg);
   }
 }

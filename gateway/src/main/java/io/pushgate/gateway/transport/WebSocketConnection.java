@@ -155,9 +155,14 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   /**
    * A WebSocket ping control frame (answered by Netty's protocol handler): it costs a token like
    * any frame, so a ping flood is closed with 4004 like any other flood.
+   *
+   * @return false if the ping must not be answered: the connection is closing (nothing may follow
+   *     the close frame) or this ping was one too many
    */
-  void onPingFrame() {
-    if (state != State.CLOSING && state != State.HANDSHAKING) chargeFrame();
+  boolean onPingFrame() {
+    if (state == State.CLOSING) return false;
+    if (state == State.HANDSHAKING) return true;
+    return chargeFrame();
   }
 
   /** Takes one inbound token; closes with 4004 and returns false when the client is over its rate. */
