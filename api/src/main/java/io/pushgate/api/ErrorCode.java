@@ -49,6 +49,8 @@ public enum ErrorCode {
    * (sent by the gateway's HTTP layer, which serves the API's port); the connection is closed.
    */
   REQUEST_TIMEOUT(408, "Request timeout"),
+  /** An {@code Expect} header other than {@code 100-continue} (sent by the gateway's HTTP layer). */
+  EXPECTATION_FAILED(417, "Expectation failed"),
   /** The request body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   /** A topic name does not follow the topic rule (docs/protocol.md), or a token topic pattern is invalid. */
@@ -111,6 +113,7 @@ public enum ErrorCode {
       case 408 -> REQUEST_TIMEOUT;
       case 413 -> PAYLOAD_TOO_LARGE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 417 -> EXPECTATION_FAILED;
       case 503 -> UNAVAILABLE;
       default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
     };

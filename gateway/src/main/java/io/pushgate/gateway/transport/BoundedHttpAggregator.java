@@ -19,7 +19,8 @@ import java.time.Duration;
  * 413 problem+json {@code payload_too_large} and the connection is closed after a lingering
  * close ({@link LingeringClose}): the rest of the body is read and discarded, so the client gets
  * the 413 rather than a reset, whether it declared the size ({@code Content-Length}) or not
- * (chunked).
+ * (chunked). An {@code Expect} other than {@code 100-continue} is answered 417 problem+json
+ * {@code expectation_failed}.
  */
 final class BoundedHttpAggregator extends HttpObjectAggregator {
 
@@ -37,6 +38,10 @@ final class BoundedHttpAggregator extends HttpObjectAggregator {
         && r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
       ReferenceCountUtil.release(response);
       return closing(ProblemResponses.payloadTooLarge(maxContentLength));
+    }
+    if (response instanceof HttpResponse r && r.status().code() == HttpResponseStatus.EXPECTATION_FAILED.code()) {
+      ReferenceCountUtil.release(response);
+      return closing(ProblemResponses.expectationFailed("only \"Expect: 100-continue\" is supported"));
     }
     return response;
   }

@@ -1,6 +1,7 @@
 package io.pushgate.gateway.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,15 +31,27 @@ final class LingeringClose {
   static void respondAndClose(Channel channel, FullHttpResponse response, Duration linger) {
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (channel.pipeline().get(DISCARD) == null) channel.pipeline().addFirst(DISCARD, new Discard());
-    channel.writeAndFlush(response).addListener(written -> {
+    halfCloseAfter(channel.writeAndFlush(response), linger);
+    channel.config().setAutoRead(true); // keep draining, even if a pipelining client had paused reads
+  }
+
+  /**
+   * Once {@code lastWrite} is done: half-closes the output (FIN after everything written), or
+   * closes if the write failed; and closes the channel after {@code linger} whatever the client
+   * does. An EOF from the client closes the channel before that (half-closure is not enabled).
+   *
+   * @return the linger timer
+   */
+  static ScheduledFuture<?> halfCloseAfter(ChannelFuture lastWrite, Duration linger) {
+    Channel channel = lastWrite.channel();
+    lastWrite.addListener(written -> {
       if (written.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
         duplex.shutdownOutput();
       } else {
         channel.close();
       }
     });
-    channel.eventLoop().schedule((Runnable) channel::close, linger.toMillis(), TimeUnit.MILLISECONDS);
-    channel.config().setAutoRead(true); // keep draining, even if a pipelining client had paused reads
+    return channel.eventLoop().schedule((Runnable) channel::close, linger.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Drops every inbound byte. */

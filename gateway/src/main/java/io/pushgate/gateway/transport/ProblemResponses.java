@@ -46,6 +46,11 @@ public final class ProblemResponses {
     return problem(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout", "Request timeout", detail);
   }
 
+  /** 417 expectation_failed: an {@code Expect} header the server cannot meet. */
+  public static FullHttpResponse expectationFailed(String detail) {
+    return problem(HttpResponseStatus.EXPECTATION_FAILED, "expectation_failed", "Expectation failed", detail);
+  }
+
   /** 503 overloaded, with Retry-After. */
   public static FullHttpResponse overloaded(String detail, int retryAfterSeconds) {
     FullHttpResponse r = problem(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded", "Overloaded", detail);

@@ -6,7 +6,6 @@ import io.pushgate.fanout.LivePush;
 import io.pushgate.topic.Topics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -509,15 +508,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
    * delivered, the close frame among them.
    */
   private void sendCloseAndLinger(CloseWebSocketFrame frame) {
-    Channel channel = ctx.channel();
-    ctx.writeAndFlush(frame).addListener(written -> {
-      if (written.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
-        duplex.shutdownOutput();
-      } else {
-        channel.close();
-      }
-    });
-    lingerTimer = schedule(settings.closeTimeout(), channel::close);
+    lingerTimer = LingeringClose.halfCloseAfter(ctx.writeAndFlush(frame), settings.closeTimeout());
   }
 
   @Override
