@@ -2,8 +2,9 @@
 -- time in the data ({"ts": epoch ms}) so the receivers (io.pushgate.load.PushReceivers) measure
 -- end-to-end latency. Environment: PREFIX, USERS, QOS (0|1), and optionally RATE_PER_CONN
 -- (requests/s per connection; unset = as fast as possible, a closed model) and RECIPIENTS
--- (users per request, default 1: consecutive users from a random start).
---   PREFIX=u USERS=1000 QOS=1 wrk -t1 -c64 -d60s -s gatling/wrk/send.lua http://127.0.0.1:8080
+-- (users per request, default 1: consecutive users from a random start), or BATCH (messages per
+-- request through POST messages:batch, each to its own random user; default 1: POST messages).
+--   PREFIX=u USERS=1000 QOS=1 wrk -t1 -c64 -d60s -s gatling/wrk/send.lua http://127.0.0.1:8081
 local ffi = require("ffi")
 ffi.cdef[[
   typedef struct { long tv_sec; long tv_usec; } timeval;
@@ -20,6 +21,7 @@ local users = tonumber(os.getenv("USERS") or "1000")
 local qos = os.getenv("QOS") or "1"
 local rate = tonumber(os.getenv("RATE_PER_CONN") or "0")
 local recipients = tonumber(os.getenv("RECIPIENTS") or "1")
+local batch = tonumber(os.getenv("BATCH") or "1")
 local headers = { ["Authorization"] = "Bearer demo-api-key", ["Content-Type"] = "application/json" }
 
 function init(args)
@@ -32,6 +34,14 @@ function delay()
 end
 
 function request()
+  if batch > 1 then
+    local messages = {}
+    local ts = now_ms()
+    for i = 1, batch do
+      messages[i] = '{"to":["' .. prefix .. math.random(0, users - 1) .. '"],"qos":' .. qos .. ',"data":{"ts":' .. ts .. '}}'
+    end
+    return wrk.format("POST", "/v1/apps/demo/messages:batch", headers, '{"messages":[' .. table.concat(messages, ",") .. ']}')
+  end
   local first = math.random(0, users - 1)
   local to = {}
   for i = 0, recipients - 1 do to[#to + 1] = '"' .. prefix .. ((first + i) % users) .. '"' end

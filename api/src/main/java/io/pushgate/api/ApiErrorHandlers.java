@@ -1,6 +1,9 @@
 package io.pushgate.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -22,6 +25,16 @@ final class ApiErrorHandlers {
 
   private ApiErrorHandlers() {}
 
+  /**
+   * {@code route} with these handlers, and every other error response (status 400 or more)
+   * rewritten as a problem: whatever a route produces, callers see problem+json.
+   */
+  static org.apache.pekko.http.javadsl.server.Route problemsOnly(org.apache.pekko.http.javadsl.server.Route route) {
+    return mapResponse(
+        response -> response.status().intValue() >= 400 ? ApiResponses.asProblem(response) : response,
+        () -> handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> route)));
+  }
+
   static RejectionHandler rejectionHandler() {
     return RejectionHandler.newBuilder()
         .handleAll(MethodRejection.class, ApiErrorHandlers::methodNotAllowed)
@@ -30,7 +43,10 @@ final class ApiErrorHandlers {
             r -> complete(ApiResponses.problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json")))
         .handle(
             MalformedRequestContentRejection.class,
-            r -> complete(ApiResponses.problem(ErrorCode.MALFORMED_JSON, "the request body could not be read")))
+            r -> complete(
+                r.getCause() instanceof EntityStreamSizeException
+                    ? tooLarge()
+                    : ApiResponses.problem(ErrorCode.MALFORMED_JSON, "the request body could not be read")))
         .handleNotFound(complete(ApiResponses.noRoute()))
         .build()
         .withFallback(RejectionHandler.defaultHandler().mapRejectionResponse(ApiResponses::asProblem));
@@ -39,14 +55,17 @@ final class ApiErrorHandlers {
   static ExceptionHandler exceptionHandler() {
     return ExceptionHandler.newBuilder()
         .match(ApiProblem.class, p -> complete(ApiResponses.problem(p)))
-        .match(
-            EntityStreamSizeException.class,
-            e -> complete(ApiResponses.problem(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large")))
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
         .matchAny(
             e -> {
               return complete(ApiResponses.failure(e));
             })
         .build();
+  }
+
+  private static org.apache.pekko.http.javadsl.model.HttpResponse tooLarge() {
+    return ApiResponses.problem(
+        ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than pushgate.api.http.parsing.max-content-length");
   }
 
   private static org.apache.pekko.http.javadsl.server.Route methodNotAllowed(List<MethodRejection> rejections) {

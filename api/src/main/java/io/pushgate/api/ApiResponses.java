@@ -70,6 +70,11 @@ final class ApiResponses {
     return problem(code, code.status(), detail, field).addHeaders(headers);
   }
 
+  /** A problem with an explicit status (one the code covers, e.g. 414 as {@code bad_request}). */
+  static HttpResponse problem(ErrorCode code, int status, String detail) {
+    return problem(code, status, detail, null);
+  }
+
   private static HttpResponse problem(ErrorCode code, int status, String detail, String field) {
     ObjectNode body = ApiJson.mapper().createObjectNode();
     body.put("type", code.type());

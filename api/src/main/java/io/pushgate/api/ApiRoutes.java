@@ -9,7 +9,7 @@ import io.pushgate.api.ratelimit.LocalSendRateLimiter;
 import io.pushgate.api.ratelimit.SendRateLimiter;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
@@ -156,17 +156,13 @@ public final class ApiRoutes extends AllDirectives {
 
   /** The API route, with its own rejection and exception handling (safe to seal again). */
   public Route route() {
-    return mapResponse(
-        ApiRoutes::ensureProblem,
-        () ->
-            handleExceptions(
-                ApiErrorHandlers.exceptionHandler(),
-                () -> handleRejections(ApiErrorHandlers.rejectionHandler(), this::endpoints)));
+    return ApiErrorHandlers.problemsOnly(endpoints());
   }
 
   private Route endpoints() {
     return pathPrefix("v1", () -> pathPrefix("apps", () -> pathPrefix(segment(), appId -> concat(
         path("messages", () -> post(() -> sendMessage(appId))),
+        path("messages:batch", () -> post(() -> sendBatch(appId))),
         path("broadcasts", () -> post(() -> sendBroadcast(appId))),
         path(segment("broadcasts").slash(segment()), id -> get(() -> broadcastStatus(appId, id))),
         path(segment("topics").slash(segment()).slash("messages"), topic -> post(() -> publishTopic(appId, topic))),
@@ -187,6 +183,18 @@ public final class ApiRoutes extends AllDirectives {
   private Route sendMessage(String appId) {
     return authenticated(appId, app -> optionalHeaderValueByName(IdempotentSends.HEADER, key -> jsonBody(body ->
         respond(idempotent.run(app, key, body, (b, messageId) -> messages.send(app, b, messageId).thenApplyAsync(r ->
+            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
+            .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))))));
+  }
+
+  /**
+   * 202 if every message was accepted by all its recipients, else 207; one result per message.
+   * With an {@code Idempotency-Key}, retries get the first final answer again and no message is
+   * stored twice.
+   */
+  private Route sendBatch(String appId) {
+    return authenticated(appId, app -> optionalHeaderValueByName(IdempotentSends.HEADER, key -> jsonBody(body ->
+        respond(idempotent.run(app, key, body, (b, batchId) -> messages.sendBatch(app, b, batchId).thenApplyAsync(r ->
             ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
             .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))))));
   }
@@ -255,9 +263,5 @@ public final class ApiRoutes extends AllDirectives {
   static boolean isJson(MediaType mediaType) {
     return mediaType.mainType().equals("application")
         && (mediaType.subType().equals("json") || mediaType.subType().endsWith("+json"));
-  }
-
-  private static HttpResponse ensureProblem(HttpResponse response) {
-    return response.status().intValue() >= 400 ? ApiResponses.asProblem(response) : response;
   }
 }

@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param maxConcurrentRequests most session-bound requests served at once (default 512)
  * @param defaultTokenTtl       client token lifetime when the request has none (default 1 h)
  * @param maxTokenTtl           longest client token lifetime (default 7 days)
- * @param responseTimeout       how long the HTTP adapter waits for a response entity (default 5 s)
+ * @param maxBatchMessages      most messages in one batch send (default 100)
  */
 public record ApiSettings(
     int maxPayloadBytes,
@@ -25,7 +25,7 @@ public record ApiSettings(
     int maxConcurrentRequests,
     Duration defaultTokenTtl,
     Duration maxTokenTtl,
-    Duration responseTimeout) {
+    int maxBatchMessages) {
 
   public ApiSettings {
     if (maxPayloadBytes < 1) throw new IllegalArgumentException("max-payload-bytes must be >= 1");
@@ -40,7 +40,7 @@ public record ApiSettings(
     if (defaultTokenTtl.compareTo(maxTokenTtl) > 0) {
       throw new IllegalArgumentException("default-token-ttl exceeds max-token-ttl");
     }
-    requirePositive("response-timeout", responseTimeout);
+    if (maxBatchMessages < 1) throw new IllegalArgumentException("max-batch-messages must be >= 1");
   }
 
   /** Reads {@code pushgate.api} from a config that includes this module's reference.conf. */
@@ -54,7 +54,7 @@ public record ApiSettings(
         c.getInt("max-concurrent-requests"),
         c.getDuration("default-token-ttl"),
         c.getDuration("max-token-ttl"),
-        c.getDuration("response-timeout"));
+        c.getInt("max-batch-messages"));
   }
 
   private static void requirePositive(String key, Duration d) {

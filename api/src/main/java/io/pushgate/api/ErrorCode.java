@@ -28,8 +28,13 @@ public enum ErrorCode {
   INVALID_TTL(400, "Invalid ttl"),
   /** qos is not 0 or 1. */
   INVALID_QOS(400, "Invalid qos"),
-  /** More entries in "to" than {@code pushgate.api.max-recipients}. */
+  /**
+   * More entries in "to" than {@code pushgate.api.max-recipients} (for a batch: in all its
+   * messages together).
+   */
   TOO_MANY_RECIPIENTS(400, "Too many recipients"),
+  /** A batch send with more messages than {@code pushgate.api.max-batch-messages}, or none. */
+  TOO_MANY_MESSAGES(400, "Too many messages"),
   /** A message without "data" (or with data null). */
   MISSING_DATA(400, "Missing data"),
   /** Any other malformed request (e.g. an unparsable URI or header). */
@@ -45,11 +50,11 @@ public enum ErrorCode {
   /** "data" (or the whole request) is larger than allowed. */
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   /**
-   * The request did not arrive whole within {@code pushgate.gateway.http-request-read-timeout}
-   * (sent by the gateway's HTTP layer, which serves the API's port); the connection is closed.
+   * A request on the client port did not arrive whole within
+   * {@code pushgate.gateway.http-request-read-timeout}; the connection is closed.
    */
   REQUEST_TIMEOUT(408, "Request timeout"),
-  /** An {@code Expect} header other than {@code 100-continue} (sent by the gateway's HTTP layer). */
+  /** An {@code Expect} header other than {@code 100-continue} on the client port. */
   EXPECTATION_FAILED(417, "Expectation failed"),
   /** The request body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
@@ -115,6 +120,8 @@ public enum ErrorCode {
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 417 -> EXPECTATION_FAILED;
       case 503 -> UNAVAILABLE;
+      case 501 -> METHOD_NOT_ALLOWED; // a method HTTP does not know
+      case 505 -> BAD_REQUEST; // the client's HTTP version: its error, not the node's
       default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
     };
   }

@@ -56,13 +56,9 @@ final class MessageService {
     this.clock = clock;
   }
 
-  /** Validates {@code body} and sends it; a validation failure is a failed stage with an {@link ApiProblem}. */
-  CompletionStage<SendMessageResponse> send(App app, byte[] body) {
-    return send(app, body, null);
-  }
-
   /**
-   * As {@link #send(App, byte[])}; with a {@code messageId} (an idempotent request, see
+   * Validates {@code body} and sends it; a validation failure is a failed stage with an
+   * {@link ApiProblem}. With a {@code messageId} (an idempotent request, see
    * {@link IdempotentSends#messageId}) the message gets that id and every session stores it at
    * most once: a session that still holds a message with that id, pending or ended, answers
    * queued without storing it again. So a retry that gets through after the idempotency store
@@ -75,12 +71,71 @@ final class MessageService {
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
+    return admit(app, request, messageId, true);
+  }
+
+  /**
+   * Validates a batch and sends its valid messages, at most {@code enqueue-parallelism} at a
+   * time, as one request against {@code max-concurrent-requests}; each message takes its own
+   * send-rate tokens and gets its own result (refused, rate limited, paced, sent). A batch-wide
+   * validation failure, or {@link ErrorCode#OVERLOADED}, fails the stage. With a
+   * {@code batchId} (an idempotent request) message {@code i} gets an id derived from it, so a
+   * retry stores no message twice. Messages of one batch are sent concurrently: two of them to
+   * the same user may be queued in either order.
+   */
+  CompletionStage<BatchSendResponse> sendBatch(App app, byte[] body, String batchId) {
+    BatchRequest batch;
+    try {
+      batch = parser.parseBatch(body, app.limits());
+    } catch (ApiProblem problem) {
+      return CompletableFuture.failedFuture(problem);
+    }
+    List<Integer> indices = java.util.stream.IntStream.range(0, batch.entries().size()).boxed().toList();
+    return limit.run(
+        () ->
+            BoundedFanOut.map(indices, settings.enqueueParallelism(), i -> result(app, batch.entries().get(i), batchMessageId(batchId, i)))
+                .thenApply(BatchSendResponse::new));
+  }
+
+  private CompletionStage<BatchSendResponse.Result> result(App app, BatchRequest.Entry entry, String messageId) {
+    if (entry instanceof BatchRequest.Invalid invalid) {
+      return CompletableFuture.completedFuture(BatchSendResponse.Result.refused(invalid.problem()));
+    }
+    SendMessageRequest request = ((BatchRequest.Valid) entry).request();
+    CompletionStage<SendMessageResponse> sent;
+    try {
+      sent = admit(app, request, messageId, false);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handleAsync(
+        (response, error) -> {
+          if (error == null) return BatchSendResponse.Result.sent(response);
+          Throwable cause = ApiResponses.unwrap(error);
+          if (cause instanceof ApiProblem problem) return BatchSendResponse.Result.refused(problem);
+          log.error("a message of a batch of app {} failed unexpectedly", app.id(), cause);
+          return BatchSendResponse.Result.refused(new ApiProblem(ErrorCode.INTERNAL_ERROR, "the message could not be sent"));
+        },
+        SAME_THREAD);
+  }
+
+  private static String batchMessageId(String batchId, int index) {
+    if (batchId == null) return null;
+    return UUID.nameUUIDFromBytes((batchId + "#" + index).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
+  /**
+   * Takes the request's send-rate tokens, then sends it: fans out, paces a multicast the rate
+   * cannot admit (if there is a paced queue), or fails with 429. {@code ownSlot}: the send
+   * counts against {@code max-concurrent-requests} on its own (a batch holds one slot for all).
+   */
+  private CompletionStage<SendMessageResponse> admit(App app, SendMessageRequest request, String messageId, boolean ownSlot) {
     return rateLimiter
         .acquire(app, request.to().size())
         .thenComposeAsync(
             decision -> {
               if (!decision.allowed() && paced != null && request.to().size() > 1) {
-                return limit.run(() -> pace(app, request, messageId));
+                return run(ownSlot, () -> pace(app, request, messageId));
               }
               if (!decision.allowed()) {
                 return CompletableFuture.failedFuture(
@@ -91,9 +146,13 @@ final class MessageService {
                             + request.to().size(),
                         (decision.retryAfterMillis() + 999) / 1000));
               }
-              return limit.run(() -> fanOut(app, request, messageId));
+              return run(ownSlot, () -> fanOut(app, request, messageId));
             },
             SAME_THREAD);
+  }
+
+  private <T> CompletionStage<T> run(boolean ownSlot, java.util.function.Supplier<CompletionStage<T>> work) {
+    return ownSlot ? limit.run(work) : work.get();
   }
 
   /** A multicast the rate cannot admit now: stored in the app's paced send queue, answered 202. */

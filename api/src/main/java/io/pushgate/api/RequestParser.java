@@ -24,6 +24,7 @@ import java.util.TreeSet;
 public final class RequestParser {
 
   private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data", "collapseKey");
+  private static final Set<String> BATCH_FIELDS = Set.of("messages");
   private static final Set<String> TOKEN_FIELDS = Set.of("user", "ttl", "topics");
   private static final Set<String> TOPIC_MESSAGE_FIELDS = Set.of("qos", "data");
   private static final Set<String> BROADCAST_FIELDS = Set.of("qos", "ttl", "data", "collapseKey");
@@ -41,13 +42,60 @@ public final class RequestParser {
    *     invalid_qos, invalid_ttl, invalid_collapse_key, missing_data or payload_too_large
    */
   public SendMessageRequest parseMessage(byte[] body, AppLimits limits) {
-    JsonNode root = object(ApiJson.parse(body), MESSAGE_FIELDS);
+    return parseMessage(ApiJson.parse(body), limits);
+  }
+
+  private SendMessageRequest parseMessage(JsonNode json, AppLimits limits) {
+    JsonNode root = object(json, MESSAGE_FIELDS);
     List<String> to = recipients(root.get("to"));
     Qos qos = qos(root.get("qos"));
     Duration ttl = ttl(root.get("ttl"), limits.defaultTtl(), limits.maxTtl(), "apps.<app>.limits.max-ttl");
     String collapseKey = collapseKey(root.get("collapseKey"), qos);
     String data = data(root.get("data"));
     return new SendMessageRequest(to, qos, ttl, data, collapseKey);
+  }
+
+  /**
+   * Validates a batch send body {@code {"messages":[...]}}: 1..max-batch-messages message
+   * objects, each validated as a message on its own; the valid ones may have at most
+   * max-recipients recipients together.
+   *
+   * @throws ApiProblem for the whole batch: malformed_json, invalid_field, too_many_messages or
+   *     too_many_recipients
+   */
+  public BatchRequest parseBatch(byte[] body, AppLimits limits) {
+    JsonNode root = object(ApiJson.parse(body), BATCH_FIELDS);
+    JsonNode messages = root.get("messages");
+    if (messages == null || !messages.isArray()) {
+      throw ApiProblem.field(ErrorCode.INVALID_FIELD, "messages", "\"messages\" is required: an array of message objects");
+    }
+    if (messages.isEmpty() || messages.size() > settings.maxBatchMessages()) {
+      throw ApiProblem.field(
+          ErrorCode.TOO_MANY_MESSAGES,
+          "messages",
+          "\"messages\" has " + messages.size() + " entries; 1 to " + settings.maxBatchMessages()
+              + " are allowed (pushgate.api.max-batch-messages)");
+    }
+    List<BatchRequest.Entry> entries = new ArrayList<>(messages.size());
+    int recipients = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      try {
+        SendMessageRequest request = parseMessage(messages.get(i), limits);
+        recipients += request.to().size();
+        entries.add(new BatchRequest.Valid(request));
+      } catch (ApiProblem problem) {
+        String field = "messages[" + i + "]" + (problem.field() == null || problem.field().equals("(body)") ? "" : "." + problem.field());
+        entries.add(new BatchRequest.Invalid(ApiProblem.field(problem.code(), field, problem.detail())));
+      }
+    }
+    if (recipients > settings.maxRecipients()) {
+      throw ApiProblem.field(
+          ErrorCode.TOO_MANY_RECIPIENTS,
+          "messages",
+          "the batch's messages have " + recipients + " recipients together; at most " + settings.maxRecipients()
+              + " are allowed (pushgate.api.max-recipients)");
+    }
+    return new BatchRequest(entries);
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.pushgate.api;
 
 import com.auth0.jwt.JWT;
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import java.time.Instant;
 

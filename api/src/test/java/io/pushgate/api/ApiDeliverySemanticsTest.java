@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.pushgate.api.ApiClient.Reply;
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
@@ -52,10 +52,9 @@ class ApiDeliverySemanticsTest {
     ApiRoutes routes =
         new ApiRoutes(
             testKit.system(), sessions, new AppRegistry(List.of(REJECTING, DROPPING, SLOW)), new ClientTokens());
-    RouteHttpFallback fallback = new RouteHttpFallback(testKit.system(), routes.route());
-    rejecting = new ApiClient(fallback, REJECTING.apiKey());
-    dropping = new ApiClient(fallback, DROPPING.apiKey());
-    slow = new ApiClient(fallback, SLOW.apiKey());
+    rejecting = ApiClient.serving(testKit.system(), routes.route(), REJECTING.apiKey());
+    dropping = rejecting.withKey(DROPPING.apiKey());
+    slow = rejecting.withKey(SLOW.apiKey());
   }
 
   @AfterAll

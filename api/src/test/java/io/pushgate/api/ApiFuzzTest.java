@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pushgate.gateway.auth.ClientTokens;
-import io.pushgate.gateway.http.SimpleHttpRequest;
-import io.pushgate.gateway.http.SimpleHttpResponse;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
@@ -45,7 +43,7 @@ class ApiFuzzTest {
   private static final App DEMO = new App("demo", "demo-key", "fuzz-test-token-secret-0123456789abcdef", false);
   private static final Set<String> CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
   private static ActorTestKit testKit;
-  private static RouteHttpFallback api;
+  private static ApiClient api;
 
   record Request(String method, String uri, String auth, String contentType, String idempotencyKey, byte[] body) {
     @Override
@@ -60,7 +58,7 @@ class ApiFuzzTest {
     testKit = SingleNodeTestKit.start("ApiFuzzTest", "");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens());
-    api = new RouteHttpFallback(testKit.system(), routes.route());
+    api = ApiClient.serving(testKit.system(), routes.route(), null);
   }
 
   @AfterContainer
@@ -70,29 +68,25 @@ class ApiFuzzTest {
 
   @Property
   void everyRequestGetsADocumentedAnswer(@ForAll("requests") Request request) throws Exception {
-    SimpleHttpResponse response = call(request);
+    ApiClient.Reply response = call(request);
     assertNotEquals(500, response.status(), () -> "500 for " + request);
     if (response.status() >= 400) {
       assertEquals("application/problem+json", response.contentType(), () -> "problem+json for " + request);
-      JsonNode problem = JSON.readTree(response.body());
-      assertTrue(CODES.contains(problem.path("code").asText()), () -> "documented code " + problem + " for " + request);
-      assertEquals(response.status(), problem.path("status").asInt(), () -> "status field of " + problem);
+      if (!request.method().equals("HEAD")) { // a HEAD response has headers only (RFC 9110)
+        JsonNode problem = JSON.readTree(response.body());
+        assertTrue(CODES.contains(problem.path("code").asText()), () -> "documented code " + problem + " for " + request);
+        assertEquals(response.status(), problem.path("status").asInt(), () -> "status field of " + problem);
+      }
     } else if (response.body().length > 0) {
       JSON.readTree(response.body()); // well-formed JSON
     }
-    SimpleHttpResponse control = call(new Request("GET", "/v1/apps/demo/users/control", "Bearer demo-key", null, null, new byte[0]));
+    ApiClient.Reply control = call(new Request("GET", "/v1/apps/demo/users/control", "Bearer demo-key", null, null, new byte[0]));
     assertEquals(200, control.status(), "the API keeps serving");
   }
 
-  private static SimpleHttpResponse call(Request r) throws Exception {
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    headers.add(Map.entry("Host", "localhost:8080"));
-    if (r.auth() != null) headers.add(Map.entry("Authorization", r.auth()));
-    if (r.contentType() != null) headers.add(Map.entry("Content-Type", r.contentType()));
-    if (r.idempotencyKey() != null) headers.add(Map.entry("Idempotency-Key", r.idempotencyKey()));
-    headers.add(Map.entry("Content-Length", Integer.toString(r.body().length)));
-    return api.handle(new SimpleHttpRequest(r.method(), r.uri(), headers, r.body(), "127.0.0.1"))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+  private static ApiClient.Reply call(Request r) {
+    Map<String, String> headers = r.idempotencyKey() == null ? Map.of() : Map.of("Idempotency-Key", r.idempotencyKey());
+    return api.call(r.method(), r.uri(), r.auth(), r.contentType(), r.body(), headers);
   }
 
   // ---- generators ----
@@ -113,7 +107,7 @@ class ApiFuzzTest {
     Arbitrary<String> key = Arbitraries.oneOf(
         Arbitraries.just(null), Arbitraries.just(null),
         Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(10),
-        Arbitraries.strings().ofMaxLength(80));
+        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(80));
     return Combinators.combine(method, path(), auth, type, key, body()).as(Request::new);
   }
 

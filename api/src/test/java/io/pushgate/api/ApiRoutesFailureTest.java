@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.api.ApiClient.Reply;
-import io.pushgate.gateway.auth.ClientTokens;
-import io.pushgate.gateway.http.SimpleHttpResponse;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.model.PushMessage;
@@ -61,7 +60,7 @@ class ApiRoutesFailureTest {
     ApiRoutes routes =
         new ApiRoutes(
             testKit.system(), settings, sessions, new AppRegistry(List.of(DEMO)), new ClientTokens(), Clock.systemUTC());
-    return new ApiClient(new RouteHttpFallback(testKit.system(), routes.route()), DEMO.apiKey());
+    return ApiClient.serving(testKit.system(), routes.route(), DEMO.apiKey());
   }
 
   private ApiClient client() {
@@ -116,7 +115,7 @@ class ApiRoutesFailureTest {
   void requestsBeyondTheConcurrencyLimitAreRefusedWithRetryAfter() throws Exception {
     sessions.script("held", Script.HOLD);
     ApiClient api = client(TestSettings.with(1000, 256, 1, Duration.ofSeconds(5)));
-    CompletableFuture<SimpleHttpResponse> first = api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held\"],\"data\":1}");
+    CompletableFuture<Reply> first = api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held\"],\"data\":1}");
     await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
 
     Reply refused = api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}").assertProblem(503, "overloaded");
@@ -132,7 +131,7 @@ class ApiRoutesFailureTest {
   void fanOutKeepsAtMostEnqueueParallelismAsksInFlight() throws Exception {
     for (int i = 0; i < 6; i++) sessions.script("u" + i, Script.HOLD);
     ApiClient api = client(TestSettings.with(1000, 2, 512, Duration.ofSeconds(5)));
-    CompletableFuture<SimpleHttpResponse> reply =
+    CompletableFuture<Reply> reply =
         api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"u0\",\"u1\",\"u2\",\"u3\",\"u4\",\"u5\"],\"data\":1}");
     int released = 0;
     while (released < 6) {
@@ -141,7 +140,7 @@ class ApiRoutesFailureTest {
       released += sessions.releaseHeld();
     }
     assertEquals(2, sessions.maxHeld.get(), "most asks in flight at once");
-    SimpleHttpResponse response = reply.get(30, TimeUnit.SECONDS);
+    Reply response = reply.get(30, TimeUnit.SECONDS);
     assertEquals(202, response.status());
   }
 

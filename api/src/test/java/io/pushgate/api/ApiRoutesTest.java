@@ -14,7 +14,7 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.pushgate.api.ApiClient.Reply;
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.model.SessionId;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The API end to end on a real single-node cluster (sharding, in-memory journal), called the way
- * the gateway calls it: through {@link RouteHttpFallback#handle}.
+ * backends call it: over HTTP to a real {@link ApiServer}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiRoutesTest {
@@ -50,7 +50,6 @@ class ApiRoutesTest {
 
   private ActorTestKit testKit;
   private SessionSharding sessions;
-  private RouteHttpFallback fallback;
   private ApiClient api;
   private final AtomicInteger users = new AtomicInteger();
 
@@ -60,8 +59,7 @@ class ApiRoutesTest {
     sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
         new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO, OTHER)), new ClientTokens());
-    fallback = new RouteHttpFallback(testKit.system(), routes.route());
-    api = new ApiClient(fallback, DEMO.apiKey());
+    api = ApiClient.serving(testKit.system(), routes.route(), DEMO.apiKey());
   }
 
   @AfterAll
@@ -209,7 +207,7 @@ class ApiRoutesTest {
 
   @Test
   void tokenOfOneAppDoesNotVerifyWithAnothersSecret() {
-    ApiClient other = new ApiClient(fallback, OTHER.apiKey());
+    ApiClient other = api.withKey(OTHER.apiKey());
     String token = other.post("/v1/apps/other/tokens", "{\"user\":\"alice\"}").json().path("token").asText();
     assertThrows(
         SignatureVerificationException.class, () -> JWT.require(Algorithm.HMAC256(SECRET)).build().verify(token));
@@ -230,7 +228,8 @@ class ApiRoutesTest {
     assertEquals("POST", reply.header("Allow").orElseThrow());
     Reply users = api.call("PUT", "/v1/apps/demo/users/alice", "demo-key", null, null).assertProblem(405, "method_not_allowed");
     assertEquals("GET", users.header("Allow").orElseThrow());
-    api.call("BREW", "/v1/apps/demo/messages", "demo-key", null, null).assertProblem(405, "method_not_allowed");
+    // a method HTTP does not know is 501 (RFC 9110), answered by the server before any route
+    api.call("BREW", "/v1/apps/demo/messages", "demo-key", null, null).assertProblem(501, "method_not_allowed");
   }
 
   @Test

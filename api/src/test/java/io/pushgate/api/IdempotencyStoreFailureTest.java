@@ -8,7 +8,7 @@ import io.pushgate.api.idempotency.Claim;
 import io.pushgate.api.idempotency.IdempotencyStore;
 import io.pushgate.api.idempotency.StoredResponse;
 import io.pushgate.api.ratelimit.LocalSendRateLimiter;
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
@@ -65,7 +65,7 @@ class IdempotencyStoreFailureTest {
         new ApiRoutes(
             testKit.system(), sessions, new AppRegistry(List.of(APP)), new ClientTokens(),
             new ForgetfulStore(), new LocalSendRateLimiter());
-    api = new ApiClient(new RouteHttpFallback(testKit.system(), routes.route()), APP.apiKey());
+    api = ApiClient.serving(testKit.system(), routes.route(), APP.apiKey());
   }
 
   @AfterAll

@@ -29,6 +29,8 @@ final class SingleNodeTestKit {
                     pekko.remote.artery.canonical.port = 0
                     pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                     pekko.loglevel = WARNING
+                    pushgate.api.host = 127.0.0.1
+                    pushgate.api.port = 0
                     # generous for a loaded 2-core machine: shard allocation on first use takes a while
                     pushgate.api.ask-timeout = 20 seconds
                     """))

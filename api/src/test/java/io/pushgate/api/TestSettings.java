@@ -16,7 +16,7 @@ final class TestSettings {
         512,
         Duration.ofHours(1),
         Duration.ofDays(7),
-        Duration.ofSeconds(5));
+        100);
   }
 
   static ApiSettings with(int maxRecipients, int enqueueParallelism, int maxConcurrentRequests, Duration askTimeout) {
@@ -29,6 +29,6 @@ final class TestSettings {
         maxConcurrentRequests,
         d.defaultTokenTtl(),
         d.maxTokenTtl(),
-        d.responseTimeout());
+        d.maxBatchMessages());
   }
 }

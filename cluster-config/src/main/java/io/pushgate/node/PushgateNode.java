@@ -5,11 +5,11 @@ import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiRoutes;
 import io.pushgate.api.DispatchRoutes;
 import io.pushgate.api.dispatch.ReconnectPolicy;
-import io.pushgate.api.RouteHttpFallback;
+import io.pushgate.api.ApiServer;
 import io.pushgate.concurrent.Continuations;
 import io.pushgate.gateway.DrainSettings;
 import io.pushgate.gateway.GatewayServer;
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.broadcast.BroadcastHub;
 import io.pushgate.fanout.ClusterTopics;
@@ -41,13 +41,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runnable Pushgate node: migrates the schema, starts the actor system, joins the cluster,
- * starts the session shard region, the client gateway with the backend API on the same port, and
- * the operator endpoints (Pekko Management).
+ * starts the session shard region, the client gateway (Netty, {@code pushgate.gateway.port}), the
+ * backend API and dispatch (Pekko HTTP, {@code pushgate.api.port}) and the operator endpoints
+ * (Pekko Management).
  *
  * <p>{@link #main} is for the command line; {@link #start(Config)} starts the same wiring for
  * tests and returns a handle. Shutdown runs through Pekko's coordinated shutdown (Ctrl-C,
- * SIGTERM): the gateway stops accepting and closes clients with 1001, then the node leaves the
- * cluster and sharding hands off its sessions.
+ * SIGTERM): the gateway drains its clients to the other nodes, the API finishes the requests in
+ * progress, then the node leaves the cluster and sharding hands off its sessions.
  */
 public final class PushgateNode {
 
@@ -58,13 +59,18 @@ public final class PushgateNode {
 
   private final ActorSystem<Void> system;
   private final GatewayServer gateway;
+  private final ApiServer api;
   private final String managementUri;
 
-  private PushgateNode(ActorSystem<Void> system, GatewayServer gateway, String managementUri) {
+  private PushgateNode(ActorSystem<Void> system, GatewayServer gateway, ApiServer api, String managementUri) {
     this.system = system;
     this.gateway = gateway;
+    this.api = api;
     this.managementUri = managementUri;
   }
+
+  /** A gateway node's two listeners. */
+  private record Listeners(GatewayServer gateway, ApiServer api) {}
 
   public static void main(String[] args) {
     int commonPool = Continuations.ensureCommonPoolParallelism();
@@ -120,7 +126,7 @@ public final class PushgateNode {
         ClusterEndpointDirectory.start(
             system, config.getDuration("pushgate.dispatch.shard-poll-interval"));
 
-    CompletionStage<GatewayServer> gateway;
+    CompletionStage<Listeners> listeners;
     if (cluster.has(ClusterSettings.ROLE_GATEWAY)) {
       ClientTokens tokens = new ClientTokens();
       SharedLimits.Api api = SharedLimits.api(system, sessions, apps, tokens);
@@ -128,42 +134,48 @@ public final class PushgateNode {
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
               api.routes().route());
-      gateway =
-          GatewayServer.start(system, sessions, apps, new RouteHttpFallback(system, routes), api.rate())
+      CompletionStage<GatewayServer> gateway =
+          GatewayServer.start(system, sessions, apps, api.rate())
               .thenApply(
                   server -> {
                     directory.publish(publicEndpoint(config, server));
                     return server;
                   });
+      CompletionStage<ApiServer> apiServer = ApiServer.start(system, routes);
+      listeners = gateway.thenCombine(apiServer, Listeners::new);
+      // a listener that bound while the other failed is released with the actor system
     } else {
-      gateway = CompletableFuture.completedFuture(null);
+      listeners = CompletableFuture.completedFuture(new Listeners(null, null));
     }
     JournalHealth.get(system); // starts probing, so /ready knows the journal's state from the start
     ManagementAuth auth = ManagementAuth.fromConfig(config);
     CompletionStage<String> management =
         PekkoManagement.get(system).start(auth::applyTo).thenApply(uri -> uri.toString());
 
-    return gateway.thenCombine(
+    return listeners.thenCombine(
         management,
-        (server, managementUri) -> {
-          registerShutdownTasks(system, server, directory);
+        (up, managementUri) -> {
+          registerShutdownTasks(system, up, directory);
           log.info(
-              "Pushgate node up: roles {}, clients and API on {}, management on {}, cluster address {}",
+              "Pushgate node up: roles {}, clients on {}, API on {}, management on {}, cluster address {}",
               cluster.roles(),
-              server == null ? "(not a gateway)" : server.localAddress(),
+              up.gateway() == null ? "(not a gateway)" : up.gateway().localAddress(),
+              up.api() == null ? "(not a gateway)" : up.api().localAddress(),
               managementUri,
               Cluster.get(system).selfMember().address());
-          return new PushgateNode(system, server, managementUri);
+          return new PushgateNode(system, up.gateway(), up.api(), managementUri);
         });
   }
 
   /**
    * Logs drain start and end; drains and stops the gateway (if any) before the node leaves the
    * cluster: clients are told to reconnect to the other nodes, spread over
-   * {@code pushgate.gateway.drain.spread}.
+   * {@code pushgate.gateway.drain.spread}. The API serves through the drain, then finishes the
+   * requests in progress (up to {@code pushgate.api.stop-timeout}) and closes.
    */
   private static void registerShutdownTasks(
-      ActorSystem<Void> system, GatewayServer server, ClusterEndpointDirectory directory) {
+      ActorSystem<Void> system, Listeners listeners, ClusterEndpointDirectory directory) {
+    GatewayServer server = listeners.gateway();
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseBeforeServiceUnbind(),
@@ -183,6 +195,13 @@ public final class PushgateNode {
               server
                   .drain(drain, session -> without(directory.endpointsFor(session), own))
                   .thenCompose(drained -> server.stop()));
+    }
+    if (listeners.api() != null) {
+      Duration deadline = system.settings().config().getDuration("pushgate.api.stop-timeout");
+      shutdown.addTask(
+          CoordinatedShutdown.PhaseServiceRequestsDone(),
+          "pushgate-api-stop",
+          () -> listeners.api().stop(deadline));
     }
     shutdown.addTask(
         CoordinatedShutdown.PhaseActorSystemTerminate(),
@@ -229,11 +248,19 @@ public final class PushgateNode {
   }
 
   /**
-   * Where clients and backends connect (the actual port when 0 was configured); null on a node
-   * without the gateway role.
+   * Where clients connect (the actual port when 0 was configured); null on a node without the
+   * gateway role.
    */
   public InetSocketAddress gatewayAddress() {
     return gateway == null ? null : gateway.localAddress();
+  }
+
+  /**
+   * Where backends call the API and clients ask dispatch (the actual port when 0 was
+   * configured); null on a node without the gateway role.
+   */
+  public InetSocketAddress apiAddress() {
+    return api == null ? null : api.localAddress();
   }
 
   public String managementUri() {

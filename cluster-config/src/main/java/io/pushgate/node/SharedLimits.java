@@ -13,7 +13,7 @@ import io.pushgate.api.idempotency.RedisIdempotencyStore;
 import io.pushgate.api.ratelimit.DegradedAdmissions;
 import io.pushgate.api.ratelimit.LeasingSendRateLimiter;
 import io.pushgate.api.ratelimit.RedisSendRateLimiter;
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.node.health.DegradedComponents;
 import io.pushgate.persistence.redis.RedisConnection;

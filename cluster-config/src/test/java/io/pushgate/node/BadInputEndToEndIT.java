@@ -30,10 +30,10 @@ class BadInputEndToEndIT extends SingleNodeFixture {
     String big = "\"" + "x".repeat(5000) + "\"";
     assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"data\":" + big + "}"), 413, "payload_too_large");
     assertProblem(api.post("/v1/apps/nope/messages", "{\"to\":[\"alice\"],\"data\":1}"), 404, "unknown_app");
-    ApiTestClient wrongKey = new ApiTestClient(hostPort, "wrong-key");
+    ApiTestClient wrongKey = new ApiTestClient(apiHostPort, "wrong-key");
     assertProblem(wrongKey.post(messages, "{\"to\":[\"alice\"],\"data\":1}"), 401, "unauthorized");
     HttpRequest.Builder noKey =
-        HttpRequest.newBuilder(java.net.URI.create("http://" + hostPort + messages))
+        HttpRequest.newBuilder(java.net.URI.create("http://" + apiHostPort + messages))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"to\":[\"alice\"],\"data\":1}"));
     assertProblem(api.send(noKey), 401, "unauthorized");

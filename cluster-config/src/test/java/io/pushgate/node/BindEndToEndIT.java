@@ -40,7 +40,7 @@ class BindEndToEndIT {
   }
 
   private ApiTestClient api(String app) {
-    return new ApiTestClient(hostPort, TestNodes.apiKey(app));
+    return new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(app));
   }
 
   private JsonNode bind(WsTestClient c, String app, String user) throws Exception {

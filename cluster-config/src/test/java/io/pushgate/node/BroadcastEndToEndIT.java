@@ -37,7 +37,7 @@ class BroadcastEndToEndIT {
   }
 
   private ApiTestClient api(String app) {
-    return new ApiTestClient(hostPort, TestNodes.apiKey(app));
+    return new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(app));
   }
 
   private WsTestClient connect(String app, String user) throws Exception {

@@ -51,7 +51,7 @@ class ClusterFailoverIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<AckingClient> clients = new ArrayList<>();
     Map<String, String> tokens = new HashMap<>();
-    ApiTestClient api1 = new ApiTestClient(nodes.get(0).hostPort(), API_KEY);
+    ApiTestClient api1 = new ApiTestClient(nodes.get(0).apiHostPort(), API_KEY);
     for (int i = 0; i < USERS; i++) {
       String user = "fo-" + run + "-" + i;
       tokens.put(user, api1.token(APP, user));
@@ -77,7 +77,7 @@ class ClusterFailoverIT {
     nodes.add(fourth);
     failedSends += sendRound(clients, accepted, nodes.subList(0, 2));
     fourth.awaitReady(Duration.ofSeconds(120));
-    ApiTestClient api4 = new ApiTestClient(fourth.hostPort(), API_KEY);
+    ApiTestClient api4 = new ApiTestClient(fourth.apiHostPort(), API_KEY);
     await()
         .atMost(Duration.ofSeconds(90))
         .until(() -> shardsOn(fourth) > 0);
@@ -108,7 +108,7 @@ class ClusterFailoverIT {
     for (int m = 0; m < MESSAGES_PER_PHASE; m++) {
       for (int i = 0; i < clients.size(); i++) {
         String user = clients.get(i).user;
-        ApiTestClient api = new ApiTestClient(via.get((i + m) % via.size()).hostPort(), API_KEY);
+        ApiTestClient api = new ApiTestClient(via.get((i + m) % via.size()).apiHostPort(), API_KEY);
         try {
           var reply =
               api.post("/v1/apps/" + APP + "/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":{\"m\":" + m + "}}");
@@ -141,7 +141,7 @@ class ClusterFailoverIT {
               if (!live.isAlive()) continue;
               try {
                 JsonNode endpoints =
-                    new ApiTestClient(live.hostPort(), API_KEY)
+                    new ApiTestClient(live.apiHostPort(), API_KEY)
                         .get("/v1/dispatch?app=" + APP + "&user=" + client.user)
                         .body()
                         .path("endpoints");
@@ -175,7 +175,7 @@ class ClusterFailoverIT {
                   clients.stream()
                       .allMatch(c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      ApiTestClient api = new ApiTestClient(live.hostPort(), API_KEY);
+      ApiTestClient api = new ApiTestClient(live.apiHostPort(), API_KEY);
       StringBuilder report = new StringBuilder("messages accepted but not received:\n");
       for (AckingClient c : clients) {
         Set<String> missing = new HashSet<>(accepted.getOrDefault(c.user, Set.of()));

@@ -43,14 +43,15 @@ class CrashSafetyIT {
     Random random = new Random(seed);
     int killAfter = MESSAGES / 5 + random.nextInt(MESSAGES * 3 / 5);
     int gatewayPort = TestNodes.freePort();
+    int apiPort = TestNodes.freePort();
     int remotePort = TestNodes.freePort();
     int managementPort = TestNodes.freePort();
-    NodeProcess node = NodeProcess.start("crash", gatewayPort, remotePort, managementPort, List.of(), Map.of());
+    NodeProcess node = NodeProcess.start("crash", gatewayPort, apiPort, remotePort, managementPort, List.of(), Map.of());
     processes.add(node);
     node.awaitReady(Duration.ofSeconds(120));
 
     String run = UUID.randomUUID().toString().substring(0, 8);
-    ApiTestClient api = new ApiTestClient(node.hostPort(), API_KEY);
+    ApiTestClient api = new ApiTestClient(node.apiHostPort(), API_KEY);
     List<AckingClient> clients = new ArrayList<>();
     Map<String, String> tokens = new HashMap<>();
     for (int i = 0; i < USERS; i++) {
@@ -83,7 +84,7 @@ class CrashSafetyIT {
     long restartAt = System.nanoTime();
     clients.forEach(c -> c.epoch = 1);
     NodeProcess restarted =
-        NodeProcess.start("crash-restarted", gatewayPort, remotePort, managementPort, List.of(), Map.of());
+        NodeProcess.start("crash-restarted", gatewayPort, apiPort, remotePort, managementPort, List.of(), Map.of());
     processes.add(restarted);
     restarted.awaitReady(Duration.ofSeconds(120));
     Map<String, Long> persistedAck = new HashMap<>();

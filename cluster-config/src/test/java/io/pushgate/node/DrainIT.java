@@ -45,11 +45,11 @@ class DrainIT {
 
   @Test
   void drainingNodeSendsSpreadReconnectAdviceAndNothingIsLost() throws Exception {
-    ApiTestClient api = new ApiTestClient(TestNodes.hostPort(stayer), API_KEY);
+    ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(stayer), API_KEY);
     String stayerEndpoint = "ws://127.0.0.1:" + stayer.gatewayAddress().getPort() + "/v1/ws";
     // the leaver must know the stayer's endpoint before it drains
     String probe = "probe-" + UUID.randomUUID().toString().substring(0, 8);
-    ApiTestClient leaverApi = new ApiTestClient(TestNodes.hostPort(leaver), API_KEY);
+    ApiTestClient leaverApi = new ApiTestClient(TestNodes.apiHostPort(leaver), API_KEY);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> leaverApi.get("/v1/dispatch?app=" + APP + "&user=" + probe).body().path("endpoints").size() == 2);

@@ -79,7 +79,7 @@ class FaultInjectionIT {
         "pushgate.db.url", db.jdbcUrl(),
         "pushgate.redis.uri", redis.redisUri()));
     node.awaitReady(Duration.ofSeconds(120));
-    api = new ApiTestClient(node.hostPort(), API_KEY);
+    api = new ApiTestClient(node.apiHostPort(), API_KEY);
     String run = UUID.randomUUID().toString().substring(0, 6);
     for (int i = 0; i < USERS; i++) {
       AckingClient c = new AckingClient("fault-" + run + "-" + i);

@@ -26,16 +26,19 @@ final class NodeProcess {
 
   final String name;
   final int gatewayPort;
+  final int apiPort;
   final int remotePort;
   final int managementPort;
   private final Process process;
   /** Where the node's stdout and stderr go. */
   final Path logFile;
 
-  private NodeProcess(String name, int gatewayPort, int remotePort, int managementPort, Process process, Path logFile) {
+  private NodeProcess(
+      String name, int gatewayPort, int apiPort, int remotePort, int managementPort, Process process, Path logFile) {
     this.logFile = logFile;
     this.name = name;
     this.gatewayPort = gatewayPort;
+    this.apiPort = apiPort;
     this.remotePort = remotePort;
     this.managementPort = managementPort;
     this.process = process;
@@ -48,12 +51,18 @@ final class NodeProcess {
    */
   static NodeProcess start(String name, int remotePort, List<String> seedNodes, Map<String, String> extra)
       throws Exception {
-    return start(name, TestNodes.freePort(), remotePort, TestNodes.freePort(), seedNodes, extra);
+    return start(name, TestNodes.freePort(), TestNodes.freePort(), remotePort, TestNodes.freePort(), seedNodes, extra);
   }
 
   /** Starts a node on the given ports (e.g. to restart a killed node where it was). */
   static NodeProcess start(
-      String name, int gatewayPort, int remotePort, int managementPort, List<String> seedNodes, Map<String, String> extra)
+      String name,
+      int gatewayPort,
+      int apiPort,
+      int remotePort,
+      int managementPort,
+      List<String> seedNodes,
+      Map<String, String> extra)
       throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -61,6 +70,8 @@ final class NodeProcess {
     Map<String, String> props = new java.util.TreeMap<>(extra);
     props.put("pushgate.gateway.host", "127.0.0.1");
     props.put("pushgate.gateway.port", String.valueOf(gatewayPort));
+    props.put("pushgate.api.host", "127.0.0.1");
+    props.put("pushgate.api.port", String.valueOf(apiPort));
     props.put("pekko.remote.artery.canonical.port", String.valueOf(remotePort));
     props.put("pekko.management.http.port", String.valueOf(managementPort));
     props.put("pushgate.cluster.seed-nodes", String.join(",", seedNodes));
@@ -76,7 +87,7 @@ final class NodeProcess {
     Files.createDirectories(log.toPath().getParent());
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    return new NodeProcess(name, gatewayPort, remotePort, managementPort, process, log.toPath());
+    return new NodeProcess(name, gatewayPort, apiPort, remotePort, managementPort, process, log.toPath());
   }
 
   /** Waits until {@code /ready} answers 200 (member Up, journal reachable). */
@@ -105,8 +116,9 @@ final class NodeProcess {
     }
   }
 
-  String hostPort() {
-    return "127.0.0.1:" + gatewayPort;
+  /** Where backends call the API (host:port). */
+  String apiHostPort() {
+    return "127.0.0.1:" + apiPort;
   }
 
   String endpoint() {

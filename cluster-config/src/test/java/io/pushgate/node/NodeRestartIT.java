@@ -23,7 +23,7 @@ class NodeRestartIT {
     String pending;
     PushgateNode first = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(first), API_KEY);
+      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(first), API_KEY);
       acked = api.push(APP, user, "{\"n\":1}");
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(first), APP, api.token(APP, user))) {
@@ -41,7 +41,7 @@ class NodeRestartIT {
 
     PushgateNode second = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(second), API_KEY);
+      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(second), API_KEY);
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(second), APP, api.token(APP, user))) {
         assertEquals(1, client.welcome.path("pending").asInt());
@@ -61,7 +61,7 @@ class NodeRestartIT {
     String pending;
     PushgateNode first = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(first), TestNodes.apiKey(app));
+      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(first), TestNodes.apiKey(app));
       String token = api.token(app, "u");
       try (WsTestClient client = WsTestClient.connectAndHello(TestNodes.hostPort(first), app, token)) {
         String acked = api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":1}").body().path("id").asText();
@@ -78,7 +78,7 @@ class NodeRestartIT {
 
     PushgateNode second = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(second), TestNodes.apiKey(app));
+      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(second), TestNodes.apiKey(app));
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(second), app, api.token(app, "u"))) {
         JsonNode push = client.next("push");

@@ -49,7 +49,7 @@ class PacedSendsIT {
   void aMulticastAboveTheRateIsAcceptedAndDrainsAtTheRateAndAFullQueueIsRefused() throws Exception {
     PushgateNode node = TestNodes.start(config());
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(node), TestNodes.apiKey(APP));
+      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
       long start = System.nanoTime();
       ApiTestClient.Reply reply = api.post("/v1/apps/" + APP + "/messages", multicast("p", 20));
       assertEquals(202, reply.status(), reply.toString());
@@ -75,7 +75,7 @@ class PacedSendsIT {
   void anAcceptedPacedSendSurvivesANodeRestart() throws Exception {
     PushgateNode first = TestNodes.start(config());
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(first), TestNodes.apiKey(APP));
+      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(first), TestNodes.apiKey(APP));
       ApiTestClient.Reply reply = api.post("/v1/apps/" + APP + "/messages", multicast("r", 25));
       assertEquals(202, reply.status(), reply.toString());
       assertEquals(25, reply.body().path("paced").path("recipients").asInt());
@@ -84,7 +84,7 @@ class PacedSendsIT {
     }
     PushgateNode second = TestNodes.start(config());
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.hostPort(second), TestNodes.apiKey(APP));
+      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(second), TestNodes.apiKey(APP));
       await().atMost(Duration.ofSeconds(60)).until(() -> queuedUsers(api, "r", 25) == 25);
     } finally {
       TestNodes.stop(second);

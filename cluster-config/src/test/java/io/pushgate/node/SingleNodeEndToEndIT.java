@@ -130,9 +130,9 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> api.get(path).body().path("endpoints").toString(), e -> e.equals("[\"" + own + "\"]"));
-    ApiTestClient asClient = new ApiTestClient(hostPort, api.token(APP, user));
+    ApiTestClient asClient = new ApiTestClient(apiHostPort, api.token(APP, user));
     assertEquals(200, asClient.get(path).status());
-    ApiTestClient otherUsersToken = new ApiTestClient(hostPort, api.token(APP, newUser()));
+    ApiTestClient otherUsersToken = new ApiTestClient(apiHostPort, api.token(APP, newUser()));
     assertEquals(401, otherUsersToken.get(path).status());
     assertEquals(400, api.get("/v1/dispatch?app=" + APP + "&user=bad/user").status());
     assertEquals(404, api.get("/v1/dispatch?app=nope&user=" + user).status());

@@ -15,13 +15,17 @@ abstract class SingleNodeFixture {
   @TempDir static Path dataDir;
   protected PushgateNode node;
   protected ApiTestClient api;
+  /** Where clients connect. */
   protected String hostPort;
+  /** Where the API and dispatch are served. */
+  protected String apiHostPort;
 
   @BeforeAll
   void startNode() throws Exception {
     node = TestNodes.start(TestNodes.h2Node(dataDir));
     hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(hostPort, API_KEY);
+    apiHostPort = TestNodes.apiHostPort(node);
+    api = new ApiTestClient(apiHostPort, API_KEY);
   }
 
   @AfterAll

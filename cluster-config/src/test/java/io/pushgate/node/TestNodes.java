@@ -62,6 +62,8 @@ final class TestNodes {
     Map<String, Object> overrides = new HashMap<>(db);
     overrides.put("pushgate.gateway.host", "127.0.0.1");
     overrides.put("pushgate.gateway.port", 0);
+    overrides.put("pushgate.api.host", "127.0.0.1");
+    overrides.put("pushgate.api.port", 0);
     overrides.put("pekko.remote.artery.canonical.port", remotePort);
     overrides.put("pekko.management.http.port", freePort());
     overrides.put("pekko.cluster.seed-nodes", seedNodes);
@@ -101,8 +103,14 @@ final class TestNodes {
     if (node != null) node.stop(Duration.ofSeconds(60)).toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
+  /** Where clients connect (host:port of the WebSocket listener). */
   static String hostPort(PushgateNode node) {
     return "127.0.0.1:" + node.gatewayAddress().getPort();
+  }
+
+  /** Where backends call the API and clients ask dispatch (host:port). */
+  static String apiHostPort(PushgateNode node) {
+    return "127.0.0.1:" + node.apiAddress().getPort();
   }
 
   static int freePort() {

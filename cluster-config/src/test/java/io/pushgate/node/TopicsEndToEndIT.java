@@ -37,7 +37,7 @@ class TopicsEndToEndIT {
             .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP));
     node = TestNodes.start(config);
     hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(hostPort, TestNodes.apiKey(APP));
+    api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
 
   @AfterAll

@@ -52,8 +52,8 @@ class TwoNodeIT {
 
   @Test
   void aTopicMessagePublishedOnNodeBReachesASubscriberOnNodeA() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), TestNodes.apiKey(runApp));
-    ApiTestClient apiB = new ApiTestClient(TestNodes.hostPort(nodeB), TestNodes.apiKey(runApp));
+    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
+    ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(runApp));
     try (WsTestClient onA =
         WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "fan", "room.*"))) {
       onA.send("{\"t\":\"sub\",\"topic\":\"room.1\"}");
@@ -75,7 +75,7 @@ class TwoNodeIT {
 
   @Test
   void aBroadcastSentThroughNodeAReachesUsersConnectedToEitherNode() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), TestNodes.apiKey(runApp));
+    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
     try (WsTestClient onA = WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "ua"));
         WsTestClient onB = WsTestClient.connectAndHello(TestNodes.hostPort(nodeB), runApp, apiA.token(runApp, "ub"))) {
       ApiTestClient.Reply sent = apiA.post("/v1/apps/" + runApp + "/broadcasts", "{\"data\":\"everyone\"}");
@@ -90,8 +90,8 @@ class TwoNodeIT {
 
   @Test
   void clientOnNodeAReceivesMessagesForASessionHostedOnNodeB() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), API_KEY);
-    ApiTestClient apiB = new ApiTestClient(TestNodes.hostPort(nodeB), API_KEY);
+    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), API_KEY);
+    ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), API_KEY);
     String run = UUID.randomUUID().toString().substring(0, 8);
 
     // start sessions for a few users (through node A's API) until one lives on node B
@@ -121,7 +121,7 @@ class TwoNodeIT {
 
   @Test
   void dispatchListsTheSessionsHomeNodeFirstThenTheOthers() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.hostPort(nodeA), API_KEY);
+    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), API_KEY);
     String run = UUID.randomUUID().toString().substring(0, 8);
     String user = null;
     for (int i = 0; i < 40 && user == null; i++) {

@@ -13,8 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.pushgate.gateway.auth.ClientTokens;
-import io.pushgate.gateway.http.HttpFallback;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
 import io.pushgate.gateway.transport.GatewayContext;
 import io.pushgate.gateway.transport.GatewayMetrics;
@@ -39,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one HTTP listener (Netty): client WebSockets on {@code /v1/ws}
- * (docs/protocol.md), every other request handed to an {@link HttpFallback} (the backend API).
+ * The client listener (Netty): WebSockets on {@code /v1/ws} (docs/protocol.md). Other HTTP
+ * requests get 404 problem+json; the backend API has its own port.
  *
  * <p>Settings come from {@code pushgate.gateway} (see reference.conf). Thread-safe.
  */
@@ -76,47 +75,33 @@ public final class GatewayServer {
   }
 
   /**
-   * Binds {@code pushgate.gateway.host:port} and serves until {@link #stop()}.
+   * Binds {@code pushgate.gateway.host:port} and serves until {@link #stop()}; every live
+   * delivery (topic message, QoS 0 broadcast) takes a token from {@code rate}, the apps' shared
+   * send rate.
    *
-   * @param fallback serves every non-WebSocket request; null answers 404 problem+json
    * @return completes once bound, or fails if binding fails
    */
   public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, HttpFallback fallback) {
-    return start(system, sessions, apps, fallback, RateGate.unlimited());
-  }
-
-  /**
-   * As above; every live delivery (topic message, QoS 0 broadcast) takes a token from {@code rate},
-   * the apps' shared send rate.
-   */
-  public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, HttpFallback fallback, RateGate rate) {
+      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate rate) {
     return start(
         system,
         SessionDirectory.of(sessions),
         apps,
-        fallback,
         GatewaySettings.fromConfig(system.settings().config()),
         rate);
   }
 
   /** With explicit parts and no shared rate for live deliveries (tests). */
   public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system,
-      SessionDirectory sessions,
-      AppRegistry apps,
-      HttpFallback fallback,
-      GatewaySettings settings) {
-    return start(system, sessions, apps, fallback, settings, RateGate.unlimited());
+      ActorSystem<?> system, SessionDirectory sessions, AppRegistry apps, GatewaySettings settings) {
+    return start(system, sessions, apps, settings, RateGate.unlimited());
   }
 
-  /** As {@link #start(ActorSystem, SessionSharding, AppRegistry, HttpFallback)}, with explicit parts. */
+  /** As {@link #start(ActorSystem, SessionSharding, AppRegistry, RateGate)}, with explicit parts. */
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system,
       SessionDirectory sessions,
       AppRegistry apps,
-      HttpFallback fallback,
       GatewaySettings settings,
       RateGate rate) {
     GatewayMetrics metrics = new GatewayMetrics();
@@ -125,7 +110,7 @@ public final class GatewayServer {
     LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), rate);
     GatewayContext gw =
         new GatewayContext(
-            settings, system, sessions, apps, new ClientTokens(), fallback, nodeAddress(system), metrics, channels,
+            settings, system, sessions, apps, new ClientTokens(), nodeAddress(system), metrics, channels,
             liveFanOut, subscriptions);
     EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
     EventLoopGroup workers =

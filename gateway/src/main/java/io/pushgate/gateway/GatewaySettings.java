@@ -27,7 +27,6 @@ public record GatewaySettings(
     Duration closeTimeout,
     int maxHttpBodyBytes,
     Duration httpIdleTimeout,
-    Duration httpRequestTimeout,
     Duration httpRequestReadTimeout,
     Duration stopTimeout,
     InboundRateLimit.Settings inboundRate) {
@@ -49,7 +48,7 @@ public record GatewaySettings(
     for (Duration d :
         new Duration[] {
           handshakeTimeout, helloTimeout, attachTimeout, slowConsumerTimeout, closeTimeout,
-          httpIdleTimeout, httpRequestTimeout, httpRequestReadTimeout, stopTimeout
+          httpIdleTimeout, httpRequestReadTimeout, stopTimeout
         }) {
       if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be > 0");
     }
@@ -81,7 +80,6 @@ public record GatewaySettings(
         c.getDuration("close-timeout"),
         bytes(c, "max-http-body-bytes"),
         c.getDuration("http-idle-timeout"),
-        c.getDuration("http-request-timeout"),
         c.getDuration("http-request-read-timeout"),
         c.getDuration("stop-timeout"),
         new InboundRateLimit.Settings(c.getInt("inbound-rate"), c.getInt("inbound-burst")));

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pushgate.gateway.http.HttpFallback;
-import io.pushgate.gateway.http.SimpleHttpRequest;
-import io.pushgate.gateway.http.SimpleHttpResponse;
 import io.pushgate.session.SessionCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The plain-HTTP side of the shared port, connection limits and graceful stop. */
+/** The plain-HTTP side of the client port (everything but upgrades is refused), connection limits and graceful stop. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayHttpTest {
 
@@ -58,10 +55,9 @@ class GatewayHttpTest {
     testKit.shutdownTestKit();
   }
 
-  private GatewayServer start(HttpFallback fallback, String overrides) throws Exception {
+  private GatewayServer start(String overrides) throws Exception {
     GatewayServer server =
-        GatewayServer.start(
-                testKit.system(), id -> sessions.ref(), TestApps.REGISTRY, fallback, TestSettings.gateway(overrides))
+        GatewayServer.start(testKit.system(), id -> sessions.ref(), TestApps.REGISTRY, TestSettings.gateway(overrides))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     servers.add(server);
@@ -101,11 +97,11 @@ class GatewayHttpTest {
     }
   }
 
-  // ---- fallback ----
+  // ---- plain HTTP ----
 
   @Test
-  void withoutFallbackEveryOtherRequestIs404Problem() throws Exception {
-    GatewayServer server = start(null, "");
+  void everyRequestButAnUpgradeIsRefusedWithAProblem() throws Exception {
+    GatewayServer server = start("");
     problem(send(HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages")).GET().build()), 404, "not_found");
     problem(
         send(HttpRequest.newBuilder(url(server, "/")).POST(HttpRequest.BodyPublishers.ofString("{}")).build()),
@@ -116,88 +112,23 @@ class GatewayHttpTest {
   }
 
   @Test
-  void fallbackGetsTheWholeRequestAndItsResponseIsSent() throws Exception {
-    LinkedBlockingQueue<SimpleHttpRequest> seen = new LinkedBlockingQueue<>();
-    HttpFallback fallback =
-        request -> {
-          seen.add(request);
-          return CompletableFuture.supplyAsync(
-              () ->
-                  new SimpleHttpResponse(
-                      201,
-                      "application/json",
-                      List.of(Map.entry("X-Test", "yes")),
-                      ("{\"got\":" + request.body().length + "}").getBytes(StandardCharsets.UTF_8)));
-        };
-    GatewayServer server = start(fallback, "max-http-body-bytes = 1 KiB");
-    byte[] body = "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> response =
-        send(
-            HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages?x=1"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer k")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build());
-    assertEquals(201, response.statusCode());
-    assertEquals("yes", response.headers().firstValue("x-test").orElse(""));
-    assertEquals("application/json", response.headers().firstValue("content-type").orElse(""));
-    assertEquals("{\"got\":" + body.length + "}", response.body());
-
-    SimpleHttpRequest request = seen.poll(20, TimeUnit.SECONDS);
-    assertEquals("POST", request.method());
-    assertEquals("/v1/apps/demo/messages?x=1", request.uri());
-    assertArrayEquals(body, request.body());
-    assertEquals("127.0.0.1", request.remoteAddress());
-    assertTrue(
-        request.headers().stream()
-            .anyMatch(h -> h.getKey().equalsIgnoreCase("authorization") && h.getValue().equals("Bearer k")));
-
-    // keep-alive: a second request on the same client works as well
-    assertEquals(201, send(HttpRequest.newBuilder(url(server, "/x")).GET().build()).statusCode());
-    assertEquals(0, seen.poll(20, TimeUnit.SECONDS).body().length);
-  }
-
-  @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-    // the first answer is the slowest: later requests wait in the queue, reading paused
-    GatewayServer server =
-        start(
-            request -> {
-              String path = request.uri();
-              CompletableFuture<SimpleHttpResponse> answer = new CompletableFuture<>();
-              Runnable reply =
-                  () -> answer.complete(new SimpleHttpResponse(200, "text/plain", List.of(), path.getBytes(StandardCharsets.UTF_8)));
-              if (path.equals("/r0")) {
-                CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(reply);
-              } else {
-                reply.run();
-              }
-              return answer;
-            },
-            "");
+    GatewayServer server = start("");
     StringBuilder requests = new StringBuilder();
-    for (int i = 0; i < 5; i++) {
-      requests.append("GET /r").append(i).append(" HTTP/1.1\r\nHost: x\r\n").append(i == 4 ? "Connection: close\r\n" : "").append("\r\n");
+    for (int i = 0; i < 6; i++) {
+      String path = i % 2 == 0 ? "/v1/ws" : "/r" + i; // 400 (no upgrade) and 404 alternate
+      requests.append("GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n").append(i == 5 ? "Connection: close\r\n" : "").append("\r\n");
     }
     String answer = raw(server, requests.toString());
-    int last = -1;
-    for (int i = 0; i < 5; i++) {
-      int at = answer.indexOf("\r\n\r\n/r" + i);
-      assertTrue(at > last, "response " + i + " missing or out of order: " + answer);
-      last = at;
-    }
+    java.util.regex.Matcher status = java.util.regex.Pattern.compile("HTTP/1.1 (\\d{3})").matcher(answer);
+    List<String> statuses = new ArrayList<>();
+    while (status.find()) statuses.add(status.group(1));
+    assertEquals(List.of("400", "404", "400", "404", "400", "404"), statuses, answer);
   }
 
   @Test
   void bodyOverTheLimitIs413Problem() throws Exception {
-    LinkedBlockingQueue<SimpleHttpRequest> seen = new LinkedBlockingQueue<>();
-    GatewayServer server =
-        start(
-            request -> {
-              seen.add(request);
-              return CompletableFuture.completedFuture(new SimpleHttpResponse(204, null, List.of(), new byte[0]));
-            },
-            "max-http-body-bytes = 1 KiB");
+    GatewayServer server = start("max-http-body-bytes = 1 KiB");
     HttpResponse<String> response =
         send(
             HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages"))
@@ -211,13 +142,12 @@ class GatewayHttpTest {
     String answer = raw(server, chunked);
     assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
     assertTrue(answer.contains("payload_too_large"), answer);
-    assertTrue(seen.isEmpty(), "the fallback never sees an oversized request");
   }
 
   /** Issue 14, defect 3: a declared 10 MB body gets its 413, not a reset, while it is still being sent. */
   @Test
   void aDeclaredTenMegabyteBodyGets413WhileItIsStillBeingSent() throws Exception {
-    GatewayServer server = start(request -> CompletableFuture.completedFuture(new SimpleHttpResponse(200, "application/json", List.of(), "{}".getBytes(StandardCharsets.UTF_8))), "max-http-body-bytes = 64 KiB");
+    GatewayServer server = start("max-http-body-bytes = 64 KiB");
     int size = 10 << 20;
     try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
       socket.setSoTimeout(20_000);
@@ -237,7 +167,7 @@ class GatewayHttpTest {
   /** Issue 14, defect 4: a head sent one byte at a time (slowloris) is cut off at http-request-read-timeout. */
   @Test
   void aRequestSentOneByteAtATimeGets408AtTheReadTimeout() throws Exception {
-    GatewayServer server = start(null, "http-request-read-timeout = 1s, http-idle-timeout = 60s");
+    GatewayServer server = start("http-request-read-timeout = 1s, http-idle-timeout = 60s");
     try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
@@ -266,7 +196,7 @@ class GatewayHttpTest {
   /** Keep-alive connections are not hurried: the read deadline starts at a request's first byte. */
   @Test
   void anIdleKeepAliveConnectionOutlivesTheReadTimeout() throws Exception {
-    GatewayServer server = start(request -> CompletableFuture.completedFuture(new SimpleHttpResponse(200, "application/json", List.of(), "{}".getBytes(StandardCharsets.UTF_8))), "http-request-read-timeout = 300ms");
+    GatewayServer server = start("http-request-read-timeout = 300ms");
     try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
@@ -274,11 +204,11 @@ class GatewayHttpTest {
       byte[] request = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
       out.write(request);
       out.flush();
-      assertTrue(readHead(in).startsWith("HTTP/1.1 200"));
+      assertTrue(readHead(in).startsWith("HTTP/1.1 404"));
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L); // idle, well past the read timeout
       out.write(request);
       out.flush();
-      assertTrue(readHead(in).startsWith("HTTP/1.1 200"));
+      assertTrue(readHead(in).startsWith("HTTP/1.1 404"));
     }
   }
 
@@ -296,27 +226,11 @@ class GatewayHttpTest {
     return text;
   }
 
-  @Test
-  void failingOrSlowFallbackGetsAProblem() throws Exception {
-    GatewayServer failing =
-        start(request -> CompletableFuture.failedFuture(new IllegalStateException("boom")), "");
-    problem(send(HttpRequest.newBuilder(url(failing, "/a")).GET().build()), 500, "internal_error");
-    GatewayServer throwing =
-        start(
-            request -> {
-              throw new IllegalStateException("boom");
-            },
-            "");
-    problem(send(HttpRequest.newBuilder(url(throwing, "/a")).GET().build()), 500, "internal_error");
-    GatewayServer slow = start(request -> new CompletableFuture<>(), "http-request-timeout = 1s");
-    problem(send(HttpRequest.newBuilder(url(slow, "/a")).GET().build()), 503, "unavailable");
-  }
-
   // ---- limits ----
 
   @Test
   void upgradesBeyondMaxConnectionsGet503() throws Exception {
-    GatewayServer server = start(null, "max-connections = 1, hello-timeout = 60s");
+    GatewayServer server = start("max-connections = 1, hello-timeout = 60s");
     WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
     assertEquals(1, server.metrics().openConnections());
 
@@ -338,7 +252,7 @@ class GatewayHttpTest {
 
   @Test
   void idleHttpConnectionsAreClosed() throws Exception {
-    GatewayServer server = start(null, "http-idle-timeout = 1s");
+    GatewayServer server = start("http-idle-timeout = 1s");
     // no request at all: raw() returns when the server closes the connection
     assertEquals("", raw(server, ""));
   }
@@ -347,7 +261,7 @@ class GatewayHttpTest {
 
   @Test
   void stopClosesWebSocketsWith1001() throws Exception {
-    GatewayServer server = start(null, "");
+    GatewayServer server = start("");
     WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
     client.send("{\"t\":\"nope\"}");
     client.expectError("unknown_type"); // the connection is established

@@ -49,7 +49,7 @@ class GatewaySessionStubTest {
   private GatewayServer start(String overrides) throws Exception {
     GatewayServer server =
         GatewayServer.start(
-                testKit.system(), id -> directory.get(), TestApps.REGISTRY, null, TestSettings.gateway(overrides))
+                testKit.system(), id -> directory.get(), TestApps.REGISTRY, TestSettings.gateway(overrides))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     servers.add(server);

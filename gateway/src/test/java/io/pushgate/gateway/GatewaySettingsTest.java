@@ -23,7 +23,7 @@ class GatewaySettingsTest {
     assertEquals(8 * 1024, s.maxFrameBytes());
     assertEquals(64, s.inflightWindow());
     assertEquals(Duration.ofSeconds(30), s.slowConsumerTimeout());
-    assertEquals(64 * 1024, s.maxHttpBodyBytes());
+    assertEquals(8 * 1024, s.maxHttpBodyBytes());
   }
 
   @Test

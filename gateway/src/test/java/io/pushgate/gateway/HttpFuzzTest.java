@@ -3,7 +3,6 @@ package io.pushgate.gateway;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pushgate.gateway.http.SimpleHttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.InputStream;
@@ -43,7 +42,6 @@ class HttpFuzzTest {
     testKit = ActorTestKit.create("http-fuzz");
     server = GatewayServer.start(
             testKit.system(), id -> testKit.createTestProbe(io.pushgate.session.SessionCommand.class).ref(), TestApps.REGISTRY,
-            request -> CompletableFuture.completedFuture(new SimpleHttpResponse(200, "application/json", List.of(), "{}".getBytes(StandardCharsets.UTF_8))),
             TestSettings.gateway("max-http-body-bytes = 4 KiB, http-request-read-timeout = 1s"))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
@@ -70,8 +68,10 @@ class HttpFuzzTest {
             () -> "problem+json for " + printable(request) + ": " + answer.head());
       }
     }
-    Answer control = send("GET /v1/apps/demo/users/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    assertTrue(control != null && control.status() == 200, "the node keeps serving");
+    Answer control = send((
+        "GET /v1/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    assertTrue(control != null && control.status() == 101, "the node keeps accepting WebSockets");
   }
 
   /** Sends bytes, reads the first response head; null if the server closed without one. */

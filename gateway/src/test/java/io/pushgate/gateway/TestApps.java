@@ -1,6 +1,6 @@
 package io.pushgate.gateway;
 
-import io.pushgate.gateway.auth.ClientTokens;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import java.time.Duration;

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * (hello, token check, session attach with pending messages) and the time until every pending
  * message has been redelivered, and checks that each user got at least K pushes (at-least-once).
  *
- * <pre>java -cp ... io.pushgate.load.ReconnectStorm host:port prefix users perUser [connectParallelism=200]</pre>
+ * <pre>java -cp ... io.pushgate.load.ReconnectStorm ws-host:port api-host:port prefix users perUser [connectParallelism=200]</pre>
  *
  * Prints one {@code SUMMARY} line; exits 1 if any user is missing a message.
  */
@@ -30,10 +30,11 @@ public final class ReconnectStorm {
 
   public static void main(String[] args) throws Exception {
     String target = args[0];
-    String prefix = args[1];
-    int users = Integer.parseInt(args[2]);
-    int perUser = Integer.parseInt(args[3]);
-    int parallelism = args.length > 4 ? Integer.parseInt(args[4]) : 200;
+    String api = args[1];
+    String prefix = args[2];
+    int users = Integer.parseInt(args[3]);
+    int perUser = Integer.parseInt(args[4]);
+    int parallelism = args.length > 5 ? Integer.parseInt(args[5]) : 200;
     boolean complete;
     try (WsClients clients =
         new WsClients(new WsClients.Options(WsClients.targets(target), WsClients.sourcesFor(users), 30, parallelism))) {
@@ -42,7 +43,7 @@ public final class ReconnectStorm {
       clients.closeAll();
 
       long sendStart = System.nanoTime();
-      long accepted = sendOffline(target, prefix, users, perUser);
+      long accepted = sendOffline(api, prefix, users, perUser);
       System.out.printf(
           "sent %d QoS 1 messages to %d offline users in %.1f s%n",
           accepted, users, (System.nanoTime() - sendStart) / 1e9);

@@ -26,12 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pushes, which it acks. All users start at once, so the drops and the reconnects are storms.
  * Gatling reports the welcome and push latencies; any missing message fails the run (assertion).
  *
- * <p>System properties: {@code base} (http://127.0.0.1:8080), {@code ws} (ws://127.0.0.1:8080),
+ * <p>System properties: {@code base} (http://127.0.0.1:8081, the API port), {@code ws} (ws://127.0.0.1:8080),
  * {@code users} (1000), {@code perUser} (3), {@code prefix} (storm-r).
  */
 public class ReconnectStormSimulation extends Simulation {
 
-  private final String base = System.getProperty("base", "http://127.0.0.1:8080");
+  private final String base = System.getProperty("base", "http://127.0.0.1:8081");
   private final String wsBase = System.getProperty("ws", "ws://127.0.0.1:8080");
   private final int users = Integer.getInteger("users", 1000);
   private final int perUser = Integer.getInteger("perUser", 3);

@@ -20,13 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * HTTP API at a stepped rate; {@link io.pushgate.load.PushReceivers} holds those users' sockets,
  * acks, and measures API-accept to client-receipt latency from the {@code ts} in each message.
  *
- * <p>System properties: {@code base} (http://127.0.0.1:8080), {@code users} (1000), {@code prefix}
+ * <p>System properties: {@code base} (http://127.0.0.1:8081, the API port), {@code users} (1000), {@code prefix}
  * (u), {@code qos} (1), {@code rates} (comma-separated messages/s steps, e.g. 500,1000,2000),
  * {@code stepSeconds} (20).
  */
 public class UnicastSimulation extends Simulation {
 
-  private final String base = System.getProperty("base", "http://127.0.0.1:8080");
+  private final String base = System.getProperty("base", "http://127.0.0.1:8081");
   private final int users = Integer.getInteger("users", 1000);
   private final String prefix = System.getProperty("prefix", "u");
   private final int qos = Integer.getInteger("qos", 1);

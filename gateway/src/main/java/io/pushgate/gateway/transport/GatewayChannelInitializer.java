@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pipeline of a new connection: idle timeout, request read deadline, HTTP codec, bounded
- * aggregator, router. The router
- * replaces the HTTP part with the WebSocket handlers on an upgrade.
+ * aggregator, upgrade router. The router replaces the HTTP part with the WebSocket handlers on
+ * an upgrade.
  */
 public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -28,25 +28,22 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
   protected void initChannel(SocketChannel ch) {
     GatewaySettings settings = gw.settings();
     gw.channels().add(ch);
+    RequestReadDeadline deadline =
+        new RequestReadDeadline(settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics());
     ch.pipeline()
         .addLast(
-            HttpRequestRouter.HTTP_IDLE_HANDLER,
+            WebSocketUpgradeRouter.HTTP_IDLE_HANDLER,
             new IdleStateHandler(0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-        .addLast(
-            RequestReadDeadline.NAME,
-            new RequestReadDeadline(settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics()))
+        .addLast(RequestReadDeadline.NAME, deadline)
         .addLast("http-codec", new HttpServerCodec())
         .addLast("http-aggregator", new BoundedHttpAggregator(settings.maxHttpBodyBytes(), settings.closeTimeout()))
-        .addLast("http-router", new HttpRequestRouter(gw));
+        .addLast("http-router", new WebSocketUpgradeRouter(gw, deadline));
   }
 
   /**
-   * Starts the graceful close of one accepted channel: WebSocket connections get close 1001,
-   * HTTP connections close after the response in progress. Must run on the channel's event loop.
-   */
-  /**
    * Node drain: WebSocket clients are told to reconnect elsewhere after {@code afterMillis};
-   * HTTP connections are closed after their response in progress. Must run on the event loop.
+   * plain HTTP connections (no request is ever in progress there) are closed. Must run on the
+   * event loop.
    */
   public static void drain(Channel ch, long afterMillis, Function<SessionId, List<String>> endpointsFor) {
     WebSocketConnection ws = ch.pipeline().get(WebSocketConnection.class);
@@ -57,17 +54,16 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     }
   }
 
+  /**
+   * Graceful stop of one accepted channel: WebSocket connections get close 1001, plain HTTP
+   * connections are closed. Must run on the channel's event loop.
+   */
   public static void shutdown(Channel ch) {
     WebSocketConnection ws = ch.pipeline().get(WebSocketConnection.class);
     if (ws != null) {
       ws.goAway();
       return;
     }
-    HttpRequestRouter http = ch.pipeline().get(HttpRequestRouter.class);
-    if (http != null) {
-      http.shutdown();
-    } else {
-      ch.close();
-    }
+    ch.close();
   }
 }

@@ -4,8 +4,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.gateway.SubscriptionSettings;
-import io.pushgate.gateway.auth.ClientTokens;
-import io.pushgate.gateway.http.HttpFallback;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.AppRegistry;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +22,6 @@ public final class GatewayContext {
   private final SessionDirectory sessions;
   private final AppRegistry apps;
   private final ClientTokens tokens;
-  private final HttpFallback fallback;
   private final String nodeAddress;
   private final GatewayMetrics metrics;
   private final ChannelGroup channels;
@@ -34,7 +32,6 @@ public final class GatewayContext {
   private final SubscriptionSettings subscriptions;
 
   /**
-   * @param fallback    serves non-WebSocket requests; null answers 404 problem+json
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
    * @param channels    every accepted child channel (for graceful stop)
    */
@@ -44,7 +41,6 @@ public final class GatewayContext {
       SessionDirectory sessions,
       AppRegistry apps,
       ClientTokens tokens,
-      HttpFallback fallback,
       String nodeAddress,
       GatewayMetrics metrics,
       ChannelGroup channels,
@@ -55,7 +51,6 @@ public final class GatewayContext {
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.apps = Objects.requireNonNull(apps, "apps");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
-    this.fallback = fallback;
     this.nodeAddress = Objects.requireNonNull(nodeAddress, "nodeAddress");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.channels = Objects.requireNonNull(channels, "channels");
@@ -83,11 +78,6 @@ public final class GatewayContext {
 
   public ClientTokens tokens() {
     return tokens;
-  }
-
-  /** May be null. */
-  public HttpFallback fallback() {
-    return fallback;
   }
 
   public String nodeAddress() {

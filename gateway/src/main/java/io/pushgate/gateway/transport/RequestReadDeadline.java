@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The deadline for reading one HTTP request: armed by the first byte of a request (before the
- * HTTP codec, so a head sent one byte at a time counts), disarmed by {@link HttpRequestRouter}
+ * HTTP codec, so a head sent one byte at a time counts), disarmed by {@link WebSocketUpgradeRouter}
  * when the whole request has arrived, re-armed by the next request's first byte after the
  * response. When it passes, the client gets 408 problem+json {@code request_timeout} and the
  * connection is closed ({@link LingeringClose}). Confined to the channel's event loop.

@@ -20,7 +20,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pushgate.gateway.GatewaySettings;
-import io.pushgate.gateway.auth.TokenVerification;
+import io.pushgate.auth.TokenVerification;
 import io.pushgate.gateway.protocol.ClientErrorCode;
 import io.pushgate.gateway.protocol.ClientFrame;
 import io.pushgate.gateway.protocol.CloseCode;

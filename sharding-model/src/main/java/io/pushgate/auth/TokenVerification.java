@@ -1,4 +1,4 @@
-package io.pushgate.gateway.auth;
+package io.pushgate.auth;
 
 import java.time.Instant;
 

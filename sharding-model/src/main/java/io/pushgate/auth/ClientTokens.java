@@ -1,4 +1,4 @@
-package io.pushgate.gateway.auth;
+package io.pushgate.auth;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;

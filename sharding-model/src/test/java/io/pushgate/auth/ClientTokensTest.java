@@ -1,4 +1,4 @@
-package io.pushgate.gateway.auth;
+package io.pushgate.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
