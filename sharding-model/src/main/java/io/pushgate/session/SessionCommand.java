@@ -110,6 +110,11 @@ public sealed interface SessionCommand extends CborSerializable {
     INSTANCE
   }
 
+  /** The ack-flush timer fired: write the unwritten ack, if any (lazy acks). */
+  enum AckFlush implements SessionCommand {
+    INSTANCE
+  }
+
   /** Death watch: an attached connection actor stopped (or its node is gone). */
   record ConnectionTerminated(ActorRef<ConnectionMessage> connection) implements SessionCommand {}
 

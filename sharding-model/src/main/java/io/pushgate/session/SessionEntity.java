@@ -58,8 +58,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *   <li>At most {@code window} unacked pushes are in flight on the attached connection; the rest
  *       wait here. At most {@link SessionSettings#maxPending()} messages are stored; past it
  *       {@code QUEUE_FULL}.</li>
- *   <li>Acks are cumulative and persisted ({@link MessagesAcked}) before more is sent; a lost ack
- *       only causes a redelivery.</li>
+ *   <li>Acks are cumulative. An ack releases delivery credit at once; its {@link MessagesAcked} is
+ *       written lazily ({@link UnpersistedAck}): in front of the session's next event, when
+ *       {@code ack-flush-count} acked messages are unwritten, after {@code ack-flush-delay},
+ *       and before the session stops, detaches or reports its status. A crash loses at most
+ *       the unwritten acks: those messages are redelivered, never lost.</li>
  *   <li>App-wide QoS 1 broadcasts: the session keeps one cumulative cursor into its app's
  *       broadcast log ({@link SessionState#broadcastCursor()}) and delivers, in bseq order and at
  *       most {@code window} unacked, every live broadcast after it that was sent at or after the
@@ -81,6 +84,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   private static final String IDLE_TIMER = "idle";
   private static final String EXPIRY_TIMER = "expiry";
+  private static final String ACK_TIMER = "ack-flush";
 
   private final ActorContext<SessionCommand> ctx;
   private final TimerScheduler<SessionCommand> timers;
@@ -100,6 +104,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private long broadcastDeliveredUpTo;
   /** bseqs pushed to the attached connection and not acked yet (at most window). */
   private final ArrayDeque<Long> broadcastsInFlight = new ArrayDeque<>(0); // grows on use; most sessions see few broadcasts
+  /** The latest ack, until it is written. */
+  private final UnpersistedAck ack = new UnpersistedAck();
   /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
   private long expiryTimerAt = Long.MAX_VALUE;
 
@@ -195,7 +201,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         .onCommand(ExpiryCheck.class, (state, cmd) -> onExpiryCheck(state))
         .onCommand(IdleCheck.class, (state, cmd) -> onIdleCheck())
         .onCommand(SessionCommand.BroadcastsAvailable.class, (state, cmd) -> onBroadcastsAvailable(state))
-        .onCommand(Passivate.class, (state, cmd) -> onStop())
+        .onCommand(SessionCommand.AckFlush.class, (state, cmd) -> onAckFlush(state))
+        .onCommand(Passivate.class, (state, cmd) -> onStop(state))
         .build();
   }
 
@@ -230,18 +237,23 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     List<Long> expired = state.expiredAt(now);
     if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
 
+    List<Long> leaving = expired;
+    if (ack.pending(state)) { // acked messages leave with the ack written in front of this event
+      leaving = new ArrayList<>(expired);
+      leaving.addAll(ack.coveredSeqs(state));
+    }
     QueuePlan plan =
-        QueuePlan.make(state, message, expired, cmd.overflow(), settings.maxPending(), settings.maxPendingBytes());
+        QueuePlan.make(state, message, leaving, cmd.overflow(), settings.maxPending(), settings.maxPendingBytes());
     if (!plan.fits()) {
       EnqueueResult full = new EnqueueResult(message.id(), Outcome.QUEUE_FULL, 0);
       if (events.isEmpty()) return Effect().reply(cmd.replyTo(), full);
-      return Effect().persist(events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> full);
+      return write(state, events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> full);
     }
     long seq = state.nextSeq();
     events.add(new MessageQueued(new PendingMessage(seq, message), plan.replacedSeq(), plan.droppedSeqs()));
     EnqueueResult queued =
         new EnqueueResult(message.id(), Outcome.QUEUED, seq, plan.replacedId(), plan.droppedIds());
-    return Effect().persist(events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> queued);
+    return write(state, events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> queued);
   }
 
   private Effect<SessionEvent, SessionState> onAttach(SessionState state, Attach cmd) {
@@ -255,7 +267,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     connection = cmd.connection();
     connectionInfo = cmd.info();
     window = Math.max(1, cmd.window());
-    deliveredUpTo = state.ackedSeq();
+    deliveredUpTo = ack.effective(state);
     resetBroadcastDelivery(state);
     ctx.watchWith(connection, new ConnectionTerminated(connection));
     if (!wasAttached) broadcasts.attached(app, ctx.getSelf());
@@ -265,14 +277,13 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     List<Long> expired = state.expiredAt(now);
     if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
     ActorRef<ConnectionMessage> attached = connection;
-    if (events.isEmpty()) {
+    if (events.isEmpty() && !ack.pending(state)) {
       attached.tell(new Attached(ctx.getSelf(), state.pendingCount(), state.topics()));
       pump(state);
       pumpBroadcasts(state);
       return Effect().none();
     }
-    return Effect()
-        .persist(events)
+    return write(state, events)
         .thenRun(
             s -> {
               attached.tell(new Attached(ctx.getSelf(), s.pendingCount(), s.topics()));
@@ -286,15 +297,21 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       return Effect().none(); // ack from a connection that is no longer attached: safe to ignore
     }
     long now = clock.millis();
-    List<SessionEvent> events = new ArrayList<>(2);
-    long upTo = Math.min(cmd.upToSeq(), deliveredUpTo);
-    if (upTo > state.ackedSeq()) events.add(new MessagesAcked(upTo, now));
+    boolean moved = ack.record(Math.min(cmd.upToSeq(), deliveredUpTo), now, state);
     long fromBseq = state.broadcastCursor();
     long upToBseq = Math.min(cmd.upToBseq(), broadcastDeliveredUpTo);
-    if (upToBseq > fromBseq) events.add(new BroadcastsAcked(upToBseq, now));
-    if (events.isEmpty()) return Effect().none();
-    return Effect()
-        .persist(events)
+    boolean broadcastAck = upToBseq > fromBseq;
+    if (!moved && !broadcastAck) return Effect().none();
+    if (!broadcastAck && ack.unwritten(state) < settings.ackFlushCount()) {
+      // lazy: credit now, the write later (with the next event, the count, or the timer)
+      if (!timers.isTimerActive(ACK_TIMER)) {
+        timers.startSingleTimer(ACK_TIMER, SessionCommand.AckFlush.INSTANCE, settings.ackFlushDelay());
+      }
+      pump(state);
+      return Effect().none();
+    }
+    List<SessionEvent> events = broadcastAck ? List.of(new BroadcastsAcked(upToBseq, now)) : List.of();
+    return write(state, events)
         .thenRun(
             s -> {
               if (upToBseq > fromBseq) {
@@ -321,8 +338,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     long now = clock.millis();
     SessionEvent event =
         cmd.subscribe() ? new SessionEvent.TopicSubscribed(cmd.topic(), now) : new SessionEvent.TopicUnsubscribed(cmd.topic(), now);
-    return Effect()
-        .persist(event)
+    return write(state, List.of(event))
         .thenRun(s -> { if (connection != null) connection.tell(new ConnectionMessage.TopicsChanged(s.topics())); })
         .thenReply(cmd.replyTo(), s -> new SessionCommand.TopicResult(done, s.topics()));
   }
@@ -332,9 +348,26 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     return Effect().none();
   }
 
-  private Effect<SessionEvent, SessionState> onStop() {
+  /** Passivation or hand-off: writes the unwritten ack first, so a clean stop redelivers nothing. */
+  private Effect<SessionEvent, SessionState> onStop(SessionState state) {
     if (connection != null) broadcasts.detached(app, ctx.getSelf());
+    if (ack.pending(state)) return write(state, List.of()).thenStop();
     return Effect().stop();
+  }
+
+  private Effect<SessionEvent, SessionState> onAckFlush(SessionState state) {
+    if (!ack.pending(state)) return Effect().none();
+    return write(state, List.of()).thenRun(this::pump);
+  }
+
+  /**
+   * Persists {@code events} with the unwritten ack, if any, in front (one write for both; see
+   * {@link UnpersistedAck}).
+   */
+  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<SessionEvent, SessionState> write(
+      SessionState state, List<SessionEvent> events) {
+    if (ack.pending(state)) timers.cancel(ACK_TIMER);
+    return Effect().persist(ack.prependTo(state, events));
   }
 
   private Effect<SessionEvent, SessionState> onConnectionGone(SessionState state, String connectionId) {
@@ -354,8 +387,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private Effect<SessionEvent, SessionState> detach(SessionState state) {
     Optional<SessionEvent> round = endDeliveryRound(state);
     clearConnection();
-    return round.<Effect<SessionEvent, SessionState>>map(e -> Effect().persist(e).thenRun(this::afterChange))
-        .orElseGet(() -> Effect().none());
+    if (round.isEmpty() && !ack.pending(state)) return Effect().none();
+    return write(state, round.map(List::of).orElse(List.of())).thenRun(this::afterChange);
   }
 
   private Effect<SessionEvent, SessionState> onGetStatus(SessionState state, GetStatus cmd) {
@@ -401,8 +434,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     Optional<SessionEvent> round = endDeliveryRound(state);
     clearConnection();
     KickResult kicked = new KickResult(1);
-    if (round.isEmpty()) return Effect().reply(cmd.replyTo(), kicked);
-    return Effect().persist(round.get()).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> kicked);
+    if (round.isEmpty() && !ack.pending(state)) return Effect().reply(cmd.replyTo(), kicked);
+    return write(state, round.map(List::of).orElse(List.of())).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> kicked);
   }
 
   private Effect<SessionEvent, SessionState> onExpiryCheck(SessionState state) {
@@ -423,16 +456,20 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   // ---- expiry and delivery rounds ----
 
-  /** Removes expired messages (persisted) before running {@code then}; runs it at once if none. */
+  /**
+   * Removes expired messages and writes the unwritten ack (persisted) before running
+   * {@code then}; runs it at once if there is neither. So status answers show the written state.
+   */
   private Effect<SessionEvent, SessionState> purgeExpiredThen(
       SessionState state, java.util.function.Consumer<SessionState> then) {
     long now = clock.millis();
     List<Long> expired = state.expiredAt(now);
-    if (expired.isEmpty()) {
+    if (expired.isEmpty() && !ack.pending(state)) {
       then.accept(state);
       return Effect().none();
     }
-    return Effect().persist(new MessagesExpired(expired, now)).thenRun(then::accept);
+    List<SessionEvent> events = expired.isEmpty() ? List.of() : List.of(new MessagesExpired(expired, now));
+    return write(state, events).thenRun(then::accept);
   }
 
   /**
@@ -441,10 +478,12 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    * {@code max-deliveries} are given up on.
    */
   private Optional<SessionEvent> endDeliveryRound(SessionState state) {
-    if (deliveredUpTo <= state.ackedSeq()) return Optional.empty();
+    long acked = ack.effective(state);
+    if (deliveredUpTo <= acked) return Optional.empty();
     List<Long> undeliverable = new ArrayList<>();
     for (PendingMessage p : state.pendingInOrder()) {
       if (p.seq() > deliveredUpTo) break;
+      if (p.seq() <= acked) continue; // acked, its ack not written yet
       if (p.deliveries() + 1 >= settings.maxDeliveries()) undeliverable.add(p.seq());
     }
     return Optional.of(new DeliveryRoundEnded(deliveredUpTo, undeliverable, clock.millis()));
@@ -478,7 +517,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    */
   private void pump(SessionState state) {
     if (connection == null) return;
-    long inFlight = Math.max(0, deliveredUpTo - state.ackedSeq());
+    long acked = ack.effective(state);
+    long inFlight = Math.max(0, deliveredUpTo - acked);
     if (inFlight >= window) return;
     long now = clock.millis();
     for (PendingMessage p : state.pendingAfter(deliveredUpTo)) {
@@ -487,7 +527,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       connection.tell(
           new Push(p.message().id(), Qos.AT_LEAST_ONCE.level(), p.seq(), p.message().data()));
       deliveredUpTo = p.seq();
-      inFlight = deliveredUpTo - state.ackedSeq();
+      inFlight = deliveredUpTo - acked;
     }
   }
 

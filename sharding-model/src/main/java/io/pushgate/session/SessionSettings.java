@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param maxStatusRecords most ended-message records a session keeps for status queries
  *                         (default 1000; the oldest go first)
  * @param maxTopics        most server-side topic subscriptions a session keeps (default 64)
+ * @param ackFlushCount    lazy acks: most acked messages whose ack may wait unwritten (default
+ *                         64); 1 writes every ack at once
+ * @param ackFlushDelay    lazy acks: longest time an ack waits unwritten (default 1 s)
  */
 public record SessionSettings(
     int maxPending,
@@ -28,7 +31,9 @@ public record SessionSettings(
     int maxDeliveries,
     Duration statusRetention,
     int maxStatusRecords,
-    int maxTopics) {
+    int maxTopics,
+    int ackFlushCount,
+    Duration ackFlushDelay) {
 
   public SessionSettings {
     if (maxPending < 1) throw new IllegalArgumentException("max-pending must be >= 1");
@@ -37,13 +42,25 @@ public record SessionSettings(
     if (maxDeliveries < 1) throw new IllegalArgumentException("max-deliveries must be >= 1");
     if (maxStatusRecords < 0) throw new IllegalArgumentException("max-status-records must be >= 0");
     if (maxTopics < 0) throw new IllegalArgumentException("max-topics must be >= 0");
+    if (ackFlushCount < 1) throw new IllegalArgumentException("ack-flush-count must be >= 1");
+    if (ackFlushDelay.isNegative() || ackFlushDelay.isZero()) {
+      throw new IllegalArgumentException("ack-flush-delay must be > 0");
+    }
   }
 
-  /** With the default of 64 server-side topic subscriptions. */
+  /** With the default of 64 server-side topic subscriptions and every ack written at once (tests). */
   public SessionSettings(
       int maxPending, long maxPendingBytes, Duration idlePassivation, int snapshotEvery, int maxDeliveries,
       Duration statusRetention, int maxStatusRecords) {
-    this(maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords, 64);
+    this(maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords, 64,
+        1, Duration.ofSeconds(1));
+  }
+
+  /** These settings with lazy acks: {@code count} and {@code delay} as ack-flush-count and -delay. */
+  public SessionSettings withLazyAcks(int count, Duration delay) {
+    return new SessionSettings(
+        maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords,
+        maxTopics, count, delay);
   }
 
   /** Settings with the default byte limit, delivery guard and status retention. */
@@ -61,6 +78,8 @@ public record SessionSettings(
         c.getInt("max-deliveries"),
         c.getDuration("status-retention"),
         c.getInt("max-status-records"),
-        c.getInt("max-topics"));
+        c.getInt("max-topics"),
+        c.getInt("ack-flush-count"),
+        c.getDuration("ack-flush-delay"));
   }
 }
