@@ -283,6 +283,12 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       pumpBroadcasts(state);
       return Effect().none();
     }
+    if (events.size() == 1 && events.get(0) instanceof SessionStarted && !ack.pending(state)) {
+      // a user's first connection: nothing to deliver yet, so welcome without waiting for the
+      // write (if it fails the entity stops and the connection re-attaches, as on any stop)
+      attached.tell(new Attached(ctx.getSelf(), 0, state.topics()));
+      return write(state, events).thenRun(s -> pumpBroadcasts(s));
+    }
     return write(state, events)
         .thenRun(
             s -> {

@@ -11,19 +11,33 @@ import java.util.List;
 public sealed interface SessionEvent extends CborSerializable {
 
   /**
-   * A QoS 1 message was accepted and given sequence number {@code pending.seq()}.
+   * A QoS 1 message was accepted and given sequence number {@code pending.seq()}; with a
+   * cumulative ack folded in front of it (lazy acks, {@link UnpersistedAck}), so a steady flow of
+   * sends and acks writes one journal row per message.
    *
-   * @param replacedSeq the pending message it replaced through its collapse key (0: none)
-   * @param droppedSeqs pending messages dropped to make room (overflow drop-oldest)
+   * @param replacedSeq   the pending message it replaced through its collapse key (0: none)
+   * @param droppedSeqs   pending messages dropped to make room (overflow drop-oldest)
+   * @param ackedUpTo     applied first, as {@link MessagesAcked}{@code (ackedUpTo, ackedAtMillis)}
+   *     (0: no ack; events written before lazy acks have none)
+   * @param ackedAtMillis when that ack arrived
    */
-  record MessageQueued(PendingMessage pending, long replacedSeq, List<Long> droppedSeqs)
+  record MessageQueued(PendingMessage pending, long replacedSeq, List<Long> droppedSeqs, long ackedUpTo, long ackedAtMillis)
       implements SessionEvent {
     public MessageQueued {
       droppedSeqs = droppedSeqs == null ? List.of() : List.copyOf(droppedSeqs);
     }
 
+    public MessageQueued(PendingMessage pending, long replacedSeq, List<Long> droppedSeqs) {
+      this(pending, replacedSeq, droppedSeqs, 0, 0);
+    }
+
     public MessageQueued(PendingMessage pending) {
       this(pending, 0, List.of());
+    }
+
+    /** This event with the cumulative ack {@code upTo} (received at {@code atMillis}) folded in. */
+    public MessageQueued withAck(long upTo, long atMillis) {
+      return new MessageQueued(pending, replacedSeq, droppedSeqs, upTo, atMillis);
     }
   }
 

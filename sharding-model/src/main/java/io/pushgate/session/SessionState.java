@@ -202,6 +202,9 @@ public final class SessionState implements CborSerializable {
     } else if (event instanceof SessionEvent.BroadcastsAcked acked) {
       broadcastCursor = Math.max(broadcastCursor, acked.upToBseq());
     } else if (event instanceof SessionEvent.MessageQueued queued) {
+      if (queued.ackedUpTo() > 0) {
+        apply(new SessionEvent.MessagesAcked(queued.ackedUpTo(), queued.ackedAtMillis()), maxStatusRecords, statusRetentionMillis);
+      }
       long at = queued.pending().message().acceptedAtMillis();
       end(queued.replacedSeq(), Fate.REPLACED, at, maxStatusRecords, statusRetentionMillis);
       for (long seq : queued.droppedSeqs()) end(seq, Fate.DROPPED, at, maxStatusRecords, statusRetentionMillis);

@@ -70,11 +70,29 @@ class SessionLazyAckTest {
     assertEquals(2, conn.expectMessageClass(Push.class).seq(), "credit released at once");
 
     var third = enqueue("m3");
-    assertEquals(2, third.events().size());
-    assertEquals(1, ((MessagesAcked) third.events().get(0)).upToSeq(), "the ack rides in front of the next event");
-    assertInstanceOf(MessageQueued.class, third.events().get(1));
+    assertEquals(1, third.events().size(), "one journal row for the message and the ack");
+    MessageQueued queued = assertInstanceOf(MessageQueued.class, third.events().get(0));
+    assertEquals(1, queued.ackedUpTo(), "the ack rides with the next message");
+    assertEquals(3, queued.pending().seq());
     assertEquals(1, third.state().ackedSeq());
     assertEquals(List.of(2L, 3L), seqs(third.state()));
+  }
+
+  @Test
+  void anAckFoldedIntoAMessageEndsAckedMessagesAsAckedNotExpired() {
+    start(Duration.ofMinutes(1));
+    TestProbe<ConnectionMessage> conn = attach(64);
+    conn.expectMessageClass(Attached.class);
+    PushMessage shortLived = new PushMessage("short", Qos.AT_LEAST_ONCE, "{}", NOW, NOW + 1_000);
+    session.<EnqueueResult>runCommand(replyTo -> new SessionCommand.Enqueue(shortLived, replyTo));
+    conn.expectMessageClass(Push.class);
+    session.runCommand(new SessionCommand.Ack(connectionId(), 1)); // unwritten
+    clock.set(NOW + 5_000); // the acked message's ttl has passed meanwhile
+    var next = enqueue("m2");
+    assertEquals(1, next.events().size(), "no expiry for a message the ack covers");
+    assertEquals(1, ((MessageQueued) next.events().get(0)).ackedUpTo());
+    var status = session.<MessageStatus>runCommand(replyTo -> new SessionCommand.GetMessageStatus("short", replyTo));
+    assertEquals(MessageStatus.Fate.ACKED, status.reply().fate());
   }
 
   @Test
@@ -179,7 +197,7 @@ class SessionLazyAckTest {
 
     var sixth = enqueue("m6");
     assertEquals(new EnqueueResult("m6", Outcome.QUEUED, 6), sixth.reply());
-    assertEquals(new MessagesAcked(2, NOW), sixth.events().get(0));
+    assertEquals(2, ((MessageQueued) sixth.events().get(0)).ackedUpTo());
     assertEquals(List.of(3L, 4L, 5L, 6L), seqs(sixth.state()));
   }
 
