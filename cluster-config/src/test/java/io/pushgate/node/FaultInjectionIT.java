@@ -62,6 +62,8 @@ class FaultInjectionIT {
   private final List<AckingClient> clients = new ArrayList<>();
   private final Map<String, Set<String>> accepted = new ConcurrentHashMap<>();
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
+  /** Start times (nanos) of the sends not answered yet. */
+  private final java.util.Set<Long> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean sending = new AtomicBoolean(true);
   private ExecutorService senders;
   private final List<String> report = new ArrayList<>();
@@ -102,6 +104,7 @@ class FaultInjectionIT {
       AckingClient to = clients.get(n % USERS);
       boolean idempotent = n % 2 == 0;
       long t0 = System.nanoTime();
+      inFlight.add(t0);
       try {
         HttpRequest.Builder request = api.request("/v1/apps/" + APP + "/messages")
             .POST(HttpRequest.BodyPublishers.ofString("{\"to\":[\"" + to.user + "\"],\"data\":{\"n\":" + n + "}}"));
@@ -113,6 +116,8 @@ class FaultInjectionIT {
         sent.add(new Sent(t0, System.nanoTime(), idempotent, reply.status(), reply.body().path("code").asText("")));
       } catch (Exception e) {
         sent.add(new Sent(t0, System.nanoTime(), idempotent, -1, e.getClass().getSimpleName()));
+      } finally {
+        inFlight.remove(t0);
       }
     }
   }
@@ -212,6 +217,21 @@ class FaultInjectionIT {
 
   // ---- the harness ----
 
+  /**
+   * The last 4 x USERS sends were all accepted, the oldest of them within the last 5 s, and no
+   * send has waited longer than 500 ms for its answer (no session is still recovering).
+   */
+  private boolean steady() {
+    long now = System.nanoTime();
+    if (inFlight.stream().anyMatch(t -> now - t > 500_000_000L)) return false;
+    int n = 4 * USERS;
+    List<Sent> all = List.copyOf(sent);
+    if (all.size() < n) return false;
+    List<Sent> last = all.subList(all.size() - n, all.size());
+    long fiveSecondsAgo = System.nanoTime() - Duration.ofSeconds(5).toNanos();
+    return last.stream().allMatch(x -> x.status() == 202) && last.get(0).answeredNanos() > fiveSecondsAgo;
+  }
+
   /** What one fault did; times in ms from the injection (recovery: from the heal). */
   record Outcome(String fault, long firstFailureMillis, List<String> codes, long readyMillis, long readyAnswerMaxMillis,
       long recoveredMillis, long readyAgainMillis, int plainAcceptedDuringFault, long warnLines, long stackLines) {}
@@ -226,6 +246,9 @@ class FaultInjectionIT {
    * heal is accepted and {@code /ready} is plain "ready" again.
    */
   private Outcome inject(String fault, Action inject, Action heal, String readyMarker, int readyStatus) throws Exception {
+    // start from a steady node: the last sends of every sender, to every user, were accepted (a
+    // session still recovering from the previous fault would answer this fault's window late)
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(this::steady);
     long logStart = Files.size(node.logFile);
     int reconnectsBefore = reconnects.get();
     long t0 = System.nanoTime();
