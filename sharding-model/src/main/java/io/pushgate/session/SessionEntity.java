@@ -185,34 +185,39 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         .build();
   }
 
+  /**
+   * One method reference instead of Pekko's handler builder: the builder keeps about 1.5 KB of
+   * case objects, lambdas and lists per entity, and an entity lives as long as its connection
+   * (measured with {@code ./bench idle}, docs/benchmarks.md).
+   */
   @Override
   public CommandHandler<SessionCommand, SessionEvent, SessionState> commandHandler() {
-    return newCommandHandlerBuilder()
-        .forAnyState()
-        .onCommand(Enqueue.class, this::onEnqueue)
-        .onCommand(Attach.class, this::onAttach)
-        .onCommand(Ack.class, this::onAck)
-        .onCommand(Detach.class, (state, cmd) -> onConnectionGone(state, cmd.connectionId()))
-        .onCommand(ConnectionTerminated.class, this::onConnectionTerminated)
-        .onCommand(GetStatus.class, this::onGetStatus)
-        .onCommand(GetMessageStatus.class, this::onGetMessageStatus)
-        .onCommand(Kick.class, this::onKick)
-        .onCommand(SessionCommand.ChangeTopic.class, this::onChangeTopic)
-        .onCommand(ExpiryCheck.class, (state, cmd) -> onExpiryCheck(state))
-        .onCommand(IdleCheck.class, (state, cmd) -> onIdleCheck())
-        .onCommand(SessionCommand.BroadcastsAvailable.class, (state, cmd) -> onBroadcastsAvailable(state))
-        .onCommand(SessionCommand.AckFlush.class, (state, cmd) -> onAckFlush(state))
-        .onCommand(Passivate.class, (state, cmd) -> onStop(state))
-        .build();
+    return this::onCommand;
+  }
+
+  private Effect<SessionEvent, SessionState> onCommand(SessionState state, SessionCommand cmd) {
+    if (cmd instanceof Ack c) return onAck(state, c);
+    if (cmd instanceof Enqueue c) return onEnqueue(state, c);
+    if (cmd instanceof Attach c) return onAttach(state, c);
+    if (cmd instanceof Detach c) return onConnectionGone(state, c.connectionId());
+    if (cmd instanceof ConnectionTerminated c) return onConnectionTerminated(state, c);
+    if (cmd instanceof GetStatus c) return onGetStatus(state, c);
+    if (cmd instanceof GetMessageStatus c) return onGetMessageStatus(state, c);
+    if (cmd instanceof Kick c) return onKick(state, c);
+    if (cmd instanceof SessionCommand.ChangeTopic c) return onChangeTopic(state, c);
+    if (cmd instanceof ExpiryCheck) return onExpiryCheck(state);
+    if (cmd instanceof IdleCheck) return onIdleCheck();
+    if (cmd instanceof SessionCommand.BroadcastsAvailable) return onBroadcastsAvailable(state);
+    if (cmd instanceof SessionCommand.AckFlush) return onAckFlush(state);
+    if (cmd instanceof Passivate) return onStop(state);
+    return Effect().unhandled();
   }
 
   @Override
   public EventHandler<SessionState, SessionEvent> eventHandler() {
     long retentionMillis = settings.statusRetention().toMillis();
     int maxRecords = settings.maxStatusRecords();
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onAnyEvent((state, event) -> state.apply(event, maxRecords, retentionMillis));
+    return (state, event) -> state.apply(event, maxRecords, retentionMillis);
   }
 
   // ---- commands ----
