@@ -30,12 +30,29 @@ final class ApiErrorHandlers {
    * rewritten as a problem: whatever a route produces, callers see problem+json.
    */
   static org.apache.pekko.http.javadsl.server.Route problemsOnly(org.apache.pekko.http.javadsl.server.Route route) {
+    // the handlers and the inner routes are built once: the Java DSL calls these suppliers on
+    // every request, and building a rejection handler there cost 4 % of the node's allocations
+    org.apache.pekko.http.javadsl.server.Route withRejections = handleRejections(REJECTIONS, () -> route);
+    org.apache.pekko.http.javadsl.server.Route withHandlers = handleExceptions(EXCEPTIONS, () -> withRejections);
     return mapResponse(
         response -> response.status().intValue() >= 400 ? ApiResponses.asProblem(response) : response,
-        () -> handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> route)));
+        () -> withHandlers);
   }
 
+  private static final RejectionHandler REJECTIONS = buildRejectionHandler();
+  private static final ExceptionHandler EXCEPTIONS = buildExceptionHandler();
+
+  /** The API's rejection handler (one instance, shared). */
   static RejectionHandler rejectionHandler() {
+    return REJECTIONS;
+  }
+
+  /** The API's exception handler (one instance, shared). */
+  static ExceptionHandler exceptionHandler() {
+    return EXCEPTIONS;
+  }
+
+  private static RejectionHandler buildRejectionHandler() {
     return RejectionHandler.newBuilder()
         .handleAll(MethodRejection.class, ApiErrorHandlers::methodNotAllowed)
         .handle(
@@ -52,7 +69,7 @@ final class ApiErrorHandlers {
         .withFallback(RejectionHandler.defaultHandler().mapRejectionResponse(ApiResponses::asProblem));
   }
 
-  static ExceptionHandler exceptionHandler() {
+  private static ExceptionHandler buildExceptionHandler() {
     return ExceptionHandler.newBuilder()
         .match(ApiProblem.class, p -> complete(ApiResponses.problem(p)))
         .match(EntityStreamSizeException.class, e -> complete(tooLarge()))

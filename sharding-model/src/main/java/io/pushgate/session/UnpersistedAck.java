@@ -61,6 +61,9 @@ final class UnpersistedAck {
     if (!pending(state)) return events;
     long acked = upTo;
     upTo = 0;
+    if (events.size() == 1 && events.get(0) instanceof MessageQueued only) {
+      return List.of(only.withAck(acked, atMillis)); // the common case: the next message
+    }
     int queued = -1;
     for (int i = 0; i < events.size() && queued < 0; i++) {
       if (events.get(i) instanceof MessageQueued) queued = i;
