@@ -154,9 +154,13 @@ public final class ApiRoutes extends AllDirectives {
     return new InMemoryIdempotencyStore(s.retention(), s.inFlightTimeout(), s.maxLocalEntries(), Clock.systemUTC());
   }
 
-  /** The API route, with its own rejection and exception handling (safe to seal again). */
+  /**
+   * The API route. Serve it through {@link ApiServer}, which adds the problem+json rejection and
+   * exception handling once for every route it serves (wrapping it here too would run every
+   * request through both).
+   */
   public Route route() {
-    return ApiErrorHandlers.problemsOnly(endpoints());
+    return endpoints();
   }
 
   private Route endpoints() {
