@@ -16,9 +16,27 @@ import java.util.Objects;
  *                          exceed the number of sessions persisting at the same moment: past it
  *                          writes fail, the journal's circuit breaker opens and sessions stop;
  *                          {@code PUSHGATE_DB_JOURNAL_BUFFER_SIZE}
+ * @param journalParallelism write transactions the journal runs at once (default 8; the journal
+ *                          uses at most {@code poolSize}, see {@link #effectiveJournalParallelism}). Fewer means bigger batches and fewer commits, but longer
+ *                          waits under load (measured in docs/benchmarks.md, "Journal batching");
+ *                          {@code PUSHGATE_DB_JOURNAL_PARALLELISM}
+ * @param journalBatchSize  most events in one write transaction (default 400);
+ *                          {@code PUSHGATE_DB_JOURNAL_BATCH_SIZE}
  */
 public record DatabaseSettings(
-    String url, String user, String password, int poolSize, int journalBufferSize) {
+    String url,
+    String user,
+    String password,
+    int poolSize,
+    int journalBufferSize,
+    int journalParallelism,
+    int journalBatchSize) {
+
+  /** With the journal's default parallelism and batch size (8 and 400). */
+  public DatabaseSettings(
+      String url, String user, String password, int poolSize, int journalBufferSize) {
+    this(url, user, password, poolSize, journalBufferSize, 8, 400);
+  }
 
   /**
    * @throws IllegalArgumentException if the URL is not an H2 or MariaDB URL (see
@@ -32,6 +50,12 @@ public record DatabaseSettings(
     if (journalBufferSize < 1) {
       throw new IllegalArgumentException("pushgate.db.journal-buffer-size must be >= 1");
     }
+    if (journalParallelism < 1) {
+      throw new IllegalArgumentException("pushgate.db.journal-parallelism must be >= 1");
+    }
+    if (journalBatchSize < 1) {
+      throw new IllegalArgumentException("pushgate.db.journal-batch-size must be >= 1");
+    }
   }
 
   /** Reads {@code pushgate.db} from a resolved config. */
@@ -42,7 +66,14 @@ public record DatabaseSettings(
         c.getString("user"),
         c.getString("password"),
         c.getInt("pool-size"),
-        c.getInt("journal-buffer-size"));
+        c.getInt("journal-buffer-size"),
+        c.getInt("journal-parallelism"),
+        c.getInt("journal-batch-size"));
+  }
+
+  /** The journal's parallelism: {@code journalParallelism}, capped at the pool size. */
+  public int effectiveJournalParallelism() {
+    return Math.min(journalParallelism, poolSize);
   }
 
   /** The database the URL points to. */
@@ -65,6 +96,10 @@ public record DatabaseSettings(
         + poolSize
         + ", journalBufferSize="
         + journalBufferSize
+        + ", journalParallelism="
+        + journalParallelism
+        + ", journalBatchSize="
+        + journalBatchSize
         + "]";
   }
 }

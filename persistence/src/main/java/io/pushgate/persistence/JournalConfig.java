@@ -11,7 +11,7 @@ import java.util.Map;
  * <p>This module's reference.conf selects the plugins (journal {@code jdbc-journal}, snapshot
  * store {@code jdbc-snapshot-store}, all pekko-persistence-jdbc plugins on the one shared database
  * {@code slick}). This overlay fills in that shared database: Slick profile, driver, URL,
- * credentials and pool size, plus the journal's write buffer. It is an overlay rather than
+ * credentials and pool size, plus the journal's write buffer, parallelism and batch size. It is an overlay rather than
  * substitutions in reference.conf because reference.conf is resolved on its own, before
  * application.conf could override {@code pushgate.db}.
  *
@@ -43,6 +43,8 @@ public final class JournalConfig {
     values.put(db + "maxConnections", database.poolSize());
     values.put(db + "minConnections", database.poolSize());
     values.put("jdbc-journal.bufferSize", database.journalBufferSize());
+    values.put("jdbc-journal.parallelism", database.effectiveJournalParallelism());
+    values.put("jdbc-journal.batchSize", database.journalBatchSize());
     return ConfigFactory.parseMap(values, "pushgate.db (" + kind + ")");
   }
 }

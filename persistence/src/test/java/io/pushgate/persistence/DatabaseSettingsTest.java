@@ -74,6 +74,29 @@ class DatabaseSettingsTest {
   }
 
   @Test
+  void journalParallelismIsCappedAtThePool() {
+    assertEquals(4, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 5, 400)
+        .effectiveJournalParallelism());
+    assertEquals(2, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 2, 400)
+        .effectiveJournalParallelism());
+    IllegalArgumentException e = assertThrows(
+        IllegalArgumentException.class,
+        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 0, 400));
+    assertTrue(e.getMessage().contains("journal-parallelism"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 4, 0));
+  }
+
+  @Test
+  void defaultsFromReferenceConf() {
+    DatabaseSettings settings =
+        DatabaseSettings.fromConfig(com.typesafe.config.ConfigFactory.load());
+    assertEquals(8, settings.journalParallelism());
+    assertEquals(400, settings.journalBatchSize());
+  }
+
+  @Test
   void neverPrintsThePassword() {
     DatabaseSettings settings =
         new DatabaseSettings("jdbc:mariadb://db/x?user=a&password=urlpw", "a", "fieldpw", 1, 1);

@@ -22,6 +22,16 @@ class JournalConfigTest {
       assertEquals("slick", config.getString(plugin + ".use-shared-db"), plugin);
     }
     assertEquals(777, config.getInt("jdbc-journal.bufferSize"));
+    assertEquals(5, config.getInt("jdbc-journal.parallelism"));
+    assertEquals(400, config.getInt("jdbc-journal.batchSize"));
+  }
+
+  @Test
+  void journalParallelismAndBatchSizeComeFromTheSettings() {
+    Config config =
+        full(new DatabaseSettings("jdbc:h2:mem:journal-config", "sa", "", 6, 777, 2, 50));
+    assertEquals(2, config.getInt("jdbc-journal.parallelism"));
+    assertEquals(50, config.getInt("jdbc-journal.batchSize"));
   }
 
   @Test
