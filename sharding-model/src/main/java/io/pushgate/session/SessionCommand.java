@@ -110,6 +110,11 @@ public sealed interface SessionCommand extends CborSerializable {
     INSTANCE
   }
 
+  /** The offline timer fired: raise {@code offline} if no connection came back (callbacks). */
+  enum OfflineCheck implements SessionCommand {
+    INSTANCE
+  }
+
   /** The ack-flush timer fired: write the unwritten ack, if any (lazy acks). */
   enum AckFlush implements SessionCommand {
     INSTANCE

@@ -24,6 +24,7 @@ import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesAcked;
 import io.pushgate.session.SessionEvent.MessagesExpired;
 import io.pushgate.broadcast.BroadcastEntry;
+import io.pushgate.callback.CallbackSink;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionEvent.BroadcastsAcked;
 import io.pushgate.session.SessionEvent.SessionStarted;
@@ -85,6 +86,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private static final String IDLE_TIMER = "idle";
   private static final String EXPIRY_TIMER = "expiry";
   private static final String ACK_TIMER = "ack-flush";
+  private static final String OFFLINE_TIMER = "offline";
 
   private final ActorContext<SessionCommand> ctx;
   private final TimerScheduler<SessionCommand> timers;
@@ -93,6 +95,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final Clock clock;
   private final SessionBroadcasts broadcasts;
   private final String app;
+  private final SessionCallbacks callbacks;
 
   // runtime attachment state (not persisted)
   private ActorRef<ConnectionMessage> connection;
@@ -116,7 +119,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       ActorRef<ClusterSharding.ShardCommand> shard,
       SessionSettings settings,
       Clock clock,
-      SessionBroadcasts broadcasts) {
+      SessionBroadcasts broadcasts,
+      CallbackSink callbackSink) {
     // No restart-in-place on journal failure: the entity stops, so the attached connection's
     // death watch fires and it re-attaches through sharding (with its attach timeout); an
     // in-place restart would keep the same ref and silently forget the attachment.
@@ -127,19 +131,23 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     this.settings = settings;
     this.clock = clock;
     this.broadcasts = broadcasts;
-    this.app = SessionId.fromEntityId(entityId).map(SessionId::app).orElse(entityId);
+    Optional<SessionId> id = SessionId.fromEntityId(entityId);
+    this.app = id.map(SessionId::app).orElse(entityId);
+    this.callbacks = new SessionCallbacks(callbackSink, app, id.map(SessionId::user).orElse(entityId));
   }
 
   /**
    * @param shard the shard that hosts the entity, for self-passivation; may be null in tests
    *              (then the entity stops itself instead)
+   * @param callbacks where its status callbacks go (online/offline, message fates)
    */
   public static Behavior<SessionCommand> create(
       String entityId,
       ActorRef<ClusterSharding.ShardCommand> shard,
       SessionSettings settings,
-      SessionBroadcasts broadcasts) {
-    return create(entityId, shard, settings, Clock.systemUTC(), broadcasts);
+      SessionBroadcasts broadcasts,
+      CallbackSink callbacks) {
+    return create(entityId, shard, settings, Clock.systemUTC(), broadcasts, callbacks);
   }
 
   /** Without broadcasts (tests of the direct-message path). */
@@ -157,10 +165,20 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       SessionSettings settings,
       Clock clock,
       SessionBroadcasts broadcasts) {
+    return create(entityId, shard, settings, clock, broadcasts, CallbackSink.NONE);
+  }
+
+  static Behavior<SessionCommand> create(
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      SessionSettings settings,
+      Clock clock,
+      SessionBroadcasts broadcasts,
+      CallbackSink callbacks) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new SessionEntity(entityId, ctx, timers, shard, settings, clock, broadcasts)));
+                timers -> new SessionEntity(entityId, ctx, timers, shard, settings, clock, broadcasts, callbacks)));
   }
 
   @Override
@@ -209,6 +227,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (cmd instanceof IdleCheck) return onIdleCheck();
     if (cmd instanceof SessionCommand.BroadcastsAvailable) return onBroadcastsAvailable(state);
     if (cmd instanceof SessionCommand.AckFlush) return onAckFlush(state);
+    if (cmd instanceof SessionCommand.OfflineCheck) return onOfflineCheck();
     if (cmd instanceof Passivate) return onStop(state);
     return Effect().unhandled();
   }
@@ -275,9 +294,13 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     deliveredUpTo = ack.effective(state);
     resetBroadcastDelivery(state);
     ctx.watchWith(connection, new ConnectionTerminated(connection));
-    if (!wasAttached) broadcasts.attached(app, ctx.getSelf());
     timers.cancel(IDLE_TIMER);
     long now = clock.millis();
+    if (!wasAttached) {
+      broadcasts.attached(app, ctx.getSelf());
+      timers.cancel(OFFLINE_TIMER); // a reconnect inside the offline delay: nothing to announce
+      callbacks.attached(connectionInfo, now);
+    }
     if (state.createdAtMillis() == 0) events.add(new SessionStarted(now));
     List<Long> expired = state.expiredAt(now);
     if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
@@ -308,7 +331,9 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       return Effect().none(); // ack from a connection that is no longer attached: safe to ignore
     }
     long now = clock.millis();
+    long ackedBefore = ack.effective(state);
     boolean moved = ack.record(Math.min(cmd.upToSeq(), deliveredUpTo), now, state);
+    if (moved) callbacks.acked(state, ackedBefore, ack.effective(state), now);
     long fromBseq = state.broadcastCursor();
     long upToBseq = Math.min(cmd.upToBseq(), broadcastDeliveredUpTo);
     boolean broadcastAck = upToBseq > fromBseq;
@@ -362,8 +387,14 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   /** Passivation or hand-off: writes the unwritten ack first, so a clean stop redelivers nothing. */
   private Effect<SessionEvent, SessionState> onStop(SessionState state) {
     if (connection != null) broadcasts.detached(app, ctx.getSelf());
+    else callbacks.offline(clock.millis()); // passivated before the offline delay ran out
     if (ack.pending(state)) return write(state, List.of()).thenStop();
     return Effect().stop();
+  }
+
+  private Effect<SessionEvent, SessionState> onOfflineCheck() {
+    if (connection == null) callbacks.offline(clock.millis());
+    return Effect().none();
   }
 
   private Effect<SessionEvent, SessionState> onAckFlush(SessionState state) {
@@ -373,12 +404,15 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   /**
    * Persists {@code events} with the unwritten ack, if any, in front (one write for both; see
-   * {@link UnpersistedAck}).
+   * {@link UnpersistedAck}), and raises the message fates they decide once they are written.
    */
   private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<SessionEvent, SessionState> write(
       SessionState state, List<SessionEvent> events) {
     if (ack.pending(state)) timers.cancel(ACK_TIMER);
-    return Effect().persist(ack.prependTo(state, events));
+    List<SessionEvent> all = ack.prependTo(state, events);
+    java.util.function.Consumer<SessionState> fates = callbacks.fatesOf(state, all);
+    if (fates == null) return Effect().persist(all);
+    return Effect().persist(all).thenRun(fates::accept);
   }
 
   private Effect<SessionEvent, SessionState> onConnectionGone(SessionState state, String connectionId) {
@@ -576,6 +610,9 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     connectionInfo = null;
     deliveredUpTo = 0;
     scheduleIdleCheck();
+    if (callbacks.online()) {
+      timers.startSingleTimer(OFFLINE_TIMER, SessionCommand.OfflineCheck.INSTANCE, callbacks.offlineDelay());
+    }
   }
 
   private void scheduleIdleCheck() {

@@ -1,6 +1,7 @@
 package io.pushgate.session;
 
 import io.pushgate.broadcast.Broadcasts;
+import io.pushgate.callback.CallbackSink;
 import io.pushgate.model.SessionId;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -29,11 +30,16 @@ public final class SessionSharding {
    * replica that its sessions read ({@link Broadcasts}).
    */
   public static SessionSharding init(ActorSystem<?> system) {
+    return init(system, CallbackSink.NONE);
+  }
+
+  /** As {@link #init(ActorSystem)}, with sessions raising status callbacks into {@code callbacks}. */
+  public static SessionSharding init(ActorSystem<?> system, CallbackSink callbacks) {
     SessionSettings settings = SessionSettings.fromConfig(system.settings().config());
     SessionBroadcasts broadcasts = Broadcasts.get(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
-        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), settings, broadcasts))
+        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), settings, broadcasts, callbacks))
             .withStopMessage(SessionCommand.Passivate.INSTANCE));
     return new SessionSharding(sharding);
   }

@@ -1,0 +1,46 @@
+package io.pushgate.callback;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The kinds of status callback an app can subscribe to (docs/callbacks.md), by their wire names.
+ */
+public enum CallbackEventType {
+  /** The user's session has a connection again after being offline (debounced, see offline). */
+  ONLINE("online"),
+  /** The user's session has had no connection for the app's {@code offline-delay}. */
+  OFFLINE("offline"),
+  /** A connection attached to the user's session (per connection and app). */
+  CONNECTED("connected"),
+  /** A connection to the user's session ended, with its close code. */
+  DISCONNECTED("disconnected"),
+  /** The client acked a QoS 1 message. */
+  MESSAGE_ACKED("message.acked"),
+  /** A QoS 1 message passed its TTL before it was acked. */
+  MESSAGE_EXPIRED("message.expired"),
+  /** A QoS 1 message reached {@code max-deliveries} without an ack and was given up on. */
+  MESSAGE_UNDELIVERABLE("message.undeliverable"),
+  /** A pending message was dropped: queue overflow (drop-oldest) or replaced by collapse key. */
+  MESSAGE_DROPPED("message.dropped");
+
+  private final String wireName;
+
+  CallbackEventType(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name in configuration and in the callback's JSON, e.g. {@code message.acked}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** True for the four {@code message.*} fates. */
+  public boolean isMessageFate() {
+    return wireName.startsWith("message.");
+  }
+
+  public static Optional<CallbackEventType> fromWireName(String name) {
+    return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+  }
+}
