@@ -3,6 +3,8 @@ package io.pushgate.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiRoutes;
+import io.pushgate.api.CallbackRoutes;
+import io.pushgate.api.webhook.Webhooks;
 import io.pushgate.api.DispatchRoutes;
 import io.pushgate.api.dispatch.ReconnectPolicy;
 import io.pushgate.api.ApiServer;
@@ -119,7 +121,8 @@ public final class PushgateNode {
     ClusterSettings cluster = ClusterSettings.fromConfig(config);
     AppRegistry apps = AppRegistry.fromConfig(config);
     DevCredentialsWarning.logIfInUse(apps);
-    SessionSharding sessions = SessionSharding.init(system);
+    Webhooks webhooks = Webhooks.start(system);
+    SessionSharding sessions = SessionSharding.init(system, webhooks);
     startAppTopics(system, apps);
 
     ClusterEndpointDirectory directory =
@@ -133,9 +136,10 @@ public final class PushgateNode {
       Route routes =
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
+              new CallbackRoutes(apps, webhooks).route(),
               api.routes().route());
       CompletionStage<GatewayServer> gateway =
-          GatewayServer.start(system, sessions, apps, api.rate())
+          GatewayServer.start(system, sessions, apps, api.rate(), webhooks)
               .thenApply(
                   server -> {
                     directory.publish(publicEndpoint(config, server));

@@ -5,6 +5,7 @@ import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.gateway.SubscriptionSettings;
 import io.pushgate.auth.ClientTokens;
+import io.pushgate.callback.CallbackSink;
 import io.pushgate.model.AppRegistry;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,10 +31,12 @@ public final class GatewayContext {
   private final LiveFanOut liveFanOut;
   private final BroadcastFrames broadcastFrames = new BroadcastFrames();
   private final SubscriptionSettings subscriptions;
+  private final CallbackSink callbacks;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
    * @param channels    every accepted child channel (for graceful stop)
+   * @param callbacks   where {@code connected} / {@code disconnected} callbacks go
    */
   public GatewayContext(
       GatewaySettings settings,
@@ -45,7 +48,8 @@ public final class GatewayContext {
       GatewayMetrics metrics,
       ChannelGroup channels,
       LiveFanOut liveFanOut,
-      SubscriptionSettings subscriptions) {
+      SubscriptionSettings subscriptions,
+      CallbackSink callbacks) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.system = Objects.requireNonNull(system, "system");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -56,6 +60,7 @@ public final class GatewayContext {
     this.channels = Objects.requireNonNull(channels, "channels");
     this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
+    this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
@@ -100,6 +105,11 @@ public final class GatewayContext {
 
   public SubscriptionSettings subscriptions() {
     return subscriptions;
+  }
+
+  /** Status callbacks (connected / disconnected). */
+  public CallbackSink callbacks() {
+    return callbacks;
   }
 
   public ChannelGroup channels() {

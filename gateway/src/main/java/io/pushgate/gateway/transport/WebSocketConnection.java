@@ -90,6 +90,9 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   /** Every bound app's session by app id, the hello app first (at most max-apps-per-connection). */
   private final Map<String, SessionBinding> bindings = new LinkedHashMap<>();
   private final InboundRateLimit inboundLimit;
+  /** The close code and reason for {@code disconnected} callbacks: 1006 until a close is sent or received. */
+  private int closeCode = 1006;
+  private String closeReason = "connection_lost";
 
   public WebSocketConnection(GatewayContext gw) {
     super(WebSocketFrame.class, true);
@@ -185,6 +188,8 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     state = State.CLOSING;
     cancelTimers();
     int code = close.statusCode();
+    closeCode = code < 0 ? 1005 : code;
+    closeReason = "client_closed";
     sendCloseAndLinger(code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, ""));
   }
 
@@ -322,6 +327,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   /** Ends a bound (not the hello) app's session on this connection and tells the client. */
   private void dropBinding(SessionBinding b, String reason) {
     bindings.remove(b.app());
+    ConnectionCallbacks.disconnected(gw.callbacks(), b, 0, "unbound_" + reason);
     b.release(gw, this);
     write(FrameCodec.unbound(b.app(), reason));
   }
@@ -387,6 +393,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
           ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, attached.pending())
           : FrameCodec.bound(b.app(), b.sessionId.entityId(), attached.pending()));
       gw.liveFanOut().add(b.liveKey, this);
+      ConnectionCallbacks.connected(gw.callbacks(), b);
     }
     b.topics.serverTopics(attached.topics()); // a diff: announces only what changed
   }
@@ -486,6 +493,8 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   private void closeWith(CloseCode code, ClientErrorCode error, String message) {
     if (state == State.CLOSING) return;
     state = State.CLOSING;
+    closeCode = code.code();
+    closeReason = code.reason();
     cancelTimers();
     if (error != null) {
       ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), FrameCodec.error(error, message))));
@@ -517,7 +526,10 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     cancelTimers();
     cancel(slowConsumerTimer);
     cancel(lingerTimer);
-    for (SessionBinding b : bindings.values()) b.release(gw, this);
+    for (SessionBinding b : bindings.values()) {
+      ConnectionCallbacks.disconnected(gw.callbacks(), b, closeCode, closeReason);
+      b.release(gw, this);
+    }
     bindings.clear();
     super.channelInactive(ctx);
   }
