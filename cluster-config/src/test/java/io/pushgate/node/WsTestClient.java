@@ -123,6 +123,13 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
     closeCode.completeExceptionally(error);
   }
 
+  /** Closes with 1000 and waits for the server's answering close frame. */
+  void closeGracefully() throws Exception {
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    awaitClose();
+    socket.abort();
+  }
+
   @Override
   public void close() {
     if (!socket.isOutputClosed()) socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
