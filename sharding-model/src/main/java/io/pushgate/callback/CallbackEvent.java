@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One status callback event, as the app's backend receives it (docs/callbacks.md).
+ * One status callback event, as the app's backend receives it (docs/api.md, "Status callbacks").
  *
  * @param id       unique per event; the same for every redelivery of it and, for message fates and
  *                 connections, derived from what it reports, so receivers de-duplicate by id

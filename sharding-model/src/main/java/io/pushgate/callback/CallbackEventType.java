@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The kinds of status callback an app can subscribe to (docs/callbacks.md), by their wire names.
+ * The kinds of status callback an app can subscribe to (docs/api.md, "Status callbacks"), by their wire names.
  */
 public enum CallbackEventType {
   /** The user's session has a connection again after being offline (debounced, see offline). */

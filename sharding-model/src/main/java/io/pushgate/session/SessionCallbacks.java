@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The status callbacks one session raises (docs/callbacks.md): {@code online} / {@code offline}
+ * The status callbacks one session raises (docs/api.md, "Status callbacks"): {@code online} / {@code offline}
  * (decided here, by the session, which sees every connection of its user for its app, whichever
  * node it is on) and the fates of its QoS 1 messages. Connection events are the gateway's.
  *

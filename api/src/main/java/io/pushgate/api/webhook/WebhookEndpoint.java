@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * One app's callback endpoint, from {@code pushgate.apps.<app>.callbacks}
- * (docs/callbacks.md):
+ * (docs/api.md, "Status callbacks"):
  * <pre>
  * callbacks { url = "https://backend.example/pushgate", secret = "...32+ bytes...",
  *             events = [online, offline, message.acked], offline-delay = 3s }

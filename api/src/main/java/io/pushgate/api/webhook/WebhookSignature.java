@@ -10,7 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The {@code Pushgate-Signature} header of a callback request: {@code t=<unix seconds>,v1=<hex>}
  * where {@code v1} is HMAC-SHA256 with the app's callback secret over {@code "<t>." + body}
- * (docs/callbacks.md has a verification snippet). Signing the timestamp lets receivers refuse
+ * (docs/api.md, "Status callbacks" has a verification snippet). Signing the timestamp lets receivers refuse
  * replays older than their tolerance. Pure and thread-safe.
  */
 public final class WebhookSignature {

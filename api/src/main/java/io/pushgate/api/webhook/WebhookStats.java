@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One app's callback counters on this node, since it started (the operator view,
- * {@code GET /v1/apps/{app}/callbacks}; docs/callbacks.md).
+ * {@code GET /v1/apps/{app}/callbacks}; docs/api.md, "Status callbacks").
  *
  * @param queued    events waiting now (at most {@code queue-size})
  * @param offered   events raised for the app

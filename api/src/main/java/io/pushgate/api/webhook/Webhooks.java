@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's status callbacks (webhooks, docs/callbacks.md): a {@link CallbackSink} that queues
+ * The node's status callbacks (webhooks, docs/api.md, "Status callbacks"): a {@link CallbackSink} that queues
  * each event for its app (bounded per app, oldest dropped) and one {@link WebhookSender} per app
  * with a callback URL, which POSTs signed batches through the app's circuit breaker. Sessions and
  * gateways of this node offer their events here; nothing they do waits for a callback.
