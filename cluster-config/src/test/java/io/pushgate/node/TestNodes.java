@@ -77,11 +77,16 @@ final class TestNodes {
 
   /** Two nodes on MariaDB in one cluster (the first is the seed), both seeing two Up members. */
   static List<PushgateNode> startMariaDbPair(String... extraApps) throws Exception {
+    return startMariaDbPair(ConfigFactory.empty(), extraApps);
+  }
+
+  /** As {@link #startMariaDbPair(String...)}, with {@code extra} laid over both nodes' config. */
+  static List<PushgateNode> startMariaDbPair(Config extra, String... extraApps) throws Exception {
     int portA = freePort();
     int portB = freePort();
     List<String> seeds = List.of(seedAddress(portA));
-    PushgateNode a = start(withApps(mariaDbNode(portA, seeds), extraApps));
-    PushgateNode b = start(withApps(mariaDbNode(portB, seeds), extraApps));
+    PushgateNode a = start(extra.withFallback(withApps(mariaDbNode(portA, seeds), extraApps)));
+    PushgateNode b = start(extra.withFallback(withApps(mariaDbNode(portB, seeds), extraApps)));
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(60))
         .until(() -> upMembers(a) == 2 && upMembers(b) == 2);
