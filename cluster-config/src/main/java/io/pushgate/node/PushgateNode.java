@@ -3,7 +3,9 @@ package io.pushgate.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiRoutes;
-import io.pushgate.api.CallbackRoutes;
+import io.pushgate.api.BackendHookRoutes;
+import io.pushgate.api.upstream.HttpUpstream;
+import io.pushgate.gateway.BackendHooks;
 import io.pushgate.api.webhook.Webhooks;
 import io.pushgate.api.DispatchRoutes;
 import io.pushgate.api.dispatch.ReconnectPolicy;
@@ -133,13 +135,14 @@ public final class PushgateNode {
     if (cluster.has(ClusterSettings.ROLE_GATEWAY)) {
       ClientTokens tokens = new ClientTokens();
       SharedLimits.Api api = SharedLimits.api(system, sessions, apps, tokens);
+      HttpUpstream upstream = HttpUpstream.start(system, apps, sessions);
       Route routes =
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
-              new CallbackRoutes(apps, webhooks).route(),
+              new BackendHookRoutes(apps, webhooks, upstream).route(),
               api.routes().route());
       CompletionStage<GatewayServer> gateway =
-          GatewayServer.start(system, sessions, apps, api.rate(), webhooks)
+          GatewayServer.start(system, sessions, apps, api.rate(), new BackendHooks(webhooks, upstream))
               .thenApply(
                   server -> {
                     directory.publish(publicEndpoint(config, server));

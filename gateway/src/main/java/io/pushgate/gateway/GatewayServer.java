@@ -13,7 +13,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.pushgate.callback.CallbackSink;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
 import io.pushgate.gateway.transport.GatewayContext;
@@ -84,19 +83,19 @@ public final class GatewayServer {
    */
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate rate) {
-    return start(system, sessions, apps, rate, CallbackSink.NONE);
+    return start(system, sessions, apps, rate, BackendHooks.NONE);
   }
 
-  /** As above, raising {@code connected} / {@code disconnected} callbacks into {@code callbacks}. */
+  /** As above, with callbacks raised and upstream data forwarded through {@code backend}. */
   public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate rate, CallbackSink callbacks) {
+      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate rate, BackendHooks backend) {
     return start(
         system,
         SessionDirectory.of(sessions),
         apps,
         GatewaySettings.fromConfig(system.settings().config()),
         rate,
-        callbacks);
+        backend);
   }
 
   /** With explicit parts and no shared rate for live deliveries (tests). */
@@ -112,17 +111,17 @@ public final class GatewayServer {
       AppRegistry apps,
       GatewaySettings settings,
       RateGate rate) {
-    return start(system, sessions, apps, settings, rate, CallbackSink.NONE);
+    return start(system, sessions, apps, settings, rate, BackendHooks.NONE);
   }
 
-  /** With explicit parts and callbacks. */
+  /** With explicit parts and backend hooks. */
   public static CompletionStage<GatewayServer> start(
       ActorSystem<?> system,
       SessionDirectory sessions,
       AppRegistry apps,
       GatewaySettings settings,
       RateGate rate,
-      CallbackSink callbacks) {
+      BackendHooks backend) {
     GatewayMetrics metrics = new GatewayMetrics();
     ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
     SubscriptionSettings subscriptions = SubscriptionSettings.fromConfig(system.settings().config());
@@ -130,7 +129,7 @@ public final class GatewayServer {
     GatewayContext gw =
         new GatewayContext(
             settings, system, sessions, apps, new ClientTokens(), nodeAddress(system), metrics, channels,
-            liveFanOut, subscriptions, callbacks);
+            liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend);
     EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
     EventLoopGroup workers =
         new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-io", true));

@@ -43,13 +43,13 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
 
   private final TimerScheduler<Command> timers;
   private final AppWebhook hook;
-  private final WebhookClient client;
+  private final BackendClient client;
   private final WebhookSettings settings;
   private List<CallbackEvent> batch;
   private int attempts;
   private long droppedLogged;
 
-  static Behavior<Command> create(AppWebhook hook, WebhookClient client, WebhookSettings settings) {
+  static Behavior<Command> create(AppWebhook hook, BackendClient client, WebhookSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.maxBatchDelay());
       return new WebhookSender(ctx, timers, hook, client, settings);
@@ -57,7 +57,7 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   }
 
   private WebhookSender(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, AppWebhook hook, WebhookClient client,
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, AppWebhook hook, BackendClient client,
       WebhookSettings settings) {
     super(ctx);
     this.timers = timers;
@@ -97,7 +97,8 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
     byte[] body = WebhookBody.encode(batch);
     String signature = WebhookSignature.header(hook.endpoint.secret(), Instant.now().getEpochSecond(), body);
     getContext().pipeToSelf(
-        hook.breaker.callWithCircuitBreakerCS(() -> client.post(hook.endpoint.url(), body, signature)),
+        hook.breaker.callWithCircuitBreakerCS(() -> client.post(hook.endpoint.url(), body, signature, 0)
+            .thenApply(WebhookSender::successOrFailure)),
         (status, error) -> error == null ? new Delivered() : new Failed(error));
   }
 
@@ -137,6 +138,22 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
     return this;
   }
 
+  /** A non-2xx answer is a failure (retried, counted by the breaker). */
+  private static BackendClient.Response successOrFailure(BackendClient.Response response) {
+    if (!response.isSuccess()) throw new HttpFailure(response.status());
+    return response;
+  }
+
+  /** The receiver answered, but not with 2xx. */
+  static final class HttpFailure extends RuntimeException {
+    final int status;
+
+    HttpFailure(int status) {
+      super("the receiver answered " + status, null, false, false);
+      this.status = status;
+    }
+  }
+
   /** At most one warning per tick with the events dropped since the last one. */
   private void logDrops() {
     long dropped = hook.queue.dropped();
@@ -148,7 +165,7 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   }
 
   private static String describe(Throwable cause) {
-    if (cause instanceof WebhookClient.WebhookFailure f) return "HTTP " + f.status;
+    if (cause instanceof HttpFailure f) return "HTTP " + f.status;
     if (cause instanceof TimeoutException) return "no answer within the request timeout";
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);

@@ -20,7 +20,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 /**
  * A real HTTP receiver for status callbacks and upstream data in tests: a Pekko HTTP server in an
  * actor system of its own, on 127.0.0.1, that records every request and answers with the status
- * set by {@link #answer}, or never answers ({@link #hang}), or is down ({@link #stop}, then
+ * (and body) set by {@link #answer}, or never answers ({@link #hang}), or is down ({@link #stop}, then
  * {@link #restart} on the same port).
  */
 public final class CallbackReceiver implements AutoCloseable {
@@ -33,6 +33,7 @@ public final class CallbackReceiver implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
   private volatile int status = 200;
+  private volatile String body = "";
   private volatile boolean hang;
   private volatile ServerBinding binding;
   private int port;
@@ -61,7 +62,13 @@ public final class CallbackReceiver implements AutoCloseable {
 
   /** From now on answer every request with {@code status} (and no longer hang). */
   public CallbackReceiver answer(int status) {
+    return answer(status, "");
+  }
+
+  /** From now on answer every request with {@code status} and the JSON {@code body}. */
+  public CallbackReceiver answer(int status, String body) {
     this.status = status;
+    this.body = body;
     this.hang = false;
     return this;
   }
@@ -120,7 +127,12 @@ public final class CallbackReceiver implements AutoCloseable {
           body,
           parse(body)));
       if (hang) return new CompletableFuture<>();
-      return CompletableFuture.completedFuture(HttpResponse.create().withStatus(status));
+      HttpResponse response = HttpResponse.create().withStatus(status);
+      String answer = this.body;
+      if (!answer.isEmpty()) {
+        response = response.withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, answer);
+      }
+      return CompletableFuture.completedFuture(response);
     });
   }
 

@@ -21,7 +21,10 @@ public enum ClientErrorCode {
   PROTOCOL_ERROR,
   /** Sent before close 4003. */
   SESSION_UNAVAILABLE,
-  /** Sent before close 4004: the client sends frames faster than allowed. */
+  /**
+   * Sent before close 4004: the client sends frames faster than allowed. Also the answer to an up
+   * frame past the upstream rate (with the frame's {@code id}; the connection stays open).
+   */
   RATE_LIMITED,
   /** A sub/unsub names no valid topic (docs/protocol.md, topic names). Connection stays open. */
   INVALID_TOPIC,
@@ -34,7 +37,17 @@ public enum ClientErrorCode {
   /** A bind of an app that is bound already (or is the hello app). Connection stays open. */
   ALREADY_BOUND,
   /** An unbind, ack or sub that names an app not bound here (or unbinds the hello app). Connection stays open. */
-  NOT_BOUND;
+  NOT_BOUND,
+  /** An up frame's backend answered with a non-2xx status (in {@code status}). Connection stays open. */
+  UPSTREAM_REJECTED,
+  /** An up frame's backend could not be reached or did not answer in time. Retry later. Connection stays open. */
+  UPSTREAM_UNAVAILABLE,
+  /** The app takes no upstream data of the frame's {@code type}. Connection stays open. */
+  UPSTREAM_NOT_ALLOWED,
+  /** Too many up frames waiting for their backend (this connection's {@code max-in-flight} or the app's). Retry after an upack. */
+  UPSTREAM_BUSY,
+  /** An up frame's {@code data} is larger than {@code max-data-bytes}. Connection stays open. */
+  PAYLOAD_TOO_LARGE;
 
   /** The code on the wire, e.g. {@code "bad_frame"}. */
   public String code() {

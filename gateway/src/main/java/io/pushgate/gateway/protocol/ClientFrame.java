@@ -51,6 +51,16 @@ public sealed interface ClientFrame {
     }
   }
 
+  /**
+   * Data for the app's backend (docs/protocol.md, "Upstream").
+   *
+   * @param id   the client's id of this frame, echoed in the answer (1-64 characters)
+   * @param type what kind of data; the app routes it by type ({@code [A-Za-z0-9._-]}, 1-64)
+   * @param data the frame's {@code data} as compact JSON ({@code null} if absent)
+   * @param app  the bound app it is for (null: the hello app)
+   */
+  record Up(String id, String type, String data, String app) implements ClientFrame {}
+
   /** Application-level liveness probe; answered with pong. */
   record Ping() implements ClientFrame {}
 }

@@ -44,6 +44,7 @@ public final class FrameCodec {
       case "bind" -> parseBind(root);
       case "unbind" -> parseUnbind(root);
       case "unsub" -> parseUnsub(root);
+      case "up" -> parseUp(root);
       default -> new ParseResult.Invalid(
           ClientErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + shorten(t.textValue()) + "\"");
     };
@@ -116,6 +117,24 @@ public final class FrameCodec {
     JsonNode app = root.get("app");
     if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
     return new ParseResult.Ok(new ClientFrame.Unsub(topic.textValue(), app == null ? null : app.textValue()));
+  }
+
+  private static final java.util.regex.Pattern UP_TYPE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private static ParseResult parseUp(JsonNode root) {
+    JsonNode id = root.get("id");
+    if (id == null || !id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > 64) {
+      return bad("up needs a string \"id\" of 1-64 characters");
+    }
+    JsonNode type = root.get("type");
+    if (type == null || !type.isTextual() || !UP_TYPE.matcher(type.textValue()).matches()) {
+      return bad("up needs a \"type\" of 1-64 characters [A-Za-z0-9._-]");
+    }
+    JsonNode app = root.get("app");
+    if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
+    JsonNode data = root.get("data");
+    String json = data == null ? "null" : data.toString();
+    return new ParseResult.Ok(new ClientFrame.Up(id.textValue(), type.textValue(), json, app == null ? null : app.textValue()));
   }
 
   private static ParseResult bad(String message) {
@@ -228,6 +247,31 @@ public final class FrameCodec {
   public static String appError(ClientErrorCode code, String message, String app) {
     return "{\"t\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + quote(message)
         + ",\"app\":" + quote(shorten(app)) + "}";
+  }
+
+  /**
+   * {@code {"t":"upack","id":...,"status":"ok"}}: the backend took an up frame; with
+   * {@code "reply":<message id>} when it answered with a reply (pushed as a QoS 1 message with
+   * that id), or {@code "replyError"} when its reply could not be delivered.
+   */
+  public static String upack(String id, String replyId, String replyError, String app) {
+    StringBuilder sb = new StringBuilder("{\"t\":\"upack\",\"id\":").append(quote(id)).append(",\"status\":\"ok\"");
+    if (replyId != null) sb.append(",\"reply\":").append(quote(replyId));
+    if (replyError != null) sb.append(",\"replyError\":").append(quote(replyError));
+    if (app != null) sb.append(",\"app\":").append(quote(app));
+    return sb.append('}').toString();
+  }
+
+  /**
+   * {@code {"t":"error","code":...,"message":...,"id":...}}: an up frame failed; {@code status}
+   * is the backend's HTTP status for {@code upstream_rejected} (0: none).
+   */
+  public static String upError(ClientErrorCode code, String message, String id, int status, String app) {
+    StringBuilder sb = new StringBuilder("{\"t\":\"error\",\"code\":\"").append(code.code()).append("\",\"message\":")
+        .append(quote(message)).append(",\"id\":").append(quote(id));
+    if (status > 0) sb.append(",\"status\":").append(status);
+    if (app != null) sb.append(",\"app\":").append(quote(app));
+    return sb.append('}').toString();
   }
 
   /** {@code {"t":"pong"}} */

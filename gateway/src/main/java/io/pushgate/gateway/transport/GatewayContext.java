@@ -6,6 +6,8 @@ import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.gateway.SubscriptionSettings;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.callback.CallbackSink;
+import io.pushgate.gateway.BackendHooks;
+import io.pushgate.gateway.UpstreamSettings;
 import io.pushgate.model.AppRegistry;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,12 +33,13 @@ public final class GatewayContext {
   private final LiveFanOut liveFanOut;
   private final BroadcastFrames broadcastFrames = new BroadcastFrames();
   private final SubscriptionSettings subscriptions;
-  private final CallbackSink callbacks;
+  private final BackendHooks backend;
+  private final UpstreamSettings upstream;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
    * @param channels    every accepted child channel (for graceful stop)
-   * @param callbacks   where {@code connected} / {@code disconnected} callbacks go
+   * @param backend     where callbacks and upstream data go
    */
   public GatewayContext(
       GatewaySettings settings,
@@ -49,7 +52,8 @@ public final class GatewayContext {
       ChannelGroup channels,
       LiveFanOut liveFanOut,
       SubscriptionSettings subscriptions,
-      CallbackSink callbacks) {
+      UpstreamSettings upstream,
+      BackendHooks backend) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.system = Objects.requireNonNull(system, "system");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -60,7 +64,8 @@ public final class GatewayContext {
     this.channels = Objects.requireNonNull(channels, "channels");
     this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
-    this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
+    this.backend = Objects.requireNonNull(backend, "backend");
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
@@ -109,7 +114,16 @@ public final class GatewayContext {
 
   /** Status callbacks (connected / disconnected). */
   public CallbackSink callbacks() {
-    return callbacks;
+    return backend.callbacks();
+  }
+
+  /** Where upstream data goes, and its per-connection bounds. */
+  public BackendHooks backend() {
+    return backend;
+  }
+
+  public UpstreamSettings upstreamSettings() {
+    return upstream;
   }
 
   public ChannelGroup channels() {

@@ -47,6 +47,32 @@ class FrameCodecTest {
   }
 
   @Test
+  void parsesUpFramesAndRefusesBadOnes() throws Exception {
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Up("c-17", "chat", "{\"text\":\"hi\"}", null)),
+        FrameCodec.parse("{\"t\":\"up\",\"id\":\"c-17\",\"type\":\"chat\",\"data\":{ \"text\" : \"hi\" }}"));
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Up("1", "log.v2", "null", "news")),
+        FrameCodec.parse("{\"t\":\"up\",\"id\":\"1\",\"type\":\"log.v2\",\"app\":\"news\"}"));
+    for (String bad : new String[] {
+        "{\"t\":\"up\",\"type\":\"chat\"}", "{\"t\":\"up\",\"id\":\"\",\"type\":\"chat\"}",
+        "{\"t\":\"up\",\"id\":\"" + "x".repeat(65) + "\",\"type\":\"chat\"}",
+        "{\"t\":\"up\",\"id\":\"a\"}", "{\"t\":\"up\",\"id\":\"a\",\"type\":\"a b\"}",
+        "{\"t\":\"up\",\"id\":\"a\",\"type\":\"chat\",\"app\":3}"}) {
+      assertEquals(ClientErrorCode.BAD_FRAME, ((ParseResult.Invalid) FrameCodec.parse(bad)).code(), bad);
+    }
+    JsonNode ack = JSON.readTree(FrameCodec.upack("c-\"1", "m-9", null, null));
+    assertEquals("upack", ack.path("t").asText());
+    assertEquals("c-\"1", ack.path("id").asText());
+    assertEquals("ok", ack.path("status").asText());
+    assertEquals("m-9", ack.path("reply").asText());
+    JsonNode error = JSON.readTree(FrameCodec.upError(ClientErrorCode.UPSTREAM_REJECTED, "no", "c-2", 422, "news"));
+    assertEquals("upstream_rejected", error.path("code").asText());
+    assertEquals(422, error.path("status").asInt());
+    assertEquals("news", error.path("app").asText());
+  }
+
+  @Test
   void broadcastPushesCarryBseqAndLivePushesTheirAppTopicAndOffset() {
     assertEquals("{\"t\":\"push\",\"id\":\"b-1\",\"qos\":1,\"bseq\":3,\"data\":{}}", FrameCodec.push("b-1", 1, 0, 3, "{}"));
     assertEquals(
