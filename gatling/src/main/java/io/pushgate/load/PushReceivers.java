@@ -37,6 +37,7 @@ public final class PushReceivers {
       Histogram total = new Histogram(3_600_000L, 3);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       long lastPushes = 0;
+      long lastUps = 0;
       while (System.nanoTime() < end) {
         Thread.sleep(5_000); // a benchmark's reporting interval, not synchronisation
         Histogram interval = clients.latency.getIntervalHistogram();
@@ -48,6 +49,13 @@ public final class PushReceivers {
             interval.getValueAtPercentile(50), interval.getValueAtPercentile(99),
             interval.getValueAtPercentile(99.9), interval.getMaxValue(), clients.openCount());
         lastPushes = now;
+        if (WsClients.UPSTREAM_IN_FLIGHT > 0) {
+          Histogram up = clients.upLatency.getIntervalHistogram();
+          long ups = clients.upacks.sum();
+          System.out.printf("upstream/s %.0f  round trip us p50 %d p99 %d  errors %d%n",
+              (ups - lastUps) / 5.0, up.getValueAtPercentile(50), up.getValueAtPercentile(99), clients.upErrors.sum());
+          lastUps = ups;
+        }
       }
       total.add(clients.latency.getIntervalHistogram());
       System.out.printf(

@@ -48,6 +48,8 @@ final class WsClients implements AutoCloseable {
   /** Where and how clients connect. */
   /** A topic every client subscribes to right after welcome (system property pushgate.load.topic), or null. */
   static final String SUBSCRIBE_TOPIC = System.getProperty("pushgate.load.topic");
+  /** Upstream frames each client keeps in flight after welcome (system property pushgate.load.upstream.inflight; 0: none). */
+  static final int UPSTREAM_IN_FLIGHT = Integer.getInteger("pushgate.load.upstream.inflight", 0);
 
   record Options(List<InetSocketAddress> targets, int sources, int heartbeatSeconds, int connectParallelism) {}
 
@@ -64,6 +66,11 @@ final class WsClients implements AutoCloseable {
   final ConcurrentHashMap<String, LongAdder> pushesByUser = new ConcurrentHashMap<>();
   /** Latency in ms from the sender's {@code ts} to receipt; read with getIntervalHistogram. */
   final Recorder latency = new Recorder(3_600_000L, 3);
+  /** Upstream round trips answered with upack / with an error. */
+  final LongAdder upacks = new LongAdder();
+  final LongAdder upErrors = new LongAdder();
+  /** Upstream round-trip latency in microseconds (up sent to its answer received). */
+  final Recorder upLatency = new Recorder(60_000_000L, 3);
 
   private final Options options;
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -199,11 +206,18 @@ final class WsClients implements AutoCloseable {
               : "{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}";
           ctx.writeAndFlush(new TextWebSocketFrame(ack));
         }
+      } else if (text.startsWith("{\"t\":\"upack\"") || (UPSTREAM_IN_FLIGHT > 0 && text.contains("\"id\":\"u"))) {
+        // an up frame's answer: its id is the nano time it was sent at
+        long sent = number(text, "\"id\":\"u");
+        upLatency.recordValue(Math.max(0, (System.nanoTime() - sent) / 1_000));
+        if (text.startsWith("{\"t\":\"upack\"")) upacks.increment(); else upErrors.increment();
+        sendUp(ctx);
       } else if (text.startsWith("{\"t\":\"welcome\"")) {
         if (SUBSCRIBE_TOPIC != null) {
           ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"sub\",\"topic\":\"" + SUBSCRIBE_TOPIC + "\"}"));
         }
         isWelcomed = true;
+        for (int i = 0; i < UPSTREAM_IN_FLIGHT; i++) sendUp(ctx);
         open.add(ctx.channel());
         welcomed.increment();
         release();
@@ -212,6 +226,11 @@ final class WsClients implements AutoCloseable {
             .scheduleAtFixedRate(
                 () -> ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")), hb, hb, TimeUnit.SECONDS);
       }
+    }
+
+    private void sendUp(ChannelHandlerContext ctx) {
+      ctx.writeAndFlush(new TextWebSocketFrame(
+          "{\"t\":\"up\",\"id\":\"u" + System.nanoTime() + "\",\"type\":\"bench\",\"data\":{\"n\":1,\"text\":\"upstream\"}}"));
     }
 
     @Override

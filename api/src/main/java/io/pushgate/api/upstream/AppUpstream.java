@@ -24,7 +24,7 @@ final class AppUpstream {
   }
 
   UpstreamStats stats() {
-    String circuit = breaker.isOpen() ? "open" : breaker.isHalfOpen() ? "half-open" : "closed";
+    String circuit = io.pushgate.api.webhook.BackendEndpoints.circuit(breaker);
     return new UpstreamStats(
         endpoint.app(), inFlight.get(), forwarded.get(), ok.get(), rejected.get(), failed.get(), notAllowed.get(),
         busy.get(), replies.get(), circuit);

@@ -2,7 +2,7 @@ package io.pushgate.api.upstream;
 
 import com.typesafe.config.Config;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import io.pushgate.api.webhook.BackendEndpoints;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -18,8 +18,6 @@ import java.util.TreeMap;
  * {@code default-url}, or are refused if there is none. Immutable.
  */
 public record UpstreamEndpoint(String app, byte[] secret, Optional<URI> defaultUrl, Map<String, Optional<URI>> types) {
-
-  public static final int MIN_SECRET_BYTES = 32;
 
   public UpstreamEndpoint {
     types = Map.copyOf(types);
@@ -39,35 +37,16 @@ public record UpstreamEndpoint(String app, byte[] secret, Optional<URI> defaultU
     if (upstream.isEmpty()) return Optional.empty();
     Config c = upstream.get();
     String prefix = "pushgate.apps." + app + ".upstream.";
-    Optional<URI> defaultUrl = url(prefix + "default-url", c.hasPath("default-url") ? c.getString("default-url") : "");
+    Optional<URI> defaultUrl = BackendEndpoints.url(prefix + "default-url", c.hasPath("default-url") ? c.getString("default-url") : "");
     Map<String, Optional<URI>> types = new TreeMap<>();
     if (c.hasPath("types")) {
       for (String type : c.getObject("types").keySet()) {
-        types.put(type, url(prefix + "types." + type, c.getConfig("types").getString("\"" + type + "\"")));
+        types.put(type, BackendEndpoints.url(prefix + "types." + type, c.getConfig("types").getString("\"" + type + "\"")));
       }
     }
     if (defaultUrl.isEmpty() && types.values().stream().allMatch(Optional::isEmpty)) return Optional.empty();
-    String secret = c.hasPath("secret") ? c.getString("secret") : "";
-    byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-    if (key.length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException(prefix + "secret must be at least " + MIN_SECRET_BYTES + " bytes");
-    }
+    byte[] key = BackendEndpoints.secret(prefix + "secret", c.hasPath("secret") ? c.getString("secret") : "");
     return Optional.of(new UpstreamEndpoint(app, key, defaultUrl, types));
-  }
-
-  private static Optional<URI> url(String key, String value) {
-    String url = value.trim();
-    if (url.isEmpty()) return Optional.empty();
-    URI uri;
-    try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + " is not a URL: " + e.getMessage());
-    }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-      throw new IllegalArgumentException(key + " must be an http:// or https:// URL, was " + url);
-    }
-    return Optional.of(uri);
   }
 
   @Override

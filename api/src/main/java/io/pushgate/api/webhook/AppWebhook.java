@@ -31,7 +31,7 @@ final class AppWebhook {
   }
 
   WebhookStats stats() {
-    String circuit = breaker.isOpen() ? "open" : breaker.isHalfOpen() ? "half-open" : "closed";
+    String circuit = BackendEndpoints.circuit(breaker);
     return new WebhookStats(
         endpoint.app(),
         endpoint.url().toString(),

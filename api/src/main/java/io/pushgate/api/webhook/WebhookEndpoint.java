@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import io.pushgate.callback.CallbackEventType;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -27,8 +26,6 @@ import java.util.Set;
  */
 public record WebhookEndpoint(String app, URI url, byte[] secret, Set<CallbackEventType> events, Duration offlineDelay) {
 
-  public static final int MIN_SECRET_BYTES = 32;
-
   public WebhookEndpoint {
     events = Set.copyOf(events);
   }
@@ -41,22 +38,9 @@ public record WebhookEndpoint(String app, URI url, byte[] secret, Set<CallbackEv
     if (callbacks.isEmpty()) return Optional.empty();
     Config c = callbacks.get();
     String prefix = "pushgate.apps." + app + ".callbacks.";
-    String url = c.hasPath("url") ? c.getString("url").trim() : "";
+    Optional<URI> url = BackendEndpoints.url(prefix + "url", c.hasPath("url") ? c.getString("url") : "");
     if (url.isEmpty()) return Optional.empty();
-    URI uri;
-    try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + "url is not a URL: " + e.getMessage());
-    }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-      throw new IllegalArgumentException(prefix + "url must be an http:// or https:// URL, was " + url);
-    }
-    String secret = c.hasPath("secret") ? c.getString("secret") : "";
-    byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-    if (key.length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException(prefix + "secret must be at least " + MIN_SECRET_BYTES + " bytes");
-    }
+    byte[] key = BackendEndpoints.secret(prefix + "secret", c.hasPath("secret") ? c.getString("secret") : "");
     Set<CallbackEventType> events = EnumSet.noneOf(CallbackEventType.class);
     for (String name : eventNames(c)) {
       events.add(CallbackEventType.fromWireName(name).orElseThrow(() -> new IllegalArgumentException(
@@ -65,7 +49,7 @@ public record WebhookEndpoint(String app, URI url, byte[] secret, Set<CallbackEv
     }
     if (events.isEmpty()) throw new IllegalArgumentException(prefix + "events must name at least one event");
     Duration offlineDelay = c.hasPath("offline-delay") ? c.getDuration("offline-delay") : defaultOfflineDelay;
-    return Optional.of(new WebhookEndpoint(app, uri, key, events, offlineDelay));
+    return Optional.of(new WebhookEndpoint(app, url.get(), key, events, offlineDelay));
   }
 
   /** A list, or a comma-separated string (so one environment variable can set it). */
