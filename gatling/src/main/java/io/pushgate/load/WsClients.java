@@ -69,6 +69,7 @@ final class WsClients implements AutoCloseable {
   /** Upstream round trips answered with upack / with an error. */
   final LongAdder upacks = new LongAdder();
   final LongAdder upErrors = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicReference<String> firstUpError = new java.util.concurrent.atomic.AtomicReference<>();
   /** Upstream round-trip latency in microseconds (up sent to its answer received). */
   final Recorder upLatency = new Recorder(60_000_000L, 3);
 
@@ -210,7 +211,12 @@ final class WsClients implements AutoCloseable {
         // an up frame's answer: its id is the nano time it was sent at
         long sent = number(text, "\"id\":\"u");
         upLatency.recordValue(Math.max(0, (System.nanoTime() - sent) / 1_000));
-        if (text.startsWith("{\"t\":\"upack\"")) upacks.increment(); else upErrors.increment();
+        if (text.startsWith("{\"t\":\"upack\"")) {
+          upacks.increment();
+        } else {
+          upErrors.increment();
+          if (firstUpError.compareAndSet(null, text)) System.out.println("first upstream error: " + text);
+        }
         sendUp(ctx);
       } else if (text.startsWith("{\"t\":\"welcome\"")) {
         if (SUBSCRIBE_TOPIC != null) {

@@ -17,6 +17,7 @@ final class AppUpstream {
   final AtomicLong notAllowed = new AtomicLong();
   final AtomicLong busy = new AtomicLong();
   final AtomicLong replies = new AtomicLong();
+  final java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>("");
 
   AppUpstream(UpstreamEndpoint endpoint, CircuitBreaker breaker) {
     this.endpoint = endpoint;
@@ -27,6 +28,6 @@ final class AppUpstream {
     String circuit = io.pushgate.api.webhook.BackendEndpoints.circuit(breaker);
     return new UpstreamStats(
         endpoint.app(), inFlight.get(), forwarded.get(), ok.get(), rejected.get(), failed.get(), notAllowed.get(),
-        busy.get(), replies.get(), circuit);
+        busy.get(), replies.get(), circuit, lastError.get());
   }
 }

@@ -90,7 +90,9 @@ public final class HttpUpstream implements UpstreamForwarder {
         });
       }
     }
-    return new HttpUpstream(apps, registry, sessions, new BackendClient(system, settings.requestTimeout(), "pushgate-upstream"), settings);
+    return new HttpUpstream(apps, registry, sessions, new BackendClient(
+        system, settings.requestTimeout(), "pushgate-upstream", settings.maxConnections(),
+        Integer.highestOneBit(settings.maxInFlightPerApp() * Math.max(1, apps.size())) * 2), settings);
   }
 
   @Override
@@ -116,10 +118,12 @@ public final class HttpUpstream implements UpstreamForwarder {
         .handleAsync((response, error) -> {
           if (error != null) {
             app.failed.incrementAndGet();
+            app.lastError.set(error.toString());
             return done(new UpstreamResult.Unavailable(error.toString()));
           }
           if (!response.isSuccess()) {
             app.rejected.incrementAndGet();
+            app.lastError.set("HTTP " + response.status());
             return done(new UpstreamResult.Rejected(response.status()));
           }
           app.ok.incrementAndGet();

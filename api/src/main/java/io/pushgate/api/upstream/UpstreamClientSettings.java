@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param maxReplyBytes       largest {@code reply} (compact JSON) pushed back to the user (4 KiB);
  *                            a larger one is not delivered ({@code replyError: payload_too_large})
  * @param replyTimeout        how long queueing the reply in the user's session may take (5 s)
+ * @param maxConnections      connections per backend host (32)
  * @param breakerMaxFailures  failed requests in a row (no answer, or 5xx) that open the app's circuit (5)
  * @param breakerResetTimeout how long it stays open before a trial request (10 s)
  */
@@ -23,11 +24,13 @@ public record UpstreamClientSettings(
     long maxResponseBytes,
     int maxReplyBytes,
     Duration replyTimeout,
+    int maxConnections,
     int breakerMaxFailures,
     Duration breakerResetTimeout) {
 
   public UpstreamClientSettings {
     if (maxInFlightPerApp < 1) throw new IllegalArgumentException("pushgate.upstream.max-in-flight-per-app must be >= 1");
+    if (maxConnections < 1) throw new IllegalArgumentException("pushgate.upstream.max-connections must be >= 1");
     if (breakerMaxFailures < 1) throw new IllegalArgumentException("pushgate.upstream.breaker.max-failures must be >= 1");
   }
 
@@ -39,6 +42,7 @@ public record UpstreamClientSettings(
         c.getBytes("max-response-bytes"),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-reply-bytes")),
         c.getDuration("reply-timeout"),
+        c.getInt("max-connections"),
         c.getInt("breaker.max-failures"),
         c.getDuration("breaker.reset-timeout"));
   }

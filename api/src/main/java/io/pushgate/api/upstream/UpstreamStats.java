@@ -12,7 +12,8 @@ package io.pushgate.api.upstream;
  * @param busy        refused because {@code max-in-flight-per-app} were in flight
  * @param replies     replies queued to users
  * @param circuit     {@code closed}, {@code open} or {@code half-open}
+ * @param lastError   the last failure or rejection ({@code ""} if none)
  */
 public record UpstreamStats(
     String app, long inFlight, long forwarded, long ok, long rejected, long failed, long notAllowed, long busy,
-    long replies, String circuit) {}
+    long replies, String circuit, String lastError) {}

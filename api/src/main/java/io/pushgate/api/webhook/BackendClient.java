@@ -39,7 +39,13 @@ public final class BackendClient {
   private final Duration requestTimeout;
   private final String userAgent;
 
-  public BackendClient(ActorSystem<?> system, Duration requestTimeout, String userAgent) {
+  /**
+   * @param maxConnections  connections per backend host
+   * @param maxOpenRequests requests per backend host waiting or in flight (a power of 2); more
+   *                        fail at once, so it must exceed the caller's own in-flight bound
+   */
+  public BackendClient(
+      ActorSystem<?> system, Duration requestTimeout, String userAgent, int maxConnections, int maxOpenRequests) {
     this.system = system;
     this.http = Http.get(system);
     this.requestTimeout = requestTimeout;
@@ -48,7 +54,10 @@ public final class BackendClient {
         ClientConnectionSettings.create(system.classicSystem())
             .withConnectingTimeout(requestTimeout)
             .withIdleTimeout(requestTimeout);
-    this.pool = ConnectionPoolSettings.create(system.classicSystem()).withConnectionSettings(connection);
+    this.pool = ConnectionPoolSettings.create(system.classicSystem())
+        .withConnectionSettings(connection)
+        .withMaxConnections(maxConnections)
+        .withMaxOpenRequests(maxOpenRequests);
   }
 
   /**

@@ -49,7 +49,7 @@ public final class Webhooks implements CallbackSink {
     Map<String, WebhookEndpoint> endpoints = endpoints(config, settings.offlineDelay());
     Map<String, AppWebhook> hooks = new TreeMap<>();
     if (!endpoints.isEmpty()) {
-      BackendClient client = new BackendClient(system, settings.requestTimeout(), "pushgate-callbacks");
+      BackendClient client = new BackendClient(system, settings.requestTimeout(), "pushgate-callbacks", 4, 256); // one POST in flight per app
       for (WebhookEndpoint endpoint : endpoints.values()) {
         AppWebhook hook = new AppWebhook(endpoint, new WebhookQueue(settings.queueSize()), breaker(system, settings, endpoint));
         system.systemActorOf(WebhookSender.create(hook, client, settings), "callbacks-" + endpoint.app(), Props.empty());
