@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -25,7 +27,8 @@ import org.apache.pekko.pattern.CircuitBreakerOpenException;
  * counted {@code failed}. Every POST runs through the endpoint's circuit breaker: while it is
  * open no request is made and the batch waits, without spending attempts, until the breaker lets
  * one trial through. Events keep queuing meanwhile (bounded, oldest dropped), so a slow or dead
- * receiver costs at most the queue.
+ * receiver costs at most the queue. On {@link Drain} (node shutdown) it sends what is queued at
+ * once and answers when nothing is left.
  */
 final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
 
@@ -39,6 +42,9 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
 
   private record Failed(Throwable cause) implements Command {}
 
+  /** Node shutdown: send what is queued without waiting for ticks; answer once nothing is left. */
+  record Drain(ActorRef<Done> replyTo) implements Command {}
+
   private static final String RETRY_TIMER = "retry";
 
   private final TimerScheduler<Command> timers;
@@ -48,6 +54,7 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   private List<CallbackEvent> batch;
   private int attempts;
   private long droppedLogged;
+  private final List<ActorRef<Done>> drainedWaiters = new java.util.ArrayList<>(0);
 
   static Behavior<Command> create(AppWebhook hook, BackendClient client, WebhookSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -73,7 +80,21 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
         .onMessage(Retry.class, r -> { post(); return this; })
         .onMessage(Delivered.class, d -> onDelivered())
         .onMessage(Failed.class, this::onFailed)
+        .onMessage(Drain.class, this::onDrain)
         .build();
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    drainedWaiters.add(drain.replyTo());
+    if (batch == null) nextBatch();
+    answerIfDrained();
+    return this;
+  }
+
+  private void answerIfDrained() {
+    if (drainedWaiters.isEmpty() || batch != null || hook.queue.size() > 0) return;
+    drainedWaiters.forEach(w -> w.tell(Done.getInstance()));
+    drainedWaiters.clear();
   }
 
   private Behavior<Command> onTick() {
@@ -84,7 +105,10 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
 
   private void nextBatch() {
     List<CallbackEvent> next = hook.queue.take(settings.maxBatchEvents());
-    if (next.isEmpty()) return;
+    if (next.isEmpty()) {
+      answerIfDrained();
+      return;
+    }
     batch = next;
     attempts = 0;
     post();

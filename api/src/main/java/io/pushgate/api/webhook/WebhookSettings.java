@@ -21,6 +21,7 @@ import java.time.Duration;
  *                               each failed trial up to breakerMaxResetTimeout (5 min)
  * @param breakerMaxResetTimeout longest open period
  * @param offlineDelay           default debounce of {@code offline} (3 s); per app overridable
+ * @param stopTimeout            node shutdown: how long queued events may take to go out (5 s)
  */
 public record WebhookSettings(
     int queueSize,
@@ -34,7 +35,8 @@ public record WebhookSettings(
     int breakerMaxFailures,
     Duration breakerResetTimeout,
     Duration breakerMaxResetTimeout,
-    Duration offlineDelay) {
+    Duration offlineDelay,
+    Duration stopTimeout) {
 
   public WebhookSettings {
     positive(queueSize, "queue-size");
@@ -63,7 +65,8 @@ public record WebhookSettings(
         c.getInt("breaker.max-failures"),
         c.getDuration("breaker.reset-timeout"),
         c.getDuration("breaker.max-reset-timeout"),
-        c.getDuration("offline-delay"));
+        c.getDuration("offline-delay"),
+        c.getDuration("stop-timeout"));
   }
 
   /**

@@ -9,7 +9,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.pattern.CircuitBreaker;
 import org.slf4j.Logger;
@@ -21,18 +27,26 @@ import org.slf4j.LoggerFactory;
  * with a callback URL, which POSTs signed batches through the app's circuit breaker. Sessions and
  * gateways of this node offer their events here; nothing they do waits for a callback.
  *
- * <p>Delivery is at-least-once while the node runs (receivers de-duplicate by event id); the
- * events still queued when a node stops are lost. Thread-safe.
+ * <p>Delivery is at-least-once while the node runs (receivers de-duplicate by event id). A node
+ * that stops gracefully sends what is queued in its last shutdown phase, for at most
+ * {@code stop-timeout}; what is still queued after that, or when a node crashes, is lost.
+ * Thread-safe.
  */
 public final class Webhooks implements CallbackSink {
 
   private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
 
   private final Map<String, AppWebhook> hooks;
+  private final Map<String, ActorRef<WebhookSender.Command>> senders;
   private final Duration defaultOfflineDelay;
+  private final ActorSystem<?> system;
 
-  private Webhooks(Map<String, AppWebhook> hooks, Duration defaultOfflineDelay) {
+  private Webhooks(
+      ActorSystem<?> system, Map<String, AppWebhook> hooks, Map<String, ActorRef<WebhookSender.Command>> senders,
+      Duration defaultOfflineDelay) {
+    this.system = system;
     this.hooks = Map.copyOf(hooks);
+    this.senders = Map.copyOf(senders);
     this.defaultOfflineDelay = defaultOfflineDelay;
   }
 
@@ -48,16 +62,47 @@ public final class Webhooks implements CallbackSink {
     WebhookSettings settings = WebhookSettings.fromConfig(config);
     Map<String, WebhookEndpoint> endpoints = endpoints(config, settings.offlineDelay());
     Map<String, AppWebhook> hooks = new TreeMap<>();
+    Map<String, ActorRef<WebhookSender.Command>> senders = new TreeMap<>();
     if (!endpoints.isEmpty()) {
       BackendClient client = new BackendClient(system, settings.requestTimeout(), "pushgate-callbacks", 4, 256); // one POST in flight per app
       for (WebhookEndpoint endpoint : endpoints.values()) {
         AppWebhook hook = new AppWebhook(endpoint, new WebhookQueue(settings.queueSize()), breaker(system, settings, endpoint));
-        system.systemActorOf(WebhookSender.create(hook, client, settings), "callbacks-" + endpoint.app(), Props.empty());
+        senders.put(endpoint.app(),
+            system.systemActorOf(WebhookSender.create(hook, client, settings), "callbacks-" + endpoint.app(), Props.empty()));
         hooks.put(endpoint.app(), hook);
         log.info("callbacks of app {}: {} to {}", endpoint.app(), endpoint.events(), endpoint.url());
       }
     }
-    return new Webhooks(hooks, settings.offlineDelay());
+    Webhooks webhooks = new Webhooks(system, hooks, senders, settings.offlineDelay());
+    if (!hooks.isEmpty()) {
+      // last: after the gateway closed its connections and sharding handed off its sessions
+      // (their disconnected and offline events are queued by then)
+      CoordinatedShutdown.get(system).addTask(
+          CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "pushgate-callbacks-drain",
+          () -> webhooks.drain(settings.stopTimeout()));
+    }
+    return webhooks;
+  }
+
+  /**
+   * Sends every app's queued events now and completes when all are delivered (or given up on),
+   * or after {@code timeout}; never fails. The node calls it in its last shutdown phase.
+   */
+  public CompletionStage<Done> drain(Duration timeout) {
+    CompletableFuture<?>[] all = senders.values().stream()
+        .map(sender -> AskPattern.<WebhookSender.Command, Done>ask(
+                sender, WebhookSender.Drain::new, timeout, system.scheduler())
+            .toCompletableFuture()
+            .exceptionally(e -> Done.getInstance()))
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(all).thenApply(v -> {
+      hooks.values().forEach(h -> {
+        if (h.queue.size() > 0) {
+          log.warn("callbacks of app {}: {} events still queued at shutdown are lost", h.endpoint.app(), h.queue.size());
+        }
+      });
+      return Done.getInstance();
+    });
   }
 
   private static Map<String, WebhookEndpoint> endpoints(Config config, Duration defaultOfflineDelay) {

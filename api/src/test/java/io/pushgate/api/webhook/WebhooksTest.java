@@ -176,6 +176,29 @@ class WebhooksTest {
   }
 
   @Test
+  void drainSendsWhatIsQueuedWithoutWaitingForTheBatchDelay() throws Exception {
+    String app = nextApp();
+    Webhooks hooks = start(app, "max-batch-delay = 1h, max-batch-events = 10");
+    for (int i = 0; i < 35; i++) hooks.offer(CallbackEvents.offline(app, "d" + i, i));
+    assertEquals(35, hooks.stats(app).orElseThrow().queued(), "nothing goes out before the (1 h) batch delay");
+    hooks.drain(Duration.ofSeconds(10)).toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(35, hooks.stats(app).orElseThrow().sent());
+    assertEquals(35, received(app).size());
+    assertEquals(4, requests(app).size(), "in batches of max-batch-events");
+  }
+
+  @Test
+  void drainGivesUpAfterItsTimeoutWhenTheReceiverHangs() throws Exception {
+    String app = nextApp();
+    receiver.hang();
+    Webhooks hooks = start(app, "max-batch-delay = 1h\nrequest-timeout = 30s");
+    hooks.offer(CallbackEvents.offline(app, "h", 1));
+    long start = System.nanoTime();
+    hooks.drain(Duration.ofMillis(500)).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(System.nanoTime() - start < 5_000_000_000L, "bounded by its timeout");
+  }
+
+  @Test
   void onlyWantedEventsOfConfiguredAppsAreQueued() {
     String app = nextApp();
     Webhooks hooks = start(app, "");
