@@ -25,6 +25,9 @@ public final class BackendReceiver {
   private BackendReceiver() {}
 
   public static void main(String[] args) throws Exception {
+    // without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK: ~40 ms per answer with a body (measured: 670 instead of 2,000 round trips/s)
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     int port = Integer.parseInt(args[0]);
     int seconds = Integer.parseInt(args[1]);
     boolean reply = args.length > 2 && Boolean.parseBoolean(args[2]);
