@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.session.SessionSharding;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -94,14 +93,7 @@ class TwoNodeIT {
     ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), API_KEY);
     String run = UUID.randomUUID().toString().substring(0, 8);
 
-    // start sessions for a few users (through node A's API) until one lives on node B
-    Optional<String> userOnB = Optional.empty();
-    for (int i = 0; i < 40 && userOnB.isEmpty(); i++) {
-      String user = "two-" + run + "-" + i;
-      apiA.get("/v1/apps/" + APP + "/users/" + user);
-      if (hostedEntities(nodeB.system()).contains(APP + ":" + user)) userOnB = Optional.of(user);
-    }
-    String user = userOnB.orElseThrow(() -> new AssertionError("no session landed on node B"));
+    String user = userOnNodeB(apiA, "two-" + run + "-");
 
     try (WsTestClient client =
         WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), APP, apiA.token(APP, user))) {
@@ -123,13 +115,7 @@ class TwoNodeIT {
   void dispatchListsTheSessionsHomeNodeFirstThenTheOthers() throws Exception {
     ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), API_KEY);
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String user = null;
-    for (int i = 0; i < 40 && user == null; i++) {
-      String candidate = "disp-" + run + "-" + i;
-      apiA.get("/v1/apps/" + APP + "/users/" + candidate);
-      if (hostedEntities(nodeB.system()).contains(APP + ":" + candidate)) user = candidate;
-    }
-    if (user == null) throw new AssertionError("no session landed on node B");
+    String user = userOnNodeB(apiA, "disp-" + run + "-");
     String endpointA = "ws://127.0.0.1:" + nodeA.gatewayAddress().getPort() + "/v1/ws";
     String endpointB = "ws://127.0.0.1:" + nodeB.gatewayAddress().getPort() + "/v1/ws";
     String path = "/v1/dispatch?app=" + APP + "&user=" + user;
@@ -140,6 +126,40 @@ class TwoNodeIT {
             endpoints -> endpoints.equals("[\"" + endpointB + "\",\"" + endpointA + "\"]"));
     JsonNode reconnect = apiA.get(path).body().path("reconnect");
     assertEquals(1000, reconnect.path("baseMillis").asLong());
+  }
+
+  /**
+   * A user whose session lives on node B, started through node A's API. New shards go to the
+   * node with fewer shards, so after other tests node B may get none for a while: prefer users
+   * of shards B hosts already (the default extractor: |hash of the entity id| mod shards), and
+   * start sessions of new users until B gets one (bounded).
+   */
+  private String userOnNodeB(ApiTestClient apiA, String prefix) throws Exception {
+    int shards = nodeB.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+    Set<String> shardsOnB = shardsOf(nodeB.system());
+    for (int i = 0; i < 400; i++) {
+      String candidate = prefix + i;
+      String shard = String.valueOf(Math.abs((APP + ":" + candidate).hashCode() % shards));
+      if (!shardsOnB.isEmpty() && !shardsOnB.contains(shard)) continue;
+      apiA.get("/v1/apps/" + APP + "/users/" + candidate);
+      if (hostedEntities(nodeB.system()).contains(APP + ":" + candidate)) return candidate;
+      shardsOnB = shardsOf(nodeB.system());
+    }
+    throw new AssertionError("no session landed on node B");
+  }
+
+  private static Set<String> shardsOf(ActorSystem<?> system) throws Exception {
+    return regionState(system).getShards().stream().map(s -> s.shardId()).collect(Collectors.toSet());
+  }
+
+  private static CurrentShardRegionState regionState(ActorSystem<?> system) throws Exception {
+    return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
+            ClusterSharding.get(system).shardState(),
+            replyTo -> new GetShardRegionState(SessionSharding.TYPE_KEY, replyTo),
+            Duration.ofSeconds(10),
+            system.scheduler())
+        .toCompletableFuture()
+        .get(15, TimeUnit.SECONDS);
   }
 
   private static Set<String> hostedEntities(ActorSystem<?> system) throws Exception {
