@@ -29,7 +29,8 @@ public record GatewaySettings(
     Duration httpIdleTimeout,
     Duration httpRequestReadTimeout,
     Duration stopTimeout,
-    InboundRateLimit.Settings inboundRate) {
+    InboundRateLimit.Settings inboundRate,
+    io.pushgate.gateway.transport.SourceAccess.Settings access) {
 
   /** The WebSocket endpoint path (fixed by the public protocol). */
   public static final String WEBSOCKET_PATH = "/v1/ws";
@@ -82,7 +83,18 @@ public record GatewaySettings(
         c.getDuration("http-idle-timeout"),
         c.getDuration("http-request-read-timeout"),
         c.getDuration("stop-timeout"),
-        new InboundRateLimit.Settings(c.getInt("inbound-rate"), c.getInt("inbound-burst")));
+        new InboundRateLimit.Settings(c.getInt("inbound-rate"), c.getInt("inbound-burst")),
+        access(c.getConfig("access")));
+  }
+
+  private static io.pushgate.gateway.transport.SourceAccess.Settings access(Config a) {
+    return new io.pushgate.gateway.transport.SourceAccess.Settings(
+        a.getInt("max-connections-per-source"),
+        a.getInt("handshake-rate"),
+        a.getInt("handshake-burst"),
+        a.getStringList("allow"),
+        a.getStringList("deny"),
+        a.getInt("max-tracked-sources"));
   }
 
   private static int bytes(Config c, String path) {

@@ -251,6 +251,56 @@ class GatewayHttpTest {
   }
 
   @Test
+  void aDeniedSourceGets403AndNothingElse() throws Exception {
+    GatewayServer server = start("access.deny = [\"127.0.0.0/8\"]");
+    String answer = raw(server, UPGRADE_REQUEST);
+    assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+    assertTrue(answer.contains("\"code\":\"forbidden\""), answer);
+    assertEquals(0, server.metrics().acceptedConnections());
+    assertEquals(1, server.metrics().refusedBySource());
+    GatewayServer allowedElsewhere = start("access.allow = [\"10.0.0.0/8\"]");
+    assertTrue(raw(allowedElsewhere, UPGRADE_REQUEST).startsWith("HTTP/1.1 403"), "not in the allow list");
+  }
+
+  @Test
+  void connectionsPerSourceAreBoundedAndFreedOnClose() throws Exception {
+    GatewayServer server = start("access.max-connections-per-source = 2, hello-timeout = 60s");
+    WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient second = WsTestClient.connect(http, WsTestClient.uri(server));
+    String answer = raw(server, UPGRADE_REQUEST);
+    assertTrue(answer.startsWith("HTTP/1.1 429"), answer);
+    assertTrue(answer.contains("\"code\":\"too_many_connections\""), answer);
+    assertTrue(answer.toLowerCase().contains("retry-after:"), answer);
+    first.close();
+    first.expectClose(1000);
+    await().atMost(20, TimeUnit.SECONDS).until(() -> {
+      WsTestClient next = null;
+      try {
+        next = WsTestClient.connect(http, WsTestClient.uri(server));
+        return true;
+      } catch (Exception e) {
+        return false; // still counted: the close is not through yet
+      } finally {
+        if (next != null) next.close();
+      }
+    });
+    second.close();
+  }
+
+  @Test
+  void handshakesPerSourceAreRateLimited() throws Exception {
+    GatewayServer server = start("access { handshake-rate = 1, handshake-burst = 2 }, hello-timeout = 60s");
+    WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient second = WsTestClient.connect(http, WsTestClient.uri(server));
+    String answer = raw(server, UPGRADE_REQUEST);
+    assertTrue(answer.startsWith("HTTP/1.1 429"), answer);
+    assertTrue(answer.contains("\"code\":\"rate_limited\""), answer);
+    assertEquals(2, server.metrics().acceptedConnections());
+    first.close();
+    second.close();
+  }
+
+  @Test
   void idleHttpConnectionsAreClosed() throws Exception {
     GatewayServer server = start("http-idle-timeout = 1s");
     // no request at all: raw() returns when the server closes the connection

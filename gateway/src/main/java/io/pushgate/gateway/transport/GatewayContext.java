@@ -35,6 +35,7 @@ public final class GatewayContext {
   private final SubscriptionSettings subscriptions;
   private final BackendHooks backend;
   private final UpstreamSettings upstream;
+  private final SourceAccess access;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
@@ -65,6 +66,7 @@ public final class GatewayContext {
     this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
+    this.access = new SourceAccess(settings.access());
     this.backend = Objects.requireNonNull(backend, "backend");
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -120,6 +122,11 @@ public final class GatewayContext {
   /** Where upstream data goes, and its per-connection bounds. */
   public BackendHooks backend() {
     return backend;
+  }
+
+  /** The access policy at the door (per source IP). */
+  public SourceAccess access() {
+    return access;
   }
 
   public UpstreamSettings upstreamSettings() {

@@ -21,6 +21,12 @@ public final class GatewayMetrics {
   final LongAdder rateLimitedCloses = new LongAdder();
   final LongAdder protocolViolationCloses = new LongAdder();
   final LongAdder httpRequestTimeouts = new LongAdder();
+  final LongAdder refusedBySource = new LongAdder();
+
+  /** WebSocket upgrades refused by the access policy (lists, per-source limits). */
+  public long refusedBySource() {
+    return refusedBySource.sum();
+  }
 
   /** WebSocket connections currently counted against {@code max-connections}. */
   public int openConnections() {

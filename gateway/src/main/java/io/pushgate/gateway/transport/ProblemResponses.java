@@ -58,6 +58,18 @@ public final class ProblemResponses {
     return r;
   }
 
+  /** 403 forbidden. */
+  public static FullHttpResponse forbidden(String detail) {
+    return problem(HttpResponseStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+  }
+
+  /** 429 with a stable code and Retry-After. */
+  public static FullHttpResponse tooManyRequests(String code, String detail, int retryAfterSeconds) {
+    FullHttpResponse r = problem(HttpResponseStatus.TOO_MANY_REQUESTS, code, "Too many requests", detail);
+    r.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+    return r;
+  }
+
   /** 503 unavailable. */
   public static FullHttpResponse unavailable(String detail) {
     return problem(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", detail);

@@ -84,6 +84,7 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
 
   private void upgrade(FullHttpRequest request) {
     GatewayMetrics metrics = gw.metrics();
+    if (!admitSource(request)) return;
     if (!metrics.tryReserveConnection(settings.maxConnections())) {
       metrics.rejectedConnections.increment();
       request.release();
@@ -105,6 +106,28 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
     pipeline.addAfter("ws-aggregator", "ws-connection", connection);
     ctx.fireChannelRead(request); // the handshake handler takes it from here
     pipeline.remove(this);
+  }
+
+  /** The access policy (per source IP); answers and closes when the source is refused. */
+  private boolean admitSource(FullHttpRequest request) {
+    if (!(ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress source)) return true;
+    SourceAccess.Refusal refusal = gw.access().admit(source, System.nanoTime());
+    if (refusal == null) {
+      ctx.channel().closeFuture().addListener(f -> gw.access().release(source));
+      return true;
+    }
+    gw.metrics().refusedBySource.increment();
+    request.release();
+    SourceAccess.Settings a = settings.access();
+    respond(switch (refusal) {
+      case DENIED -> ProblemResponses.forbidden("connections from this address are not allowed");
+      case TOO_MANY_CONNECTIONS -> ProblemResponses.tooManyRequests("too_many_connections",
+          "at most " + a.maxConnectionsPerSource() + " connections per source address", RETRY_AFTER_SECONDS);
+      case HANDSHAKE_RATE -> ProblemResponses.tooManyRequests("rate_limited",
+          "at most " + a.handshakeRate() + " connection attempts per second per source address", 1);
+      case TOO_MANY_SOURCES -> ProblemResponses.overloaded("too many source addresses at once", RETRY_AFTER_SECONDS);
+    }, false);
+    return false;
   }
 
   private WebSocketServerProtocolConfig protocolConfig() {
