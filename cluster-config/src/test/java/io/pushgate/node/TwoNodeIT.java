@@ -163,16 +163,9 @@ class TwoNodeIT {
   }
 
   private static Set<String> hostedEntities(ActorSystem<?> system) throws Exception {
-    CurrentShardRegionState state =
-        AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
-                ClusterSharding.get(system).shardState(),
-                replyTo -> new GetShardRegionState(SessionSharding.TYPE_KEY, replyTo),
-                Duration.ofSeconds(10),
-                system.scheduler())
-            .toCompletableFuture()
-            .get(15, TimeUnit.SECONDS);
-    return state.getShards().stream()
+    return regionState(system).getShards().stream()
         .flatMap(shard -> shard.getEntityIds().stream())
         .collect(Collectors.toSet());
   }
+
 }
