@@ -240,7 +240,7 @@ public final class PushgateNode {
     String configured = config.getString("pushgate.dispatch.public-endpoint").trim();
     if (!configured.isEmpty()) return configured;
     String host = config.getString("pekko.remote.artery.canonical.hostname");
-    return "ws://" + host + ":" + server.localAddress().getPort() + "/v1/ws";
+    return (server.tls() ? "wss://" : "ws://") + host + ":" + server.localAddress().getPort() + "/v1/ws";
   }
 
   private static void joinSelfIfNoSeedNodes(ActorSystem<?> system, Config config) {

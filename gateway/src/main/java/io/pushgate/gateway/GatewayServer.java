@@ -57,6 +57,8 @@ public final class GatewayServer {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
+  private final boolean tls;
+
   private GatewayServer(
       GatewaySettings settings,
       EventLoopGroup acceptor,
@@ -64,7 +66,8 @@ public final class GatewayServer {
       ChannelGroup channels,
       GatewayMetrics metrics,
       Channel serverChannel,
-      LiveFanOut liveFanOut) {
+      LiveFanOut liveFanOut,
+      boolean tls) {
     this.settings = settings;
     this.acceptor = acceptor;
     this.workers = workers;
@@ -72,6 +75,7 @@ public final class GatewayServer {
     this.metrics = metrics;
     this.serverChannel = serverChannel;
     this.liveFanOut = liveFanOut;
+    this.tls = tls;
   }
 
   /**
@@ -129,7 +133,8 @@ public final class GatewayServer {
     GatewayContext gw =
         new GatewayContext(
             settings, system, sessions, apps, new ClientTokens(), nodeAddress(system), metrics, channels,
-            liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend);
+            liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend,
+            GatewayTls.fromConfig(system.settings().config()));
     EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
     EventLoopGroup workers =
         new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-io", true));
@@ -153,7 +158,7 @@ public final class GatewayServer {
               ChannelFuture bound = (ChannelFuture) f;
               if (bound.isSuccess()) {
                 GatewayServer server =
-                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut);
+                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, gw.tls() != null);
                 log.info("gateway listening on {}", server.localAddress());
                 started.complete(server);
               } else {
@@ -175,6 +180,11 @@ public final class GatewayServer {
   }
 
   /** The bound address (the actual port when configured with port 0). */
+  /** True if the client port speaks TLS (clients connect with wss://). */
+  public boolean tls() {
+    return tls;
+  }
+
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) serverChannel.localAddress();
   }

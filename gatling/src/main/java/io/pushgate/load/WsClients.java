@@ -50,6 +50,19 @@ final class WsClients implements AutoCloseable {
   static final String SUBSCRIBE_TOPIC = System.getProperty("pushgate.load.topic");
   /** Upstream frames each client keeps in flight after welcome (system property pushgate.load.upstream.inflight; 0: none). */
   static final int UPSTREAM_IN_FLIGHT = Integer.getInteger("pushgate.load.upstream.inflight", 0);
+  /** Connect with wss:// (system property pushgate.load.tls=true), trusting any certificate: a load tool, not a client. */
+  static final io.netty.handler.ssl.SslContext TLS = tls();
+
+  private static io.netty.handler.ssl.SslContext tls() {
+    if (!Boolean.getBoolean("pushgate.load.tls")) return null;
+    try {
+      return io.netty.handler.ssl.SslContextBuilder.forClient()
+          .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
+          .build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   record Options(List<InetSocketAddress> targets, int sources, int heartbeatSeconds, int connectParallelism) {}
 
@@ -122,7 +135,7 @@ final class WsClients implements AutoCloseable {
     long n = counter.getAndIncrement();
     InetSocketAddress target = options.targets().get((int) (n % options.targets().size()));
     InetSocketAddress source = new InetSocketAddress("127.0.0." + (1 + n % options.sources()), 0);
-    URI uri = URI.create("ws://" + target.getHostString() + ":" + target.getPort() + "/v1/ws");
+    URI uri = URI.create((TLS != null ? "wss://" : "ws://") + target.getHostString() + ":" + target.getPort() + "/v1/ws");
     Client client = new Client(user, inFlight);
     Bootstrap bootstrap =
         new Bootstrap()
@@ -134,6 +147,9 @@ final class WsClients implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (TLS != null) {
+                      ch.pipeline().addLast(TLS.newHandler(ch.alloc(), target.getHostString(), target.getPort()));
+                    }
                     ch.pipeline()
                         .addLast(new HttpClientCodec())
                         .addLast(new HttpObjectAggregator(8192))

@@ -30,6 +30,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     gw.channels().add(ch);
     RequestReadDeadline deadline =
         new RequestReadDeadline(settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics());
+    if (gw.tls() != null) {
+      io.netty.handler.ssl.SslHandler tls = gw.tls().newHandler(ch.alloc());
+      tls.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+      ch.pipeline().addLast("tls", tls);
+    }
     ch.pipeline()
         .addLast(
             WebSocketUpgradeRouter.HTTP_IDLE_HANDLER,

@@ -36,6 +36,7 @@ public final class GatewayContext {
   private final BackendHooks backend;
   private final UpstreamSettings upstream;
   private final SourceAccess access;
+  private final io.netty.handler.ssl.SslContext tls;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
@@ -54,7 +55,8 @@ public final class GatewayContext {
       LiveFanOut liveFanOut,
       SubscriptionSettings subscriptions,
       UpstreamSettings upstream,
-      BackendHooks backend) {
+      BackendHooks backend,
+      java.util.Optional<io.netty.handler.ssl.SslContext> tls) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.system = Objects.requireNonNull(system, "system");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -67,6 +69,7 @@ public final class GatewayContext {
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
     this.access = new SourceAccess(settings.access());
+    this.tls = tls.orElse(null);
     this.backend = Objects.requireNonNull(backend, "backend");
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -122,6 +125,11 @@ public final class GatewayContext {
   /** Where upstream data goes, and its per-connection bounds. */
   public BackendHooks backend() {
     return backend;
+  }
+
+  /** The client port's TLS context, or null for plaintext. */
+  public io.netty.handler.ssl.SslContext tls() {
+    return tls;
   }
 
   /** The access policy at the door (per source IP). */
