@@ -3,8 +3,9 @@ package io.pushgate.api.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigObject;
+import io.pushgate.api.webhook.BackendEndpoints;
 import io.pushgate.api.ApiJson;
 import io.pushgate.api.webhook.BackendClient;
 import io.pushgate.api.webhook.WebhookSignature;
@@ -74,11 +75,7 @@ public final class HttpUpstream implements UpstreamForwarder {
     Config config = system.settings().config();
     UpstreamClientSettings settings = UpstreamClientSettings.fromConfig(config);
     Map<String, AppUpstream> apps = new TreeMap<>();
-    if (config.hasPath("pushgate.apps")) {
-      ConfigObject all = config.getObject("pushgate.apps");
-      for (String app : all.keySet()) {
-        Config appConfig = all.toConfig().getConfig(app);
-        Optional<Config> section = appConfig.hasPath("upstream") ? Optional.of(appConfig.getConfig("upstream")) : Optional.empty();
+    BackendEndpoints.appSections(config, "upstream").forEach((app, section) ->
         UpstreamEndpoint.fromConfig(app, section).ifPresent(endpoint -> {
           CircuitBreaker breaker = CircuitBreaker.create(
               system.classicSystem().scheduler(), settings.breakerMaxFailures(), settings.requestTimeout().plusSeconds(1),
@@ -87,9 +84,7 @@ public final class HttpUpstream implements UpstreamForwarder {
           breaker.addOnCloseListener(() -> log.info("upstream of app {}: circuit closed", app));
           apps.put(app, new AppUpstream(endpoint, breaker));
           log.info("upstream of app {}: {}", app, endpoint);
-        });
-      }
-    }
+        }));
     return new HttpUpstream(apps, registry, sessions, new BackendClient(
         system, settings.requestTimeout(), "pushgate-upstream", settings.maxConnections(),
         Integer.highestOneBit(settings.maxInFlightPerApp() * Math.max(1, apps.size())) * 2), settings);
@@ -188,11 +183,7 @@ public final class HttpUpstream implements UpstreamForwarder {
     node.put("connection", r.connection());
     node.put("node", r.node());
     node.put("time", Instant.ofEpochMilli(r.atMillis()).toString());
-    try {
-      node.set("data", JSON.readTree(r.data()));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("upstream data is not JSON", e); // the gateway parsed it: cannot happen
-    }
+    node.putRawValue("data", new RawValue(r.data())); // compact JSON the gateway produced: not parsed again
     return ApiJson.bytes(node);
   }
 

@@ -45,6 +45,22 @@ public final class BackendEndpoints {
     return secret;
   }
 
+  /**
+   * Every app's {@code pushgate.apps.<app>.<section>} object (empty for an app without one), in
+   * app order; no apps at all is an empty map.
+   */
+  public static java.util.SortedMap<String, Optional<com.typesafe.config.Config>> appSections(
+      com.typesafe.config.Config config, String section) {
+    java.util.SortedMap<String, Optional<com.typesafe.config.Config>> sections = new java.util.TreeMap<>();
+    if (!config.hasPath("pushgate.apps")) return sections;
+    com.typesafe.config.Config apps = config.getConfig("pushgate.apps");
+    for (String app : config.getObject("pushgate.apps").keySet()) {
+      com.typesafe.config.Config one = apps.getConfig("\"" + app + "\"");
+      sections.put(app, one.hasPath(section) ? Optional.of(one.getConfig(section)) : Optional.empty());
+    }
+    return sections;
+  }
+
   /** {@code closed}, {@code open} or {@code half-open}. */
   public static String circuit(CircuitBreaker breaker) {
     return breaker.isOpen() ? "open" : breaker.isHalfOpen() ? "half-open" : "closed";

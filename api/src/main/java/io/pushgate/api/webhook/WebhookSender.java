@@ -52,6 +52,8 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   private final BackendClient client;
   private final WebhookSettings settings;
   private List<CallbackEvent> batch;
+  /** The batch's JSON, encoded once; every attempt signs it anew (fresh timestamp). */
+  private byte[] batchBody;
   private int attempts;
   private long droppedLogged;
   private final List<ActorRef<Done>> drainedWaiters = new java.util.ArrayList<>(0);
@@ -110,15 +112,14 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
       return;
     }
     batch = next;
+    batchBody = WebhookBody.encode(next);
     attempts = 0;
     post();
   }
 
   private void post() {
     attempts++;
-    hook.requests.incrementAndGet();
-    if (attempts > 1) hook.retried.incrementAndGet();
-    byte[] body = WebhookBody.encode(batch);
+    byte[] body = batchBody;
     String signature = WebhookSignature.header(hook.endpoint.secret(), Instant.now().getEpochSecond(), body);
     getContext().pipeToSelf(
         hook.breaker.callWithCircuitBreakerCS(() -> client.post(hook.endpoint.url(), body, signature, 0)
@@ -126,9 +127,17 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
         (status, error) -> error == null ? new Delivered() : new Failed(error));
   }
 
+  /** A POST was made (its answer, or its failure, came back). */
+  private void countRequest() {
+    hook.requests.incrementAndGet();
+    if (attempts > 1) hook.retried.incrementAndGet();
+  }
+
   private Behavior<Command> onDelivered() {
+    countRequest();
     hook.sent.addAndGet(batch.size());
     batch = null;
+    batchBody = null;
     nextBatch();
     return this;
   }
@@ -138,12 +147,11 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
     if (cause instanceof CircuitBreakerOpenException open) {
       // no request was made: wait for the breaker's trial without spending an attempt
       attempts--;
-      hook.requests.decrementAndGet();
-      if (attempts > 0) hook.retried.decrementAndGet();
       Duration wait = Duration.ofMillis(Math.max(open.remainingDuration().toMillis(), 10));
       timers.startSingleTimer(RETRY_TIMER, Retry.INSTANCE, wait);
       return this;
     }
+    countRequest();
     String error = describe(cause);
     hook.lastError.set(error);
     if (attempts >= settings.maxAttempts()) {
@@ -152,6 +160,7 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
           "callbacks of app {}: gave up on {} events after {} attempts to {} (last: {})",
           hook.endpoint.app(), batch.size(), attempts, hook.endpoint.url(), error);
       batch = null;
+      batchBody = null;
       nextBatch();
       return this;
     }

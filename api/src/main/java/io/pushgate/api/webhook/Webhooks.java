@@ -1,7 +1,6 @@
 package io.pushgate.api.webhook;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigObject;
 import io.pushgate.callback.CallbackEvent;
 import io.pushgate.callback.CallbackEventType;
 import io.pushgate.callback.CallbackSink;
@@ -107,13 +106,8 @@ public final class Webhooks implements CallbackSink {
 
   private static Map<String, WebhookEndpoint> endpoints(Config config, Duration defaultOfflineDelay) {
     Map<String, WebhookEndpoint> endpoints = new TreeMap<>();
-    if (!config.hasPath("pushgate.apps")) return endpoints;
-    ConfigObject apps = config.getObject("pushgate.apps");
-    for (String app : apps.keySet()) {
-      Config appConfig = apps.toConfig().getConfig(app);
-      Optional<Config> callbacks = appConfig.hasPath("callbacks") ? Optional.of(appConfig.getConfig("callbacks")) : Optional.empty();
-      WebhookEndpoint.fromConfig(app, callbacks, defaultOfflineDelay).ifPresent(e -> endpoints.put(app, e));
-    }
+    BackendEndpoints.appSections(config, "callbacks").forEach((app, callbacks) ->
+        WebhookEndpoint.fromConfig(app, callbacks, defaultOfflineDelay).ifPresent(e -> endpoints.put(app, e)));
     return endpoints;
   }
 

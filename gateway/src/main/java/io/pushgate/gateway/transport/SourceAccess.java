@@ -126,6 +126,11 @@ public final class SourceAccess {
     return refusal[0];
   }
 
+  /** True if admitted connections must be {@link #release}d (a per-source limit is on). */
+  public boolean tracksSources() {
+    return settings.counts();
+  }
+
   /** A connection admitted from {@code address} closed. */
   public void release(InetSocketAddress address) {
     if (!settings.counts()) return;

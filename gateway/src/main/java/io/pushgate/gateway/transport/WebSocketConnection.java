@@ -90,7 +90,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   /** Every bound app's session by app id, the hello app first (at most max-apps-per-connection). */
   private final Map<String, SessionBinding> bindings = new LinkedHashMap<>();
   private final InboundRateLimit inboundLimit;
-  /** Upstream data of this connection; created at hello (needs the event loop). */
+  /** Upstream data of this connection; created with its first up frame (most connections send none). */
   private ConnectionUpstream upstream;
   /** The close code and reason for {@code disconnected} callbacks: 1006 until a close is sent or received. */
   private int closeCode = 1006;
@@ -226,7 +226,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       onUnbind(unbind.app());
     } else if (frame instanceof ClientFrame.Up up) {
       SessionBinding b = bindingFor(up.app());
-      if (b != null) upstream.send(up, b, bindings.size() > 1 ? b.app() : null);
+      if (b != null) upstream().send(up, b, bindings.size() > 1 ? b.app() : null);
     }
   }
 
@@ -251,12 +251,18 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     long silenceMillis = settings.heartbeat().silenceTimeout(heartbeatSeconds).toMillis();
     ctx.pipeline()
         .addFirst(HEARTBEAT_HANDLER, new IdleStateHandler(false, silenceMillis, 0, 0, TimeUnit.MILLISECONDS));
-    upstream = new ConnectionUpstream(gw.upstreamSettings(), gw.backend().upstream(), ctx.executor(), json -> {
-      if (state != State.CLOSING) write(json); // nothing may follow the close frame
-    });
     primary = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
     bindings.put(primary.app(), primary);
     attach(primary);
+  }
+
+  private ConnectionUpstream upstream() {
+    if (upstream == null) {
+      upstream = new ConnectionUpstream(gw.upstreamSettings(), gw.backend().upstream(), ctx.executor(), json -> {
+        if (state != State.CLOSING) write(json); // nothing may follow the close frame
+      });
+    }
+    return upstream;
   }
 
   /** A binding with its own connection id and connection actor (not attached yet). */

@@ -111,9 +111,12 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
   /** The access policy (per source IP); answers and closes when the source is refused. */
   private boolean admitSource(FullHttpRequest request) {
     if (!(ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress source)) return true;
-    SourceAccess.Refusal refusal = gw.access().admit(source, System.nanoTime());
+    SourceAccess access = gw.access();
+    SourceAccess.Refusal refusal = access.admit(source, System.nanoTime());
     if (refusal == null) {
-      ctx.channel().closeFuture().addListener(f -> gw.access().release(source));
+      // only when counting, and capturing only the policy: a listener that held this router would
+      // keep it, its context and the removed HTTP handlers alive as long as the connection
+      if (access.tracksSources()) ctx.channel().closeFuture().addListener(f -> access.release(source));
       return true;
     }
     gw.metrics().refusedBySource.increment();
