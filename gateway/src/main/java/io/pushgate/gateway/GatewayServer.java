@@ -15,9 +15,10 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
-import io.pushgate.gateway.transport.GatewayContext;
-import io.pushgate.gateway.transport.GatewayMetrics;
-import io.pushgate.gateway.transport.LiveFanOut;
+import io.netty.handler.ssl.SslContext;
+import io.pushgate.gateway.connection.GatewayContext;
+import io.pushgate.gateway.connection.GatewayMetrics;
+import io.pushgate.gateway.connection.LiveFanOut;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.paced.RateGate;
 import io.pushgate.session.SessionSharding;
@@ -132,9 +133,10 @@ public final class GatewayServer {
     LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), rate);
     GatewayContext gw =
         new GatewayContext(
-            settings, system, sessions, apps, new ClientTokens(), nodeAddress(system), metrics, channels,
-            liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend,
-            GatewayTls.fromConfig(system.settings().config()));
+            settings, system, sessions, apps, new ClientTokens(), nodeAddress(system), metrics,
+            liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend);
+    SslContext tls = GatewayTls.fromConfig(system.settings().config()).orElse(null);
+    SourceAccess access = new SourceAccess(settings.access());
     EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
     EventLoopGroup workers =
         new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-io", true));
@@ -149,7 +151,7 @@ public final class GatewayServer {
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(settings.writeBufferLowWaterMark(), settings.writeBufferHighWaterMark()))
-            .childHandler(new GatewayChannelInitializer(gw));
+            .childHandler(new GatewayChannelInitializer(gw, channels, tls, access));
     CompletableFuture<GatewayServer> started = new CompletableFuture<>();
     bootstrap
         .bind(settings.host(), settings.port())
@@ -158,7 +160,7 @@ public final class GatewayServer {
               ChannelFuture bound = (ChannelFuture) f;
               if (bound.isSuccess()) {
                 GatewayServer server =
-                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, gw.tls() != null);
+                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, tls != null);
                 log.info("gateway listening on {}", server.localAddress());
                 started.complete(server);
               } else {

@@ -1,6 +1,6 @@
 package io.pushgate.gateway;
 
-import io.pushgate.gateway.transport.InboundRateLimit;
+import io.pushgate.gateway.connection.InboundRateLimit;
 import com.typesafe.config.Config;
 import io.pushgate.gateway.protocol.HeartbeatPolicy;
 import java.time.Duration;
@@ -30,7 +30,7 @@ public record GatewaySettings(
     Duration httpRequestReadTimeout,
     Duration stopTimeout,
     InboundRateLimit.Settings inboundRate,
-    io.pushgate.gateway.transport.SourceAccess.Settings access) {
+    io.pushgate.gateway.SourceAccess.Settings access) {
 
   /** The WebSocket endpoint path (fixed by the public protocol). */
   public static final String WEBSOCKET_PATH = "/v1/ws";
@@ -87,8 +87,8 @@ public record GatewaySettings(
         access(c.getConfig("access")));
   }
 
-  private static io.pushgate.gateway.transport.SourceAccess.Settings access(Config a) {
-    return new io.pushgate.gateway.transport.SourceAccess.Settings(
+  private static io.pushgate.gateway.SourceAccess.Settings access(Config a) {
+    return new io.pushgate.gateway.SourceAccess.Settings(
         a.getInt("max-connections-per-source"),
         a.getInt("handshake-rate"),
         a.getInt("handshake-burst"),

@@ -1,7 +1,7 @@
 package io.pushgate.gateway;
 
 import com.typesafe.config.Config;
-import io.pushgate.gateway.transport.InboundRateLimit;
+import io.pushgate.gateway.connection.InboundRateLimit;
 
 /**
  * Per-connection bounds of upstream data ({@code {"t":"up"}}), from

@@ -133,7 +133,7 @@ class GatewaySessionStubTest {
             "write-buffer-low-water-mark = 8 KiB, write-buffer-high-water-mark = 16 KiB,"
                 + " slow-consumer-timeout = 5s, close-timeout = 60s");
     ch.qos.logback.classic.Logger connectionLog =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.pushgate.gateway.transport.WebSocketConnection.class);
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.pushgate.gateway.connection.ClientConnection.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
     logged.start();
     ch.qos.logback.classic.Level level = connectionLog.getLevel();

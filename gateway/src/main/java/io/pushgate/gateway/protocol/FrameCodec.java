@@ -10,7 +10,7 @@ import io.pushgate.gateway.protocol.ClientFrame.Ping;
 
 /**
  * The client wire format: one JSON object per text frame, its type in field {@code t}
- * (docs/protocol.md). Parsing never throws; encoding produces compact JSON. Stateless and
+ * (docs/protocol.md); {@link CborCodec} is the binary form of the same frames. Parsing never throws; encoding produces compact JSON. Stateless and
  * thread-safe.
  *
  * <p>Unknown fields in client frames are ignored (forward compatibility). Input size is bounded
@@ -33,6 +33,25 @@ public final class FrameCodec {
     } catch (JsonProcessingException e) {
       return bad("malformed JSON");
     }
+    return parse(root, false);
+  }
+
+  /** Parses one client JSON frame given as UTF-8 bytes (the TCP transport); invalid UTF-8 is malformed JSON. */
+  public static ParseResult parse(byte[] utf8) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(utf8);
+    } catch (java.io.IOException e) {
+      return bad("malformed JSON");
+    }
+    return parse(root, false);
+  }
+
+  /**
+   * Parses a decoded frame tree: JSON, or CBOR ({@link CborCodec}), where an up frame's
+   * {@code data} is a text string holding JSON instead of a JSON value.
+   */
+  static ParseResult parse(JsonNode root, boolean cbor) {
     if (root == null || !root.isObject()) return bad("a frame must be a JSON object");
     JsonNode t = root.get("t");
     if (t == null || !t.isTextual()) return bad("missing string field \"t\"");
@@ -44,7 +63,7 @@ public final class FrameCodec {
       case "bind" -> parseBind(root);
       case "unbind" -> parseUnbind(root);
       case "unsub" -> parseUnsub(root);
-      case "up" -> parseUp(root);
+      case "up" -> parseUp(root, cbor);
       default -> new ParseResult.Invalid(
           ClientErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + shorten(t.textValue()) + "\"");
     };
@@ -121,7 +140,7 @@ public final class FrameCodec {
 
   private static final java.util.regex.Pattern UP_TYPE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private static ParseResult parseUp(JsonNode root) {
+  private static ParseResult parseUp(JsonNode root, boolean cbor) {
     JsonNode id = root.get("id");
     if (id == null || !id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > 64) {
       return bad("up needs a string \"id\" of 1-64 characters");
@@ -133,7 +152,22 @@ public final class FrameCodec {
     JsonNode app = root.get("app");
     if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
     JsonNode data = root.get("data");
-    String json = data == null ? "null" : data.toString();
+    String json;
+    if (data == null) {
+      json = "null";
+    } else if (!cbor) {
+      json = data.toString();
+    } else if (!data.isTextual()) {
+      return bad("in a binary frame, up \"data\" must be a text string holding JSON");
+    } else {
+      try {
+        JsonNode value = MAPPER.readTree(data.textValue());
+        if (value == null || value.isMissingNode()) return bad("up \"data\" is not valid JSON");
+        json = value.toString();
+      } catch (JsonProcessingException e) {
+        return bad("up \"data\" is not valid JSON");
+      }
+    }
     return new ParseResult.Ok(new ClientFrame.Up(id.textValue(), type.textValue(), json, app == null ? null : app.textValue()));
   }
 

@@ -8,7 +8,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.SourceAccess;
+import io.pushgate.gateway.connection.GatewayContext;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,21 +24,32 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   private final GatewayContext gw;
+  private final ChannelGroup channels;
+  private final SslContext tls;
+  private final SourceAccess access;
 
-  public GatewayChannelInitializer(GatewayContext gw) {
+  /**
+   * @param channels every accepted channel joins it (for drain and graceful stop)
+   * @param tls      the client port's TLS context, or null for plaintext
+   * @param access   the access policy at the door, shared with the TCP listener
+   */
+  public GatewayChannelInitializer(GatewayContext gw, ChannelGroup channels, SslContext tls, SourceAccess access) {
     this.gw = gw;
+    this.channels = channels;
+    this.tls = tls;
+    this.access = access;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     GatewaySettings settings = gw.settings();
-    gw.channels().add(ch);
+    channels.add(ch);
     RequestReadDeadline deadline =
         new RequestReadDeadline(settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics());
-    if (gw.tls() != null) {
-      io.netty.handler.ssl.SslHandler tls = gw.tls().newHandler(ch.alloc());
-      tls.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
-      ch.pipeline().addLast("tls", tls);
+    if (tls != null) {
+      SslHandler handler = tls.newHandler(ch.alloc());
+      handler.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+      ch.pipeline().addLast("tls", handler);
     }
     ch.pipeline()
         .addLast(
@@ -42,7 +58,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         .addLast(RequestReadDeadline.NAME, deadline)
         .addLast("http-codec", new HttpServerCodec())
         .addLast("http-aggregator", new BoundedHttpAggregator(settings.maxHttpBodyBytes(), settings.closeTimeout()))
-        .addLast("http-router", new WebSocketUpgradeRouter(gw, deadline));
+        .addLast("http-router", new WebSocketUpgradeRouter(gw, access, deadline));
   }
 
   /**

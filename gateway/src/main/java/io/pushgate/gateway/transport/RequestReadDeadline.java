@@ -3,6 +3,7 @@ package io.pushgate.gateway.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pushgate.gateway.connection.GatewayMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

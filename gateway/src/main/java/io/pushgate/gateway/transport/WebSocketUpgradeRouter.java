@@ -16,6 +16,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.SourceAccess;
+import io.pushgate.gateway.connection.GatewayContext;
+import io.pushgate.gateway.connection.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +38,14 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
   private static final int RETRY_AFTER_SECONDS = 5;
 
   private final GatewayContext gw;
+  private final SourceAccess access;
   private final GatewaySettings settings;
   private final RequestReadDeadline deadline;
   private ChannelHandlerContext ctx;
 
-  WebSocketUpgradeRouter(GatewayContext gw, RequestReadDeadline deadline) {
+  WebSocketUpgradeRouter(GatewayContext gw, SourceAccess access, RequestReadDeadline deadline) {
     this.gw = gw;
+    this.access = access;
     this.settings = gw.settings();
     this.deadline = deadline;
   }
@@ -111,7 +116,6 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
   /** The access policy (per source IP); answers and closes when the source is refused. */
   private boolean admitSource(FullHttpRequest request) {
     if (!(ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress source)) return true;
-    SourceAccess access = gw.access();
     SourceAccess.Refusal refusal = access.admit(source, System.nanoTime());
     if (refusal == null) {
       // only when counting, and capturing only the policy: a listener that held this router would

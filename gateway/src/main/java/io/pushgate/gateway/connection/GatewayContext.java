@@ -1,6 +1,5 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
-import io.netty.channel.group.ChannelGroup;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.gateway.SubscriptionSettings;
@@ -15,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * What every channel handler of one gateway server shares. Immutable except for the counters;
- * thread-safe.
+ * What every client connection of one gateway node shares, whatever its transport. Immutable
+ * except for the counters; thread-safe. Knows nothing of sockets: the transports hold their own
+ * listener state.
  */
 public final class GatewayContext {
 
@@ -27,7 +27,6 @@ public final class GatewayContext {
   private final ClientTokens tokens;
   private final String nodeAddress;
   private final GatewayMetrics metrics;
-  private final ChannelGroup channels;
   private final String connectionIdPrefix;
   private final AtomicLong connectionCounter = new AtomicLong();
   private final LiveFanOut liveFanOut;
@@ -35,12 +34,9 @@ public final class GatewayContext {
   private final SubscriptionSettings subscriptions;
   private final BackendHooks backend;
   private final UpstreamSettings upstream;
-  private final SourceAccess access;
-  private final io.netty.handler.ssl.SslContext tls;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
-   * @param channels    every accepted child channel (for graceful stop)
    * @param backend     where callbacks and upstream data go
    */
   public GatewayContext(
@@ -51,12 +47,10 @@ public final class GatewayContext {
       ClientTokens tokens,
       String nodeAddress,
       GatewayMetrics metrics,
-      ChannelGroup channels,
       LiveFanOut liveFanOut,
       SubscriptionSettings subscriptions,
       UpstreamSettings upstream,
-      BackendHooks backend,
-      java.util.Optional<io.netty.handler.ssl.SslContext> tls) {
+      BackendHooks backend) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.system = Objects.requireNonNull(system, "system");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -64,12 +58,9 @@ public final class GatewayContext {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.nodeAddress = Objects.requireNonNull(nodeAddress, "nodeAddress");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.channels = Objects.requireNonNull(channels, "channels");
     this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
-    this.access = new SourceAccess(settings.access());
-    this.tls = tls.orElse(null);
     this.backend = Objects.requireNonNull(backend, "backend");
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -127,22 +118,8 @@ public final class GatewayContext {
     return backend;
   }
 
-  /** The client port's TLS context, or null for plaintext. */
-  public io.netty.handler.ssl.SslContext tls() {
-    return tls;
-  }
-
-  /** The access policy at the door (per source IP). */
-  public SourceAccess access() {
-    return access;
-  }
-
   public UpstreamSettings upstreamSettings() {
     return upstream;
-  }
-
-  public ChannelGroup channels() {
-    return channels;
   }
 
   /**

@@ -1,5 +1,6 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
+import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.FrameCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,15 +16,18 @@ final class BroadcastFrames {
 
   static final int MAX_FRAMES = 4096;
 
-  private final Map<String, byte[]> frames = new ConcurrentHashMap<>();
+  private final Map<String, SharedFrame> frames = new ConcurrentHashMap<>();
 
   /** The frame of broadcast {@code bseq} of {@code app}; {@code withApp} names the app in it. */
-  byte[] frame(String app, String id, long bseq, String data, boolean withApp) {
+  SharedFrame frame(String app, String id, long bseq, String data, boolean withApp) {
     String key = app + (withApp ? "+" : ":") + bseq;
-    byte[] frame = frames.get(key);
+    SharedFrame frame = frames.get(key);
     if (frame == null) {
       if (frames.size() >= MAX_FRAMES) frames.clear();
-      frame = FrameCodec.push(id, 1, 0, bseq, data, withApp ? app : null).getBytes(StandardCharsets.UTF_8);
+      String named = withApp ? app : null;
+      frame = new SharedFrame(
+          FrameCodec.push(id, 1, 0, bseq, data, named).getBytes(StandardCharsets.UTF_8),
+          () -> CborCodec.push(id, 1, 0, bseq, data, named));
       frames.put(key, frame);
     }
     return frame;

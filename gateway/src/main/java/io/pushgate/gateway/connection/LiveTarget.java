@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
 import io.pushgate.fanout.LivePush;
 
@@ -10,5 +10,5 @@ interface LiveTarget {
    * from any thread; the target hands it to its event loop and may drop it (not open, not
    * writable: QoS 0).
    */
-  void writeLive(LivePush push, byte[] frame);
+  void writeLive(LivePush push, SharedFrame frame);
 }

@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
 /**
  * A token bucket on the frames one client may send: {@code rate} per second, bursts of

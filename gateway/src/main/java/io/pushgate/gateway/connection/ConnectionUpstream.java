@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
 import io.pushgate.gateway.UpstreamSettings;
 import io.pushgate.gateway.protocol.ClientErrorCode;

@@ -1,7 +1,8 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
 import io.pushgate.fanout.ClusterTopics;
 import io.pushgate.fanout.LivePush;
+import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.paced.RateGate;
@@ -186,7 +187,7 @@ public final class LiveFanOut {
         dropped.increment();
         return;
       }
-      byte[] frame = FrameCodec.live(push).getBytes(StandardCharsets.UTF_8);
+      SharedFrame frame = new SharedFrame(FrameCodec.live(push).getBytes(StandardCharsets.UTF_8), () -> CborCodec.live(push));
       queue.addLast(new Job(push, frame, new ArrayList<>(set).iterator()));
       if (!timers.isTimerActive(Tick.INSTANCE)) tick();
     }
@@ -229,5 +230,5 @@ public final class LiveFanOut {
     }
   }
 
-  private record Job(LivePush push, byte[] frame, Iterator<LiveTarget> targets) {}
+  private record Job(LivePush push, SharedFrame frame, Iterator<LiveTarget> targets) {}
 }

@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,17 +11,17 @@ public final class GatewayMetrics {
 
   public GatewayMetrics() {}
 
-  final AtomicInteger openConnections = new AtomicInteger();
-  final LongAdder acceptedConnections = new LongAdder();
-  final LongAdder rejectedConnections = new LongAdder();
-  final LongAdder droppedQos0 = new LongAdder();
-  final LongAdder slowConsumerCloses = new LongAdder();
-  final LongAdder heartbeatTimeouts = new LongAdder();
-  final LongAdder reattaches = new LongAdder();
-  final LongAdder rateLimitedCloses = new LongAdder();
-  final LongAdder protocolViolationCloses = new LongAdder();
-  final LongAdder httpRequestTimeouts = new LongAdder();
-  final LongAdder refusedBySource = new LongAdder();
+  public final AtomicInteger openConnections = new AtomicInteger();
+  public final LongAdder acceptedConnections = new LongAdder();
+  public final LongAdder rejectedConnections = new LongAdder();
+  public final LongAdder droppedQos0 = new LongAdder();
+  public final LongAdder slowConsumerCloses = new LongAdder();
+  public final LongAdder heartbeatTimeouts = new LongAdder();
+  public final LongAdder reattaches = new LongAdder();
+  public final LongAdder rateLimitedCloses = new LongAdder();
+  public final LongAdder protocolViolationCloses = new LongAdder();
+  public final LongAdder httpRequestTimeouts = new LongAdder();
+  public final LongAdder refusedBySource = new LongAdder();
 
   /** WebSocket upgrades refused by the access policy (lists, per-source limits). */
   public long refusedBySource() {
@@ -79,7 +79,7 @@ public final class GatewayMetrics {
   }
 
   /** Connection-limit bookkeeping: reserve one slot; false when the node is full. */
-  boolean tryReserveConnection(int max) {
+  public boolean tryReserveConnection(int max) {
     while (true) {
       int current = openConnections.get();
       if (current >= max) return false;
@@ -87,7 +87,7 @@ public final class GatewayMetrics {
     }
   }
 
-  void releaseConnection() {
+  public void releaseConnection() {
     openConnections.decrementAndGet();
   }
 }

@@ -1,6 +1,5 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.connection;
 
-import io.netty.util.concurrent.ScheduledFuture;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.ConnectionInfo;
@@ -30,7 +29,7 @@ final class SessionBinding {
   boolean attached;
   /** Whether the client was told (welcome or bound) once. */
   boolean announced;
-  ScheduledFuture<?> attachTimer;
+  Transport.Timer attachTimer;
   private long lastAckForwarded;
   private long lastBroadcastAckForwarded;
 
@@ -68,7 +67,7 @@ final class SessionBinding {
 
   /** The binding ends (socket closed, unbind, kick): detach from the session and leave every fan-out. */
   void release(GatewayContext gw, LiveTarget target) {
-    if (attachTimer != null) attachTimer.cancel(false);
+    if (attachTimer != null) attachTimer.cancel();
     target(gw).tell(new SessionCommand.Detach(info.connectionId()));
     actor.tell(ConnectionActor.Stop.INSTANCE);
     topics.close();
