@@ -14,6 +14,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pushgate.auth.ClientTokens;
+import io.pushgate.gateway.tcp.TcpListener;
+import io.pushgate.gateway.tcp.TcpSettings;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 import io.pushgate.gateway.connection.GatewayContext;
@@ -27,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,8 +42,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client listener (Netty): WebSockets on {@code /v1/ws} (docs/protocol.md). Other HTTP
- * requests get 404 problem+json; the backend API has its own port.
+ * The client listeners: WebSockets on {@code /v1/ws} (Netty; other HTTP requests get 404
+ * problem+json, the backend API has its own port) and, when enabled, raw TCP on its own port
+ * ({@link TcpListener}, Pekko Streams); both speak the protocol of docs/protocol.md.
  *
  * <p>Settings come from {@code pushgate.gateway} (see reference.conf). Thread-safe.
  */
@@ -59,6 +63,8 @@ public final class GatewayServer {
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
   private final boolean tls;
+  /** The raw TCP port, or null when pushgate.gateway.tcp.enabled is off. */
+  private final TcpListener tcp;
 
   private GatewayServer(
       GatewaySettings settings,
@@ -68,7 +74,8 @@ public final class GatewayServer {
       GatewayMetrics metrics,
       Channel serverChannel,
       LiveFanOut liveFanOut,
-      boolean tls) {
+      boolean tls,
+      TcpListener tcp) {
     this.settings = settings;
     this.acceptor = acceptor;
     this.workers = workers;
@@ -77,6 +84,7 @@ public final class GatewayServer {
     this.serverChannel = serverChannel;
     this.liveFanOut = liveFanOut;
     this.tls = tls;
+    this.tcp = tcp;
   }
 
   /**
@@ -159,10 +167,23 @@ public final class GatewayServer {
             f -> {
               ChannelFuture bound = (ChannelFuture) f;
               if (bound.isSuccess()) {
-                GatewayServer server =
-                    new GatewayServer(settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, tls != null);
-                log.info("gateway listening on {}", server.localAddress());
-                started.complete(server);
+                log.info("gateway listening on {}", bound.channel().localAddress());
+                TcpSettings tcpSettings = TcpSettings.fromConfig(system.settings().config());
+                CompletionStage<TcpListener> tcp = tcpSettings.enabled()
+                    ? TcpListener.start(gw, tcpSettings, access, tls)
+                    : CompletableFuture.completedFuture(null);
+                tcp.whenComplete((listener, failure) -> {
+                  if (failure != null) {
+                    bound.channel().close();
+                    acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                    liveFanOut.stop();
+                    started.completeExceptionally(failure);
+                  } else {
+                    started.complete(new GatewayServer(
+                        settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, tls != null, listener));
+                  }
+                });
               } else {
                 acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -181,14 +202,19 @@ public final class GatewayServer {
     }
   }
 
-  /** The bound address (the actual port when configured with port 0). */
-  /** True if the client port speaks TLS (clients connect with wss://). */
+  /** True if the client ports speak TLS (clients connect with wss://). */
   public boolean tls() {
     return tls;
   }
 
+  /** The WebSocket port's bound address (the actual port when configured with port 0). */
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The TCP port's bound address, if pushgate.gateway.tcp is enabled. */
+  public Optional<InetSocketAddress> tcpAddress() {
+    return Optional.ofNullable(tcp).map(TcpListener::localAddress);
   }
 
   /** Counters of this server. */
@@ -203,6 +229,12 @@ public final class GatewayServer {
    * completes when every connection has closed or after {@code settings.total()}. Never fails.
    */
   public CompletionStage<Done> drain(DrainSettings settings, Function<SessionId, List<String>> endpointsFor) {
+    CompletionStage<Done> tcpDrained =
+        tcp == null ? CompletableFuture.completedFuture(Done.getInstance()) : tcp.drain(settings, endpointsFor);
+    return drainWebSockets(settings, endpointsFor).thenCombine(tcpDrained, (a, b) -> Done.getInstance());
+  }
+
+  private CompletionStage<Done> drainWebSockets(DrainSettings settings, Function<SessionId, List<String>> endpointsFor) {
     CompletableFuture<Done> drained = new CompletableFuture<>();
     serverChannel
         .close()
@@ -230,6 +262,8 @@ public final class GatewayServer {
    */
   public CompletionStage<Done> stop() {
     if (!stopping.compareAndSet(false, true)) return stopped;
+    CompletionStage<Done> tcpStopped =
+        tcp == null ? CompletableFuture.completedFuture(Done.getInstance()) : tcp.stop(settings.stopTimeout());
     serverChannel
         .close()
         .addListener(
@@ -243,6 +277,7 @@ public final class GatewayServer {
               }
               allClosed
                   .completeOnTimeout(null, settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                  .thenCombine(tcpStopped, (a, b) -> Done.getInstance())
                   .whenComplete((v, e) -> releaseEventLoops());
             });
     return stopped;

@@ -54,7 +54,7 @@ final class GatewayTestNode implements AutoCloseable {
                 + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                 // every message crossing actors is serialized, as it would be between nodes
                 + "pekko.actor.serialize-messages = on\n"
-                + "pushgate.gateway { host = 127.0.0.1, port = 0 }\n"
+                + "pushgate.gateway { host = 127.0.0.1, port = 0, tcp { host = 127.0.0.1, port = 0 } }\n"
                 + "pushgate.gateway {" + gatewayOverrides + "}\n")
         .withFallback(PersistenceTestKitPlugin.config())
         .withFallback(PersistenceTestKitSnapshotPlugin.config())
@@ -63,6 +63,16 @@ final class GatewayTestNode implements AutoCloseable {
 
   int port() {
     return server.localAddress().getPort();
+  }
+
+  /** The TCP port's address. */
+  java.net.InetSocketAddress tcpAddress() {
+    return server.tcpAddress().orElseThrow();
+  }
+
+  /** A TCP connection to the client port. */
+  TcpTestClient tcp() throws Exception {
+    return TcpTestClient.connect(tcpAddress());
   }
 
   URI wsUri() {

@@ -25,10 +25,14 @@ final class WsTestClient implements WebSocket.Listener {
 
   static final long TIMEOUT_SECONDS = 20;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper CBOR = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
 
   sealed interface Event {}
 
   record Text(String text) implements Event {}
+
+  /** A binary message: a CBOR frame. */
+  record Binary(byte[] bytes) implements Event {}
 
   record Closed(int code, String reason) implements Event {}
 
@@ -36,6 +40,7 @@ final class WsTestClient implements WebSocket.Listener {
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final StringBuilder partial = new StringBuilder();
+  private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
   private volatile boolean paused;
   private WebSocket ws;
 
@@ -69,8 +74,14 @@ final class WsTestClient implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-    events.add(new Failed(new AssertionError("unexpected binary message")));
-    webSocket.request(1);
+    byte[] chunk = new byte[data.remaining()];
+    data.get(chunk);
+    partialBinary.writeBytes(chunk);
+    if (last) {
+      events.add(new Binary(partialBinary.toByteArray()));
+      partialBinary.reset();
+    }
+    if (!paused) webSocket.request(1);
     return null;
   }
 
@@ -142,11 +153,12 @@ final class WsTestClient implements WebSocket.Listener {
     return e;
   }
 
-  /** The next event must be a text frame; returns it parsed. */
+  /** The next event must be a text frame (JSON) or a binary frame (CBOR); returns it parsed. */
   JsonNode nextFrame() throws Exception {
     Event e = next();
-    if (!(e instanceof Text text)) throw new AssertionError("expected a text frame, got " + e);
-    return JSON.readTree(text.text());
+    if (e instanceof Text text) return JSON.readTree(text.text());
+    if (e instanceof Binary binary) return CBOR.readTree(binary.bytes());
+    throw new AssertionError("expected a frame, got " + e);
   }
 
   /** The next event must be a frame of type {@code t}. */

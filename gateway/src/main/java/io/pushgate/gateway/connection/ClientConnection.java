@@ -207,6 +207,16 @@ public final class ClientConnection implements LiveTarget {
     }
   }
 
+  /**
+   * The transport's outbound buffer overflowed (its bound reached; the client reads nothing): the
+   * connection is closed with 4002 at once, though the close may not get through.
+   */
+  public void onOverflow() {
+    if (state == State.CLOSING) return;
+    gw.metrics().slowConsumerCloses.increment();
+    closeWith(CloseCode.SLOW_CONSUMER, null, null);
+  }
+
   /** The socket is gone (whoever closed it): every session gets Detach. Called once. */
   public void onClosed() {
     state = State.CLOSING;

@@ -16,10 +16,22 @@ public enum CloseCode {
   WEBSOCKET_PROTOCOL_ERROR(1002, "protocol_violation", ClientAction.DO_NOT_RECONNECT),
   /** A text frame or close reason that is not valid UTF-8. Terminal: a client bug. */
   INVALID_PAYLOAD(1007, "invalid_utf8", ClientAction.DO_NOT_RECONNECT),
+  /**
+   * TCP only (a WebSocket gets 403 instead): the access policy refuses this source address
+   * (allow/deny lists). Terminal: not from this address.
+   */
+  FORBIDDEN(1008, "forbidden", ClientAction.DO_NOT_RECONNECT),
   /** A frame (or fragmented message) larger than {@code max-frame-bytes}. Terminal: a client bug. */
   MESSAGE_TOO_BIG(1009, "too_big", ClientAction.DO_NOT_RECONNECT),
   /** An unexpected server error. Reconnect with backoff. */
   INTERNAL_ERROR(1011, "internal_error", ClientAction.RECONNECT_WITH_BACKOFF),
+
+  /**
+   * TCP only (a WebSocket gets 429/503 instead): refused at the door, the reason says why:
+   * {@code too_many_connections} (per source), {@code rate_limited} (connection attempts per
+   * source), {@code overloaded} (the node's max-connections or tracked sources). Reconnect with backoff.
+   */
+  TRY_AGAIN_LATER(1013, "try_again_later", ClientAction.RECONNECT_WITH_BACKOFF),
 
   /** No hello within {@code hello-timeout} after the upgrade. Reconnect with backoff. */
   HELLO_TIMEOUT(4000, "hello_timeout", ClientAction.RECONNECT_WITH_BACKOFF),

@@ -1,0 +1,191 @@
+package io.pushgate.gateway.tcp;
+
+import io.pushgate.gateway.DrainSettings;
+import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.SourceAccess;
+import io.pushgate.gateway.connection.GatewayContext;
+import io.pushgate.gateway.connection.GatewayMetrics;
+import io.pushgate.gateway.protocol.CloseCode;
+import io.pushgate.model.SessionId;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.io.Inet;
+import org.apache.pekko.io.TcpSO;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The raw TCP client port (Pekko Streams {@code Tcp.bind}, half-close on): admits each connection
+ * through the access policy and {@code max-connections} (counted together with the WebSocket
+ * port), then hands it to its own {@link TcpConnection} actor. A refused connection gets one close
+ * frame ({@link CloseCode#FORBIDDEN}, {@link CloseCode#TRY_AGAIN_LATER}) and is closed after
+ * {@code close-timeout} at the latest.
+ *
+ * <p>With {@code pushgate.gateway.tls} enabled the port speaks TLS (Pekko's TLS stage, the engine
+ * from the same certificate as the WebSocket port). Thread-safe. Open connections are tracked for drain and stop (bounded by max-connections).
+ */
+public final class TcpListener {
+
+  private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
+
+  private final GatewayContext gw;
+  private final GatewaySettings settings;
+  private final TcpSettings tcp;
+  private final SourceAccess access;
+  private final Materializer mat;
+  private final Set<ActorRef<TcpConnection.Msg>> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicLong counter = new AtomicLong();
+  private final CompletableFuture<Done> allClosed = new CompletableFuture<>();
+  private volatile boolean closing;
+  private Tcp.ServerBinding binding;
+
+  private TcpListener(GatewayContext gw, TcpSettings tcp, SourceAccess access) {
+    this.gw = gw;
+    this.settings = gw.settings();
+    this.tcp = tcp;
+    this.access = access;
+    this.mat = Materializer.matFromSystem(gw.system());
+  }
+
+  /**
+   * Binds {@code pushgate.gateway.tcp.host:port}; completes once bound, fails if binding fails.
+   *
+   * @param tls the client ports' TLS context ({@code pushgate.gateway.tls}), or null for plaintext
+   */
+  public static CompletionStage<TcpListener> start(GatewayContext gw, TcpSettings tcp, SourceAccess access, SslContext tls) {
+    TcpListener listener = new TcpListener(gw, tcp, access);
+    List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true), TcpSO.keepAlive(true));
+    Tcp tcpExt = Tcp.get(gw.system());
+    int backlog = gw.settings().backlog();
+    // TLS: half-closed like plaintext (Pekko's TLS binding does so); the read side's cancel (an
+    // oversize frame) must not end the session before the close frame is out: ignoreCancel
+    var connections = tls == null
+        ? tcpExt.bind(tcp.host(), tcp.port(), backlog, options, true, Optional.empty())
+        : tcpExt.bindWithTls(tcp.host(), tcp.port(), () -> tls.newEngine(ByteBufAllocator.DEFAULT), backlog, options,
+            Optional.empty(), session -> Optional.empty(), org.apache.pekko.stream.IgnoreCancel$.MODULE$);
+    return connections
+        .to(Sink.foreach(listener::accept))
+        .run(listener.mat)
+        .thenApply(bound -> {
+          listener.binding = bound;
+          log.info("gateway TCP listening on {}", bound.localAddress());
+          return listener;
+        });
+  }
+
+  /** The bound address (the actual port when configured with port 0). */
+  public InetSocketAddress localAddress() {
+    return binding.localAddress();
+  }
+
+  /** Open TCP connections now. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  private void accept(Tcp.IncomingConnection connection) {
+    GatewayMetrics metrics = gw.metrics();
+    InetSocketAddress source = connection.remoteAddress();
+    SourceAccess.Refusal refusal = access.admit(source, System.nanoTime());
+    if (refusal != null) {
+      metrics.refusedBySource.increment();
+      refuse(connection, refusal == SourceAccess.Refusal.DENIED ? CloseCode.FORBIDDEN : CloseCode.TRY_AGAIN_LATER,
+          switch (refusal) {
+            case DENIED -> "forbidden";
+            case TOO_MANY_CONNECTIONS -> "too_many_connections";
+            case HANDSHAKE_RATE -> "rate_limited";
+            case TOO_MANY_SOURCES -> "overloaded";
+          });
+      return;
+    }
+    if (closing || !metrics.tryReserveConnection(settings.maxConnections())) {
+      access.release(source);
+      metrics.rejectedConnections.increment();
+      refuse(connection, closing ? CloseCode.GOING_AWAY : CloseCode.TRY_AGAIN_LATER, closing ? "going_away" : "overloaded");
+      return;
+    }
+    AtomicReference<ActorRef<TcpConnection.Msg>> self = new AtomicReference<>();
+    Runnable onStop = () -> {
+      metrics.releaseConnection();
+      access.release(source);
+      ActorRef<TcpConnection.Msg> ref = self.getAndSet(null);
+      if (ref != null) forget(ref);
+    };
+    ActorRef<TcpConnection.Msg> ref =
+        gw.system().systemActorOf(
+            TcpConnection.create(gw, tcp, connection, mat, onStop), "tcp-conn-" + counter.incrementAndGet(), Props.empty());
+    connections.add(ref);
+    if (!self.compareAndSet(null, ref)) forget(ref); // it stopped already
+  }
+
+  private void forget(ActorRef<TcpConnection.Msg> ref) {
+    connections.remove(ref);
+    if (closing && connections.isEmpty()) allClosed.complete(Done.getInstance());
+  }
+
+  /** Writes one close frame and ends the connection: at the client's end of stream or after close-timeout. */
+  private void refuse(Tcp.IncomingConnection connection, CloseCode code, String reason) {
+    Sink<ByteString, ?> discard = Flow.<ByteString>create().takeWithin(settings.closeTimeout()).to(Sink.ignore());
+    connection.handleWith(Flow.fromSinkAndSource(discard, Source.single(TcpFrames.close(code.code(), reason))), mat);
+  }
+
+  /**
+   * Stops accepting, tells every connection past hello to reconnect elsewhere after a delay spread
+   * over {@code drain.spread()} (others are closed with 1001), and completes when all have closed
+   * or after {@code drain.total()}. Never fails.
+   */
+  public CompletionStage<Done> drain(DrainSettings drain, Function<SessionId, List<String>> endpointsFor) {
+    return unbind().thenCompose(unbound -> {
+      List<ActorRef<TcpConnection.Msg>> open = new ArrayList<>(connections);
+      Collections.shuffle(open);
+      long spreadMillis = drain.spread().toMillis();
+      for (int i = 0; i < open.size(); i++) {
+        long after = open.size() == 1 ? 0 : spreadMillis * i / open.size();
+        open.get(i).tell(new TcpConnection.Drain(after, endpointsFor));
+      }
+      return whenAllClosed(drain.total());
+    });
+  }
+
+  /** Stops accepting, closes every connection with 1001, completes when all closed or after {@code timeout}. */
+  public CompletionStage<Done> stop(Duration timeout) {
+    return unbind().thenCompose(unbound -> {
+      connections.forEach(c -> c.tell(TcpConnection.GoAway.INSTANCE));
+      return whenAllClosed(timeout);
+    });
+  }
+
+  private CompletionStage<Done> unbind() {
+    closing = true;
+    if (connections.isEmpty()) allClosed.complete(Done.getInstance());
+    return binding.unbind().handle((done, failure) -> Done.getInstance());
+  }
+
+  private CompletionStage<Done> whenAllClosed(Duration timeout) {
+    return allClosed.copy().completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}
