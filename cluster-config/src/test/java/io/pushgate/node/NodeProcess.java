@@ -70,6 +70,8 @@ final class NodeProcess {
     Map<String, String> props = new java.util.TreeMap<>(extra);
     props.put("pushgate.gateway.host", "127.0.0.1");
     props.put("pushgate.gateway.port", String.valueOf(gatewayPort));
+    props.putIfAbsent("pushgate.gateway.tcp.host", "127.0.0.1");
+    props.putIfAbsent("pushgate.gateway.tcp.port", "0");
     props.put("pushgate.api.host", "127.0.0.1");
     props.put("pushgate.api.port", String.valueOf(apiPort));
     props.put("pekko.remote.artery.canonical.port", String.valueOf(remotePort));

@@ -62,6 +62,8 @@ final class TestNodes {
     Map<String, Object> overrides = new HashMap<>(db);
     overrides.put("pushgate.gateway.host", "127.0.0.1");
     overrides.put("pushgate.gateway.port", 0);
+    overrides.put("pushgate.gateway.tcp.host", "127.0.0.1");
+    overrides.put("pushgate.gateway.tcp.port", 0);
     overrides.put("pushgate.api.host", "127.0.0.1");
     overrides.put("pushgate.api.port", 0);
     overrides.put("pekko.remote.artery.canonical.port", remotePort);

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TLS on the client port with certificates made at test time (keytool for PKCS#12, openssl for
- * PEM): hello and welcome over wss://, plaintext to the TLS port gets no HTTP answer, a client
- * refuses an expired certificate, and unreadable key material stops the start naming the key.
+ * TLS on the client ports with certificates made at test time (keytool for PKCS#12, openssl for
+ * PEM): hello and welcome over wss:// and TLS-TCP, plaintext to the TLS ports gets no answer, a
+ * client refuses an expired certificate on either port, and unreadable key material stops the
+ * start naming the key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayTlsTest {
@@ -87,6 +88,7 @@ class GatewayTlsTest {
     try (GatewayTestNode node = new GatewayTestNode("tls-p12", keystoreConfig(valid))) {
       assertTrue(node.server.tls());
       assertWelcome(node);
+      assertTcpWelcome(node);
     }
   }
 
@@ -95,6 +97,7 @@ class GatewayTlsTest {
     String config = "tls { enabled = true, certificate = \"" + pemCert + "\", private-key = \"" + pemKey + "\" }";
     try (GatewayTestNode node = new GatewayTestNode("tls-pem", config)) {
       assertWelcome(node);
+      assertTcpWelcome(node);
     }
   }
 
@@ -115,12 +118,35 @@ class GatewayTlsTest {
   }
 
   @Test
+  void plaintextFramesToTheTlsTcpPortGetNoFrameBack() throws Exception {
+    try (GatewayTestNode node = new GatewayTestNode("tls-tcp-plain", keystoreConfig(valid));
+        Socket socket = new Socket("127.0.0.1", node.tcpAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      byte[] hello = TcpTestClient.helloJson("demo", TestApps.token("tls-plain"), null).getBytes(StandardCharsets.UTF_8);
+      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+      out.writeInt(1 + hello.length);
+      out.writeByte(1);
+      out.write(hello);
+      out.flush();
+      byte[] answer;
+      try {
+        answer = socket.getInputStream().readNBytes(5);
+      } catch (java.net.SocketException reset) {
+        answer = new byte[0];
+      }
+      // a TLS alert (0x15) or nothing: never a frame (its 4-byte length, then kind 1)
+      assertTrue(answer.length < 5 || answer[4] != 1 || answer[0] == 0x15, "no plaintext frame over the TLS port");
+    }
+  }
+
+  @Test
   void aClientRefusesAnExpiredCertificate() throws Exception {
     try (GatewayTestNode node = new GatewayTestNode("tls-expired", keystoreConfig(expired))) {
       Exception e = assertThrows(Exception.class, () -> WsTestClient.connect(client(), wss(node)));
-      assertTrue(String.valueOf(rootCause(e).getMessage()).toLowerCase().contains("valid")
-          || rootCause(e) instanceof javax.net.ssl.SSLHandshakeException
-          || rootCause(e) instanceof java.security.cert.CertificateException, rootCause(e).toString());
+      assertCertificateRefused(e);
+      Exception tcp = assertThrows(Exception.class,
+          () -> TcpTestClient.connect(sslContext().getSocketFactory(), node.tcpAddress()));
+      assertCertificateRefused(tcp);
     }
   }
 
@@ -141,6 +167,23 @@ class GatewayTlsTest {
 
   // ---- helpers ----
 
+  private static void assertCertificateRefused(Exception e) {
+    assertTrue(String.valueOf(rootCause(e).getMessage()).toLowerCase().contains("valid")
+        || rootCause(e) instanceof javax.net.ssl.SSLHandshakeException
+        || rootCause(e) instanceof java.security.cert.CertificateException, rootCause(e).toString());
+  }
+
+  private void assertTcpWelcome(GatewayTestNode node) throws Exception {
+    try (TcpTestClient client = TcpTestClient.connect(sslContext().getSocketFactory(), node.tcpAddress())) {
+      client.hello("demo", TestApps.token("tls-tcp-user"), 30);
+      assertEquals("welcome", client.expectFrame("welcome").path("t").asText());
+      client.send("{\"t\":\"ping\"}");
+      client.expectFrame("pong");
+      client.sendClose(1000);
+      assertEquals(1000, client.awaitClose());
+    }
+  }
+
   private void assertWelcome(GatewayTestNode node) throws Exception {
     WsTestClient client = WsTestClient.connect(client(), wss(node));
     client.hello("demo", TestApps.token("tls-user"), 30);
@@ -157,6 +200,10 @@ class GatewayTlsTest {
   }
 
   private HttpClient client() throws Exception {
+    return HttpClient.newBuilder().sslContext(sslContext()).build();
+  }
+
+  private SSLContext sslContext() throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = new FileInputStream(trust.toFile())) {
       store.load(in, PASSWORD.toCharArray());
@@ -165,7 +212,7 @@ class GatewayTlsTest {
     trustManagers.init(store);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, trustManagers.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(ssl).build();
+    return ssl;
   }
 
   private static Throwable rootCause(Throwable e) {

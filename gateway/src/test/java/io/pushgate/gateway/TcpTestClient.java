@@ -60,6 +60,7 @@ final class TcpTestClient implements AutoCloseable {
   static TcpTestClient connect(SocketFactory factory, InetSocketAddress address) throws IOException {
     Socket socket = factory.createSocket(address.getAddress(), address.getPort());
     socket.setTcpNoDelay(true);
+    if (socket instanceof javax.net.ssl.SSLSocket tls) tls.startHandshake(); // fails here on a bad certificate
     return new TcpTestClient(socket);
   }
 

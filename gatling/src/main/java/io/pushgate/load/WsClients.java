@@ -52,6 +52,8 @@ final class WsClients implements AutoCloseable {
   static final int UPSTREAM_IN_FLIGHT = Integer.getInteger("pushgate.load.upstream.inflight", 0);
   /** Connect with wss:// (system property pushgate.load.tls=true), trusting any certificate: a load tool, not a client. */
   static final io.netty.handler.ssl.SslContext TLS = tls();
+  /** Speak the raw TCP transport instead of WebSocket (system property pushgate.load.transport=tcp). */
+  static final boolean TCP = "tcp".equals(System.getProperty("pushgate.load.transport"));
 
   private static io.netty.handler.ssl.SslContext tls() {
     if (!Boolean.getBoolean("pushgate.load.tls")) return null;
@@ -149,6 +151,13 @@ final class WsClients implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     if (TLS != null) {
                       ch.pipeline().addLast(TLS.newHandler(ch.alloc(), target.getHostString(), target.getPort()));
+                    }
+                    if (TCP) {
+                      ch.pipeline()
+                          .addLast(new io.netty.handler.codec.LengthFieldBasedFrameDecoder(65536 + 5, 0, 4, 0, 4))
+                          .addLast(new TcpClientFraming(TLS != null))
+                          .addLast(client);
+                      return;
                     }
                     ch.pipeline()
                         .addLast(new HttpClientCodec())
