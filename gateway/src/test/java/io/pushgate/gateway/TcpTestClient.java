@@ -1,8 +1,6 @@
 package io.pushgate.gateway;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +22,7 @@ import javax.net.SocketFactory;
  * A client of the raw TCP transport over a real socket (docs/protocol.md, "TCP transport"): writes
  * length-prefixed frames, and a reader thread turns what arrives into {@link Event}s.
  */
-final class TcpTestClient implements AutoCloseable {
+final class TcpTestClient implements AutoCloseable, FrameExpectations {
 
   static final long TIMEOUT_SECONDS = 20;
   static final ObjectMapper JSON = new ObjectMapper();
@@ -157,18 +155,9 @@ final class TcpTestClient implements AutoCloseable {
     return frame;
   }
 
-  /** The next event must be a frame of type {@code t} (either encoding). */
-  JsonNode expectFrame(String t) throws Exception {
-    JsonNode frame = nextFrame().frame();
-    assertEquals(t, frame.path("t").asText(), "frame " + frame);
-    return frame;
-  }
-
-  JsonNode expectError(String code) throws Exception {
-    JsonNode error = expectFrame("error");
-    assertEquals(code, error.path("code").asText(), "error " + error);
-    assertTrue(error.path("message").isTextual());
-    return error;
+  @Override
+  public JsonNode nextJson() throws Exception {
+    return nextFrame().frame();
   }
 
   /** Skips frames until the close frame, which must then be followed by the end of the stream; returns its code. */

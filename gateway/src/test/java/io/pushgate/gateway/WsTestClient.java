@@ -2,7 +2,6 @@ package io.pushgate.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * code and errors in arrival order. Demand: one message at a time, unless paused (then the client
  * stops reading, so TCP backpressure builds up on the server).
  */
-final class WsTestClient implements WebSocket.Listener {
+final class WsTestClient implements WebSocket.Listener, FrameExpectations {
 
   static final long TIMEOUT_SECONDS = 20;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -155,25 +154,15 @@ final class WsTestClient implements WebSocket.Listener {
 
   /** The next event must be a text frame (JSON) or a binary frame (CBOR); returns it parsed. */
   JsonNode nextFrame() throws Exception {
+    return nextJson();
+  }
+
+  @Override
+  public JsonNode nextJson() throws Exception {
     Event e = next();
     if (e instanceof Text text) return JSON.readTree(text.text());
     if (e instanceof Binary binary) return CBOR.readTree(binary.bytes());
     throw new AssertionError("expected a frame, got " + e);
-  }
-
-  /** The next event must be a frame of type {@code t}. */
-  JsonNode expectFrame(String t) throws Exception {
-    JsonNode frame = nextFrame();
-    assertEquals(t, frame.path("t").asText(), "frame " + frame);
-    return frame;
-  }
-
-  /** The next event must be an error frame with {@code code}. */
-  JsonNode expectError(String code) throws Exception {
-    JsonNode error = expectFrame("error");
-    assertEquals(code, error.path("code").asText(), "error " + error);
-    assertTrue(error.path("message").isTextual());
-    return error;
   }
 
   /** Skips text frames until the close; returns its code. */
