@@ -17,7 +17,6 @@ import io.pushgate.auth.ClientTokens;
 import io.pushgate.gateway.tcp.TcpListener;
 import io.pushgate.gateway.tcp.TcpSettings;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
-import io.netty.handler.ssl.SslContext;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
 import io.pushgate.gateway.connection.LiveFanOut;
@@ -36,6 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
@@ -62,7 +62,9 @@ public final class GatewayServer {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
-  private final boolean tls;
+  /** The client ports' TLS, or null for plaintext. */
+  private final ReloadingTls tls;
+  private final Cancellable tlsReload;
   /** The raw TCP port, or null when pushgate.gateway.tcp.enabled is off. */
   private final TcpListener tcp;
 
@@ -74,7 +76,8 @@ public final class GatewayServer {
       GatewayMetrics metrics,
       Channel serverChannel,
       LiveFanOut liveFanOut,
-      boolean tls,
+      ReloadingTls tls,
+      Cancellable tlsReload,
       TcpListener tcp) {
     this.settings = settings;
     this.acceptor = acceptor;
@@ -84,6 +87,7 @@ public final class GatewayServer {
     this.serverChannel = serverChannel;
     this.liveFanOut = liveFanOut;
     this.tls = tls;
+    this.tlsReload = tlsReload;
     this.tcp = tcp;
   }
 
@@ -143,7 +147,7 @@ public final class GatewayServer {
         new GatewayContext(
             settings, system, sessions, apps, new ClientTokens(), nodeAddress(system), metrics,
             liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend);
-    SslContext tls = GatewayTls.fromConfig(system.settings().config()).orElse(null);
+    ReloadingTls tls = ReloadingTls.fromConfig(system.settings().config()).orElse(null);
     SourceAccess access = new SourceAccess(settings.access());
     EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
     EventLoopGroup workers =
@@ -181,7 +185,8 @@ public final class GatewayServer {
                     started.completeExceptionally(failure);
                   } else {
                     started.complete(new GatewayServer(
-                        settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, tls != null, listener));
+                        settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, tls,
+                        scheduleTlsReload(system, tls), listener));
                   }
                 });
               } else {
@@ -204,7 +209,25 @@ public final class GatewayServer {
 
   /** True if the client ports speak TLS (clients connect with wss://). */
   public boolean tls() {
-    return tls;
+    return tls != null;
+  }
+
+  /**
+   * Loads the TLS files again if they changed (what {@code tls.reload-interval} does on its own);
+   * blocking file I/O: not on an event loop or actor.
+   *
+   * @return true if new connections now get a new certificate
+   */
+  public boolean reloadTls() {
+    return tls != null && tls.reloadIfChanged();
+  }
+
+  /** Checks the TLS files every {@code pushgate.gateway.tls.reload-interval} (0: never) on the blocking dispatcher. */
+  private static Cancellable scheduleTlsReload(ActorSystem<?> system, ReloadingTls tls) {
+    java.time.Duration every = system.settings().config().getDuration("pushgate.gateway.tls.reload-interval");
+    if (tls == null || every.isZero()) return Cancellable.alreadyCancelled();
+    var blocking = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+    return system.scheduler().scheduleWithFixedDelay(every, every, tls::reloadIfChanged, blocking);
   }
 
   /** The WebSocket port's bound address (the actual port when configured with port 0). */
@@ -284,6 +307,7 @@ public final class GatewayServer {
   }
 
   private void releaseEventLoops() {
+    tlsReload.cancel();
     channels.close(); // whatever is left after stop-timeout
     liveFanOut.stop();
     Future<?> a = acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -40,6 +40,7 @@ class GatewayTlsTest {
   private Path trust;
   private Path pemCert;
   private Path pemKey;
+  private Path renewed;
 
   @BeforeAll
   void makeCertificates() throws Exception {
@@ -72,6 +73,9 @@ class GatewayTlsTest {
         "-keystore", expired.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
     keytool("-importcert", "-noprompt", "-alias", "node", "-file", signed.toString(),
         "-keystore", expired.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+    renewed = dir.resolve("renewed.p12");
+    keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=renewed",
+        "-validity", "2", "-keystore", renewed.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
     pemCert = dir.resolve("cert.pem");
     pemKey = dir.resolve("key.pem");
     run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -147,6 +151,45 @@ class GatewayTlsTest {
       Exception tcp = assertThrows(Exception.class,
           () -> TcpTestClient.connect(sslContext().getSocketFactory(), node.tcpAddress()));
       assertCertificateRefused(tcp);
+    }
+  }
+
+  @Test
+  void aChangedCertificateIsUsedByNewConnectionsWithoutARestart() throws Exception {
+    Path live = dir.resolve("live.p12");
+    java.nio.file.Files.copy(valid, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (GatewayTestNode node = new GatewayTestNode("tls-reload", keystoreConfig(live) + ", tls.reload-interval = 0s")) {
+      String first = presented(node.port());
+      assertEquals("CN=localhost", first);
+      assertTrue(!node.server.reloadTls(), "nothing changed: nothing reloaded");
+      WsTestClient open = WsTestClient.connect(client(), wss(node));
+      java.nio.file.Files.write(live, new byte[] {1, 2, 3}); // half-written: the old certificate stays
+      assertTrue(!node.server.reloadTls());
+      assertEquals("CN=localhost", presented(node.port()));
+      java.nio.file.Files.copy(renewed, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      assertTrue(node.server.reloadTls());
+      assertEquals("CN=renewed", presented(node.port()));
+      assertEquals("CN=renewed", presented(node.tcpAddress().getPort()));
+      open.hello("demo", TestApps.token("tls-reload"), 30); // an open connection keeps its session
+      assertEquals("welcome", open.expectFrame("welcome").path("t").asText());
+      open.close();
+    }
+  }
+
+  /** The subject of the certificate a port presents (read with a client that trusts anything). */
+  private static String presented(int port) throws Exception {
+    SSLContext any = SSLContext.getInstance("TLS");
+    any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {}
+      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {}
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.startHandshake();
+      return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal().getName();
     }
   }
 

@@ -28,7 +28,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.io.Inet;
 import org.apache.pekko.io.TcpSO;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.ssl.SslContext;
+import io.pushgate.gateway.ReloadingTls;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -76,7 +76,7 @@ public final class TcpListener {
    *
    * @param tls the client ports' TLS context ({@code pushgate.gateway.tls}), or null for plaintext
    */
-  public static CompletionStage<TcpListener> start(GatewayContext gw, TcpSettings tcp, SourceAccess access, SslContext tls) {
+  public static CompletionStage<TcpListener> start(GatewayContext gw, TcpSettings tcp, SourceAccess access, ReloadingTls tls) {
     TcpListener listener = new TcpListener(gw, tcp, access);
     List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true), TcpSO.keepAlive(true));
     Tcp tcpExt = Tcp.get(gw.system());
@@ -85,7 +85,7 @@ public final class TcpListener {
     // oversize frame) must not end the session before the close frame is out: ignoreCancel
     var connections = tls == null
         ? tcpExt.bind(tcp.host(), tcp.port(), backlog, options, true, Optional.empty())
-        : tcpExt.bindWithTls(tcp.host(), tcp.port(), () -> tls.newEngine(ByteBufAllocator.DEFAULT), backlog, options,
+        : tcpExt.bindWithTls(tcp.host(), tcp.port(), () -> tls.current().newEngine(ByteBufAllocator.DEFAULT), backlog, options,
             Optional.empty(), session -> Optional.empty(), org.apache.pekko.stream.IgnoreCancel$.MODULE$);
     return connections
         .to(Sink.foreach(listener::accept))

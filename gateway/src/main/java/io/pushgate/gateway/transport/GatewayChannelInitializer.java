@@ -9,7 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.ssl.SslContext;
+import io.pushgate.gateway.ReloadingTls;
 import io.netty.handler.ssl.SslHandler;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SourceAccess;
@@ -25,15 +25,15 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
 
   private final GatewayContext gw;
   private final ChannelGroup channels;
-  private final SslContext tls;
+  private final ReloadingTls tls;
   private final SourceAccess access;
 
   /**
    * @param channels every accepted channel joins it (for drain and graceful stop)
-   * @param tls      the client port's TLS context, or null for plaintext
+   * @param tls      the client ports' TLS (each new connection takes its current context), or null
    * @param access   the access policy at the door, shared with the TCP listener
    */
-  public GatewayChannelInitializer(GatewayContext gw, ChannelGroup channels, SslContext tls, SourceAccess access) {
+  public GatewayChannelInitializer(GatewayContext gw, ChannelGroup channels, ReloadingTls tls, SourceAccess access) {
     this.gw = gw;
     this.channels = channels;
     this.tls = tls;
@@ -47,7 +47,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     RequestReadDeadline deadline =
         new RequestReadDeadline(settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics());
     if (tls != null) {
-      SslHandler handler = tls.newHandler(ch.alloc());
+      SslHandler handler = tls.current().newHandler(ch.alloc());
       handler.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
       ch.pipeline().addLast("tls", handler);
     }
