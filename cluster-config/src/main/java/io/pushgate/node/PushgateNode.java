@@ -163,6 +163,7 @@ public final class PushgateNode {
         management,
         (up, managementUri) -> {
           registerShutdownTasks(system, up, directory);
+          if (up.gateway() != null) io.pushgate.node.metrics.NodeMetrics.get(system).bindGateway(up.gateway().metrics());
           log.info(
               "Pushgate node up: roles {}, clients on {}, API on {}, management on {}, cluster address {}",
               cluster.roles(),

@@ -194,6 +194,17 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
                       .statusCode(),
               status -> status == 200);
     }
+    // Prometheus text: the gateway's open connections and the JVM's binders
+    java.net.http.HttpResponse<String> metrics = await().atMost(Duration.ofSeconds(30)).until(
+        () -> http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/metrics")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()),
+        response -> response.statusCode() == 200);
+    org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains("# TYPE pushgate_connections_open gauge"), metrics.body());
+    org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains("pushgate_connections_accepted_total"), metrics.body());
+    org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains("jvm_memory_used_bytes"), metrics.body());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
   }
 
   @Test
