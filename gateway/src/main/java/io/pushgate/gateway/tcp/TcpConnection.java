@@ -107,8 +107,8 @@ final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements
   private boolean closedReported;
   private long lastReadNanos = System.nanoTime();
   private Duration silenceTimeout;
-  private Cancellable silenceTimer;
-  private Cancellable lingerTimer;
+  private Timer silenceTimer;
+  private Timer lingerTimer;
 
   private TcpConnection(
       ActorContext<Msg> ctx, GatewayContext gw, TcpSettings tcp, Tcp.IncomingConnection connection, Materializer mat,
@@ -243,9 +243,7 @@ final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements
   /** Aborts the connection (both sides) if it has not ended within {@code close-timeout}. */
   private void scheduleAbort() {
     if (lingerTimer != null) return;
-    lingerTimer = getContext().getSystem().scheduler().scheduleOnce(
-        settings.closeTimeout(), () -> executor.execute(() -> killSwitch.abort(new LingerTimeout())),
-        getContext().getExecutionContext());
+    lingerTimer = schedule(settings.closeTimeout(), () -> killSwitch.abort(new LingerTimeout()));
   }
 
   /** The client did not end its side within close-timeout. */
@@ -330,8 +328,7 @@ final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements
   public void watchSilence(Duration timeout) {
     silenceTimeout = timeout;
     lastReadNanos = System.nanoTime();
-    silenceTimer = getContext().getSystem().scheduler().scheduleOnce(
-        timeout, () -> executor.execute(this::checkSilence), getContext().getExecutionContext());
+    silenceTimer = schedule(timeout, this::checkSilence);
   }
 
   private void checkSilence() {
@@ -342,8 +339,7 @@ final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements
       silenceTimeout = null;
       core.onSilence();
     } else {
-      silenceTimer = getContext().getSystem().scheduler().scheduleOnce(
-          Duration.ofNanos(left), () -> executor.execute(this::checkSilence), getContext().getExecutionContext());
+      silenceTimer = schedule(Duration.ofNanos(left), this::checkSilence);
     }
   }
 
@@ -358,7 +354,7 @@ final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements
     return remote;
   }
 
-  private static void cancel(Cancellable c) {
+  private static void cancel(Timer c) {
     if (c != null) c.cancel();
   }
 }

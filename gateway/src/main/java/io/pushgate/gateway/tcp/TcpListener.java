@@ -102,11 +102,6 @@ public final class TcpListener {
     return binding.localAddress();
   }
 
-  /** Open TCP connections now. */
-  public int openConnections() {
-    return connections.size();
-  }
-
   private void accept(Tcp.IncomingConnection connection) {
     GatewayMetrics metrics = gw.metrics();
     InetSocketAddress source = connection.remoteAddress();
