@@ -70,8 +70,9 @@ final class NodeProcess {
     Map<String, String> props = new java.util.TreeMap<>(extra);
     props.put("pushgate.gateway.host", "127.0.0.1");
     props.put("pushgate.gateway.port", String.valueOf(gatewayPort));
-    props.putIfAbsent("pushgate.gateway.tcp.host", "127.0.0.1");
-    props.putIfAbsent("pushgate.gateway.tcp.port", "0");
+    // no process test uses the TCP port: one ephemeral bind fewer that could take a port this
+    // harness picked with freePort() for another listener (seen once: management bind failed)
+    props.putIfAbsent("pushgate.gateway.tcp.enabled", "false");
     props.put("pushgate.api.host", "127.0.0.1");
     props.put("pushgate.api.port", String.valueOf(apiPort));
     props.put("pekko.remote.artery.canonical.port", String.valueOf(remotePort));
