@@ -139,7 +139,7 @@ public final class ApiRoutes extends AllDirectives {
     ConcurrencyLimit limit = new ConcurrencyLimit(settings.maxConcurrentRequests());
     this.auth = new ApiAuth(apps);
     this.messages =
-        new MessageService(settings, sessions, limit, clock, rateLimiter, paced);
+        new MessageService(settings, sessions, limit, clock, rateLimiter, paced, io.pushgate.metrics.PushgateMeters.get(system).messages());
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);

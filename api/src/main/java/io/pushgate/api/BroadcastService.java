@@ -37,6 +37,10 @@ final class BroadcastService {
   }
 
   /** Validates and sends; failures are failed stages with an {@link ApiProblem}. */
+  private io.pushgate.metrics.MessageMeters.App meters(App app) {
+    return io.pushgate.metrics.PushgateMeters.get(system).messages().forApp(app.id());
+  }
+
   CompletionStage<BroadcastResponse> send(App app, byte[] body) {
     BroadcastRequest request;
     try {
@@ -47,6 +51,7 @@ final class BroadcastService {
     String id = "b-" + UUID.randomUUID();
     if (request.qos() == Qos.AT_MOST_ONCE) {
       ClusterTopics.get(system).publish(LivePush.class, LivePush.clusterTopic(app.id(), null), new LivePush(app.id(), null, id, request.data(), 0, null));
+      meters(app).acceptedBroadcastQos0.increment();
       return CompletableFuture.completedFuture(new BroadcastResponse(id, 0, null, null));
     }
     long now = clock.millis();
@@ -73,6 +78,7 @@ final class BroadcastService {
                     + "wait for some to expire or reuse a collapseKey",
                 60);
           }
+          meters(app).acceptedBroadcastQos1.increment();
           return new BroadcastResponse(id, 1, result.bseq(), result.replacedId());
         },
         SAME_THREAD);

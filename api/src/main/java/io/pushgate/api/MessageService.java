@@ -39,6 +39,7 @@ final class MessageService {
   private final SendRateLimiter rateLimiter;
   /** Where multicasts above the send rate wait (null: they are refused with 429). */
   private final PacedSends paced;
+  private final io.pushgate.metrics.MessageMeters meters;
 
   MessageService(
       ApiSettings settings,
@@ -46,7 +47,9 @@ final class MessageService {
       ConcurrencyLimit limit,
       Clock clock,
       SendRateLimiter rateLimiter,
-      PacedSends paced) {
+      PacedSends paced,
+      io.pushgate.metrics.MessageMeters meters) {
+    this.meters = meters;
     this.rateLimiter = rateLimiter;
     this.paced = paced;
     this.settings = settings;
@@ -134,6 +137,7 @@ final class MessageService {
         .acquire(app, request.to().size())
         .thenComposeAsync(
             decision -> {
+              if (!decision.allowed()) meters.forApp(app.id()).rateLimited.increment();
               if (!decision.allowed() && paced != null && request.to().size() > 1) {
                 return run(ownSlot, () -> pace(app, request, messageId));
               }

@@ -38,6 +38,10 @@ final class TopicService {
     this.clock = clock;
   }
 
+  private void accepted(App app) {
+    io.pushgate.metrics.PushgateMeters.get(system).messages().forApp(app.id()).acceptedTopic.increment();
+  }
+
   /** Publishes one message; failures are failed stages with an {@link ApiProblem}. */
   CompletionStage<TopicMessageResponse> publish(App app, String topic, byte[] body) {
     String data;
@@ -52,6 +56,7 @@ final class TopicService {
     if (topics.retentionOf(app.id(), topic).isEmpty()) {
       ClusterTopics.get(system)
           .publish(LivePush.class, LivePush.clusterTopic(app.id(), topic), new LivePush(app.id(), topic, id, data, 0, null));
+      accepted(app);
       return CompletableFuture.completedFuture(new TopicMessageResponse(id, topic, null, null));
     }
     long now = clock.millis();
@@ -63,6 +68,7 @@ final class TopicService {
             throw new ApiProblem(
                 ErrorCode.UNAVAILABLE, "the history of topic " + topic + " did not answer in time; the message may or may not have been sent");
           }
+          accepted(app);
           return new TopicMessageResponse(id, topic, a.offset(), a.epoch());
         },
         SAME_THREAD);

@@ -152,7 +152,8 @@ class ApiRoutesTest {
     assertEquals(202, sent.status());
     assertEquals("delivered", sent.json().path("recipients").get(0).path("status").asText());
     ConnectionMessage.Push push = connection.expectMessageClass(ConnectionMessage.Push.class, Duration.ofSeconds(30));
-    assertEquals(new ConnectionMessage.Push(sent.json().path("id").asText(), 0, 0, "[1,2]"), push);
+    assertEquals(new ConnectionMessage.Push(sent.json().path("id").asText(), 0, 0, "[1,2]"), new ConnectionMessage.Push(push.id(), push.qos(), push.seq(), push.data()));
+    assertTrue(push.acceptedAtMillis() > 0, "carries its accept time");
 
     Reply kicked = api.delete("/v1/apps/demo/users/" + erin + "/connections");
     assertEquals(200, kicked.status());

@@ -39,6 +39,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import io.pushgate.node.health.JournalHealth;
+import io.pushgate.node.metrics.NodeMetrics;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +125,7 @@ public final class PushgateNode {
     AppRegistry apps = AppRegistry.fromConfig(config);
     DevCredentialsWarning.logIfInUse(apps);
     Webhooks webhooks = Webhooks.start(system);
+    NodeMetrics.get(system).bindWebhooks(webhooks, apps.all().stream().map(io.pushgate.model.App::id).toList());
     SessionSharding sessions = SessionSharding.init(system, webhooks);
     startAppTopics(system, apps);
 
@@ -136,6 +138,7 @@ public final class PushgateNode {
       ClientTokens tokens = new ClientTokens();
       SharedLimits.Api api = SharedLimits.api(system, sessions, apps, tokens);
       HttpUpstream upstream = HttpUpstream.start(system, apps, sessions);
+      NodeMetrics.get(system).bindUpstream(upstream, apps.all().stream().map(io.pushgate.model.App::id).toList());
       Route routes =
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
@@ -154,7 +157,8 @@ public final class PushgateNode {
     } else {
       listeners = CompletableFuture.completedFuture(new Listeners(null, null));
     }
-    JournalHealth.get(system); // starts probing, so /ready knows the journal's state from the start
+    // starts probing, so /ready knows the journal's state from the start
+    NodeMetrics.get(system).bindJournalHealth(JournalHealth.get(system));
     ManagementAuth auth = ManagementAuth.fromConfig(config);
     CompletionStage<String> management =
         PekkoManagement.get(system).start(auth::applyTo).thenApply(uri -> uri.toString());
@@ -163,7 +167,7 @@ public final class PushgateNode {
         management,
         (up, managementUri) -> {
           registerShutdownTasks(system, up, directory);
-          if (up.gateway() != null) io.pushgate.node.metrics.NodeMetrics.get(system).bindGateway(up.gateway().metrics());
+          if (up.gateway() != null) NodeMetrics.get(system).bindGateway(up.gateway().metrics());
           log.info(
               "Pushgate node up: roles {}, clients on {}, API on {}, management on {}, cluster address {}",
               cluster.roles(),

@@ -67,6 +67,8 @@ final class SharedLimits {
     RedisSendRateLimiter limiter = new RedisSendRateLimiter(connection, "pushgate:rate:");
     SendRateLimiter leasing = LeasingSendRateLimiter.fromConfig(limiter, system.settings().config());
     DegradedAdmissions admissions = new DegradedAdmissions(leasing);
+    io.pushgate.node.metrics.NodeMetrics.get(system)
+        .upGauge("pushgate_redis_up", "1 while Redis serves the shared send rate limits", () -> !limiter.degraded());
     DegradedComponents.get(system)
         .register(
             "redis-rate-limits",

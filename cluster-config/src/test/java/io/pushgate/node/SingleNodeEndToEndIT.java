@@ -194,17 +194,48 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
                       .statusCode(),
               status -> status == 200);
     }
-    // Prometheus text: the gateway's open connections and the JVM's binders
-    java.net.http.HttpResponse<String> metrics = await().atMost(Duration.ofSeconds(30)).until(
-        () -> http.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/metrics")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString()),
-        response -> response.statusCode() == 200);
-    org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains("# TYPE pushgate_connections_open gauge"), metrics.body());
-    org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains("pushgate_connections_accepted_total"), metrics.body());
-    org.junit.jupiter.api.Assertions.assertTrue(metrics.body().contains("jvm_memory_used_bytes"), metrics.body());
-    org.junit.jupiter.api.Assertions.assertTrue(
-        metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+  }
+
+  @Test
+  void metricsShowTheConnectionAndAMessagesJourney() throws Exception {
+    String user = newUser();
+    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
+      api.post("/v1/apps/" + APP + "/messages", "{\"to\":[\"" + user + "\"],\"data\":{\"n\":1}}");
+      client.ack(client.next("push").path("seq").asLong());
+      String labels = "app=\"" + APP + "\"";
+      String text = await().atMost(Duration.ofSeconds(30)).until(this::scrape,
+          t -> value(t, "pushgate_messages_acked_total", labels) >= 1);
+      assertTrue(value(text, "pushgate_connections_open", "transport=\"websocket\"") >= 1, text);
+      assertTrue(value(text, "pushgate_messages_accepted_total", labels, "qos=\"1\"", "target=\"session\"") >= 1, text);
+      assertTrue(value(text, "pushgate_messages_delivered_total", labels, "qos=\"1\"") >= 1, text);
+      assertTrue(value(text, "pushgate_hello_latency_seconds_count", "transport=\"websocket\"") >= 1, text);
+      assertTrue(value(text, "pushgate_delivery_latency_seconds_count") >= 1, text);
+      assertTrue(value(text, "pushgate_journal_write_seconds_count") >= 1, text);
+      assertEquals(1.0, value(text, "pushgate_journal_up"), text);
+      assertTrue(text.contains("pushgate_messages_pending{"), text);
+      assertTrue(text.contains("jvm_gc_"), text);
+    }
+  }
+
+  /** {@code GET /metrics}: the Prometheus text. */
+  private String scrape() throws Exception {
+    var response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    return response.body();
+  }
+
+  /** The value of the first series named {@code name} whose labels contain all of {@code labels}; -1 if none. */
+  private static double value(String text, String name, String... labels) {
+    for (String line : text.split("\n")) {
+      if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) continue;
+      if (java.util.Arrays.stream(labels).allMatch(line::contains)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
   }
 
   @Test

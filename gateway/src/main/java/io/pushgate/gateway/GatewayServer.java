@@ -139,7 +139,7 @@ public final class GatewayServer {
       GatewaySettings settings,
       RateGate rate,
       BackendHooks backend) {
-    GatewayMetrics metrics = new GatewayMetrics();
+    GatewayMetrics metrics = new GatewayMetrics(io.pushgate.metrics.PushgateMeters.get(system).registry());
     ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
     SubscriptionSettings subscriptions = SubscriptionSettings.fromConfig(system.settings().config());
     LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), rate);

@@ -12,6 +12,9 @@ import io.pushgate.auth.ClientTokens;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.gateway.connection.LiveFanOut;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.FrameCodec;
@@ -42,7 +45,8 @@ class ClientConnectionTest {
   private final ActorTestKit testKit = ActorTestKit.create("client-connection");
   private final AtomicReference<TestProbe<SessionCommand>> session = new AtomicReference<>();
   private final GatewaySettings settings = TestSettings.gateway("inbound-rate = 5, inbound-burst = 5");
-  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+  private final GatewayMetrics metrics = new GatewayMetrics(registry);
   private final GatewayContext gw =
       new GatewayContext(
           settings, testKit.system(), id -> session.get().ref(), TestApps.REGISTRY, new ClientTokens(), "test-node",
@@ -51,6 +55,10 @@ class ClientConnectionTest {
           UpstreamSettings.fromConfig(testKit.system().settings().config()), BackendHooks.NONE);
   private FakeTransport transport;
   private ClientConnection core;
+
+  ClientConnectionTest() {
+    PushgateMeters.get(testKit.system()).add(registry);
+  }
 
   @BeforeEach
   void open() {
@@ -178,6 +186,33 @@ class ClientConnectionTest {
     core.onClosed();
     SessionCommand.Detach detach = session.get().expectMessageClass(SessionCommand.Detach.class);
     assertEquals(attach.info().connectionId(), detach.connectionId());
+  }
+
+  @Test
+  void connectionsHelloLatencyDeliveriesAndClosesAreMetered() throws Exception {
+    double helloBefore = registry.get("pushgate.hello.latency").tag("transport", "fake").timer().count();
+    double deliveredBefore = counter("pushgate.messages.delivered", "app", "demo", "qos", "1");
+    double closedBefore = registry.find("pushgate.connections.closed").tags("transport", "fake", "code", "1000").counters()
+        .stream().mapToDouble(c -> c.count()).sum();
+    double open = registry.get("pushgate.connections.open").tag("transport", "fake").gauge().value();
+    assertTrue(open >= 1, "this test's connection is open");
+
+    SessionCommand.Attach attach = welcomed("core-metrics");
+    assertEquals(helloBefore + 1, registry.get("pushgate.hello.latency").tag("transport", "fake").timer().count());
+    attach.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{}", System.currentTimeMillis() - 40));
+    transport.runNext();
+    assertEquals(deliveredBefore + 1, counter("pushgate.messages.delivered", "app", "demo", "qos", "1"));
+    assertTrue(registry.get("pushgate.delivery.latency").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS) >= 40,
+        "the delivery latency counts from the API's accept");
+
+    core.onPeerClose(1000);
+    core.onClosed();
+    assertEquals(closedBefore + 1, counter("pushgate.connections.closed", "transport", "fake", "code", "1000"));
+    assertEquals(open - 1, registry.get("pushgate.connections.open").tag("transport", "fake").gauge().value());
+  }
+
+  private double counter(String name, String... tags) {
+    return registry.get(name).tags(tags).counter().count();
   }
 
   @Test

@@ -44,12 +44,19 @@ public sealed interface ConnectionMessage extends CborSerializable {
    *
    * @param seq  the session sequence number for a QoS 1 direct message; {@code 0} otherwise
    * @param bseq the app's broadcast sequence number for a QoS 1 broadcast; {@code 0} otherwise
+   * @param acceptedAtMillis when the API accepted it (wall clock), for the delivery latency
+   *     histogram; {@code 0} if unknown (an older node sent it)
    */
-  record Push(String id, int qos, long seq, long bseq, String data) implements ConnectionMessage {
+  record Push(String id, int qos, long seq, long bseq, String data, long acceptedAtMillis) implements ConnectionMessage {
 
     /** A direct message (no bseq). */
+    public Push(String id, int qos, long seq, String data, long acceptedAtMillis) {
+      this(id, qos, seq, 0, data, acceptedAtMillis);
+    }
+
+    /** Without an accept time (tests). */
     public Push(String id, int qos, long seq, String data) {
-      this(id, qos, seq, 0, data);
+      this(id, qos, seq, 0, data, 0);
     }
   }
 

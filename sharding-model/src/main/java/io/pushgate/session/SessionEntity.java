@@ -25,6 +25,7 @@ import io.pushgate.session.SessionEvent.MessagesAcked;
 import io.pushgate.session.SessionEvent.MessagesExpired;
 import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.callback.CallbackSink;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionEvent.BroadcastsAcked;
 import io.pushgate.session.SessionEvent.SessionStarted;
@@ -96,6 +97,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final SessionBroadcasts broadcasts;
   private final String app;
   private final SessionCallbacks callbacks;
+  private final SessionMetrics metrics;
 
   // runtime attachment state (not persisted)
   private ActorRef<ConnectionMessage> connection;
@@ -134,6 +136,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     Optional<SessionId> id = SessionId.fromEntityId(entityId);
     this.app = id.map(SessionId::app).orElse(entityId);
     this.callbacks = new SessionCallbacks(callbackSink, app, id.map(SessionId::user).orElse(entityId));
+    this.metrics = new SessionMetrics(PushgateMeters.get(ctx.getSystem()).messages(), app);
   }
 
   /**
@@ -199,7 +202,9 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
             state -> {
               scheduleIdleCheck();
               scheduleExpiryCheck(state);
+              metrics.pendingIs(state.pendingCount());
             })
+        .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> metrics.stopped())
         .build();
   }
 
@@ -246,9 +251,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (connection == null) scheduleIdleCheck();
     if (message.qos() == Qos.AT_MOST_ONCE) {
       if (connection == null) {
+        metrics.qos0Offline();
         return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.OFFLINE, 0));
       }
-      connection.tell(new Push(message.id(), Qos.AT_MOST_ONCE.level(), 0, message.data()));
+      metrics.qos0Delivered();
+      connection.tell(new Push(message.id(), Qos.AT_MOST_ONCE.level(), 0, message.data(), message.acceptedAtMillis()));
       return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.DELIVERED, 0));
     }
     if (cmd.idempotent()) {
@@ -333,7 +340,10 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     long now = clock.millis();
     long ackedBefore = ack.effective(state);
     boolean moved = ack.record(Math.min(cmd.upToSeq(), deliveredUpTo), now, state);
-    if (moved) callbacks.acked(state, ackedBefore, ack.effective(state), now);
+    if (moved) {
+      metrics.acked(state, ackedBefore, ack.effective(state));
+      callbacks.acked(state, ackedBefore, ack.effective(state), now);
+    }
     long fromBseq = state.broadcastCursor();
     long upToBseq = Math.min(cmd.upToBseq(), broadcastDeliveredUpTo);
     boolean broadcastAck = upToBseq > fromBseq;
@@ -411,8 +421,12 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (ack.pending(state)) timers.cancel(ACK_TIMER);
     List<SessionEvent> all = ack.prependTo(state, events);
     java.util.function.Consumer<SessionState> fates = callbacks.fatesOf(state, all);
-    if (fates == null) return Effect().persist(all);
-    return Effect().persist(all).thenRun(fates::accept);
+    metrics.writeStarted();
+    if (fates == null) return Effect().persist(all).thenRun(s -> metrics.written(all, s));
+    return Effect().persist(all).thenRun(s -> {
+      metrics.written(all, s);
+      fates.accept(s);
+    });
   }
 
   private Effect<SessionEvent, SessionState> onConnectionGone(SessionState state, String connectionId) {
@@ -570,7 +584,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       if (inFlight >= window) break;
       if (p.message().isExpired(now)) continue;
       connection.tell(
-          new Push(p.message().id(), Qos.AT_LEAST_ONCE.level(), p.seq(), p.message().data()));
+          new Push(p.message().id(), Qos.AT_LEAST_ONCE.level(), p.seq(), p.message().data(), p.message().acceptedAtMillis()));
       deliveredUpTo = p.seq();
       inFlight = deliveredUpTo - acked;
     }
@@ -592,7 +606,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         if (broadcastsInFlight.isEmpty() || broadcastsInFlight.peekLast() < e.bseq()) broadcastDeliveredUpTo = e.bseq();
         continue;
       }
-      connection.tell(new Push(e.id(), Qos.AT_LEAST_ONCE.level(), 0, e.bseq(), e.data()));
+      connection.tell(new Push(e.id(), Qos.AT_LEAST_ONCE.level(), 0, e.bseq(), e.data(), e.sentAtMillis()));
       broadcastDeliveredUpTo = e.bseq();
       broadcastsInFlight.addLast(e.bseq());
     }

@@ -73,7 +73,7 @@ class SessionEntityTest {
     TestProbe<ConnectionMessage> conn = attach(64);
     assertEquals(1, conn.expectMessageClass(Attached.class).pending());
     Push push = conn.expectMessageClass(Push.class);
-    assertEquals(new Push("m1", 1, 1, "{\"n\":\"m1\"}"), push);
+    assertEquals(new Push("m1", 1, 1, "{\"n\":\"m1\"}", NOW), push, "carries its accept time for the delivery latency");
 
     var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 1));
     assertEquals(1, ((MessagesAcked) acked.event()).upToSeq());
@@ -168,7 +168,7 @@ class SessionEntityTest {
     var online = enqueue(qos0("q2"));
     assertEquals(Outcome.DELIVERED, online.reply().outcome());
     assertTrue(online.hasNoEvents());
-    assertEquals(new Push("q2", 0, 0, "{\"n\":\"q2\"}"), conn.expectMessageClass(Push.class));
+    assertEquals(new Push("q2", 0, 0, "{\"n\":\"q2\"}", NOW), conn.expectMessageClass(Push.class));
   }
 
   @Test

@@ -135,7 +135,7 @@ class SessionLazyAckTest {
     assertEquals(0, session.getState().ackedSeq());
     TestProbe<ConnectionMessage> again = attach(64);
     assertEquals(1, again.expectMessageClass(Attached.class).pending());
-    assertEquals(new Push("m1", 1, 1, "{\"n\":\"m1\"}"), again.expectMessageClass(Push.class), "redelivered, not lost");
+    assertEquals(new Push("m1", 1, 1, "{\"n\":\"m1\"}", NOW), again.expectMessageClass(Push.class), "redelivered, not lost");
   }
 
   @Test

@@ -80,6 +80,10 @@ public final class ClientConnection implements LiveTarget {
   private ConnectionUpstream upstream;
   /** The close code and reason for {@code disconnected} callbacks: 1006 until a close is sent or received. */
   private int closeCode = 1006;
+  /** Counted as open in the metrics (from {@link #onOpen} to {@link #onClosed}). */
+  private boolean opened;
+  /** When the hello arrived (System.nanoTime), for the hello latency. */
+  private long helloAtNanos;
   private String closeReason = "connection_lost";
 
   public ClientConnection(GatewayContext gw, Transport transport) {
@@ -95,6 +99,8 @@ public final class ClientConnection implements LiveTarget {
   public void onOpen() {
     if (state != State.OPENING) return;
     gw.metrics().acceptedConnections.increment();
+    gw.metrics().opened(transport.name());
+    opened = true;
     state = State.AWAITING_HELLO;
     helloTimer =
         transport.schedule(
@@ -220,6 +226,8 @@ public final class ClientConnection implements LiveTarget {
   /** The socket is gone (whoever closed it): every session gets Detach. Called once. */
   public void onClosed() {
     state = State.CLOSING;
+    if (opened) gw.metrics().closed(transport.name(), closeCode);
+    opened = false;
     cancelTimers();
     cancel(slowConsumerTimer);
     for (SessionBinding b : bindings.values()) {
@@ -245,6 +253,7 @@ public final class ClientConnection implements LiveTarget {
       return;
     }
     cancel(helloTimer);
+    helloAtNanos = System.nanoTime();
     Optional<App> app = gw.apps().find(hello.app());
     if (app.isEmpty()) {
       closeWith(CloseCode.UNKNOWN_APP, ClientErrorCode.UNKNOWN_APP, "unknown app");
@@ -284,7 +293,7 @@ public final class ClientConnection implements LiveTarget {
         new ConnectionTopics(
             sessionId.app(), topicPatterns, gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
             this::write, transport.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
-    binding[0] = new SessionBinding(sessionId, info, actor, topics);
+    binding[0] = new SessionBinding(sessionId, info, actor, topics, gw.messages().forApp(sessionId.app()));
     return binding[0];
   }
 
@@ -414,6 +423,7 @@ public final class ClientConnection implements LiveTarget {
       write(b == primary
           ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, attached.pending())
           : FrameCodec.bound(b.app(), b.sessionId.entityId(), attached.pending()));
+      if (b == primary) gw.metrics().welcomed(transport.name(), System.nanoTime() - helloAtNanos);
       gw.liveFanOut().add(b.liveKey, this);
       ConnectionCallbacks.connected(gw.callbacks(), b);
     }
@@ -428,8 +438,11 @@ public final class ClientConnection implements LiveTarget {
     }
     if (push.qos() == 0 && !transport.writable()) {
       gw.metrics().droppedQos0.increment();
+      b.meters.droppedSlowConsumer.increment();
       return;
     }
+    b.meters.delivered(push.qos()).increment();
+    gw.messages().recordDelivery(push.acceptedAtMillis());
     // once a second app is bound, every push names its app
     boolean withApp = bindings.size() > 1;
     if (push.qos() > 0) inboundLimit.grantAckCredit();
@@ -458,8 +471,10 @@ public final class ClientConnection implements LiveTarget {
         if (push.topic() != null && b.topics.holdBack(push)) return;
         if (!transport.writable()) {
           gw.metrics().droppedQos0.increment();
+          b.meters.droppedSlowConsumer.increment();
           return;
         }
+        b.meters.deliveredQos0.increment();
         transport.writeBytes(frame.bytes(encoding), encoding.binary());
       });
     } catch (RejectedExecutionException e) {

@@ -1,5 +1,7 @@
 package io.pushgate.gateway.connection;
 
+import io.pushgate.metrics.MessageMeters;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.gateway.SubscriptionSettings;
@@ -27,6 +29,7 @@ public final class GatewayContext {
   private final ClientTokens tokens;
   private final String nodeAddress;
   private final GatewayMetrics metrics;
+  private final MessageMeters messages;
   private final String connectionIdPrefix;
   private final AtomicLong connectionCounter = new AtomicLong();
   private final LiveFanOut liveFanOut;
@@ -58,6 +61,7 @@ public final class GatewayContext {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.nodeAddress = Objects.requireNonNull(nodeAddress, "nodeAddress");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.messages = PushgateMeters.get(system).messages();
     this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -92,6 +96,11 @@ public final class GatewayContext {
 
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** The node's message meters (delivered, dropped, delivery latency), per app. */
+  public MessageMeters messages() {
+    return messages;
   }
 
   /** This node's QoS 0 live fan-out (app-wide broadcasts, topics). */

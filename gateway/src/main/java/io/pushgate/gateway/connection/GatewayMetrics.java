@@ -1,15 +1,91 @@
 package io.pushgate.gateway.connection;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushgate.gateway.protocol.CloseCode;
+import io.pushgate.metrics.MessageMeters;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one gateway server ({@code GatewayServer#metrics()}). Thread-safe; read them for monitoring and tests. Counts
  * are since the server started.
+ *
+ * <p>Recorded into the node's meter registry as well, labelled by transport ({@code websocket},
+ * {@code tcp}): {@code pushgate_connections_open{transport}},
+ * {@code pushgate_connections_opened_total{transport}}, {@code pushgate_connections_closed_total{transport,code}}
+ * (the close code; codes outside the documented ones count as {@code other}) and
+ * {@code pushgate_hello_latency_seconds{transport}} (hello received to welcome written: token
+ * check and session attach). The public counters are bound by the node as well
+ * (docs/operations.md "Metrics").
  */
 public final class GatewayMetrics {
 
-  public GatewayMetrics() {}
+  /** Close codes kept as label values; any other is counted as {@code other} (bounded labels). */
+  private static final Set<Integer> KNOWN_CODES = knownCodes();
+
+  private final MeterRegistry registry;
+  private final ConcurrentHashMap<String, AtomicInteger> openByTransport = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> openedByTransport = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> closedByTransportAndCode = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> helloLatencyByTransport = new ConcurrentHashMap<>();
+
+  /** Meters into a private registry (tests). */
+  public GatewayMetrics() {
+    this(new SimpleMeterRegistry());
+  }
+
+  public GatewayMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** A connection of {@code transport} is open (its transport handshake done). */
+  public void opened(String transport) {
+    openByTransport
+        .computeIfAbsent(transport, t -> {
+          AtomicInteger open = new AtomicInteger();
+          Gauge.builder("pushgate.connections.open", open, AtomicInteger::get)
+              .description("client connections open now").tag("transport", t).register(registry);
+          return open;
+        })
+        .incrementAndGet();
+    openedByTransport
+        .computeIfAbsent(transport, t -> Counter.builder("pushgate.connections.opened")
+            .description("client connections opened").tag("transport", t).register(registry))
+        .increment();
+  }
+
+  /** A connection that {@link #opened} is gone, closed with {@code code} (1006: no close frame). */
+  public void closed(String transport, int code) {
+    AtomicInteger open = openByTransport.get(transport);
+    if (open != null) open.decrementAndGet();
+    String label = KNOWN_CODES.contains(code) ? Integer.toString(code) : "other";
+    closedByTransportAndCode
+        .computeIfAbsent(transport + ' ' + label, k -> Counter.builder("pushgate.connections.closed")
+            .description("client connections closed, by close code")
+            .tags("transport", transport, "code", label).register(registry))
+        .increment();
+  }
+
+  /** From hello to welcome took {@code nanos}. */
+  public void welcomed(String transport, long nanos) {
+    helloLatencyByTransport
+        .computeIfAbsent(transport, t -> MessageMeters.latencyTimer(
+            registry, "pushgate.hello.latency", "hello received to welcome written", "transport", t))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static Set<Integer> knownCodes() {
+    Set<Integer> codes = new java.util.HashSet<>(Set.of(1000, 1001, 1005, 1006));
+    for (CloseCode c : CloseCode.values()) codes.add(c.code());
+    return Set.copyOf(codes);
+  }
 
   public final AtomicInteger openConnections = new AtomicInteger();
   public final LongAdder acceptedConnections = new LongAdder();

@@ -1,5 +1,6 @@
 package io.pushgate.gateway.connection;
 
+import io.pushgate.metrics.MessageMeters;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.ConnectionInfo;
@@ -22,6 +23,8 @@ final class SessionBinding {
   final ActorRef<Object> actor;
   final ConnectionTopics topics;
   final String liveKey;
+  /** Its app's message meters (delivered, dropped at this connection). */
+  final MessageMeters.App meters;
 
   /** The attached session actor (from Attached); null while attaching. */
   ActorRef<SessionCommand> session;
@@ -33,7 +36,9 @@ final class SessionBinding {
   private long lastAckForwarded;
   private long lastBroadcastAckForwarded;
 
-  SessionBinding(SessionId sessionId, ConnectionInfo info, ActorRef<Object> actor, ConnectionTopics topics) {
+  SessionBinding(
+      SessionId sessionId, ConnectionInfo info, ActorRef<Object> actor, ConnectionTopics topics, MessageMeters.App meters) {
+    this.meters = meters;
     this.sessionId = sessionId;
     this.info = info;
     this.actor = actor;
