@@ -12,6 +12,7 @@ import java.util.List;
  * @param lastSeq  highest sequence number assigned so far (0 if none)
  * @param ackedSeq highest sequence number acked so far (0 if none)
  * @param undeliverable messages given up on after max-deliveries deliveries without ack
+ * @param topics   the user's server-side topic subscriptions
  */
 public record UserStatusResponse(
     String app,
@@ -21,7 +22,8 @@ public record UserStatusResponse(
     int pending,
     long lastSeq,
     long ackedSeq,
-    long undeliverable) {
+    long undeliverable,
+    List<String> topics) {
 
   /**
    * One attached connection.
@@ -47,6 +49,7 @@ public record UserStatusResponse(
         status.pending(),
         status.lastSeq(),
         status.ackedSeq(),
-        status.undeliverable());
+        status.undeliverable(),
+        status.topics());
   }
 }

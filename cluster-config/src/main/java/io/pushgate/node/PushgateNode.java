@@ -168,6 +168,7 @@ public final class PushgateNode {
         (up, managementUri) -> {
           registerShutdownTasks(system, up, directory);
           if (up.gateway() != null) NodeMetrics.get(system).bindGateway(up.gateway().metrics());
+          if (up.api() != null) io.pushgate.node.console.LocalApi.get(system).bound(up.api().localAddress());
           log.info(
               "Pushgate node up: roles {}, clients on {}, API on {}, management on {}, cluster address {}",
               cluster.roles(),

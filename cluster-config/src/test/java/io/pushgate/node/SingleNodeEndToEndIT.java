@@ -217,6 +217,15 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     }
   }
 
+  @Test
+  void theConsoleIsRefusedWithoutAnOperatorCredential() throws Exception {
+    var response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/console/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, response.statusCode());
+    assertTrue(response.body().contains("\"code\":\"console_disabled\""), response.body());
+  }
+
   /** {@code GET /metrics}: the Prometheus text. */
   private String scrape() throws Exception {
     var response = java.net.http.HttpClient.newHttpClient().send(

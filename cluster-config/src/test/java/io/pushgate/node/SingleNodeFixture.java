@@ -22,10 +22,15 @@ abstract class SingleNodeFixture {
 
   @BeforeAll
   void startNode() throws Exception {
-    node = TestNodes.start(TestNodes.h2Node(dataDir));
+    node = TestNodes.start(configure(TestNodes.h2Node(dataDir)));
     hostPort = TestNodes.hostPort(node);
     apiHostPort = TestNodes.apiHostPort(node);
     api = new ApiTestClient(apiHostPort, API_KEY);
+  }
+
+  /** The node's config; a test class may lay settings over it. */
+  protected com.typesafe.config.Config configure(com.typesafe.config.Config config) {
+    return config;
   }
 
   @AfterAll

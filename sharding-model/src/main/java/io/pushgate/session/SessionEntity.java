@@ -464,7 +464,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
                       s.pendingCount(),
                       s.lastSeq(),
                       s.ackedSeq(),
-                      s.undeliverableTotal()));
+                      s.undeliverableTotal(),
+                      s.topics()));
         });
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
  * @param ackedSeq    highest sequence number acked so far (0 if none)
  * @param undeliverable messages given up on after {@code max-deliveries} deliveries without ack,
  *                    over the session's lifetime
+ * @param topics      the session's server-side topic subscriptions (empty from an older node)
  */
 public record SessionStatus(
     boolean online,
@@ -20,11 +21,16 @@ public record SessionStatus(
     int pending,
     long lastSeq,
     long ackedSeq,
-    long undeliverable)
+    long undeliverable,
+    List<String> topics)
     implements CborSerializable {
+
+  public SessionStatus {
+    topics = topics == null ? List.of() : List.copyOf(topics);
+  }
 
   public SessionStatus(
       boolean online, List<ConnectionInfo> connections, int pending, long lastSeq, long ackedSeq) {
-    this(online, connections, pending, lastSeq, ackedSeq, 0);
+    this(online, connections, pending, lastSeq, ackedSeq, 0, List.of());
   }
 }
