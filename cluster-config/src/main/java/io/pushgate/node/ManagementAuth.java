@@ -63,6 +63,11 @@ public final class ManagementAuth {
     return new ManagementAuth(user, password);
   }
 
+  /** Whether {@code config} has an operator credential (the web console needs one). */
+  public static boolean configured(Config config) {
+    return !config.getString("pushgate.management.auth.user").isEmpty();
+  }
+
   boolean enabled() {
     return user != null;
   }

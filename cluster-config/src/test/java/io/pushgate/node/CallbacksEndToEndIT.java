@@ -122,6 +122,9 @@ class CallbacksEndToEndIT {
     assertEquals("closed", view.body().path("circuit").asText());
     assertEquals(receiver.url(), view.body().path("url").asText());
     assertEquals(0, view.body().path("dropped").asLong());
+    String metrics = MetricsScrape.scrape(node);
+    assertTrue(MetricsScrape.value(metrics, "pushgate_webhook_events_sent_total", "app=\"" + APP + "\"") > 0, metrics);
+    assertEquals(0.0, MetricsScrape.value(metrics, "pushgate_webhook_circuit_open", "app=\"" + APP + "\""), metrics);
     ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
     ApiTestClient.Reply none = demo.get("/v1/apps/demo/callbacks");
     assertEquals(404, none.status());

@@ -78,6 +78,7 @@ class ConsoleBrowserIT extends SingleNodeFixture {
     HttpResponse<String> shards = get("/cluster/sessions/shards", basic(), null);
     assertEquals(200, shards.statusCode());
     assertTrue(shards.body().contains("\"regions\":[{\"node\":\"pekko://"), shards.body());
+    assertTrue(shards.body().contains("\"failed\":0"), shards.body());
   }
 
   private HttpResponse<String> get(String path, String authorization, String appAuthorization) throws Exception {

@@ -226,25 +226,12 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     assertTrue(response.body().contains("\"code\":\"console_disabled\""), response.body());
   }
 
-  /** {@code GET /metrics}: the Prometheus text. */
   private String scrape() throws Exception {
-    var response = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode());
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
-    return response.body();
+    return MetricsScrape.scrape(node);
   }
 
-  /** The value of the first series named {@code name} whose labels contain all of {@code labels}; -1 if none. */
   private static double value(String text, String name, String... labels) {
-    for (String line : text.split("\n")) {
-      if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) continue;
-      if (java.util.Arrays.stream(labels).allMatch(line::contains)) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return -1;
+    return MetricsScrape.value(text, name, labels);
   }
 
   @Test

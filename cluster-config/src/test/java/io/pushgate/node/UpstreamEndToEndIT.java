@@ -173,6 +173,9 @@ class UpstreamEndToEndIT {
     JsonNode view = api.get("/v1/apps/" + APP + "/upstream").body();
     assertTrue(view.path("forwarded").asLong() >= 1);
     assertEquals(APP, view.path("app").asText());
+    String metrics = MetricsScrape.scrape(node);
+    assertTrue(MetricsScrape.value(metrics, "pushgate_upstream_ok_total", "app=\"" + APP + "\"") >= 1, metrics);
+    assertTrue(MetricsScrape.value(metrics, "pushgate_upstream_forwarded_total", "app=\"" + APP + "\"") >= 1, metrics);
     ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
     assertEquals(404, demo.get("/v1/apps/demo/upstream").status());
   }

@@ -34,7 +34,7 @@ public final class ConsoleRoutes extends AllDirectives implements ManagementRout
 
   public ConsoleRoutes(ExtendedActorSystem classic) {
     this.system = Adapter.toTyped(classic);
-    this.enabled = !system.settings().config().getString("pushgate.management.auth.user").isEmpty();
+    this.enabled = io.pushgate.node.ManagementAuth.configured(system.settings().config());
     this.proxy = new ApiProxy(system);
   }
 

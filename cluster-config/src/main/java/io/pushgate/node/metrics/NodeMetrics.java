@@ -17,6 +17,8 @@ import io.pushgate.gateway.connection.GatewayMetrics;
 import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.node.health.JournalHealth;
 import java.util.Collection;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToLongFunction;
 import java.util.function.ToDoubleFunction;
@@ -44,6 +46,7 @@ public final class NodeMetrics implements Extension {
       };
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final java.util.List<AppStats<?>> appStats = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private NodeMetrics(ActorSystem<?> system) {
     PushgateMeters.get(system).add(registry);
@@ -93,17 +96,16 @@ public final class NodeMetrics implements Extension {
   public void bindWebhooks(Webhooks webhooks, Collection<String> apps) {
     for (String app : apps) {
       if (webhooks.stats(app).isEmpty()) continue;
-      ToDoubleFunction<ToLongFunction<WebhookStats>> of = f -> webhooks.stats(app).map(f::applyAsLong).orElse(0L);
-      Gauge.builder("pushgate_webhook_queued", webhooks, w -> of.applyAsDouble(WebhookStats::queued))
-          .description("status callbacks waiting to be sent").tag("app", app).register(registry);
-      appCounter("pushgate_webhook_events_offered", app, webhooks, w -> of.applyAsDouble(WebhookStats::offered), "status callbacks raised");
-      appCounter("pushgate_webhook_events_sent", app, webhooks, w -> of.applyAsDouble(WebhookStats::sent), "status callbacks delivered (2xx)");
-      appCounter("pushgate_webhook_requests", app, webhooks, w -> of.applyAsDouble(WebhookStats::requests), "callback POSTs made, retries included");
-      appCounter("pushgate_webhook_retries", app, webhooks, w -> of.applyAsDouble(WebhookStats::retried), "callback POSTs that retried a failed one");
-      appCounter("pushgate_webhook_events_failed", app, webhooks, w -> of.applyAsDouble(WebhookStats::failed), "status callbacks given up on after max-attempts");
-      appCounter("pushgate_webhook_events_dropped", app, webhooks, w -> of.applyAsDouble(WebhookStats::dropped), "status callbacks dropped, queue full");
-      Gauge.builder("pushgate_webhook_circuit_open", webhooks, w -> webhooks.stats(app).map(x -> "closed".equals(x.circuit()) ? 0 : 1).orElse(0))
-          .description("1 while the app's callback endpoint's circuit breaker is open or half-open").tag("app", app).register(registry);
+      AppStats<WebhookStats> of = new AppStats<>(app, webhooks::stats);
+      of.gauge("pushgate_webhook_queued", "status callbacks waiting to be sent", WebhookStats::queued);
+      of.counter("pushgate_webhook_events_offered", "status callbacks raised", WebhookStats::offered);
+      of.counter("pushgate_webhook_events_sent", "status callbacks delivered (2xx)", WebhookStats::sent);
+      of.counter("pushgate_webhook_requests", "callback POSTs made, retries included", WebhookStats::requests);
+      of.counter("pushgate_webhook_retries", "callback POSTs that retried a failed one", WebhookStats::retried);
+      of.counter("pushgate_webhook_events_failed", "status callbacks given up on after max-attempts", WebhookStats::failed);
+      of.counter("pushgate_webhook_events_dropped", "status callbacks dropped, queue full", WebhookStats::dropped);
+      of.gauge("pushgate_webhook_circuit_open", "1 while the app's callback endpoint's circuit breaker is open or half-open",
+          x -> "closed".equals(x.circuit()) ? 0 : 1);
     }
   }
 
@@ -111,20 +113,39 @@ public final class NodeMetrics implements Extension {
   public void bindUpstream(HttpUpstream upstream, Collection<String> apps) {
     for (String app : apps) {
       if (upstream.stats(app).isEmpty()) continue;
-      ToDoubleFunction<ToLongFunction<UpstreamStats>> of = f -> upstream.stats(app).map(f::applyAsLong).orElse(0L);
-      Gauge.builder("pushgate_upstream_in_flight", upstream, u -> of.applyAsDouble(UpstreamStats::inFlight))
-          .description("upstream requests waiting for the backend").tag("app", app).register(registry);
-      appCounter("pushgate_upstream_forwarded", app, upstream, u -> of.applyAsDouble(UpstreamStats::forwarded), "upstream requests sent to the backend");
-      appCounter("pushgate_upstream_ok", app, upstream, u -> of.applyAsDouble(UpstreamStats::ok), "upstream requests answered 2xx");
-      appCounter("pushgate_upstream_rejected", app, upstream, u -> of.applyAsDouble(UpstreamStats::rejected), "upstream requests answered with another status");
-      appCounter("pushgate_upstream_failed", app, upstream, u -> of.applyAsDouble(UpstreamStats::failed), "upstream requests unanswered, refused or circuit open");
-      appCounter("pushgate_upstream_not_allowed", app, upstream, u -> of.applyAsDouble(UpstreamStats::notAllowed), "upstream requests refused for their type");
-      appCounter("pushgate_upstream_busy", app, upstream, u -> of.applyAsDouble(UpstreamStats::busy), "upstream requests refused at max-in-flight-per-app");
+      AppStats<UpstreamStats> of = new AppStats<>(app, upstream::stats);
+      of.gauge("pushgate_upstream_in_flight", "upstream requests waiting for the backend", UpstreamStats::inFlight);
+      of.counter("pushgate_upstream_forwarded", "upstream requests sent to the backend", UpstreamStats::forwarded);
+      of.counter("pushgate_upstream_ok", "upstream requests answered 2xx", UpstreamStats::ok);
+      of.counter("pushgate_upstream_rejected", "upstream requests answered with another status", UpstreamStats::rejected);
+      of.counter("pushgate_upstream_failed", "upstream requests unanswered, refused or circuit open", UpstreamStats::failed);
+      of.counter("pushgate_upstream_not_allowed", "upstream requests refused for their type", UpstreamStats::notAllowed);
+      of.counter("pushgate_upstream_busy", "upstream requests refused at max-in-flight-per-app", UpstreamStats::busy);
     }
   }
 
-  private <T> void appCounter(String name, String app, T source, ToDoubleFunction<T> value, String description) {
-    FunctionCounter.builder(name, source, value).description(description).tag("app", app).register(registry);
+  /** Meters of one app read from a stats snapshot at scrape time (0 while the app has none). */
+  private final class AppStats<T> {
+    private final String app;
+    private final Function<String, Optional<T>> stats;
+
+    AppStats(String app, Function<String, Optional<T>> stats) {
+      this.app = app;
+      this.stats = stats;
+      appStats.add(this); // meters hold their object weakly: keep it
+    }
+
+    void gauge(String name, String description, ToDoubleFunction<T> value) {
+      Gauge.builder(name, this, s -> s.read(value)).description(description).tag("app", app).strongReference(true).register(registry);
+    }
+
+    void counter(String name, String description, ToLongFunction<T> value) {
+      FunctionCounter.builder(name, this, s -> s.read(value::applyAsLong)).description(description).tag("app", app).register(registry);
+    }
+
+    private double read(ToDoubleFunction<T> value) {
+      return stats.apply(app).map(value::applyAsDouble).orElse(0.0);
+    }
   }
 
   private void counter(String name, GatewayMetrics m, ToDoubleFunction<GatewayMetrics> value, String description) {

@@ -1,7 +1,7 @@
 package io.pushgate.gateway.connection;
 
-import io.pushgate.metrics.MessageMeters;
 import io.pushgate.fanout.LivePush;
+import io.pushgate.metrics.MessageMeters;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.ConnectionInfo;
 import io.pushgate.session.ConnectionMessage;
@@ -38,11 +38,11 @@ final class SessionBinding {
 
   SessionBinding(
       SessionId sessionId, ConnectionInfo info, ActorRef<Object> actor, ConnectionTopics topics, MessageMeters.App meters) {
-    this.meters = meters;
     this.sessionId = sessionId;
     this.info = info;
     this.actor = actor;
     this.topics = topics;
+    this.meters = meters;
     this.liveKey = LivePush.clusterTopic(sessionId.app(), null);
   }
 
