@@ -137,10 +137,14 @@ class TwoNodeIT {
   private String userOnNodeB(ApiTestClient apiA, String prefix) throws Exception {
     int shards = nodeB.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
     Set<String> shardsOnB = shardsOf(nodeB.system());
-    for (int i = 0; i < 400; i++) {
+    // the hash filter is cheap, the API calls are not: many candidates, at most 400 calls (when B
+    // hosts one shard of many, 400 candidates alone could all miss it)
+    int calls = 0;
+    for (int i = 0; i < 100_000 && calls < 400; i++) {
       String candidate = prefix + i;
       String shard = String.valueOf(Math.abs((APP + ":" + candidate).hashCode() % shards));
       if (!shardsOnB.isEmpty() && !shardsOnB.contains(shard)) continue;
+      calls++;
       apiA.get("/v1/apps/" + APP + "/users/" + candidate);
       if (hostedEntities(nodeB.system()).contains(APP + ":" + candidate)) return candidate;
       shardsOnB = shardsOf(nodeB.system());
