@@ -1,5 +1,6 @@
 package io.pushgate.api;
 
+import io.pushgate.metrics.PushgateMeters;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
 import io.pushgate.api.idempotency.IdempotencySettings;
@@ -139,7 +140,7 @@ public final class ApiRoutes extends AllDirectives {
     ConcurrencyLimit limit = new ConcurrencyLimit(settings.maxConcurrentRequests());
     this.auth = new ApiAuth(apps);
     this.messages =
-        new MessageService(settings, sessions, limit, clock, rateLimiter, paced, io.pushgate.metrics.PushgateMeters.get(system).messages());
+        new MessageService(settings, sessions, limit, clock, rateLimiter, paced, PushgateMeters.get(system).messages());
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);

@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import io.pushgate.metrics.PushgateMeters;
+import io.pushgate.metrics.MessageMeters;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
 import io.pushgate.broadcast.BroadcastCommand;
@@ -25,22 +27,20 @@ final class BroadcastService {
 
   private final RequestParser parser;
   private final org.apache.pekko.actor.typed.ActorSystem<?> system;
+  private final MessageMeters messages;
   private final Duration askTimeout;
   private final Clock clock;
 
   /** The node's broadcast parts are started on first use (a node that never broadcasts never starts them). */
   BroadcastService(org.apache.pekko.actor.typed.ActorSystem<?> system, RequestParser parser, Duration askTimeout, Clock clock) {
     this.system = system;
+    this.messages = PushgateMeters.get(system).messages();
     this.parser = parser;
     this.askTimeout = askTimeout;
     this.clock = clock;
   }
 
   /** Validates and sends; failures are failed stages with an {@link ApiProblem}. */
-  private io.pushgate.metrics.MessageMeters.App meters(App app) {
-    return io.pushgate.metrics.PushgateMeters.get(system).messages().forApp(app.id());
-  }
-
   CompletionStage<BroadcastResponse> send(App app, byte[] body) {
     BroadcastRequest request;
     try {
@@ -51,7 +51,7 @@ final class BroadcastService {
     String id = "b-" + UUID.randomUUID();
     if (request.qos() == Qos.AT_MOST_ONCE) {
       ClusterTopics.get(system).publish(LivePush.class, LivePush.clusterTopic(app.id(), null), new LivePush(app.id(), null, id, request.data(), 0, null));
-      meters(app).acceptedBroadcastQos0.increment();
+      messages.forApp(app.id()).acceptedBroadcastQos0.increment();
       return CompletableFuture.completedFuture(new BroadcastResponse(id, 0, null, null));
     }
     long now = clock.millis();
@@ -78,7 +78,7 @@ final class BroadcastService {
                     + "wait for some to expire or reuse a collapseKey",
                 60);
           }
-          meters(app).acceptedBroadcastQos1.increment();
+          messages.forApp(app.id()).acceptedBroadcastQos1.increment();
           return new BroadcastResponse(id, 1, result.bseq(), result.replacedId());
         },
         SAME_THREAD);

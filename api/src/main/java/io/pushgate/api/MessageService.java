@@ -1,5 +1,6 @@
 package io.pushgate.api;
 
+import io.pushgate.metrics.MessageMeters;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
 import io.pushgate.api.ratelimit.SendRateLimiter;
@@ -39,7 +40,7 @@ final class MessageService {
   private final SendRateLimiter rateLimiter;
   /** Where multicasts above the send rate wait (null: they are refused with 429). */
   private final PacedSends paced;
-  private final io.pushgate.metrics.MessageMeters meters;
+  private final MessageMeters meters;
 
   MessageService(
       ApiSettings settings,
@@ -48,7 +49,7 @@ final class MessageService {
       Clock clock,
       SendRateLimiter rateLimiter,
       PacedSends paced,
-      io.pushgate.metrics.MessageMeters meters) {
+      MessageMeters meters) {
     this.meters = meters;
     this.rateLimiter = rateLimiter;
     this.paced = paced;

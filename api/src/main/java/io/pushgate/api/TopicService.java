@@ -1,5 +1,7 @@
 package io.pushgate.api;
 
+import io.pushgate.metrics.PushgateMeters;
+import io.pushgate.metrics.MessageMeters;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
 import io.pushgate.fanout.ClusterTopics;
@@ -25,6 +27,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 final class TopicService {
 
   private final ActorSystem<?> system;
+  private final MessageMeters messages;
   private final RequestParser parser;
   private final SessionAsks sessions;
   private final Duration askTimeout;
@@ -32,6 +35,7 @@ final class TopicService {
 
   TopicService(ActorSystem<?> system, RequestParser parser, SessionAsks sessions, Duration askTimeout, Clock clock) {
     this.system = system;
+    this.messages = PushgateMeters.get(system).messages();
     this.parser = parser;
     this.sessions = sessions;
     this.askTimeout = askTimeout;
@@ -39,7 +43,7 @@ final class TopicService {
   }
 
   private void accepted(App app) {
-    io.pushgate.metrics.PushgateMeters.get(system).messages().forApp(app.id()).acceptedTopic.increment();
+    messages.forApp(app.id()).acceptedTopic.increment();
   }
 
   /** Publishes one message; failures are failed stages with an {@link ApiProblem}. */

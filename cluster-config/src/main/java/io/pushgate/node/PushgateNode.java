@@ -1,5 +1,6 @@
 package io.pushgate.node;
 
+import io.pushgate.node.console.LocalApi;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiRoutes;
@@ -168,7 +169,7 @@ public final class PushgateNode {
         (up, managementUri) -> {
           registerShutdownTasks(system, up, directory);
           if (up.gateway() != null) NodeMetrics.get(system).bindGateway(up.gateway().metrics());
-          if (up.api() != null) io.pushgate.node.console.LocalApi.get(system).bound(up.api().localAddress());
+          if (up.api() != null) LocalApi.get(system).bound(up.api().localAddress());
           log.info(
               "Pushgate node up: roles {}, clients on {}, API on {}, management on {}, cluster address {}",
               cluster.roles(),

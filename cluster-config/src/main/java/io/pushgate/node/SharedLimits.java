@@ -1,5 +1,6 @@
 package io.pushgate.node;
 
+import io.pushgate.node.metrics.NodeMetrics;
 import com.typesafe.config.Config;
 import io.pushgate.api.ratelimit.LocalSendRateLimiter;
 import io.pushgate.api.ratelimit.RateDecision;
@@ -67,7 +68,7 @@ final class SharedLimits {
     RedisSendRateLimiter limiter = new RedisSendRateLimiter(connection, "pushgate:rate:");
     SendRateLimiter leasing = LeasingSendRateLimiter.fromConfig(limiter, system.settings().config());
     DegradedAdmissions admissions = new DegradedAdmissions(leasing);
-    io.pushgate.node.metrics.NodeMetrics.get(system)
+    NodeMetrics.get(system)
         .upGauge("pushgate_redis_up", "1 while Redis serves the shared send rate limits", () -> !limiter.degraded());
     DegradedComponents.get(system)
         .register(

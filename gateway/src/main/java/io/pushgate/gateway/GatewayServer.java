@@ -1,5 +1,6 @@
 package io.pushgate.gateway;
 
+import io.pushgate.metrics.PushgateMeters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -139,7 +140,7 @@ public final class GatewayServer {
       GatewaySettings settings,
       RateGate rate,
       BackendHooks backend) {
-    GatewayMetrics metrics = new GatewayMetrics(io.pushgate.metrics.PushgateMeters.get(system).registry());
+    GatewayMetrics metrics = new GatewayMetrics(PushgateMeters.get(system).registry());
     ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
     SubscriptionSettings subscriptions = SubscriptionSettings.fromConfig(system.settings().config());
     LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), rate);

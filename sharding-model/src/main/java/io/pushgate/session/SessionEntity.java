@@ -1,5 +1,6 @@
 package io.pushgate.session;
 
+import org.apache.pekko.actor.typed.PostStop;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
 import io.pushgate.session.ConnectionMessage.Attached;
@@ -204,7 +205,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
               scheduleExpiryCheck(state);
               metrics.pendingIs(state.pendingCount());
             })
-        .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> metrics.stopped())
+        .onSignal(PostStop.instance(), state -> metrics.stopped())
         .build();
   }
 

@@ -1,5 +1,7 @@
 package io.pushgate.node.console;
 
+import org.apache.pekko.http.javadsl.model.Uri;
+import io.pushgate.node.ManagementAuth;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -34,7 +36,7 @@ public final class ConsoleRoutes extends AllDirectives implements ManagementRout
 
   public ConsoleRoutes(ExtendedActorSystem classic) {
     this.system = Adapter.toTyped(classic);
-    this.enabled = io.pushgate.node.ManagementAuth.configured(system.settings().config());
+    this.enabled = ManagementAuth.configured(system.settings().config());
     this.proxy = new ApiProxy(system);
   }
 
@@ -51,7 +53,7 @@ public final class ConsoleRoutes extends AllDirectives implements ManagementRout
 
   private Route console() {
     return concat(
-        pathEnd(() -> redirect(org.apache.pekko.http.javadsl.model.Uri.create("/console/"), StatusCodes.FOUND)),
+        pathEnd(() -> redirect(Uri.create("/console/"), StatusCodes.FOUND)),
         // "api/" exactly: a string matcher alone also takes "api.js"
         pathPrefix("api", () -> rawPathPrefixTest(PathMatchers.slash(), () -> extractRequest(request -> extractUnmatchedPath(rest ->
             completeWithFuture(proxy.forward(request, rest)))))),

@@ -1,5 +1,7 @@
 package io.pushgate.node.metrics;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.List;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -46,7 +48,7 @@ public final class NodeMetrics implements Extension {
       };
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final java.util.List<AppStats<?>> appStats = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<AppStats<?>> appStats = new CopyOnWriteArrayList<>();
 
   private NodeMetrics(ActorSystem<?> system) {
     PushgateMeters.get(system).add(registry);

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * (the close code; codes outside the documented ones count as {@code other}) and
  * {@code pushgate_hello_latency_seconds{transport}} (hello received to welcome written: token
  * check and session attach). The public counters are bound by the node as well
- * (docs/operations.md "Metrics").
+ * (docs/operations.md "Metrics"). One gateway server per registry: a second one would find the
+ * open-connection gauges registered already and its counts would not show.
  */
 public final class GatewayMetrics {
 
