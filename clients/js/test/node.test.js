@@ -35,7 +35,7 @@ async function until(what, fn, timeoutMs = 20000) {
   }
 }
 
-test("connects through dispatch, receives a message and acks it", { skip }, async () => {
+test("connects through dispatch, receives a message and acks it", { skip, timeout: 60000 }, async () => {
   const u = user("js-basic");
   const client = new PushgateClient({ api: API, app: APP, user: u, token: () => token(u), WebSocket, ackDelayMs: 50 });
   const welcome = next(client, "welcome");
@@ -50,7 +50,7 @@ test("connects through dispatch, receives a message and acks it", { skip }, asyn
   client.close();
 });
 
-test("after a lost connection it reconnects; the redelivered message is not emitted twice", { skip }, async () => {
+test("after a lost connection it reconnects; the redelivered message is not emitted twice", { skip, timeout: 60000 }, async () => {
   const u = user("js-redeliver");
   const client = new PushgateClient({ api: API, app: APP, user: u, token: () => token(u), WebSocket, ackDelayMs: 60000, ackBatch: 100 });
   const seen = [];
@@ -72,7 +72,7 @@ test("after a lost connection it reconnects; the redelivered message is not emit
   await until("pending 0 after the flushed ack", async () => (await api("GET", `/v1/apps/${APP}/users/${u}`)).body.pending === 0);
 });
 
-test("a kick (4103) is terminal: closed, no reconnect", { skip }, async () => {
+test("a kick (4103) is terminal: closed, no reconnect", { skip, timeout: 60000 }, async () => {
   const u = user("js-kick");
   const client = new PushgateClient({ api: API, app: APP, user: u, token: await token(u), WebSocket });
   const welcome = next(client, "welcome");
@@ -88,7 +88,7 @@ test("a kick (4103) is terminal: closed, no reconnect", { skip }, async () => {
   assert.equal(reconnecting, false);
 });
 
-test("topics are subscribed on connect and their messages arrive", { skip }, async () => {
+test("topics are subscribed on connect and their messages arrive", { skip, timeout: 60000 }, async () => {
   const u = user("js-topic");
   const client = new PushgateClient({ api: API, app: APP, user: u, token: () => token(u, { topics: ["js.>"] }), WebSocket, topics: ["js.news"] });
   const subscribed = next(client, "frame", (f) => f.t === "subscribed" && f.topic === "js.news");

@@ -1,6 +1,7 @@
 // The web console end to end in headless Chromium: log in with the operator credential, connect a
 // test user with the console's test client, look it up (online), send it a message, see it arrive
-// and the app's counters move, then kick it. Screenshots go to $SCREENSHOTS.
+// and the app's counters move, kick it, and press Drain (the leave request is intercepted, so the
+// node stays up). Screenshots go to $SCREENSHOTS.
 // Env: CONSOLE_URL (http://127.0.0.1:<management port>), CONSOLE_USER, CONSOLE_PASSWORD,
 // PUSHGATE_APP, PUSHGATE_API_KEY, SCREENSHOTS, CHROMIUM (default /usr/bin/chromium).
 import { test } from "node:test";
@@ -14,7 +15,7 @@ const env = (name, fallback) => {
   return v;
 };
 
-test("an operator sees a connected user, sends it a message and sees the counters move", async () => {
+test("an operator sees a connected user, sends it a message and sees the counters move", { timeout: 120000 }, async () => {
   const shots = env("SCREENSHOTS");
   mkdirSync(shots, { recursive: true });
   const browser = await chromium.launch({
@@ -85,4 +86,21 @@ async function steps(page, shots) {
     await page.locator("#client-status", { hasText: "closed 4103 (terminal)" }).waitFor();
     await page.locator("dd[data-field=online]", { hasText: "offline" }).waitFor();
     await page.screenshot({ path: `${shots}/console-3-kicked.png`, fullPage: true });
+
+    // Drain: the button sends the documented leave request (intercepted here, so the node stays)
+    const drains = [];
+    let drained;
+    const drainSeen = new Promise((resolve) => { drained = resolve; });
+    await page.route("**/cluster/members/**", async (route) => {
+      drains.push({ method: route.request().method(), url: route.request().url(), body: route.request().postData() });
+      await route.fulfill({ status: 200, contentType: "application/json", body: '{"message":"Leaving"}' });
+      drained();
+    });
+    page.once("dialog", (d) => d.accept());
+    await page.click("#members button[data-node]");
+    await drainSeen;
+    assert.equal(drains.length, 1, "one leave request");
+    assert.equal(drains[0].method, "PUT");
+    assert.match(decodeURIComponent(drains[0].url), /\/cluster\/members\/pekko:\/\/pushgate@/);
+    assert.equal(drains[0].body, "operation=Leave");
 }
