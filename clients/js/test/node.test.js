@@ -1,6 +1,6 @@
 // Against a real node: PUSHGATE_API (e.g. http://127.0.0.1:8081), PUSHGATE_APP, PUSHGATE_API_KEY.
 // Run by cluster-config's JsClientIT, which starts the node; skipped when the variables are unset.
-import { test } from "node:test";
+import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
 import { PushgateClient } from "../src/pushgate.js";
@@ -22,6 +22,10 @@ async function api(method, path, body) {
 
 const token = async (user, extra = {}) => (await api("POST", `/v1/apps/${APP}/tokens`, { user, ...extra })).body.token;
 const user = (name) => `${name}-${process.pid}-${Date.now()}`;
+const clients = [];
+/** A client closed after each test, passed or failed, so a failure cannot keep the process alive. */
+const track = (client) => { clients.push(client); return client; };
+afterEach(() => { while (clients.length) clients.pop().close(); });
 const next = (client, event, pred = () => true) =>
   new Promise((resolve) => { const fn = (v) => { if (pred(v)) { client.off(event, fn); resolve(v); } }; client.on(event, fn); });
 
@@ -37,7 +41,7 @@ async function until(what, fn, timeoutMs = 20000) {
 
 test("connects through dispatch, receives a message and acks it", { skip, timeout: 60000 }, async () => {
   const u = user("js-basic");
-  const client = new PushgateClient({ api: API, app: APP, user: u, token: () => token(u), WebSocket, ackDelayMs: 50 });
+  const client = track(new PushgateClient({ api: API, app: APP, user: u, token: () => token(u), WebSocket, ackDelayMs: 50 }));
   const welcome = next(client, "welcome");
   client.connect();
   assert.equal((await welcome).session, `${APP}:${u}`);
@@ -52,7 +56,7 @@ test("connects through dispatch, receives a message and acks it", { skip, timeou
 
 test("after a lost connection it reconnects; the redelivered message is not emitted twice", { skip, timeout: 60000 }, async () => {
   const u = user("js-redeliver");
-  const client = new PushgateClient({ api: API, app: APP, user: u, token: () => token(u), WebSocket, ackDelayMs: 60000, ackBatch: 100 });
+  const client = track(new PushgateClient({ api: API, app: APP, user: u, token: () => token(u), WebSocket, ackDelayMs: 60000, ackBatch: 100 }));
   const seen = [];
   client.on("message", (m) => seen.push(m.id));
   const first = next(client, "welcome");
@@ -60,12 +64,13 @@ test("after a lost connection it reconnects; the redelivered message is not emit
   await first;
   const id = (await api("POST", `/v1/apps/${APP}/messages`, { to: [u], data: { n: 1 } })).body.id;
   await until("the push", () => seen.length === 1);
+  // listeners first: the welcome and the redelivered push may arrive in one read
   const again = next(client, "welcome");
   const retrying = next(client, "reconnecting");
+  const redelivered = next(client, "frame", (f) => f.t === "push" && f.id === id);
   client.ws.terminate(); // the network drops: no close frame, no ack sent
   assert.equal((await retrying).code, 1006);
   assert.equal((await again).pending, 1, "the unacked message is pending again");
-  const redelivered = next(client, "frame", (f) => f.t === "push" && f.id === id);
   await redelivered;
   client.close(); // flushes the ack of the duplicate
   assert.deepEqual(seen, [id], "emitted once");
@@ -74,7 +79,7 @@ test("after a lost connection it reconnects; the redelivered message is not emit
 
 test("a kick (4103) is terminal: closed, no reconnect", { skip, timeout: 60000 }, async () => {
   const u = user("js-kick");
-  const client = new PushgateClient({ api: API, app: APP, user: u, token: await token(u), WebSocket });
+  const client = track(new PushgateClient({ api: API, app: APP, user: u, token: await token(u), WebSocket }));
   const welcome = next(client, "welcome");
   client.connect();
   await welcome;
@@ -90,7 +95,7 @@ test("a kick (4103) is terminal: closed, no reconnect", { skip, timeout: 60000 }
 
 test("topics are subscribed on connect and their messages arrive", { skip, timeout: 60000 }, async () => {
   const u = user("js-topic");
-  const client = new PushgateClient({ api: API, app: APP, user: u, token: () => token(u, { topics: ["js.>"] }), WebSocket, topics: ["js.news"] });
+  const client = track(new PushgateClient({ api: API, app: APP, user: u, token: () => token(u, { topics: ["js.>"] }), WebSocket, topics: ["js.news"] }));
   const subscribed = next(client, "frame", (f) => f.t === "subscribed" && f.topic === "js.news");
   client.connect();
   await subscribed;
