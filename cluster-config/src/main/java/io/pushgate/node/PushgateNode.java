@@ -126,7 +126,7 @@ public final class PushgateNode {
     AppRegistry apps = AppRegistry.fromConfig(config);
     DevCredentialsWarning.logIfInUse(apps);
     Webhooks webhooks = Webhooks.start(system);
-    NodeMetrics.get(system).bindWebhooks(webhooks, apps.all().stream().map(io.pushgate.model.App::id).toList());
+    NodeMetrics.get(system).bindWebhooks(webhooks, apps);
     SessionSharding sessions = SessionSharding.init(system, webhooks);
     startAppTopics(system, apps);
 
@@ -139,7 +139,7 @@ public final class PushgateNode {
       ClientTokens tokens = new ClientTokens();
       SharedLimits.Api api = SharedLimits.api(system, sessions, apps, tokens);
       HttpUpstream upstream = HttpUpstream.start(system, apps, sessions);
-      NodeMetrics.get(system).bindUpstream(upstream, apps.all().stream().map(io.pushgate.model.App::id).toList());
+      NodeMetrics.get(system).bindUpstream(upstream, apps);
       Route routes =
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),

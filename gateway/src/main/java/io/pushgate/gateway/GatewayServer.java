@@ -1,5 +1,7 @@
 package io.pushgate.gateway;
 
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import java.time.Duration;
 import io.pushgate.metrics.PushgateMeters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -225,9 +227,9 @@ public final class GatewayServer {
 
   /** Checks the TLS files every {@code pushgate.gateway.tls.reload-interval} (0: never) on the blocking dispatcher. */
   private static Cancellable scheduleTlsReload(ActorSystem<?> system, ReloadingTls tls) {
-    java.time.Duration every = system.settings().config().getDuration("pushgate.gateway.tls.reload-interval");
+    Duration every = system.settings().config().getDuration("pushgate.gateway.tls.reload-interval");
     if (tls == null || every.isZero()) return Cancellable.alreadyCancelled();
-    var blocking = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+    var blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     return system.scheduler().scheduleWithFixedDelay(every, every, tls::reloadIfChanged, blocking);
   }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code pushgate_messages_pending{app}}: QoS 1 messages pending in the sessions that are
  *       running on this node (sampled: passivated sessions keep theirs in the journal, uncounted)</li>
  *   <li>{@code pushgate_delivery_latency_seconds}: from the API's accept to the write on the client's
- *       connection, time queued while the user was offline included (histogram)</li>
+ *       connection, time queued while the user was offline included (histogram; pushes that carry
+ *       an accept time: direct messages and QoS 1 broadcasts)</li>
  *   <li>{@code pushgate_journal_write_seconds}, {@code pushgate_journal_write_failures_total}: session
  *       event writes as the sessions see them (histogram; a failure stops the session)</li>
  * </ul>

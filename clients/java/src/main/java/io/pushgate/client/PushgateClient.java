@@ -65,7 +65,7 @@ public final class PushgateClient implements AutoCloseable {
   private Backoff backoff = Backoff.DEFAULT;
   private int attempt;
   private boolean stopped = true;
-  private Connection connection;
+  private ClientSocket connection;
   private List<String> nextEndpoints;
   private ScheduledFuture<?> heartbeat;
 
@@ -115,7 +115,7 @@ public final class PushgateClient implements AutoCloseable {
       flushAcks();
       stopped = true;
       stopHeartbeat();
-      Connection c = connection;
+      ClientSocket c = connection;
       connection = null;
       if (c != null) c.close(CloseCodes.NORMAL, "client");
       if (wasRunning) notify(() -> listener.onClosed(CloseCodes.NORMAL, "client", false));
@@ -170,7 +170,7 @@ public final class PushgateClient implements AutoCloseable {
    */
   public void abortConnection() {
     run(() -> {
-      Connection c = connection;
+      ClientSocket c = connection;
       if (c != null) {
         c.abort();
         onConnectionEnded(c, CloseCodes.ABNORMAL, "aborted");
@@ -231,7 +231,7 @@ public final class PushgateClient implements AutoCloseable {
       retry(CloseCodes.ABNORMAL, "no endpoint answered");
       return;
     }
-    Connection c = new Connection(maxQueuedSends);
+    ClientSocket c = new ClientSocket(maxQueuedSends);
     connection = c;
     http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
         .buildAsync(URI.create(endpoints.get(index)), new Frames(c))
@@ -253,7 +253,7 @@ public final class PushgateClient implements AutoCloseable {
         }, thread);
   }
 
-  private void onConnectionEnded(Connection c, int code, String reason) {
+  private void onConnectionEnded(ClientSocket c, int code, String reason) {
     if (connection != c) return;
     connection = null;
     stopHeartbeat();
@@ -276,7 +276,7 @@ public final class PushgateClient implements AutoCloseable {
 
   // ---- frames (on `thread`) ----
 
-  private void onText(Connection c, String text) {
+  private void onText(ClientSocket c, String text) {
     if (connection != c) return;
     c.lastHeardNanos = System.nanoTime();
     JsonNode f;
@@ -355,11 +355,11 @@ public final class PushgateClient implements AutoCloseable {
 
   /** Sends a frame on the welcomed connection; false if there is none or its send queue is full. */
   private boolean send(ObjectNode frame) {
-    Connection c = connection;
+    ClientSocket c = connection;
     return c != null && c.welcomed && c.send(frame.toString());
   }
 
-  private void startHeartbeat(Connection c, int seconds) {
+  private void startHeartbeat(ClientSocket c, int seconds) {
     stopHeartbeat();
     long period = TimeUnit.SECONDS.toNanos(seconds);
     heartbeat = thread.scheduleAtFixedRate(() -> {
@@ -407,45 +407,12 @@ public final class PushgateClient implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** One WebSocket: its sends are chained (the JDK allows one outstanding send), at most {@code max} waiting. */
-  private static final class Connection {
-    private final int max;
-    WebSocket ws;
-    boolean welcomed;
-    long openedAtNanos;
-    long lastHeardNanos = System.nanoTime();
-    private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
-    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
-
-    Connection(int max) {
-      this.max = max;
-    }
-
-    boolean send(String text) {
-      if (ws == null || queued.get() >= max) return false;
-      queued.incrementAndGet();
-      WebSocket socket = ws;
-      sends = sends.handle((x, e) -> null).thenCompose(x -> socket.sendText(text, true)).whenComplete((x, e) -> queued.decrementAndGet());
-      return true;
-    }
-
-    void close(int code, String reason) {
-      if (ws == null) return;
-      WebSocket socket = ws;
-      sends.handle((x, e) -> null).thenCompose(x -> socket.sendClose(code, reason));
-    }
-
-    void abort() {
-      if (ws != null) ws.abort();
-    }
-  }
-
   /** The JDK WebSocket's callbacks, handed to the client's thread. */
   private final class Frames implements WebSocket.Listener {
-    private final Connection c;
+    private final ClientSocket c;
     private final StringBuilder partial = new StringBuilder();
 
-    Frames(Connection c) {
+    Frames(ClientSocket c) {
       this.c = c;
     }
 

@@ -1,5 +1,12 @@
 package io.pushgate.node.console;
 
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import java.nio.charset.StandardCharsets;
+import io.pushgate.api.ErrorCode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +34,9 @@ import java.util.concurrent.CompletionStage;
 final class ApiProxy {
 
   static final String APP_AUTHORIZATION = "X-Pushgate-Authorization";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ContentType PROBLEM_JSON =
+      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private final ActorSystem<?> system;
 
@@ -54,10 +64,16 @@ final class ApiProxy {
     return Http.get(system).singleRequest(out);
   }
 
+  /** A console problem in the API's shape (docs/api.md, Errors): type, title, status, detail, code. */
   static HttpResponse problem(int status, String code, String detail) {
-    String body = "{\"type\":\"about:blank\",\"title\":\"" + code + "\",\"status\":" + status + ",\"code\":\"" + code + "\",\"detail\":\"" + detail + "\"}";
+    ObjectNode body = JSON.createObjectNode()
+        .put("type", ErrorCode.TYPE_BASE + code)
+        .put("title", code.replace('_', ' '))
+        .put("status", status)
+        .put("detail", detail)
+        .put("code", code);
     return HttpResponse.create()
         .withStatus(StatusCodes.get(status))
-        .withEntity(HttpEntities.create(ContentTypes.parse("application/problem+json"), body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        .withEntity(HttpEntities.create(PROBLEM_JSON, body.toString().getBytes(StandardCharsets.UTF_8)));
   }
 }

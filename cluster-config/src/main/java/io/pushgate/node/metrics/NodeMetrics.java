@@ -1,5 +1,7 @@
 package io.pushgate.node.metrics;
 
+import io.pushgate.model.AppRegistry;
+import io.pushgate.model.App;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,7 +20,6 @@ import io.pushgate.api.webhook.Webhooks;
 import io.pushgate.gateway.connection.GatewayMetrics;
 import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.node.health.JournalHealth;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.BooleanSupplier;
@@ -95,8 +96,8 @@ public final class NodeMetrics implements Extension {
   }
 
   /** Per-app status-callback (webhook) counters, as {@code GET /v1/apps/{app}/callbacks} shows them. */
-  public void bindWebhooks(Webhooks webhooks, Collection<String> apps) {
-    for (String app : apps) {
+  public void bindWebhooks(Webhooks webhooks, AppRegistry apps) {
+    for (String app : ids(apps)) {
       if (webhooks.stats(app).isEmpty()) continue;
       AppStats<WebhookStats> of = new AppStats<>(app, webhooks::stats);
       of.gauge("pushgate_webhook_queued", "status callbacks waiting to be sent", WebhookStats::queued);
@@ -112,8 +113,8 @@ public final class NodeMetrics implements Extension {
   }
 
   /** Per-app upstream counters, as {@code GET /v1/apps/{app}/upstream} shows them. */
-  public void bindUpstream(HttpUpstream upstream, Collection<String> apps) {
-    for (String app : apps) {
+  public void bindUpstream(HttpUpstream upstream, AppRegistry apps) {
+    for (String app : ids(apps)) {
       if (upstream.stats(app).isEmpty()) continue;
       AppStats<UpstreamStats> of = new AppStats<>(app, upstream::stats);
       of.gauge("pushgate_upstream_in_flight", "upstream requests waiting for the backend", UpstreamStats::inFlight);
@@ -124,6 +125,10 @@ public final class NodeMetrics implements Extension {
       of.counter("pushgate_upstream_not_allowed", "upstream requests refused for their type", UpstreamStats::notAllowed);
       of.counter("pushgate_upstream_busy", "upstream requests refused at max-in-flight-per-app", UpstreamStats::busy);
     }
+  }
+
+  private static List<String> ids(AppRegistry apps) {
+    return apps.all().stream().map(App::id).toList();
   }
 
   /** Meters of one app read from a stats snapshot at scrape time (0 while the app has none). */

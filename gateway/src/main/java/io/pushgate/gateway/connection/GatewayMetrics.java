@@ -1,5 +1,6 @@
 package io.pushgate.gateway.connection;
 
+import java.util.HashSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,7 +84,7 @@ public final class GatewayMetrics {
   }
 
   private static Set<Integer> knownCodes() {
-    Set<Integer> codes = new java.util.HashSet<>(Set.of(1000, 1001, 1005, 1006));
+    Set<Integer> codes = new HashSet<>(Set.of(1000, 1001, 1005, 1006));
     for (CloseCode c : CloseCode.values()) codes.add(c.code());
     return Set.copyOf(codes);
   }
