@@ -15,14 +15,16 @@ import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
 import java.time.Clock;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The backend HTTP API (docs/api.md). Routes only: authentication, content type and body
@@ -52,6 +54,7 @@ public final class ApiRoutes extends AllDirectives {
   private final IdempotentSends idempotent;
   private final BroadcastService broadcasts;
   private final TopicService topics;
+  private final long bodyReadTimeoutMillis;
 
   /**
    * With per-node rate limits and idempotency keys (in memory): for a single node without Redis.
@@ -144,6 +147,7 @@ public final class ApiRoutes extends AllDirectives {
     this.users = new UserService(sessions, limit);
     this.tokens = new TokenService(settings, tokens);
     this.idempotent = new IdempotentSends(idempotency);
+    this.bodyReadTimeoutMillis = settings.bodyReadTimeout().toMillis();
     RequestParser parser = new RequestParser(settings);
     this.broadcasts = new BroadcastService(system, parser, settings.askTimeout(), clock);
     this.topics = new TopicService(system, parser, sessions, settings.askTimeout(), clock);
@@ -249,7 +253,11 @@ public final class ApiRoutes extends AllDirectives {
     return optionalHeaderValueByName("Authorization", header -> inner.apply(auth.authenticate(appId, header)));
   }
 
-  /** Requires a JSON content type ({@code application/json} or {@code application/*+json}). */
+  /**
+   * Requires a JSON content type ({@code application/json} or {@code application/*+json}) and
+   * reads the body: at once when it came with the head (the usual case), else within
+   * {@code pushgate.api.http.request-read-timeout} of the head (408 {@code request_timeout}).
+   */
   private Route jsonBody(Function<byte[], Route> inner) {
     return extractRequestEntity(entity -> {
       if (!isJson(entity.getContentType().mediaType())) {
@@ -257,7 +265,21 @@ public final class ApiRoutes extends AllDirectives {
             ErrorCode.UNSUPPORTED_MEDIA_TYPE,
             "the request body must be application/json, was " + entity.getContentType().mediaType());
       }
-      return entity(Unmarshaller.entityToByteArray(), inner);
+      if (entity instanceof HttpEntity.Strict strict) return inner.apply(strict.getData().toArray());
+      return extractMaterializer(materializer -> onComplete(
+          // no second size check here: the server's size limit on the body stream answers 413
+          entity.toStrict(bodyReadTimeoutMillis, Long.MAX_VALUE, materializer),
+          read -> {
+            if (read.isSuccess()) return inner.apply(read.get().getData().toArray());
+            Throwable cause = ApiResponses.unwrap(read.failed().get());
+            if (cause instanceof TimeoutException) {
+              throw new ApiProblem(
+                  ErrorCode.REQUEST_TIMEOUT,
+                  "the request body did not arrive within pushgate.api.http.request-read-timeout (" + bodyReadTimeoutMillis + " ms)");
+            }
+            if (cause instanceof RuntimeException runtime) throw runtime; // e.g. 413 from the size limit
+            throw new CompletionException(cause);
+          }));
     });
   }
 

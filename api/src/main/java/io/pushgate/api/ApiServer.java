@@ -2,39 +2,43 @@ package io.pushgate.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
-import com.typesafe.config.Config;
+import io.pushgate.api.server.ApiListener;
+import io.pushgate.api.server.ApiListenerSettings;
+import io.pushgate.api.server.ListenerAnswers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backend API's own listener: Pekko HTTP's server on {@code pushgate.api.host:port} (default
- * {@code 0.0.0.0:8081}), separate from the client port so operators can keep it internal.
+ * The backend API's own listener on {@code pushgate.api.host:port} (default {@code 0.0.0.0:8081}),
+ * separate from the client port so operators can keep it internal.
  *
  * <p>Its Pekko HTTP server settings are {@code pekko.http.server} overlaid with
  * {@code pushgate.api.http} (any {@code pekko.http.server} key may be set there and applies to
- * this port only): at most {@code max-connections} connections, request bodies of at most
- * {@code parsing.max-content-length} (413), a response within {@code request-timeout} (else 503
- * {@code unavailable}), idle connections closed after {@code idle-timeout}. Every error, including
- * requests too malformed to route ({@link ProblemParsingErrorHandler}), is
- * {@code application/problem+json}.
+ * this port only). How it takes bursts and bad clients ({@link ApiListener}): an accept queue of
+ * {@code backlog}, {@code max-connections} served and past them 503 {@code overloaded} with
+ * {@code Retry-After}; a request head within {@code request-read-timeout} of its first byte
+ * (else 408 {@code request_timeout}); a connection that does not start with an HTTP request gets
+ * 400; request bodies of at most {@code parsing.max-content-length} (413); a response within
+ * {@code request-timeout} (else 503 {@code unavailable}); idle connections closed after
+ * {@code idle-timeout}. Every error, including requests too malformed to route
+ * ({@link ProblemParsingErrorHandler}), is {@code application/problem+json} (docs/api.md).
  */
 public final class ApiServer {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-  private final ServerBinding binding;
+  private final ApiListener listener;
 
-  private ApiServer(ServerBinding binding) {
-    this.binding = binding;
+  private ApiServer(ApiListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -43,37 +47,47 @@ public final class ApiServer {
    * @return completes once bound; fails if the port cannot be bound
    */
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route) {
-    Config config = system.settings().config();
-    return start(system, route, config.getString("pushgate.api.host"), config.getInt("pushgate.api.port"));
+    return start(system, route, ApiListenerSettings.fromConfig(system.settings().config()));
   }
 
   /** As {@link #start(ActorSystem, Route)} on an explicit interface and port (0: ephemeral). */
   public static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route, String host, int port) {
-    Config config = system.settings().config();
+    return start(system, route, ApiListenerSettings.fromConfig(system.settings().config(), host, port));
+  }
+
+  /** As {@link #start(ActorSystem, Route)} with explicit listener settings (tests). */
+  static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route, ApiListenerSettings settings) {
     Route served =
         withRequestTimeoutResponse(
             request -> ApiResponses.problem(ErrorCode.UNAVAILABLE, "the request was not answered within pushgate.api.http.request-timeout"),
             () -> ApiErrorHandlers.problemsOnly(route));
-    return Http.get(system)
-        .newServerAt(host, port)
-        .withSettings(serverSettings(config))
-        .bind(served.seal())
+    return ApiListener.bind(system, settings, answers(settings), served.seal().handler(system))
         .thenApply(
-            binding -> {
-              log.info("API listening on {}", binding.localAddress());
-              return new ApiServer(binding);
+            listener -> {
+              log.info("API listening on {}", listener.localAddress());
+              return new ApiServer(listener);
             });
   }
 
-  /** {@code pekko.http.server} with {@code pushgate.api.http} on top. */
-  static ServerSettings serverSettings(Config config) {
-    Config overlay = config.getConfig("pushgate.api.http").atPath("pekko.http.server");
-    return ServerSettings.create(overlay.withFallback(config));
+  private static ListenerAnswers answers(ApiListenerSettings settings) {
+    return new ListenerAnswers(
+        ApiResponses.problem(
+            ErrorCode.REQUEST_TIMEOUT,
+            "the request head did not arrive within pushgate.api.http.request-read-timeout ("
+                + settings.requestReadTimeout().toMillis() + " ms)"),
+        ApiResponses.problem(ErrorCode.BAD_REQUEST, "the connection did not start with an HTTP/1.1 request"),
+        ApiResponses.problem(
+                ErrorCode.OVERLOADED,
+                "this node serves its maximum of " + settings.maxConnections()
+                    + " API connections (pushgate.api.http.max-connections); retry shortly")
+            .addHeader(Connection.create("close")),
+        ApiResponses.problem(ErrorCode.OVERLOADED, "this node is stopping; retry, another node will answer")
+            .addHeader(Connection.create("close")));
   }
 
   /** The bound address (the actual port when configured with port 0). */
   public InetSocketAddress localAddress() {
-    return binding.localAddress();
+    return listener.localAddress();
   }
 
   /**
@@ -81,6 +95,6 @@ public final class ApiServer {
    * 503), then closes every connection.
    */
   public CompletionStage<Done> stop(Duration deadline) {
-    return binding.terminate(deadline).thenApply(terminated -> Done.getInstance());
+    return listener.stop(deadline);
   }
 }

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param defaultTokenTtl       client token lifetime when the request has none (default 1 h)
  * @param maxTokenTtl           longest client token lifetime (default 7 days)
  * @param maxBatchMessages      most messages in one batch send (default 100)
+ * @param bodyReadTimeout       a request body must arrive within this of its head
+ *                              ({@code pushgate.api.http.request-read-timeout}, default 10 s)
  */
 public record ApiSettings(
     int maxPayloadBytes,
@@ -25,7 +27,8 @@ public record ApiSettings(
     int maxConcurrentRequests,
     Duration defaultTokenTtl,
     Duration maxTokenTtl,
-    int maxBatchMessages) {
+    int maxBatchMessages,
+    Duration bodyReadTimeout) {
 
   public ApiSettings {
     if (maxPayloadBytes < 1) throw new IllegalArgumentException("max-payload-bytes must be >= 1");
@@ -41,6 +44,7 @@ public record ApiSettings(
       throw new IllegalArgumentException("default-token-ttl exceeds max-token-ttl");
     }
     if (maxBatchMessages < 1) throw new IllegalArgumentException("max-batch-messages must be >= 1");
+    requirePositive("http.request-read-timeout", bodyReadTimeout);
   }
 
   /** Reads {@code pushgate.api} from a config that includes this module's reference.conf. */
@@ -54,7 +58,8 @@ public record ApiSettings(
         c.getInt("max-concurrent-requests"),
         c.getDuration("default-token-ttl"),
         c.getDuration("max-token-ttl"),
-        c.getInt("max-batch-messages"));
+        c.getInt("max-batch-messages"),
+        c.getDuration("http.request-read-timeout"));
   }
 
   private static void requirePositive(String key, Duration d) {

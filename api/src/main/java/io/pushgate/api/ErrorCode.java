@@ -37,8 +37,19 @@ public enum ErrorCode {
   TOO_MANY_MESSAGES(400, "Too many messages"),
   /** A message without "data" (or with data null). */
   MISSING_DATA(400, "Missing data"),
-  /** Any other malformed request (e.g. an unparsable URI or header). */
+  /**
+   * Any other malformed request (e.g. an unparsable URI or header, a connection that does not
+   * start with an HTTP request).
+   */
   BAD_REQUEST(400, "Bad request"),
+  /** The request target is longer than {@code pushgate.api.http.parsing.max-uri-length}. */
+  URI_TOO_LONG(414, "URI too long"),
+  /** A header, or the header section, is over its limit ({@code parsing.max-header-*}). */
+  HEADERS_TOO_LARGE(431, "Request header fields too large"),
+  /** A method HTTP does not define (e.g. {@code BREW}). Sent with {@code Allow}. */
+  METHOD_NOT_IMPLEMENTED(501, "Method not implemented"),
+  /** An HTTP version other than 1.0 and 1.1 (e.g. an {@code HTTP/2.0} request line). */
+  HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported"),
   /** Missing or wrong API key. Sent with {@code WWW-Authenticate: Bearer}. */
   UNAUTHORIZED(401, "Unauthorized"),
   /** The app in the path is not served by this cluster. */
@@ -50,8 +61,10 @@ public enum ErrorCode {
   /** "data" (or the whole request) is larger than allowed. */
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   /**
-   * A request on the client port did not arrive whole within
-   * {@code pushgate.gateway.http-request-read-timeout}; the connection is closed.
+   * A request did not arrive whole in time: on the API port its head within
+   * {@code pushgate.api.http.request-read-timeout} of its first byte, or its body within that of
+   * its head; on the client port within {@code pushgate.gateway.http-request-read-timeout}. The
+   * connection is closed.
    */
   REQUEST_TIMEOUT(408, "Request timeout"),
   /** An {@code Expect} header other than {@code 100-continue} on the client port. */
@@ -117,11 +130,13 @@ public enum ErrorCode {
       case 405 -> METHOD_NOT_ALLOWED;
       case 408 -> REQUEST_TIMEOUT;
       case 413 -> PAYLOAD_TOO_LARGE;
+      case 414 -> URI_TOO_LONG;
+      case 431 -> HEADERS_TOO_LARGE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 417 -> EXPECTATION_FAILED;
       case 503 -> UNAVAILABLE;
-      case 501 -> METHOD_NOT_ALLOWED; // a method HTTP does not know
-      case 505 -> BAD_REQUEST; // the client's HTTP version: its error, not the node's
+      case 501 -> METHOD_NOT_IMPLEMENTED; // a method HTTP does not know
+      case 505 -> HTTP_VERSION_NOT_SUPPORTED;
       default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
     };
   }

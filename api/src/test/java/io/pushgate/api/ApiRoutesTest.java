@@ -230,7 +230,8 @@ class ApiRoutesTest {
     Reply users = api.call("PUT", "/v1/apps/demo/users/alice", "demo-key", null, null).assertProblem(405, "method_not_allowed");
     assertEquals("GET", users.header("Allow").orElseThrow());
     // a method HTTP does not know is 501 (RFC 9110), answered by the server before any route
-    api.call("BREW", "/v1/apps/demo/messages", "demo-key", null, null).assertProblem(501, "method_not_allowed");
+    Reply brew = api.call("BREW", "/v1/apps/demo/messages", "demo-key", null, null).assertProblem(501, "method_not_implemented");
+    assertEquals("DELETE, GET, HEAD, POST, PUT", brew.header("Allow").orElseThrow());
   }
 
   @Test

@@ -59,7 +59,7 @@ class ApiServerTest {
   @Test
   void aMalformedRequestLineIs400Problem() throws Exception {
     assertProblem(raw("GET /ok HTTP/1.1\r\nHost x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), 400, "bad_request");
-    assertProblem(raw("GET /ok HTTP/7.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), 505, "bad_request");
+    assertProblem(raw("GET /ok HTTP/7.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), 505, "http_version_not_supported");
   }
 
   @Test

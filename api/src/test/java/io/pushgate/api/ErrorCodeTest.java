@@ -38,6 +38,9 @@ class ErrorCodeTest {
     assertEquals(ErrorCode.NOT_FOUND, ErrorCode.forStatus(404));
     assertEquals(ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.forStatus(405));
     assertEquals(ErrorCode.BAD_REQUEST, ErrorCode.forStatus(406));
+    assertEquals(ErrorCode.HEADERS_TOO_LARGE, ErrorCode.forStatus(431));
+    assertEquals(ErrorCode.METHOD_NOT_IMPLEMENTED, ErrorCode.forStatus(501));
+    assertEquals(ErrorCode.HTTP_VERSION_NOT_SUPPORTED, ErrorCode.forStatus(505));
     assertEquals(ErrorCode.INTERNAL_ERROR, ErrorCode.forStatus(502));
   }
 }

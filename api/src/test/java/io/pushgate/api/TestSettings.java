@@ -16,7 +16,8 @@ final class TestSettings {
         512,
         Duration.ofHours(1),
         Duration.ofDays(7),
-        100);
+        100,
+        Duration.ofSeconds(10));
   }
 
   static ApiSettings with(int maxRecipients, int enqueueParallelism, int maxConcurrentRequests, Duration askTimeout) {
@@ -29,6 +30,7 @@ final class TestSettings {
         maxConcurrentRequests,
         d.defaultTokenTtl(),
         d.maxTokenTtl(),
-        d.maxBatchMessages());
+        d.maxBatchMessages(),
+        d.bodyReadTimeout());
   }
 }

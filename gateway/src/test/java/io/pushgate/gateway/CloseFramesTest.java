@@ -1,15 +1,24 @@
 package io.pushgate.gateway;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pushgate.gateway.RawWebSocket.Ending;
 import io.pushgate.gateway.RawWebSocket.Transcript;
+import io.pushgate.gateway.transport.WebSocketConnection;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every way a connection ends carries exactly one close frame with the documented code, followed
@@ -84,6 +93,29 @@ class CloseFramesTest {
     ws.sendFrame(false, RawWebSocket.TEXT, part);
     ws.sendFrame(false, RawWebSocket.CONTINUATION, part);
     assertEquals(1009, after(ws, RawWebSocket.encode(true, RawWebSocket.CONTINUATION, part)).singleCloseCode());
+  }
+
+  @Test
+  void aClientVanishingMidMessageIsNoWarning() throws Exception {
+    Logger connectionLog = (Logger) LoggerFactory.getLogger(WebSocketConnection.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    Level level = connectionLog.getLevel();
+    connectionLog.setLevel(Level.DEBUG);
+    connectionLog.addAppender(logged);
+    try {
+      RawWebSocket ws = welcomed("vanish-alice");
+      ws.sendFrame(false, RawWebSocket.TEXT, "{\"t\":\"up\",".getBytes(StandardCharsets.US_ASCII));
+      ws.close(); // gone without the rest of the message or a close frame
+      await().atMost(Duration.ofSeconds(10)).until(() -> logged.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().contains("closed in the middle of a message")));
+      List<ILoggingEvent> events = List.copyOf(logged.list);
+      assertTrue(events.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN)), events.toString());
+      assertTrue(events.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack trace: " + events);
+    } finally {
+      connectionLog.detachAppender(logged);
+      connectionLog.setLevel(level);
+    }
   }
 
   @Test

@@ -25,7 +25,9 @@ import java.util.function.LongSupplier;
  * <p>Contract: the cluster-wide limit still holds, since every leased token was taken from the
  * shared bucket. The price is under-admission: spare tokens a node does not use within
  * {@code lease-ttl} are lost, at most one lease per concurrent lease request per node and
- * lease-ttl. The lease size is {@code min(max-lease-tokens, rate / 100, burst / 10)} tokens: at
+ * lease-ttl. At most one lease request per app is in flight per node: sends that find the lease
+ * empty while one is being taken wait for it (a burst of 1,000 sends costs 10 leases, not 1,000).
+ * The lease size is {@code min(max-lease-tokens, rate / 100, burst / 10)} tokens: at
  * most 1 % of an app's rate per lease.
  */
 public final class LeasingSendRateLimiter implements SendRateLimiter {
@@ -42,6 +44,8 @@ public final class LeasingSendRateLimiter implements SendRateLimiter {
     long expiresAtNanos;
     /** The last lease came from the shared limiter's per-node fallback (Redis unreachable). */
     boolean local;
+    /** A lease request in flight (completes with whether it was granted), or null. */
+    CompletableFuture<Boolean> pending;
   }
 
   public LeasingSendRateLimiter(SendRateLimiter shared, int maxLeaseTokens, Duration leaseTtl) {
@@ -73,26 +77,43 @@ public final class LeasingSendRateLimiter implements SendRateLimiter {
     int size = leaseSize(app);
     if (cost >= size) return shared.acquire(app, cost);
     Lease lease = leases.computeIfAbsent(app.id(), id -> new Lease());
+    CompletableFuture<Boolean> inFlight;
     synchronized (lease) {
       if (lease.expiresAtNanos - nanoTime.getAsLong() > 0 && lease.tokens >= cost) {
         lease.tokens -= cost;
         return CompletableFuture.completedFuture(lease.local ? RateDecision.ALLOWED_LOCALLY : RateDecision.ALLOWED);
       }
+      inFlight = lease.pending;
+      if (inFlight == null) lease.pending = new CompletableFuture<>();
+    }
+    if (inFlight != null) {
+      // another send of this app is leasing on this node: wait for its lease instead of taking
+      // one more from the shared bucket (a burst would otherwise lease once per waiting send and
+      // empty the bucket far below the app's rate); if it was refused, ask for the exact cost
+      return inFlight.thenComposeAsync(granted -> granted ? acquire(app, cost) : shared.acquire(app, cost), SAME_THREAD);
     }
     return shared
         .acquire(app, size)
-        .thenComposeAsync(
-            decision -> {
-              if (!decision.allowed()) return shared.acquire(app, cost);
+        .handle(
+            (decision, error) -> {
+              boolean granted = error == null && decision.allowed();
+              CompletableFuture<Boolean> leased;
               synchronized (lease) {
-                long now = nanoTime.getAsLong();
-                if (lease.expiresAtNanos - now <= 0) lease.tokens = 0;
-                lease.tokens += size - cost;
-                lease.expiresAtNanos = now + leaseTtlNanos;
-                lease.local = decision.servedLocally();
+                if (granted) {
+                  long now = nanoTime.getAsLong();
+                  if (lease.expiresAtNanos - now <= 0) lease.tokens = 0;
+                  lease.tokens += size - cost;
+                  lease.expiresAtNanos = now + leaseTtlNanos;
+                  lease.local = decision.servedLocally();
+                }
+                leased = lease.pending;
+                lease.pending = null;
               }
+              leased.complete(granted); // the waiting sends go on, on this thread
+              if (error != null) return CompletableFuture.<RateDecision>failedFuture(error);
+              if (!granted) return shared.acquire(app, cost);
               return CompletableFuture.completedFuture(decision.servedLocally() ? RateDecision.ALLOWED_LOCALLY : RateDecision.ALLOWED);
-            },
-            SAME_THREAD);
+            })
+        .thenCompose(decision -> decision);
   }
 }

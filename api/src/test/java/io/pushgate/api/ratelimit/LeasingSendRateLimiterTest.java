@@ -89,4 +89,45 @@ class LeasingSendRateLimiterTest {
     assertTrue(allowed(limiter.acquire(big, 500)));
     assertEquals(List.of(500), asked);
   }
+
+  @Test
+  void aBurstWaitsForOneLeaseInsteadOfLeasingPerSend() {
+    // the shared limiter answers later (a Redis round trip): 1,000 sends arrive meanwhile
+    List<CompletableFuture<RateDecision>> answers = new ArrayList<>();
+    List<Integer> costs = new ArrayList<>();
+    SendRateLimiter slow = (a, cost) -> {
+      CompletableFuture<RateDecision> answer = new CompletableFuture<>();
+      answers.add(answer);
+      costs.add(cost);
+      return answer;
+    };
+    LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
+    App app = app(10_000, 10_000); // lease size 100
+    List<CompletionStage<RateDecision>> sends = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) sends.add(leasing.acquire(app, 1));
+    assertEquals(List.of(100), costs, "one lease in flight, not one per send");
+    for (int round = 0; round < 10; round++) answers.get(round).complete(RateDecision.ALLOWED);
+    assertEquals(10, costs.size(), "1,000 sends: ten leases of 100, one after another");
+    assertTrue(sends.stream().allMatch(LeasingSendRateLimiterTest::allowed));
+  }
+
+  @Test
+  void whenTheLeaseIsRefusedTheWaitingSendsAskForTheirExactCost() {
+    List<CompletableFuture<RateDecision>> answers = new ArrayList<>();
+    List<Integer> costs = new ArrayList<>();
+    SendRateLimiter slow = (a, cost) -> {
+      CompletableFuture<RateDecision> answer = new CompletableFuture<>();
+      answers.add(answer);
+      costs.add(cost);
+      return answer;
+    };
+    LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
+    App app = app(10_000, 10_000);
+    List<CompletionStage<RateDecision>> sends = new ArrayList<>();
+    for (int i = 0; i < 5; i++) sends.add(leasing.acquire(app, 1));
+    answers.get(0).complete(RateDecision.refused(1000));
+    assertEquals(List.of(100, 1, 1, 1, 1, 1), costs, "after a refused lease, each send asks for its own cost");
+    for (int i = 1; i < answers.size(); i++) answers.get(i).complete(i <= 2 ? RateDecision.ALLOWED : RateDecision.refused(1000));
+    assertEquals(2, sends.stream().filter(LeasingSendRateLimiterTest::allowed).count());
+  }
 }

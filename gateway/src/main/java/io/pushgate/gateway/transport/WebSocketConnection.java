@@ -25,6 +25,7 @@ import io.pushgate.gateway.protocol.CloseCode;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.WireEncoding;
 import io.pushgate.model.SessionId;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -120,6 +121,10 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
       core.onViolation(CloseCode.WEBSOCKET_PROTOCOL_ERROR); // e.g. a continuation frame without a start
     } else if (cause instanceof IOException) {
       log.debug("{}: I/O error: {}", core.connectionLabel(), cause.toString());
+      ctx.channel().close();
+    } else if (cause instanceof PrematureChannelClosureException) {
+      // the client went away in the middle of a fragmented message: normal for phones, not an error
+      log.debug("{}: closed in the middle of a message", core.connectionLabel());
       ctx.channel().close();
     } else {
       log.warn("{}: unexpected error, closing with 1011", core.connectionLabel(), cause);

@@ -1,0 +1,217 @@
+package io.pushgate.api.server;
+
+import io.pushgate.metrics.PushgateMeters;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
+import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.stream.scaladsl.TLSPlacebo;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The API port's listener: Pekko's TCP server and Pekko HTTP's server layer, composed here so the
+ * port can do what {@code Http.newServerAt(..).bind(..)} does not:
+ *
+ * <ul>
+ *   <li>a burst of new connections waits in an accept queue of {@code backlog} (Pekko's default
+ *       is 100; past it the kernel drops SYNs and clients wait seconds for a retransmission);
+ *   <li>past {@code max-connections}, up to {@code max-refusing-connections} more are accepted
+ *       and each request on them is answered 503 {@code overloaded} with {@code Retry-After}
+ *       (then closed) instead of waiting unanswered in the queue;
+ *   <li>the {@link ConnectionGuard} answers slow heads (408) and garbage (400) itself, and the
+ *       socket is half-closed (TCP half-close on), so the node's last answer on a connection is
+ *       read by a client that is still sending rather than lost to a reset.
+ * </ul>
+ *
+ * Stopping unbinds, answers new requests 503 {@code overloaded} with {@code Connection: close},
+ * lets requests in progress finish until the deadline and then closes every connection.
+ * Thread-safe.
+ */
+public final class ApiListener {
+
+  private final Tcp.ServerBinding binding;
+  private final Connections connections;
+
+  private ApiListener(Tcp.ServerBinding binding, Connections connections) {
+    this.binding = binding;
+    this.connections = connections;
+  }
+
+  /**
+   * Binds {@code settings.host():port()} and serves each request with {@code handler} (which
+   * must answer every request; a failed stage becomes Pekko's 500).
+   *
+   * @param answers the answers the listener gives itself (rendered by the API, which owns the
+   *     problem format)
+   * @return completes once bound; fails if the port cannot be bound
+   */
+  public static CompletionStage<ApiListener> bind(
+      ActorSystem<?> system,
+      ApiListenerSettings settings,
+      ListenerAnswers answers,
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+    Materializer materializer = Materializer.matFromSystem(system);
+    ApiServerMeters meters = new ApiServerMeters(PushgateMeters.get(system).registry());
+    Connections connections = new Connections(system, settings, answers, handler, meters, materializer);
+    return Tcp.get(system)
+        .bind(settings.host(), settings.port(), settings.backlog(), settings.http().getSocketOptions(), true, Optional.empty())
+        .mapAsyncUnordered(settings.maxConnections() + settings.maxRefusingConnections(), connections::handle)
+        .toMat(Sink.ignore(), Keep.left())
+        .run(materializer)
+        .thenApply(binding -> new ApiListener(binding, connections));
+  }
+
+  /** The bound address (the actual port when bound to port 0). */
+  public InetSocketAddress localAddress() {
+    return binding.localAddress();
+  }
+
+  /** Connections being served now. */
+  public int openConnections() {
+    return connections.meters.open();
+  }
+
+  /**
+   * Stops accepting, answers new requests 503 {@code overloaded}, gives requests in progress up
+   * to {@code deadline} to finish, then closes every connection. Never fails.
+   */
+  public CompletionStage<Done> stop(Duration deadline) {
+    return binding.unbind()
+        .exceptionally(e -> null)
+        .thenCompose(unbound -> connections.drain(deadline))
+        .thenApply(drained -> Done.getInstance());
+  }
+
+  /** The per-connection work: admission, the layers of one connection, requests in flight. */
+  private static final class Connections {
+    private final ApiListenerSettings settings;
+    private final ListenerAnswers answers;
+    private final Function<HttpRequest, CompletionStage<HttpResponse>> handler;
+    private final ApiServerMeters meters;
+    private final Materializer materializer;
+    private final SharedKillSwitch killSwitch = KillSwitches.shared("api-connections");
+    private final AtomicInteger served = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CompletableFuture<Void> idle = new CompletableFuture<>();
+    private final Flow<ByteString, ByteString, NotUsed> serving;
+    private final Flow<ByteString, ByteString, NotUsed> refusing;
+    private volatile boolean stopping;
+
+    Connections(
+        ActorSystem<?> system,
+        ApiListenerSettings settings,
+        ListenerAnswers answers,
+        Function<HttpRequest, CompletionStage<HttpResponse>> handler,
+        ApiServerMeters meters,
+        Materializer materializer) {
+      this.settings = settings;
+      this.answers = answers;
+      this.handler = handler;
+      this.meters = meters;
+      this.materializer = materializer;
+      // blueprints, built once and materialized per connection
+      BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers = layers(system, settings, answers, meters);
+      this.serving = Flow.<HttpRequest>create()
+          .mapAsync(settings.http().getPipeliningLimit(), this::serve)
+          .join(layers);
+      this.refusing = Flow.<HttpRequest>create()
+          .map(request -> {
+            request.discardEntityBytes(materializer);
+            return answers.refused();
+          })
+          .join(layers);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers(
+        ActorSystem<?> system, ApiListenerSettings settings, ListenerAnswers answers, ApiServerMeters meters) {
+      BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
+          (BidiFlow) TLSPlacebo.apply().asJava();
+      BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> http =
+          Http.get(system).serverLayer(settings.http(), Optional.empty(), system.classicSystem().log())
+              .atop(plain)
+              .atop(ConnectionGuard.flow(settings.requestReadTimeout(), settings.lingerTimeout(), guardAnswers(settings, answers), meters));
+      return settings.idleTimeout().map(t -> http.atop(BidiFlow.bidirectionalIdleTimeout(t))).orElse(http);
+    }
+
+    private static ConnectionGuard.Answers guardAnswers(ApiListenerSettings settings, ListenerAnswers answers) {
+      return ConnectionGuard.Answers.render(
+          answers, settings.http().getServerHeader().map(h -> h.value()).orElse("pushgate"));
+    }
+
+    /** One accepted connection: served, or refused when {@code max-connections} are served. */
+    CompletionStage<Done> handle(Tcp.IncomingConnection connection) {
+      boolean admitted = reserve();
+      if (admitted) meters.served();
+      else meters.refused();
+      CompletionStage<Done> closed = connection.flow()
+          .watchTermination(Keep.right())
+          .joinMat(Flow.<ByteString>create().via(killSwitch.flow()).via(admitted ? serving : refusing), Keep.left())
+          .run(materializer);
+      return closed
+          .handle((done, error) -> {
+            if (admitted) {
+              served.decrementAndGet();
+              meters.closed();
+            }
+            return Done.getInstance();
+          });
+    }
+
+    private boolean reserve() {
+      while (true) {
+        int current = served.get();
+        if (current >= settings.maxConnections()) return false;
+        if (served.compareAndSet(current, current + 1)) return true;
+      }
+    }
+
+    private CompletionStage<HttpResponse> serve(HttpRequest request) throws Exception {
+      if (stopping) {
+        request.discardEntityBytes(materializer);
+        return CompletableFuture.completedFuture(answers.stopping());
+      }
+      inFlight.incrementAndGet();
+      CompletionStage<HttpResponse> response;
+      try {
+        response = handler.apply(request);
+      } catch (Exception | Error e) {
+        finished();
+        throw e;
+      }
+      return response.whenComplete((r, e) -> finished());
+    }
+
+    private void finished() {
+      if (inFlight.decrementAndGet() == 0 && stopping) idle.complete(null);
+    }
+
+    CompletionStage<Void> drain(Duration deadline) {
+      stopping = true;
+      if (inFlight.get() == 0) idle.complete(null);
+      return idle
+          .completeOnTimeout(null, deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .thenRun(killSwitch::shutdown);
+    }
+  }
+}
