@@ -15,6 +15,7 @@ import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -153,6 +154,14 @@ public final class ApiRoutes extends AllDirectives {
     this.topics = new TopicService(system, parser, sessions, settings.askTimeout(), clock);
   }
 
+  /**
+   * The send endpoints without the routing DSL ({@link DirectSends}); serve it in front of
+   * {@link #route()} ({@link ApiServer}).
+   */
+  public DirectRoute directSends() {
+    return new DirectSends(auth, this::send, this::sendBatch);
+  }
+
   /** An in-memory idempotency store sized by {@code pushgate.api.idempotency}. */
   public static IdempotencyStore localIdempotency(ActorSystem<?> system) {
     IdempotencySettings s = IdempotencySettings.fromConfig(system.settings().config());
@@ -191,9 +200,7 @@ public final class ApiRoutes extends AllDirectives {
    */
   private Route sendMessage(String appId) {
     return authenticated(appId, app -> optionalHeaderValueByName(IdempotentSends.HEADER, key -> jsonBody(body ->
-        respond(idempotent.run(app, key, body, (b, messageId) -> messages.send(app, b, messageId).thenApplyAsync(r ->
-            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
-            .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))))));
+        completeWithFuture(send(app, key, body)))));
   }
 
   /**
@@ -203,9 +210,23 @@ public final class ApiRoutes extends AllDirectives {
    */
   private Route sendBatch(String appId) {
     return authenticated(appId, app -> optionalHeaderValueByName(IdempotentSends.HEADER, key -> jsonBody(body ->
-        respond(idempotent.run(app, key, body, (b, batchId) -> messages.sendBatch(app, b, batchId).thenApplyAsync(r ->
+        completeWithFuture(sendBatch(app, key, body)))));
+  }
+
+  /** A send for an authenticated app, answered; never a failed stage (the route's and {@link DirectSends}'). */
+  private CompletionStage<HttpResponse> send(App app, Optional<String> key, byte[] body) {
+    return idempotent.run(app, key, body, (b, messageId) -> messages.send(app, b, messageId).thenApplyAsync(r ->
             ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
-            .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))))));
+        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))
+        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD);
+  }
+
+  /** A batch send for an authenticated app, answered; never a failed stage. */
+  private CompletionStage<HttpResponse> sendBatch(App app, Optional<String> key, byte[] body) {
+    return idempotent.run(app, key, body, (b, batchId) -> messages.sendBatch(app, b, batchId).thenApplyAsync(r ->
+            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
+        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))
+        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD);
   }
 
   private Route sendBroadcast(String appId) {

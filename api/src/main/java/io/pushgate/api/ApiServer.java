@@ -1,7 +1,5 @@
 package io.pushgate.api;
 
-import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
-
 import io.pushgate.api.server.ApiListener;
 import io.pushgate.api.server.ApiListenerSettings;
 import io.pushgate.api.server.ListenerAnswers;
@@ -10,9 +8,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code request-timeout} (else 503 {@code unavailable}); idle connections closed after
  * {@code idle-timeout}. Every error, including requests too malformed to route
  * ({@link ProblemParsingErrorHandler}), is {@code application/problem+json} (docs/api.md).
+ *
+ * <p>Each request goes to a {@link DirectRoute} first (the send endpoints, matched by hand), then
+ * to the routing DSL.
  */
 public final class ApiServer {
 
@@ -42,26 +45,23 @@ public final class ApiServer {
   }
 
   /**
-   * Binds the API port and serves {@code route} (sealed here) until {@link #stop}.
+   * Binds the API port ({@code pushgate.api}) and serves each request with {@code direct} or,
+   * when it leaves the request, {@code route} (sealed here), until {@link #stop}.
    *
    * @return completes once bound; fails if the port cannot be bound
    */
-  public static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route) {
-    return start(system, route, ApiListenerSettings.fromConfig(system.settings().config()));
+  public static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route, DirectRoute direct) {
+    return start(system, route, direct, ApiListenerSettings.fromConfig(system.settings().config()));
   }
 
-  /** As {@link #start(ActorSystem, Route)} on an explicit interface and port (0: ephemeral). */
-  public static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route, String host, int port) {
-    return start(system, route, ApiListenerSettings.fromConfig(system.settings().config(), host, port));
-  }
-
-  /** As {@link #start(ActorSystem, Route)} with explicit listener settings (tests). */
-  static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route, ApiListenerSettings settings) {
-    Route served =
-        withRequestTimeoutResponse(
-            request -> ApiResponses.problem(ErrorCode.UNAVAILABLE, "the request was not answered within pushgate.api.http.request-timeout"),
-            () -> ApiErrorHandlers.problemsOnly(route));
-    return ApiListener.bind(system, settings, answers(settings), served.seal().handler(system))
+  /** As {@link #start(ActorSystem, Route, DirectRoute)} with explicit listener settings (tests). */
+  static CompletionStage<ApiServer> start(ActorSystem<?> system, Route route, DirectRoute direct, ApiListenerSettings settings) {
+    Function<HttpRequest, CompletionStage<HttpResponse>> routed = ApiErrorHandlers.problemsOnly(route).handler(system);
+    Function<HttpRequest, CompletionStage<HttpResponse>> served = request -> {
+      CompletionStage<HttpResponse> answer = direct.handle(request);
+      return answer != null ? answer : routed.apply(request);
+    };
+    return ApiListener.bind(system, settings, answers(settings), served)
         .thenApply(
             listener -> {
               log.info("API listening on {}", listener.localAddress());
@@ -82,7 +82,8 @@ public final class ApiServer {
                     + " API connections (pushgate.api.http.max-connections); retry shortly")
             .addHeader(Connection.create("close")),
         ApiResponses.problem(ErrorCode.OVERLOADED, "this node is stopping; retry, another node will answer")
-            .addHeader(Connection.create("close")));
+            .addHeader(Connection.create("close")),
+        ApiResponses.problem(ErrorCode.UNAVAILABLE, "the request was not answered within pushgate.api.http.request-timeout"));
   }
 
   /** The bound address (the actual port when configured with port 0). */

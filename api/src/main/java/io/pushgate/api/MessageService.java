@@ -189,7 +189,7 @@ final class MessageService {
   private PushMessage newMessage(SendMessageRequest request, String messageId) {
     long now = clock.millis();
     return new PushMessage(
-        messageId != null ? messageId : UUID.randomUUID().toString(), request.qos(), request.data(), now, now + request.ttl().toMillis(), request.collapseKey());
+        messageId != null ? messageId : MessageIds.random(), request.qos(), request.data(), now, now + request.ttl().toMillis(), request.collapseKey());
   }
 
   private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request, String messageId) {

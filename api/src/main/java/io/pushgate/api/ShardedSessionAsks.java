@@ -29,28 +29,26 @@ final class ShardedSessionAsks implements SessionAsks {
   @Override
   public CompletionStage<EnqueueResult> enqueue(
       SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent) {
-    return sessions.session(session).ask(replyTo -> new Enqueue(message, overflow, idempotent, replyTo), timeout);
+    return sessions.ask(session, replyTo -> new Enqueue(message, overflow, idempotent, replyTo), timeout);
   }
 
   @Override
   public CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId) {
-    return sessions
-        .session(session)
-        .ask(replyTo -> new SessionCommand.GetMessageStatus(messageId, replyTo), timeout);
+    return sessions.ask(session, replyTo -> new SessionCommand.GetMessageStatus(messageId, replyTo), timeout);
   }
 
   @Override
   public CompletionStage<SessionStatus> status(SessionId session) {
-    return sessions.session(session).ask(GetStatus::new, timeout);
+    return sessions.ask(session, GetStatus::new, timeout);
   }
 
   @Override
   public CompletionStage<SessionCommand.TopicResult> changeTopic(SessionId session, String topic, boolean subscribe) {
-    return sessions.session(session).ask(replyTo -> new SessionCommand.ChangeTopic(topic, subscribe, replyTo), timeout);
+    return sessions.ask(session, replyTo -> new SessionCommand.ChangeTopic(topic, subscribe, replyTo), timeout);
   }
 
   @Override
   public CompletionStage<KickResult> kick(SessionId session) {
-    return sessions.session(session).ask(Kick::new, timeout);
+    return sessions.ask(session, Kick::new, timeout);
   }
 }

@@ -60,7 +60,7 @@ class ApiBurstTest {
         new AppLimits(Duration.ofHours(1), Duration.ofDays(1), OverflowPolicy.REJECT, SLOW_RATE, SLOW_BURST));
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(open, slow)), new ClientTokens());
-    server = ApiServer.start(testKit.system(), routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server = ApiServer.start(testKit.system(), routes.route(), routes.directSends()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     burst("burst", "burst-key", 50); // warm-up: shards allocated, code paths loaded
   }
 

@@ -37,14 +37,27 @@ final class ApiClient {
     this.apiKey = apiKey;
   }
 
-  /** Starts an API server for {@code route} and returns a client that sends {@code apiKey}. */
-  static ApiClient serving(ActorSystem<?> system, Route route, String apiKey) {
+  /**
+   * Starts an API server for {@code routes} as the node serves them (their direct sends in front
+   * of their route) and returns a client that sends {@code apiKey}.
+   */
+  static ApiClient serving(ActorSystem<?> system, ApiRoutes routes, String apiKey) {
+    return serving(system, routes.route(), routes.directSends(), apiKey);
+  }
+
+  /** Starts an API server for {@code route} and {@code direct} on an ephemeral port. */
+  static ApiClient serving(ActorSystem<?> system, Route route, DirectRoute direct, String apiKey) {
     try {
-      ApiServer server = ApiServer.start(system, route, "127.0.0.1", 0).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ApiServer server = ApiServer.start(system, route, direct, localSettings(system)).toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new ApiClient("http://127.0.0.1:" + server.localAddress().getPort(), apiKey);
     } catch (Exception e) {
       throw new AssertionError("API server did not start", e);
     }
+  }
+
+  /** The API listener's settings on 127.0.0.1, an ephemeral port. */
+  static io.pushgate.api.server.ApiListenerSettings localSettings(ActorSystem<?> system) {
+    return io.pushgate.api.server.ApiListenerSettings.fromConfig(system.settings().config(), "127.0.0.1", 0);
   }
 
   /** The same server, another API key. */

@@ -52,7 +52,7 @@ class ApiDeliverySemanticsTest {
     ApiRoutes routes =
         new ApiRoutes(
             testKit.system(), sessions, new AppRegistry(List.of(REJECTING, DROPPING, SLOW)), new ClientTokens());
-    rejecting = ApiClient.serving(testKit.system(), routes.route(), REJECTING.apiKey());
+    rejecting = ApiClient.serving(testKit.system(), routes, REJECTING.apiKey());
     dropping = rejecting.withKey(DROPPING.apiKey());
     slow = rejecting.withKey(SLOW.apiKey());
   }

@@ -58,7 +58,7 @@ class ApiFuzzTest {
     testKit = SingleNodeTestKit.start("ApiFuzzTest", "");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens());
-    api = ApiClient.serving(testKit.system(), routes.route(), null);
+    api = ApiClient.serving(testKit.system(), routes, null);
   }
 
   @AfterContainer

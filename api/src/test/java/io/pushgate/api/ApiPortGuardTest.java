@@ -56,7 +56,7 @@ class ApiPortGuardTest {
     route = concat(
         path("ok", () -> complete(ApiResponses.json(200, Map.of("ok", true)))),
         path("echo", () -> entity(Unmarshaller.entityToByteArray(), body -> complete(ApiResponses.json(200, Map.of("bytes", body.length))))));
-    port = ApiServer.start(testKit.system(), route, "127.0.0.1", 0)
+    port = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiClient.localSettings(testKit.system()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
   }
 
@@ -170,7 +170,7 @@ class ApiPortGuardTest {
     var config = ConfigFactory.parseString(
             "pushgate.api.http.max-connections = 2\npushgate.api.http.max-refusing-connections = 2")
         .withFallback(testKit.system().settings().config());
-    ApiServer small = ApiServer.start(testKit.system(), route, ApiListenerSettings.fromConfig(config, "127.0.0.1", 0))
+    ApiServer small = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiListenerSettings.fromConfig(config, "127.0.0.1", 0))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     int smallPort = small.localAddress().getPort();
     List<Socket> held = new ArrayList<>();

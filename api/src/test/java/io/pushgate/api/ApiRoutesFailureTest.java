@@ -60,7 +60,7 @@ class ApiRoutesFailureTest {
     ApiRoutes routes =
         new ApiRoutes(
             testKit.system(), settings, sessions, new AppRegistry(List.of(DEMO)), new ClientTokens(), Clock.systemUTC());
-    return ApiClient.serving(testKit.system(), routes.route(), DEMO.apiKey());
+    return ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
   private ApiClient client() {

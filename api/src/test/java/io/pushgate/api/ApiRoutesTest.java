@@ -59,7 +59,7 @@ class ApiRoutesTest {
     sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
         new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO, OTHER)), new ClientTokens());
-    api = ApiClient.serving(testKit.system(), routes.route(), DEMO.apiKey());
+    api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
   @AfterAll
@@ -73,6 +73,25 @@ class ApiRoutesTest {
   }
 
   // ---------------------------------------------------------------- messages
+
+  @Test
+  void sendsTheDirectPathLeavesAreAnsweredByTheRouteTheSameWay() {
+    // the direct path takes plain paths only; an encoded one (d%65mo = demo) goes through the route
+    String user = freshUser();
+    Reply routed = api.post("/v1/apps/d%65mo/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":1}");
+    assertEquals(202, routed.status());
+    assertEquals(1, routed.json().path("recipients").get(0).path("seq").asLong());
+    Reply direct = api.post("/v1/apps/demo/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":2}");
+    assertEquals(202, direct.status());
+    assertEquals(2, direct.json().path("recipients").get(0).path("seq").asLong());
+    // the same refusals either way
+    api.post("/v1/apps/d%65mo/messages", "{\"to\":[],\"data\":1}").assertProblem(400, "invalid_field");
+    api.post("/v1/apps/demo/messages", "{\"to\":[],\"data\":1}").assertProblem(400, "invalid_field");
+    api.call("POST", "/v1/apps/demo/messages", "wrong", "application/json", "{}").assertProblem(401, "unauthorized");
+    api.call("POST", "/v1/apps/nope/messages", "demo-key", "application/json", "{}").assertProblem(404, "unknown_app");
+    api.call("POST", "/v1/apps/demo/messages:batch", "demo-key", "application/json", "{\"messages\":[]}")
+        .assertProblem(400, "too_many_messages");
+  }
 
   @Test
   void qos1MessageIsQueuedForEveryDistinctRecipientWith202() {

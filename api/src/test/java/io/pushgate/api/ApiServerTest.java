@@ -47,7 +47,7 @@ class ApiServerTest {
         path("boom", () -> {
           throw new IllegalStateException("secret-cause");
         }));
-    port = ApiServer.start(testKit.system(), route, "127.0.0.1", 0)
+    port = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiClient.localSettings(testKit.system()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
   }
 

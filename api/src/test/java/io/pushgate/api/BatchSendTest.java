@@ -38,7 +38,7 @@ class BatchSendTest {
     testKit = SingleNodeTestKit.start("BatchSendTest", "pushgate.api.max-batch-messages = 5\npushgate.api.max-recipients = 10");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens());
-    api = ApiClient.serving(testKit.system(), routes.route(), DEMO.apiKey());
+    api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
   @AfterAll

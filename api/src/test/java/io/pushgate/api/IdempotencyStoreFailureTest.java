@@ -65,7 +65,7 @@ class IdempotencyStoreFailureTest {
         new ApiRoutes(
             testKit.system(), sessions, new AppRegistry(List.of(APP)), new ClientTokens(),
             new ForgetfulStore(), new LocalSendRateLimiter());
-    api = ApiClient.serving(testKit.system(), routes.route(), APP.apiKey());
+    api = ApiClient.serving(testKit.system(), routes, APP.apiKey());
   }
 
   @AfterAll

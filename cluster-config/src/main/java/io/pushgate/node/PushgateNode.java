@@ -152,7 +152,7 @@ public final class PushgateNode {
                     directory.publish(publicEndpoint(config, server));
                     return server;
                   });
-      CompletionStage<ApiServer> apiServer = ApiServer.start(system, routes);
+      CompletionStage<ApiServer> apiServer = ApiServer.start(system, routes, api.routes().directSends());
       listeners = gateway.thenCombine(apiServer, Listeners::new);
       // a listener that bound while the other failed is released with the actor system
     } else {

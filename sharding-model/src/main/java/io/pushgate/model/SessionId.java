@@ -26,12 +26,27 @@ public record SessionId(String app, String user) implements CborSerializable {
     if (!isValidUser(user)) throw new IllegalArgumentException("invalid user id: " + user);
   }
 
+  /** Whether {@code app} matches {@link #APP_ID} (checked by hand: this runs on every send). */
   public static boolean isValidApp(String app) {
-    return app != null && APP_ID.matcher(app).matches();
+    if (app == null || app.isEmpty() || app.length() > 32) return false;
+    for (int i = 0; i < app.length(); i++) {
+      char c = app.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'));
+      if (!ok) return false;
+    }
+    return true;
   }
 
+  /** Whether {@code user} matches {@link #USER_ID} (checked by hand: this runs on every send). */
   public static boolean isValidUser(String user) {
-    return user != null && USER_ID.matcher(user).matches();
+    if (user == null || user.isEmpty() || user.length() > 128) return false;
+    for (int i = 0; i < user.length(); i++) {
+      char c = user.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '@' || c == '+' || c == '=' || c == '-';
+      if (!ok) return false;
+    }
+    return true;
   }
 
   /** The sharding entity id, {@code app:user}. */

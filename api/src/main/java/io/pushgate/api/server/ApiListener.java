@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.TimeoutAccess;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
@@ -43,6 +44,7 @@ import org.apache.pekko.util.ByteString;
  *       read by a client that is still sending rather than lost to a reset.
  * </ul>
  *
+ * Every request's {@code request-timeout} answer is {@link ListenerAnswers#notAnswered()}.
  * Stopping unbinds, answers new requests 503 {@code overloaded} with {@code Connection: close},
  * lets requests in progress finish until the deadline and then closes every connection.
  * Thread-safe.
@@ -110,6 +112,7 @@ public final class ApiListener {
     private final ApiServerMeters meters;
     private final Materializer materializer;
     private final SharedKillSwitch killSwitch = KillSwitches.shared("api-connections");
+    private final org.apache.pekko.japi.Function<HttpRequest, HttpResponse> notAnswered;
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
@@ -129,6 +132,7 @@ public final class ApiListener {
       this.handler = handler;
       this.meters = meters;
       this.materializer = materializer;
+      this.notAnswered = request -> answers.notAnswered();
       // blueprints, built once and materialized per connection
       BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers = layers(system, settings, answers, meters);
       this.serving = Flow.<HttpRequest>create()
@@ -137,7 +141,7 @@ public final class ApiListener {
       this.refusing = Flow.<HttpRequest>create()
           .map(request -> {
             request.discardEntityBytes(materializer);
-            return answers.refused();
+            return answers.overConnections();
           })
           .join(layers);
     }
@@ -191,6 +195,7 @@ public final class ApiListener {
         request.discardEntityBytes(materializer);
         return CompletableFuture.completedFuture(answers.stopping());
       }
+      request.getHeader(TimeoutAccess.class).ifPresent(t -> t.timeoutAccess().updateHandler(notAnswered));
       inFlight.incrementAndGet();
       CompletionStage<HttpResponse> response;
       try {

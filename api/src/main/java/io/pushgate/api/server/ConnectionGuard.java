@@ -44,7 +44,7 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
   /** The guard's two answers as bytes on the wire, rendered once per listener. */
   record Answers(ByteString requestTimeout, ByteString malformed) {
     static Answers render(ListenerAnswers answers, String server) {
-      return new Answers(RawResponse.render(answers.requestTimeout(), server), RawResponse.render(answers.malformed(), server));
+      return new Answers(RawResponse.render(answers.slowRequest(), server), RawResponse.render(answers.malformed(), server));
     }
   }
 
@@ -91,10 +91,6 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
     private boolean firstRequest = true;
     /** A whole head arrived and its response has not started: inbound bytes are not scanned. */
     private boolean awaitingResponse;
-    /** Bytes arrived after the head that is awaiting its response (a body or a pipelined request). */
-    private boolean bytesAfterHead;
-    /** Bytes of a head that has not ended yet have arrived. */
-    private boolean inHead;
     /** The head being read has ended a line and seen nothing but CR since. */
     private boolean afterLineFeed;
     private boolean armed;
@@ -175,38 +171,41 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
 
     /** Scans inbound bytes; false if the guard answered instead of passing them. */
     private boolean inspect(ByteString bytes) {
+      if (awaitingResponse) return true; // a body, or a pipelined request: not scanned
       int n = bytes.length();
-      for (int i = 0; i < n; i++) {
-        if (awaitingResponse) {
-          bytesAfterHead = true;
-          break;
+      int i = 0;
+      if (firstRequest) {
+        while (i < n && (bytes.apply(i) == '\r' || bytes.apply(i) == '\n')) i++; // empty lines first (RFC 9112 2.2)
+        if (i == n) return true;
+        if (!isTokenChar(bytes.apply(i))) {
+          meters.cut("malformed");
+          answerWith(answers.malformed());
+          return false;
         }
-        byte b = bytes.apply(i);
-        inHead = true;
-        if (firstRequest) {
-          if (b == '\r' || b == '\n') continue; // empty lines before the request line (RFC 9112 2.2)
-          if (!isTokenChar(b)) {
-            meters.cut("malformed");
-            answerWith(answers.malformed());
-            return false;
+        firstRequest = false;
+      }
+      while (i < n) {
+        if (afterLineFeed) { // at the start of a line: an empty one ends the head
+          while (i < n && bytes.apply(i) == '\r') i++;
+          if (i == n) break;
+          if (bytes.apply(i) == '\n') {
+            headReceived();
+            return true; // what follows is a body or the next request
           }
-          firstRequest = false;
-        }
-        if (b == '\n') {
-          if (afterLineFeed) headReceived();
-          else afterLineFeed = true;
-        } else if (b != '\r') {
           afterLineFeed = false;
         }
+        int lineFeed = bytes.indexOf((byte) '\n', i);
+        if (lineFeed < 0) break;
+        afterLineFeed = true;
+        i = lineFeed + 1;
       }
       // timed only when a head is left incomplete: the usual head, whole in one read, costs no timer
-      if (inHead && !armed) arm();
+      if (!armed) arm();
       return true;
     }
 
     private void headReceived() {
       awaitingResponse = true;
-      inHead = false;
       afterLineFeed = false;
       if (armed) {
         armed = false;
@@ -215,12 +214,9 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
     }
 
     private void responseStarted(ByteString bytes) {
-      if (isInterim(bytes)) return; // 100 Continue: the body is still to come
-      if (awaitingResponse) {
-        awaitingResponse = false;
-        if (bytesAfterHead) arm(); // part of the next request is already here
-        bytesAfterHead = false;
-      }
+      // the next request's first byte arms the deadline; bytes of it that came before this
+      // response (pipelining) are not timed: idle-timeout bounds a pipelined head left unfinished
+      if (awaitingResponse && !isInterim(bytes)) awaitingResponse = false; // 100 Continue: the body is still to come
     }
 
     private void arm() {
