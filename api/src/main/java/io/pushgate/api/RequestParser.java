@@ -296,9 +296,23 @@ public final class RequestParser {
     return json;
   }
 
-  private static int utf8Length(String s) {
-    // Payloads are small (bounded by the gateway's body limit); encoding once is simplest.
-    return s.getBytes(StandardCharsets.UTF_8).length;
+  /** Bytes of {@code s} in UTF-8, counted without encoding it. */
+  static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) bytes += 1;
+      else if (c < 0x800) bytes += 2;
+      else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 1; // a lone surrogate: encoded as '?', as String.getBytes does
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static String sorted(Set<String> names) {

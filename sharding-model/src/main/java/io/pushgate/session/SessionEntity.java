@@ -32,6 +32,7 @@ import io.pushgate.session.SessionEvent.BroadcastsAcked;
 import io.pushgate.session.SessionEvent.SessionStarted;
 import java.util.ArrayDeque;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -112,6 +113,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final ArrayDeque<Long> broadcastsInFlight = new ArrayDeque<>(0); // grows on use; most sessions see few broadcasts
   /** The latest ack, until it is written. */
   private final UnpersistedAck ack = new UnpersistedAck();
+  /** {@code System.nanoTime()} of the last activity without a connection (idle passivation counts from it). */
+  private long idleSinceNanos;
   /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
   private long expiryTimerAt = Long.MAX_VALUE;
 
@@ -506,6 +509,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   private Effect<SessionEvent, SessionState> onIdleCheck() {
     if (connection == null) {
+      long rest = settings.idlePassivation().toNanos() - (System.nanoTime() - idleSinceNanos);
+      if (rest > 0) { // active since the timer started: wait for the rest of the period
+        timers.startSingleTimer(IDLE_TIMER, IdleCheck.INSTANCE, Duration.ofNanos(rest));
+        return Effect().none();
+      }
       if (shard != null) {
         shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
       } else {
@@ -631,9 +639,16 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     }
   }
 
+  /**
+   * Notes activity while no connection is attached: the session passivates after
+   * {@code idle-passivation} without any. One timer per idle period, not one per command
+   * (restarting it for every message to an offline user cost the send path about 2 µs,
+   * docs/benchmarks.md): {@link #onIdleCheck} re-arms it for the rest of the period.
+   */
   private void scheduleIdleCheck() {
     if (connection == null) {
-      timers.startSingleTimer(IDLE_TIMER, IdleCheck.INSTANCE, settings.idlePassivation());
+      idleSinceNanos = System.nanoTime();
+      if (!timers.isTimerActive(IDLE_TIMER)) timers.startSingleTimer(IDLE_TIMER, IdleCheck.INSTANCE, settings.idlePassivation());
     }
   }
 }
