@@ -141,7 +141,8 @@ public final class ApiRoutes extends AllDirectives {
       IdempotencyStore idempotency,
       SendRateLimiter rateLimiter,
       io.pushgate.paced.PacedSends paced) {
-    ConcurrencyLimit limit = new ConcurrencyLimit(settings.maxConcurrentRequests());
+    ConcurrencyLimit limit =
+        new ConcurrencyLimit(settings.maxConcurrentRequests(), settings.maxQueuedRequests(), settings.maxQueueWait());
     this.auth = new ApiAuth(apps);
     this.messages =
         new MessageService(settings, sessions, limit, clock, rateLimiter, paced, PushgateMeters.get(system).messages());

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param defaultTokenTtl       client token lifetime when the request has none (default 1 h)
  * @param maxTokenTtl           longest client token lifetime (default 7 days)
  * @param maxBatchMessages      most messages in one batch send (default 100)
+ * @param maxQueuedRequests     past maxConcurrentRequests, most that wait for a slot (default 4096)
+ * @param maxQueueWait          longest a request waits for a slot before 503 (default 5 s)
  * @param bodyReadTimeout       a request body must arrive within this of its head
  *                              ({@code pushgate.api.http.request-read-timeout}, default 10 s)
  */
@@ -28,6 +30,8 @@ public record ApiSettings(
     Duration defaultTokenTtl,
     Duration maxTokenTtl,
     int maxBatchMessages,
+    int maxQueuedRequests,
+    Duration maxQueueWait,
     Duration bodyReadTimeout) {
 
   public ApiSettings {
@@ -44,6 +48,8 @@ public record ApiSettings(
       throw new IllegalArgumentException("default-token-ttl exceeds max-token-ttl");
     }
     if (maxBatchMessages < 1) throw new IllegalArgumentException("max-batch-messages must be >= 1");
+    if (maxQueuedRequests < 0) throw new IllegalArgumentException("max-queued-requests must be >= 0");
+    requirePositive("max-queue-wait", maxQueueWait);
     requirePositive("http.request-read-timeout", bodyReadTimeout);
   }
 
@@ -59,6 +65,8 @@ public record ApiSettings(
         c.getDuration("default-token-ttl"),
         c.getDuration("max-token-ttl"),
         c.getInt("max-batch-messages"),
+        c.getInt("max-queued-requests"),
+        c.getDuration("max-queue-wait"),
         c.getDuration("http.request-read-timeout"));
   }
 

@@ -55,6 +55,16 @@ final class ApiClient {
     }
   }
 
+  /** Serves {@code route} alone (no direct path) on an ephemeral port of 127.0.0.1; its port. */
+  static int servePort(ActorSystem<?> system, Route route) {
+    try {
+      return ApiServer.start(system, route, DirectRoute.NONE, localSettings(system))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+    } catch (Exception e) {
+      throw new AssertionError("API server did not start", e);
+    }
+  }
+
   /** The API listener's settings on 127.0.0.1, an ephemeral port. */
   static io.pushgate.api.server.ApiListenerSettings localSettings(ActorSystem<?> system) {
     return io.pushgate.api.server.ApiListenerSettings.fromConfig(system.settings().config(), "127.0.0.1", 0);

@@ -56,8 +56,7 @@ class ApiPortGuardTest {
     route = concat(
         path("ok", () -> complete(ApiResponses.json(200, Map.of("ok", true)))),
         path("echo", () -> entity(Unmarshaller.entityToByteArray(), body -> complete(ApiResponses.json(200, Map.of("bytes", body.length))))));
-    port = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiClient.localSettings(testKit.system()))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+    port = ApiClient.servePort(testKit.system(), route);
   }
 
   @AfterAll

@@ -112,9 +112,9 @@ class ApiRoutesFailureTest {
   }
 
   @Test
-  void requestsBeyondTheConcurrencyLimitAreRefusedWithRetryAfter() throws Exception {
+  void requestsBeyondTheConcurrencyLimitAndItsQueueAreRefusedWithRetryAfter() throws Exception {
     sessions.script("held", Script.HOLD);
-    ApiClient api = client(TestSettings.with(1000, 256, 1, Duration.ofSeconds(5)));
+    ApiClient api = client(TestSettings.withQueue(1, 0, Duration.ofSeconds(5)));
     CompletableFuture<Reply> first = api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held\"],\"data\":1}");
     await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
 
@@ -125,6 +125,21 @@ class ApiRoutesFailureTest {
     sessions.releaseHeld();
     assertEquals(202, first.get(30, TimeUnit.SECONDS).status());
     assertEquals(202, api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}").status());
+  }
+
+  @Test
+  void aQueuedRequestThatGetsNoTurnIsRefusedAfterTheQueueWait() throws Exception {
+    sessions.script("held2", Script.HOLD);
+    ApiClient api = client(TestSettings.withQueue(1, 10, Duration.ofMillis(500)));
+    CompletableFuture<Reply> first = api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held2\"],\"data\":1}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
+    long start = System.nanoTime();
+    Reply refused = api.post("/v1/apps/demo/messages", "{\"to\":[\"other2\"],\"data\":1}").assertProblem(503, "overloaded");
+    long waitedMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(waitedMs >= 400 && waitedMs < 10_000, "refused after its queue wait, not at once nor never: " + waitedMs + " ms");
+    assertEquals("1", refused.header("Retry-After").orElseThrow());
+    sessions.releaseHeld();
+    assertEquals(202, first.get(30, TimeUnit.SECONDS).status());
   }
 
   @Test

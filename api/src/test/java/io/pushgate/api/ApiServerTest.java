@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -47,8 +46,7 @@ class ApiServerTest {
         path("boom", () -> {
           throw new IllegalStateException("secret-cause");
         }));
-    port = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiClient.localSettings(testKit.system()))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+    port = ApiClient.servePort(testKit.system(), route);
   }
 
   @AfterAll

@@ -17,6 +17,8 @@ final class TestSettings {
         Duration.ofHours(1),
         Duration.ofDays(7),
         100,
+        4096,
+        Duration.ofSeconds(5),
         Duration.ofSeconds(10));
   }
 
@@ -31,6 +33,25 @@ final class TestSettings {
         d.defaultTokenTtl(),
         d.maxTokenTtl(),
         d.maxBatchMessages(),
+        d.maxQueuedRequests(),
+        d.maxQueueWait(),
+        d.bodyReadTimeout());
+  }
+
+  /** The defaults with another concurrency bound and queue ({@code max-queued-requests}, {@code max-queue-wait}). */
+  static ApiSettings withQueue(int maxConcurrentRequests, int maxQueuedRequests, Duration maxQueueWait) {
+    ApiSettings d = defaults();
+    return new ApiSettings(
+        d.maxPayloadBytes(),
+        d.maxRecipients(),
+        d.askTimeout(),
+        d.enqueueParallelism(),
+        maxConcurrentRequests,
+        d.defaultTokenTtl(),
+        d.maxTokenTtl(),
+        d.maxBatchMessages(),
+        maxQueuedRequests,
+        maxQueueWait,
         d.bodyReadTimeout());
   }
 }

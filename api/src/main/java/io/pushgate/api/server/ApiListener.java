@@ -1,5 +1,7 @@
 package io.pushgate.api.server;
 
+import static io.pushgate.concurrent.Continuations.SAME_THREAD;
+
 import io.pushgate.metrics.PushgateMeters;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -172,14 +174,15 @@ public final class ApiListener {
           .watchTermination(Keep.right())
           .joinMat(Flow.<ByteString>create().via(killSwitch.flow()).via(admitted ? serving : refusing), Keep.left())
           .run(materializer);
-      return closed
-          .handle((done, error) -> {
+      return closed.handleAsync(
+          (done, error) -> {
             if (admitted) {
               served.decrementAndGet();
               meters.closed();
             }
             return Done.getInstance();
-          });
+          },
+          SAME_THREAD);
     }
 
     private boolean reserve() {
@@ -204,7 +207,9 @@ public final class ApiListener {
         finished();
         throw e;
       }
-      return response.whenComplete((r, e) -> finished());
+      // the explicit executor matters: the route's stage is a converted Scala future, whose
+      // non-async continuations hop to the common pool (io.pushgate.concurrent.Continuations)
+      return response.whenCompleteAsync((r, e) -> finished(), SAME_THREAD);
     }
 
     private void finished() {

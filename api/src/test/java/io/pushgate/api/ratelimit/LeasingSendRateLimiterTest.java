@@ -93,14 +93,9 @@ class LeasingSendRateLimiterTest {
   @Test
   void aBurstWaitsForOneLeaseInsteadOfLeasingPerSend() {
     // the shared limiter answers later (a Redis round trip): 1,000 sends arrive meanwhile
-    List<CompletableFuture<RateDecision>> answers = new ArrayList<>();
-    List<Integer> costs = new ArrayList<>();
-    SendRateLimiter slow = (a, cost) -> {
-      CompletableFuture<RateDecision> answer = new CompletableFuture<>();
-      answers.add(answer);
-      costs.add(cost);
-      return answer;
-    };
+    SlowShared slow = new SlowShared();
+    List<CompletableFuture<RateDecision>> answers = slow.answers;
+    List<Integer> costs = slow.costs;
     LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
     App app = app(10_000, 10_000); // lease size 100
     List<CompletionStage<RateDecision>> sends = new ArrayList<>();
@@ -113,14 +108,9 @@ class LeasingSendRateLimiterTest {
 
   @Test
   void whenTheLeaseIsRefusedTheWaitingSendsAskForTheirExactCost() {
-    List<CompletableFuture<RateDecision>> answers = new ArrayList<>();
-    List<Integer> costs = new ArrayList<>();
-    SendRateLimiter slow = (a, cost) -> {
-      CompletableFuture<RateDecision> answer = new CompletableFuture<>();
-      answers.add(answer);
-      costs.add(cost);
-      return answer;
-    };
+    SlowShared slow = new SlowShared();
+    List<CompletableFuture<RateDecision>> answers = slow.answers;
+    List<Integer> costs = slow.costs;
     LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
     App app = app(10_000, 10_000);
     List<CompletionStage<RateDecision>> sends = new ArrayList<>();
@@ -129,5 +119,19 @@ class LeasingSendRateLimiterTest {
     assertEquals(List.of(100, 1, 1, 1, 1, 1), costs, "after a refused lease, each send asks for its own cost");
     for (int i = 1; i < answers.size(); i++) answers.get(i).complete(i <= 2 ? RateDecision.ALLOWED : RateDecision.refused(1000));
     assertEquals(2, sends.stream().filter(LeasingSendRateLimiterTest::allowed).count());
+  }
+
+  /** A shared limiter that answers when the test completes its answers, recording each cost asked. */
+  private static final class SlowShared implements SendRateLimiter {
+    final List<CompletableFuture<RateDecision>> answers = new ArrayList<>();
+    final List<Integer> costs = new ArrayList<>();
+
+    @Override
+    public CompletionStage<RateDecision> acquire(App app, int cost) {
+      CompletableFuture<RateDecision> answer = new CompletableFuture<>();
+      answers.add(answer);
+      costs.add(cost);
+      return answer;
+    }
   }
 }
