@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -35,6 +37,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * <pre>
  * POST   /v1/apps/{app}/messages                  send a message to users   202 | 207
+ * POST   /v1/apps/{app}/messages:batch            send many messages        202 | 207
  * POST   /v1/apps/{app}/broadcasts                broadcast to every user   202
  * GET    /v1/apps/{app}/broadcasts/{id}           a broadcast's status      200
  * POST   /v1/apps/{app}/topics/{topic}/messages   publish to a topic (QoS 0) 202
@@ -216,16 +219,19 @@ public final class ApiRoutes extends AllDirectives {
 
   /** A send for an authenticated app, answered; never a failed stage (the route's and {@link DirectSends}'). */
   private CompletionStage<HttpResponse> send(App app, Optional<String> key, byte[] body) {
-    return idempotent.run(app, key, body, (b, messageId) -> messages.send(app, b, messageId).thenApplyAsync(r ->
-            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
-        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))
-        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD);
+    return answered(app, key, body, (b, messageId) -> messages.send(app, b, messageId), SendMessageResponse::allAccepted);
   }
 
   /** A batch send for an authenticated app, answered; never a failed stage. */
   private CompletionStage<HttpResponse> sendBatch(App app, Optional<String> key, byte[] body) {
-    return idempotent.run(app, key, body, (b, batchId) -> messages.sendBatch(app, b, batchId).thenApplyAsync(r ->
-            ApiResponses.json(r.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
+    return answered(app, key, body, (b, batchId) -> messages.sendBatch(app, b, batchId), BatchSendResponse::allAccepted);
+  }
+
+  /** Runs {@code send} once per idempotency key: 202 if {@code allAccepted}, else 207; failures as problems. */
+  private <T> CompletionStage<HttpResponse> answered(
+      App app, Optional<String> key, byte[] body, BiFunction<byte[], String, CompletionStage<T>> send, Predicate<T> allAccepted) {
+    return idempotent.run(app, key, body, (b, id) -> send.apply(b, id).thenApplyAsync(r ->
+            ApiResponses.json(allAccepted.test(r) ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
         .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))
         .exceptionallyAsync(ApiResponses::failure, SAME_THREAD);
   }

@@ -14,7 +14,6 @@ import io.pushgate.model.App;
 import io.pushgate.model.Qos;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -48,7 +47,7 @@ final class BroadcastService {
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
-    String id = "b-" + UUID.randomUUID();
+    String id = "b-" + MessageIds.random();
     if (request.qos() == Qos.AT_MOST_ONCE) {
       ClusterTopics.get(system).publish(LivePush.class, LivePush.clusterTopic(app.id(), null), new LivePush(app.id(), null, id, request.data(), 0, null));
       messages.forApp(app.id()).acceptedBroadcastQos0.increment();

@@ -14,7 +14,6 @@ import io.pushgate.topic.TopicHistoryCommand.Appended;
 import io.pushgate.topic.Topics;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -55,7 +54,7 @@ final class TopicService {
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
-    String id = "t-" + UUID.randomUUID();
+    String id = "t-" + MessageIds.random();
     Topics topics = Topics.get(system);
     if (topics.retentionOf(app.id(), topic).isEmpty()) {
       ClusterTopics.get(system)

@@ -90,11 +90,6 @@ public final class ApiListener {
     return binding.localAddress();
   }
 
-  /** Connections being served now. */
-  public int openConnections() {
-    return connections.meters.open();
-  }
-
   /**
    * Stops accepting, answers new requests 503 {@code overloaded}, gives requests in progress up
    * to {@code deadline} to finish, then closes every connection. Never fails.

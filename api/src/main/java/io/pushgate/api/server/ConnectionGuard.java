@@ -96,7 +96,6 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
     private boolean armed;
     /** The guard answered: bytes are no longer passed, the answer is (being) written. */
     private ByteString answer;
-    private boolean answerWritten;
 
     Logic() {
       super(shape);
@@ -248,8 +247,7 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
     }
 
     private void writeAnswer() {
-      if (answerWritten) return;
-      answerWritten = true;
+      if (isClosed(toNet)) return; // written already
       push(toNet, answer);
       complete(toNet);
     }
