@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class ApiResponses {
   static HttpResponse json(int status, Object body) {
     return HttpResponse.create()
         .withStatus(status)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ApiJson.bytes(body)));
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ByteString.fromArrayUnsafe(ApiJson.bytes(body))));
   }
 
   static HttpResponse problem(ApiProblem problem) {
@@ -85,7 +86,7 @@ final class ApiResponses {
     if (field != null) body.put("field", field);
     return HttpResponse.create()
         .withStatus(status)
-        .withEntity(HttpEntities.create(PROBLEM_CONTENT_TYPE, ApiJson.bytes(body)));
+        .withEntity(HttpEntities.create(PROBLEM_CONTENT_TYPE, ByteString.fromArrayUnsafe(ApiJson.bytes(body))));
   }
 
   /**

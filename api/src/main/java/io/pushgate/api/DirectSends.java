@@ -9,18 +9,17 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.scaladsl.model.Uri;
 
 /**
  * {@code POST /v1/apps/{app}/messages} and {@code .../messages:batch} as a {@link DirectRoute}:
  * the same authentication, checks and services as {@link ApiRoutes}, for requests whose body came
- * whole with the head as JSON and whose path needs no decoding (what backends send). Anything
- * else is left to the route.
+ * whole with the head as JSON (what backends send). Anything else is left to the route.
  */
 final class DirectSends implements DirectRoute {
 
-  private static final String PREFIX = "/v1/apps/";
-  private static final String MESSAGES = "/messages";
-  private static final String BATCH = "/messages:batch";
+  private static final String MESSAGES = "messages";
+  private static final String BATCH = "messages:batch";
 
   /** The send to run for an authenticated app: idempotency key, body. */
   interface Send {
@@ -41,16 +40,23 @@ final class DirectSends implements DirectRoute {
   public CompletionStage<HttpResponse> handle(HttpRequest request) {
     if (request.method() != HttpMethods.POST) return null;
     if (!(request.entity() instanceof HttpEntity.Strict strict) || !ApiRoutes.isJson(strict.getContentType().mediaType())) return null;
-    String path = request.getUri().path();
-    if (!path.startsWith(PREFIX) || path.indexOf('%') >= 0) return null;
-    if (path.endsWith(MESSAGES)) return handle(request, strict, path, MESSAGES, send);
-    if (path.endsWith(BATCH)) return handle(request, strict, path, BATCH, sendBatch);
+    // walks the parsed path ("/v1/apps/{app}/{last}": slash, segment, four times) instead of
+    // rendering it back into a string (a copy per request)
+    Uri.Path path = ((org.apache.pekko.http.scaladsl.model.HttpRequest) request).uri().path();
+    if (path.length() != 8) return null;
+    path = path.tail();
+    if (!"v1".equals(path.head())) return null;
+    path = path.tail().tail();
+    if (!"apps".equals(path.head())) return null;
+    path = path.tail().tail();
+    if (!(path.head() instanceof String appId) || appId.isEmpty()) return null; // "/v1/apps//x/": a slash
+    Object last = path.tail().tail().head();
+    if (MESSAGES.equals(last)) return handle(request, strict, appId, send);
+    if (BATCH.equals(last)) return handle(request, strict, appId, sendBatch);
     return null;
   }
 
-  private CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict body, String path, String suffix, Send target) {
-    String appId = path.substring(PREFIX.length(), path.length() - suffix.length());
-    if (appId.isEmpty() || appId.indexOf('/') >= 0) return null;
+  private CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict body, String appId, Send target) {
     try {
       App app = auth.authenticate(appId, header(request, "Authorization"));
       return target.run(app, header(request, IdempotentSends.HEADER), body.getData().toArray());

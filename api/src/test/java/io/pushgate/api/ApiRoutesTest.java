@@ -243,6 +243,17 @@ class ApiRoutesTest {
   }
 
   @Test
+  void sendPathsOffTheDirectPathGetTheRoutesAnswers() {
+    String body = "{\"to\":[\"a\"],\"data\":1}";
+    api.post("/v1/apps/demo/messages/", body).assertProblem(404, "not_found");
+    api.post("/v1/apps//demo/messages", body).assertProblem(404, "not_found");
+    api.post("/v1/apps/demo//messages", body).assertProblem(404, "not_found");
+    api.post("/v2/apps/demo/messages", body).assertProblem(404, "not_found");
+    api.post("/v1/apps/nope/messages:batch", "{\"messages\":[]}").assertProblem(404, "unknown_app");
+    assertEquals(202, api.post("/v1/apps/d%65mo/messages", body).status()); // decoded, as the route does
+  }
+
+  @Test
   void wrongMethodIsMethodNotAllowedWithAllow() {
     Reply reply = api.get("/v1/apps/demo/messages").assertProblem(405, "method_not_allowed");
     assertEquals("POST", reply.header("Allow").orElseThrow());

@@ -120,7 +120,7 @@ public final class MqttLoad {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
-  private static Channel connect(EventLoopGroup group, String host, int port, String clientId, boolean clean,
+  static Channel connect(EventLoopGroup group, String host, int port, String clientId, boolean clean,
       SimpleChannelInboundHandler<MqttMessage> handler) throws Exception {
     var connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
@@ -143,7 +143,7 @@ public final class MqttLoad {
   }
 
   /** Persistent sessions would pile up in the broker across runs: connect each once with clean session on. */
-  private static void forgetSessions(EventLoopGroup group, String host, int port, String run, int users) throws Exception {
+  static void forgetSessions(EventLoopGroup group, String host, int port, String run, int users) throws Exception {
     CountDownLatch done = new CountDownLatch(users);
     for (int i = 0; i < users; i++) {
       connect(group, host, port, run + "-" + i, true, new SimpleChannelInboundHandler<MqttMessage>() {
@@ -261,7 +261,7 @@ public final class MqttLoad {
    * packet that arrives split over two reads ("message length exceeds 8092: 113" for a 113-byte
    * packet; reproduced with an EmbeddedChannel fed 7 bytes at a time), which happens under load.
    */
-  private static final class WholePackets extends io.netty.handler.codec.ByteToMessageDecoder {
+  static final class WholePackets extends io.netty.handler.codec.ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
       while (true) {
@@ -285,7 +285,7 @@ public final class MqttLoad {
   }
 
   /** The {@code ts} field of the payload (System.nanoTime at send; sender and receivers share this JVM). */
-  private static long parseTs(ByteBuf payload) {
+  static long parseTs(ByteBuf payload) {
     String s = payload.toString(StandardCharsets.US_ASCII);
     int i = s.indexOf("\"ts\":");
     if (i < 0) return 0;

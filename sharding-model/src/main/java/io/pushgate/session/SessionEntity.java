@@ -70,9 +70,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *   <li>App-wide QoS 1 broadcasts: the session keeps one cumulative cursor into its app's
  *       broadcast log ({@link SessionState#broadcastCursor()}) and delivers, in bseq order and at
  *       most {@code window} unacked, every live broadcast after it that was sent at or after the
- *       session's creation ({@link SessionState#createdAtMillis()}); broadcast acks are persisted
- *       ({@link BroadcastsAcked}). Entries come from the node's replica ({@link SessionBroadcasts}),
- *       which tells attached sessions when there are new ones.</li>
+ *       session's creation ({@link SessionState#createdAtMillis()}). Broadcast acks are written
+ *       lazily like message acks ({@link BroadcastsAcked}: with the next event, at
+ *       {@code ack-flush-count} unwritten broadcasts, after {@code broadcast-ack-flush-delay},
+ *       before a stop, detach or status answer), so one row covers every broadcast acked in that
+ *       time; a crash redelivers the unwritten ones. Entries come from the node's replica
+ *       ({@link SessionBroadcasts}), which tells attached sessions when there are new ones.</li>
  *   <li>QoS 0: never persisted; handed to the attached connection or dropped.</li>
  *   <li>Expired messages are removed ({@link MessagesExpired}) when found on attach or delivery and
  *       are never delivered.</li>
@@ -89,6 +92,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private static final String IDLE_TIMER = "idle";
   private static final String EXPIRY_TIMER = "expiry";
   private static final String ACK_TIMER = "ack-flush";
+  private static final String BROADCAST_ACK_TIMER = "broadcast-ack-flush";
   private static final String OFFLINE_TIMER = "offline";
 
   private final ActorContext<SessionCommand> ctx;
@@ -101,8 +105,12 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final SessionCallbacks callbacks;
   private final SessionMetrics metrics;
 
+  private final LocalConnections localConnections;
+
   // runtime attachment state (not persisted)
   private ActorRef<ConnectionMessage> connection;
+  /** The attached connection's sink when it is on this node (no mailbox in between), else null: tell {@link #connection}. */
+  private LocalConnections.Sink connectionSink;
   private ConnectionInfo connectionInfo;
   private int window;
   /** Highest seq pushed to the attached connection since it attached. */
@@ -113,6 +121,9 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final ArrayDeque<Long> broadcastsInFlight = new ArrayDeque<>(0); // grows on use; most sessions see few broadcasts
   /** The latest ack, until it is written. */
   private final UnpersistedAck ack = new UnpersistedAck();
+  /** The latest broadcast ack (a cumulative bseq), until it is written; at most the persisted cursor when none waits. */
+  private long unwrittenBroadcastAck;
+  private long unwrittenBroadcastAckAtMillis;
   /** {@code System.nanoTime()} of the last activity without a connection (idle passivation counts from it). */
   private long idleSinceNanos;
   /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
@@ -141,6 +152,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     this.app = id.map(SessionId::app).orElse(entityId);
     this.callbacks = new SessionCallbacks(callbackSink, app, id.map(SessionId::user).orElse(entityId));
     this.metrics = new SessionMetrics(PushgateMeters.get(ctx.getSystem()).messages(), app);
+    this.localConnections = LocalConnections.get(ctx.getSystem());
   }
 
   /**
@@ -259,7 +271,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.OFFLINE, 0));
       }
       metrics.qos0Delivered();
-      connection.tell(new Push(message.id(), Qos.AT_MOST_ONCE.level(), 0, message.data(), message.acceptedAtMillis()));
+      toConnection(new Push(message.id(), Qos.AT_MOST_ONCE.level(), 0, message.data(), message.acceptedAtMillis()));
       return Effect().reply(cmd.replyTo(), new EnqueueResult(message.id(), Outcome.DELIVERED, 0));
     }
     if (cmd.idempotent()) {
@@ -295,11 +307,12 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     List<SessionEvent> events = new ArrayList<>(2);
     if (connection != null && !connection.equals(cmd.connection())) {
       ctx.unwatch(connection);
-      connection.tell(new Disconnect(DisconnectReason.REPLACED));
+      toConnection(new Disconnect(DisconnectReason.REPLACED));
       endDeliveryRound(state).ifPresent(events::add);
     }
     boolean wasAttached = connection != null;
     connection = cmd.connection();
+    connectionSink = localConnections.sinkFor(connection);
     connectionInfo = cmd.info();
     window = Math.max(1, cmd.window());
     deliveredUpTo = ack.effective(state);
@@ -315,23 +328,23 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (state.createdAtMillis() == 0) events.add(new SessionStarted(now));
     List<Long> expired = state.expiredAt(now);
     if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
-    ActorRef<ConnectionMessage> attached = connection;
-    if (events.isEmpty() && !ack.pending(state)) {
-      attached.tell(new Attached(ctx.getSelf(), state.pendingCount(), state.topics()));
+    if (events.isEmpty() && !acksPending(state)) {
+      toConnection(new Attached(ctx.getSelf(), state.pendingCount(), state.topics()));
       pump(state);
       pumpBroadcasts(state);
       return Effect().none();
     }
-    if (events.size() == 1 && events.get(0) instanceof SessionStarted && !ack.pending(state)) {
+    if (events.size() == 1 && events.get(0) instanceof SessionStarted && !acksPending(state)) {
       // a user's first connection: nothing to deliver yet, so welcome without waiting for the
       // write (if it fails the entity stops and the connection re-attaches, as on any stop)
-      attached.tell(new Attached(ctx.getSelf(), 0, state.topics()));
+      toConnection(new Attached(ctx.getSelf(), 0, state.topics()));
       return write(state, events).thenRun(s -> pumpBroadcasts(s));
     }
     return write(state, events)
         .thenRun(
             s -> {
-              attached.tell(new Attached(ctx.getSelf(), s.pendingCount(), s.topics()));
+              // commands wait while events are written: still the connection that attached
+              toConnection(new Attached(ctx.getSelf(), s.pendingCount(), s.topics()));
               afterChange(s);
               pumpBroadcasts(s);
             });
@@ -348,31 +361,48 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       metrics.acked(state, ackedBefore, ack.effective(state));
       callbacks.acked(state, ackedBefore, ack.effective(state), now);
     }
-    long fromBseq = state.broadcastCursor();
+    long fromBseq = broadcastCursor(state);
     long upToBseq = Math.min(cmd.upToBseq(), broadcastDeliveredUpTo);
     boolean broadcastAck = upToBseq > fromBseq;
     if (!moved && !broadcastAck) return Effect().none();
-    if (!broadcastAck && ack.unwritten(state) < settings.ackFlushCount()) {
+    if (broadcastAck) {
+      unwrittenBroadcastAck = upToBseq;
+      unwrittenBroadcastAckAtMillis = now;
+      while (!broadcastsInFlight.isEmpty() && broadcastsInFlight.peekFirst() <= upToBseq) broadcastsInFlight.pollFirst();
+    }
+    long unwrittenBroadcasts = broadcastAckPending(state) ? unwrittenBroadcastAck - state.broadcastCursor() : 0;
+    if (ack.unwritten(state) < settings.ackFlushCount() && unwrittenBroadcasts < settings.ackFlushCount()) {
       // lazy: credit now, the write later (with the next event, the count, or the timer)
-      if (!timers.isTimerActive(ACK_TIMER)) {
+      if (moved && !timers.isTimerActive(ACK_TIMER)) {
         timers.startSingleTimer(ACK_TIMER, SessionCommand.AckFlush.INSTANCE, settings.ackFlushDelay());
       }
+      if (broadcastAck && !timers.isTimerActive(BROADCAST_ACK_TIMER)) {
+        timers.startSingleTimer(BROADCAST_ACK_TIMER, SessionCommand.AckFlush.INSTANCE, settings.broadcastAckFlushDelay());
+      }
       pump(state);
+      if (broadcastAck) pumpBroadcasts(state);
       return Effect().none();
     }
-    List<SessionEvent> events = broadcastAck ? List.of(new BroadcastsAcked(upToBseq, now)) : List.of();
-    return write(state, events)
+    return write(state, List.of())
         .thenRun(
             s -> {
-              if (upToBseq > fromBseq) {
-                while (!broadcastsInFlight.isEmpty() && broadcastsInFlight.peekFirst() <= upToBseq) {
-                  broadcastsInFlight.pollFirst();
-                }
-                broadcasts.acked(app, fromBseq, upToBseq);
-              }
               pump(s);
               pumpBroadcasts(s);
             });
+  }
+
+  /** The broadcast cursor the session acts on: the persisted one or a later unwritten ack. */
+  private long broadcastCursor(SessionState state) {
+    return Math.max(state.broadcastCursor(), unwrittenBroadcastAck);
+  }
+
+  private boolean broadcastAckPending(SessionState state) {
+    return unwrittenBroadcastAck > state.broadcastCursor();
+  }
+
+  /** Either ack (messages, broadcasts) waits to be written. */
+  private boolean acksPending(SessionState state) {
+    return ack.pending(state) || broadcastAckPending(state);
   }
 
   private Effect<SessionEvent, SessionState> onChangeTopic(SessionState state, SessionCommand.ChangeTopic cmd) {
@@ -389,7 +419,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     SessionEvent event =
         cmd.subscribe() ? new SessionEvent.TopicSubscribed(cmd.topic(), now) : new SessionEvent.TopicUnsubscribed(cmd.topic(), now);
     return write(state, List.of(event))
-        .thenRun(s -> { if (connection != null) connection.tell(new ConnectionMessage.TopicsChanged(s.topics())); })
+        .thenRun(s -> { if (connection != null) toConnection(new ConnectionMessage.TopicsChanged(s.topics())); })
         .thenReply(cmd.replyTo(), s -> new SessionCommand.TopicResult(done, s.topics()));
   }
 
@@ -402,7 +432,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private Effect<SessionEvent, SessionState> onStop(SessionState state) {
     if (connection != null) broadcasts.detached(app, ctx.getSelf());
     else callbacks.offline(clock.millis()); // passivated before the offline delay ran out
-    if (ack.pending(state)) return write(state, List.of()).thenStop();
+    if (acksPending(state)) return write(state, List.of()).thenStop();
     return Effect().stop();
   }
 
@@ -412,7 +442,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   }
 
   private Effect<SessionEvent, SessionState> onAckFlush(SessionState state) {
-    if (!ack.pending(state)) return Effect().none();
+    if (!acksPending(state)) return Effect().none();
     return write(state, List.of()).thenRun(this::pump);
   }
 
@@ -424,12 +454,25 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       SessionState state, List<SessionEvent> events) {
     if (ack.pending(state)) timers.cancel(ACK_TIMER);
     List<SessionEvent> all = ack.prependTo(state, events);
-    java.util.function.Consumer<SessionState> fates = callbacks.fatesOf(state, all);
+    long broadcastsFrom = state.broadcastCursor();
+    long broadcastsTo = 0; // a broadcast ack written with these events: reported to the logs once written
+    if (broadcastAckPending(state)) {
+      timers.cancel(BROADCAST_ACK_TIMER);
+      broadcastsTo = unwrittenBroadcastAck;
+      List<SessionEvent> withCursor = new ArrayList<>(all.size() + 1);
+      withCursor.add(new BroadcastsAcked(broadcastsTo, unwrittenBroadcastAckAtMillis));
+      withCursor.addAll(all);
+      all = withCursor;
+    }
+    List<SessionEvent> written = all;
+    long reportTo = broadcastsTo;
+    java.util.function.Consumer<SessionState> fates = callbacks.fatesOf(state, written);
     metrics.writeStarted();
-    if (fates == null) return Effect().persist(all).thenRun(s -> metrics.written(all, s));
-    return Effect().persist(all).thenRun(s -> {
-      metrics.written(all, s);
-      fates.accept(s);
+    if (fates == null && reportTo == 0) return Effect().persist(written).thenRun(s -> metrics.written(written, s));
+    return Effect().persist(written).thenRun(s -> {
+      metrics.written(written, s);
+      if (fates != null) fates.accept(s);
+      if (reportTo > 0) broadcasts.acked(app, broadcastsFrom, reportTo);
     });
   }
 
@@ -450,7 +493,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private Effect<SessionEvent, SessionState> detach(SessionState state) {
     Optional<SessionEvent> round = endDeliveryRound(state);
     clearConnection();
-    if (round.isEmpty() && !ack.pending(state)) return Effect().none();
+    if (round.isEmpty() && !acksPending(state)) return Effect().none();
     return write(state, round.map(List::of).orElse(List.of())).thenRun(this::afterChange);
   }
 
@@ -494,11 +537,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private Effect<SessionEvent, SessionState> onKick(SessionState state, Kick cmd) {
     if (connection == null) return Effect().reply(cmd.replyTo(), new KickResult(0));
     ctx.unwatch(connection);
-    connection.tell(new Disconnect(DisconnectReason.KICKED));
+    toConnection(new Disconnect(DisconnectReason.KICKED));
     Optional<SessionEvent> round = endDeliveryRound(state);
     clearConnection();
     KickResult kicked = new KickResult(1);
-    if (round.isEmpty() && !ack.pending(state)) return Effect().reply(cmd.replyTo(), kicked);
+    if (round.isEmpty() && !acksPending(state)) return Effect().reply(cmd.replyTo(), kicked);
     return write(state, round.map(List::of).orElse(List.of())).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> kicked);
   }
 
@@ -533,7 +576,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       SessionState state, java.util.function.Consumer<SessionState> then) {
     long now = clock.millis();
     List<Long> expired = state.expiredAt(now);
-    if (expired.isEmpty() && !ack.pending(state)) {
+    if (expired.isEmpty() && !acksPending(state)) {
       then.accept(state);
       return Effect().none();
     }
@@ -593,7 +636,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     for (PendingMessage p : state.pendingAfter(deliveredUpTo)) {
       if (inFlight >= window) break;
       if (p.message().isExpired(now)) continue;
-      connection.tell(
+      toConnection(
           new Push(p.message().id(), Qos.AT_LEAST_ONCE.level(), p.seq(), p.message().data(), p.message().acceptedAtMillis()));
       deliveredUpTo = p.seq();
       inFlight = deliveredUpTo - acked;
@@ -616,14 +659,26 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         if (broadcastsInFlight.isEmpty() || broadcastsInFlight.peekLast() < e.bseq()) broadcastDeliveredUpTo = e.bseq();
         continue;
       }
-      connection.tell(new Push(e.id(), Qos.AT_LEAST_ONCE.level(), 0, e.bseq(), e.data(), e.sentAtMillis()));
+      toConnection(new Push(e.id(), Qos.AT_LEAST_ONCE.level(), 0, e.bseq(), e.data(), e.sentAtMillis()));
       broadcastDeliveredUpTo = e.bseq();
       broadcastsInFlight.addLast(e.bseq());
     }
   }
 
+  /**
+   * To the attached connection: through its sink when it is on this node, else to its actor.
+   * Everything of one attachment goes one way, so the connection sees it in the order sent.
+   */
+  private void toConnection(ConnectionMessage message) {
+    if (connectionSink != null) {
+      connectionSink.deliver(message);
+    } else {
+      connection.tell(message);
+    }
+  }
+
   private void resetBroadcastDelivery(SessionState state) {
-    broadcastDeliveredUpTo = state.broadcastCursor();
+    broadcastDeliveredUpTo = broadcastCursor(state);
     broadcastsInFlight.clear();
   }
 
@@ -631,6 +686,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (connection != null) broadcasts.detached(app, ctx.getSelf());
     broadcastsInFlight.clear();
     connection = null;
+    connectionSink = null;
     connectionInfo = null;
     deliveredUpTo = 0;
     scheduleIdleCheck();

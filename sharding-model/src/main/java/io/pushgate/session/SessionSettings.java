@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param ackFlushCount    lazy acks: most acked messages whose ack may wait unwritten (default
  *                         64); 1 writes every ack at once
  * @param ackFlushDelay    lazy acks: longest time an ack waits unwritten (default 1 s)
+ * @param broadcastAckFlushDelay lazy broadcast acks: longest time a broadcast ack (the session's
+ *                         cursor into its app's broadcast log) waits unwritten (default 10 s);
+ *                         ack-flush-count bounds how many broadcasts it may cover
  */
 public record SessionSettings(
     int maxPending,
@@ -33,7 +36,8 @@ public record SessionSettings(
     int maxStatusRecords,
     int maxTopics,
     int ackFlushCount,
-    Duration ackFlushDelay) {
+    Duration ackFlushDelay,
+    Duration broadcastAckFlushDelay) {
 
   public SessionSettings {
     if (maxPending < 1) throw new IllegalArgumentException("max-pending must be >= 1");
@@ -46,6 +50,9 @@ public record SessionSettings(
     if (ackFlushDelay.isNegative() || ackFlushDelay.isZero()) {
       throw new IllegalArgumentException("ack-flush-delay must be > 0");
     }
+    if (broadcastAckFlushDelay.isNegative() || broadcastAckFlushDelay.isZero()) {
+      throw new IllegalArgumentException("broadcast-ack-flush-delay must be > 0");
+    }
   }
 
   /** With the default of 64 server-side topic subscriptions and every ack written at once (tests). */
@@ -53,14 +60,14 @@ public record SessionSettings(
       int maxPending, long maxPendingBytes, Duration idlePassivation, int snapshotEvery, int maxDeliveries,
       Duration statusRetention, int maxStatusRecords) {
     this(maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords, 64,
-        1, Duration.ofSeconds(1));
+        1, Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 
-  /** These settings with lazy acks: {@code count} and {@code delay} as ack-flush-count and -delay. */
+  /** These settings with lazy acks: {@code count} and {@code delay} as ack-flush-count and both flush delays. */
   public SessionSettings withLazyAcks(int count, Duration delay) {
     return new SessionSettings(
         maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords,
-        maxTopics, count, delay);
+        maxTopics, count, delay, delay);
   }
 
   /** Settings with the default byte limit, delivery guard and status retention. */
@@ -80,6 +87,7 @@ public record SessionSettings(
         c.getInt("max-status-records"),
         c.getInt("max-topics"),
         c.getInt("ack-flush-count"),
-        c.getDuration("ack-flush-delay"));
+        c.getDuration("ack-flush-delay"),
+        c.getDuration("broadcast-ack-flush-delay"));
   }
 }

@@ -131,6 +131,62 @@ class SessionBroadcastTest {
   }
 
   @Test
+  void lazyBroadcastAcksReleaseTheWindowAtOnceAndOneRowCoversManyBroadcasts() {
+    lazy();
+    TestProbe<ConnectionMessage> conn = attach(1);
+    conn.expectMessageClass(Attached.class);
+    for (int b = 1; b <= 3; b++) broadcasts.add(entry(b, NOW + b, NOW + 60_000));
+    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
+    for (int b = 1; b <= 3; b++) {
+      assertEquals(b, conn.expectMessageClass(Push.class).bseq(), "the ack released the window at once");
+      conn.expectNoMessage(Duration.ofMillis(100)); // window of 1
+      var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 0, b));
+      assertTrue(acked.events().isEmpty(), "a broadcast ack was written at once: " + acked.events());
+    }
+    assertEquals(0, session.getState().broadcastCursor());
+    assertEquals(0, broadcasts.lastAckTo, "reported to the log before it was written");
+
+    var detached = session.runCommand(new SessionCommand.Detach(connectionId()));
+    assertEquals(List.of(new BroadcastsAcked(3, NOW)), detached.events(), "one row for the three acks, at detach");
+    assertEquals(3, broadcasts.lastAckTo);
+    session.restart();
+    assertEquals(3, session.getState().broadcastCursor());
+  }
+
+  @Test
+  void anUnwrittenBroadcastAckLostInACrashIsARedeliveryNotALoss() {
+    lazy();
+    TestProbe<ConnectionMessage> conn = attach(8);
+    conn.expectMessageClass(Attached.class);
+    broadcasts.add(entry(1, NOW + 1, NOW + 60_000));
+    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
+    assertEquals(1, conn.expectMessageClass(Push.class).bseq());
+    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)).events().isEmpty());
+
+    session.restart(); // the node died before the flush
+    TestProbe<ConnectionMessage> again = attach(8);
+    again.expectMessageClass(Attached.class);
+    assertEquals(1, again.expectMessageClass(Push.class).bseq(), "the broadcast whose ack was lost is delivered again");
+  }
+
+  @Test
+  void unwrittenBroadcastAcksAreWrittenAfterTheirDelay() {
+    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(
+        "demo:carol", null, SETTINGS.withLazyAcks(64, Duration.ofMillis(200)), clock, broadcasts));
+    TestProbe<ConnectionMessage> conn = attach(8);
+    conn.expectMessageClass(Attached.class);
+    broadcasts.add(entry(1, NOW + 1, NOW + 60_000));
+    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
+    assertEquals(1, conn.expectMessageClass(Push.class).bseq());
+    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)).events().isEmpty());
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(1, session.getState().broadcastCursor(), "not written after its delay");
+      return null;
+    });
+    assertEquals(1, broadcasts.lastAckTo);
+  }
+
+  @Test
   void creationTimeComesFromTheFirstEventAndSurvivesRestart() {
     clock.set(NOW + 500);
     TestProbe<ConnectionMessage> conn = attach(8);
@@ -154,6 +210,13 @@ class SessionBroadcastTest {
   }
 
   // ---- helpers ----
+
+  /** A session whose acks wait (64 messages or broadcasts, 5 minutes) unless something writes them. */
+  private void lazy() {
+    broadcasts.lastAckTo = 0;
+    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(
+        "demo:bob" + connections, null, SETTINGS.withLazyAcks(64, Duration.ofMinutes(5)), clock, broadcasts));
+  }
 
   private void enqueue(String id) {
     var result =

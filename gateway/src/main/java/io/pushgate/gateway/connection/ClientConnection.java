@@ -294,6 +294,7 @@ public final class ClientConnection implements LiveTarget {
             sessionId.app(), topicPatterns, gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
             this::write, transport.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
     binding[0] = new SessionBinding(sessionId, info, actor, topics, gw.messages().forApp(sessionId.app()));
+    gw.localConnections().register(actor, m -> fromLocalSession(binding[0], m));
     return binding[0];
   }
 
@@ -373,7 +374,17 @@ public final class ClientConnection implements LiveTarget {
 
   // ---- inbound: the session (via ConnectionActor) ----
 
-  /** Called on the actor's thread: only hands over to the executor. */
+  /**
+   * A session of this node writes here directly (see {@link io.pushgate.session.LocalConnections}),
+   * on its own thread: only hands over to the executor; an {@code Attached} also has the
+   * binding's actor watch the session, as it would had it passed through it.
+   */
+  private void fromLocalSession(SessionBinding binding, ConnectionMessage message) {
+    if (message instanceof ConnectionMessage.Attached attached) binding.actor.tell(new ConnectionActor.Watch(attached.session()));
+    fromActor(binding, message);
+  }
+
+  /** Called on the actor's (or a local session's) thread: only hands over to the executor. */
   private void fromActor(SessionBinding binding, Object message) {
     try {
       transport.executor().execute(() -> onActorMessage(binding, message));

@@ -13,12 +13,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The actor face of one WebSocket connection: the session addresses it (its ref, narrowed to
+ * The actor face of one client connection: the session addresses it (its ref, narrowed to
  * {@link ConnectionMessage}, travels in {@code Attach}). It owns no connection state: it hands
  * every message to the connection's event loop through {@code sink}, and death-watches the
- * session ref from the last {@link ConnectionMessage.Attached}, reporting its termination as
- * {@link SessionLost}. Stopped with {@link Stop} when the socket closes (the session's own death
- * watch then cleans up too).
+ * session ref from the last {@link ConnectionMessage.Attached} (or {@link Watch}), reporting its
+ * termination as {@link SessionLost}. A session on the same node skips this actor
+ * ({@link io.pushgate.session.LocalConnections}); the connection then sends {@link Watch} itself.
+ * Stopped with {@link Stop} when the socket closes (the session's own death watch then cleans up too).
  */
 final class ConnectionActor extends AbstractBehavior<Object> {
 
@@ -26,6 +27,9 @@ final class ConnectionActor extends AbstractBehavior<Object> {
   enum Stop implements NoSerializationVerificationNeeded {
     INSTANCE
   }
+
+  /** Local-only: watch this session (it attached through the connection's local sink). */
+  record Watch(ActorRef<SessionCommand> session) implements NoSerializationVerificationNeeded {}
 
   /** Local-only: the watched session actor terminated. */
   record SessionLost(ActorRef<?> session) implements NoSerializationVerificationNeeded {}
@@ -50,6 +54,7 @@ final class ConnectionActor extends AbstractBehavior<Object> {
   public Receive<Object> createReceive() {
     return newReceiveBuilder()
         .onMessage(ConnectionMessage.Attached.class, this::onAttached)
+        .onMessage(Watch.class, w -> watch(w.session()))
         .onMessage(ConnectionMessage.class, this::forward)
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
         .onSignal(Terminated.class, this::onTerminated)
@@ -57,10 +62,15 @@ final class ConnectionActor extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onAttached(ConnectionMessage.Attached attached) {
-    if (watched != null && !watched.equals(attached.session())) getContext().unwatch(watched);
-    watched = attached.session();
-    getContext().watch(watched);
+    watch(attached.session());
     sink.accept(attached);
+    return this;
+  }
+
+  private Behavior<Object> watch(ActorRef<SessionCommand> session) {
+    if (watched != null && !watched.equals(session)) getContext().unwatch(watched);
+    watched = session;
+    getContext().watch(watched);
     return this;
   }
 

@@ -10,6 +10,7 @@ import io.pushgate.callback.CallbackSink;
 import io.pushgate.gateway.BackendHooks;
 import io.pushgate.gateway.UpstreamSettings;
 import io.pushgate.model.AppRegistry;
+import io.pushgate.session.LocalConnections;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,7 @@ public final class GatewayContext {
   private final SubscriptionSettings subscriptions;
   private final BackendHooks backend;
   private final UpstreamSettings upstream;
+  private final LocalConnections localConnections;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
@@ -62,6 +64,7 @@ public final class GatewayContext {
     this.nodeAddress = Objects.requireNonNull(nodeAddress, "nodeAddress");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.messages = PushgateMeters.get(system).messages();
+    this.localConnections = LocalConnections.get(system);
     this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -106,6 +109,11 @@ public final class GatewayContext {
   /** This node's QoS 0 live fan-out (app-wide broadcasts, topics). */
   public LiveFanOut liveFanOut() {
     return liveFanOut;
+  }
+
+  /** Where this node's connections register for sessions on this node to write to them directly. */
+  LocalConnections localConnections() {
+    return localConnections;
   }
 
   /** QoS 1 broadcast push frames, encoded once per node. */

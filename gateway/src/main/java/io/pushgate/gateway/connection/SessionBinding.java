@@ -74,6 +74,7 @@ final class SessionBinding {
   void release(GatewayContext gw, LiveTarget target) {
     if (attachTimer != null) attachTimer.cancel();
     target(gw).tell(new SessionCommand.Detach(info.connectionId()));
+    gw.localConnections().remove(actor);
     actor.tell(ConnectionActor.Stop.INSTANCE);
     topics.close();
     if (announced) gw.liveFanOut().remove(liveKey, target);

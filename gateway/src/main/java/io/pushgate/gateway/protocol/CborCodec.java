@@ -33,6 +33,8 @@ public final class CborCodec {
 
   /** Parses one client binary frame. */
   public static ParseResult parse(byte[] cbor) {
+    ParseResult ack = PlainAck.read(FACTORY, cbor);
+    if (ack != null) return ack;
     JsonNode root;
     try {
       root = CBOR.readTree(cbor);

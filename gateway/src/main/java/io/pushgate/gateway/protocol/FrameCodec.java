@@ -27,6 +27,8 @@ public final class FrameCodec {
 
   /** Parses one client text frame. */
   public static ParseResult parse(String text) {
+    ParseResult ack = PlainAck.read(MAPPER.getFactory(), text);
+    if (ack != null) return ack;
     JsonNode root;
     try {
       root = MAPPER.readTree(text);
@@ -38,6 +40,8 @@ public final class FrameCodec {
 
   /** Parses one client JSON frame given as UTF-8 bytes (the TCP transport); invalid UTF-8 is malformed JSON. */
   public static ParseResult parse(byte[] utf8) {
+    ParseResult ack = PlainAck.read(MAPPER.getFactory(), utf8);
+    if (ack != null) return ack;
     JsonNode root;
     try {
       root = MAPPER.readTree(utf8);

@@ -3,6 +3,8 @@ package io.pushgate.gateway.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -16,6 +18,9 @@ import net.jqwik.api.constraints.IntRange;
  * the documented error codes (fuzz, issue 14).
  */
 class FrameCodecProperties {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final CBORMapper CBOR = new CBORMapper();
 
   @Property
   void anyTextIsAFrameOrADocumentedError(@ForAll String text) {
@@ -33,6 +38,33 @@ class FrameCodecProperties {
     String json = "{\"t\":\"ack\",\"seq\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
     ParseResult result = FrameCodec.parse(json);
     assertEquals(ClientErrorCode.BAD_FRAME, ((ParseResult.Invalid) result).code());
+  }
+
+  /** The streaming ack reader answers what the tree parse answers, or leaves the frame to it. */
+  @Property(tries = 2000)
+  void plainAcksReadAsTheTreeReadsThem(@ForAll("ackShaped") String json) throws Exception {
+    ParseResult plain = PlainAck.read(JSON.getFactory(), json);
+    if (plain == null) return; // left to the tree parse
+    assertEquals(FrameCodec.parse(JSON.readTree(json), false), plain, json);
+    byte[] cbor = CBOR.writeValueAsBytes(JSON.readTree(json));
+    assertEquals(plain, PlainAck.read(CBOR.getFactory(), cbor), json);
+  }
+
+  @Property(tries = 200)
+  void wellFormedAcksTakeTheStreamingPath(@ForAll @IntRange(min = 0) int seq, @ForAll @IntRange(min = 0) int bseq) {
+    String json = "{\"t\":\"ack\",\"seq\":" + seq + ",\"bseq\":" + bseq + ",\"app\":\"a\"}";
+    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(seq, bseq, "a")), PlainAck.read(JSON.getFactory(), json));
+  }
+
+  /** Acks, mostly: {@code t} first or later, counters of every kind, unknown and nested fields. */
+  @Provide
+  Arbitrary<String> ackShaped() {
+    Arbitrary<String> field = Arbitraries.of("t", "seq", "bseq", "app", "x");
+    Arbitrary<String> value = Arbitraries.oneOf(jsonValue(), Arbitraries.of("\"ack\"", "\"ack\"", "\"ping\""),
+        Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf));
+    Arbitrary<String> member = Combinators.combine(field, value).as((k, v) -> quote(k) + ":" + v);
+    return member.list().ofMaxSize(5).map(members -> "{" + String.join(",", members) + "}")
+        .map(body -> body.equals("{}") ? "{\"t\":\"ack\",\"seq\":1}" : body);
   }
 
   /** Objects with a known or unknown {@code t} and known fields holding any kind of JSON value. */
