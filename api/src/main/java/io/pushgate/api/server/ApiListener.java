@@ -3,6 +3,17 @@ package io.pushgate.api.server;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
 import io.pushgate.metrics.PushgateMeters;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,15 +36,12 @@ import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
 import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.stream.scaladsl.TLSPlacebo;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The API port's listener: Pekko's TCP server and Pekko HTTP's server layer, composed here so the
- * port can do what {@code Http.newServerAt(..).bind(..)} does not:
+ * The API port's listener: a Netty server (sockets, {@link ChannelFlow}) under Pekko HTTP's server
+ * layer, composed here so the port can do what {@code Http.newServerAt(..).bind(..)} does not:
  *
  * <ul>
  *   <li>a burst of new connections waits in an accept queue of {@code backlog} (Pekko's default
@@ -53,11 +61,13 @@ import org.apache.pekko.util.ByteString;
  */
 public final class ApiListener {
 
-  private final Tcp.ServerBinding binding;
+  private final Channel server;
+  private final EventLoopGroup group;
   private final Connections connections;
 
-  private ApiListener(Tcp.ServerBinding binding, Connections connections) {
-    this.binding = binding;
+  private ApiListener(Channel server, EventLoopGroup group, Connections connections) {
+    this.server = server;
+    this.group = group;
     this.connections = connections;
   }
 
@@ -77,17 +87,38 @@ public final class ApiListener {
     Materializer materializer = Materializer.matFromSystem(system);
     ApiServerMeters meters = new ApiServerMeters(PushgateMeters.get(system).registry());
     Connections connections = new Connections(system, settings, answers, handler, meters, materializer);
-    return Tcp.get(system)
-        .bind(settings.host(), settings.port(), settings.backlog(), settings.http().getSocketOptions(), true, Optional.empty())
-        .mapAsyncUnordered(settings.maxConnections() + settings.maxRefusingConnections(), connections::handle)
-        .toMat(Sink.ignore(), Keep.left())
-        .run(materializer)
-        .thenApply(binding -> new ApiListener(binding, connections));
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-api-io", true), NioIoHandler.newFactory());
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, settings.backlog())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false) // the connection's flow starts reading
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            ChannelFlow.install(channel);
+            connections.handle(channel);
+          }
+        });
+    CompletableFuture<ApiListener> bound = new CompletableFuture<>();
+    bootstrap.bind(settings.host(), settings.port()).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        bound.complete(new ApiListener(f.channel(), group, connections));
+      } else {
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        bound.completeExceptionally(f.cause());
+      }
+    });
+    return bound;
   }
 
   /** The bound address (the actual port when bound to port 0). */
   public InetSocketAddress localAddress() {
-    return binding.localAddress();
+    return (InetSocketAddress) server.localAddress();
   }
 
   /**
@@ -95,10 +126,15 @@ public final class ApiListener {
    * to {@code deadline} to finish, then closes every connection. Never fails.
    */
   public CompletionStage<Done> stop(Duration deadline) {
-    return binding.unbind()
-        .exceptionally(e -> null)
-        .thenCompose(unbound -> connections.drain(deadline))
-        .thenApply(drained -> Done.getInstance());
+    CompletableFuture<Void> unbound = new CompletableFuture<>();
+    server.close().addListener(f -> unbound.complete(null));
+    return unbound
+        .thenCompose(x -> connections.drain(deadline))
+        .thenCompose(drained -> {
+          CompletableFuture<Done> stopped = new CompletableFuture<>();
+          group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> stopped.complete(Done.getInstance()));
+          return stopped;
+        });
   }
 
   /** The per-connection work: admission, the layers of one connection, requests in flight. */
@@ -161,23 +197,19 @@ public final class ApiListener {
     }
 
     /** One accepted connection: served, or refused when {@code max-connections} are served. */
-    CompletionStage<Done> handle(Tcp.IncomingConnection connection) {
+    void handle(Channel channel) {
       boolean admitted = reserve();
       if (admitted) meters.served();
       else meters.refused();
-      CompletionStage<Done> closed = connection.flow()
-          .watchTermination(Keep.right())
-          .joinMat(Flow.<ByteString>create().via(killSwitch.flow()).via(admitted ? serving : refusing), Keep.left())
+      ChannelFlow.of(channel)
+          .join(Flow.<ByteString>create().via(killSwitch.flow()).via(admitted ? serving : refusing))
           .run(materializer);
-      return closed.handleAsync(
-          (done, error) -> {
-            if (admitted) {
-              served.decrementAndGet();
-              meters.closed();
-            }
-            return Done.getInstance();
-          },
-          SAME_THREAD);
+      if (admitted) {
+        channel.closeFuture().addListener(f -> {
+          served.decrementAndGet();
+          meters.closed();
+        });
+      }
     }
 
     private boolean reserve() {

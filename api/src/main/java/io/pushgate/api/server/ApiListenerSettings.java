@@ -21,6 +21,8 @@ import org.apache.pekko.http.javadsl.settings.ServerSettings;
  * @param idleTimeout a connection without traffic this long is closed (empty: never)
  * @param lingerTimeout after the node answered and closed its side, how long it keeps reading
  *     and discarding what the client still sends, so the client reads the answer, not a reset
+ * @param ioThreads the port's socket threads (Netty event loops); they only read, write and hand
+ *     over, so one serves tens of thousands of requests per second
  */
 public record ApiListenerSettings(
     String host,
@@ -31,7 +33,8 @@ public record ApiListenerSettings(
     int maxRefusingConnections,
     Duration requestReadTimeout,
     Optional<Duration> idleTimeout,
-    Duration lingerTimeout) {
+    Duration lingerTimeout,
+    int ioThreads) {
 
   public ApiListenerSettings {
     if (maxConnections < 1) throw new IllegalArgumentException("pushgate.api.http.max-connections must be >= 1");
@@ -39,6 +42,7 @@ public record ApiListenerSettings(
       throw new IllegalArgumentException("pushgate.api.http.max-refusing-connections must be >= 0");
     }
     if (backlog < 1) throw new IllegalArgumentException("pushgate.api.http.backlog must be >= 1");
+    if (ioThreads < 1) throw new IllegalArgumentException("pushgate.api.http.io-threads must be >= 1");
   }
 
   /** From {@code pushgate.api}, on {@code host:port}. */
@@ -55,7 +59,8 @@ public record ApiListenerSettings(
         http.getInt("max-refusing-connections"),
         http.getDuration("request-read-timeout"),
         "infinite".equals(merged.getString("idle-timeout")) ? Optional.empty() : Optional.of(merged.getDuration("idle-timeout")),
-        merged.getDuration("linger-timeout"));
+        merged.getDuration("linger-timeout"),
+        http.getInt("io-threads"));
   }
 
   /** From {@code pushgate.api} on the configured {@code host} and {@code port}. */
