@@ -10,7 +10,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ public final class MqttFanOut {
     String run = "f" + Long.toString(System.nanoTime(), 36);
     String topic = "bench/" + run + "/all";
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    LongAdder delivered = new LongAdder();
+    LongAdder delivered = MqttLoad.DELIVERED;
     try {
       List<Channel> receivers = new ArrayList<>(subs);
       CountDownLatch subscribed = new CountDownLatch(subs);
@@ -56,7 +55,7 @@ public final class MqttFanOut {
       for (int i = 0; i < subs; i++) {
         connecting.acquire();
         receivers.add(MqttLoad.connect(group, host, port, run + "-" + i, false,
-            new Subscriber(topic, subscribed, connecting::release, delivered)));
+            new MqttLoad.Receiver(topic, MqttQoS.AT_LEAST_ONCE, subscribed, connecting::release)));
       }
       if (!subscribed.await(300, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not all connect");
       Publisher publisher = new Publisher();
@@ -91,44 +90,6 @@ public final class MqttFanOut {
       MqttLoad.forgetSessions(group, host, port, run, subs);
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Subscribes at QoS 1 after CONNACK; acks every QoS 1 PUBLISH; counts deliveries. */
-  private static final class Subscriber extends SimpleChannelInboundHandler<MqttMessage> {
-    private final String topic;
-    private final CountDownLatch subscribed;
-    private final Runnable onSubscribed;
-    private final LongAdder delivered;
-
-    Subscriber(String topic, CountDownLatch subscribed, Runnable onSubscribed, LongAdder delivered) {
-      this.topic = topic;
-      this.subscribed = subscribed;
-      this.onSubscribed = onSubscribed;
-      this.delivered = delivered;
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
-      if (msg.decoderResult().isFailure()) {
-        ctx.close();
-        return;
-      }
-      switch (msg.fixedHeader().messageType()) {
-        case CONNACK -> ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, topic).build());
-        case SUBACK -> {
-          subscribed.countDown();
-          onSubscribed.run();
-        }
-        case PUBLISH -> {
-          MqttPublishMessage p = (MqttPublishMessage) msg;
-          delivered.increment();
-          if (p.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(p.variableHeader().packetId()).build());
-          }
-        }
-        default -> { }
-      }
     }
   }
 

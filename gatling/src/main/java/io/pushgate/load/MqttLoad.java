@@ -53,7 +53,8 @@ import org.HdrHistogram.Recorder;
 public final class MqttLoad {
 
   private static final Recorder LATENCY = new Recorder(3_600_000_000L, 3);
-  private static final LongAdder DELIVERED = new LongAdder();
+  /** Deliveries to every {@link Receiver} of this JVM. */
+  static final LongAdder DELIVERED = new LongAdder();
   private static final String PAD = "x".repeat(60);
 
   private MqttLoad() {}
@@ -160,7 +161,7 @@ public final class MqttLoad {
   }
 
   /** A subscriber: subscribes after CONNACK, acks every QoS 1 PUBLISH, records the latency. */
-  private static final class Receiver extends SimpleChannelInboundHandler<MqttMessage> {
+  static final class Receiver extends SimpleChannelInboundHandler<MqttMessage> {
     private final String topic;
     private final MqttQoS qos;
     private final CountDownLatch subscribed;

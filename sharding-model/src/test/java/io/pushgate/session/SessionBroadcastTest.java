@@ -156,12 +156,7 @@ class SessionBroadcastTest {
   @Test
   void anUnwrittenBroadcastAckLostInACrashIsARedeliveryNotALoss() {
     lazy();
-    TestProbe<ConnectionMessage> conn = attach(8);
-    conn.expectMessageClass(Attached.class);
-    broadcasts.add(entry(1, NOW + 1, NOW + 60_000));
-    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
-    assertEquals(1, conn.expectMessageClass(Push.class).bseq());
-    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)).events().isEmpty());
+    deliverOneBroadcastAndAckItUnwritten();
 
     session.restart(); // the node died before the flush
     TestProbe<ConnectionMessage> again = attach(8);
@@ -173,12 +168,7 @@ class SessionBroadcastTest {
   void unwrittenBroadcastAcksAreWrittenAfterTheirDelay() {
     session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(
         "demo:carol", null, SETTINGS.withLazyAcks(64, Duration.ofMillis(200)), clock, broadcasts));
-    TestProbe<ConnectionMessage> conn = attach(8);
-    conn.expectMessageClass(Attached.class);
-    broadcasts.add(entry(1, NOW + 1, NOW + 60_000));
-    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
-    assertEquals(1, conn.expectMessageClass(Push.class).bseq());
-    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)).events().isEmpty());
+    deliverOneBroadcastAndAckItUnwritten();
     testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
       assertEquals(1, session.getState().broadcastCursor(), "not written after its delay");
       return null;
@@ -210,6 +200,16 @@ class SessionBroadcastTest {
   }
 
   // ---- helpers ----
+
+  /** Attaches, delivers broadcast 1 and acks it: the ack is not written (lazy acks). */
+  private void deliverOneBroadcastAndAckItUnwritten() {
+    TestProbe<ConnectionMessage> conn = attach(8);
+    conn.expectMessageClass(Attached.class);
+    broadcasts.add(entry(1, NOW + 1, NOW + 60_000));
+    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
+    assertEquals(1, conn.expectMessageClass(Push.class).bseq());
+    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)).events().isEmpty(), "written at once");
+  }
 
   /** A session whose acks wait (64 messages or broadcasts, 5 minutes) unless something writes them. */
   private void lazy() {
