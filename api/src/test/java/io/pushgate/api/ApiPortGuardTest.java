@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -195,6 +196,31 @@ class ApiPortGuardTest {
       });
     } finally {
       for (Socket s : held) s.close();
+      small.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void pastBothLimitsNewConnectionsWaitUnansweredUntilOneCloses() throws Exception {
+    var config = ConfigFactory.parseString(
+            "pushgate.api.http.max-connections = 1\npushgate.api.http.max-refusing-connections = 1")
+        .withFallback(testKit.system().settings().config());
+    ApiServer small = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiListenerSettings.fromConfig(config, "127.0.0.1", 0))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    int smallPort = small.localAddress().getPort();
+    try (Socket servedOne = connect(smallPort)) {
+      servedOne.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(readResponse(servedOne.getInputStream()).startsWith("HTTP/1.1 200"));
+      Socket refusingOne = connect(smallPort); // accepted past max-connections, sends nothing yet
+      try (Socket waiting = connect(smallPort)) { // past both: left in the backlog
+        waiting.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        waiting.setSoTimeout(1_500);
+        assertThrows(SocketTimeoutException.class, () -> waiting.getInputStream().read(), "answered past both limits");
+        refusingOne.close(); // room for one refusing connection again: the waiting one is accepted and refused
+        waiting.setSoTimeout(20_000);
+        assertProblem(readUntilClosed(waiting), 503, "overloaded");
+      }
+    } finally {
       small.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }

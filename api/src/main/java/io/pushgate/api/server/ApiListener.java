@@ -6,13 +6,17 @@ import io.pushgate.metrics.PushgateMeters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -94,6 +98,15 @@ public final class ApiListener {
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, settings.backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
+        // one accept per read, so the admission below can stop accepting between two connections
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+        .handler(new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object child) {
+            connections.admit(ctx.channel(), (Channel) child);
+            ctx.fireChannelRead(child);
+          }
+        })
         .childOption(ChannelOption.AUTO_READ, false) // the connection's flow starts reading
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -147,6 +160,9 @@ public final class ApiListener {
     private final SharedKillSwitch killSwitch = KillSwitches.shared("api-connections");
     private final org.apache.pekko.japi.Function<HttpRequest, HttpResponse> notAnswered;
     private final AtomicInteger served = new AtomicInteger();
+    private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("pushgate-api-admitted");
+    /** Connections accepted past max-connections, only to be answered 503. */
+    private final AtomicInteger refusingNow = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
     private final Flow<ByteString, ByteString, NotUsed> serving;
@@ -197,19 +213,44 @@ public final class ApiListener {
     }
 
     /** One accepted connection: served, or refused when {@code max-connections} are served. */
-    void handle(Channel channel) {
+    /** On the server's event loop, as each connection is accepted: served or refusing, and whether to accept more. */
+    void admit(Channel server, Channel channel) {
       boolean admitted = reserve();
-      if (admitted) meters.served();
-      else meters.refused();
+      if (admitted) {
+        meters.served();
+      } else {
+        meters.refused();
+        refusingNow.incrementAndGet();
+      }
+      channel.attr(ADMITTED).set(admitted);
+      updateAccepting(server);
+      channel.closeFuture().addListener(f -> {
+        if (admitted) {
+          served.decrementAndGet();
+          meters.closed();
+        } else {
+          refusingNow.decrementAndGet();
+        }
+        server.eventLoop().execute(() -> updateAccepting(server));
+      });
+    }
+
+    /** The connection's layers, once its pipeline is set up: served, or refused with 503. */
+    void handle(Channel channel) {
+      boolean admitted = channel.attr(ADMITTED).get();
       ChannelFlow.of(channel)
           .join(Flow.<ByteString>create().via(killSwitch.flow()).via(admitted ? serving : refusing))
           .run(materializer);
-      if (admitted) {
-        channel.closeFuture().addListener(f -> {
-          served.decrementAndGet();
-          meters.closed();
-        });
-      }
+    }
+
+    /**
+     * Past {@code max-connections} served and {@code max-refusing-connections} refusing, the
+     * server stops accepting (new connections wait in the backlog) until one closes. Runs on the
+     * server channel's event loop (one accept per read), so no connection slips past.
+     */
+    private void updateAccepting(Channel server) {
+      boolean full = served.get() >= settings.maxConnections() && refusingNow.get() >= settings.maxRefusingConnections();
+      server.config().setAutoRead(!full);
     }
 
     private boolean reserve() {
