@@ -1,5 +1,6 @@
 package io.pushgate.gateway;
 
+import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionSharding;
@@ -15,8 +16,26 @@ public interface SessionDirectory {
 
   RecipientRef<SessionCommand> session(SessionId id);
 
+  /**
+   * The node's QoS 1 broadcasts when connections deliver them themselves, or null when sessions
+   * do (the default here: stub sessions of tests deliver their own).
+   */
+  default BroadcastFeed broadcastFeed() {
+    return null;
+  }
+
   /** The production directory: cluster sharding. */
   static SessionDirectory of(SessionSharding sharding) {
-    return sharding::session;
+    return new SessionDirectory() {
+      @Override
+      public RecipientRef<SessionCommand> session(SessionId id) {
+        return sharding.session(id);
+      }
+
+      @Override
+      public BroadcastFeed broadcastFeed() {
+        return sharding.broadcastFeed();
+      }
+    };
   }
 }

@@ -27,7 +27,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * One per node: keeps the node's {@link BroadcastReplica} in step with every app's
- * {@link BroadcastLog} and tells the node's attached sessions when their app has new broadcasts.
+ * {@link BroadcastLog} and tells the node's listeners when their app has new broadcasts: attached
+ * sessions that deliver broadcasts themselves, and connections that do ({@link BroadcastFeed}).
  *
  * <p>An app is loaded on first use (the first session of the app that attaches here): the hub
  * subscribes to the app's announcements (cluster pub/sub, one message per node per broadcast) and
@@ -48,6 +49,11 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
 
   record Unregister(String app, ActorRef<SessionCommand> session) implements Command {}
 
+  /** A connection that delivers broadcasts itself (see {@link BroadcastFeed#follow}). */
+  record Follow(String app, Runnable listener) implements Command {}
+
+  record Unfollow(String app, Runnable listener) implements Command {}
+
   private record Announced(String app, BroadcastEntry entry) implements Command {}
 
   private record Synced(String app, long afterHead, Entries entries) implements Command {}
@@ -67,9 +73,11 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
     return "pushgate.broadcast." + app;
   }
 
+  /** An app's listeners: sessions (each told by a tell, watched) and connections (each a runnable). */
   private static final class AppState {
-    final Set<ActorRef<SessionCommand>> sessions = new HashSet<>();
-    final LinkedHashSet<ActorRef<SessionCommand>> toNotify = new LinkedHashSet<>();
+    final Map<ActorRef<SessionCommand>, Runnable> sessions = new HashMap<>();
+    final Set<Runnable> listeners = new HashSet<>();
+    final LinkedHashSet<Runnable> toNotify = new LinkedHashSet<>();
     boolean syncing;
     boolean resync;
   }
@@ -117,6 +125,8 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
         .onMessage(Register.class, this::onRegister)
         .onMessage(Unregister.class, m -> forget(m.app(), m.session(), true))
         .onMessage(SessionGone.class, m -> forget(m.app(), m.session(), false))
+        .onMessage(Follow.class, this::onFollow)
+        .onMessage(Unfollow.class, this::onUnfollow)
         .onMessage(Announced.class, this::onAnnounced)
         .onMessage(Synced.class, this::onSynced)
         .onMessage(SyncFailed.class, this::onSyncFailed)
@@ -128,18 +138,37 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
 
   private Behavior<Command> onRegister(Register m) {
     AppState app = appState(m.app());
-    if (app.sessions.add(m.session())) {
-      getContext().watchWith(m.session(), new SessionGone(m.app(), m.session()));
+    if (!app.sessions.containsKey(m.session())) {
+      ActorRef<SessionCommand> session = m.session();
+      Runnable tell = () -> session.tell(SessionCommand.BroadcastsAvailable.INSTANCE);
+      app.sessions.put(session, tell);
+      app.listeners.add(tell);
+      getContext().watchWith(session, new SessionGone(m.app(), session));
     }
     return this;
   }
 
   private Behavior<Command> forget(String appId, ActorRef<SessionCommand> session, boolean unwatch) {
     AppState app = apps.get(appId);
-    if (app != null && app.sessions.remove(session)) {
-      app.toNotify.remove(session);
+    Runnable tell = app == null ? null : app.sessions.remove(session);
+    if (tell != null) {
+      app.listeners.remove(tell);
+      app.toNotify.remove(tell);
       if (unwatch) getContext().unwatch(session);
     }
+    return this;
+  }
+
+  private Behavior<Command> onFollow(Follow m) {
+    AppState app = appState(m.app());
+    // already loaded: the follower starts from the replica as it is; a first load notifies everyone
+    if (app.listeners.add(m.listener()) && replica.isLoaded(m.app())) m.listener().run();
+    return this;
+  }
+
+  private Behavior<Command> onUnfollow(Unfollow m) {
+    AppState app = apps.get(m.app());
+    if (app != null && app.listeners.remove(m.listener())) app.toNotify.remove(m.listener());
     return this;
   }
 
@@ -225,7 +254,7 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
   }
 
   private void notifyAll(AppState app) {
-    app.toNotify.addAll(app.sessions);
+    app.toNotify.addAll(app.listeners);
     if (!app.toNotify.isEmpty() && !timers.isTimerActive(Tick.NOTIFY)) {
       getContext().getSelf().tell(Tick.NOTIFY);
     }
@@ -237,10 +266,11 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
     for (Map.Entry<String, AppState> e : apps.entrySet()) {
       AppState app = e.getValue();
       long budget = Math.max(1, ratePerSecond.applyAsInt(e.getKey()) * TICK.toMillis() / 1000);
-      Iterator<ActorRef<SessionCommand>> it = app.toNotify.iterator();
+      Iterator<Runnable> it = app.toNotify.iterator();
       while (budget-- > 0 && it.hasNext()) {
-        it.next().tell(SessionCommand.BroadcastsAvailable.INSTANCE);
+        Runnable listener = it.next();
         it.remove();
+        listener.run();
       }
       more |= !app.toNotify.isEmpty();
     }

@@ -16,6 +16,13 @@ import java.time.Duration;
  * @param ackReportInterval how often each node reports its sessions' broadcast acks to the log
  *                        (the ack counts of the status endpoint lag by this much)
  * @param askTimeout      bound of one ask to a log (session start, replica sync)
+ * @param connectionDelivery whether gateway connections deliver broadcasts themselves from their
+ *                        node's replica ({@code delivery = connection}) instead of their sessions
+ *                        ({@code delivery = session}); see {@link BroadcastFeed}
+ * @param ackReportDelay  with connection delivery: how long a connection holds its client's
+ *                        broadcast acks before telling the session (one message per delay and
+ *                        connection instead of one per ack; a gateway crash redelivers what was
+ *                        held)
  */
 public record BroadcastSettings(
     int maxLive,
@@ -23,12 +30,15 @@ public record BroadcastSettings(
     int snapshotEvery,
     Duration syncInterval,
     Duration ackReportInterval,
-    Duration askTimeout) {
+    Duration askTimeout,
+    boolean connectionDelivery,
+    Duration ackReportDelay) {
 
   public BroadcastSettings {
     if (maxLive < 1) throw new IllegalArgumentException("max-live must be >= 1");
     if (maxEnded < 0) throw new IllegalArgumentException("max-ended must be >= 0");
     if (snapshotEvery < 1) throw new IllegalArgumentException("snapshot-every must be >= 1");
+    if (ackReportDelay.isNegative()) throw new IllegalArgumentException("ack-report-delay must be >= 0");
   }
 
   public static BroadcastSettings fromConfig(Config config) {
@@ -39,11 +49,22 @@ public record BroadcastSettings(
         c.getInt("snapshot-every"),
         c.getDuration("sync-interval"),
         c.getDuration("ack-report-interval"),
-        c.getDuration("ask-timeout"));
+        c.getDuration("ask-timeout"),
+        delivery(c.getString("delivery")),
+        c.getDuration("ack-report-delay"));
+  }
+
+  private static boolean delivery(String value) {
+    return switch (value) {
+      case "connection" -> true;
+      case "session" -> false;
+      default -> throw new IllegalArgumentException("pushgate.broadcast.delivery must be connection or session: " + value);
+    };
   }
 
   /** Defaults for tests. */
   public static BroadcastSettings defaults() {
-    return new BroadcastSettings(1000, 1000, 100, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(5));
+    return new BroadcastSettings(1000, 1000, 100, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(5), true,
+        Duration.ofSeconds(1));
   }
 }

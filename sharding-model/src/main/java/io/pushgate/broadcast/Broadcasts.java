@@ -19,9 +19,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * App-wide QoS 1 broadcasts on this node: the shard region of the per-app {@link BroadcastLog}s,
  * this node's {@link BroadcastReplica} and its {@link BroadcastHub}. Started once per actor
  * system on first use ({@link #get}); the session entities of the node read broadcasts through
- * it ({@link SessionBroadcasts}) and the API publishes through {@link #log}.
+ * it ({@link SessionBroadcasts}), so do its gateway connections ({@link BroadcastFeed}) with
+ * {@code delivery = connection}, and the API publishes through {@link #log}.
  */
-public final class Broadcasts implements Extension, SessionBroadcasts {
+public final class Broadcasts implements Extension, SessionBroadcasts, BroadcastFeed {
 
   private static final Id ID = new Id();
 
@@ -91,6 +92,26 @@ public final class Broadcasts implements Extension, SessionBroadcasts {
   @Override
   public void detached(String app, ActorRef<SessionCommand> session) {
     hub.tell(new BroadcastHub.Unregister(app, session));
+  }
+
+  @Override
+  public void follow(String app, Runnable listener) {
+    hub.tell(new BroadcastHub.Follow(app, listener));
+  }
+
+  @Override
+  public void unfollow(String app, Runnable listener) {
+    hub.tell(new BroadcastHub.Unfollow(app, listener));
+  }
+
+  @Override
+  public java.time.Duration ackReportDelay() {
+    return settings.ackReportDelay();
+  }
+
+  /** This node's broadcasts for connections that deliver them, or null with {@code delivery = session}. */
+  public BroadcastFeed feedForConnections() {
+    return settings.connectionDelivery() ? this : null;
   }
 
   @Override

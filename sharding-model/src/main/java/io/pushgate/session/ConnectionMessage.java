@@ -19,14 +19,25 @@ public sealed interface ConnectionMessage extends CborSerializable {
    *
    * @param pending number of QoS 1 messages waiting, which will now be (re)sent in order
    * @param topics  the session's server-side topic subscriptions
+   * @param broadcastCursor the session's cumulative ack of its app's broadcasts (written or not):
+   *     a connection that delivers broadcasts itself starts after it
+   * @param createdAtMillis when the session came into being: broadcasts sent before are not for
+   *     it; {@code 0} when not known (a session of an older node, which delivers broadcasts itself)
    */
-  record Attached(ActorRef<SessionCommand> session, int pending, List<String> topics) implements ConnectionMessage {
+  record Attached(
+      ActorRef<SessionCommand> session, int pending, List<String> topics, long broadcastCursor, long createdAtMillis)
+      implements ConnectionMessage {
 
     public Attached {
       topics = topics == null ? List.of() : List.copyOf(topics);
     }
 
-    /** Without server-side topics. */
+    /** Without broadcast delivery by the connection (tests). */
+    public Attached(ActorRef<SessionCommand> session, int pending, List<String> topics) {
+      this(session, pending, topics, 0, 0);
+    }
+
+    /** Without server-side topics (tests). */
     public Attached(ActorRef<SessionCommand> session, int pending) {
       this(session, pending, List.of());
     }

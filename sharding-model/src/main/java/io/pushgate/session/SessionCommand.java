@@ -37,9 +37,20 @@ public sealed interface SessionCommand extends CborSerializable {
    * QoS 1 message in {@code seq} order, at most {@code window} unacked at a time.
    *
    * @param window maximum unacked QoS 1 pushes in flight on this connection (at least 1)
+   * @param deliversBroadcasts the connection delivers the app's QoS 1 broadcasts itself, from its
+   *     node's replica and from the cursor and creation time in {@link ConnectionMessage.Attached},
+   *     and reports its client's broadcast acks in {@link Ack}s (coalesced); the session then
+   *     neither pushes broadcasts nor bounds those acks by what it delivered. False: the session
+   *     delivers them (and an older connection, which does not send the field, gets that)
    */
-  record Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection)
-      implements SessionCommand {}
+  record Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection, boolean deliversBroadcasts)
+      implements SessionCommand {
+
+    /** The session delivers broadcasts itself. */
+    public Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection) {
+      this(info, window, connection, false);
+    }
+  }
 
   /** The connection went away. Ignored unless {@code connectionId} is the attached one. */
   record Detach(String connectionId) implements SessionCommand {}
@@ -47,7 +58,9 @@ public sealed interface SessionCommand extends CborSerializable {
   /**
    * Cumulative ack from the client: every pending message with {@code seq <= upToSeq} and every
    * broadcast with {@code bseq <= upToBseq} is done (0: nothing new of that kind). Acks above what
-   * was delivered on this connection are clamped to it; stale acks are ignored.
+   * was delivered on this connection are clamped to it; stale acks are ignored. A connection that
+   * delivers broadcasts itself ({@link Attach#deliversBroadcasts}) clamps its broadcast acks
+   * before it sends them, and sends them coalesced.
    */
   record Ack(String connectionId, long upToSeq, long upToBseq) implements SessionCommand {
 

@@ -75,7 +75,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *       {@code ack-flush-count} unwritten broadcasts, after {@code broadcast-ack-flush-delay},
  *       before a stop, detach or status answer), so one row covers every broadcast acked in that
  *       time; a crash redelivers the unwritten ones. Entries come from the node's replica
- *       ({@link SessionBroadcasts}), which tells attached sessions when there are new ones.</li>
+ *       ({@link SessionBroadcasts}), which tells attached sessions when there are new ones.
+ *       A connection that delivers broadcasts itself ({@link Attach#deliversBroadcasts}, the
+ *       gateway's default) gets the cursor and creation time in {@link Attached} and does all of
+ *       this on its own node instead; the session then only takes its (coalesced) acks and writes
+ *       the cursor as above.</li>
  *   <li>QoS 0: never persisted; handed to the attached connection or dropped.</li>
  *   <li>Expired messages are removed ({@link MessagesExpired}) when found on attach or delivery and
  *       are never delivered.</li>
@@ -117,6 +121,10 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private long deliveredUpTo;
   /** Highest bseq pushed to the attached connection since it attached. */
   private long broadcastDeliveredUpTo;
+  /** The attached connection delivers broadcasts itself ({@link Attach#deliversBroadcasts}): this session neither pushes them nor bounds their acks. */
+  private boolean connectionDeliversBroadcasts;
+  /** Registered with the node's broadcast hub (attached, and delivering broadcasts itself). */
+  private boolean hearsBroadcasts;
   /** bseqs pushed to the attached connection and not acked yet (at most window). */
   private final ArrayDeque<Long> broadcastsInFlight = new ArrayDeque<>(0); // grows on use; most sessions see few broadcasts
   /** The latest ack, until it is written. */
@@ -316,20 +324,22 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     connectionInfo = cmd.info();
     window = Math.max(1, cmd.window());
     deliveredUpTo = ack.effective(state);
+    connectionDeliversBroadcasts = cmd.deliversBroadcasts();
     resetBroadcastDelivery(state);
     ctx.watchWith(connection, new ConnectionTerminated(connection));
     timers.cancel(IDLE_TIMER);
     long now = clock.millis();
+    hearBroadcasts(!connectionDeliversBroadcasts);
     if (!wasAttached) {
-      broadcasts.attached(app, ctx.getSelf());
       timers.cancel(OFFLINE_TIMER); // a reconnect inside the offline delay: nothing to announce
       callbacks.attached(connectionInfo, now);
     }
+    long createdAt = state.createdAtMillis() == 0 ? now : state.createdAtMillis();
     if (state.createdAtMillis() == 0) events.add(new SessionStarted(now));
     List<Long> expired = state.expiredAt(now);
     if (!expired.isEmpty()) events.add(new MessagesExpired(expired, now));
     if (events.isEmpty() && !acksPending(state)) {
-      toConnection(new Attached(ctx.getSelf(), state.pendingCount(), state.topics()));
+      toConnection(attached(state.pendingCount(), state, createdAt));
       pump(state);
       pumpBroadcasts(state);
       return Effect().none();
@@ -337,17 +347,29 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (events.size() == 1 && events.get(0) instanceof SessionStarted && !acksPending(state)) {
       // a user's first connection: nothing to deliver yet, so welcome without waiting for the
       // write (if it fails the entity stops and the connection re-attaches, as on any stop)
-      toConnection(new Attached(ctx.getSelf(), 0, state.topics()));
+      toConnection(attached(0, state, createdAt));
       return write(state, events).thenRun(s -> pumpBroadcasts(s));
     }
     return write(state, events)
         .thenRun(
             s -> {
               // commands wait while events are written: still the connection that attached
-              toConnection(new Attached(ctx.getSelf(), s.pendingCount(), s.topics()));
+              toConnection(attached(s.pendingCount(), s, createdAt));
               afterChange(s);
               pumpBroadcasts(s);
             });
+  }
+
+  private Attached attached(int pending, SessionState state, long createdAt) {
+    return new Attached(ctx.getSelf(), pending, state.topics(), broadcastCursor(state), createdAt);
+  }
+
+  /** Registers with (or leaves) the node's broadcast hub, which tells sessions that deliver broadcasts of new ones. */
+  private void hearBroadcasts(boolean hear) {
+    if (hear == hearsBroadcasts) return;
+    hearsBroadcasts = hear;
+    if (hear) broadcasts.attached(app, ctx.getSelf());
+    else broadcasts.detached(app, ctx.getSelf());
   }
 
   private Effect<SessionEvent, SessionState> onAck(SessionState state, Ack cmd) {
@@ -362,7 +384,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       callbacks.acked(state, ackedBefore, ack.effective(state), now);
     }
     long fromBseq = broadcastCursor(state);
-    long upToBseq = Math.min(cmd.upToBseq(), broadcastDeliveredUpTo);
+    // a connection that delivers broadcasts clamped the ack to what it delivered
+    long upToBseq = connectionDeliversBroadcasts ? cmd.upToBseq() : Math.min(cmd.upToBseq(), broadcastDeliveredUpTo);
     boolean broadcastAck = upToBseq > fromBseq;
     if (!moved && !broadcastAck) return Effect().none();
     if (broadcastAck) {
@@ -430,8 +453,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   /** Passivation or hand-off: writes the unwritten ack first, so a clean stop redelivers nothing. */
   private Effect<SessionEvent, SessionState> onStop(SessionState state) {
-    if (connection != null) broadcasts.detached(app, ctx.getSelf());
-    else callbacks.offline(clock.millis()); // passivated before the offline delay ran out
+    hearBroadcasts(false);
+    if (connection == null) callbacks.offline(clock.millis()); // passivated before the offline delay ran out
     if (acksPending(state)) return write(state, List.of()).thenStop();
     return Effect().stop();
   }
@@ -649,7 +672,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    * into being; a later cumulative ack covers what was skipped.
    */
   private void pumpBroadcasts(SessionState state) {
-    if (connection == null || broadcastsInFlight.size() >= window) return;
+    if (connection == null || connectionDeliversBroadcasts || broadcastsInFlight.size() >= window) return;
     long now = clock.millis();
     long createdAt = state.createdAtMillis();
     for (BroadcastEntry e : broadcasts.after(app, broadcastDeliveredUpTo)) {
@@ -683,7 +706,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   }
 
   private void clearConnection() {
-    if (connection != null) broadcasts.detached(app, ctx.getSelf());
+    hearBroadcasts(false);
+    connectionDeliversBroadcasts = false;
     broadcastsInFlight.clear();
     connection = null;
     connectionSink = null;

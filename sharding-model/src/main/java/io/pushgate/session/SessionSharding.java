@@ -1,5 +1,6 @@
 package io.pushgate.session;
 
+import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.broadcast.Broadcasts;
 import io.pushgate.callback.CallbackSink;
 import io.pushgate.model.SessionId;
@@ -29,11 +30,14 @@ public final class SessionSharding {
   private final ClusterSharding sharding;
   private final ActorRef<ShardingEnvelope<SessionCommand>> region;
   private final Scheduler scheduler;
+  private final BroadcastFeed broadcastFeed;
 
-  private SessionSharding(ClusterSharding sharding, ActorRef<ShardingEnvelope<SessionCommand>> region, Scheduler scheduler) {
+  private SessionSharding(
+      ClusterSharding sharding, ActorRef<ShardingEnvelope<SessionCommand>> region, Scheduler scheduler, BroadcastFeed broadcastFeed) {
     this.sharding = sharding;
     this.region = region;
     this.scheduler = scheduler;
+    this.broadcastFeed = broadcastFeed;
   }
 
   /**
@@ -47,12 +51,12 @@ public final class SessionSharding {
   /** As {@link #init(ActorSystem)}, with sessions raising status callbacks into {@code callbacks}. */
   public static SessionSharding init(ActorSystem<?> system, CallbackSink callbacks) {
     SessionSettings settings = SessionSettings.fromConfig(system.settings().config());
-    SessionBroadcasts broadcasts = Broadcasts.get(system);
+    Broadcasts broadcasts = Broadcasts.get(system);
     ClusterSharding sharding = ClusterSharding.get(system);
     ActorRef<ShardingEnvelope<SessionCommand>> region = sharding.init(
         Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), settings, broadcasts, callbacks))
             .withStopMessage(SessionCommand.Passivate.INSTANCE));
-    return new SessionSharding(sharding, region, system.scheduler());
+    return new SessionSharding(sharding, region, system.scheduler(), broadcasts.feedForConnections());
   }
 
   /**
@@ -64,6 +68,14 @@ public final class SessionSharding {
   public <R> CompletionStage<R> ask(SessionId id, Function<ActorRef<R>, SessionCommand> command, Duration timeout) {
     String entityId = id.entityId();
     return AskPattern.ask(region, replyTo -> new ShardingEnvelope<>(entityId, command.apply(replyTo)), timeout, scheduler);
+  }
+
+  /**
+   * This node's QoS 1 broadcasts for the gateway's connections to deliver themselves, or null
+   * when sessions deliver them ({@code pushgate.broadcast.delivery = session}).
+   */
+  public BroadcastFeed broadcastFeed() {
+    return broadcastFeed;
   }
 
   /** A location-transparent reference to the session; starts it on first message. */

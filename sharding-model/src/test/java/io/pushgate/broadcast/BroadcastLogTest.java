@@ -32,7 +32,8 @@ class BroadcastLogTest {
 
   private static final long NOW = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
   private static final BroadcastSettings SETTINGS =
-      new BroadcastSettings(3, 2, 100, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(5));
+      new BroadcastSettings(
+          3, 2, 100, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(5), true, Duration.ofSeconds(1));
 
   private final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));

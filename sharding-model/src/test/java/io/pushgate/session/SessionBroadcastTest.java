@@ -199,6 +199,42 @@ class SessionBroadcastTest {
     assertEquals(4, state.broadcastCursor(), "the cursor went backwards");
   }
 
+  @Test
+  void aConnectionThatDeliversBroadcastsGetsTheCursorAndCreationTimeAndNoBroadcastPushes() {
+    TestProbe<ConnectionMessage> first = attach(8);
+    first.expectMessageClass(Attached.class);
+    broadcasts.add(entry(1, NOW + 1, NOW + 60_000));
+    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
+    assertEquals(1, first.expectMessageClass(Push.class).bseq());
+    session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)); // written: not lazy here
+
+    clock.set(NOW + 50);
+    broadcasts.add(entry(2, NOW + 40, NOW + 60_000));
+    TestProbe<ConnectionMessage> delivering = attachDelivering(8);
+    Attached attached = delivering.expectMessageClass(Attached.class);
+    assertEquals(1, attached.broadcastCursor());
+    assertEquals(NOW, attached.createdAtMillis(), "the session's creation, not this attach");
+    assertEquals(0, broadcasts.registered.size(), "the hub still tells a session whose connection delivers");
+    session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
+    delivering.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aDeliveringConnectionsAckIsTakenAsItComesAndWrittenLazily() {
+    lazy();
+    TestProbe<ConnectionMessage> conn = attachDelivering(8);
+    assertEquals(0, conn.expectMessageClass(Attached.class).broadcastCursor());
+    for (int b = 1; b <= 3; b++) broadcasts.add(entry(b, NOW + b, NOW + 60_000));
+    // the connection delivered 1..3 itself and reports its client's cumulative ack
+    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 3)).events().isEmpty(), "written at once");
+    var detached = session.runCommand(new SessionCommand.Detach(connectionId()));
+    assertEquals(List.of(new BroadcastsAcked(3, NOW)), detached.events());
+    assertEquals(3, broadcasts.lastAckTo);
+
+    TestProbe<ConnectionMessage> again = attachDelivering(8);
+    assertEquals(3, again.expectMessageClass(Attached.class).broadcastCursor());
+  }
+
   // ---- helpers ----
 
   /** Attaches, delivers broadcast 1 and acks it: the ack is not written (lazy acks). */
@@ -232,6 +268,15 @@ class SessionBroadcastTest {
     TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
     session.runCommand(
         new SessionCommand.Attach(new ConnectionInfo(connectionId(), "n", "websocket", clock.millis()), window, probe.ref()));
+    return probe;
+  }
+
+  /** A connection that delivers broadcasts itself ({@code delivery = connection}). */
+  private TestProbe<ConnectionMessage> attachDelivering(int window) {
+    connections++;
+    TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
+    session.runCommand(
+        new SessionCommand.Attach(new ConnectionInfo(connectionId(), "n", "websocket", clock.millis()), window, probe.ref(), true));
     return probe;
   }
 

@@ -1,5 +1,7 @@
 package io.pushgate.gateway.connection;
 
+import io.pushgate.broadcast.BroadcastEntry;
+import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.auth.TokenVerification;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.gateway.GatewaySettings;
@@ -294,6 +296,15 @@ public final class ClientConnection implements LiveTarget {
             sessionId.app(), topicPatterns, gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
             this::write, transport.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
     binding[0] = new SessionBinding(sessionId, info, actor, topics, gw.messages().forApp(sessionId.app()));
+    BroadcastFeed feed = gw.broadcastFeed();
+    if (feed != null) {
+      binding[0].broadcasts =
+          new BroadcastDelivery(
+              sessionId.app(), feed, settings.inflightWindow(),
+              new BroadcastDelivery.Outlet(
+                  transport.executor(), transport::schedule, e -> writeBroadcast(binding[0], e),
+                  upTo -> binding[0].reportBroadcastAck(gw, upTo), System::currentTimeMillis));
+    }
     gw.localConnections().register(actor, m -> fromLocalSession(binding[0], m));
     return binding[0];
   }
@@ -439,6 +450,11 @@ public final class ClientConnection implements LiveTarget {
       ConnectionCallbacks.connected(gw.callbacks(), b);
     }
     b.topics.serverTopics(attached.topics()); // a diff: announces only what changed
+    if (b.broadcasts != null) {
+      // a session of an older node does not say when it began: it delivers broadcasts itself
+      if (attached.createdAtMillis() > 0) b.broadcasts.start(attached.broadcastCursor(), attached.createdAtMillis());
+      else b.broadcasts.suspend();
+    }
   }
 
   private void onPush(SessionBinding b, ConnectionMessage.Push push) {
@@ -452,22 +468,35 @@ public final class ClientConnection implements LiveTarget {
       b.meters.droppedSlowConsumer.increment();
       return;
     }
-    b.meters.delivered(push.qos()).increment();
-    gw.messages().recordDelivery(push.acceptedAtMillis());
-    // once a second app is bound, every push names its app
-    boolean withApp = bindings.size() > 1;
-    if (push.qos() > 0) inboundLimit.grantAckCredit();
-    if (push.bseq() > 0) { // a broadcast: the same bytes for every connection of the app on this node
-      SharedFrame frame = gw.broadcastFrames().frame(b.app(), push.id(), push.bseq(), push.data(), withApp);
-      transport.writeBytes(frame.bytes(encoding), encoding.binary());
+    if (push.bseq() > 0) { // from a session that delivers broadcasts itself
+      writeBroadcast(b, push.id(), push.bseq(), push.data(), push.acceptedAtMillis());
       return;
     }
-    String app = withApp ? b.app() : null;
+    b.meters.delivered(push.qos()).increment();
+    gw.messages().recordDelivery(push.acceptedAtMillis());
+    if (push.qos() > 0) inboundLimit.grantAckCredit();
+    // once a second app is bound, every push names its app
+    String app = bindings.size() > 1 ? b.app() : null;
     if (encoding == WireEncoding.JSON) {
       transport.writeText(FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app));
     } else {
       transport.writeBytes(CborCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app), true);
     }
+  }
+
+  /** A QoS 1 broadcast the connection delivers itself ({@link BroadcastDelivery}). */
+  private void writeBroadcast(SessionBinding b, BroadcastEntry e) {
+    if (state == State.CLOSING || bindings.get(b.app()) != b || !b.attached) return;
+    writeBroadcast(b, e.id(), e.bseq(), e.data(), e.sentAtMillis());
+  }
+
+  /** A QoS 1 broadcast: the same bytes for every connection of the app on this node. */
+  private void writeBroadcast(SessionBinding b, String id, long bseq, String data, long sentAtMillis) {
+    b.meters.delivered(1).increment();
+    gw.messages().recordDelivery(sentAtMillis);
+    inboundLimit.grantAckCredit();
+    SharedFrame frame = gw.broadcastFrames().frame(b.app(), id, bseq, data, bindings.size() > 1);
+    transport.writeBytes(frame.bytes(encoding), encoding.binary());
   }
 
   // ---- live pushes (QoS 0 broadcasts, topics) ----

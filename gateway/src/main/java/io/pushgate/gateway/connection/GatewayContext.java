@@ -1,5 +1,6 @@
 package io.pushgate.gateway.connection;
 
+import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.metrics.MessageMeters;
 import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.gateway.GatewaySettings;
@@ -114,6 +115,11 @@ public final class GatewayContext {
   /** Where this node's connections register for sessions on this node to write to them directly. */
   LocalConnections localConnections() {
     return localConnections;
+  }
+
+  /** This node's QoS 1 broadcasts when connections deliver them, or null when sessions do. */
+  BroadcastFeed broadcastFeed() {
+    return sessions.broadcastFeed();
   }
 
   /** QoS 1 broadcast push frames, encoded once per node. */

@@ -25,6 +25,8 @@ final class SessionBinding {
   final String liveKey;
   /** Its app's message meters (delivered, dropped at this connection). */
   final MessageMeters.App meters;
+  /** Its QoS 1 broadcasts when the connection delivers them ({@code pushgate.broadcast.delivery = connection}), else null. */
+  BroadcastDelivery broadcasts;
 
   /** The attached session actor (from Attached); null while attaching. */
   ActorRef<SessionCommand> session;
@@ -57,11 +59,22 @@ final class SessionBinding {
     lastAckForwarded = 0;
     lastBroadcastAckForwarded = 0;
     ActorRef<ConnectionMessage> self = actor.narrow();
-    gw.sessions().session(sessionId).tell(new SessionCommand.Attach(info, gw.settings().inflightWindow(), self));
+    gw.sessions().session(sessionId).tell(new SessionCommand.Attach(info, gw.settings().inflightWindow(), self, broadcasts != null));
   }
 
-  /** Forwards a cumulative ack if it says something new. */
+  /**
+   * Forwards a cumulative ack if it says something new. Broadcast acks of a connection that
+   * delivers broadcasts stay with it ({@link BroadcastDelivery}: reported later, or now with a
+   * message ack).
+   */
   void ack(GatewayContext gw, long seq, long bseq) {
+    if (broadcasts != null && broadcasts.active()) {
+      if (bseq > 0) broadcasts.ack(bseq);
+      if (seq <= lastAckForwarded) return;
+      lastAckForwarded = seq;
+      target(gw).tell(new SessionCommand.Ack(info.connectionId(), seq, broadcasts.takeUnreported()));
+      return;
+    }
     boolean newSeq = seq > lastAckForwarded;
     boolean newBseq = bseq > lastBroadcastAckForwarded;
     if (!newSeq && !newBseq) return;
@@ -70,9 +83,16 @@ final class SessionBinding {
     target(gw).tell(new SessionCommand.Ack(info.connectionId(), newSeq ? seq : 0, newBseq ? bseq : 0));
   }
 
+  /** Tells the session the client's broadcast acks that the connection held ({@link BroadcastDelivery}). */
+  void reportBroadcastAck(GatewayContext gw, long upToBseq) {
+    target(gw).tell(new SessionCommand.Ack(info.connectionId(), 0, upToBseq));
+  }
+
   /** The binding ends (socket closed, unbind, kick): detach from the session and leave every fan-out. */
   void release(GatewayContext gw, LiveTarget target) {
     if (attachTimer != null) attachTimer.cancel();
+    long heldBroadcastAck = broadcasts == null ? 0 : broadcasts.stop();
+    if (heldBroadcastAck > 0) reportBroadcastAck(gw, heldBroadcastAck); // before the detach, which writes it
     target(gw).tell(new SessionCommand.Detach(info.connectionId()));
     gw.localConnections().remove(actor);
     actor.tell(ConnectionActor.Stop.INSTANCE);

@@ -1,0 +1,167 @@
+package io.pushgate.gateway.connection;
+
+import io.pushgate.broadcast.BroadcastEntry;
+import io.pushgate.broadcast.BroadcastFeed;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * One binding's QoS 1 broadcasts when its connection delivers them itself, the way topic
+ * messages reach connections: from the node's replica ({@link BroadcastFeed}) as one frame
+ * encoded per node, with the session's delivery rules kept here (bseq order, at most
+ * {@code window} unacked, nothing expired or sent before the session came into being, every
+ * unacked one again after a re-attach). The client's cumulative acks are clamped to what was
+ * delivered, held, and told to the session at most once per {@code ack-report-delay} (or sooner,
+ * with a message ack), so a broadcast costs the session no message per delivery; a crash of this
+ * node before a report delivers those broadcasts again (at-least-once).
+ *
+ * <p>Confined to the connection's event loop, except the feed's listener, which only hands over.
+ */
+final class BroadcastDelivery {
+
+  /** Where this delivery writes and schedules; all run on the connection's event loop. */
+  record Outlet(
+      Executor executor,
+      BiFunction<Duration, Runnable, Transport.Timer> scheduler,
+      Consumer<BroadcastEntry> writer,
+      LongConsumer reporter,
+      LongSupplier clock) {}
+
+  private final String app;
+  private final BroadcastFeed feed;
+  private final int window;
+  private final Outlet out;
+  private final Runnable listener;
+
+  /** Attached with a cursor from a session that leaves delivery to the connection. */
+  private boolean started;
+  private boolean following;
+  private boolean stopped;
+  private long createdAtMillis;
+  /** The client's cumulative ack, or the session's cursor if that is further. */
+  private long acked;
+  /** The highest bseq written (or stepped over) since the last start. */
+  private long deliveredUpTo;
+  private final ArrayDeque<Long> inFlight = new ArrayDeque<>(0);
+  /** The cumulative ack the session was told (or started from). */
+  private long reportedUpTo;
+  private Transport.Timer reportTimer;
+
+  BroadcastDelivery(String app, BroadcastFeed feed, int window, Outlet out) {
+    this.app = app;
+    this.feed = feed;
+    this.window = Math.max(1, window);
+    this.out = out;
+    this.listener = () -> {
+      try {
+        out.executor().execute(this::pump);
+      } catch (RejectedExecutionException e) {
+        // the connection is gone; its release unfollows
+      }
+    };
+  }
+
+  /**
+   * The session attached (again) and leaves delivery to the connection: every live broadcast
+   * after its cursor (or after the client's own ack, if further: the session may have lost
+   * unwritten acks) that is not older than the session is delivered, unacked ones again.
+   */
+  void start(long sessionCursor, long sessionCreatedAtMillis) {
+    if (stopped) return;
+    started = true;
+    createdAtMillis = sessionCreatedAtMillis;
+    reportedUpTo = sessionCursor;
+    acked = Math.max(acked, sessionCursor);
+    deliveredUpTo = acked;
+    inFlight.clear();
+    if (acked > reportedUpTo) scheduleReport(); // the new session has not heard of it
+    if (!following) {
+      following = true;
+      feed.follow(app, listener);
+    }
+    pump();
+  }
+
+  /** The session delivers broadcasts itself this time (a session of an older node). */
+  void suspend() {
+    started = false;
+    inFlight.clear();
+  }
+
+  /** Whether the connection delivers this binding's broadcasts now (else its acks go to the session as they come). */
+  boolean active() {
+    return started && !stopped;
+  }
+
+  /**
+   * The client acked every broadcast up to {@code bseq}; clamped to what was delivered.
+   *
+   * @return whether it moved the cursor
+   */
+  boolean ack(long bseq) {
+    if (!active()) return false;
+    long upTo = Math.min(bseq, deliveredUpTo);
+    if (upTo <= acked) return false;
+    acked = upTo;
+    while (!inFlight.isEmpty() && inFlight.peekFirst() <= upTo) inFlight.pollFirst();
+    scheduleReport();
+    pump();
+    return true;
+  }
+
+  /** The cumulative ack the session has not been told yet, now counted as told; 0 if none. */
+  long takeUnreported() {
+    if (acked <= reportedUpTo) return 0;
+    reportedUpTo = acked;
+    return acked;
+  }
+
+  /** Writes what is new, in bseq order, while fewer than {@code window} are unacked. */
+  void pump() {
+    if (!active() || inFlight.size() >= window) return;
+    long now = out.clock().getAsLong();
+    for (BroadcastEntry e : feed.after(app, deliveredUpTo)) {
+      if (inFlight.size() >= window) break;
+      deliveredUpTo = e.bseq();
+      // never for this session: stepped over (a later cumulative ack covers it)
+      if (e.isExpired(now) || e.sentAtMillis() < createdAtMillis) continue;
+      out.writer().accept(e);
+      inFlight.addLast(e.bseq());
+    }
+  }
+
+  /**
+   * The binding ends: no more notifications.
+   *
+   * @return the cumulative ack the session has not been told yet (to send before the detach), or 0
+   */
+  long stop() {
+    stopped = true;
+    if (reportTimer != null) reportTimer.cancel();
+    if (following) feed.unfollow(app, listener);
+    return takeUnreported();
+  }
+
+  private void scheduleReport() {
+    if (reportTimer != null) return;
+    Duration delay = feed.ackReportDelay();
+    if (delay.isZero()) {
+      report();
+      return;
+    }
+    reportTimer = out.scheduler().apply(delay, this::report);
+  }
+
+  private void report() {
+    reportTimer = null;
+    if (stopped) return;
+    long upTo = takeUnreported();
+    if (upTo > 0) out.reporter().accept(upTo);
+  }
+}
