@@ -131,6 +131,26 @@ class ConnectionBroadcastDeliveryTest {
   }
 
   @Test
+  void afterTheSessionIsLostUnackedBroadcastsComeAgainAndTheNewSessionHearsOfHeldAcks() throws Exception {
+    feed.add(entry(1, NOW, NOW + 60_000));
+    feed.add(entry(2, NOW, NOW + 60_000));
+    welcomed("bd-lost", 0, NOW - 1_000);
+    assertEquals(List.of(1L, 2L), pushedBseqs());
+    ack(1); // held, not yet told
+
+    TestProbe<SessionCommand> lost = session;
+    session = testKit.createTestProbe();
+    lost.stop(); // the session's node died: the connection re-attaches through the directory
+    transport.runNext();
+    SessionCommand.Attach again = session.expectMessageClass(SessionCommand.Attach.class);
+    again.connection().tell(new ConnectionMessage.Attached(session.ref(), 0, List.of(), 0, NOW - 1_000));
+    transport.runNext();
+    assertEquals(List.of(1L, 2L, 2L), pushedBseqs(), "the unacked broadcast was not delivered again, or the acked one was");
+    transport.advance(REPORT_DELAY);
+    assertEquals(new SessionCommand.Ack(again.info().connectionId(), 0, 1), session.expectMessageClass(SessionCommand.Ack.class));
+  }
+
+  @Test
   void aSessionOfAnOlderNodeDeliversItselfAndGetsEveryAckAsItComes() throws Exception {
     feed.add(entry(1, NOW, NOW + 60_000));
     SessionCommand.Attach attach = welcomed("bd-old", 0, 0); // no creation time: an older node
