@@ -20,8 +20,13 @@ import java.util.Objects;
  *                          uses at most {@code poolSize}, see {@link #effectiveJournalParallelism}). Fewer means bigger batches and fewer commits, but longer
  *                          waits under load (measured in docs/benchmarks.md, "Journal batching");
  *                          {@code PUSHGATE_DB_JOURNAL_PARALLELISM}
- * @param journalBatchSize  most events in one write transaction (default 400);
+ * @param journalBatchSize  most events in one write (default 400);
  *                          {@code PUSHGATE_DB_JOURNAL_BATCH_SIZE}
+ * @param journalWrite      how a batch is written (default {@link JournalWrite#STATEMENT}: one
+ *                          multi-row INSERT); {@code PUSHGATE_DB_JOURNAL_WRITE}
+ * @param journalStatementMaxBytes largest batch (estimated bytes) written as one statement
+ *                          (default 1 MiB, far below MariaDB's 16 MB max_allowed_packet); a larger
+ *                          one is written in a transaction; {@code PUSHGATE_DB_JOURNAL_STATEMENT_MAX_BYTES}
  */
 public record DatabaseSettings(
     String url,
@@ -30,12 +35,18 @@ public record DatabaseSettings(
     int poolSize,
     int journalBufferSize,
     int journalParallelism,
-    int journalBatchSize) {
+    int journalBatchSize,
+    JournalWrite journalWrite,
+    long journalStatementMaxBytes) {
 
-  /** With the journal's default parallelism and batch size (8 and 400). */
+  /** The default largest statement: 1 MiB. */
+  public static final long DEFAULT_STATEMENT_MAX_BYTES = 1L << 20;
+
+  /** With the journal's defaults for the rest (parallelism 8, batches of 400, one statement each). */
   public DatabaseSettings(
       String url, String user, String password, int poolSize, int journalBufferSize) {
-    this(url, user, password, poolSize, journalBufferSize, 8, 400);
+    this(url, user, password, poolSize, journalBufferSize, 8, 400, JournalWrite.STATEMENT,
+        DEFAULT_STATEMENT_MAX_BYTES);
   }
 
   /**
@@ -56,6 +67,10 @@ public record DatabaseSettings(
     if (journalBatchSize < 1) {
       throw new IllegalArgumentException("pushgate.db.journal-batch-size must be >= 1");
     }
+    Objects.requireNonNull(journalWrite, "journalWrite");
+    if (journalStatementMaxBytes < 1) {
+      throw new IllegalArgumentException("pushgate.db.journal-statement-max-bytes must be >= 1");
+    }
   }
 
   /** Reads {@code pushgate.db} from a resolved config. */
@@ -68,7 +83,9 @@ public record DatabaseSettings(
         c.getInt("pool-size"),
         c.getInt("journal-buffer-size"),
         c.getInt("journal-parallelism"),
-        c.getInt("journal-batch-size"));
+        c.getInt("journal-batch-size"),
+        JournalWrite.parse(c.getString("journal-write")),
+        c.getBytes("journal-statement-max-bytes"));
   }
 
   /** The journal's parallelism: {@code journalParallelism}, capped at the pool size. */
@@ -100,6 +117,10 @@ public record DatabaseSettings(
         + journalParallelism
         + ", journalBatchSize="
         + journalBatchSize
+        + ", journalWrite="
+        + journalWrite
+        + ", journalStatementMaxBytes="
+        + journalStatementMaxBytes
         + "]";
   }
 }

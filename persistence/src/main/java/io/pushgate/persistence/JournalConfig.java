@@ -2,6 +2,7 @@ package io.pushgate.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.persistence.journal.SingleStatementJournalDao;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,7 +12,8 @@ import java.util.Map;
  * <p>This module's reference.conf selects the plugins (journal {@code jdbc-journal}, snapshot
  * store {@code jdbc-snapshot-store}, all pekko-persistence-jdbc plugins on the one shared database
  * {@code slick}). This overlay fills in that shared database: Slick profile, driver, URL,
- * credentials and pool size, plus the journal's write buffer, parallelism and batch size. It is an overlay rather than
+ * credentials and pool size, plus the journal's write buffer, parallelism, batch size and how a
+ * batch is written ({@code jdbc-journal.dao}, {@link JournalWrite}). It is an overlay rather than
  * substitutions in reference.conf because reference.conf is resolved on its own, before
  * application.conf could override {@code pushgate.db}.
  *
@@ -45,6 +47,8 @@ public final class JournalConfig {
     values.put("jdbc-journal.bufferSize", database.journalBufferSize());
     values.put("jdbc-journal.parallelism", database.effectiveJournalParallelism());
     values.put("jdbc-journal.batchSize", database.journalBatchSize());
+    values.put("jdbc-journal.dao", database.journalWrite().daoClass());
+    values.put(SingleStatementJournalDao.MAX_BYTES_PATH, database.journalStatementMaxBytes());
     return ConfigFactory.parseMap(values, "pushgate.db (" + kind + ")");
   }
 }

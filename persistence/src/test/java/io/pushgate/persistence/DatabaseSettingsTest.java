@@ -75,17 +75,17 @@ class DatabaseSettingsTest {
 
   @Test
   void journalParallelismIsCappedAtThePool() {
-    assertEquals(4, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 5, 400)
+    assertEquals(4, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 5, 400, JournalWrite.STATEMENT, 1024)
         .effectiveJournalParallelism());
-    assertEquals(2, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 2, 400)
+    assertEquals(2, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 2, 400, JournalWrite.STATEMENT, 1024)
         .effectiveJournalParallelism());
     IllegalArgumentException e = assertThrows(
         IllegalArgumentException.class,
-        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 0, 400));
+        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 0, 400, JournalWrite.STATEMENT, 1024));
     assertTrue(e.getMessage().contains("journal-parallelism"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 4, 0));
+        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 4, 0, JournalWrite.STATEMENT, 1024));
   }
 
   @Test
@@ -94,6 +94,19 @@ class DatabaseSettingsTest {
         DatabaseSettings.fromConfig(com.typesafe.config.ConfigFactory.load());
     assertEquals(8, settings.journalParallelism());
     assertEquals(400, settings.journalBatchSize());
+    assertEquals(JournalWrite.STATEMENT, settings.journalWrite());
+    assertEquals(1 << 20, settings.journalStatementMaxBytes());
+  }
+
+  @Test
+  void journalWriteIsStatementOrTransaction() {
+    assertEquals(JournalWrite.TRANSACTION, JournalWrite.parse(" Transaction "));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JournalWrite.parse("batch"));
+    assertTrue(e.getMessage().contains("pushgate.db.journal-write"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 4, 400, JournalWrite.STATEMENT, 0));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.persistence.journal.SingleStatementJournalDao;
 import org.junit.jupiter.api.Test;
 
 class JournalConfigTest {
@@ -24,14 +25,22 @@ class JournalConfigTest {
     assertEquals(777, config.getInt("jdbc-journal.bufferSize"));
     assertEquals(5, config.getInt("jdbc-journal.parallelism"));
     assertEquals(400, config.getInt("jdbc-journal.batchSize"));
+    assertEquals(SingleStatementJournalDao.class.getName(), config.getString("jdbc-journal.dao"));
+    assertEquals(1 << 20, config.getBytes(SingleStatementJournalDao.MAX_BYTES_PATH));
   }
 
   @Test
   void journalParallelismAndBatchSizeComeFromTheSettings() {
     Config config =
-        full(new DatabaseSettings("jdbc:h2:mem:journal-config", "sa", "", 6, 777, 2, 50));
+        full(
+            new DatabaseSettings(
+                "jdbc:h2:mem:journal-config", "sa", "", 6, 777, 2, 50, JournalWrite.TRANSACTION, 4096));
     assertEquals(2, config.getInt("jdbc-journal.parallelism"));
     assertEquals(50, config.getInt("jdbc-journal.batchSize"));
+    assertEquals(
+        "org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao",
+        config.getString("jdbc-journal.dao"));
+    assertEquals(4096, config.getBytes(SingleStatementJournalDao.MAX_BYTES_PATH));
   }
 
   @Test

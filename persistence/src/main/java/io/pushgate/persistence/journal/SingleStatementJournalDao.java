@@ -1,0 +1,106 @@
+package io.pushgate.persistence.journal;
+
+import com.typesafe.config.Config;
+import io.pushgate.persistence.DatabaseSettings;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.persistence.jdbc.config.JournalConfig;
+import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
+import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.stream.Materializer;
+import scala.Tuple2;
+import scala.collection.immutable.Seq;
+import scala.collection.immutable.Set;
+import scala.concurrent.ExecutionContext;
+import scala.concurrent.Future;
+import scala.runtime.BoxedUnit;
+import slick.dbio.DBIOAction;
+import slick.jdbc.JdbcBackend;
+import slick.jdbc.JdbcProfile;
+import slick.jdbc.SimpleJdbcAction;
+
+/**
+ * pekko-persistence-jdbc's journal DAO ({@link DefaultJournalDao}: its write queue, batching,
+ * reads, deletes) with one change: a batch of events is written as <b>one multi-row
+ * {@code INSERT} in autocommit mode</b> ({@link JournalRowsInsert}) instead of a JDBC batch inside
+ * a transaction. Selected by {@code pushgate.db.journal-write = statement} (the default;
+ * {@code jdbc-journal.dao}).
+ *
+ * <p>Contract: the same as the default DAO's. The statement is atomic, so a batch is written whole
+ * or not at all and every write in it fails together, as with the transaction; the events of one
+ * persistence id keep their order. A batch the single statement does not suit goes the default
+ * way: one with tagged events (their tag rows need the generated {@code ordering}, so a second
+ * statement in the same transaction) and one larger than {@code
+ * pushgate.db.journal-statement-max-bytes} (estimated by {@link JournalRowsInsert#sizeOf}).
+ *
+ * <p>Threads: the statement runs on Slick's executor with a pooled connection, like the default
+ * DAO's writes; nothing here blocks the caller.
+ */
+public final class SingleStatementJournalDao extends DefaultJournalDao {
+
+  /**
+   * Where the largest single statement is configured: set from {@code
+   * pushgate.db.journal-statement-max-bytes} by {@link io.pushgate.persistence.JournalConfig}.
+   */
+  public static final String MAX_BYTES_PATH = "jdbc-journal.statement-max-bytes";
+
+  private final JdbcBackend.JdbcDatabaseDef database;
+  private final JournalRowsInsert insert;
+  private final long maxStatementBytes;
+
+  /** Called by the journal plugin (by reflection, with these argument types). */
+  public SingleStatementJournalDao(
+      JdbcBackend.JdbcDatabaseDef db,
+      JdbcProfile profile,
+      JournalConfig journalConfig,
+      Serialization serialization,
+      ExecutionContext ec,
+      Materializer mat) {
+    super(db, profile, journalConfig, serialization, ec, mat);
+    this.database = db;
+    this.insert =
+        new JournalRowsInsert(journalConfig.eventJournalTableConfiguration(), profile::quoteIdentifier);
+    Config config = mat.system().settings().config();
+    this.maxStatementBytes =
+        config.hasPath(MAX_BYTES_PATH)
+            ? config.getBytes(MAX_BYTES_PATH)
+            : DatabaseSettings.DEFAULT_STATEMENT_MAX_BYTES;
+  }
+
+  @Override
+  public Future<BoxedUnit> writeJournalRows(
+      Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> batch) {
+    List<JournalPekkoSerializationRow> rows = new ArrayList<>(batch.size());
+    var it = batch.iterator();
+    while (it.hasNext()) {
+      Tuple2<JournalPekkoSerializationRow, Set<String>> entry = it.next();
+      if (!entry._2().isEmpty()) return super.writeJournalRows(batch);
+      rows.add(entry._1());
+    }
+    if (rows.isEmpty() || JournalRowsInsert.sizeOf(rows) > maxStatementBytes) {
+      return super.writeJournalRows(batch);
+    }
+    return run(statement(rows));
+  }
+
+  // Slick's run takes DBIOAction[R, NoStream, Nothing]: Scala's variance makes any effect fit,
+  // Java's generics cannot say so.
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Future<BoxedUnit> run(DBIOAction action) {
+    return database.run(action);
+  }
+
+  private SimpleJdbcAction<BoxedUnit> statement(List<JournalPekkoSerializationRow> rows) {
+    return new SimpleJdbcAction<BoxedUnit>(
+        context -> {
+          try {
+            insert.execute(context.connection(), rows);
+          } catch (SQLException e) {
+            throw new JournalWriteException(rows.size(), e);
+          }
+          return BoxedUnit.UNIT;
+        });
+  }
+}
