@@ -24,9 +24,10 @@ import java.util.Objects;
  *                          {@code PUSHGATE_DB_JOURNAL_BATCH_SIZE}
  * @param journalWrite      how a batch is written (default {@link JournalWrite#STATEMENT}: one
  *                          multi-row INSERT); {@code PUSHGATE_DB_JOURNAL_WRITE}
- * @param journalStatementMaxBytes largest batch (estimated bytes) written as one statement
- *                          (default 1 MiB, far below MariaDB's 16 MB max_allowed_packet); a larger
- *                          one is written in a transaction; {@code PUSHGATE_DB_JOURNAL_STATEMENT_MAX_BYTES}
+ * @param journalStatementMaxBytes largest statement (estimated bytes) a batch is written in
+ *                          (default 8000, within the MariaDB driver's 8 KiB packet buffer); a
+ *                          larger batch is written as several statements in one transaction;
+ *                          {@code PUSHGATE_DB_JOURNAL_STATEMENT_MAX_BYTES}
  */
 public record DatabaseSettings(
     String url,
@@ -39,8 +40,11 @@ public record DatabaseSettings(
     JournalWrite journalWrite,
     long journalStatementMaxBytes) {
 
-  /** The default largest statement: 1 MiB. */
-  public static final long DEFAULT_STATEMENT_MAX_BYTES = 1L << 20;
+  /**
+   * The default largest statement: 8000 bytes, so that it fits the MariaDB driver's 8 KiB packet
+   * buffer (a larger one costs a 128 KiB buffer per statement).
+   */
+  public static final long DEFAULT_STATEMENT_MAX_BYTES = 8000;
 
   /** With the journal's defaults for the rest (parallelism 8, batches of 400, one statement each). */
   public DatabaseSettings(

@@ -95,7 +95,7 @@ class DatabaseSettingsTest {
     assertEquals(8, settings.journalParallelism());
     assertEquals(400, settings.journalBatchSize());
     assertEquals(JournalWrite.STATEMENT, settings.journalWrite());
-    assertEquals(1 << 20, settings.journalStatementMaxBytes());
+    assertEquals(8000, settings.journalStatementMaxBytes());
   }
 
   @Test

@@ -26,7 +26,7 @@ class JournalConfigTest {
     assertEquals(5, config.getInt("jdbc-journal.parallelism"));
     assertEquals(400, config.getInt("jdbc-journal.batchSize"));
     assertEquals(SingleStatementJournalDao.class.getName(), config.getString("jdbc-journal.dao"));
-    assertEquals(1 << 20, config.getBytes(SingleStatementJournalDao.MAX_BYTES_PATH));
+    assertEquals(8000L, config.getBytes(SingleStatementJournalDao.MAX_BYTES_PATH));
   }
 
   @Test

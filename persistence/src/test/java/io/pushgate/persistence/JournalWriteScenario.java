@@ -37,13 +37,14 @@ import scala.util.Try;
 /**
  * The journal's single-statement writes ({@link SingleStatementJournalDao}) on a real database:
  * batches written and read back by the plugin's own reader in order, a batch that fails is
- * written not at all (one statement, atomic), tagged events take the transaction and keep their
- * tag rows, and a batch larger than {@code journal-statement-max-bytes} is still written. Shared
- * by the H2 test and the MariaDB IT.
+ * written not at all (one statement, atomic; several statements, in one transaction), tagged
+ * events take the plugin's transaction and keep their tag rows, and a batch larger than {@code
+ * journal-statement-max-bytes} is written in several statements. Shared by the H2 test and the
+ * MariaDB IT.
  */
 final class JournalWriteScenario implements AutoCloseable {
 
-  /** Small, so that one 64 KB event is over it and takes the transaction. */
+  /** Small, so that one 64 KB event is over it and makes a statement of its own. */
   static final long MAX_STATEMENT_BYTES = 16 * 1024;
   private static final long WAIT_SECONDS = 30;
 
@@ -117,7 +118,8 @@ final class JournalWriteScenario implements AutoCloseable {
 
   /** Runs the whole scenario. */
   void run() throws Exception {
-    String a = pid("a"), b = pid("b"), c = pid("c"), big = pid("big"), t = pid("tagged");
+    String a = pid("a"), b = pid("b"), c = pid("c"), d = pid("d"), big = pid("big");
+    String t = pid("tagged");
 
     write(List.of(List.of(event(a, 1, "a1"), event(a, 2, "a2"), event(a, 3, "a3")), List.of(event(b, 1, "b1"))));
     assertEquals(List.of("a1", "a2", "a3"), read(a));
@@ -132,6 +134,23 @@ final class JournalWriteScenario implements AutoCloseable {
     String large = "x".repeat(64 * 1024);
     write(List.of(List.of(event(big, 1, large), event(big, 2, "after"))));
     assertEquals(List.of(large, "after"), read(big));
+
+    // Several statements in one transaction: c's large event first, then a duplicate of big's
+    // second; the second statement fails, so the first is rolled back.
+    ExecutionException failedSplit =
+        assertThrows(ExecutionException.class, () -> write(List.of(List.of(event(c, 1, large)), List.of(event(big, 2, "again")))));
+    assertEquals(List.of(), read(c), "part of a failed multi-statement batch was written: " + failedSplit.getCause());
+    assertEquals(List.of(large, "after"), read(big));
+
+    // Many small events over several statements, in order.
+    List<PersistentRepr> many = new ArrayList<>();
+    List<Object> expected = new ArrayList<>();
+    for (int i = 1; i <= 200; i++) {
+      many.add(event(d, i, "d" + i + "-" + "y".repeat(200)));
+      expected.add("d" + i + "-" + "y".repeat(200));
+    }
+    write(List.of(many));
+    assertEquals(expected, read(d));
 
     write(List.of(List.of(tagged(t, 1, "t1", "blue"), tagged(t, 2, "t2", "blue"))));
     assertEquals(List.of("t1", "t2"), read(t));

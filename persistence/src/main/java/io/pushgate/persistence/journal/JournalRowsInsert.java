@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.UnaryOperator;
@@ -20,9 +21,11 @@ import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoS
  * four ({@code SET autocommit=0}, the insert, {@code COMMIT}, {@code SET autocommit=1}). The
  * {@code ordering} column is left to the database (auto-increment, in the order of the rows).
  *
- * <p>Limits: {@link #sizeOf} estimates the bytes a statement carries so the caller can keep it
- * under the server's packet limit ({@code max_allowed_packet}, 16 MB by default on MariaDB);
- * statement texts are cached for up to {@link #CACHED_TEXTS} rows. Thread-safe.
+ * <p>Limits: {@link #split} cuts a batch into statements of at most a given size (as {@link
+ * #sizeOf} estimates what the driver sends), so the caller can keep each within the MariaDB
+ * driver's 8 KiB packet buffer (a larger statement makes the driver allocate a 128 KiB buffer and
+ * drop it again) and far under the server's {@code max_allowed_packet}; statement texts are cached
+ * for up to {@link #CACHED_TEXTS} rows. Thread-safe.
  */
 final class JournalRowsInsert {
 
@@ -30,7 +33,10 @@ final class JournalRowsInsert {
   static final int CACHED_TEXTS = 512;
 
   private static final int COLUMNS = 12;
-  /** Per-row bytes besides the payloads: fixed-width values, separators, escaping slack. */
+  /**
+   * Per-row bytes besides payloads and strings: 12 values' separators and quotes, numbers of up to
+   * 20 digits, the {@code _binary ''} prefix, {@code NULL}s.
+   */
   private static final int ROW_OVERHEAD_BYTES = 128;
 
   private final String head;
@@ -57,17 +63,55 @@ final class JournalRowsInsert {
     head = sb.append(") VALUES ").toString();
   }
 
-  /** The bytes a statement of {@code rows} carries, estimated from above for ASCII ids. */
+  /**
+   * The bytes a statement of {@code rows} carries besides its head, estimated from above for ASCII
+   * ids: payloads as the MariaDB driver's text protocol escapes them (one extra byte for each
+   * {@code NUL}, quote, double quote and backslash).
+   */
   static long sizeOf(Iterable<JournalPekkoSerializationRow> rows) {
     long bytes = 0;
-    for (JournalPekkoSerializationRow row : rows) {
-      bytes += ROW_OVERHEAD_BYTES + 2L * row.eventPayload().length;
-      bytes += row.persistenceId().length() + row.writer().length() + row.adapterManifest().length();
-      bytes += row.eventSerManifest().length();
-      if (row.metaPayload().isDefined()) bytes += 2L * row.metaPayload().get().length;
-      if (row.metaSerManifest().isDefined()) bytes += row.metaSerManifest().get().length();
+    for (JournalPekkoSerializationRow row : rows) bytes += sizeOf(row);
+    return bytes;
+  }
+
+  private static long sizeOf(JournalPekkoSerializationRow row) {
+    long bytes = ROW_OVERHEAD_BYTES + escaped(row.eventPayload());
+    bytes += row.persistenceId().length() + row.writer().length() + row.adapterManifest().length();
+    bytes += row.eventSerManifest().length();
+    if (row.metaPayload().isDefined()) bytes += escaped(row.metaPayload().get());
+    if (row.metaSerManifest().isDefined()) bytes += row.metaSerManifest().get().length();
+    return bytes;
+  }
+
+  private static long escaped(byte[] payload) {
+    long bytes = payload.length;
+    for (byte b : payload) {
+      if (b == 0 || b == '\'' || b == '"' || b == '\\') bytes++;
     }
     return bytes;
+  }
+
+  /**
+   * {@code rows} in order, cut into statements of at most {@code maxStatementBytes} each (head
+   * included); a row larger than that alone makes a statement of its own.
+   */
+  List<List<JournalPekkoSerializationRow>> split(
+      List<JournalPekkoSerializationRow> rows, long maxStatementBytes) {
+    List<List<JournalPekkoSerializationRow>> statements = new ArrayList<>(1);
+    List<JournalPekkoSerializationRow> current = new ArrayList<>(rows.size());
+    long bytes = head.length();
+    for (JournalPekkoSerializationRow row : rows) {
+      long size = sizeOf(row);
+      if (!current.isEmpty() && bytes + size > maxStatementBytes) {
+        statements.add(current);
+        current = new ArrayList<>();
+        bytes = head.length();
+      }
+      current.add(row);
+      bytes += size;
+    }
+    statements.add(current);
+    return statements;
   }
 
   /**

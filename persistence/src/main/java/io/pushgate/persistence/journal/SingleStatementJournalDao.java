@@ -2,6 +2,7 @@ package io.pushgate.persistence.journal;
 
 import com.typesafe.config.Config;
 import io.pushgate.persistence.DatabaseSettings;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +26,15 @@ import slick.jdbc.SimpleJdbcAction;
  * pekko-persistence-jdbc's journal DAO ({@link DefaultJournalDao}: its write queue, batching,
  * reads, deletes) with one change: a batch of events is written as <b>one multi-row
  * {@code INSERT} in autocommit mode</b> ({@link JournalRowsInsert}) instead of a JDBC batch inside
- * a transaction. Selected by {@code pushgate.db.journal-write = statement} (the default;
- * {@code jdbc-journal.dao}).
+ * a transaction; a batch larger than {@code pushgate.db.journal-statement-max-bytes} (8000 bytes
+ * by default, within the MariaDB driver's 8 KiB packet buffer) as several such statements in one
+ * transaction. Selected by {@code pushgate.db.journal-write = statement} (the default; {@code
+ * jdbc-journal.dao}).
  *
- * <p>Contract: the same as the default DAO's. The statement is atomic, so a batch is written whole
- * or not at all and every write in it fails together, as with the transaction; the events of one
- * persistence id keep their order. A batch the single statement does not suit goes the default
- * way: one with tagged events (their tag rows need the generated {@code ordering}, so a second
- * statement in the same transaction) and one larger than {@code
- * pushgate.db.journal-statement-max-bytes} (estimated by {@link JournalRowsInsert#sizeOf}).
+ * <p>Contract: the same as the default DAO's. One statement is atomic, and several run in one
+ * transaction, so a batch is written whole or not at all and every write in it fails together;
+ * the events of one persistence id keep their order. A batch with tagged events goes the default
+ * way (their tag rows need the generated {@code ordering}).
  *
  * <p>Threads: the statement runs on Slick's executor with a pooled connection, like the default
  * DAO's writes; nothing here blocks the caller.
@@ -41,8 +42,9 @@ import slick.jdbc.SimpleJdbcAction;
 public final class SingleStatementJournalDao extends DefaultJournalDao {
 
   /**
-   * Where the largest single statement is configured: set from {@code
-   * pushgate.db.journal-statement-max-bytes} by {@link io.pushgate.persistence.JournalConfig}.
+   * Where the largest single statement (estimated bytes, its text included) is configured: set
+   * from {@code pushgate.db.journal-statement-max-bytes} by {@link
+   * io.pushgate.persistence.JournalConfig}.
    */
   public static final String MAX_BYTES_PATH = "jdbc-journal.statement-max-bytes";
 
@@ -79,10 +81,9 @@ public final class SingleStatementJournalDao extends DefaultJournalDao {
       if (!entry._2().isEmpty()) return super.writeJournalRows(batch);
       rows.add(entry._1());
     }
-    if (rows.isEmpty() || JournalRowsInsert.sizeOf(rows) > maxStatementBytes) {
-      return super.writeJournalRows(batch);
-    }
-    return run(statement(rows));
+    if (rows.isEmpty()) return super.writeJournalRows(batch);
+    List<List<JournalPekkoSerializationRow>> statements = insert.split(rows, maxStatementBytes);
+    return run(statements.size() == 1 ? statement(rows) : transaction(statements, rows.size()));
   }
 
   // Slick's run takes DBIOAction[R, NoStream, Nothing]: Scala's variance makes any effect fit,
@@ -102,5 +103,37 @@ public final class SingleStatementJournalDao extends DefaultJournalDao {
           }
           return BoxedUnit.UNIT;
         });
+  }
+
+  private SimpleJdbcAction<BoxedUnit> transaction(
+      List<List<JournalPekkoSerializationRow>> statements, int events) {
+    return new SimpleJdbcAction<BoxedUnit>(
+        context -> {
+          try {
+            inTransaction(context.connection(), statements);
+          } catch (SQLException e) {
+            throw new JournalWriteException(events, e);
+          }
+          return BoxedUnit.UNIT;
+        });
+  }
+
+  /** Runs the statements in one transaction and leaves the connection in autocommit mode. */
+  private void inTransaction(Connection connection, List<List<JournalPekkoSerializationRow>> statements)
+      throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      for (List<JournalPekkoSerializationRow> rows : statements) insert.execute(connection, rows);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      } catch (SQLException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    connection.setAutoCommit(true);
   }
 }
