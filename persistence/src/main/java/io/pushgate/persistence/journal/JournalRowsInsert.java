@@ -21,8 +21,8 @@ import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoS
  * four ({@code SET autocommit=0}, the insert, {@code COMMIT}, {@code SET autocommit=1}). The
  * {@code ordering} column is left to the database (auto-increment, in the order of the rows).
  *
- * <p>Limits: {@link #split} cuts a batch into statements of at most a given size (as {@link
- * #sizeOf} estimates what the driver sends), so the caller can keep each within the MariaDB
+ * <p>Limits: {@link #split} cuts a batch into statements of at most a given size (estimated from
+ * above as the MariaDB driver encodes and buffers them), so the caller can keep each within the MariaDB
  * driver's 8 KiB packet buffer (a larger statement makes the driver allocate a 128 KiB buffer and
  * drop it again) and far under the server's {@code max_allowed_packet}; statement texts are cached
  * for up to {@link #CACHED_TEXTS} rows. Thread-safe.
@@ -64,16 +64,10 @@ final class JournalRowsInsert {
   }
 
   /**
-   * The bytes a statement of {@code rows} carries besides its head, estimated from above for ASCII
-   * ids: payloads as the MariaDB driver's text protocol escapes them (one extra byte for each
-   * {@code NUL}, quote, double quote and backslash).
+   * The bytes a row adds to a statement, estimated from above for ASCII ids: payloads as the
+   * MariaDB driver's text protocol escapes them (one extra byte for each {@code NUL}, quote,
+   * double quote and backslash).
    */
-  static long sizeOf(Iterable<JournalPekkoSerializationRow> rows) {
-    long bytes = 0;
-    for (JournalPekkoSerializationRow row : rows) bytes += sizeOf(row);
-    return bytes;
-  }
-
   private static long sizeOf(JournalPekkoSerializationRow row) {
     long bytes = ROW_OVERHEAD_BYTES + escaped(row.eventPayload());
     bytes += row.persistenceId().length() + row.writer().length() + row.adapterManifest().length();
@@ -81,6 +75,18 @@ final class JournalRowsInsert {
     if (row.metaPayload().isDefined()) bytes += escaped(row.metaPayload().get());
     if (row.metaSerManifest().isDefined()) bytes += row.metaSerManifest().get().length();
     return bytes;
+  }
+
+  /**
+   * The room the driver wants free beyond a row's own bytes while it writes the row: before each
+   * value it makes sure of twice a byte array's length and three times a string's characters.
+   */
+  private static long slackOf(JournalPekkoSerializationRow row) {
+    long bytes = row.eventPayload().length;
+    if (row.metaPayload().isDefined()) bytes = Math.max(bytes, row.metaPayload().get().length);
+    int chars = Math.max(row.persistenceId().length(), row.writer().length());
+    chars = Math.max(chars, Math.max(row.adapterManifest().length(), row.eventSerManifest().length()));
+    return Math.max(bytes, 2L * chars + 1);
   }
 
   private static long escaped(byte[] payload) {
@@ -102,7 +108,7 @@ final class JournalRowsInsert {
     long bytes = head.length();
     for (JournalPekkoSerializationRow row : rows) {
       long size = sizeOf(row);
-      if (!current.isEmpty() && bytes + size > maxStatementBytes) {
+      if (!current.isEmpty() && bytes + size + slackOf(row) > maxStatementBytes) {
         statements.add(current);
         current = new ArrayList<>();
         bytes = head.length();
