@@ -27,7 +27,9 @@ public final class FrameCodec {
 
   /** Parses one client text frame. */
   public static ParseResult parse(String text) {
-    ParseResult ack = PlainAck.read(MAPPER.getFactory(), text);
+    ParseResult ack = AckText.match(text);
+    if (ack != null) return ack;
+    ack = PlainAck.read(MAPPER.getFactory(), text);
     if (ack != null) return ack;
     JsonNode root;
     try {

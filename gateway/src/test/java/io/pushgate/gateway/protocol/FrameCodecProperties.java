@@ -56,6 +56,43 @@ class FrameCodecProperties {
     assertEquals(new ParseResult.Ok(new ClientFrame.Ack(seq, bseq, "a")), PlainAck.read(JSON.getFactory(), json));
   }
 
+  /** The parser-free reader answers what the streaming reader answers, or leaves the frame to it. */
+  @Property(tries = 3000)
+  void acksInTheClientsShapeReadAsTheStreamingReaderReadsThem(@ForAll("clientShaped") String json) throws Exception {
+    ParseResult text = AckText.match(json);
+    if (text == null) return;
+    assertEquals(PlainAck.read(JSON.getFactory(), json), text, json);
+    assertEquals(FrameCodec.parse(JSON.readTree(json), false), text, json);
+  }
+
+  @Property(tries = 200)
+  void theClientLibrariesAcksTakeTheParserFreePath(@ForAll @IntRange(min = 0) int seq, @ForAll @IntRange(min = 0) int bseq) {
+    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(seq, 0, null)), AckText.match("{\"t\":\"ack\",\"seq\":" + seq + "}"));
+    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(0, bseq, "demo")), AckText.match("{\"t\":\"ack\",\"bseq\":" + bseq + ",\"app\":\"demo\"}"));
+  }
+
+  /**
+   * Near the clients' shape: {@code {"t":"ack"} first, then members with counters of every size
+   * (leading zeros, 19+ digits, fractions, signs), app ids with odd characters, duplicates,
+   * whitespace, and a closing brace or not.
+   */
+  @Provide
+  Arbitrary<String> clientShaped() {
+    Arbitrary<String> counter = Arbitraries.oneOf(
+        Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf),
+        Arbitraries.integers().between(0, 1000).map(String::valueOf),
+        Arbitraries.of("0", "00", "01", "-1", "1.5", "1e3", "999999999999999999", "1000000000000000000",
+            "99999999999999999999", "\"5\"", "null"));
+    Arbitrary<String> app = Arbitraries.oneOf(
+        Arbitraries.strings().alpha().numeric().withChars('-', '_', '.', ':').ofMaxLength(12),
+        Arbitraries.strings().ofMaxLength(8)).map(FrameCodecProperties::quote);
+    Arbitrary<String> member = Arbitraries.oneOf(
+        counter.map(v -> "\"seq\":" + v), counter.map(v -> "\"bseq\":" + v), app.map(v -> "\"app\":" + v),
+        Arbitraries.of("\"x\":1", "\"t\":\"ack\"", " \"seq\":1", "\"seq\" :1"));
+    return Combinators.combine(member.list().ofMaxSize(4), Arbitraries.of("}", "}", "}", " }", "", "}}"))
+        .as((members, end) -> "{\"t\":\"ack\"" + members.stream().map(m -> "," + m).reduce("", String::concat) + end);
+  }
+
   /** Acks, mostly: {@code t} first or later, counters of every kind, unknown and nested fields. */
   @Provide
   Arbitrary<String> ackShaped() {
