@@ -46,7 +46,7 @@ public record DatabaseSettings(
    */
   public static final long DEFAULT_STATEMENT_MAX_BYTES = 8000;
 
-  /** With the journal's defaults for the rest (parallelism 8, batches of 400, one statement each). */
+  /** With the journal's defaults for the rest (parallelism 8, batches of 400, statements of at most 8000 bytes). */
   public DatabaseSettings(
       String url, String user, String password, int poolSize, int journalBufferSize) {
     this(url, user, password, poolSize, journalBufferSize, 8, 400, JournalWrite.STATEMENT,

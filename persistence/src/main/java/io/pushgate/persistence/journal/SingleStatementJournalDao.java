@@ -82,8 +82,7 @@ public final class SingleStatementJournalDao extends DefaultJournalDao {
       rows.add(entry._1());
     }
     if (rows.isEmpty()) return super.writeJournalRows(batch);
-    List<List<JournalPekkoSerializationRow>> statements = insert.split(rows, maxStatementBytes);
-    return run(statements.size() == 1 ? statement(rows) : transaction(statements, rows.size()));
+    return run(write(insert.split(rows, maxStatementBytes), rows.size()));
   }
 
   // Slick's run takes DBIOAction[R, NoStream, Nothing]: Scala's variance makes any effect fit,
@@ -93,24 +92,17 @@ public final class SingleStatementJournalDao extends DefaultJournalDao {
     return database.run(action);
   }
 
-  private SimpleJdbcAction<BoxedUnit> statement(List<JournalPekkoSerializationRow> rows) {
-    return new SimpleJdbcAction<BoxedUnit>(
-        context -> {
-          try {
-            insert.execute(context.connection(), rows);
-          } catch (SQLException e) {
-            throw new JournalWriteException(rows.size(), e);
-          }
-          return BoxedUnit.UNIT;
-        });
-  }
-
-  private SimpleJdbcAction<BoxedUnit> transaction(
+  /** One statement on its own, several in one transaction. */
+  private SimpleJdbcAction<BoxedUnit> write(
       List<List<JournalPekkoSerializationRow>> statements, int events) {
     return new SimpleJdbcAction<BoxedUnit>(
         context -> {
           try {
-            inTransaction(context.connection(), statements);
+            if (statements.size() == 1) {
+              insert.execute(context.connection(), statements.get(0));
+            } else {
+              inTransaction(context.connection(), statements);
+            }
           } catch (SQLException e) {
             throw new JournalWriteException(events, e);
           }
