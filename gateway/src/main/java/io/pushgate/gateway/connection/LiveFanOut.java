@@ -38,8 +38,9 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * tokens; it is not dropped for want of them). At most {@code maxQueued} pushes wait for their turn per node; past that the newest
  * is dropped and counted ({@link #droppedPushes()}), as QoS 0 allows.
  *
- * <p>Thread-safe: connections register and leave from their event loops; the cluster
- * subscriptions and the pacing belong to one actor.
+ * <p>Thread-safe: connections register and leave from their event loops, and a key's cluster
+ * subscription changes under that key's map entry, so they reach the topic in order; the pacing
+ * belongs to one actor, which is also the subscriber (no message adapter in between).
  */
 public final class LiveFanOut {
 
@@ -48,15 +49,12 @@ public final class LiveFanOut {
   private final Map<String, Set<LiveTarget>> targets = new ConcurrentHashMap<>();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder written = new LongAdder();
-  private final ActorRef<Command> actor;
+  private final ActorSystem<?> system;
+  /** The pacer, as the subscriber of this node's cluster topics: it takes LivePush and Command. */
+  private final ActorRef<Object> actor;
+  private final ActorRef<LivePush> subscriber;
 
   private sealed interface Command extends NoSerializationVerificationNeeded {}
-
-  private record Follow(String key) implements Command {}
-
-  private record Unfollow(String key) implements Command {}
-
-  private record Arrived(LivePush push) implements Command {}
 
   /** The app's shared rate granted {@code deliveries} tokens (0: none now). */
   private record Granted(String app, long deliveries) implements Command {}
@@ -72,11 +70,13 @@ public final class LiveFanOut {
   private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private LiveFanOut(ActorSystem<?> system, AppRegistry apps, int maxQueued, RateGate gate) {
+    this.system = system;
     this.actor =
         system.systemActorOf(
-            Behaviors.<Command>setup(ctx -> Behaviors.withTimers(t -> new Pacer(ctx, t, apps, maxQueued, gate).behavior())),
+            Behaviors.<Object>setup(ctx -> Behaviors.withTimers(t -> new Pacer(ctx, t, apps, maxQueued, gate).behavior())),
             "live-fan-out-" + INSTANCES.incrementAndGet(),
             Props.empty());
+    this.subscriber = actor.narrow();
   }
 
   /**
@@ -87,35 +87,40 @@ public final class LiveFanOut {
     return new LiveFanOut(system, apps, maxQueued, gate);
   }
 
-  /** {@code target} takes the live pushes of {@code key} ({@link LivePush#clusterTopic}). */
+  /**
+   * {@code target} takes the live pushes of {@code key} ({@link LivePush#clusterTopic}). The first
+   * target of a key subscribes this node to its cluster topic before this returns (the
+   * subscription is enqueued at the topic actor), so a push published on this node after the
+   * caller has answered its client reaches the target; publishers on other nodes see the
+   * subscription once the receptionist has gossiped it.
+   */
   void add(String key, LiveTarget target) {
-    boolean[] first = {false};
     targets.compute(
         key,
         (k, set) -> {
           if (set == null) {
             set = ConcurrentHashMap.newKeySet();
-            first[0] = true;
+            // inside compute: subscribe and unsubscribe of one key reach the topic in the map's order
+            topic(k).tell(Topic.subscribe(subscriber));
           }
           set.add(target);
           return set;
         });
-    if (first[0]) actor.tell(new Follow(key));
   }
 
   void remove(String key, LiveTarget target) {
-    boolean[] last = {false};
     targets.computeIfPresent(
         key,
         (k, set) -> {
           set.remove(target);
-          if (set.isEmpty()) {
-            last[0] = true;
-            return null;
-          }
-          return set;
+          if (!set.isEmpty()) return set;
+          topic(k).tell(Topic.unsubscribe(subscriber));
+          return null;
         });
-    if (last[0]) actor.tell(new Unfollow(key));
+  }
+
+  private ActorRef<Topic.Command<LivePush>> topic(String key) {
+    return ClusterTopics.get(system).topic(LivePush.class, key);
   }
 
   /** Stops the actor (and so its cluster subscriptions); with the gateway server. */
@@ -135,49 +140,32 @@ public final class LiveFanOut {
 
   /** The one actor: cluster subscriptions and paced delivery. */
   private final class Pacer {
-    private final org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
-    private final TimerScheduler<Command> timers;
+    private final org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx;
+    private final TimerScheduler<Object> timers;
     private final AppRegistry apps;
     private final int maxQueued;
-    private final ActorRef<LivePush> adapter;
-    private final Set<String> followed = new java.util.HashSet<>();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final RateGate gate;
     /** Tokens taken from each app's shared rate and not spent yet. */
     private final Map<String, Long> credits = new java.util.HashMap<>();
     private final Set<String> asking = new java.util.HashSet<>();
 
-    Pacer(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, TimerScheduler<Command> timers, AppRegistry apps,
+    Pacer(org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, TimerScheduler<Object> timers, AppRegistry apps,
         int maxQueued, RateGate gate) {
       this.ctx = ctx;
       this.gate = gate;
       this.timers = timers;
       this.apps = apps;
       this.maxQueued = maxQueued;
-      this.adapter = ctx.messageAdapter(LivePush.class, Arrived::new);
     }
 
-    Behavior<Command> behavior() {
-      return Behaviors.receive(Command.class)
-          .onMessage(Follow.class, m -> { follow(m.key()); return Behaviors.same(); })
-          .onMessage(Unfollow.class, m -> { unfollow(m.key()); return Behaviors.same(); })
-          .onMessage(Arrived.class, m -> { arrived(m.push()); return Behaviors.same(); })
+    Behavior<Object> behavior() {
+      return Behaviors.receive(Object.class)
+          .onMessage(LivePush.class, push -> { arrived(push); return Behaviors.same(); })
           .onMessageEquals(Tick.INSTANCE, () -> { tick(); return Behaviors.same(); })
           .onMessage(Granted.class, m -> { granted(m); return Behaviors.same(); })
           .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
           .build();
-    }
-
-    private ActorRef<Topic.Command<LivePush>> topic(String key) {
-      return ClusterTopics.get(ctx.getSystem()).topic(LivePush.class, key);
-    }
-
-    private void follow(String key) {
-      if (targets.containsKey(key) && followed.add(key)) topic(key).tell(Topic.subscribe(adapter));
-    }
-
-    private void unfollow(String key) {
-      if (!targets.containsKey(key) && followed.remove(key)) topic(key).tell(Topic.unsubscribe(adapter));
     }
 
     private void arrived(LivePush push) {
