@@ -11,9 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pushgate.auth.ClientTokens;
@@ -152,13 +149,14 @@ public final class GatewayServer {
             liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend);
     ReloadingTls tls = ReloadingTls.fromConfig(system.settings().config()).orElse(null);
     SourceAccess access = new SourceAccess(settings.access());
-    EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("pushgate-accept", true));
-    EventLoopGroup workers =
-        new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-io", true));
+    IoTransport io = settings.ioTransport().resolve();
+    EventLoopGroup acceptor = io.group(1, "pushgate-accept");
+    EventLoopGroup workers = io.group(settings.ioThreads(), "pushgate-io");
+    log.info("gateway socket I/O: {}", io);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(acceptor, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(io.serverChannel())
             .option(ChannelOption.SO_BACKLOG, settings.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
