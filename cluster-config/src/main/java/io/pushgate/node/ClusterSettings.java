@@ -3,8 +3,7 @@ package io.pushgate.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.pushgate.persistence.DatabaseKind;
-import io.pushgate.persistence.DatabaseSettings;
+import io.pushgate.persistence.JournalStore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -57,14 +56,14 @@ public record ClusterSettings(List<String> seedNodes, Set<String> roles) {
    * @throws IllegalStateException when several nodes would each use their own embedded H2
    *     journal: sessions that move between nodes would lose their messages
    */
-  public Config applyTo(Config config, DatabaseSettings database) {
-    if (multiNode() && database.kind() == DatabaseKind.H2) {
+  public Config applyTo(Config config, JournalStore store) {
+    if (multiNode() && store.embedded()) {
       throw new IllegalStateException(
           "Cluster mode (pushgate.cluster.seed-nodes / PUSHGATE_SEED_NODES is set) needs a shared"
               + " database: every node must use the same journal, or sessions that move between"
-              + " nodes lose their messages. Set PUSHGATE_DB_URL=jdbc:mariadb://host:3306/db"
-              + " (and PUSHGATE_DB_USER / PUSHGATE_DB_PASSWORD) on every node. Embedded H2 is for"
-              + " a single node only.");
+              + " nodes lose their messages. Set PUSHGATE_DB_URL=jdbc:mariadb://host:3306/db or"
+              + " jdbc:postgresql://host:5432/db (and PUSHGATE_DB_USER / PUSHGATE_DB_PASSWORD), or"
+              + " PUSHGATE_JOURNAL=cassandra, on every node. Embedded H2 is for a single node only.");
     }
     Config overlay =
         ConfigFactory.empty()

@@ -22,9 +22,7 @@ import io.pushgate.fanout.LivePush;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.node.dispatch.ClusterEndpointDirectory;
-import io.pushgate.persistence.DatabaseSettings;
-import io.pushgate.persistence.JournalConfig;
-import io.pushgate.persistence.SchemaMigrator;
+import io.pushgate.persistence.JournalStore;
 import io.pushgate.session.SessionSharding;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -95,18 +93,22 @@ public final class PushgateNode {
   }
 
   /**
-   * Migrates the journal schema (blocking, before any actor runs), then starts the node.
-   * The stage fails if any listener cannot bind; the actor system is then terminated.
+   * Migrates the journal schema (JDBC: blocking, before any actor runs; Cassandra: through the new
+   * actor system, before any entity starts), then starts the node. The stage fails if the
+   * migration or any listener fails; the actor system is then terminated.
    */
   public static CompletionStage<PushgateNode> start(Config config) {
     ManagementAuth.fromConfig(config.resolve()); // refuse an unauthenticated management port beyond loopback
-    DatabaseSettings database = DatabaseSettings.fromConfig(config);
-    Config clustered = ClusterSettings.fromConfig(config).applyTo(config, database);
-    SchemaMigrator.migrate(database);
-    Config full = JournalConfig.forDatabase(database).withFallback(clustered).resolve();
+    JournalStore store = JournalStore.fromConfig(config);
+    Config clustered = ClusterSettings.fromConfig(config).applyTo(config, store);
+    store.prepare();
+    Config full = store.overlay().withFallback(clustered).resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, full);
+    log.info("Journal: {}", store.describe());
     try {
-      return init(system)
+      return store
+          .migrate(system)
+          .thenComposeAsync(done -> init(system), system.executionContext())
           .whenComplete(
               (node, error) -> {
                 if (error != null) system.terminate();

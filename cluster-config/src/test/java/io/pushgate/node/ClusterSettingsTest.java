@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.persistence.DatabaseSettings;
+import io.pushgate.persistence.JournalStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class ClusterSettingsTest {
 
-  private static final DatabaseSettings H2 = new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 2, 100);
-  private static final DatabaseSettings MARIADB =
-      new DatabaseSettings("jdbc:mariadb://127.0.0.1:3306/test", "root", "", 2, 100);
+  private static final JournalStore H2 = new JournalStore.Jdbc(new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 2, 100));
+  private static final JournalStore MARIADB =
+      new JournalStore.Jdbc(new DatabaseSettings("jdbc:mariadb://127.0.0.1:3306/test", "root", "", 2, 100));
 
   @Test
   void defaultIsASingleNodeWithEveryRole() {

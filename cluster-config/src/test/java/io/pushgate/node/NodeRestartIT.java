@@ -10,14 +10,22 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A message accepted with 202 survives a full stop and start of the node on the same storage. */
+/**
+ * A message accepted with 202 survives a full stop and start of the node on the same storage
+ * (here embedded H2; {@link CassandraNodeRestartIT} runs the same on Cassandra).
+ */
 class NodeRestartIT {
 
   @TempDir Path dataDir;
 
+  /** The storage both nodes of a test use. */
+  Config storage() throws Exception {
+    return TestNodes.h2Node(dataDir);
+  }
+
   @Test
   void pendingMessageIsDeliveredAfterTheNodeRestarts() throws Exception {
-    Config config = TestNodes.h2Node(dataDir);
+    Config config = storage();
     String user = SingleNodeEndToEndIT.newUser();
     String acked;
     String pending;
@@ -57,7 +65,7 @@ class NodeRestartIT {
   @Test
   void unackedBroadcastIsDeliveredAfterTheNodeRestartsAndAnAckedOneIsNot() throws Exception {
     String app = "restartb";
-    Config config = TestNodes.withApps(TestNodes.h2Node(dataDir), app);
+    Config config = TestNodes.withApps(storage(), app);
     String pending;
     PushgateNode first = TestNodes.start(config);
     try {

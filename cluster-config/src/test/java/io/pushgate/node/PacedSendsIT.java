@@ -24,12 +24,17 @@ class PacedSendsIT {
   private static final String APP = "slow";
   @TempDir Path dataDir;
 
-  private Config config() {
+  /** The node's storage (here embedded H2; {@link CassandraPacedSendsIT}: Cassandra). */
+  Config storage() throws Exception {
+    return TestNodes.h2Node(dataDir);
+  }
+
+  private Config config() throws Exception {
     return ConfigFactory.parseString(
             "pushgate.apps.slow.limits { send-rate = 5, send-burst = 5 }\n"
                 + "pushgate.api.paced.max-queued-recipients = 30\n"
                 + "pushgate.redis.enabled = false")
-        .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP));
+        .withFallback(TestNodes.withApps(storage(), APP));
   }
 
   private static String multicast(String prefix, int n) {

@@ -9,11 +9,13 @@ package io.pushgate.persistence;
  *   <li>{@link #MARIADB}: {@code jdbc:mariadb://...} with the MariaDB driver, for clusters.
  *       {@code jdbc:mysql://} URLs are refused: the MariaDB driver does not accept them by
  *       default, and pekko-persistence-jdbc reports that only after a 30 s recovery timeout.</li>
+ *   <li>{@link #POSTGRESQL}: {@code jdbc:postgresql://...}, for clusters.</li>
  * </ul>
  */
 public enum DatabaseKind {
   H2("jdbc:h2:", "org.h2.Driver", "slick.jdbc.H2Profile$", "db/migration/h2"),
-  MARIADB("jdbc:mariadb:", "org.mariadb.jdbc.Driver", "slick.jdbc.MySQLProfile$", "db/migration/mysql");
+  MARIADB("jdbc:mariadb:", "org.mariadb.jdbc.Driver", "slick.jdbc.MySQLProfile$", "db/migration/mysql"),
+  POSTGRESQL("jdbc:postgresql:", "org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "db/migration/postgresql");
 
   private final String urlPrefix;
   private final String driverClass;
@@ -46,7 +48,7 @@ public enum DatabaseKind {
    * The kind of database a JDBC URL points to.
    *
    * @throws IllegalArgumentException for {@code jdbc:mysql:} URLs (with the fix in the message)
-   *     and for any database other than H2 and MariaDB
+   *     and for any database other than H2, MariaDB and PostgreSQL
    */
   public static DatabaseKind fromUrl(String url) {
     if (url == null || url.isBlank()) {
@@ -63,7 +65,8 @@ public enum DatabaseKind {
     throw new IllegalArgumentException(
         "pushgate.db.url: unsupported database '"
             + scheme(url)
-            + "'; use jdbc:h2:file:... (single node) or jdbc:mariadb://host:3306/database");
+            + "'; use jdbc:h2:file:... (single node), jdbc:mariadb://host:3306/database or"
+            + " jdbc:postgresql://host:5432/database");
   }
 
   private static String scheme(String url) {

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the journal schema up to date with Flyway, from
- * {@code db/migration/h2} or {@code db/migration/mysql} on the classpath.
+ * {@code db/migration/h2}, {@code db/migration/mysql} or {@code db/migration/postgresql} on the
+ * classpath.
  *
  * <p>Blocking (JDBC): call it once from {@code main}, before the actor system starts. Safe to run
  * on every start and from several nodes at once (Flyway takes a database lock; applied versions

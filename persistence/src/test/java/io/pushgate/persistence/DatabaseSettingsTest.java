@@ -54,12 +54,19 @@ class DatabaseSettingsTest {
   }
 
   @Test
+  void postgresqlUrlsSelectPostgresql() {
+    assertEquals(DatabaseKind.POSTGRESQL, DatabaseKind.fromUrl("jdbc:postgresql://localhost:5432/pushgate"));
+    assertEquals("slick.jdbc.PostgresProfile$", DatabaseKind.POSTGRESQL.slickProfile());
+  }
+
+  @Test
   void refusesOtherDatabases() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> DatabaseKind.fromUrl("jdbc:postgresql://localhost/pushgate"));
-    assertTrue(e.getMessage().contains("jdbc:postgresql:"), e.getMessage());
+            () -> DatabaseKind.fromUrl("jdbc:oracle:thin:@localhost:1521/pushgate"));
+    assertTrue(e.getMessage().contains("jdbc:oracle:"), e.getMessage());
+    assertTrue(e.getMessage().contains("jdbc:postgresql://"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DatabaseKind.fromUrl(""));
   }
 

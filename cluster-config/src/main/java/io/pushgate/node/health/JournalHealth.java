@@ -1,11 +1,8 @@
 package io.pushgate.node.health;
 
-import io.pushgate.persistence.DatabaseSettings;
-import java.sql.Connection;
-import java.sql.DriverManager;
+import io.pushgate.persistence.JournalStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the journal database answers, as {@code /ready} reports it: probed every
- * {@code probe-interval} on the blocking-IO dispatcher (one kept connection, validated with a
- * {@code timeout}-bounded ping; reconnected when that fails), read instantly by the readiness
+ * Whether the journal's store answers, as {@code /ready} reports it: probed every
+ * {@code probe-interval} on the blocking-IO dispatcher ({@link JdbcJournalProbe}: a kept
+ * connection, pinged; {@link CassandraJournalProbe}: a read at the write consistency), each probe
+ * bounded by {@code timeout}, read instantly by the readiness
  * route. The database is <em>unreachable</em> when a probe failed or when a probe has not come
  * back within {@code timeout} (a frozen database accepts TCP connections and then says nothing).
  * So {@code /ready} answers at once and turns 503 at most {@code probe-interval + timeout} after
@@ -35,16 +33,15 @@ public final class JournalHealth implements Extension {
   /** What readiness sees. */
   public record Status(boolean reachable, Instant since, String detail) {}
 
-  private final DatabaseSettings database;
+  private final JournalProbe probe;
   private final Duration timeout;
   private final Executor blocking;
   private final AtomicBoolean probing = new AtomicBoolean();
   private final AtomicLong probeStartedNanos = new AtomicLong();
   private volatile Status status = new Status(true, Instant.now(), "not probed yet");
-  private Connection connection; // only touched by the probe in flight
 
-  JournalHealth(DatabaseSettings database, Duration timeout, Executor blocking) {
-    this.database = database;
+  JournalHealth(JournalProbe probe, Duration timeout, Executor blocking) {
+    this.probe = probe;
     this.timeout = timeout;
     this.blocking = blocking;
   }
@@ -67,12 +64,18 @@ public final class JournalHealth implements Extension {
     var config = system.settings().config().getConfig("pushgate.health.journal");
     JournalHealth health =
         new JournalHealth(
-            DatabaseSettings.fromConfig(system.settings().config()),
+            probeFor(system),
             config.getDuration("timeout"),
             system.dispatchers().lookup(DispatcherSelector.blocking()));
     Duration interval = config.getDuration("probe-interval");
     system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, health::tick, system.executionContext());
     return health;
+  }
+
+  private static JournalProbe probeFor(ActorSystem<?> system) {
+    JournalStore store = JournalStore.fromConfig(system.settings().config());
+    if (store instanceof JournalStore.Cassandra c) return new CassandraJournalProbe(system, c.cassandra());
+    return new JdbcJournalProbe(((JournalStore.Jdbc) store).database());
   }
 
   /** The latest state; never blocks. */
@@ -89,10 +92,10 @@ public final class JournalHealth implements Extension {
     probeStartedNanos.set(System.nanoTime());
     blocking.execute(() -> {
       try {
-        probe();
+        probe.probe(timeout);
         change(true, "answers");
       } catch (Exception e) {
-        closeQuietly();
+        probe.reset();
         change(false, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
       } finally {
         probing.set(false);
@@ -100,39 +103,14 @@ public final class JournalHealth implements Extension {
     });
   }
 
-  private void probe() throws Exception {
-    int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-    if (connection == null || !connection.isValid(seconds)) {
-      closeQuietly();
-      Properties props = new Properties();
-      props.setProperty("user", database.user());
-      props.setProperty("password", database.password());
-      // MariaDB Connector/J: bound the connect and every read (others ignore unknown keys)
-      props.setProperty("connectTimeout", Long.toString(timeout.toMillis()));
-      props.setProperty("socketTimeout", Long.toString(timeout.toMillis()));
-      connection = DriverManager.getConnection(database.url(), props);
-      if (!connection.isValid(seconds)) throw new IllegalStateException("connection not valid");
-    }
-  }
-
   private synchronized void change(boolean reachable, String detail) {
     if (status.reachable() == reachable) return;
     status = new Status(reachable, Instant.now(), detail);
     if (reachable) {
-      log.info("Journal database {} answers again: /ready is 200 again", database.redactedUrl());
+      log.info("Journal {} answers again: /ready is 200 again", probe.describe());
     } else {
-      log.warn("Journal database {} is unreachable ({}): /ready is 503 until it answers", database.redactedUrl(), detail);
+      log.warn("Journal {} is unreachable ({}): /ready is 503 until it answers", probe.describe(), detail);
     }
-  }
-
-  private void closeQuietly() {
-    if (connection == null) return;
-    try {
-      connection.close();
-    } catch (Exception ignored) {
-      // a broken connection may fail to close; it is dropped either way
-    }
-    connection = null;
   }
 
   private static String firstLine(String message) {

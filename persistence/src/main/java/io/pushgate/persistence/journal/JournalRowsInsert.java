@@ -144,7 +144,7 @@ final class JournalRowsInsert {
           statement.setInt(p++, (Integer) row.metaSerId().get());
           statement.setString(p++, row.metaSerManifest().get());
         } else {
-          statement.setNull(p++, Types.BLOB);
+          statement.setNull(p++, Types.VARBINARY); // BLOB would be an oid on PostgreSQL, not bytea
           statement.setNull(p++, Types.INTEGER);
           statement.setNull(p++, Types.VARCHAR);
         }
