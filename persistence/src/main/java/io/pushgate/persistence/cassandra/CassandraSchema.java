@@ -1,5 +1,7 @@
 package io.pushgate.persistence.cassandra;
 
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Creates the journal's keyspace and tables when they are missing: the statements of the plugin
  * version on the classpath (its {@link KeyspaceAndTableStatements}, so the schema always matches
  * what the plugin reads and writes), each {@code IF NOT EXISTS}, one after another, each waiting
- * for schema agreement across the Cassandra cluster. Run by the node before any entity starts,
+ * for schema agreement across the Cassandra cluster (at most {@link #DDL_TIMEOUT} each). Run by the node before any entity starts,
  * with {@code pushgate.cassandra.migrate = on}.
  *
  * <p>Cassandra 5.0 does not coordinate schema changes made at the same moment from several
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class CassandraSchema {
 
   private static final Logger log = LoggerFactory.getLogger(CassandraSchema.class);
+  /** The longest one statement may take, schema agreement included. */
+  static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
 
   private CassandraSchema() {}
 
@@ -50,7 +54,9 @@ public final class CassandraSchema {
     List<String> statements = statements(system);
     CompletionStage<Done> done = CompletableFuture.completedFuture(Done.getInstance());
     for (String statement : statements) {
-      done = done.thenCompose(d -> session.executeDDL(statement));
+      // a schema change waits for every node to agree: far longer than a write's 2 s on a busy cluster
+      SimpleStatement ddl = SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT);
+      done = done.thenCompose(d -> session.executeWrite(ddl));
     }
     return done.whenComplete(
         (d, error) -> {
