@@ -13,7 +13,6 @@ class CassandraNodeRestartIT extends NodeRestartIT {
 
   @Override
   Config storage() throws Exception {
-    TestCassandra.ensureNodes(1);
-    return TestCassandra.nodeConfig(KEYSPACE, 1, 1).withFallback(super.storage());
+    return TestCassandra.oneNode(KEYSPACE).withFallback(super.storage());
   }
 }

@@ -12,7 +12,6 @@ class CassandraPacedSendsIT extends PacedSendsIT {
 
   @Override
   Config storage() throws Exception {
-    TestCassandra.ensureNodes(1);
-    return TestCassandra.nodeConfig(KEYSPACE, 1, 1).withFallback(super.storage());
+    return TestCassandra.oneNode(KEYSPACE).withFallback(super.storage());
   }
 }

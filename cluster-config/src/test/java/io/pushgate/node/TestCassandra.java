@@ -49,6 +49,12 @@ final class TestCassandra {
     launch("node", String.valueOf(k));
   }
 
+  /** Node 1 running, and a node's config on it with keyspace {@code keyspace} (replication 1). */
+  static Config oneNode(String keyspace) throws IOException, InterruptedException {
+    ensureNodes(1);
+    return nodeConfig(keyspace, 1, 1);
+  }
+
   /**
    * A single node's config on Cassandra: keyspace {@code keyspace} (new per test class, so runs
    * never see each other's sessions), replication {@code rf}, contact points of nodes 1..{@code nodes}.

@@ -1,17 +1,14 @@
 package io.pushgate.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Migrations on the local MariaDB's shared {@code test} database (possibly migrated before). */
@@ -47,42 +44,7 @@ class MariaDbMigrationIT {
   /** User ids are case-sensitive, so persistence ids that differ only in case are two sessions. */
   @Test
   void persistenceIdsAreCaseSensitive() throws SQLException {
-    SchemaMigrator.migrate(settings);
-    String base = "session|demo:case-" + UUID.randomUUID();
-    String lower = base + "-alice";
-    String upper = base + "-ALICE";
-    try (Connection c = connect()) {
-      try {
-        insertSnapshot(c, lower);
-        insertSnapshot(c, upper); // a duplicate key under a case-insensitive collation
-        try (PreparedStatement s =
-            c.prepareStatement("SELECT COUNT(*) FROM snapshot WHERE persistence_id = ?")) {
-          s.setString(1, lower);
-          try (ResultSet rs = s.executeQuery()) {
-            assertTrue(rs.next());
-            assertEquals(1, rs.getInt(1));
-          }
-        }
-      } finally {
-        try (PreparedStatement s =
-            c.prepareStatement("DELETE FROM snapshot WHERE persistence_id IN (?, ?)")) {
-          s.setString(1, lower);
-          s.setString(2, upper);
-          s.executeUpdate();
-        }
-      }
-    }
-  }
-
-  private static void insertSnapshot(Connection c, String persistenceId) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot_ser_id,"
-                + " snapshot_ser_manifest, snapshot_payload) VALUES (?, 1, 0, 0, '', ?)")) {
-      s.setString(1, persistenceId);
-      s.setBytes(2, new byte[] {1});
-      s.executeUpdate();
-    }
+    CaseSensitiveIds.check(settings);
   }
 
   private Connection connect() throws SQLException {
