@@ -38,7 +38,11 @@ final class FaultDrill {
   static final int USERS = 6;
   static final int SENDERS = 4;
 
+  /** The node whose /ready and log are watched; the first of {@link #nodes}. */
   private final NodeProcess node;
+  private final List<NodeProcess> nodes;
+  /** One API client per node: senders spread their sends over them. */
+  private final List<ApiTestClient> apis;
   private final ApiTestClient api;
   private final Duration faultDuration;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -62,16 +66,32 @@ final class FaultDrill {
 
   /** @param fault how long each fault is held */
   FaultDrill(NodeProcess node, Duration fault) {
-    this.node = node;
+    this(List.of(node), fault);
+  }
+
+  /**
+   * Traffic through every node of a cluster: clients connect to the nodes in turn and reconnect to
+   * the next one; sends go to the nodes' APIs in turn. {@code /ready} and the log of the first node
+   * are watched.
+   */
+  FaultDrill(List<NodeProcess> nodes, Duration fault) {
+    this.nodes = List.copyOf(nodes);
+    this.node = this.nodes.get(0);
     this.faultDuration = fault;
-    this.api = new ApiTestClient(node.apiHostPort(), TestNodes.API_KEY);
+    this.apis = this.nodes.stream().map(n -> new ApiTestClient(n.apiHostPort(), TestNodes.API_KEY)).toList();
+    this.api = apis.get(0);
+  }
+
+  /** The client endpoint of node {@code i} modulo the cluster's size. */
+  private String endpoint(int i) {
+    return nodes.get(Math.floorMod(i, nodes.size())).endpoint();
   }
 
   /** Connects the clients and starts the senders; returns once 20 sends were accepted. */
   FaultDrill start() throws Exception {
     for (int i = 0; i < USERS; i++) {
       AckingClient c = new AckingClient("fault-" + run + "-" + i);
-      assertTrue(c.connect(node.endpoint(), api.token(APP, c.user)), "client " + i + " connects");
+      assertTrue(c.connect(endpoint(i), api.token(APP, c.user)), "client " + i + " connects");
       clients.add(c);
     }
     Map<String, String> tokens = new ConcurrentHashMap<>();
@@ -95,6 +115,7 @@ final class FaultDrill {
       long t0 = System.nanoTime();
       inFlight.add(t0);
       try {
+        ApiTestClient api = apis.get(n % apis.size());
         HttpRequest.Builder request = api.request("/v1/apps/" + APP + "/messages")
             .POST(HttpRequest.BodyPublishers.ofString("{\"to\":[\"" + to.user + "\"],\"data\":{\"n\":" + n + "}}"));
         if (idempotent) request.header("Idempotency-Key", "fault-" + run + "-" + n);
@@ -116,11 +137,12 @@ final class FaultDrill {
    * journal is down) reconnects, here every 500 ms, until the node takes it again.
    */
   private void reconnectUntilStopped(Map<String, String> tokens) {
+    int attempt = 0;
     while (reconnecting.get()) {
       for (AckingClient c : clients) {
         if (!c.connected()) {
           reconnects.incrementAndGet();
-          c.connect(node.endpoint(), tokens.get(c.user));
+          c.connect(endpoint(attempt++), tokens.get(c.user));
         }
       }
       java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L); // the client's retry pace
