@@ -15,7 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * epoll or Java NIO. {@link #resolve()} turns {@code AUTO} into the one this machine runs.
  */
 public enum IoTransport {
-  /** Epoll where it loads (x86_64 Linux), else NIO. */
+  /** Epoll where it loads (x86_64 and aarch64 Linux), else NIO. */
   AUTO,
   /** Linux's native epoll; the gateway does not start where it cannot load. */
   EPOLL,

@@ -7,18 +7,27 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 
-/**
- * User ids are case-sensitive, so persistence ids that differ only in case must be two rows (two
- * sessions) in a migrated database. Shared by the MariaDB and PostgreSQL migration ITs; removes
- * its rows.
- */
-final class CaseSensitiveIds {
+/** What every database's migrations must do, shared by the MariaDB and PostgreSQL migration ITs. */
+final class MigrationChecks {
 
-  private CaseSensitiveIds() {}
+  private MigrationChecks() {}
 
-  static void check(DatabaseSettings settings) throws SQLException {
+  /** Migrating brings the schema to version 1, and migrating again applies nothing. */
+  static void migratesToVersionOneAndIsIdempotent(DatabaseSettings settings) {
+    assertEquals("1", SchemaMigrator.migrate(settings).schemaVersion());
+    SchemaMigrator.Result again = SchemaMigrator.migrate(settings);
+    assertEquals(List.of(), again.applied());
+    assertEquals("1", again.schemaVersion());
+  }
+
+  /**
+   * User ids are case-sensitive, so persistence ids that differ only in case must be two rows (two
+   * sessions) in a migrated database. Removes its rows.
+   */
+  static void persistenceIdsAreCaseSensitive(DatabaseSettings settings) throws SQLException {
     SchemaMigrator.migrate(settings);
     String base = "session|demo:case-" + UUID.randomUUID();
     try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
