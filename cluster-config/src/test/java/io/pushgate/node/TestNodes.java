@@ -3,6 +3,7 @@ package io.pushgate.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Starts real nodes in this JVM for end-to-end tests: real sockets, real storage. */
 final class TestNodes {
@@ -120,11 +122,28 @@ final class TestNodes {
     return "127.0.0.1:" + node.apiAddress().getPort();
   }
 
+  /**
+   * A port no listener holds, for a node that must know it before it starts (seeds, restarts).
+   * Picked below the kernel's ephemeral range (32768-60999 by default), where nothing the OS hands
+   * out for a port-0 bind or an outgoing connection can take it between the pick and the bind;
+   * seen: a node's database pool took the remote port picked for the next node. Picks walk the
+   * range from a random start, so two picks of one JVM never repeat within 8,000 ports.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int tries = 0; tries < PORT_RANGE; tries++) {
+      int port = PORT_LOW + Math.floorMod(nextPort.getAndIncrement(), PORT_RANGE);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // held by someone else: next
+      }
     }
+    throw new IllegalStateException("no free port in " + PORT_LOW + "-" + (PORT_LOW + PORT_RANGE - 1));
   }
+
+  private static final int PORT_LOW = 22_000;
+  private static final int PORT_RANGE = 8_000;
+  private static final AtomicInteger nextPort =
+      new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(PORT_RANGE));
 }

@@ -18,10 +18,17 @@ final class LocalTokenBucket {
     this.lastNanos = nowNanos;
   }
 
+  /**
+   * Takes {@code cost} tokens if the bucket holds them at {@code nowNanos}. Callers read the clock
+   * before they get the lock, so concurrent calls arrive with times out of order: a time earlier
+   * than the last refill refills nothing and does not move the refill point back (moving it back
+   * would count the time in between twice and admit more than the rate).
+   */
   synchronized RateDecision acquire(int cost, long nowNanos) {
-    double elapsedMillis = Math.max(0, nowNanos - lastNanos) / 1_000_000.0;
-    tokens = Math.min(capacity, tokens + elapsedMillis * ratePerMilli);
-    lastNanos = nowNanos;
+    if (nowNanos - lastNanos > 0) {
+      tokens = Math.min(capacity, tokens + (nowNanos - lastNanos) / 1_000_000.0 * ratePerMilli);
+      lastNanos = nowNanos;
+    }
     if (tokens >= cost) {
       tokens -= cost;
       return RateDecision.ALLOWED;
