@@ -496,7 +496,7 @@ public final class ClientConnection implements LiveTarget {
     gw.messages().recordDelivery(sentAtMillis);
     inboundLimit.grantAckCredit();
     SharedFrame frame = gw.broadcastFrames().frame(b.app(), id, bseq, data, bindings.size() > 1);
-    transport.writeBytes(frame.bytes(encoding), encoding.binary());
+    transport.writeShared(frame, encoding);
   }
 
   // ---- live pushes (QoS 0 broadcasts, topics) ----
@@ -515,7 +515,7 @@ public final class ClientConnection implements LiveTarget {
           return;
         }
         b.meters.deliveredQos0.increment();
-        transport.writeBytes(frame.bytes(encoding), encoding.binary());
+        transport.writeShared(frame, encoding);
       });
     } catch (RejectedExecutionException e) {
       // connection gone: it is closing, and QoS 0 may be dropped

@@ -1,5 +1,6 @@
 package io.pushgate.gateway.connection;
 
+import io.pushgate.gateway.protocol.WireEncoding;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
@@ -44,6 +45,15 @@ public interface Transport {
    * array may be shared with other connections: never modified.
    */
   void writeBytes(byte[] frame, boolean binary);
+
+  /**
+   * Writes and flushes a frame shared by many connections (a broadcast, a live push) in
+   * {@code encoding}. By default its bytes through {@link #writeBytes}; a transport that can frame
+   * the bytes once for all its connections ({@link SharedFrame.Form}) writes that instead.
+   */
+  default void writeShared(SharedFrame frame, WireEncoding encoding) {
+    writeBytes(frame.bytes(encoding), encoding.binary());
+  }
 
   /**
    * False while the outbound buffer is over its high-water mark: QoS 0 pushes are dropped, and a

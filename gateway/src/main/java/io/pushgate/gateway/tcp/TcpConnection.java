@@ -3,6 +3,7 @@ package io.pushgate.gateway.tcp;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
+import io.pushgate.gateway.connection.SharedFrame;
 import io.pushgate.gateway.connection.Transport;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.CloseCode;
@@ -279,6 +280,11 @@ final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements
   @Override
   public void writeBytes(byte[] frame, boolean binary) {
     offer(TcpFrames.frame(binary ? TcpFrames.CBOR : TcpFrames.JSON, frame));
+  }
+
+  @Override
+  public void writeShared(SharedFrame frame, WireEncoding encoding) {
+    offer(frame.as(TcpFrames.SHARED, encoding));
   }
 
   private void offer(ByteString frame) {

@@ -1,5 +1,6 @@
 package io.pushgate.gateway.tcp;
 
+import io.pushgate.gateway.connection.SharedFrame;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.apache.pekko.NotUsed;
@@ -51,6 +52,10 @@ public final class TcpFrames {
         .putBytes(body)
         .result();
   }
+
+  /** Shared frames as TCP frames, made once per frame and encoding (immutable, so shareable). */
+  static final SharedFrame.Form<ByteString> SHARED =
+      SharedFrame.Form.of((body, encoding) -> frame(encoding.binary() ? CBOR : JSON, body));
 
   /** A JSON frame of {@code json}, encoded straight into the frame. */
   public static ByteString json(String json) {

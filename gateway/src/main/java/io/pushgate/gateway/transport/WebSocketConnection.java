@@ -19,6 +19,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
+import io.pushgate.gateway.connection.SharedFrame;
 import io.pushgate.gateway.connection.Transport;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.CloseCode;
@@ -173,6 +174,12 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     ctx.writeAndFlush(binary
         ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame))
         : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+  }
+
+  /** A broadcast or live push: its frame, framed once per node, written as it is (see {@link PreFramed}). */
+  @Override
+  public void writeShared(SharedFrame frame, WireEncoding encoding) {
+    ctx.writeAndFlush(frame.as(PreFramed.WEBSOCKET, encoding).duplicate(), ctx.voidPromise());
   }
 
   @Override
