@@ -58,9 +58,10 @@ final class BroadcastDelivery {
     this.feed = feed;
     this.window = Math.max(1, window);
     this.out = out;
+    Runnable pumpTask = this::pump; // one instance: a notification per broadcast and connection allocates nothing
     this.listener = () -> {
       try {
-        out.executor().execute(this::pump);
+        out.executor().execute(pumpTask);
       } catch (RejectedExecutionException e) {
         // the connection is gone; its release unfollows
       }
