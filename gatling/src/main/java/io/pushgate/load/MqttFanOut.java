@@ -87,6 +87,7 @@ public final class MqttFanOut {
       }
       for (Channel c : receivers) c.close();
       out.close();
+      for (Channel c : receivers) c.closeFuture().await(10, TimeUnit.SECONDS);
       MqttLoad.forgetSessions(group, host, port, run, subs);
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
