@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +20,10 @@ final class TestNodes {
   static final String APP = "demo";
   static final String API_KEY = DevCredentialsWarning.PUBLISHED_API_KEY;
   static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+  /** {@link #freePort()} picks from here: below the kernel's ephemeral range. */
+  private static final int PORT_LOW = 22_000;
+  private static final int PORT_RANGE = 8_000;
+  private static final AtomicInteger nextPort = new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_RANGE));
 
   private TestNodes() {}
 
@@ -141,9 +146,4 @@ final class TestNodes {
     }
     throw new IllegalStateException("no free port in " + PORT_LOW + "-" + (PORT_LOW + PORT_RANGE - 1));
   }
-
-  private static final int PORT_LOW = 22_000;
-  private static final int PORT_RANGE = 8_000;
-  private static final AtomicInteger nextPort =
-      new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(PORT_RANGE));
 }

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -149,7 +150,7 @@ public final class MqttLoad {
     CountDownLatch done = new CountDownLatch(users);
     // at most 100 at a time: 10,000 at once ran out of file descriptors (ours or the broker's)
     // while the run's own connections were still closing, and those sessions stayed behind
-    java.util.concurrent.Semaphore open = new java.util.concurrent.Semaphore(100);
+    Semaphore open = new Semaphore(100);
     for (int i = 0; i < users; i++) {
       if (!open.tryAcquire(60, TimeUnit.SECONDS)) break;
       Channel ch = connect(group, host, port, run + "-" + i, true, new SimpleChannelInboundHandler<MqttMessage>() {

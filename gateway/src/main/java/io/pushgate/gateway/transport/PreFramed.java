@@ -36,10 +36,8 @@ final class PreFramed {
     encoder.writeOutbound(encoding.binary() ? new BinaryWebSocketFrame(content) : new TextWebSocketFrame(content));
     ByteBuffer direct = ByteBuffer.allocateDirect(payload.length + 14); // the longest header: 2 + 8 (+ 4 if masked)
     for (ByteBuf part; (part = encoder.readOutbound()) != null; ) {
-      ByteBuffer bytes = ByteBuffer.allocate(part.readableBytes());
-      part.readBytes(bytes);
+      direct.put(part.nioBuffer()); // its readable bytes
       part.release();
-      direct.put(bytes.flip());
     }
     encoder.finishAndReleaseAll();
     return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.flip()));

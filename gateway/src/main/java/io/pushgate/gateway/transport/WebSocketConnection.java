@@ -176,7 +176,12 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
         : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
   }
 
-  /** A broadcast or live push: its frame, framed once per node, written as it is (see {@link PreFramed}). */
+  /**
+   * A broadcast or live push: its frame, framed once per node, written as it is (see {@link
+   * PreFramed}). With a void promise: a failed write (the socket went away) reaches
+   * {@link #exceptionCaught} as an I/O error, which closes the channel; the core writes no shared
+   * frame once it is closing.
+   */
   @Override
   public void writeShared(SharedFrame frame, WireEncoding encoding) {
     ctx.writeAndFlush(frame.as(PreFramed.WEBSOCKET, encoding).duplicate(), ctx.voidPromise());
