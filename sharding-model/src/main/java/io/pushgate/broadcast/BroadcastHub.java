@@ -6,12 +6,8 @@ import io.pushgate.session.SessionCommand;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -76,8 +72,7 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
   /** An app's listeners: sessions (each told by a tell, watched) and connections (each a runnable). */
   private static final class AppState {
     final Map<ActorRef<SessionCommand>, Runnable> sessions = new HashMap<>();
-    final Set<Runnable> listeners = new HashSet<>();
-    final LinkedHashSet<Runnable> toNotify = new LinkedHashSet<>();
+    final ListenerRounds listeners = new ListenerRounds();
     boolean syncing;
     boolean resync;
   }
@@ -153,7 +148,6 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
     Runnable tell = app == null ? null : app.sessions.remove(session);
     if (tell != null) {
       app.listeners.remove(tell);
-      app.toNotify.remove(tell);
       if (unwatch) getContext().unwatch(session);
     }
     return this;
@@ -168,7 +162,7 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
 
   private Behavior<Command> onUnfollow(Unfollow m) {
     AppState app = apps.get(m.app());
-    if (app != null && app.listeners.remove(m.listener())) app.toNotify.remove(m.listener());
+    if (app != null) app.listeners.remove(m.listener());
     return this;
   }
 
@@ -254,25 +248,19 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
   }
 
   private void notifyAll(AppState app) {
-    app.toNotify.addAll(app.listeners);
-    if (!app.toNotify.isEmpty() && !timers.isTimerActive(Tick.NOTIFY)) {
+    app.listeners.broadcastArrived();
+    if (app.listeners.pending() && !timers.isTimerActive(Tick.NOTIFY)) {
       getContext().getSelf().tell(Tick.NOTIFY);
     }
   }
 
-  /** Tells each app's next sessions, at most its rate per second. */
+  /** Tells each app's next listeners, at most its rate per second. */
   private Behavior<Command> onNotifyTick() {
     boolean more = false;
     for (Map.Entry<String, AppState> e : apps.entrySet()) {
       AppState app = e.getValue();
-      long budget = Math.max(1, ratePerSecond.applyAsInt(e.getKey()) * TICK.toMillis() / 1000);
-      Iterator<Runnable> it = app.toNotify.iterator();
-      while (budget-- > 0 && it.hasNext()) {
-        Runnable listener = it.next();
-        it.remove();
-        listener.run();
-      }
-      more |= !app.toNotify.isEmpty();
+      app.listeners.tell(Math.max(1, ratePerSecond.applyAsInt(e.getKey()) * TICK.toMillis() / 1000));
+      more |= app.listeners.pending();
     }
     if (more && !timers.isTimerActive(Tick.NOTIFY)) timers.startSingleTimer(Tick.NOTIFY, TICK);
     return this;

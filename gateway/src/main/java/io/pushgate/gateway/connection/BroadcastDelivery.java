@@ -3,7 +3,6 @@ package io.pushgate.gateway.connection;
 import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.broadcast.BroadcastFeed;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
@@ -35,7 +34,6 @@ final class BroadcastDelivery {
 
   private final String app;
   private final BroadcastFeed feed;
-  private final int window;
   private final Outlet out;
   private final Runnable listener;
 
@@ -48,15 +46,18 @@ final class BroadcastDelivery {
   private long acked;
   /** The highest bseq written (or stepped over) since the last start. */
   private long deliveredUpTo;
-  private final ArrayDeque<Long> inFlight = new ArrayDeque<>(0);
+  /** Written, not acked: at most {@code window}. */
+  private final BseqRing inFlight;
   /** The cumulative ack the session was told (or started from). */
   private long reportedUpTo;
   private Transport.Timer reportTimer;
+  /** One instance for every report this binding schedules. */
+  private final Runnable reportTask = this::report;
 
   BroadcastDelivery(String app, BroadcastFeed feed, int window, Outlet out) {
     this.app = app;
     this.feed = feed;
-    this.window = Math.max(1, window);
+    this.inFlight = new BseqRing(Math.max(1, window));
     this.out = out;
     Runnable pumpTask = this::pump; // one instance: a notification per broadcast and connection allocates nothing
     this.listener = () -> {
@@ -110,7 +111,7 @@ final class BroadcastDelivery {
     long upTo = Math.min(bseq, deliveredUpTo);
     if (upTo <= acked) return false;
     acked = upTo;
-    while (!inFlight.isEmpty() && inFlight.peekFirst() <= upTo) inFlight.pollFirst();
+    inFlight.removeUpTo(upTo);
     scheduleReport();
     pump();
     return true;
@@ -125,15 +126,15 @@ final class BroadcastDelivery {
 
   /** Writes what is new, in bseq order, while fewer than {@code window} are unacked. */
   void pump() {
-    if (!active() || inFlight.size() >= window) return;
+    if (!active() || inFlight.isFull()) return;
     long now = out.clock().getAsLong();
     for (BroadcastEntry e : feed.after(app, deliveredUpTo)) {
-      if (inFlight.size() >= window) break;
+      if (inFlight.isFull()) break;
       deliveredUpTo = e.bseq();
       // never for this session: stepped over (a later cumulative ack covers it)
       if (e.isExpired(now) || e.sentAtMillis() < createdAtMillis) continue;
       out.writer().accept(e);
-      inFlight.addLast(e.bseq());
+      inFlight.add(e.bseq());
     }
   }
 
@@ -156,7 +157,7 @@ final class BroadcastDelivery {
       report();
       return;
     }
-    reportTimer = out.scheduler().apply(delay, this::report);
+    reportTimer = out.scheduler().apply(delay, reportTask);
   }
 
   private void report() {
