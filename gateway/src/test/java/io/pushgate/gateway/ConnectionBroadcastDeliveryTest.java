@@ -11,6 +11,7 @@ import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
+import io.pushgate.gateway.connection.ListBroadcastFeed;
 import io.pushgate.gateway.connection.LiveFanOut;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.WireEncoding;
@@ -21,9 +22,6 @@ import io.pushgate.session.SessionCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CopyOnWriteArraySet;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -46,7 +44,7 @@ class ConnectionBroadcastDeliveryTest {
   private static final Duration REPORT_DELAY = Duration.ofSeconds(1);
 
   private final ActorTestKit testKit = ActorTestKit.create("connection-broadcasts");
-  private final ListFeed feed = new ListFeed();
+  private final ListBroadcastFeed feed = new ListBroadcastFeed(REPORT_DELAY);
   private TestProbe<SessionCommand> session;
   private FakeTransport transport;
   private ClientConnection core;
@@ -111,7 +109,7 @@ class ConnectionBroadcastDeliveryTest {
     assertEquals(List.of(), pushedBseqs());
     assertEquals(1, feed.listeners.size(), "the connection does not follow the app's broadcasts");
     feed.add(entry(1, NOW, NOW + 60_000));
-    feed.listeners.forEach(Runnable::run); // the hub: news
+    feed.news(); // the hub: news
     transport.runNext();
     assertEquals(List.of(1L), pushedBseqs());
     ack(1);
@@ -121,7 +119,7 @@ class ConnectionBroadcastDeliveryTest {
     assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 1, 1), session.expectMessageClass(SessionCommand.Ack.class));
 
     feed.add(entry(2, NOW, NOW + 60_000));
-    feed.listeners.forEach(Runnable::run);
+    feed.news();
     transport.runNext();
     ack(2);
     core.onClosed();
@@ -192,35 +190,5 @@ class ConnectionBroadcastDeliveryTest {
 
   private static BroadcastEntry entry(long bseq, long sentAt, long expiresAt) {
     return new BroadcastEntry(bseq, "b" + bseq, "{\"b\":" + bseq + "}", sentAt, expiresAt, null);
-  }
-
-  /** The node's replica of the app's live broadcasts, as a list; listeners are run by the test. */
-  private static final class ListFeed implements BroadcastFeed {
-    final List<BroadcastEntry> entries = new CopyOnWriteArrayList<>();
-    final Set<Runnable> listeners = new CopyOnWriteArraySet<>();
-
-    void add(BroadcastEntry e) {
-      entries.add(e);
-    }
-
-    @Override
-    public List<BroadcastEntry> after(String app, long bseq) {
-      return entries.stream().filter(e -> e.bseq() > bseq).toList();
-    }
-
-    @Override
-    public void follow(String app, Runnable listener) {
-      listeners.add(listener);
-    }
-
-    @Override
-    public void unfollow(String app, Runnable listener) {
-      listeners.remove(listener);
-    }
-
-    @Override
-    public Duration ackReportDelay() {
-      return REPORT_DELAY;
-    }
   }
 }

@@ -11,9 +11,10 @@ import java.util.Set;
  * one. A listener removed during a round is skipped. A round costs one array, not a queue entry
  * per listener and broadcast.
  *
- * <p>Not thread-safe: owned by the {@link BroadcastHub} actor.
+ * <p>Not thread-safe: owned by one thread, the {@link BroadcastHub} actor (sessions and followers
+ * of the feed) or a gateway event loop (its connections that deliver broadcasts).
  */
-final class ListenerRounds {
+public final class ListenerRounds {
 
   private static final Runnable[] NONE = new Runnable[0];
 
@@ -23,22 +24,22 @@ final class ListenerRounds {
   private boolean again;
 
   /** @return whether {@code listener} is new */
-  boolean add(Runnable listener) {
+  public boolean add(Runnable listener) {
     return listeners.add(listener);
   }
 
-  void remove(Runnable listener) {
+  public void remove(Runnable listener) {
     listeners.remove(listener);
   }
 
   /** New broadcasts: every listener is to be told (in this round if none runs, else in the next). */
-  void broadcastArrived() {
+  public void broadcastArrived() {
     if (next < round.length) again = true; // a round runs
     else startRound();
   }
 
   /** Whether listeners are still to be told. */
-  boolean pending() {
+  public boolean pending() {
     return next < round.length || again;
   }
 
@@ -46,7 +47,7 @@ final class ListenerRounds {
    * Tells the next listeners of the round (and of the round due after it), at most
    * {@code budget} of them.
    */
-  void tell(long budget) {
+  public void tell(long budget) {
     while (budget > 0) {
       if (next >= round.length) {
         if (!again) break;
@@ -62,6 +63,11 @@ final class ListenerRounds {
       round = NONE; // let the snapshot go
       next = 0;
     }
+  }
+
+  /** Whether no listener is left. */
+  public boolean isEmpty() {
+    return listeners.isEmpty();
   }
 
   private void startRound() {

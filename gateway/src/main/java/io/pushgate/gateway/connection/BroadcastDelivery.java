@@ -4,7 +4,6 @@ import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.broadcast.BroadcastFeed;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -20,7 +19,8 @@ import java.util.function.LongSupplier;
  * with a message ack), so a broadcast costs the session no message per delivery; a crash of this
  * node before a report delivers those broadcasts again (at-least-once).
  *
- * <p>Confined to the connection's event loop, except the feed's listener, which only hands over.
+ * <p>Confined to the connection's event loop: it is woken there by its loop's group
+ * ({@link BroadcastLoops}), not by the feed's hub.
  */
 final class BroadcastDelivery {
 
@@ -34,8 +34,10 @@ final class BroadcastDelivery {
 
   private final String app;
   private final BroadcastFeed feed;
+  private final BroadcastLoops loops;
   private final Outlet out;
-  private final Runnable listener;
+  /** One instance: what the loop's group runs when there is news, and the key it is known by. */
+  private final Runnable pumpTask = this::pump;
 
   /** Attached with a cursor from a session that leaves delivery to the connection. */
   private boolean started;
@@ -54,19 +56,12 @@ final class BroadcastDelivery {
   /** One instance for every report this binding schedules. */
   private final Runnable reportTask = this::report;
 
-  BroadcastDelivery(String app, BroadcastFeed feed, int window, Outlet out) {
+  BroadcastDelivery(String app, BroadcastLoops loops, int window, Outlet out) {
     this.app = app;
-    this.feed = feed;
+    this.loops = loops;
+    this.feed = loops.feed();
     this.inFlight = new BseqRing(Math.max(1, window));
     this.out = out;
-    Runnable pumpTask = this::pump; // one instance: a notification per broadcast and connection allocates nothing
-    this.listener = () -> {
-      try {
-        out.executor().execute(pumpTask);
-      } catch (RejectedExecutionException e) {
-        // the connection is gone; its release unfollows
-      }
-    };
   }
 
   /**
@@ -85,7 +80,7 @@ final class BroadcastDelivery {
     if (acked > reportedUpTo) scheduleReport(); // the new session has not heard of it
     if (!following) {
       following = true;
-      feed.follow(app, listener);
+      loops.follow(app, new BroadcastLoops.Loop(out.executor(), out.scheduler()), pumpTask);
     }
     pump();
   }
@@ -146,7 +141,7 @@ final class BroadcastDelivery {
   long stop() {
     stopped = true;
     if (reportTimer != null) reportTimer.cancel();
-    if (following) feed.unfollow(app, listener);
+    if (following) loops.unfollow(app, out.executor(), pumpTask);
     return takeUnreported();
   }
 

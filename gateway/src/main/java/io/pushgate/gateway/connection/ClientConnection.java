@@ -1,7 +1,6 @@
 package io.pushgate.gateway.connection;
 
 import io.pushgate.broadcast.BroadcastEntry;
-import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.auth.TokenVerification;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.gateway.GatewaySettings;
@@ -296,11 +295,11 @@ public final class ClientConnection implements LiveTarget {
             sessionId.app(), topicPatterns, gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
             this::write, transport.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
     binding[0] = new SessionBinding(sessionId, info, actor, topics, gw.messages().forApp(sessionId.app()));
-    BroadcastFeed feed = gw.broadcastFeed();
-    if (feed != null) {
+    BroadcastLoops loops = gw.broadcastLoops();
+    if (loops != null) {
       binding[0].broadcasts =
           new BroadcastDelivery(
-              sessionId.app(), feed, settings.inflightWindow(),
+              sessionId.app(), loops, settings.inflightWindow(),
               new BroadcastDelivery.Outlet(
                   transport.executor(), transport::schedule, e -> writeBroadcast(binding[0], e),
                   upTo -> binding[0].reportBroadcastAck(gw, upTo), System::currentTimeMillis));

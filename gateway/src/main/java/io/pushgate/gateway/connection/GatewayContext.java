@@ -36,6 +36,7 @@ public final class GatewayContext {
   private final AtomicLong connectionCounter = new AtomicLong();
   private final LiveFanOut liveFanOut;
   private final BroadcastFrames broadcastFrames = new BroadcastFrames();
+  private final BroadcastLoops broadcastLoops;
   private final SubscriptionSettings subscriptions;
   private final BackendHooks backend;
   private final UpstreamSettings upstream;
@@ -70,6 +71,8 @@ public final class GatewayContext {
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
     this.backend = Objects.requireNonNull(backend, "backend");
+    BroadcastFeed feed = sessions.broadcastFeed();
+    this.broadcastLoops = feed == null ? null : new BroadcastLoops(feed, apps::sendRate);
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
@@ -117,9 +120,12 @@ public final class GatewayContext {
     return localConnections;
   }
 
-  /** This node's QoS 1 broadcasts when connections deliver them, or null when sessions do. */
-  BroadcastFeed broadcastFeed() {
-    return sessions.broadcastFeed();
+  /**
+   * This node's QoS 1 broadcasts when connections deliver them, followed once per event loop and
+   * app; null when sessions deliver them.
+   */
+  BroadcastLoops broadcastLoops() {
+    return broadcastLoops;
   }
 
   /** QoS 1 broadcast push frames, encoded once per node. */
