@@ -33,7 +33,11 @@ final class BroadcastLoops {
   /** A group wakes a slice of its members per tick. */
   static final Duration TICK = Duration.ofMillis(10);
 
-  /** A connection's event loop and how to schedule on it (the transport's own). */
+  /**
+   * A connection's event loop and how to schedule on it (the transport's own). A group keeps the
+   * {@code Loop} of its first member, so the scheduler must stay usable while any member of that
+   * loop remains: true of a Netty loop's, and of TCP's, whose groups have one member.
+   */
   record Loop(Executor executor, BiFunction<Duration, Runnable, Transport.Timer> scheduler) {}
 
   private record Key(Executor executor, String app) {}
