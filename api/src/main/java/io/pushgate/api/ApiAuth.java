@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@code Authorization: Bearer <that app's API key>} (compared in constant time by
  * {@link App#acceptsApiKey}). Pure and thread-safe.
  */
-final class ApiAuth {
+public final class ApiAuth {
 
   private static final String BEARER = "bearer ";
 
@@ -28,7 +28,7 @@ final class ApiAuth {
    * @throws ApiProblem unknown_app (404) if the app does not exist, unauthorized (401) if the key
    *     is missing or wrong
    */
-  App authenticate(String appId, Optional<String> authorization) {
+  public App authenticate(String appId, Optional<String> authorization) {
     App app =
         apps.find(appId)
             .orElseThrow(() -> new ApiProblem(ErrorCode.UNKNOWN_APP, "no app \"" + safe(appId) + "\""));

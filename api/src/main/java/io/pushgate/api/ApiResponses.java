@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -39,7 +40,17 @@ final class ApiResponses {
   /** The realm announced with 401 responses. */
   static final String REALM = "pushgate";
 
+  /** The code a problem response was made with (read by the call meters, never sent). */
+  private static final AttributeKey<ErrorCode> CODE = AttributeKey.create("pushgate-error-code", ErrorCode.class);
+
   private ApiResponses() {}
+
+  /** The error code of a response: null below 400; the code it was made with, else its status's. */
+  static ErrorCode errorCode(HttpResponse response) {
+    int status = response.status().intValue();
+    if (status < 400) return null;
+    return response.getAttribute(CODE).orElseGet(() -> ErrorCode.forStatus(status));
+  }
 
   /** A JSON response with the given status and body. */
   static HttpResponse json(int status, Object body) {
@@ -77,6 +88,15 @@ final class ApiResponses {
   }
 
   private static HttpResponse problem(ErrorCode code, int status, String detail, String field) {
+    ObjectNode body = problemBody(code, status, detail, field);
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(HttpEntities.create(PROBLEM_CONTENT_TYPE, ByteString.fromArrayUnsafe(ApiJson.bytes(body))))
+        .addAttribute(CODE, code);
+  }
+
+  /** The problem document ({@code application/problem+json}) of a problem with {@code status}. */
+  static ObjectNode problemBody(ErrorCode code, int status, String detail, String field) {
     ObjectNode body = ApiJson.mapper().createObjectNode();
     body.put("type", code.type());
     body.put("title", code.title());
@@ -84,9 +104,7 @@ final class ApiResponses {
     body.put("detail", detail);
     body.put("code", code.code());
     if (field != null) body.put("field", field);
-    return HttpResponse.create()
-        .withStatus(status)
-        .withEntity(HttpEntities.create(PROBLEM_CONTENT_TYPE, ByteString.fromArrayUnsafe(ApiJson.bytes(body))));
+    return body;
   }
 
   /**

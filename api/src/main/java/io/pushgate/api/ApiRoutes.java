@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -51,64 +50,21 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class ApiRoutes extends AllDirectives {
 
-  private final ApiAuth auth;
-  private final MessageService messages;
-  private final UserService users;
-  private final TokenService tokens;
-  private final IdempotentSends idempotent;
-  private final BroadcastService broadcasts;
-  private final TopicService topics;
+  private final ApiServices services;
   private final long bodyReadTimeoutMillis;
+
+  /** Serves {@code services} (shared with the gRPC API, see {@link ApiServices}). */
+  public ApiRoutes(ApiServices services) {
+    this.services = services;
+    this.bodyReadTimeoutMillis = services.settings().bodyReadTimeout().toMillis();
+  }
 
   /**
    * With per-node rate limits and idempotency keys (in memory): for a single node without Redis.
    * Reads {@link ApiSettings} from the system's config ({@code pushgate.api}).
    */
   public ApiRoutes(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
-    this(system, sessions, apps, tokens, localIdempotency(system), new LocalSendRateLimiter());
-  }
-
-  /**
-   * With the given idempotency store and send rate limiter (Redis-backed in a cluster, see
-   * {@code RedisIdempotencyStore} and {@code RedisSendRateLimiter}).
-   */
-  public ApiRoutes(
-      ActorSystem<?> system,
-      SessionSharding sessions,
-      AppRegistry apps,
-      ClientTokens tokens,
-      IdempotencyStore idempotency,
-      SendRateLimiter rateLimiter) {
-    this(system, sessions, apps, tokens, idempotency, rateLimiter, null);
-  }
-
-  /**
-   * As above, with a paced send queue: a multicast the send rate cannot admit at once is stored
-   * there and drains at the app's rate (null: such a multicast is refused with 429).
-   */
-  public ApiRoutes(
-      ActorSystem<?> system,
-      SessionSharding sessions,
-      AppRegistry apps,
-      ClientTokens tokens,
-      IdempotencyStore idempotency,
-      SendRateLimiter rateLimiter,
-      io.pushgate.paced.PacedSends paced) {
-    this(system, ApiSettings.fromConfig(system.settings().config()), sessions, apps, tokens, idempotency, rateLimiter, paced);
-  }
-
-  private ApiRoutes(
-      ActorSystem<?> system,
-      ApiSettings settings,
-      SessionSharding sessions,
-      AppRegistry apps,
-      ClientTokens tokens,
-      IdempotencyStore idempotency,
-      SendRateLimiter rateLimiter,
-      io.pushgate.paced.PacedSends paced) {
-    this(
-        system, settings, new ShardedSessionAsks(sessions, settings.askTimeout()), apps, tokens, Clock.systemUTC(),
-        idempotency, rateLimiter, paced);
+    this(ApiServices.create(system, ApiServices.Deps.of(system, sessions, apps, tokens)));
   }
 
   /** For tests: any {@link SessionAsks}, in-memory idempotency, local rate limits. */
@@ -144,18 +100,8 @@ public final class ApiRoutes extends AllDirectives {
       IdempotencyStore idempotency,
       SendRateLimiter rateLimiter,
       io.pushgate.paced.PacedSends paced) {
-    ConcurrencyLimit limit =
-        new ConcurrencyLimit(settings.maxConcurrentRequests(), settings.maxQueuedRequests(), settings.maxQueueWait());
-    this.auth = new ApiAuth(apps);
-    this.messages =
-        new MessageService(settings, sessions, limit, clock, rateLimiter, paced, PushgateMeters.get(system).messages());
-    this.users = new UserService(sessions, limit);
-    this.tokens = new TokenService(settings, tokens);
-    this.idempotent = new IdempotentSends(idempotency);
-    this.bodyReadTimeoutMillis = settings.bodyReadTimeout().toMillis();
-    RequestParser parser = new RequestParser(settings);
-    this.broadcasts = new BroadcastService(system, parser, settings.askTimeout(), clock);
-    this.topics = new TopicService(system, parser, sessions, settings.askTimeout(), clock);
+    this(ApiServices.create(
+        system, new ApiServices.Deps(settings, sessions, apps, tokens, clock, idempotency, rateLimiter, paced)));
   }
 
   /**
@@ -163,7 +109,7 @@ public final class ApiRoutes extends AllDirectives {
    * {@link #route()} ({@link ApiServer}).
    */
   public DirectRoute directSends() {
-    return new DirectSends(auth, this::send, this::sendBatch);
+    return new DirectSends(services.auth(), this::send, this::sendBatch);
   }
 
   /** An in-memory idempotency store sized by {@code pushgate.api.idempotency}. */
@@ -219,66 +165,84 @@ public final class ApiRoutes extends AllDirectives {
 
   /** A send for an authenticated app, answered; never a failed stage (the route's and {@link DirectSends}'). */
   private CompletionStage<HttpResponse> send(App app, Optional<String> key, byte[] body) {
-    return answered(app, key, body, (b, messageId) -> messages.send(app, b, messageId), SendMessageResponse::allAccepted);
+    return counted("send", answered(app, key, body, messageId -> services.messages().send(app, body, messageId), SendMessageResponse::allAccepted));
   }
 
   /** A batch send for an authenticated app, answered; never a failed stage. */
   private CompletionStage<HttpResponse> sendBatch(App app, Optional<String> key, byte[] body) {
-    return answered(app, key, body, (b, batchId) -> messages.sendBatch(app, b, batchId), BatchSendResponse::allAccepted);
+    return counted("send_batch", answered(app, key, body, batchId -> services.messages().sendBatch(app, body, batchId), BatchSendResponse::allAccepted));
   }
 
   /** Runs {@code send} once per idempotency key: 202 if {@code allAccepted}, else 207; failures as problems. */
   private <T> CompletionStage<HttpResponse> answered(
-      App app, Optional<String> key, byte[] body, BiFunction<byte[], String, CompletionStage<T>> send, Predicate<T> allAccepted) {
-    return idempotent.run(app, key, body, (b, id) -> send.apply(b, id).thenApplyAsync(r ->
+      App app, Optional<String> key, byte[] body, Function<String, CompletionStage<T>> send, Predicate<T> allAccepted) {
+    return services.idempotent().run(app, key, body, id -> send.apply(id).thenApplyAsync(r ->
             ApiResponses.json(allAccepted.test(r) ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS, r), SAME_THREAD)
-        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD))
+        .exceptionallyAsync(ApiResponses::failure, SAME_THREAD), HttpReplies.INSTANCE)
         .exceptionallyAsync(ApiResponses::failure, SAME_THREAD);
   }
 
+  /** Counts the call by its answer: ok below 400, else the problem's code. */
+  private CompletionStage<HttpResponse> counted(String operation, CompletionStage<HttpResponse> response) {
+    return response.thenApplyAsync(r -> {
+      ErrorCode code = ApiResponses.errorCode(r);
+      if (code == null) services.calls().ok(ApiCallMeters.Transport.HTTP, operation);
+      else services.calls().failed(ApiCallMeters.Transport.HTTP, operation, code);
+      return r;
+    }, SAME_THREAD);
+  }
+
   private Route sendBroadcast(String appId) {
-    return authenticated(appId, app -> jsonBody(body -> respond(
-        broadcasts.send(app, body).thenApplyAsync(r -> ApiResponses.json(ApiResponses.ACCEPTED, r), SAME_THREAD))));
+    return authenticated(appId, app -> jsonBody(body -> respond("broadcast",
+        services.broadcasts().send(app, body).thenApplyAsync(r -> ApiResponses.json(ApiResponses.ACCEPTED, r), SAME_THREAD))));
   }
 
   private Route broadcastStatus(String appId, String id) {
-    return authenticated(appId, app -> respond(
-        broadcasts.status(app, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
+    return authenticated(appId, app -> respond("get_broadcast",
+        services.broadcasts().status(app, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
   }
 
   private Route publishTopic(String appId, String topic) {
-    return authenticated(appId, app -> jsonBody(body -> respond(
-        topics.publish(app, topic, body).thenApplyAsync(r -> ApiResponses.json(ApiResponses.ACCEPTED, r), SAME_THREAD))));
+    return authenticated(appId, app -> jsonBody(body -> respond("publish_topic",
+        services.topics().publish(app, topic, body).thenApplyAsync(r -> ApiResponses.json(ApiResponses.ACCEPTED, r), SAME_THREAD))));
   }
 
   private Route changeTopic(String appId, String user, String topic, boolean subscribe) {
-    return authenticated(appId, app -> respond(
-        topics.change(app, user, topic, subscribe).thenApplyAsync(r -> ApiResponses.json(200, r), SAME_THREAD)));
+    return authenticated(appId, app -> respond(subscribe ? "subscribe_user" : "unsubscribe_user",
+        services.topics().change(app, user, topic, subscribe).thenApplyAsync(r -> ApiResponses.json(200, r), SAME_THREAD)));
   }
 
   private Route userStatus(String appId, String user) {
-    return authenticated(appId, app -> respond(
-        users.status(app, user).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
+    return authenticated(appId, app -> respond("get_user",
+        services.users().status(app, user).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
   }
 
   private Route messageStatus(String appId, String user, String id) {
-    return authenticated(appId, app -> respond(
-        users.messageStatus(app, user, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
+    return authenticated(appId, app -> respond("get_message_status",
+        services.users().messageStatus(app, user, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
   }
 
   private Route kick(String appId, String user) {
-    return authenticated(appId, app -> respond(
-        users.kick(app, user).thenApplyAsync(k -> ApiResponses.json(200, k), SAME_THREAD)));
+    return authenticated(appId, app -> respond("kick",
+        services.users().kick(app, user).thenApplyAsync(k -> ApiResponses.json(200, k), SAME_THREAD)));
   }
 
   private Route issueToken(String appId) {
-    return authenticated(appId, app -> jsonBody(body ->
-        complete(ApiResponses.json(201, tokens.issue(app, body)))));
+    return authenticated(appId, app -> jsonBody(body -> {
+      try {
+        HttpResponse minted = ApiResponses.json(201, services.tokens().issue(app, body));
+        services.calls().ok(ApiCallMeters.Transport.HTTP, "mint_token");
+        return complete(minted);
+      } catch (ApiProblem problem) {
+        services.calls().failed(ApiCallMeters.Transport.HTTP, "mint_token", problem.code());
+        throw problem;
+      }
+    }));
   }
 
   /** Resolves the app and checks its API key; failures are thrown as {@link ApiProblem}. */
   private Route authenticated(String appId, Function<App, Route> inner) {
-    return optionalHeaderValueByName("Authorization", header -> inner.apply(auth.authenticate(appId, header)));
+    return optionalHeaderValueByName("Authorization", header -> inner.apply(services.auth().authenticate(appId, header)));
   }
 
   /**
@@ -311,8 +275,8 @@ public final class ApiRoutes extends AllDirectives {
     });
   }
 
-  private Route respond(CompletionStage<HttpResponse> response) {
-    return completeWithFuture(response.exceptionallyAsync(ApiResponses::failure, SAME_THREAD));
+  private Route respond(String operation, CompletionStage<HttpResponse> response) {
+    return completeWithFuture(counted(operation, response.exceptionallyAsync(ApiResponses::failure, SAME_THREAD)));
   }
 
   static boolean isJson(MediaType mediaType) {

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
  * number of users) and is answered once persisted; QoS 0 is published once to the cluster and
  * written by every gateway node to its online connections of the app. No HTTP types.
  */
-final class BroadcastService {
+public final class BroadcastService {
 
   private final RequestParser parser;
   private final org.apache.pekko.actor.typed.ActorSystem<?> system;
@@ -47,6 +47,11 @@ final class BroadcastService {
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
+    return send(app, request);
+  }
+
+  /** Sends a validated broadcast; failures are failed stages with an {@link ApiProblem}. */
+  public CompletionStage<BroadcastResponse> send(App app, BroadcastRequest request) {
     String id = "b-" + MessageIds.random();
     if (request.qos() == Qos.AT_MOST_ONCE) {
       ClusterTopics.get(system).publish(LivePush.class, LivePush.clusterTopic(app.id(), null), new LivePush(app.id(), null, id, request.data(), 0, null));
@@ -84,7 +89,7 @@ final class BroadcastService {
   }
 
   /** What is known of one broadcast; fails with {@code unknown_broadcast} if nothing. */
-  CompletionStage<BroadcastStatusResponse> status(App app, String id) {
+  public CompletionStage<BroadcastStatusResponse> status(App app, String id) {
     CompletionStage<BroadcastInfo> reply =
         Broadcasts.get(system).log(app.id()).ask(replyTo -> new BroadcastCommand.GetInfo(id, replyTo), askTimeout);
     return reply.handleAsync(

@@ -14,13 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.UUID;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * {@code Idempotency-Key} on sends (docs/api.md): the first final answer (2xx, and 4xx other
@@ -35,11 +30,33 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * claim's {@code in-flight-timeout} runs the send again. That retry does not duplicate the
  * message: an idempotent send's message id is {@link #messageId derived} from app, key and body,
  * and sessions store a message id at most once.
+ *
+ * <p>No transport types: each transport says through {@link Replies} what of its answer is kept
+ * and how a kept answer is given again (the HTTP API keeps status and body; the gRPC API keeps the
+ * same, as the HTTP API would have answered). The body hash covers the request as its transport
+ * carried it, so a key used on one transport and retried on the other is a reused key (422).
  */
-final class IdempotentSends {
+public final class IdempotentSends {
 
-  static final String HEADER = "Idempotency-Key";
+  /** The HTTP header, and the name a problem gives the key's field. */
+  public static final String HEADER = "Idempotency-Key";
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /**
+   * How one transport answers an idempotent request.
+   *
+   * @param <R> the transport's answer
+   */
+  public interface Replies<R> {
+    /** What to keep of a final answer for replays; null if the outcome is still open (5xx, 409, 429). */
+    StoredResponse keep(R answer);
+
+    /** The answer to a retry that finds {@code stored}. */
+    R replay(StoredResponse stored);
+
+    /** The answer when the request is refused before it runs. */
+    R refuse(ApiProblem problem);
+  }
 
   private final IdempotencyStore store;
 
@@ -48,44 +65,47 @@ final class IdempotentSends {
   }
 
   /**
-   * Runs {@code send} once per key; {@code send} gets the body and the message id to use (null
-   * without a key) and must answer with a strict entity.
+   * Runs {@code send} once per key; {@code send} gets the message id to use (null without a key).
+   *
+   * @param request the request as its transport carried it (hashed to tell a retry from a reuse)
+   * @return {@code send}'s answer, a replay, or a refusal; never a failed stage unless
+   *     {@code send}'s is one
    */
-  CompletionStage<HttpResponse> run(
-      App app, Optional<String> key, byte[] body, BiFunction<byte[], String, CompletionStage<HttpResponse>> send) {
-    if (key.isEmpty()) return send.apply(body, null);
+  public <R> CompletionStage<R> run(
+      App app, Optional<String> key, byte[] request, Function<String, CompletionStage<R>> send, Replies<R> replies) {
+    if (key.isEmpty()) return send.apply(null);
     String k = key.get();
     if (!KEY.matcher(k).matches()) {
-      return problem(new ApiProblem(ErrorCode.INVALID_IDEMPOTENCY_KEY, HEADER + " must be 1..64 characters of [A-Za-z0-9_-]", HEADER));
+      return refused(replies, new ApiProblem(ErrorCode.INVALID_IDEMPOTENCY_KEY, HEADER + " must be 1..64 characters of [A-Za-z0-9_-]", HEADER));
     }
-    String hash = sha256(body);
+    String hash = sha256(request);
     return store
         .claim(app.id(), k, hash)
         .handleAsync((claim, error) -> error != null ? null : claim, SAME_THREAD)
         .thenComposeAsync(
             claim -> {
               if (claim == null) {
-                return problem(
+                return refused(replies,
                     new ApiProblem(
                         ErrorCode.IDEMPOTENCY_UNAVAILABLE,
                         "the idempotency store cannot be reached; nothing was sent. Retry later, or send without "
                             + HEADER));
               }
               if (claim instanceof Claim.Replay replay) {
-                return CompletableFuture.completedFuture(replayed(replay.response()));
+                return CompletableFuture.completedFuture(replies.replay(replay.response()));
               }
               if (claim instanceof Claim.InProgress) {
-                return problem(
+                return refused(replies,
                     new ApiProblem(
                         ErrorCode.IDEMPOTENCY_IN_PROGRESS, "a request with this " + HEADER + " is still being processed"));
               }
               if (claim instanceof Claim.Reused) {
-                return problem(
+                return refused(replies,
                     new ApiProblem(
                         ErrorCode.IDEMPOTENCY_KEY_REUSED, "this " + HEADER + " was used with a different request body"));
               }
-              return send.apply(body, messageId(app, k, hash))
-                  .thenComposeAsync(response -> remember(app, k, hash, response), SAME_THREAD);
+              return send.apply(messageId(app, k, hash))
+                  .thenComposeAsync(answer -> remember(app, k, hash, answer, replies), SAME_THREAD);
             },
             SAME_THREAD);
   }
@@ -99,31 +119,20 @@ final class IdempotentSends {
     return UUID.nameUUIDFromBytes((app.id() + "\n" + key + "\n" + bodyHash).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
+  /** Whether an answer with this (HTTP) status is final, so kept for replays. */
+  public static boolean isFinal(int status) {
+    return status < 500 && status != 429 && status != 409;
+  }
+
   /** Stores a final answer for replay; gives the key up when the outcome is still open. */
-  private CompletionStage<HttpResponse> remember(App app, String key, String hash, HttpResponse response) {
-    int status = response.status().intValue();
-    boolean isFinal = status < 500 && status != 429 && status != 409;
-    if (!isFinal || !(response.entity() instanceof HttpEntity.Strict strict)) {
-      return store.release(app.id(), key).handle((v, e) -> response);
-    }
-    StoredResponse stored = new StoredResponse(status, strict.getData().utf8String());
-    return store.complete(app.id(), key, hash, stored).handle((v, e) -> response);
+  private <R> CompletionStage<R> remember(App app, String key, String hash, R answer, Replies<R> replies) {
+    StoredResponse stored = replies.keep(answer);
+    if (stored == null) return store.release(app.id(), key).handle((v, e) -> answer);
+    return store.complete(app.id(), key, hash, stored).handle((v, e) -> answer);
   }
 
-  private static HttpResponse replayed(StoredResponse stored) {
-    return HttpResponse.create()
-        .withStatus(stored.status())
-        .withEntity(
-            HttpEntities.create(
-                stored.status() >= 400
-                    ? org.apache.pekko.http.javadsl.model.ContentTypes.create(ApiResponses.PROBLEM_JSON)
-                    : ContentTypes.APPLICATION_JSON,
-                stored.body()))
-        .addHeader(RawHeader.create("Idempotent-Replayed", "true"));
-  }
-
-  private static CompletionStage<HttpResponse> problem(ApiProblem problem) {
-    return CompletableFuture.completedFuture(ApiResponses.problem(problem));
+  private static <R> CompletionStage<R> refused(Replies<R> replies, ApiProblem problem) {
+    return CompletableFuture.completedFuture(replies.refuse(problem));
   }
 
   static String sha256(byte[] body) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link ErrorCode#OVERLOADED} if the node already serves {@code max-concurrent-requests}.
  * A recipient is {@code queued} only after its session persisted the message.
  */
-final class MessageService {
+public final class MessageService {
 
   private static final Logger log = LoggerFactory.getLogger(MessageService.class);
 
@@ -75,6 +75,11 @@ final class MessageService {
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
+    return send(app, request, messageId);
+  }
+
+  /** Sends a validated message, as {@link #send(App, byte[], String)} after validation. */
+  public CompletionStage<SendMessageResponse> send(App app, SendMessageRequest request, String messageId) {
     return admit(app, request, messageId, true);
   }
 
@@ -94,6 +99,11 @@ final class MessageService {
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
+    return sendBatch(app, batch, batchId);
+  }
+
+  /** Sends a validated batch, as {@link #sendBatch(App, byte[], String)} after validation. */
+  public CompletionStage<BatchSendResponse> sendBatch(App app, BatchRequest batch, String batchId) {
     List<Integer> indices = java.util.stream.IntStream.range(0, batch.entries().size()).boxed().toList();
     return limit.run(
         () ->

@@ -48,11 +48,40 @@ public final class RequestParser {
   private SendMessageRequest parseMessage(JsonNode json, AppLimits limits) {
     JsonNode root = object(json, MESSAGE_FIELDS);
     List<String> to = recipients(root.get("to"));
-    Qos qos = qos(root.get("qos"));
-    Duration ttl = ttl(root.get("ttl"), limits.defaultTtl(), limits.maxTtl(), "apps.<app>.limits.max-ttl");
-    String collapseKey = collapseKey(root.get("collapseKey"), qos);
+    Qos qos = qos(number(root.get("qos")));
+    Duration ttl = messageTtl(number(root.get("ttl")), limits);
+    String collapseKey = collapseKey(text(root.get("collapseKey")), qos);
     String data = data(root.get("data"));
     return new SendMessageRequest(to, qos, ttl, data, collapseKey);
+  }
+
+  /**
+   * Validates a message given as typed fields (the gRPC API): the same checks, codes and details
+   * as {@link #parseMessage(byte[], AppLimits)}, field by field in the same order.
+   *
+   * @param fields the fields as sent; null where absent
+   * @throws ApiProblem as {@link #parseMessage(byte[], AppLimits)}, and malformed_json (field
+   *     {@code data}) when {@code data} is not one JSON value
+   */
+  public SendMessageRequest message(MessageFields fields, AppLimits limits) {
+    List<String> to = fields.to();
+    if (to == null || to.isEmpty()) {
+      throw ApiProblem.field(ErrorCode.INVALID_FIELD, "to", "\"to\" must name at least one user");
+    }
+    List<String> users = users(to.size(), to::get);
+    Qos qos = qos(fields.qos());
+    Duration ttl = messageTtl(fields.ttl(), limits);
+    String collapseKey = collapseKey(fields.collapseKey(), qos);
+    String data = data(dataText(fields.data()));
+    return new SendMessageRequest(users, qos, ttl, data, collapseKey);
+  }
+
+  /**
+   * Validates a batch given as typed messages (the gRPC API), as {@link #parseBatch}: each message
+   * on its own, then the batch's size and its recipients together.
+   */
+  public BatchRequest batch(List<MessageFields> messages, AppLimits limits) {
+    return batch(messages.size(), i -> message(messages.get(i), limits));
   }
 
   /**
@@ -69,18 +98,22 @@ public final class RequestParser {
     if (messages == null || !messages.isArray()) {
       throw ApiProblem.field(ErrorCode.INVALID_FIELD, "messages", "\"messages\" is required: an array of message objects");
     }
-    if (messages.isEmpty() || messages.size() > settings.maxBatchMessages()) {
+    return batch(messages.size(), i -> parseMessage(messages.get(i), limits));
+  }
+
+  private BatchRequest batch(int size, java.util.function.IntFunction<SendMessageRequest> message) {
+    if (size == 0 || size > settings.maxBatchMessages()) {
       throw ApiProblem.field(
           ErrorCode.TOO_MANY_MESSAGES,
           "messages",
-          "\"messages\" has " + messages.size() + " entries; 1 to " + settings.maxBatchMessages()
+          "\"messages\" has " + size + " entries; 1 to " + settings.maxBatchMessages()
               + " are allowed (pushgate.api.max-batch-messages)");
     }
-    List<BatchRequest.Entry> entries = new ArrayList<>(messages.size());
+    List<BatchRequest.Entry> entries = new ArrayList<>(size);
     int recipients = 0;
-    for (int i = 0; i < messages.size(); i++) {
+    for (int i = 0; i < size; i++) {
       try {
-        SendMessageRequest request = parseMessage(messages.get(i), limits);
+        SendMessageRequest request = message.apply(i);
         recipients += request.to().size();
         entries.add(new BatchRequest.Valid(request));
       } catch (ApiProblem problem) {
@@ -106,20 +139,33 @@ public final class RequestParser {
    */
   public BroadcastRequest parseBroadcast(byte[] body, AppLimits limits) {
     JsonNode root = object(ApiJson.parse(body), BROADCAST_FIELDS);
-    Qos qos = qos(root.get("qos"));
-    Duration ttl = ttl(root.get("ttl"), limits.defaultTtl(), limits.maxTtl(), "apps.<app>.limits.max-ttl");
-    String collapseKey = collapseKey(root.get("collapseKey"), qos);
+    Qos qos = qos(number(root.get("qos")));
+    Duration ttl = messageTtl(number(root.get("ttl")), limits);
+    String collapseKey = collapseKey(text(root.get("collapseKey")), qos);
     String data = data(root.get("data"));
     return new BroadcastRequest(qos, ttl, data, collapseKey);
   }
 
-  private static String collapseKey(JsonNode key, Qos qos) {
-    if (key == null || key.isNull()) return null;
+  /** Validates a broadcast given as typed fields (the gRPC API), as {@link #parseBroadcast}; {@code to} is ignored. */
+  public BroadcastRequest broadcast(MessageFields fields, AppLimits limits) {
+    Qos qos = qos(fields.qos());
+    Duration ttl = messageTtl(fields.ttl(), limits);
+    String collapseKey = collapseKey(fields.collapseKey(), qos);
+    String data = data(dataText(fields.data()));
+    return new BroadcastRequest(qos, ttl, data, collapseKey);
+  }
+
+  private static Duration messageTtl(Long seconds, AppLimits limits) {
+    return ttl(seconds, limits.defaultTtl(), limits.maxTtl(), "apps.<app>.limits.max-ttl");
+  }
+
+  /** {@code value}: null when absent, {@link #NOT_TEXT} when not a string. */
+  private static String collapseKey(String value, Qos qos) {
+    if (value == null) return null;
     String rule =
         "\"collapseKey\" must be a string of 1.." + PushMessage.MAX_COLLAPSE_KEY_LENGTH
             + " printable ASCII characters";
-    if (!key.isTextual()) throw ApiProblem.field(ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", rule);
-    String value = key.textValue();
+    if (value == NOT_TEXT) throw ApiProblem.field(ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", rule);
     if (value.isEmpty()
         || value.length() > PushMessage.MAX_COLLAPSE_KEY_LENGTH
         || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
@@ -144,26 +190,48 @@ public final class RequestParser {
       throw ApiProblem.field(ErrorCode.INVALID_USER, "user", "\"user\" is required");
     }
     String userId = userId(user, "user");
-    Duration ttl = ttl(root.get("ttl"), settings.defaultTokenTtl(), settings.maxTokenTtl(), "api.max-token-ttl");
+    Duration ttl = tokenTtl(number(root.get("ttl")));
     return new TokenRequest(userId, ttl, topicPatterns(root.get("topics")));
+  }
+
+  /**
+   * Validates a token request given as typed fields (the gRPC API), as {@link #parseToken}; an
+   * empty {@code user} is a missing one.
+   */
+  public TokenRequest token(String user, Long ttlSeconds, List<String> topics) {
+    if (user == null || user.isEmpty()) {
+      throw ApiProblem.field(ErrorCode.INVALID_USER, "user", "\"user\" is required");
+    }
+    if (!SessionId.isValidUser(user)) throw ApiProblem.field(ErrorCode.INVALID_USER, "user", userRule("\"user\""));
+    return new TokenRequest(user, tokenTtl(ttlSeconds), topicPatterns(topics.size(), topics::get));
+  }
+
+  private Duration tokenTtl(Long seconds) {
+    return ttl(seconds, settings.defaultTokenTtl(), settings.maxTokenTtl(), "api.max-token-ttl");
   }
 
   /** Most topic patterns one client token may carry. */
   static final int MAX_TOKEN_TOPIC_PATTERNS = 32;
 
+  private static final String TOPIC_PATTERNS_RULE = "\"topics\" must be an array of at most " + MAX_TOKEN_TOPIC_PATTERNS
+      + " topic patterns (segments of [A-Za-z0-9_-], '*' for one segment, a last '>' for the rest)";
+
   private static List<String> topicPatterns(JsonNode topics) {
     if (topics == null || topics.isNull()) return List.of();
-    String rule = "\"topics\" must be an array of at most " + MAX_TOKEN_TOPIC_PATTERNS
-        + " topic patterns (segments of [A-Za-z0-9_-], '*' for one segment, a last '>' for the rest)";
-    if (!topics.isArray() || topics.size() > MAX_TOKEN_TOPIC_PATTERNS) {
-      throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", rule);
-    }
-    List<String> patterns = new ArrayList<>();
-    for (JsonNode p : topics) {
-      if (!p.isTextual() || !io.pushgate.topic.TopicName.isValidPattern(p.textValue())) {
-        throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", rule);
+    if (!topics.isArray()) throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
+    return topicPatterns(topics.size(), i -> text(topics.get(i)));
+  }
+
+  /** {@code pattern(i)}: the i-th pattern, or {@link #NOT_TEXT}. */
+  private static List<String> topicPatterns(int size, java.util.function.IntFunction<String> pattern) {
+    if (size > MAX_TOKEN_TOPIC_PATTERNS) throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
+    List<String> patterns = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      String p = pattern.apply(i);
+      if (p == null || p == NOT_TEXT || !io.pushgate.topic.TopicName.isValidPattern(p)) {
+        throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
       }
-      patterns.add(p.textValue());
+      patterns.add(p);
     }
     return patterns;
   }
@@ -187,12 +255,21 @@ public final class RequestParser {
    */
   public String parseTopicMessage(byte[] body) {
     JsonNode root = object(ApiJson.parse(body), TOPIC_MESSAGE_FIELDS);
-    JsonNode qos = root.get("qos");
-    if (qos != null && !qos.isNull() && !(qos.isIntegralNumber() && qos.intValue() == 0)) {
+    topicQos(number(root.get("qos")));
+    return data(root.get("data"));
+  }
+
+  /** Validates a topic message given as typed fields (the gRPC API), as {@link #parseTopicMessage}. */
+  public String topicMessage(Long qos, String data) {
+    topicQos(qos);
+    return data(dataText(data));
+  }
+
+  private static void topicQos(Long qos) {
+    if (qos != null && qos != 0) {
       throw ApiProblem.field(
           ErrorCode.INVALID_QOS, "qos", "topic messages are QoS 0 (\"qos\": 0); for QoS 1 use broadcasts or messages");
     }
-    return data(root.get("data"));
   }
 
   /**
@@ -231,16 +308,25 @@ public final class RequestParser {
     if (to.isEmpty()) {
       throw ApiProblem.field(ErrorCode.INVALID_FIELD, "to", "\"to\" must name at least one user");
     }
-    if (to.size() > settings.maxRecipients()) {
+    return users(to.size(), i -> text(to.get(i)));
+  }
+
+  /** Recipients {@code user(0..size-1)} (each a user id, null or {@link #NOT_TEXT}), without duplicates. */
+  private List<String> users(int size, java.util.function.IntFunction<String> user) {
+    if (size > settings.maxRecipients()) {
       throw ApiProblem.field(
           ErrorCode.TOO_MANY_RECIPIENTS,
           "to",
-          "\"to\" has " + to.size() + " entries; at most " + settings.maxRecipients()
+          "\"to\" has " + size + " entries; at most " + settings.maxRecipients()
               + " are allowed (pushgate.api.max-recipients)");
     }
     LinkedHashSet<String> users = new LinkedHashSet<>();
-    for (int i = 0; i < to.size(); i++) {
-      users.add(userId(to.get(i), "to[" + i + "]"));
+    for (int i = 0; i < size; i++) {
+      String id = user.apply(i);
+      if (id == null || id == NOT_TEXT || !SessionId.isValidUser(id)) {
+        throw ApiProblem.field(ErrorCode.INVALID_USER, "to[" + i + "]", userRule("\"to[" + i + "]\""));
+      }
+      users.add(id);
     }
     return new ArrayList<>(users);
   }
@@ -256,28 +342,50 @@ public final class RequestParser {
     return what + " must be a string of 1..128 characters of [A-Za-z0-9._@+=-]";
   }
 
-  private static Qos qos(JsonNode qos) {
-    if (qos == null || qos.isNull()) return Qos.AT_LEAST_ONCE;
-    if (qos.isIntegralNumber() && qos.canConvertToInt()) {
-      int level = qos.intValue();
-      if (level == 0) return Qos.AT_MOST_ONCE;
-      if (level == 1) return Qos.AT_LEAST_ONCE;
-    }
+  /** Stands for a JSON value of the wrong type where a string is expected (compared by identity). */
+  private static final String NOT_TEXT = new String("(not a string)");
+
+  /** Stands for a JSON value that is not a whole number where one is expected. */
+  private static final long NOT_A_NUMBER = Long.MIN_VALUE;
+
+  /** A JSON string's value; null when absent or null; {@link #NOT_TEXT} for other types. */
+  private static String text(JsonNode node) {
+    if (node == null || node.isNull()) return null;
+    return node.isTextual() ? node.textValue() : NOT_TEXT;
+  }
+
+  /** A JSON whole number's value; null when absent or null; {@link #NOT_A_NUMBER} otherwise. */
+  private static Long number(JsonNode node) {
+    if (node == null || node.isNull()) return null;
+    return node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : NOT_A_NUMBER;
+  }
+
+  private static Qos qos(Long level) {
+    if (level == null) return Qos.AT_LEAST_ONCE;
+    if (level == 0) return Qos.AT_MOST_ONCE;
+    if (level == 1) return Qos.AT_LEAST_ONCE;
     throw ApiProblem.field(ErrorCode.INVALID_QOS, "qos", "\"qos\" must be 0 or 1");
   }
 
-  private static Duration ttl(JsonNode ttl, Duration defaultTtl, Duration max, String maxKey) {
-    if (ttl == null || ttl.isNull()) return defaultTtl;
+  private static Duration ttl(Long seconds, Duration defaultTtl, Duration max, String maxKey) {
+    if (seconds == null) return defaultTtl;
     long maxSeconds = max.getSeconds();
-    if (ttl.isIntegralNumber() && ttl.canConvertToLong()) {
-      long seconds = ttl.longValue();
-      if (seconds >= 1 && seconds <= maxSeconds) return Duration.ofSeconds(seconds);
-    }
+    if (seconds >= 1 && seconds <= maxSeconds) return Duration.ofSeconds(seconds);
     throw ApiProblem.field(
         ErrorCode.INVALID_TTL,
         "ttl",
         "\"ttl\" must be a whole number of seconds from 1 to " + maxSeconds
             + " (pushgate." + maxKey + ")");
+  }
+
+  /** {@code data} given as JSON text (the gRPC API): parsed; empty is absent. */
+  private static JsonNode dataText(String data) {
+    if (data == null || data.isEmpty()) return null;
+    try {
+      return ApiJson.parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (ApiProblem problem) {
+      throw ApiProblem.field(ErrorCode.MALFORMED_JSON, "data", "\"data\" must be one JSON value as text: " + problem.detail());
+    }
   }
 
   private String data(JsonNode data) {

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  * that does not complete in time fails with a {@link java.util.concurrent.TimeoutException}.
  * Implemented over cluster sharding by {@link ShardedSessionAsks}; replaceable in tests.
  */
-interface SessionAsks {
+public interface SessionAsks {
 
   /** Enqueue; for QoS 1 a {@code QUEUED} reply means the message is persisted. */
   /**

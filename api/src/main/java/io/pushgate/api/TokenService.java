@@ -9,7 +9,7 @@ import java.time.Instant;
  * Mints client tokens for backends: {@code POST /v1/apps/{app}/tokens}. Signing is local CPU
  * work (HS256), so this is synchronous. No HTTP types.
  */
-final class TokenService {
+public final class TokenService {
 
   private final RequestParser parser;
   private final ClientTokens tokens;
@@ -23,7 +23,11 @@ final class TokenService {
    * @throws ApiProblem malformed_json, invalid_field, invalid_user or invalid_ttl
    */
   TokenResponse issue(App app, byte[] body) {
-    TokenRequest request = parser.parseToken(body);
+    return issue(app, parser.parseToken(body));
+  }
+
+  /** Mints a token for a validated request ({@link RequestParser#token}). */
+  public TokenResponse issue(App app, TokenRequest request) {
     String token = tokens.issue(app, request.user(), request.ttl(), request.topics());
     // report the expiry the token itself carries, so the two can never disagree
     Instant expiresAt = JWT.decode(token).getExpiresAtAsInstant();

@@ -23,7 +23,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * (through the topic's history when it keeps one, which gives it an offset), and subscribe or
  * unsubscribe a user server-side (kept in the user's session). No HTTP types.
  */
-final class TopicService {
+public final class TopicService {
 
   private final ActorSystem<?> system;
   private final MessageMeters messages;
@@ -54,6 +54,23 @@ final class TopicService {
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
+    return publishValid(app, topic, data);
+  }
+
+  /**
+   * Publishes a validated payload ({@link RequestParser#topicMessage}) to {@code topic}, checked
+   * here; failures are failed stages with an {@link ApiProblem}.
+   */
+  public CompletionStage<TopicMessageResponse> publish(App app, String topic, String data) {
+    try {
+      RequestParser.pathTopic(topic);
+    } catch (ApiProblem problem) {
+      return CompletableFuture.failedFuture(problem);
+    }
+    return publishValid(app, topic, data);
+  }
+
+  private CompletionStage<TopicMessageResponse> publishValid(App app, String topic, String data) {
     String id = "t-" + MessageIds.random();
     Topics topics = Topics.get(system);
     if (topics.retentionOf(app.id(), topic).isEmpty()) {
@@ -78,7 +95,7 @@ final class TopicService {
   }
 
   /** Subscribes ({@code subscribe}) or unsubscribes the user server-side. */
-  CompletionStage<UserTopicsResponse> change(App app, String user, String topic, boolean subscribe) {
+  public CompletionStage<UserTopicsResponse> change(App app, String user, String topic, boolean subscribe) {
     try {
       RequestParser.pathUser(user);
       RequestParser.pathTopic(topic);

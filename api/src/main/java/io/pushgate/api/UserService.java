@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * Per-user operations: status and kick. Each is one session ask bounded by {@code ask-timeout};
  * no answer in time fails with {@link ErrorCode#UNAVAILABLE}. No HTTP types.
  */
-final class UserService {
+public final class UserService {
 
   private final SessionAsks sessions;
   private final ConcurrencyLimit limit;
@@ -24,12 +24,12 @@ final class UserService {
   }
 
   /** The user's session status; fails with invalid_user, overloaded or unavailable. */
-  CompletionStage<UserStatusResponse> status(App app, String user) {
+  public CompletionStage<UserStatusResponse> status(App app, String user) {
     return ask(app, user, sessions::status, s -> UserStatusResponse.of(app.id(), user, s));
   }
 
   /** The fate of one message; fails with invalid_user, invalid_field (id), overloaded or unavailable. */
-  CompletionStage<MessageStatusResponse> messageStatus(App app, String user, String messageId) {
+  public CompletionStage<MessageStatusResponse> messageStatus(App app, String user, String messageId) {
     if (messageId.isEmpty() || messageId.length() > 64 || !messageId.chars().allMatch(c -> c == '-' || Character.isLetterOrDigit(c))) {
       return CompletableFuture.failedFuture(
           ApiProblem.field(ErrorCode.INVALID_FIELD, "id", "a message id is 1..64 characters of [A-Za-z0-9-]"));
@@ -42,7 +42,7 @@ final class UserService {
   }
 
   /** Closes the user's connections; fails with invalid_user, overloaded or unavailable. */
-  CompletionStage<KickResponse> kick(App app, String user) {
+  public CompletionStage<KickResponse> kick(App app, String user) {
     return ask(app, user, sessions::kick, r -> new KickResponse(r.connectionsClosed()));
   }
 

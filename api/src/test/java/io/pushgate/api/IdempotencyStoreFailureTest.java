@@ -62,9 +62,11 @@ class IdempotencyStoreFailureTest {
     testKit = SingleNodeTestKit.start("IdempotencyStoreFailureTest", "");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
-        new ApiRoutes(
-            testKit.system(), sessions, new AppRegistry(List.of(APP)), new ClientTokens(),
-            new ForgetfulStore(), new LocalSendRateLimiter());
+        new ApiRoutes(ApiServices.create(
+            testKit.system(),
+            ApiServices.Deps.of(testKit.system(), sessions, new AppRegistry(List.of(APP)), new ClientTokens())
+                .withIdempotency(new ForgetfulStore())
+                .withRateLimiter(new LocalSendRateLimiter())));
     api = ApiClient.serving(testKit.system(), routes, APP.apiKey());
   }
 

@@ -11,6 +11,12 @@ import io.pushgate.api.webhook.Webhooks;
 import io.pushgate.api.DispatchRoutes;
 import io.pushgate.api.dispatch.ReconnectPolicy;
 import io.pushgate.api.ApiServer;
+import io.pushgate.api.ApiServices;
+import io.pushgate.api.grpc.GrpcApiServer;
+import io.pushgate.api.grpc.GrpcApiSettings;
+import io.pushgate.gateway.GatewayTls;
+import javax.net.ssl.SSLContext;
+import java.util.Optional;
 import io.pushgate.concurrent.Continuations;
 import io.pushgate.gateway.DrainSettings;
 import io.pushgate.gateway.GatewayServer;
@@ -64,17 +70,28 @@ public final class PushgateNode {
   private final ActorSystem<Void> system;
   private final GatewayServer gateway;
   private final ApiServer api;
+  private final GrpcApiServer grpc;
   private final String managementUri;
 
-  private PushgateNode(ActorSystem<Void> system, GatewayServer gateway, ApiServer api, String managementUri) {
+  private PushgateNode(ActorSystem<Void> system, Listeners listeners, String managementUri) {
     this.system = system;
-    this.gateway = gateway;
-    this.api = api;
+    this.gateway = listeners.gateway();
+    this.api = listeners.api();
+    this.grpc = listeners.grpc();
     this.managementUri = managementUri;
   }
 
   /** A gateway node's two listeners. */
-  private record Listeners(GatewayServer gateway, ApiServer api) {}
+  private record Listeners(GatewayServer gateway, ApiServer api, GrpcApiServer grpc) {}
+
+  /** The gRPC API on {@code pushgate.api.grpc} (null when disabled), serving the same services as the HTTP API. */
+  private static CompletionStage<GrpcApiServer> startGrpc(ActorSystem<Void> system, ApiServices services) {
+    Config config = system.settings().config();
+    GrpcApiSettings settings = GrpcApiSettings.fromConfig(config);
+    if (!settings.enabled()) return CompletableFuture.completedFuture(null);
+    Optional<SSLContext> tls = settings.tls() ? GatewayTls.jdkContextFromConfig(config) : Optional.empty();
+    return GrpcApiServer.start(system, new GrpcApiServer.Deps(services, settings, tls));
+  }
 
   public static void main(String[] args) {
     int commonPool = Continuations.ensureCommonPoolParallelism();
@@ -142,11 +159,12 @@ public final class PushgateNode {
       SharedLimits.Api api = SharedLimits.api(system, sessions, apps, tokens);
       HttpUpstream upstream = HttpUpstream.start(system, apps, sessions);
       NodeMetrics.get(system).bindUpstream(upstream, apps);
+      ApiRoutes apiRoutes = new ApiRoutes(api.services());
       Route routes =
           Directives.concat(
               new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
               new BackendHookRoutes(apps, webhooks, upstream).route(),
-              api.routes().route());
+              apiRoutes.route());
       CompletionStage<GatewayServer> gateway =
           GatewayServer.start(system, sessions, apps, api.rate(), new BackendHooks(webhooks, upstream))
               .thenApply(
@@ -154,11 +172,13 @@ public final class PushgateNode {
                     directory.publish(publicEndpoint(config, server));
                     return server;
                   });
-      CompletionStage<ApiServer> apiServer = ApiServer.start(system, routes, api.routes().directSends());
-      listeners = gateway.thenCombine(apiServer, Listeners::new);
+      CompletionStage<ApiServer> apiServer = ApiServer.start(system, routes, apiRoutes.directSends());
+      CompletionStage<GrpcApiServer> grpcServer = startGrpc(system, api.services());
+      listeners = gateway.thenCombine(apiServer, (g, a) -> new Listeners(g, a, null))
+          .thenCombine(grpcServer, (l, grpc) -> new Listeners(l.gateway(), l.api(), grpc));
       // a listener that bound while the other failed is released with the actor system
     } else {
-      listeners = CompletableFuture.completedFuture(new Listeners(null, null));
+      listeners = CompletableFuture.completedFuture(new Listeners(null, null, null));
     }
     // starts probing, so /ready knows the journal's state from the start
     NodeMetrics.get(system).bindJournalHealth(JournalHealth.get(system));
@@ -173,13 +193,14 @@ public final class PushgateNode {
           if (up.gateway() != null) NodeMetrics.get(system).bindGateway(up.gateway().metrics());
           if (up.api() != null) LocalApi.get(system).bound(up.api().localAddress());
           log.info(
-              "Pushgate node up: roles {}, clients on {}, API on {}, management on {}, cluster address {}",
+              "Pushgate node up: roles {}, clients on {}, API on {}, gRPC API on {}, management on {}, cluster address {}",
               cluster.roles(),
               up.gateway() == null ? "(not a gateway)" : up.gateway().localAddress(),
               up.api() == null ? "(not a gateway)" : up.api().localAddress(),
+              up.grpc() == null ? "(off)" : up.grpc().localAddress(),
               managementUri,
               Cluster.get(system).selfMember().address());
-          return new PushgateNode(system, up.gateway(), up.api(), managementUri);
+          return new PushgateNode(system, up, managementUri);
         });
   }
 
@@ -218,6 +239,13 @@ public final class PushgateNode {
           CoordinatedShutdown.PhaseServiceRequestsDone(),
           "pushgate-api-stop",
           () -> listeners.api().stop(deadline));
+    }
+    if (listeners.grpc() != null) {
+      Duration deadline = system.settings().config().getDuration("pushgate.api.stop-timeout");
+      shutdown.addTask(
+          CoordinatedShutdown.PhaseServiceRequestsDone(),
+          "pushgate-grpc-api-stop",
+          () -> listeners.grpc().stop(deadline));
     }
     shutdown.addTask(
         CoordinatedShutdown.PhaseActorSystemTerminate(),
@@ -277,6 +305,14 @@ public final class PushgateNode {
    */
   public InetSocketAddress apiAddress() {
     return api == null ? null : api.localAddress();
+  }
+
+  /**
+   * Where backends call the gRPC API (the actual port when 0 was configured); null on a node
+   * without the gateway role or with {@code pushgate.api.grpc.enabled = false}.
+   */
+  public InetSocketAddress grpcAddress() {
+    return grpc == null ? null : grpc.localAddress();
   }
 
   public String managementUri() {

@@ -8,7 +8,7 @@ import io.pushgate.api.ratelimit.SendRateLimiter;
 import io.pushgate.concurrent.Continuations;
 import io.pushgate.paced.PacedSends;
 import io.pushgate.paced.RateGate;
-import io.pushgate.api.ApiRoutes;
+import io.pushgate.api.ApiServices;
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.RedisIdempotencyStore;
 import io.pushgate.api.ratelimit.DegradedAdmissions;
@@ -42,8 +42,8 @@ final class SharedLimits {
 
   private SharedLimits() {}
 
-  /** The API's routes and the apps' shared send rate, as the gateway's live fan-out takes it. */
-  record Api(ApiRoutes routes, RateGate rate) {}
+  /** The API's services (both transports serve them) and the apps' shared send rate, as the gateway's live fan-out takes it. */
+  record Api(ApiServices services, RateGate rate) {}
 
   static Api api(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
     RedisSettings redis = RedisSettings.fromConfig(system.settings().config());
@@ -52,7 +52,11 @@ final class SharedLimits {
       SendRateLimiter local = new LocalSendRateLimiter();
       RateGate gate = gate(apps, local);
       return new Api(
-          new ApiRoutes(system, sessions, apps, tokens, ApiRoutes.localIdempotency(system), local, pacedSends(system, sessions, apps, gate)),
+          ApiServices.create(
+              system,
+              ApiServices.Deps.of(system, sessions, apps, tokens)
+                  .withRateLimiter(local)
+                  .withPaced(pacedSends(system, sessions, apps, gate))),
           gate);
     }
     RedisConnection connection = new RedisConnection(redis);
@@ -81,15 +85,15 @@ final class SharedLimits {
                             "admittedWhileDegraded", admissions.admittedWhileDegraded()))
                     : Optional.empty());
     RateGate gate = gate(apps, leasing);
-    return new Api(new ApiRoutes(
-        system,
-        sessions,
-        apps,
-        tokens,
-        new RedisIdempotencyStore(
-            connection, "pushgate:idem:", idempotency.retention(), idempotency.inFlightTimeout()),
-        admissions,
-        pacedSends(system, sessions, apps, gate)), gate);
+    return new Api(
+        ApiServices.create(
+            system,
+            ApiServices.Deps.of(system, sessions, apps, tokens)
+                .withIdempotency(new RedisIdempotencyStore(
+                    connection, "pushgate:idem:", idempotency.retention(), idempotency.inFlightTimeout()))
+                .withRateLimiter(admissions)
+                .withPaced(pacedSends(system, sessions, apps, gate))),
+        gate);
   }
 
   /** The apps' shared send rate as a gate: the same limiter as direct sends. */

@@ -75,6 +75,8 @@ final class NodeProcess {
     props.putIfAbsent("pushgate.gateway.tcp.enabled", "false");
     props.put("pushgate.api.host", "127.0.0.1");
     props.put("pushgate.api.port", String.valueOf(apiPort));
+    // an ephemeral gRPC port: the default 8083 would be shared by every node of the test
+    props.putIfAbsent("pushgate.api.grpc.port", "0");
     props.put("pekko.remote.artery.canonical.port", String.valueOf(remotePort));
     props.put("pekko.management.http.port", String.valueOf(managementPort));
     props.put("pushgate.cluster.seed-nodes", String.join(",", seedNodes));

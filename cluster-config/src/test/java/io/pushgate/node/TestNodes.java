@@ -73,6 +73,7 @@ final class TestNodes {
     overrides.put("pushgate.gateway.tcp.port", 0);
     overrides.put("pushgate.api.host", "127.0.0.1");
     overrides.put("pushgate.api.port", 0);
+    overrides.put("pushgate.api.grpc.port", 0);
     overrides.put("pekko.remote.artery.canonical.port", remotePort);
     overrides.put("pekko.management.http.port", freePort());
     overrides.put("pekko.cluster.seed-nodes", seedNodes);

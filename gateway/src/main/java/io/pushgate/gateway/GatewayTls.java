@@ -1,8 +1,11 @@
 package io.pushgate.gateway;
 
 import com.typesafe.config.Config;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import javax.net.ssl.SSLContext;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -25,6 +28,20 @@ public final class GatewayTls {
    * @throws IllegalArgumentException naming the key, if the files are missing or unreadable
    */
   public static Optional<SslContext> fromConfig(Config config) {
+    return fromConfig(config, null);
+  }
+
+  /**
+   * The same key material as a JDK {@link SSLContext}, for servers that are not Netty's own
+   * (the gRPC API port serves the client ports' certificate).
+   *
+   * @return empty when {@code tls.enabled} is false
+   */
+  public static Optional<SSLContext> jdkContextFromConfig(Config config) {
+    return fromConfig(config, SslProvider.JDK).map(context -> ((JdkSslContext) context).context());
+  }
+
+  private static Optional<SslContext> fromConfig(Config config, SslProvider provider) {
     Config c = config.getConfig("pushgate.gateway.tls");
     if (!c.getBoolean("enabled")) return Optional.empty();
     String prefix = "pushgate.gateway.tls.";
@@ -40,7 +57,7 @@ public final class GatewayTls {
         }
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
-        return Optional.of(SslContextBuilder.forServer(keys).build());
+        return Optional.of(SslContextBuilder.forServer(keys).sslProvider(provider).build());
       }
       if (certificate.isEmpty() || key.isEmpty()) {
         throw new IllegalArgumentException(
@@ -50,6 +67,7 @@ public final class GatewayTls {
       return Optional.of(SslContextBuilder.forServer(
               readable(prefix + "certificate", certificate), readable(prefix + "private-key", key),
               password.isEmpty() ? null : password)
+          .sslProvider(provider)
           .build());
     } catch (IllegalArgumentException e) {
       throw e;

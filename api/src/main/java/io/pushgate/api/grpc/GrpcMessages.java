@@ -1,0 +1,166 @@
+package io.pushgate.api.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.pushgate.api.BatchSendResponse;
+import io.pushgate.api.BroadcastResponse;
+import io.pushgate.api.BroadcastStatusResponse;
+import io.pushgate.api.ErrorCode;
+import io.pushgate.api.KickResponse;
+import io.pushgate.api.MessageFields;
+import io.pushgate.api.MessageStatusResponse;
+import io.pushgate.api.SendMessageResponse;
+import io.pushgate.api.TokenResponse;
+import io.pushgate.api.TopicMessageResponse;
+import io.pushgate.api.UserStatusResponse;
+import io.pushgate.api.UserTopicsResponse;
+import io.pushgate.grpc.v1.BatchResult;
+import io.pushgate.grpc.v1.BroadcastStatus;
+import io.pushgate.grpc.v1.Connection;
+import io.pushgate.grpc.v1.Message;
+import io.pushgate.grpc.v1.MessageStatus;
+import io.pushgate.grpc.v1.MintTokenResponse;
+import io.pushgate.grpc.v1.Paced;
+import io.pushgate.grpc.v1.Problem;
+import io.pushgate.grpc.v1.PublishTopicResponse;
+import io.pushgate.grpc.v1.Recipient;
+import io.pushgate.grpc.v1.RecipientStatus;
+import io.pushgate.grpc.v1.SendBatchResponse;
+import io.pushgate.grpc.v1.SendResponse;
+import io.pushgate.grpc.v1.UserStatus;
+import io.pushgate.grpc.v1.UserTopics;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Between the API's records and the v1 protobuf messages: requests in as {@link MessageFields},
+ * responses out field for field as the HTTP API's JSON carries them. Pure.
+ */
+final class GrpcMessages {
+
+  private GrpcMessages() {}
+
+  /** A message's fields as sent; proto3 presence gives null for absent optional fields. */
+  static MessageFields fields(Message m) {
+    return new MessageFields(
+        m.getToList(),
+        m.hasQos() ? (long) m.getQos() : null,
+        m.hasTtl() ? m.getTtl() : null,
+        m.getData(),
+        m.hasCollapseKey() ? m.getCollapseKey() : null);
+  }
+
+  static SendResponse send(SendMessageResponse r) {
+    SendResponse.Builder b = SendResponse.newBuilder().setId(r.id()).setAllAccepted(r.allAccepted());
+    for (SendMessageResponse.Recipient recipient : r.recipients()) b.addRecipients(recipient(recipient));
+    if (r.paced() != null) {
+      b.setPaced(Paced.newBuilder().setRecipients(r.paced().recipients()).setQueuedAhead(r.paced().queuedAhead()));
+    }
+    return b.build();
+  }
+
+  private static Recipient recipient(SendMessageResponse.Recipient r) {
+    Recipient.Builder b = Recipient.newBuilder()
+        .setUser(r.user())
+        .setStatus(RecipientStatus.valueOf(r.status().name()));
+    if (r.seq() != null) b.setSeq(r.seq());
+    if (r.replaced() != null) b.setReplaced(r.replaced());
+    if (r.dropped() != null) b.addAllDropped(r.dropped());
+    return b.build();
+  }
+
+  static SendBatchResponse batch(BatchSendResponse r) {
+    SendBatchResponse.Builder b = SendBatchResponse.newBuilder().setAllAccepted(r.allAccepted());
+    for (BatchSendResponse.Result result : r.results()) {
+      if (result.problem() == null) {
+        b.addResults(BatchResult.newBuilder().setSent(send(new SendMessageResponse(result.id(), result.recipients(), result.paced()))));
+      } else {
+        ErrorCode code = ErrorCode.valueOf(result.problem().code().toUpperCase(Locale.ROOT));
+        Problem.Builder p = Problem.newBuilder()
+            .setCode(code.code())
+            .setDetail(result.problem().detail())
+            .setGrpcStatus(GrpcErrors.status(code).value());
+        if (result.problem().field() != null) p.setField(result.problem().field());
+        b.addResults(BatchResult.newBuilder().setRefused(p));
+      }
+    }
+    return b.build();
+  }
+
+  static io.pushgate.grpc.v1.BroadcastResponse broadcast(BroadcastResponse r) {
+    io.pushgate.grpc.v1.BroadcastResponse.Builder b = io.pushgate.grpc.v1.BroadcastResponse.newBuilder().setId(r.id()).setQos(r.qos());
+    if (r.bseq() != null) b.setBseq(r.bseq());
+    if (r.replacedId() != null) b.setReplacedId(r.replacedId());
+    return b.build();
+  }
+
+  static BroadcastStatus broadcastStatus(BroadcastStatusResponse r) {
+    return BroadcastStatus.newBuilder()
+        .setId(r.id())
+        .setStatus(r.status())
+        .setBseq(r.bseq())
+        .setSentAt(timestamp(r.sentAt()))
+        .setExpiresAt(timestamp(r.expiresAt()))
+        .setTtl(r.ttl())
+        .setAckedSessions(r.ackedSessions())
+        .setAckedSessionsIsEstimate(r.ackedSessionsIsEstimate())
+        .build();
+  }
+
+  static PublishTopicResponse topicMessage(TopicMessageResponse r) {
+    PublishTopicResponse.Builder b = PublishTopicResponse.newBuilder().setId(r.id()).setTopic(r.topic());
+    if (r.offset() != null) b.setOffset(r.offset());
+    if (r.epoch() != null) b.setEpoch(r.epoch());
+    return b.build();
+  }
+
+  static UserTopics userTopics(UserTopicsResponse r) {
+    return UserTopics.newBuilder().setUser(r.user()).addAllTopics(r.topics()).build();
+  }
+
+  static UserStatus userStatus(UserStatusResponse r) {
+    UserStatus.Builder b = UserStatus.newBuilder()
+        .setApp(r.app())
+        .setUser(r.user())
+        .setOnline(r.online())
+        .setPending(r.pending())
+        .setLastSeq(r.lastSeq())
+        .setAckedSeq(r.ackedSeq())
+        .setUndeliverable(r.undeliverable())
+        .addAllTopics(r.topics());
+    for (UserStatusResponse.Connection c : r.connections()) {
+      b.addConnections(Connection.newBuilder()
+          .setId(c.id())
+          .setNode(c.node())
+          .setTransport(c.transport())
+          .setSince(timestamp(c.since())));
+    }
+    return b.build();
+  }
+
+  static MessageStatus messageStatus(MessageStatusResponse r) {
+    MessageStatus.Builder b = MessageStatus.newBuilder()
+        .setId(r.id())
+        .setUser(r.user())
+        .setStatus(r.status())
+        .setDeliveries(r.deliveries());
+    if (r.seq() != null) b.setSeq(r.seq());
+    if (r.since() != null) b.setSince(timestamp(r.since()));
+    return b.build();
+  }
+
+  static io.pushgate.grpc.v1.KickResponse kick(KickResponse r) {
+    return io.pushgate.grpc.v1.KickResponse.newBuilder().setClosed(r.closed()).build();
+  }
+
+  static MintTokenResponse token(TokenResponse r) {
+    MintTokenResponse.Builder b = MintTokenResponse.newBuilder().setToken(r.token());
+    if (r.expiresAt() != null) b.setExpiresAt(timestamp(r.expiresAt()));
+    return b.build();
+  }
+
+  /** An ISO-8601 instant (as the HTTP API writes them) as a protobuf Timestamp. */
+  private static Timestamp timestamp(String iso) {
+    Instant t = Instant.parse(iso);
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+}
