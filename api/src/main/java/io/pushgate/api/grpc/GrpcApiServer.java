@@ -8,7 +8,6 @@ import io.pushgate.grpc.health.v1.HealthHandlerFactory;
 import io.pushgate.grpc.v1.PushgateApi;
 import io.pushgate.grpc.v1.PushgateApiPowerApiHandlerFactory;
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +27,6 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.japi.function.Function;
-import org.apache.pekko.stream.javadsl.Framing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds: {@code http.max-connections} connections, {@code http.http2.max-concurrent-streams}
  * calls per connection, request messages of at most {@code max-message-bytes} (checked on the gRPC
- * framing before a message is buffered: a larger one fails its call RESOURCE_EXHAUSTED
- * {@code payload_too_large}), {@code publish.max-in-flight} sends per Publish stream.
+ * framing before a message is buffered, {@link GrpcMessageLimit}: a larger one fails its call
+ * RESOURCE_EXHAUSTED {@code payload_too_large}), {@code publish.max-in-flight} sends per Publish stream.
  */
 public final class GrpcApiServer {
 
@@ -82,12 +80,11 @@ public final class GrpcApiServer {
         api,
         HealthHandlerFactory.partial(health, Health.name, system),
         ServerReflection.create(List.of(PushgateApi.description, Health.description), system));
-    int maxFrame = settings.maxMessageBytes() + 5; // the gRPC prefix: a flag byte and a 4-byte length
     @SuppressWarnings({"unchecked", "rawtypes"})
-    org.apache.pekko.stream.scaladsl.Flow<org.apache.pekko.util.ByteString, org.apache.pekko.util.ByteString, Object> frames =
-        (org.apache.pekko.stream.scaladsl.Flow) Framing.lengthField(4, 1, maxFrame, ByteOrder.BIG_ENDIAN).asScala();
+    org.apache.pekko.stream.scaladsl.Flow<org.apache.pekko.util.ByteString, org.apache.pekko.util.ByteString, Object> limit =
+        (org.apache.pekko.stream.scaladsl.Flow) org.apache.pekko.stream.scaladsl.Flow.fromGraph(new GrpcMessageLimit(settings.maxMessageBytes()));
     Function<HttpRequest, CompletionStage<HttpResponse>> bounded = request -> handler.apply(request.withEntity(
-        ((org.apache.pekko.http.scaladsl.model.RequestEntity) request.entity()).transformDataBytes(frames)));
+        ((org.apache.pekko.http.scaladsl.model.RequestEntity) request.entity()).transformDataBytes(limit)));
     ServerBuilder builder = Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .withSettings(ServerSettings.create(settings.http()));
@@ -106,9 +103,8 @@ public final class GrpcApiServer {
     org.apache.pekko.japi.Function<Throwable, Trailers> standard = GrpcExceptionHandler.defaultMapper().apply(system);
     return error -> {
       for (Throwable t = error; t != null; t = t.getCause()) {
-        if (t instanceof org.apache.pekko.stream.scaladsl.Framing.FramingException) {
-          var e = GrpcErrors.exception(new ApiProblem(
-              ErrorCode.PAYLOAD_TOO_LARGE, "a request message is larger than pushgate.api.grpc.max-message-bytes"));
+        if (t instanceof GrpcMessageLimit.TooLarge tooLarge) {
+          var e = GrpcErrors.exception(new ApiProblem(ErrorCode.PAYLOAD_TOO_LARGE, tooLarge.getMessage()));
           return new Trailers(e.status(), e.getMetadata());
         }
         if (t instanceof ApiProblem problem) {
