@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC face of the API's errors (docs/api.md, "gRPC API", errors): each {@link ErrorCode} has
+ * The gRPC face of the API's errors (docs/grpc.md, "Errors"): each {@link ErrorCode} has
  * one gRPC status; a failed call carries, besides the status and the problem's detail as its
  * message,
  * <ul>
