@@ -94,6 +94,22 @@ class ApiRoutesTest {
   }
 
   @Test
+  void callsAreCountedWithTheHttpTransport() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.pushgate.metrics.PushgateMeters.get(testKit.system()).add(registry);
+    java.util.function.Function<String, Double> count = outcome -> {
+      var c = registry.find("pushgate.api.calls").tags("transport", "http", "operation", "send", "outcome", outcome).counter();
+      return c == null ? 0.0 : c.count();
+    };
+    double ok = count.apply("ok");
+    double invalid = count.apply("invalid_ttl");
+    assertEquals(202, api.post("/v1/apps/demo/messages", "{\"to\":[\"" + freshUser() + "\"],\"data\":1}").status());
+    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"ttl\":0,\"data\":1}").assertProblem(400, "invalid_ttl");
+    assertEquals(ok + 1, count.apply("ok"));
+    assertEquals(invalid + 1, count.apply("invalid_ttl"));
+  }
+
+  @Test
   void qos1MessageIsQueuedForEveryDistinctRecipientWith202() {
     String alice = freshUser();
     String bob = freshUser();

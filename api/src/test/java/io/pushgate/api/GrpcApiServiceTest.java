@@ -140,6 +140,24 @@ class GrpcApiServiceTest {
   }
 
   @Test
+  void callsAreCountedByTransportOperationAndOutcome() {
+    // the node adds its Prometheus registry to the composite; here a simple one
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.pushgate.metrics.PushgateMeters.get(testKit.system()).add(registry);
+    java.util.function.Function<String, Double> count = outcome -> {
+      var c = registry.find("pushgate.api.calls").tags("transport", "grpc", "operation", "send", "outcome", outcome).counter();
+      return c == null ? 0.0 : c.count();
+    };
+    double ok = count.apply("ok");
+    double invalid = count.apply("invalid_ttl");
+    join(grpc.send(send(freshUser(), "1"), AUTHORIZED));
+    SendRequest badTtl = SendRequest.newBuilder().setApp("demo").setMessage(Message.newBuilder().addTo("a").setData("1").setTtl(0)).build();
+    assertFails(Status.Code.INVALID_ARGUMENT, "invalid_ttl", "ttl", () -> grpc.send(badTtl, AUTHORIZED));
+    assertEquals(ok + 1, count.apply("ok"));
+    assertEquals(invalid + 1, count.apply("invalid_ttl"));
+  }
+
+  @Test
   void authenticationFailuresAreUnauthenticatedAndNotFound() {
     Metadata wrong = new MetadataBuilder().addText("authorization", "Bearer nope").build();
     assertFails(Status.Code.UNAUTHENTICATED, "unauthorized", null, () -> grpc.send(send("a", "1"), wrong));

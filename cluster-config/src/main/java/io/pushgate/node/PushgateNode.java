@@ -208,7 +208,7 @@ public final class PushgateNode {
    * Logs drain start and end; drains and stops the gateway (if any) before the node leaves the
    * cluster: clients are told to reconnect to the other nodes, spread over
    * {@code pushgate.gateway.drain.spread}. The API serves through the drain, then finishes the
-   * requests in progress (up to {@code pushgate.api.stop-timeout}) and closes.
+   * requests in progress on both API ports, HTTP and gRPC (up to {@code pushgate.api.stop-timeout}), and closes.
    */
   private static void registerShutdownTasks(
       ActorSystem<Void> system, Listeners listeners, ClusterEndpointDirectory directory) {
@@ -233,19 +233,14 @@ public final class PushgateNode {
                   .drain(drain, session -> without(directory.endpointsFor(session), own))
                   .thenCompose(drained -> server.stop()));
     }
+    // both API ports finish the requests in progress, up to the same deadline
+    Duration apiDeadline = system.settings().config().getDuration("pushgate.api.stop-timeout");
     if (listeners.api() != null) {
-      Duration deadline = system.settings().config().getDuration("pushgate.api.stop-timeout");
-      shutdown.addTask(
-          CoordinatedShutdown.PhaseServiceRequestsDone(),
-          "pushgate-api-stop",
-          () -> listeners.api().stop(deadline));
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "pushgate-api-stop", () -> listeners.api().stop(apiDeadline));
     }
     if (listeners.grpc() != null) {
-      Duration deadline = system.settings().config().getDuration("pushgate.api.stop-timeout");
       shutdown.addTask(
-          CoordinatedShutdown.PhaseServiceRequestsDone(),
-          "pushgate-grpc-api-stop",
-          () -> listeners.grpc().stop(deadline));
+          CoordinatedShutdown.PhaseServiceRequestsDone(), "pushgate-grpc-api-stop", () -> listeners.grpc().stop(apiDeadline));
     }
     shutdown.addTask(
         CoordinatedShutdown.PhaseActorSystemTerminate(),

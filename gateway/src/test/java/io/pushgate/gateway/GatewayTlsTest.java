@@ -264,6 +264,20 @@ class GatewayTlsTest {
     return t;
   }
 
+  /** The gRPC port serves the same key material through a JDK SSLContext. */
+  @Test
+  void theSameCertificateIsAvailableAsAJdkContext() throws Exception {
+    com.typesafe.config.Config config = ConfigFactory.parseString(
+            "pushgate.gateway.tls { enabled = true, keystore = \"" + valid + "\", keystore-password = \"" + PASSWORD + "\" }")
+        .withFallback(ConfigFactory.load());
+    javax.net.ssl.SSLContext context = GatewayTls.jdkContextFromConfig(config).orElseThrow();
+    javax.net.ssl.SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(false);
+    org.junit.jupiter.api.Assertions.assertTrue(java.util.Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.3"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        GatewayTls.jdkContextFromConfig(ConfigFactory.parseString("pushgate.gateway.tls.enabled = false").withFallback(ConfigFactory.load())).isEmpty());
+  }
+
   private static void keytool(String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
