@@ -85,7 +85,7 @@ public final class GrpcApiService implements PushgateApiPowerApi {
     return call("send_batch", () -> {
       App app = authenticate(in.getApp(), metadata);
       CompletionStage<Answer<BatchSendResponse>> answer = api.idempotent().run(
-          app, key(in.getIdempotencyKey()), in.toByteArray(),
+          app, key(in.getIdempotencyKey()), hashed(in),
           batchId -> answer(() -> api.messages().sendBatch(
               app, api.parser().batch(in.getMessagesList().stream().map(GrpcMessages::fields).toList(), app.limits()), batchId)),
           TypedReplies.BATCH);
@@ -133,7 +133,7 @@ public final class GrpcApiService implements PushgateApiPowerApi {
   /** One send, idempotent when it has a key; never a failed stage. */
   private CompletionStage<Answer<SendMessageResponse>> sendOne(App app, SendRequest in) {
     return api.idempotent().run(
-        app, key(in.getIdempotencyKey()), in.toByteArray(),
+        app, key(in.getIdempotencyKey()), hashed(in),
         messageId -> answer(() -> api.messages().send(app, api.parser().message(GrpcMessages.fields(in.getMessage()), app.limits()), messageId)),
         TypedReplies.SEND);
   }
@@ -210,19 +210,33 @@ public final class GrpcApiService implements PushgateApiPowerApi {
     return api.auth().authenticate(app, metadata.getText("authorization"));
   }
 
+  /** The request's bytes for the idempotency hash: serialized only when it has a key (never used without one). */
+  private static byte[] hashed(SendRequest in) {
+    return in.getIdempotencyKey().isEmpty() ? NO_BYTES : in.toByteArray();
+  }
+
+  private static byte[] hashed(SendBatchRequest in) {
+    return in.getIdempotencyKey().isEmpty() ? NO_BYTES : in.toByteArray();
+  }
+
+  private static final byte[] NO_BYTES = new byte[0];
+
   private static Optional<String> key(String idempotencyKey) {
     return idempotencyKey.isEmpty() ? Optional.empty() : Optional.of(idempotencyKey);
   }
 
   /** A service call as an {@link Answer}: never a failed stage. */
   private static <T> CompletionStage<Answer<T>> answer(Supplier<CompletionStage<T>> work) {
-    CompletionStage<T> stage;
+    return started(work).handleAsync((v, e) -> e == null ? Answer.of(v) : Answer.refused(GrpcErrors.problem(e)), SAME_THREAD);
+  }
+
+  /** {@code work}'s stage; a throw (validation, authentication) as a failed stage. */
+  private static <T> CompletionStage<T> started(Supplier<CompletionStage<T>> work) {
     try {
-      stage = work.get();
+      return work.get();
     } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    return stage.handleAsync((v, e) -> e == null ? Answer.of(v) : Answer.refused(GrpcErrors.problem(e)), SAME_THREAD);
   }
 
   /** An answer back as a value or a failed stage with its problem. */
@@ -238,13 +252,7 @@ public final class GrpcApiService implements PushgateApiPowerApi {
    * problem; {@code work} may throw an {@link ApiProblem} or fail its stage with one.
    */
   private <T> CompletionStage<T> call(String operation, Supplier<CompletionStage<T>> work) {
-    CompletionStage<T> stage;
-    try {
-      stage = work.get();
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
-    }
-    return stage.handleAsync(
+    return started(work).handleAsync(
         (value, error) -> {
           if (error == null) {
             api.calls().ok(GRPC, operation);
