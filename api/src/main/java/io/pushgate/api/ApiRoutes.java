@@ -36,6 +36,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * <pre>
  * POST   /v1/apps/{app}/messages                  send a message to users   202 | 207
+ * POST   /v1/apps/{app}/messages:batch            send several messages     202 | 207
  * POST   /v1/apps/{app}/messages:batch            send many messages        202 | 207
  * POST   /v1/apps/{app}/broadcasts                broadcast to every user   202
  * GET    /v1/apps/{app}/broadcasts/{id}           a broadcast's status      200
@@ -45,6 +46,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * GET    /v1/apps/{app}/users/{user}              a user's session status   200
  * GET    /v1/apps/{app}/users/{user}/messages/{id} the fate of one message   200
  * DELETE /v1/apps/{app}/users/{user}/connections  close a user's connections 200
+ * PUT    /v1/apps/{app}/users/{user}/devices/{id} register a push device    201 | 200
+ * DELETE /v1/apps/{app}/users/{user}/devices/{id} remove a push device      200
+ * GET    /v1/apps/{app}/users/{user}/devices      a user's push devices     200
  * POST   /v1/apps/{app}/tokens                    mint a client token       201
  * </pre>
  */
@@ -141,6 +145,10 @@ public final class ApiRoutes extends AllDirectives {
         path(segment("users").slash(segment()).slash("messages").slash(segment()),
             (user, id) -> get(() -> messageStatus(appId, user, id))),
         path(segment("users").slash(segment()).slash("connections"), user -> delete(() -> kick(appId, user))),
+        path(segment("users").slash(segment()).slash("devices"), user -> get(() -> listDevices(appId, user))),
+        path(segment("users").slash(segment()).slash("devices").slash(segment()), (user, id) -> concat(
+            put(() -> putDevice(appId, user, id)),
+            delete(() -> removeDevice(appId, user, id)))),
         path("tokens", () -> post(() -> issueToken(appId)))))));
   }
 
@@ -220,6 +228,22 @@ public final class ApiRoutes extends AllDirectives {
   private Route messageStatus(String appId, String user, String id) {
     return authenticated(appId, app -> respond("get_message_status",
         services.users().messageStatus(app, user, id).thenApplyAsync(s -> ApiResponses.json(200, s), SAME_THREAD)));
+  }
+
+  private Route putDevice(String appId, String user, String id) {
+    return authenticated(appId, app -> jsonBody(body -> respond("put_device",
+        services.devices().put(app, user, id, body)
+            .thenApplyAsync(r -> ApiResponses.json(r.created() ? 201 : 200, r.devices()), SAME_THREAD))));
+  }
+
+  private Route removeDevice(String appId, String user, String id) {
+    return authenticated(appId, app -> respond("remove_device",
+        services.devices().remove(app, user, id).thenApplyAsync(r -> ApiResponses.json(200, r), SAME_THREAD)));
+  }
+
+  private Route listDevices(String appId, String user) {
+    return authenticated(appId, app -> respond("list_devices",
+        services.devices().list(app, user).thenApplyAsync(r -> ApiResponses.json(200, r), SAME_THREAD)));
   }
 
   private Route kick(String appId, String user) {

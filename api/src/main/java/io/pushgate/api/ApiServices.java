@@ -27,6 +27,7 @@ public record ApiServices(
     BroadcastService broadcasts,
     TopicService topics,
     UserService users,
+    DeviceService devices,
     TokenService tokens,
     IdempotentSends idempotent,
     ApiCallMeters calls) {
@@ -88,6 +89,7 @@ public record ApiServices(
         new BroadcastService(system, parser, settings.askTimeout(), deps.clock()),
         new TopicService(system, parser, deps.sessions(), settings.askTimeout(), deps.clock()),
         new UserService(deps.sessions(), limit),
+        new DeviceService(deps.sessions(), limit, deps.clock()),
         new TokenService(settings, deps.tokens()),
         new IdempotentSends(deps.idempotency()),
         new ApiCallMeters(meters.registry()));

@@ -75,6 +75,14 @@ public enum ErrorCode {
   INVALID_TOPIC(400, "Invalid topic"),
   /** The user's session already has {@code pushgate.session.max-topics} server-side subscriptions. */
   TOO_MANY_TOPICS(409, "Too many topics"),
+  /** A message's {@code notification} breaks its rules (docs/push.md); {@code field} names the part. */
+  INVALID_NOTIFICATION(400, "Invalid notification"),
+  /** A device id, platform, token or topic breaks its rules (docs/push.md). */
+  INVALID_DEVICE(400, "Invalid device"),
+  /** The user already has {@code pushgate.session.max-devices} devices. */
+  TOO_MANY_DEVICES(409, "Too many devices"),
+  /** The user has no device with this id. */
+  UNKNOWN_DEVICE(404, "Unknown device"),
   /** A multicast above the send rate found the app's paced send queue full; sent with Retry-After. */
   SEND_QUEUE_FULL(429, "Send queue full"),
   /** The app keeps its maximum of live broadcasts ({@code pushgate.broadcast.max-live}); retry later. */

@@ -199,7 +199,8 @@ public final class MessageService {
   private PushMessage newMessage(SendMessageRequest request, String messageId) {
     long now = clock.millis();
     return new PushMessage(
-        messageId != null ? messageId : MessageIds.random(), request.qos(), request.data(), now, now + request.ttl().toMillis(), request.collapseKey());
+        messageId != null ? messageId : MessageIds.random(), request.qos(), request.data(), now, now + request.ttl().toMillis(), request.collapseKey(),
+        request.notification());
   }
 
   private CompletionStage<SendMessageResponse> fanOut(App app, SendMessageRequest request, String messageId) {

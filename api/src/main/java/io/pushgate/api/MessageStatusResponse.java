@@ -2,6 +2,7 @@ package io.pushgate.api;
 
 import io.pushgate.session.MessageStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,8 +12,16 @@ import java.util.Locale;
  * @param seq        its sequence number in the session, null if unknown
  * @param deliveries deliveries on connections that went away without acking it
  * @param since      ISO-8601: when it was accepted (pending) or reached its end; null if unknown
+ * @param notifications the devices its notification went to (docs/push.md), empty if none
  */
-public record MessageStatusResponse(String id, String user, String status, Long seq, int deliveries, String since) {
+public record MessageStatusResponse(
+    String id, String user, String status, Long seq, int deliveries, String since, List<Notified> notifications) {
+
+  /**
+   * One device's notification: {@code result} is pending, sent, failed, unregistered (the device
+   * was removed) or dropped; {@code reason} the provider's or our code, null when sent.
+   */
+  public record Notified(String device, String platform, String result, String reason, String at) {}
 
   static MessageStatusResponse of(String user, MessageStatus s) {
     boolean known = s.fate() != MessageStatus.Fate.UNKNOWN;
@@ -22,6 +31,9 @@ public record MessageStatusResponse(String id, String user, String status, Long 
         s.fate().name().toLowerCase(Locale.ROOT),
         known ? s.seq() : null,
         s.deliveries(),
-        known ? Instant.ofEpochMilli(s.sinceMillis()).toString() : null);
+        known ? Instant.ofEpochMilli(s.sinceMillis()).toString() : null,
+        s.notifications().stream()
+            .map(o -> new Notified(o.deviceId(), o.platform().wireName(), o.resultName(), o.reason(), Instant.ofEpochMilli(o.atMillis()).toString()))
+            .toList());
   }
 }

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  */
 public final class RequestParser {
 
-  private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data", "collapseKey");
+  private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data", "collapseKey", "notification");
   private static final Set<String> BATCH_FIELDS = Set.of("messages");
   private static final Set<String> TOKEN_FIELDS = Set.of("user", "ttl", "topics");
   private static final Set<String> TOPIC_MESSAGE_FIELDS = Set.of("qos", "data");
@@ -39,7 +39,8 @@ public final class RequestParser {
    * Validates a message request body against the app's limits (TTL bounds).
    *
    * @throws ApiProblem malformed_json, invalid_field, invalid_user, too_many_recipients,
-   *     invalid_qos, invalid_ttl, invalid_collapse_key, missing_data or payload_too_large
+   *     invalid_qos, invalid_ttl, invalid_collapse_key, missing_data, payload_too_large or
+   *     invalid_notification
    */
   public SendMessageRequest parseMessage(byte[] body, AppLimits limits) {
     return parseMessage(ApiJson.parse(body), limits);
@@ -52,7 +53,7 @@ public final class RequestParser {
     Duration ttl = messageTtl(number(root.get("ttl")), limits);
     String collapseKey = collapseKey(text(root.get("collapseKey")), qos);
     String data = data(root.get("data"));
-    return new SendMessageRequest(to, qos, ttl, data, collapseKey);
+    return new SendMessageRequest(to, qos, ttl, data, collapseKey, PushRequests.notification(root.get("notification"), qos));
   }
 
   /**
@@ -73,7 +74,7 @@ public final class RequestParser {
     Duration ttl = messageTtl(fields.ttl(), limits);
     String collapseKey = collapseKey(fields.collapseKey(), qos);
     String data = data(dataText(fields.data()));
-    return new SendMessageRequest(users, qos, ttl, data, collapseKey);
+    return new SendMessageRequest(users, qos, ttl, data, collapseKey, null);
   }
 
   /**

@@ -32,4 +32,9 @@ public interface SessionAsks {
 
   /** Subscribe or unsubscribe the session to/from a topic, server-side (persisted). */
   CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(SessionId session, String topic, boolean subscribe);
+
+  /** A device command of the session (put, remove or list its user's devices for mobile push). */
+  CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
+      SessionId session,
+      java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<io.pushgate.session.SessionCommand.DeviceReply>, io.pushgate.session.SessionCommand> command);
 }

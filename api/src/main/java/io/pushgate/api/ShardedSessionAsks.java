@@ -51,4 +51,10 @@ final class ShardedSessionAsks implements SessionAsks {
   public CompletionStage<KickResult> kick(SessionId session) {
     return sessions.ask(session, Kick::new, timeout);
   }
+
+  @Override
+  public CompletionStage<SessionCommand.DeviceReply> devices(
+      SessionId session, java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<SessionCommand.DeviceReply>, SessionCommand> command) {
+    return sessions.ask(session, command::apply, timeout);
+  }
 }

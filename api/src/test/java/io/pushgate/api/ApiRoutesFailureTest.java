@@ -247,6 +247,13 @@ class ApiRoutesFailureTest {
     }
 
     @Override
+    public CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
+        SessionId session,
+        java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<io.pushgate.session.SessionCommand.DeviceReply>, io.pushgate.session.SessionCommand> command) {
+      return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
+    }
+
+    @Override
     public CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(
         SessionId session, String topic, boolean subscribe) {
       return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));

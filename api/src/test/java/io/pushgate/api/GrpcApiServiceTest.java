@@ -316,5 +316,12 @@ class GrpcApiServiceTest {
     public CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(SessionId session, String topic, boolean subscribe) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
+        SessionId session,
+        java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<io.pushgate.session.SessionCommand.DeviceReply>, io.pushgate.session.SessionCommand> command) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.pushgate.api.ApiRoutes;
 import io.pushgate.api.BackendHookRoutes;
 import io.pushgate.api.upstream.HttpUpstream;
 import io.pushgate.gateway.BackendHooks;
+import io.pushgate.api.push.MobilePush;
 import io.pushgate.api.webhook.Webhooks;
 import io.pushgate.api.DispatchRoutes;
 import io.pushgate.api.dispatch.ReconnectPolicy;
@@ -146,7 +147,8 @@ public final class PushgateNode {
     DevCredentialsWarning.logIfInUse(apps);
     Webhooks webhooks = Webhooks.start(system);
     NodeMetrics.get(system).bindWebhooks(webhooks, apps);
-    SessionSharding sessions = SessionSharding.init(system, webhooks);
+    MobilePush push = MobilePush.start(system, config);
+    SessionSharding sessions = SessionSharding.init(system, webhooks, push);
     startAppTopics(system, apps);
 
     ClusterEndpointDirectory directory =

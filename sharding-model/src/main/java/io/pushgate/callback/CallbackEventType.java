@@ -22,7 +22,9 @@ public enum CallbackEventType {
   /** A QoS 1 message reached {@code max-deliveries} without an ack and was given up on. */
   MESSAGE_UNDELIVERABLE("message.undeliverable"),
   /** A pending message was dropped: queue overflow (drop-oldest) or replaced by collapse key. */
-  MESSAGE_DROPPED("message.dropped");
+  MESSAGE_DROPPED("message.dropped"),
+  /** A QoS 1 message's notification was sent to the user's devices and their providers answered (docs/push.md). */
+  MESSAGE_NOTIFIED("message.notified");
 
   private final String wireName;
 
@@ -37,7 +39,7 @@ public enum CallbackEventType {
 
   /** True for the four {@code message.*} fates. */
   public boolean isMessageFate() {
-    return wireName.startsWith("message.");
+    return wireName.startsWith("message.") && this != MESSAGE_NOTIFIED;
   }
 
   public static Optional<CallbackEventType> fromWireName(String name) {

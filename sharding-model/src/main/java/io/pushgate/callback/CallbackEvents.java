@@ -65,4 +65,21 @@ public final class CallbackEvents {
     return new CallbackEvent(
         type.wireName() + ":" + app + ":" + user + ":" + messageId, type, atMillis, app, user, details);
   }
+
+  /**
+   * A message's notification went to the user's devices.
+   *
+   * @param devices per device: {@code device}, {@code platform}, {@code result} and, unless sent,
+   *                {@code reason}
+   */
+  public static CallbackEvent messageNotified(
+      String app, String user, String messageId, long seq, long atMillis, java.util.List<Map<String, Object>> devices) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("messageId", messageId);
+    details.put("seq", seq);
+    details.put("devices", java.util.List.copyOf(devices));
+    return new CallbackEvent(
+        CallbackEventType.MESSAGE_NOTIFIED.wireName() + ":" + app + ":" + user + ":" + messageId,
+        CallbackEventType.MESSAGE_NOTIFIED, atMillis, app, user, details);
+  }
 }

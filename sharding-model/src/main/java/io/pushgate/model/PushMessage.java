@@ -1,5 +1,6 @@
 package io.pushgate.model;
 
+import io.pushgate.notify.Notification;
 import java.util.Objects;
 
 /**
@@ -14,9 +15,12 @@ import java.util.Objects;
  * @param collapseKey      optional (null): a QoS 1 message with a collapse key replaces the
  *                         pending, unacked message of the same session with the same key;
  *                         at most {@link #MAX_COLLAPSE_KEY_LENGTH} characters
+ * @param notification     optional (null): QoS 1 only; what the user's devices show through their
+ *                         mobile push providers when the user is away (docs/push.md)
  */
 public record PushMessage(
-    String id, Qos qos, String data, long acceptedAtMillis, long expiresAtMillis, String collapseKey)
+    String id, Qos qos, String data, long acceptedAtMillis, long expiresAtMillis, String collapseKey,
+    Notification notification)
     implements CborSerializable {
 
   /** Longest accepted collapse key. */
@@ -31,9 +35,15 @@ public record PushMessage(
     }
   }
 
+  /** A message without notification. */
+  public PushMessage(
+      String id, Qos qos, String data, long acceptedAtMillis, long expiresAtMillis, String collapseKey) {
+    this(id, qos, data, acceptedAtMillis, expiresAtMillis, collapseKey, null);
+  }
+
   /** A message without collapse key. */
   public PushMessage(String id, Qos qos, String data, long acceptedAtMillis, long expiresAtMillis) {
-    this(id, qos, data, acceptedAtMillis, expiresAtMillis, null);
+    this(id, qos, data, acceptedAtMillis, expiresAtMillis, null, null);
   }
 
   public boolean isExpired(long nowMillis) {

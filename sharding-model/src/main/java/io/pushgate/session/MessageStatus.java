@@ -1,6 +1,8 @@
 package io.pushgate.session;
 
 import io.pushgate.model.CborSerializable;
+import io.pushgate.notify.DeviceOutcome;
+import java.util.List;
 
 /**
  * The fate of one message in one session. Known while the message is pending and for
@@ -11,9 +13,21 @@ import io.pushgate.model.CborSerializable;
  * @param deliveries  how many times it was pushed on connections that then went away without
  *                    acking it (pending) or in all (ended)
  * @param sinceMillis when it was accepted (pending) or reached its end (other fates)
+ * @param notifications the devices its notification went to and their providers' answers, while
+ *                    recorded (bounded like ended messages); empty if it was not notified
  */
-public record MessageStatus(String messageId, Fate fate, long seq, int deliveries, long sinceMillis)
+public record MessageStatus(
+    String messageId, Fate fate, long seq, int deliveries, long sinceMillis, List<DeviceOutcome> notifications)
     implements CborSerializable {
+
+  public MessageStatus {
+    notifications = notifications == null ? List.of() : List.copyOf(notifications);
+  }
+
+  /** A status without notifications. */
+  public MessageStatus(String messageId, Fate fate, long seq, int deliveries, long sinceMillis) {
+    this(messageId, fate, seq, deliveries, sinceMillis, List.of());
+  }
 
   public enum Fate {
     /** Stored, waiting for (or in) delivery. */

@@ -121,4 +121,19 @@ final class SessionCallbacks {
   private void raise(CallbackEventType type, PendingMessage p, long atMillis, String reason) {
     sink.offer(CallbackEvents.messageFate(type, app, user, p.message().id(), p.seq(), atMillis, reason));
   }
+
+  /** The providers answered for a message's notification: {@code message.notified}. */
+  void notified(String messageId, long seq, List<io.pushgate.notify.DeviceOutcome> outcomes, long atMillis) {
+    if (!sink.wants(app, CallbackEventType.MESSAGE_NOTIFIED)) return;
+    List<java.util.Map<String, Object>> devices = new ArrayList<>(outcomes.size());
+    for (io.pushgate.notify.DeviceOutcome o : outcomes) {
+      java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+      d.put("device", o.deviceId());
+      d.put("platform", o.platform().wireName());
+      d.put("result", o.resultName());
+      if (o.reason() != null) d.put("reason", o.reason());
+      devices.add(d);
+    }
+    sink.offer(CallbackEvents.messageNotified(app, user, messageId, seq, atMillis, devices));
+  }
 }

@@ -3,6 +3,8 @@ package io.pushgate.session;
 import io.pushgate.model.CborSerializable;
 import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
+import io.pushgate.notify.Device;
+import io.pushgate.notify.DeviceOutcome;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -101,7 +103,52 @@ public sealed interface SessionCommand extends CborSerializable {
   /** Close the attached connection(s) with {@link DisconnectReason#KICKED}; replies how many. */
   record Kick(ActorRef<KickResult> replyTo) implements SessionCommand {}
 
+  /**
+   * Register (or replace, by id) one of the user's devices for mobile push. Persisted. Refused with
+   * {@link DeviceReply.Outcome#TOO_MANY_DEVICES} past {@code max-devices} new ids.
+   */
+  record PutDevice(Device device, ActorRef<DeviceReply> replyTo) implements SessionCommand {}
+
+  /** Remove one of the user's devices (answered {@code NOT_FOUND} if it is not registered). */
+  record RemoveDevice(String deviceId, ActorRef<DeviceReply> replyTo) implements SessionCommand {}
+
+  /** List the user's devices. */
+  record GetDevices(ActorRef<DeviceReply> replyTo) implements SessionCommand {}
+
+  /** Reply to the device commands: what happened and the user's devices after it. */
+  record DeviceReply(Outcome outcome, List<Device> devices) implements CborSerializable {
+    public DeviceReply {
+      devices = List.copyOf(devices);
+    }
+
+    public enum Outcome {
+      CREATED,
+      UPDATED,
+      REMOVED,
+      NOT_FOUND,
+      LISTED,
+      /** The user already has {@code max-devices} devices; nothing changed. */
+      TOO_MANY_DEVICES
+    }
+  }
+
   // ---- internal: sent by the entity to itself or by sharding, never by other components ----
+
+  /**
+   * Decide whether pending message {@code seq} is notified now: sent by the entity to itself when
+   * the message was accepted ({@code atAccept}: notify at once if no connection is attached) and
+   * by its notify-after timer or after recovery (notify if still pending and unacked).
+   */
+  record NotifyCheck(long seq, boolean atAccept) implements SessionCommand {}
+
+  /** The providers answered for a message's notification ({@code sent}: the devices as notified). */
+  record NotificationsDone(long seq, String messageId, List<Device> sent, List<DeviceOutcome> outcomes)
+      implements SessionCommand {
+    public NotificationsDone {
+      sent = List.copyOf(sent);
+      outcomes = List.copyOf(outcomes);
+    }
+  }
 
   /** Stop message used by sharding for passivation and rebalance hand-off. */
   enum Passivate implements SessionCommand {

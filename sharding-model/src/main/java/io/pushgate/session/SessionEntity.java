@@ -28,6 +28,7 @@ import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.callback.CallbackSink;
 import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.SessionId;
+import io.pushgate.notify.PushNotifier;
 import io.pushgate.session.SessionEvent.BroadcastsAcked;
 import io.pushgate.session.SessionEvent.SessionStarted;
 import java.util.ArrayDeque;
@@ -106,7 +107,9 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final Clock clock;
   private final SessionBroadcasts broadcasts;
   private final String app;
+  private final String user;
   private final SessionCallbacks callbacks;
+  private final PushNotifier notifier;
   private final SessionMetrics metrics;
 
   private final LocalConnections localConnections;
@@ -136,16 +139,15 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private long idleSinceNanos;
   /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
   private long expiryTimerAt = Long.MAX_VALUE;
+  /** Mobile push: devices and the notification of messages to users who are away. */
+  private final SessionNotifications notifications;
 
   private SessionEntity(
       String entityId,
       ActorContext<SessionCommand> ctx,
       TimerScheduler<SessionCommand> timers,
       ActorRef<ClusterSharding.ShardCommand> shard,
-      SessionSettings settings,
-      Clock clock,
-      SessionBroadcasts broadcasts,
-      CallbackSink callbackSink) {
+      SessionDeps deps) {
     // No restart-in-place on journal failure: the entity stops, so the attached connection's
     // death watch fires and it re-attaches through sharding (with its attach timeout); an
     // in-place restart would keep the same ref and silently forget the attachment.
@@ -153,59 +155,31 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     this.ctx = ctx;
     this.timers = timers;
     this.shard = shard;
-    this.settings = settings;
-    this.clock = clock;
-    this.broadcasts = broadcasts;
+    this.settings = deps.settings();
+    this.clock = deps.clock();
+    this.broadcasts = deps.broadcasts();
     Optional<SessionId> id = SessionId.fromEntityId(entityId);
     this.app = id.map(SessionId::app).orElse(entityId);
-    this.callbacks = new SessionCallbacks(callbackSink, app, id.map(SessionId::user).orElse(entityId));
+    this.user = id.map(SessionId::user).orElse(entityId);
+    this.callbacks = new SessionCallbacks(deps.callbacks(), app, user);
+    this.notifier = deps.notifier();
     this.metrics = new SessionMetrics(PushgateMeters.get(ctx.getSystem()).messages(), app);
     this.localConnections = LocalConnections.get(ctx.getSystem());
+    this.notifications =
+        new SessionNotifications(
+            new SessionNotifications.Deps(ctx, timers, Effect(), this::write, () -> connection != null, deps, app, user, callbacks));
   }
 
   /**
+   * The session entity's one entry point.
+   *
    * @param shard the shard that hosts the entity, for self-passivation; may be null in tests
    *              (then the entity stops itself instead)
-   * @param callbacks where its status callbacks go (online/offline, message fates)
    */
   public static Behavior<SessionCommand> create(
-      String entityId,
-      ActorRef<ClusterSharding.ShardCommand> shard,
-      SessionSettings settings,
-      SessionBroadcasts broadcasts,
-      CallbackSink callbacks) {
-    return create(entityId, shard, settings, Clock.systemUTC(), broadcasts, callbacks);
-  }
-
-  /** Without broadcasts (tests of the direct-message path). */
-  static Behavior<SessionCommand> create(
-      String entityId,
-      ActorRef<ClusterSharding.ShardCommand> shard,
-      SessionSettings settings,
-      Clock clock) {
-    return create(entityId, shard, settings, clock, SessionBroadcasts.none());
-  }
-
-  static Behavior<SessionCommand> create(
-      String entityId,
-      ActorRef<ClusterSharding.ShardCommand> shard,
-      SessionSettings settings,
-      Clock clock,
-      SessionBroadcasts broadcasts) {
-    return create(entityId, shard, settings, clock, broadcasts, CallbackSink.NONE);
-  }
-
-  static Behavior<SessionCommand> create(
-      String entityId,
-      ActorRef<ClusterSharding.ShardCommand> shard,
-      SessionSettings settings,
-      Clock clock,
-      SessionBroadcasts broadcasts,
-      CallbackSink callbacks) {
+      String entityId, ActorRef<ClusterSharding.ShardCommand> shard, SessionDeps deps) {
     return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> new SessionEntity(entityId, ctx, timers, shard, settings, clock, broadcasts, callbacks)));
+        ctx -> Behaviors.withTimers(timers -> new SessionEntity(entityId, ctx, timers, shard, deps)));
   }
 
   @Override
@@ -227,6 +201,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
               scheduleIdleCheck();
               scheduleExpiryCheck(state);
               metrics.pendingIs(state.pendingCount());
+              notifications.recovered(state);
             })
         .onSignal(PostStop.instance(), state -> metrics.stopped())
         .build();
@@ -257,6 +232,13 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (cmd instanceof SessionCommand.BroadcastsAvailable) return onBroadcastsAvailable(state);
     if (cmd instanceof SessionCommand.AckFlush) return onAckFlush(state);
     if (cmd instanceof SessionCommand.OfflineCheck) return onOfflineCheck();
+    if (cmd instanceof SessionCommand.NotifyCheck c) return notifications.onCheck(state, c);
+    if (cmd instanceof SessionCommand.NotificationsDone c) return notifications.onDone(state, c);
+    if (cmd instanceof SessionCommand.PutDevice c) return notifications.onPutDevice(state, c);
+    if (cmd instanceof SessionCommand.RemoveDevice c) return notifications.onRemoveDevice(state, c);
+    if (cmd instanceof SessionCommand.GetDevices c) {
+      return Effect().reply(c.replyTo(), new SessionCommand.DeviceReply(SessionCommand.DeviceReply.Outcome.LISTED, state.devices()));
+    }
     if (cmd instanceof Passivate) return onStop(state);
     return Effect().unhandled();
   }
@@ -308,7 +290,16 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     events.add(new MessageQueued(new PendingMessage(seq, message), plan.replacedSeq(), plan.droppedSeqs()));
     EnqueueResult queued =
         new EnqueueResult(message.id(), Outcome.QUEUED, seq, plan.replacedId(), plan.droppedIds());
-    return write(state, events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> queued);
+    if (message.notification() == null) {
+      return write(state, events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> queued);
+    }
+    return write(state, events)
+        .thenRun(
+            s -> {
+              afterChange(s);
+              notifications.accepted(s, seq);
+            })
+        .thenReply(cmd.replyTo(), s -> queued);
   }
 
   private Effect<SessionEvent, SessionState> onAttach(SessionState state, Attach cmd) {
@@ -549,11 +540,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (pending.isPresent()) {
       PendingMessage p = pending.get();
       return new MessageStatus(
-          id, MessageStatus.Fate.PENDING, p.seq(), p.deliveries(), p.message().acceptedAtMillis());
+          id, MessageStatus.Fate.PENDING, p.seq(), p.deliveries(), p.message().acceptedAtMillis(), state.notificationOf(id));
     }
     return state
         .endedById(id)
-        .map(e -> new MessageStatus(id, e.fate(), e.seq(), e.deliveries(), e.atMillis()))
+        .map(e -> new MessageStatus(id, e.fate(), e.seq(), e.deliveries(), e.atMillis(), state.notificationOf(id)))
         .orElseGet(() -> MessageStatus.unknown(id));
   }
 
@@ -574,6 +565,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   }
 
   private Effect<SessionEvent, SessionState> onIdleCheck() {
+    if (connection == null && notifications.holdsSession()) { // a notify-after timer runs: stay to fire it
+      idleSinceNanos = System.nanoTime();
+      timers.startSingleTimer(IDLE_TIMER, IdleCheck.INSTANCE, settings.idlePassivation());
+      return Effect().none();
+    }
     if (connection == null) {
       long rest = settings.idlePassivation().toNanos() - (System.nanoTime() - idleSinceNanos);
       if (rest > 0) { // active since the timer started: wait for the rest of the period

@@ -1,6 +1,8 @@
 package io.pushgate.session;
 
 import io.pushgate.model.CborSerializable;
+import io.pushgate.notify.Device;
+import io.pushgate.notify.DeviceOutcome;
 import java.util.List;
 
 /**
@@ -77,4 +79,38 @@ public sealed interface SessionEvent extends CborSerializable {
 
   /** Cumulative broadcast ack: every broadcast of the app with {@code bseq <= upToBseq} is done. */
   record BroadcastsAcked(long upToBseq, long atMillis) implements SessionEvent {}
+
+  /** The app registered (or re-registered, replacing the one with the same id) a device of the user. */
+  record DeviceRegistered(Device device) implements SessionEvent {}
+
+  /**
+   * A device was removed: by the app ({@code reason = "api"}) or because its provider said its
+   * token is no longer valid ({@code "unregistered"}).
+   */
+  record DeviceRemoved(String deviceId, String reason, long atMillis) implements SessionEvent {}
+
+  /**
+   * The notification of pending message {@code seq} was handed to these devices' providers
+   * (written before it is, so a message is notified at most once per device, crash or not).
+   *
+   * @param devices one {@link DeviceOutcome.Result#PENDING} outcome per device
+   */
+  record NotificationSent(long seq, String messageId, List<DeviceOutcome> devices, long atMillis)
+      implements SessionEvent {
+    public NotificationSent {
+      devices = List.copyOf(devices);
+    }
+  }
+
+  /**
+   * The providers answered for a message's notification; {@code removedDeviceIds} were removed
+   * because their provider said their token (the one notified, still registered) is invalid.
+   */
+  record NotificationReported(String messageId, List<DeviceOutcome> outcomes, List<String> removedDeviceIds, long atMillis)
+      implements SessionEvent {
+    public NotificationReported {
+      outcomes = List.copyOf(outcomes);
+      removedDeviceIds = List.copyOf(removedDeviceIds);
+    }
+  }
 }

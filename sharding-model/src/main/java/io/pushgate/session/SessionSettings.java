@@ -25,6 +25,7 @@ import java.time.Duration;
  * @param broadcastAckFlushDelay lazy broadcast acks: longest time a broadcast ack (the session's
  *                         cursor into its app's broadcast log) waits unwritten (default 10 s);
  *                         ack-flush-count bounds how many broadcasts it may cover
+ * @param maxDevices       most mobile push devices a user registers (default 10)
  */
 public record SessionSettings(
     int maxPending,
@@ -37,7 +38,8 @@ public record SessionSettings(
     int maxTopics,
     int ackFlushCount,
     Duration ackFlushDelay,
-    Duration broadcastAckFlushDelay) {
+    Duration broadcastAckFlushDelay,
+    int maxDevices) {
 
   public SessionSettings {
     if (maxPending < 1) throw new IllegalArgumentException("max-pending must be >= 1");
@@ -53,6 +55,7 @@ public record SessionSettings(
     if (broadcastAckFlushDelay.isNegative() || broadcastAckFlushDelay.isZero()) {
       throw new IllegalArgumentException("broadcast-ack-flush-delay must be > 0");
     }
+    if (maxDevices < 0) throw new IllegalArgumentException("max-devices must be >= 0");
   }
 
   /** With the default of 64 server-side topic subscriptions and every ack written at once (tests). */
@@ -60,14 +63,14 @@ public record SessionSettings(
       int maxPending, long maxPendingBytes, Duration idlePassivation, int snapshotEvery, int maxDeliveries,
       Duration statusRetention, int maxStatusRecords) {
     this(maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords, 64,
-        1, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        1, Duration.ofSeconds(1), Duration.ofSeconds(1), 10);
   }
 
   /** These settings with lazy acks: {@code count} and {@code delay} as ack-flush-count and both flush delays. */
   public SessionSettings withLazyAcks(int count, Duration delay) {
     return new SessionSettings(
         maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords,
-        maxTopics, count, delay, delay);
+        maxTopics, count, delay, delay, maxDevices);
   }
 
   /** Settings with the default byte limit, delivery guard and status retention. */
@@ -88,6 +91,7 @@ public record SessionSettings(
         c.getInt("max-topics"),
         c.getInt("ack-flush-count"),
         c.getDuration("ack-flush-delay"),
-        c.getDuration("broadcast-ack-flush-delay"));
+        c.getDuration("broadcast-ack-flush-delay"),
+        c.getInt("max-devices"));
   }
 }

@@ -4,6 +4,7 @@ import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.broadcast.Broadcasts;
 import io.pushgate.callback.CallbackSink;
 import io.pushgate.model.SessionId;
+import io.pushgate.notify.PushNotifier;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,16 +46,23 @@ public final class SessionSharding {
    * replica that its sessions read ({@link Broadcasts}).
    */
   public static SessionSharding init(ActorSystem<?> system) {
-    return init(system, CallbackSink.NONE);
+    return init(system, CallbackSink.NONE, PushNotifier.NONE);
   }
 
-  /** As {@link #init(ActorSystem)}, with sessions raising status callbacks into {@code callbacks}. */
-  public static SessionSharding init(ActorSystem<?> system, CallbackSink callbacks) {
-    SessionSettings settings = SessionSettings.fromConfig(system.settings().config());
+  /**
+   * As {@link #init(ActorSystem)}, with sessions raising status callbacks into {@code callbacks}
+   * and handing mobile push notifications to {@code notifier}.
+   */
+  public static SessionSharding init(ActorSystem<?> system, CallbackSink callbacks, PushNotifier notifier) {
     Broadcasts broadcasts = Broadcasts.get(system);
+    SessionDeps deps =
+        SessionDeps.of(SessionSettings.fromConfig(system.settings().config()))
+            .withBroadcasts(broadcasts)
+            .withCallbacks(callbacks)
+            .withNotifier(notifier);
     ClusterSharding sharding = ClusterSharding.get(system);
     ActorRef<ShardingEnvelope<SessionCommand>> region = sharding.init(
-        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), settings, broadcasts, callbacks))
+        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), deps))
             .withStopMessage(SessionCommand.Passivate.INSTANCE));
     return new SessionSharding(sharding, region, system.scheduler(), broadcasts.feedForConnections());
   }

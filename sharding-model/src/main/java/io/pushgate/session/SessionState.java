@@ -6,9 +6,12 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pushgate.model.CborSerializable;
+import io.pushgate.notify.Device;
+import io.pushgate.notify.DeviceOutcome;
 import io.pushgate.session.MessageStatus.Fate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -38,6 +41,10 @@ public final class SessionState implements CborSerializable {
   private final java.util.TreeSet<String> topics = new java.util.TreeSet<>();
   private final TreeMap<Long, PendingMessage> pending = new TreeMap<>();
   private final EndedMessages ended;
+  /** The user's devices for mobile push, by id; null until the first (most users have none). */
+  private LinkedHashMap<String, Device> devices;
+  /** Notifications sent and their outcomes; null until the first. */
+  private NotificationRecords notices;
 
   public SessionState() {
     this.ended = new EndedMessages();
@@ -52,7 +59,9 @@ public final class SessionState implements CborSerializable {
       @JsonProperty("undeliverableTotal") long undeliverableTotal,
       @JsonProperty("createdAtMillis") Long createdAtMillis,
       @JsonProperty("broadcastCursor") long broadcastCursor,
-      @JsonProperty("topics") List<String> topics) {
+      @JsonProperty("topics") List<String> topics,
+      @JsonProperty("devices") List<Device> devices,
+      @JsonProperty("notices") NotificationRecords notices) {
     this.lastSeq = lastSeq;
     this.ackedSeq = ackedSeq;
     if (pending != null) pending.forEach(this::put);
@@ -62,6 +71,34 @@ public final class SessionState implements CborSerializable {
     this.createdAtMillis = createdAtMillis == null ? 1 : createdAtMillis;
     this.broadcastCursor = broadcastCursor;
     if (topics != null) this.topics.addAll(topics);
+    if (devices != null && !devices.isEmpty()) devices.forEach(this::putDevice);
+    this.notices = notices;
+  }
+
+  /** The user's registered devices, oldest registration first. */
+  @JsonProperty("devices")
+  public List<Device> devices() {
+    return devices == null ? List.of() : new ArrayList<>(devices.values());
+  }
+
+  @JsonIgnore
+  public int deviceCount() {
+    return devices == null ? 0 : devices.size();
+  }
+
+  public Optional<Device> device(String id) {
+    return devices == null ? Optional.empty() : Optional.ofNullable(devices.get(id));
+  }
+
+  @JsonProperty("notices")
+  NotificationRecords notices() {
+    return notices;
+  }
+
+  /** The devices notified of this message and their providers' answers; empty if none recorded. */
+  public List<DeviceOutcome> notificationOf(String messageId) {
+    if (notices == null) return List.of();
+    return notices.find(messageId).map(NotificationRecords.Notice::devices).orElse(List.of());
   }
 
   /** The server-side topic subscriptions, sorted. */
@@ -199,6 +236,18 @@ public final class SessionState implements CborSerializable {
       topics.add(sub.topic());
     } else if (event instanceof SessionEvent.TopicUnsubscribed unsub) {
       topics.remove(unsub.topic());
+    } else if (event instanceof SessionEvent.DeviceRegistered reg) {
+      putDevice(reg.device());
+    } else if (event instanceof SessionEvent.DeviceRemoved removed) {
+      if (devices != null) devices.remove(removed.deviceId());
+    } else if (event instanceof SessionEvent.NotificationSent sent) {
+      PendingMessage p = pending.get(sent.seq());
+      if (p != null) pending.put(p.seq(), p.markNotified());
+      if (notices == null) notices = new NotificationRecords();
+      notices.sent(new NotificationRecords.Notice(sent.messageId(), sent.atMillis(), sent.devices()), maxStatusRecords, statusRetentionMillis);
+    } else if (event instanceof SessionEvent.NotificationReported reported) {
+      if (notices != null) notices.reported(reported.messageId(), reported.outcomes());
+      if (devices != null) reported.removedDeviceIds().forEach(devices::remove);
     } else if (event instanceof SessionEvent.BroadcastsAcked acked) {
       broadcastCursor = Math.max(broadcastCursor, acked.upToBseq());
     } else if (event instanceof SessionEvent.MessageQueued queued) {
@@ -241,6 +290,10 @@ public final class SessionState implements CborSerializable {
     if (event instanceof SessionEvent.BroadcastsAcked e) return e.atMillis();
     if (event instanceof SessionEvent.TopicSubscribed e) return e.atMillis();
     if (event instanceof SessionEvent.TopicUnsubscribed e) return e.atMillis();
+    if (event instanceof SessionEvent.DeviceRegistered e) return e.device().registeredAtMillis();
+    if (event instanceof SessionEvent.DeviceRemoved e) return e.atMillis();
+    if (event instanceof SessionEvent.NotificationSent e) return e.atMillis();
+    if (event instanceof SessionEvent.NotificationReported e) return e.atMillis();
     throw new IllegalArgumentException("unknown event " + event);
   }
 
@@ -256,6 +309,12 @@ public final class SessionState implements CborSerializable {
           retentionMillis);
     }
     return true;
+  }
+
+  private void putDevice(Device device) {
+    if (devices == null) devices = new LinkedHashMap<>(4);
+    devices.remove(device.id()); // a re-registration moves to the end: the newest last
+    devices.put(device.id(), device);
   }
 
   private void put(PendingMessage p) {

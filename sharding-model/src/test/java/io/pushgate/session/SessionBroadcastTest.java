@@ -53,7 +53,7 @@ class SessionBroadcastTest {
     broadcasts.registered.clear();
     session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), SessionEntity.create("demo:alice", null, SETTINGS, clock, broadcasts));
+            testKit.system(), SessionEntity.create("demo:alice", null, SessionDeps.of(SETTINGS).withClock(clock).withBroadcasts(broadcasts)));
   }
 
   @AfterAll
@@ -166,8 +166,7 @@ class SessionBroadcastTest {
 
   @Test
   void unwrittenBroadcastAcksAreWrittenAfterTheirDelay() {
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(
-        "demo:carol", null, SETTINGS.withLazyAcks(64, Duration.ofMillis(200)), clock, broadcasts));
+    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:carol", null, SessionDeps.of(SETTINGS.withLazyAcks(64, Duration.ofMillis(200))).withClock(clock).withBroadcasts(broadcasts)));
     deliverOneBroadcastAndAckItUnwritten();
     testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
       assertEquals(1, session.getState().broadcastCursor(), "not written after its delay");
@@ -250,8 +249,7 @@ class SessionBroadcastTest {
   /** A session whose acks wait (64 messages or broadcasts, 5 minutes) unless something writes them. */
   private void lazy() {
     broadcasts.lastAckTo = 0;
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(
-        "demo:bob" + connections, null, SETTINGS.withLazyAcks(64, Duration.ofMinutes(5)), clock, broadcasts));
+    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:bob" + connections, null, SessionDeps.of(SETTINGS.withLazyAcks(64, Duration.ofMinutes(5))).withClock(clock).withBroadcasts(broadcasts)));
   }
 
   private void enqueue(String id) {

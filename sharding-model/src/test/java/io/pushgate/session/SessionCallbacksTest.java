@@ -54,7 +54,7 @@ class SessionCallbacksTest {
     clock.set(NOW);
     connections = 0;
     session = EventSourcedBehaviorTestKit.create(
-        testKit.system(), SessionEntity.create("demo:carol", null, settings, clock, SessionBroadcasts.none(), sink));
+        testKit.system(), SessionEntity.create("demo:carol", null, SessionDeps.of(settings).withClock(clock).withCallbacks(sink)));
     session.clear();
     return sink;
   }
@@ -90,7 +90,7 @@ class SessionCallbacksTest {
   void passivationWithoutAConnectionRaisesOfflineAtOnce() {
     RecordingCallbackSink sink = new RecordingCallbackSink(Duration.ofHours(1));
     ActorRef<SessionCommand> entity =
-        testKit.spawn(SessionEntity.create("demo:dave", null, settings, clock, SessionBroadcasts.none(), sink));
+        testKit.spawn(SessionEntity.create("demo:dave", null, SessionDeps.of(settings).withClock(clock).withCallbacks(sink)));
     TestProbe<ConnectionMessage> conn = testKit.createTestProbe();
     entity.tell(new SessionCommand.Attach(new ConnectionInfo("c-1", "node-1", "websocket", NOW), 8, conn.ref()));
     conn.expectMessageClass(Attached.class);

@@ -54,7 +54,7 @@ class SessionEntityTest {
     clock.set(NOW);
     session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), SessionEntity.create("demo:alice", null, SETTINGS, clock));
+            testKit.system(), SessionEntity.create("demo:alice", null, SessionDeps.of(SETTINGS).withClock(clock)));
   }
 
   @AfterAll

@@ -59,7 +59,7 @@ class SessionFatesTest {
         new SessionSettings(
             MAX_PENDING, maxBytes, Duration.ofMinutes(2), 100, MAX_DELIVERIES, Duration.ofHours(1), MAX_STATUS_RECORDS);
     return EventSourcedBehaviorTestKit.create(
-        testKit.system(), SessionEntity.create("demo:bob", null, settings, clock));
+        testKit.system(), SessionEntity.create("demo:bob", null, SessionDeps.of(settings).withClock(clock)));
   }
 
   @AfterAll

@@ -41,7 +41,7 @@ class SessionIdlePassivationTest {
   @Test
   void messagesToAnOfflineUserKeepTheSessionUntilIdleAfterTheLast() {
     ActorRef<SessionCommand> entity =
-        testKit.spawn(SessionEntity.create("demo:idle", null, settings, new MutableClock(NOW), SessionBroadcasts.none(), CallbackSink.NONE));
+        testKit.spawn(SessionEntity.create("demo:idle", null, SessionDeps.of(settings).withClock(new MutableClock(NOW)).withCallbacks(CallbackSink.NONE)));
     TestProbe<SessionCommand.EnqueueResult> replies = testKit.createTestProbe();
     TestProbe<Object> watcher = testKit.createTestProbe();
     long start = System.nanoTime();

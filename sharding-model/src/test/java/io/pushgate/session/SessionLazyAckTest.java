@@ -53,7 +53,7 @@ class SessionLazyAckTest {
     SessionSettings settings =
         new SessionSettings(5, 1 << 20, Duration.ofMinutes(2), 100, 3, Duration.ofHours(24), 4)
             .withLazyAcks(FLUSH_COUNT, flushDelay);
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:lazy", null, settings, clock));
+    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:lazy", null, SessionDeps.of(settings).withClock(clock)));
   }
 
   @Test
@@ -166,7 +166,7 @@ class SessionLazyAckTest {
         new SessionSettings(5, 1 << 20, Duration.ofMinutes(2), 100, 3, Duration.ofHours(24), 4)
             .withLazyAcks(FLUSH_COUNT, Duration.ofMinutes(1));
     String entityId = "demo:stopping";
-    var entity = testKit.spawn(SessionEntity.create(entityId, null, settings, clock));
+    var entity = testKit.spawn(SessionEntity.create(entityId, null, SessionDeps.of(settings).withClock(clock)));
     TestProbe<ConnectionMessage> conn = testKit.createTestProbe();
     entity.tell(new SessionCommand.Attach(new ConnectionInfo("s1", "node-1", "websocket", NOW), 64, conn.ref()));
     conn.expectMessageClass(Attached.class);

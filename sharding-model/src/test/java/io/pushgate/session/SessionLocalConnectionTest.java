@@ -42,7 +42,7 @@ class SessionLocalConnectionTest {
 
   @BeforeEach
   void fresh() {
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:local" + connections, null, SETTINGS, clock));
+    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:local" + connections, null, SessionDeps.of(SETTINGS).withClock(clock)));
   }
 
   @AfterAll

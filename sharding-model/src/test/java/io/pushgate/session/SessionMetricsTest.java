@@ -91,7 +91,7 @@ class SessionMetricsTest {
 
   @Test
   void aFailedJournalWriteIsCountedAndTheSessionStops() {
-    var entity = testKit.spawn(SessionEntity.create("failing:alice", null, SETTINGS, clock));
+    var entity = testKit.spawn(SessionEntity.create("failing:alice", null, SessionDeps.of(SETTINGS).withClock(clock)));
     TestProbe<EnqueueResult> replies = testKit.createTestProbe();
     PersistenceTestKit.create(testKit.system()).failNextPersisted();
     double before = registry.get("pushgate.journal.write.failures").counter().count();
@@ -104,7 +104,7 @@ class SessionMetricsTest {
   // ---- helpers ----
 
   private EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> session(String entityId) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(entityId, null, SETTINGS, clock));
+    return EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(entityId, null, SessionDeps.of(SETTINGS).withClock(clock)));
   }
 
   private static void enqueue(EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> s, PushMessage m) {
