@@ -1,5 +1,5 @@
 // The web console end to end in headless Chromium: log in with the operator credential, connect a
-// test user with the console's test client, look it up (online), send it a message, see it arrive
+// test user with the console's test client, register a push device, look it up (online, its device), send it a message, see it arrive
 // and the app's counters move, kick it, and press Drain (the leave request is intercepted, so the
 // node stays up). Screenshots go to $SCREENSHOTS.
 // Env: CONSOLE_URL (http://127.0.0.1:<management port>), CONSOLE_USER, CONSOLE_PASSWORD,
@@ -60,10 +60,18 @@ async function steps(page, shots) {
     await page.click("#client-connect");
     await page.locator("#client-status", { hasText: `connected as ${env("PUSHGATE_APP")}:${user}` }).waitFor();
 
+    // a push device registered by the backend shows in the lookup, its token by its last four characters
+    const put = await page.request.put(
+      `${env("CONSOLE_URL")}/console/api/v1/apps/${env("PUSHGATE_APP")}/users/${user}/devices/pixel`,
+      { headers: { "X-Pushgate-Authorization": `Bearer ${env("PUSHGATE_API_KEY")}` }, data: { platform: "fcm", token: "fcm-console-token-9f3a" } });
+    assert.equal(put.status(), 201, await put.text());
+
     await page.fill("#lookup-user", user);
     await page.click("#lookup-form button[type=submit]");
     await page.locator("dd[data-field=online]", { hasText: "online" }).waitFor();
     await page.locator("dd[data-field=connections]", { hasText: "websocket" }).waitFor();
+    await page.locator("dd[data-field=devices]", { hasText: "pixel (fcm, token …9f3a)" }).waitFor();
+    assert.ok(!(await page.textContent("#user-status")).includes("fcm-console-token"), "the console never shows a whole token");
     await page.screenshot({ path: `${shots}/console-1-user-online.png`, fullPage: true });
 
     const delivered = page.locator(`#app-counters tr[data-app="${env("PUSHGATE_APP")}"] td[data-counter=delivered]`);

@@ -110,7 +110,9 @@ $("access-form").onsubmit = (e) => { e.preventDefault(); useCredentials($("app")
 async function lookup(user) {
   const out = $("user-status");
   try {
-    const s = await api("GET", `/v1/apps/${encodeURIComponent(state.app)}/users/${encodeURIComponent(user)}`);
+    const path = `/v1/apps/${encodeURIComponent(state.app)}/users/${encodeURIComponent(user)}`;
+    const [s, d] = await Promise.all([api("GET", path), api("GET", `${path}/devices`)]);
+    const devices = d.devices.map((v) => `${v.id} (${v.platform}, token ${v.tokenHint}${v.topic ? `, ${v.topic}` : ""}) since ${v.registeredAt}`);
     const dl = [
       ["Online", s.online ? "online" : "offline", s.online ? "online" : "offline"],
       ["Connections", s.connections.map((c) => `${c.id} (${c.transport}) on ${c.node} since ${c.since}`).join("; ") || "none"],
@@ -118,6 +120,7 @@ async function lookup(user) {
       ["Last seq / acked", `${s.lastSeq} / ${s.ackedSeq}`],
       ["Undeliverable", String(s.undeliverable ?? 0)],
       ["Topics", (s.topics || []).join(", ") || "none"],
+      ["Devices", devices.join("; ") || "none"],
     ].flatMap(([k, v, cls]) => { const dd = el("dd", v, cls); dd.dataset.field = k.toLowerCase(); return [el("dt", k), dd]; });
     out.replaceChildren(...dl);
   } catch (e) {

@@ -53,6 +53,8 @@ class MobilePushTest {
   private Config base;
   private MobilePush push;
   private int tokens;
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
   @BeforeAll
   void start() throws Exception {
@@ -75,6 +77,7 @@ class MobilePushTest {
         .withValue("pushgate.apps.demo.push.apns.base-url", ConfigValueFactory.fromAnyRef(apns.baseUrl()))
         .withValue("pushgate.apps.quiet.api-key", ConfigValueFactory.fromAnyRef("k"));
     testKit = ActorTestKit.create("MobilePushTest", ConfigFactory.load());
+    io.pushgate.metrics.PushgateMeters.get(testKit.system()).add(metrics);
     push = MobilePush.start(testKit.system(), base.withFallback(ConfigFactory.load()));
   }
 
@@ -172,6 +175,7 @@ class MobilePushTest {
     Device stuck = device(Platform.APNS);
     apns.answer(stuck.token(), Script.HANG);
     CompletionStage<List<DeviceOutcome>> first = small.send(request("q-1", future(), stuck)); // in flight
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> apns.receivedFor(stuck.token()).size() == 1);
     CompletionStage<List<DeviceOutcome>> second = small.send(request("q-2", future(), device(Platform.APNS))); // queued
     List<DeviceOutcome> third = await(small.send(request("q-3", future(), device(Platform.APNS))));
     assertEquals(Result.DROPPED, third.get(0).result());
@@ -197,6 +201,28 @@ class MobilePushTest {
     assertTrue(fcm.receivedFor(phone.token()).isEmpty());
     assertEquals(Duration.ofSeconds(30), push.notifyAfter("demo").orElseThrow());
     assertTrue(push.notifyAfter("quiet").isEmpty());
+  }
+
+  @Test
+  void outcomesRetriesRemovalsAndTheQueueAreMeasured() throws Exception {
+    double sent = count("pushgate.push.notifications", "provider", "fcm", "result", "sent", "reason", "");
+    double removed = count("pushgate.push.devices.removed", "provider", "apns");
+    double retries = count("pushgate.push.retries", "provider", "apns");
+    Device ok = device(Platform.FCM);
+    Device gone = device(Platform.APNS);
+    Device flaky = device(Platform.APNS);
+    apns.answer(gone.token(), Script.UNREGISTERED);
+    apns.answer(flaky.token(), Script.UNAVAILABLE_ONCE);
+    await(push.send(request("m-9", future(), ok, gone, flaky)));
+    assertEquals(sent + 1, count("pushgate.push.notifications", "provider", "fcm", "result", "sent", "reason", ""));
+    assertEquals(removed + 1, count("pushgate.push.devices.removed", "provider", "apns"));
+    assertEquals(retries + 1, count("pushgate.push.retries", "provider", "apns"));
+    assertEquals(0.0, metrics.get("pushgate.push.queue.depth").tag("app", "demo").gauge().value());
+  }
+
+  private double count(String name, String... tags) {
+    var c = metrics.find(name).tag("app", "demo").tags(tags).counter();
+    return c == null ? 0.0 : c.count();
   }
 
   // ---- helpers ----
