@@ -10,19 +10,15 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.pushgate.api.grpc.GrpcApiServer;
 import io.pushgate.api.grpc.GrpcApiSettings;
+import io.pushgate.api.testing.TestTls;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
-import java.io.FileInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
@@ -42,19 +38,12 @@ class GrpcTlsTest {
   void aTlsClientIsServedOverHttp2() throws Exception {
     Path keystore = dir.resolve("node.p12");
     Path cert = dir.resolve("node.pem");
-    keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+    TestTls.keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
         "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", keystore.toString(), "-storetype", "PKCS12",
         "-storepass", PASSWORD);
-    keytool("-exportcert", "-rfc", "-alias", "node", "-keystore", keystore.toString(), "-storepass", PASSWORD,
+    TestTls.keytool("-exportcert", "-rfc", "-alias", "node", "-keystore", keystore.toString(), "-storepass", PASSWORD,
         "-file", cert.toString());
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (FileInputStream in = new FileInputStream(keystore.toFile())) {
-      store.load(in, PASSWORD.toCharArray());
-    }
-    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(store, PASSWORD.toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(keys.getKeyManagers(), null, null);
+    SSLContext tls = TestTls.serverContext(keystore, PASSWORD);
 
     ActorTestKit testKit = SingleNodeTestKit.start("GrpcTlsTest", "pushgate.api.grpc.tls = on");
     ManagedChannel channel = null;
@@ -75,17 +64,6 @@ class GrpcTlsTest {
     } finally {
       if (channel != null) channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       testKit.shutdownTestKit();
-    }
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
     }
   }
 }

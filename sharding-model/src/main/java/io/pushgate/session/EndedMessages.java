@@ -46,11 +46,18 @@ final class EndedMessages implements CborSerializable {
   void add(Ended ended, int maxRecords, long retentionMillis) {
     byId.remove(ended.id());
     byId.put(ended.id(), ended);
-    long oldestKept = ended.atMillis() - retentionMillis;
-    Iterator<Ended> it = byId.values().iterator();
+    prune(byId, maxRecords, ended.atMillis() - retentionMillis, Ended::atMillis);
+  }
+
+  /**
+   * Removes the oldest entries of an insertion-ordered map while it holds more than {@code max} or
+   * they are older than {@code oldestKept} (the bound of every record map of the session state).
+   */
+  static <R> void prune(LinkedHashMap<String, R> byId, int max, long oldestKept, java.util.function.ToLongFunction<R> atMillis) {
+    Iterator<R> it = byId.values().iterator();
     while (it.hasNext()) {
-      Ended e = it.next();
-      if (byId.size() > maxRecords || e.atMillis() < oldestKept) it.remove();
+      R r = it.next();
+      if (byId.size() > max || atMillis.applyAsLong(r) < oldestKept) it.remove();
       else break;
     }
   }

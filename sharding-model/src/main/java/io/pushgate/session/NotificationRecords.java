@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.pushgate.model.CborSerializable;
 import io.pushgate.notify.DeviceOutcome;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -47,13 +46,7 @@ final class NotificationRecords implements CborSerializable {
   void sent(Notice notice, int maxRecords, long retentionMillis) {
     byId.remove(notice.messageId());
     byId.put(notice.messageId(), notice);
-    long oldestKept = notice.atMillis() - retentionMillis;
-    Iterator<Notice> it = byId.values().iterator();
-    while (it.hasNext()) {
-      Notice n = it.next();
-      if (byId.size() > Math.max(1, maxRecords) || n.atMillis() < oldestKept) it.remove();
-      else break;
-    }
+    EndedMessages.prune(byId, Math.max(1, maxRecords), notice.atMillis() - retentionMillis, Notice::atMillis);
   }
 
   /** Replaces the outcomes of the devices the providers answered for (if still recorded). */

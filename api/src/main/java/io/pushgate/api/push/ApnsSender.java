@@ -54,6 +54,7 @@ final class ApnsSender implements ProviderSender {
     String jwt = tokens.token();
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(base + "/3/device/" + URLEncoder.encode(device.token(), StandardCharsets.UTF_8)))
+            .version(ProviderSender.versionFor(config.baseUrl()))
             .timeout(timeout)
             .header("authorization", "bearer " + jwt)
             .header("apns-topic", topic)

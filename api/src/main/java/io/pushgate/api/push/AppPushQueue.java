@@ -57,6 +57,8 @@ final class AppPushQueue {
             .to(Sink.ignore())
             .run(system);
     meters.queue(app, queue::size);
+    this.providers.forEach((platform, p) ->
+        meters.circuit(app, platform.wireName(), () -> p.breaker().isClosed() ? 0 : 1));
   }
 
   /** Queues one device's notification; completes with its outcome (never fails). */

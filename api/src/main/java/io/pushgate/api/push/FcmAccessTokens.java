@@ -82,6 +82,7 @@ final class FcmAccessTokens {
             + "&assertion=" + URLEncoder.encode(assertion, StandardCharsets.UTF_8);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(credentials.tokenUri()))
+            .version(ProviderSender.versionFor(URI.create(credentials.tokenUri())))
             .timeout(timeout)
             .header("content-type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form))

@@ -45,6 +45,7 @@ final class FcmSender implements ProviderSender {
     byte[] body = ApiJson.bytes(Map.of("message", message(request, device)));
     return tokens.token().thenCompose(token -> http.sendAsync(
             HttpRequest.newBuilder(sendUrl)
+                .version(ProviderSender.versionFor(sendUrl))
                 .timeout(timeout)
                 .header("authorization", "Bearer " + token)
                 .header("content-type", "application/json; charset=UTF-8")

@@ -12,4 +12,12 @@ interface ProviderSender {
    * (timeout, connection), which the caller retries like {@link ProviderAnswer.Kind#RETRY}.
    */
   CompletionStage<ProviderAnswer> send(NotificationRequest request, Device device);
+
+  /**
+   * HTTP/2 (negotiated with ALPN) for {@code https} URLs, as the providers serve them; HTTP/1.1 for
+   * a plain {@code http} URL (a local proxy or test server), without the JDK's h2c upgrade attempt.
+   */
+  static java.net.http.HttpClient.Version versionFor(java.net.URI url) {
+    return "https".equalsIgnoreCase(url.getScheme()) ? java.net.http.HttpClient.Version.HTTP_2 : java.net.http.HttpClient.Version.HTTP_1_1;
+  }
 }

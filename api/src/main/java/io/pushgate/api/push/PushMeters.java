@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * result, reason}} (one per device notification: sent, failed, unregistered, dropped; reason is the
  * provider's code or ours, a bounded set), {@code pushgate_push_retries_total{app, provider}},
  * {@code pushgate_push_devices_removed_total{app, provider}} and the gauge
- * {@code pushgate_push_queue_depth{app}}. Thread-safe.
+ * {@code pushgate_push_queue_depth{app}} and {@code pushgate_push_circuit_open{app, provider}}. Thread-safe.
  */
 final class PushMeters {
 
@@ -31,6 +31,11 @@ final class PushMeters {
 
   void retried(String app, String provider) {
     counter("pushgate.push.retries", "provider requests tried again", app, provider).increment();
+  }
+
+  void circuit(String app, String provider, Supplier<Number> open) {
+    Gauge.builder("pushgate.push.circuit.open", open).description("1 while the app's circuit to the provider is open or half-open")
+        .tag("app", app).tag("provider", provider).register(registry);
   }
 
   void queue(String app, Supplier<Number> depth) {

@@ -170,14 +170,15 @@ class MobilePushTest {
   void aFullQueueDropsAtOnceAndAnOpenCircuitDropsWithoutCalling() throws Exception {
     Config tight = ConfigFactory.parseString(
             "pushgate.push { queue-size = 1, max-in-flight = 1, max-attempts = 1, breaker.max-failures = 2 }")
+        .withValue("pushgate.apps.tight.push", base.getValue("pushgate.apps.demo.push")) // an app of its own: its own meters
         .withFallback(base).withFallback(ConfigFactory.load());
     MobilePush small = MobilePush.start(testKit.system(), tight);
     Device stuck = device(Platform.APNS);
     apns.answer(stuck.token(), Script.HANG);
-    CompletionStage<List<DeviceOutcome>> first = small.send(request("q-1", future(), stuck)); // in flight
+    CompletionStage<List<DeviceOutcome>> first = small.send(request("tight", "q-1", future(), stuck)); // in flight
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> apns.receivedFor(stuck.token()).size() == 1);
-    CompletionStage<List<DeviceOutcome>> second = small.send(request("q-2", future(), device(Platform.APNS))); // queued
-    List<DeviceOutcome> third = await(small.send(request("q-3", future(), device(Platform.APNS))));
+    CompletionStage<List<DeviceOutcome>> second = small.send(request("tight", "q-2", future(), device(Platform.APNS))); // queued
+    List<DeviceOutcome> third = await(small.send(request("tight", "q-3", future(), device(Platform.APNS))));
     assertEquals(Result.DROPPED, third.get(0).result());
     assertEquals("queue_full", third.get(0).reason());
     assertEquals(Result.FAILED, await(first).get(0).result());
@@ -185,8 +186,15 @@ class MobilePushTest {
 
     Device down = device(Platform.FCM);
     fcm.answer(down.token(), Script.UNAVAILABLE);
-    for (int i = 0; i < 2; i++) assertEquals(Result.FAILED, await(small.send(request("b-" + i, future(), down))).get(0).result());
-    DeviceOutcome refused = await(small.send(request("b-2", future(), down))).get(0);
+    for (int i = 0; i < 2; i++) {
+      DeviceOutcome failed = await(small.send(request("tight", "b-" + i, future(), down))).get(0);
+      assertEquals(Result.FAILED, failed.result());
+      assertEquals("UNAVAILABLE", failed.reason());
+    }
+    // the breaker counts a failure as its call completes: wait for it to open, as an operator sees it
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        metrics.find("pushgate.push.circuit.open").tags("app", "tight", "provider", "fcm").gauges().stream().anyMatch(g -> g.value() == 1.0));
+    DeviceOutcome refused = await(small.send(request("tight", "b-2", future(), down))).get(0);
     assertEquals(Result.DROPPED, refused.result());
     assertEquals("circuit_open", refused.reason());
     assertEquals(2, fcm.receivedFor(down.token()).size());
@@ -234,7 +242,11 @@ class MobilePushTest {
   }
 
   private static NotificationRequest request(String messageId, long expiresAt, Device... devices) {
-    return new NotificationRequest("demo", "alice", messageId, HELLO, expiresAt, List.of(devices));
+    return request("demo", messageId, expiresAt, devices);
+  }
+
+  private static NotificationRequest request(String app, String messageId, long expiresAt, Device... devices) {
+    return new NotificationRequest(app, "alice", messageId, HELLO, expiresAt, List.of(devices));
   }
 
   private static long future() {
