@@ -36,9 +36,20 @@ public final class DeviceService {
    * invalid_field, malformed_json, too_many_devices, overloaded or unavailable.
    */
   public CompletionStage<Registered> put(App app, String user, String id, byte[] body) {
+    com.fasterxml.jackson.databind.JsonNode json;
+    try {
+      json = ApiJson.parse(body);
+    } catch (ApiProblem problem) {
+      return CompletableFuture.failedFuture(problem);
+    }
+    return put(app, user, id, json);
+  }
+
+  /** As {@link #put(App, String, String, byte[])}, with the body already parsed (the gRPC API). */
+  public CompletionStage<Registered> put(App app, String user, String id, com.fasterxml.jackson.databind.JsonNode body) {
     io.pushgate.notify.Device device;
     try {
-      device = PushRequests.device(id, ApiJson.parse(body), clock.millis());
+      device = PushRequests.device(id, body, clock.millis());
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }

@@ -11,5 +11,8 @@ import java.util.List;
  * @param ttl         seconds as sent
  * @param data        the payload as JSON text; empty is absent
  * @param collapseKey as sent
+ * @param notification the notification as the JSON object the HTTP API takes (so it passes the same
+ *                     checks), or null
  */
-public record MessageFields(List<String> to, Long qos, Long ttl, String data, String collapseKey) {}
+public record MessageFields(
+    List<String> to, Long qos, Long ttl, String data, String collapseKey, com.fasterxml.jackson.databind.JsonNode notification) {}

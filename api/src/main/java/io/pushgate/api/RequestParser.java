@@ -74,7 +74,7 @@ public final class RequestParser {
     Duration ttl = messageTtl(fields.ttl(), limits);
     String collapseKey = collapseKey(fields.collapseKey(), qos);
     String data = data(dataText(fields.data()));
-    return new SendMessageRequest(users, qos, ttl, data, collapseKey, null);
+    return new SendMessageRequest(users, qos, ttl, data, collapseKey, PushRequests.notification(fields.notification(), qos));
   }
 
   /**

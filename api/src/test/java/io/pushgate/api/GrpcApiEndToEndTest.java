@@ -361,4 +361,38 @@ class GrpcApiEndToEndTest {
     join(health.close());
     join(stopped);
   }
+
+  @Test
+  void devicesAndNotificationsAreServedAsOverHttp() {
+    String user = freshUser();
+    io.pushgate.grpc.v1.PutDeviceResponse put = join(client.putDevice().addHeader("authorization", BEARER).invoke(
+        io.pushgate.grpc.v1.PutDeviceRequest.newBuilder()
+            .setApp("demo").setUser(user).setId("pixel").setPlatform("fcm").setToken("fcm-grpc-token-7e1d").build()));
+    assertTrue(put.getCreated());
+    assertEquals("\u20267e1d", put.getDevices().getDevices(0).getTokenHint());
+    // the same device over HTTP
+    assertEquals("pixel", http.get("/v1/apps/demo/users/" + user + "/devices").json().path("devices").get(0).path("id").asText());
+    Failure tooLong = failure(client.putDevice().addHeader("authorization", BEARER).invoke(
+        io.pushgate.grpc.v1.PutDeviceRequest.newBuilder().setApp("demo").setUser(user).setId("x").setPlatform("hms").setToken("t").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, tooLong.status());
+    assertEquals("invalid_device", tooLong.info().getReason());
+
+    SendResponse sent = sendOk(SendRequest.newBuilder().setApp("demo").setMessage(Message.newBuilder().addTo(user).setData("1")
+        .setNotification(io.pushgate.grpc.v1.Notification.newBuilder().setTitle("Hi").putData("k", "v"))).build());
+    assertTrue(sent.getAllAccepted());
+    Failure qos0 = failure(client.send().addHeader("authorization", BEARER).invoke(SendRequest.newBuilder().setApp("demo")
+        .setMessage(Message.newBuilder().addTo(user).setData("1").setQos(0)
+            .setNotification(io.pushgate.grpc.v1.Notification.newBuilder().setTitle("Hi"))).build()));
+    assertEquals("invalid_notification", qos0.info().getReason());
+    assertEquals("notification", qos0.info().getMetadataMap().get("field"));
+
+    assertEquals(1, join(client.listDevices().addHeader("authorization", BEARER).invoke(
+        io.pushgate.grpc.v1.ListDevicesRequest.newBuilder().setApp("demo").setUser(user).build())).getDevicesCount());
+    assertEquals(0, join(client.removeDevice().addHeader("authorization", BEARER).invoke(
+        io.pushgate.grpc.v1.DeviceRequest.newBuilder().setApp("demo").setUser(user).setId("pixel").build())).getDevicesCount());
+    Failure unknown = failure(client.removeDevice().addHeader("authorization", BEARER).invoke(
+        io.pushgate.grpc.v1.DeviceRequest.newBuilder().setApp("demo").setUser(user).setId("pixel").build()));
+    assertEquals(Status.Code.NOT_FOUND, unknown.status());
+    assertEquals("unknown_device", unknown.info().getReason());
+  }
 }

@@ -144,7 +144,7 @@ public final class GrpcApiService implements PushgateApiPowerApi {
       App app = authenticate(in.getApp(), metadata);
       io.pushgate.api.MessageFields fields = new io.pushgate.api.MessageFields(
           List.of(), in.hasQos() ? (long) in.getQos() : null, in.hasTtl() ? in.getTtl() : null, in.getData(),
-          in.hasCollapseKey() ? in.getCollapseKey() : null);
+          in.hasCollapseKey() ? in.getCollapseKey() : null, null);
       return api.broadcasts().send(app, api.parser().broadcast(fields, app.limits())).thenApply(GrpcMessages::broadcast);
     });
   }
@@ -195,6 +195,27 @@ public final class GrpcApiService implements PushgateApiPowerApi {
   @Override
   public CompletionStage<KickResponse> kick(KickRequest in, Metadata metadata) {
     return call("kick", () -> api.users().kick(authenticate(in.getApp(), metadata), in.getUser()).thenApply(GrpcMessages::kick));
+  }
+
+  @Override
+  public CompletionStage<io.pushgate.grpc.v1.PutDeviceResponse> putDevice(io.pushgate.grpc.v1.PutDeviceRequest in, Metadata metadata) {
+    return call("put_device", () -> api.devices()
+        .put(authenticate(in.getApp(), metadata), in.getUser(), in.getId(), GrpcMessages.deviceBody(in))
+        .thenApply(GrpcMessages::registered));
+  }
+
+  @Override
+  public CompletionStage<io.pushgate.grpc.v1.Devices> removeDevice(io.pushgate.grpc.v1.DeviceRequest in, Metadata metadata) {
+    return call("remove_device", () -> api.devices()
+        .remove(authenticate(in.getApp(), metadata), in.getUser(), in.getId())
+        .thenApply(GrpcMessages::devices));
+  }
+
+  @Override
+  public CompletionStage<io.pushgate.grpc.v1.Devices> listDevices(io.pushgate.grpc.v1.ListDevicesRequest in, Metadata metadata) {
+    return call("list_devices", () -> api.devices()
+        .list(authenticate(in.getApp(), metadata), in.getUser())
+        .thenApply(GrpcMessages::devices));
   }
 
   @Override

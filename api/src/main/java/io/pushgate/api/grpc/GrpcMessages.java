@@ -46,7 +46,49 @@ final class GrpcMessages {
         m.hasQos() ? (long) m.getQos() : null,
         m.hasTtl() ? m.getTtl() : null,
         m.getData(),
-        m.hasCollapseKey() ? m.getCollapseKey() : null);
+        m.hasCollapseKey() ? m.getCollapseKey() : null,
+        m.hasNotification() ? notification(m.getNotification()) : null);
+  }
+
+  /** A notification as the JSON object the HTTP API takes, so both pass the same checks. */
+  private static com.fasterxml.jackson.databind.JsonNode notification(io.pushgate.grpc.v1.Notification n) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = io.pushgate.api.ApiJson.mapper().createObjectNode();
+    if (n.hasTitle()) o.put("title", n.getTitle());
+    if (n.hasBody()) o.put("body", n.getBody());
+    if (n.getDataCount() > 0) {
+      com.fasterxml.jackson.databind.node.ObjectNode data = o.putObject("data");
+      n.getDataMap().forEach(data::put);
+    }
+    if (n.hasSound()) o.put("sound", n.getSound());
+    if (n.hasBadge()) o.put("badge", n.getBadge());
+    if (n.hasCollapseKey()) o.put("collapseKey", n.getCollapseKey());
+    return o;
+  }
+
+  /** A device registration as the JSON body the HTTP API takes. */
+  static com.fasterxml.jackson.databind.JsonNode deviceBody(io.pushgate.grpc.v1.PutDeviceRequest in) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = io.pushgate.api.ApiJson.mapper().createObjectNode();
+    o.put("platform", in.getPlatform());
+    o.put("token", in.getToken());
+    if (!in.getTopic().isEmpty()) o.put("topic", in.getTopic());
+    return o;
+  }
+
+  static io.pushgate.grpc.v1.PutDeviceResponse registered(io.pushgate.api.DeviceService.Registered r) {
+    return io.pushgate.grpc.v1.PutDeviceResponse.newBuilder().setCreated(r.created()).setDevices(devices(r.devices())).build();
+  }
+
+  static io.pushgate.grpc.v1.Devices devices(io.pushgate.api.DevicesResponse r) {
+    io.pushgate.grpc.v1.Devices.Builder b = io.pushgate.grpc.v1.Devices.newBuilder().setUser(r.user());
+    for (io.pushgate.api.DevicesResponse.View d : r.devices()) {
+      b.addDevices(io.pushgate.grpc.v1.Device.newBuilder()
+          .setId(d.id())
+          .setPlatform(d.platform())
+          .setTopic(d.topic() == null ? "" : d.topic())
+          .setTokenHint(d.tokenHint())
+          .setRegisteredAt(timestamp(d.registeredAt())));
+    }
+    return b.build();
   }
 
   static SendResponse send(SendMessageResponse r) {
@@ -145,6 +187,14 @@ final class GrpcMessages {
         .setDeliveries(r.deliveries());
     if (r.seq() != null) b.setSeq(r.seq());
     if (r.since() != null) b.setSince(timestamp(r.since()));
+    for (MessageStatusResponse.Notified n : r.notifications()) {
+      b.addNotifications(io.pushgate.grpc.v1.DeviceNotification.newBuilder()
+          .setDevice(n.device())
+          .setPlatform(n.platform())
+          .setResult(n.result())
+          .setReason(n.reason() == null ? "" : n.reason())
+          .setAt(timestamp(n.at())));
+    }
     return b.build();
   }
 
