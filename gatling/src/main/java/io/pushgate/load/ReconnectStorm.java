@@ -1,16 +1,6 @@
 package io.pushgate.load;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 
 /**
  * Reconnect storm: N clients connect, all drop at once, the backend sends K QoS 1 messages to
@@ -23,8 +13,6 @@ import java.util.stream.Collectors;
  * Prints one {@code SUMMARY} line; exits 1 if any user is missing a message.
  */
 public final class ReconnectStorm {
-
-  private static final int RECIPIENTS_PER_REQUEST = 500;
 
   private ReconnectStorm() {}
 
@@ -43,7 +31,7 @@ public final class ReconnectStorm {
       clients.closeAll();
 
       long sendStart = System.nanoTime();
-      long accepted = sendOffline(api, prefix, users, perUser);
+      long accepted = BulkSends.toEveryUser(api, prefix, users, perUser);
       System.out.printf(
           "sent %d QoS 1 messages to %d offline users in %.1f s%n",
           accepted, users, (System.nanoTime() - sendStart) / 1e9);
@@ -73,42 +61,5 @@ public final class ReconnectStorm {
           clients.closedByServer.sum());
     }
     System.exit(complete ? 0 : 1);
-  }
-
-  /** Sends {@code perUser} QoS 1 messages to every user, 500 recipients per request. */
-  private static long sendOffline(String target, String prefix, int users, int perUser) throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    URI uri = URI.create("http://" + target + "/v1/apps/demo/messages");
-    LongAdder accepted = new LongAdder();
-    for (int k = 0; k < perUser; k++) {
-      List<CompletableFuture<Void>> batch = new ArrayList<>();
-      for (int from = 0; from < users; from += RECIPIENTS_PER_REQUEST) {
-        String to =
-            java.util.stream.IntStream.range(from, Math.min(users, from + RECIPIENTS_PER_REQUEST))
-                .mapToObj(i -> "\"" + prefix + i + "\"")
-                .collect(Collectors.joining(","));
-        String body = "{\"to\":[" + to + "],\"qos\":1,\"data\":{\"ts\":" + System.currentTimeMillis() + "}}";
-        HttpRequest request =
-            HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + DemoTokens.API_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        int recipients = Math.min(users, from + RECIPIENTS_PER_REQUEST) - from;
-        batch.add(
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenAccept(
-                    r -> {
-                      if (r.statusCode() == 202) {
-                        accepted.add(recipients);
-                      } else {
-                        System.out.println("send failed: HTTP " + r.statusCode() + " " + r.body());
-                      }
-                    }));
-      }
-      CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
-    }
-    return accepted.sum();
   }
 }

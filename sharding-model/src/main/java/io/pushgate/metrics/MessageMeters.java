@@ -48,6 +48,8 @@ public final class MessageMeters {
   private final Timer deliveryLatency;
   private final Timer journalWrite;
   private final Counter journalFailures;
+  private final Counter sessionsParked;
+  private final Counter sessionsWoken;
 
   MessageMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -57,6 +59,22 @@ public final class MessageMeters {
     this.journalFailures = Counter.builder("pushgate.journal.write.failures")
         .description("session event writes that failed (the session stopped; its connection re-attached)")
         .register(registry);
+    this.sessionsParked = Counter.builder("pushgate.sessions.parked")
+        .description("sessions that passivated with their connection open (connected-idle-passivation)")
+        .register(registry);
+    this.sessionsWoken = Counter.builder("pushgate.sessions.woken")
+        .description("parked sessions woken from the journal, taking their open connection up again")
+        .register(registry);
+  }
+
+  /** A session passivated with its connection open. */
+  public void sessionParked() {
+    sessionsParked.increment();
+  }
+
+  /** A parked session was woken and took its connection up again. */
+  public void sessionWoken() {
+    sessionsWoken.increment();
   }
 
   /** A timer with {@link #LATENCY_BUCKETS} as its histogram. */

@@ -71,6 +71,15 @@ public sealed interface ConnectionMessage extends CborSerializable {
     }
   }
 
+  /**
+   * The session passivates while the connection stays open (nothing in flight, nothing pending,
+   * idle for {@code connected-idle-passivation}). The connection stays attached for its client:
+   * it stops watching {@code session} (its end is no loss) and sends what comes next (acks,
+   * detach) through sharding, which wakes the session; the woken session says {@link Attached}
+   * again and pushes as before.
+   */
+  record Parked(ActorRef<SessionCommand> session) implements ConnectionMessage {}
+
   /** The session ends this connection; the gateway closes the socket with the reason's code. */
   record Disconnect(DisconnectReason reason) implements ConnectionMessage {}
 }

@@ -60,6 +60,14 @@ final class SessionCallbacks {
     }
   }
 
+  /**
+   * A parked session woke and took its connection up again: the user never went offline, so it is
+   * online again without a callback.
+   */
+  void resumed() {
+    online = true;
+  }
+
   /** No connection for the offline delay (or the entity stops without one): {@code offline}. */
   void offline(long nowMillis) {
     if (!online) return;

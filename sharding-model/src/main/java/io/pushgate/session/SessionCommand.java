@@ -165,6 +165,11 @@ public sealed interface SessionCommand extends CborSerializable {
     INSTANCE
   }
 
+  /** The park timer fired: passivate with the connection open if the session stayed quiet (connected-idle-passivation). */
+  enum ParkCheck implements SessionCommand {
+    INSTANCE
+  }
+
   /** The expiry timer fired: remove pending messages whose TTL has passed. */
   enum ExpiryCheck implements SessionCommand {
     INSTANCE

@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -87,6 +88,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *   <li>One connection at a time: a new attach replaces the old connection ({@code REPLACED}).</li>
  *   <li>Without a connection the entity passivates itself after
  *       {@link SessionSettings#idlePassivation()} of inactivity; its state is in the journal.</li>
+ *   <li>With its connection open, nothing pending and no message or ack for
+ *       {@link SessionSettings#connectedIdlePassivation()}, the entity parks: it writes
+ *       {@link SessionEvent.ConnectionParked}, tells the connection {@link ConnectionMessage.Parked}
+ *       and passivates. The next command (a message, an ack, a detach, a status request) recovers it,
+ *       and it takes the same connection up again ({@link SessionState#parked()}) without the client
+ *       noticing; a connection that went away meanwhile is found by death watch and detached as
+ *       usual ({@link SessionEvent.ParkEnded}).</li>
  * </ul>
  * Connection attachment is runtime state, not persisted: after a stop (journal failure,
  * rebalance, node crash) the connection's death watch fires and it re-attaches through sharding.
@@ -99,6 +107,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private static final String ACK_TIMER = "ack-flush";
   private static final String BROADCAST_ACK_TIMER = "broadcast-ack-flush";
   private static final String OFFLINE_TIMER = "offline";
+  private static final String PARK_TIMER = "park";
 
   private final ActorContext<SessionCommand> ctx;
   private final TimerScheduler<SessionCommand> timers;
@@ -137,6 +146,10 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private long unwrittenBroadcastAckAtMillis;
   /** {@code System.nanoTime()} of the last activity without a connection (idle passivation counts from it). */
   private long idleSinceNanos;
+  /** {@code System.nanoTime()} of the last message or ack while attached (parking counts from it). */
+  private long activeAtNanos;
+  /** The park was written and the connection told: nothing more is pushed; the next incarnation takes over. */
+  private boolean parking;
   /** When the expiry timer is due (epoch millis), or Long.MAX_VALUE if not running. */
   private long expiryTimerAt = Long.MAX_VALUE;
   /** Mobile push: devices and the notification of messages to users who are away. */
@@ -198,6 +211,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              if (state.parked() != null) resume(state, state.parked());
               scheduleIdleCheck();
               scheduleExpiryCheck(state);
               metrics.pendingIs(state.pendingCount());
@@ -229,6 +243,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (cmd instanceof SessionCommand.ChangeTopic c) return onChangeTopic(state, c);
     if (cmd instanceof ExpiryCheck) return onExpiryCheck(state);
     if (cmd instanceof IdleCheck) return onIdleCheck();
+    if (cmd instanceof SessionCommand.ParkCheck) return onParkCheck(state);
     if (cmd instanceof SessionCommand.BroadcastsAvailable) return onBroadcastsAvailable(state);
     if (cmd instanceof SessionCommand.AckFlush) return onAckFlush(state);
     if (cmd instanceof SessionCommand.OfflineCheck) return onOfflineCheck();
@@ -255,6 +270,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private Effect<SessionEvent, SessionState> onEnqueue(SessionState state, Enqueue cmd) {
     PushMessage message = cmd.message();
     if (connection == null) scheduleIdleCheck();
+    else activeAtNanos = System.nanoTime();
     if (message.qos() == Qos.AT_MOST_ONCE) {
       if (connection == null) {
         metrics.qos0Offline();
@@ -308,6 +324,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       ctx.unwatch(connection);
       toConnection(new Disconnect(DisconnectReason.REPLACED));
       endDeliveryRound(state).ifPresent(events::add);
+      if (state.parked() != null) events.add(new SessionEvent.ParkEnded(clock.millis()));
     }
     boolean wasAttached = connection != null;
     connection = cmd.connection();
@@ -319,6 +336,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     resetBroadcastDelivery(state);
     ctx.watchWith(connection, new ConnectionTerminated(connection));
     timers.cancel(IDLE_TIMER);
+    startParkTimer();
     long now = clock.millis();
     hearBroadcasts(!connectionDeliversBroadcasts);
     if (!wasAttached) {
@@ -367,6 +385,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (connectionInfo == null || !connectionInfo.connectionId().equals(cmd.connectionId())) {
       return Effect().none(); // ack from a connection that is no longer attached: safe to ignore
     }
+    activeAtNanos = System.nanoTime();
     long now = clock.millis();
     long ackedBefore = ack.effective(state);
     boolean moved = ack.record(Math.min(cmd.upToSeq(), deliveredUpTo), now, state);
@@ -505,10 +524,20 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   }
 
   private Effect<SessionEvent, SessionState> detach(SessionState state) {
-    Optional<SessionEvent> round = endDeliveryRound(state);
+    List<SessionEvent> events = connectionEnded(state);
     clearConnection();
-    if (round.isEmpty() && !acksPending(state)) return Effect().none();
-    return write(state, round.map(List::of).orElse(List.of())).thenRun(this::afterChange);
+    if (events.isEmpty() && !acksPending(state)) return Effect().none();
+    return write(state, events).thenRun(this::afterChange);
+  }
+
+  /** The events that close the attached connection: its delivery round, and the end of its park if it was parked. */
+  private List<SessionEvent> connectionEnded(SessionState state) {
+    Optional<SessionEvent> round = endDeliveryRound(state);
+    if (state.parked() == null) return round.map(List::of).orElse(List.of());
+    List<SessionEvent> events = new ArrayList<>(2);
+    round.ifPresent(events::add);
+    events.add(new SessionEvent.ParkEnded(clock.millis()));
+    return events;
   }
 
   private Effect<SessionEvent, SessionState> onGetStatus(SessionState state, GetStatus cmd) {
@@ -552,11 +581,11 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (connection == null) return Effect().reply(cmd.replyTo(), new KickResult(0));
     ctx.unwatch(connection);
     toConnection(new Disconnect(DisconnectReason.KICKED));
-    Optional<SessionEvent> round = endDeliveryRound(state);
+    List<SessionEvent> events = connectionEnded(state);
     clearConnection();
     KickResult kicked = new KickResult(1);
-    if (round.isEmpty() && !acksPending(state)) return Effect().reply(cmd.replyTo(), kicked);
-    return write(state, round.map(List::of).orElse(List.of())).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> kicked);
+    if (events.isEmpty() && !acksPending(state)) return Effect().reply(cmd.replyTo(), kicked);
+    return write(state, events).thenRun(this::afterChange).thenReply(cmd.replyTo(), s -> kicked);
   }
 
   private Effect<SessionEvent, SessionState> onExpiryCheck(SessionState state) {
@@ -583,6 +612,73 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       }
     }
     return Effect().none();
+  }
+
+  // ---- parking: passivation with the connection open ----
+
+  private void startParkTimer() {
+    activeAtNanos = System.nanoTime();
+    if (settings.parksConnected() && !timers.isTimerActive(PARK_TIMER)) {
+      timers.startSingleTimer(PARK_TIMER, SessionCommand.ParkCheck.INSTANCE, settings.connectedIdlePassivation());
+    }
+  }
+
+  /**
+   * Parks the session when it was quiet for {@code connected-idle-passivation}: nothing pending
+   * (so nothing in flight either), no notification timer, and broadcasts delivered by the
+   * connection (a session that pushes broadcasts itself must stay to hear of them). Writes
+   * {@link SessionEvent.ConnectionParked} (with any unwritten ack), tells the connection
+   * {@link ConnectionMessage.Parked} and passivates; commands that arrive before the stop are
+   * handled, but nothing more is pushed: the next incarnation pushes it ({@link #resume}).
+   */
+  private Effect<SessionEvent, SessionState> onParkCheck(SessionState state) {
+    if (connection == null || parking || !settings.parksConnected()) return Effect().none();
+    long rest = settings.connectedIdlePassivation().toNanos() - (System.nanoTime() - activeAtNanos);
+    if (rest > 0) { // active since the timer started: wait for the rest of the period
+      timers.startSingleTimer(PARK_TIMER, SessionCommand.ParkCheck.INSTANCE, Duration.ofNanos(rest));
+      return Effect().none();
+    }
+    boolean quiet = state.pendingCount() == 0 && connectionDeliversBroadcasts && !notifications.holdsSession();
+    if (!quiet) {
+      startParkTimer();
+      return Effect().none();
+    }
+    parking = true;
+    ParkedConnection parked =
+        new ParkedConnection(
+            ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(connection), connectionInfo, window, connectionDeliversBroadcasts);
+    var written =
+        write(state, List.of(new SessionEvent.ConnectionParked(parked, clock.millis())))
+            .thenRun(
+                s -> {
+                  metrics.parked();
+                  toConnection(new ConnectionMessage.Parked(ctx.getSelf()));
+                  if (shard != null) shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+                });
+    return shard != null ? written : written.thenStop();
+  }
+
+  /**
+   * After recovery of a parked session: takes its connection up again, as it was when it parked
+   * (the connection was told {@link ConnectionMessage.Parked} and stayed attached for its client),
+   * and tells it {@link Attached} so it watches this incarnation. If the connection is gone
+   * meanwhile, its death watch fires at once and the session detaches as usual.
+   */
+  private void resume(SessionState state, ParkedConnection parked) {
+    connection = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(parked.connectionRef());
+    connectionSink = localConnections.sinkFor(connection);
+    connectionInfo = parked.info();
+    window = Math.max(1, parked.window());
+    deliveredUpTo = ack.effective(state);
+    connectionDeliversBroadcasts = parked.deliversBroadcasts();
+    resetBroadcastDelivery(state);
+    ctx.watchWith(connection, new ConnectionTerminated(connection));
+    hearBroadcasts(!connectionDeliversBroadcasts);
+    callbacks.resumed();
+    metrics.woken();
+    startParkTimer();
+    toConnection(attached(state.pendingCount(), state, state.createdAtMillis()));
+    pump(state);
   }
 
   // ---- expiry and delivery rounds ----
@@ -647,7 +743,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    * cumulative ack covers them.
    */
   private void pump(SessionState state) {
-    if (connection == null) return;
+    if (connection == null || parking) return;
     long acked = ack.effective(state);
     long inFlight = Math.max(0, deliveredUpTo - acked);
     if (inFlight >= window) return;
@@ -668,7 +764,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    * into being; a later cumulative ack covers what was skipped.
    */
   private void pumpBroadcasts(SessionState state) {
-    if (connection == null || connectionDeliversBroadcasts || broadcastsInFlight.size() >= window) return;
+    if (connection == null || parking || connectionDeliversBroadcasts || broadcastsInFlight.size() >= window) return;
     long now = clock.millis();
     long createdAt = state.createdAtMillis();
     for (BroadcastEntry e : broadcasts.after(app, broadcastDeliveredUpTo)) {
@@ -709,6 +805,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     connectionSink = null;
     connectionInfo = null;
     deliveredUpTo = 0;
+    timers.cancel(PARK_TIMER);
     scheduleIdleCheck();
     if (callbacks.online()) {
       timers.startSingleTimer(OFFLINE_TIMER, SessionCommand.OfflineCheck.INSTANCE, callbacks.offlineDelay());

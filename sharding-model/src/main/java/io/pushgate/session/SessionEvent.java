@@ -77,6 +77,16 @@ public sealed interface SessionEvent extends CborSerializable {
   /** The backend unsubscribed the user from a topic. */
   record TopicUnsubscribed(String topic, long atMillis) implements SessionEvent {}
 
+  /**
+   * The session passivated while its connection stayed open, with nothing in flight and nothing
+   * pending ({@code connected-idle-passivation}): the next message, ack or status request wakes it,
+   * and it takes up {@code connection} again as if it had never stopped.
+   */
+  record ConnectionParked(ParkedConnection connection, long atMillis) implements SessionEvent {}
+
+  /** The parked connection is gone (closed, kicked, replaced): a woken session no longer takes it up. */
+  record ParkEnded(long atMillis) implements SessionEvent {}
+
   /** Cumulative broadcast ack: every broadcast of the app with {@code bseq <= upToBseq} is done. */
   record BroadcastsAcked(long upToBseq, long atMillis) implements SessionEvent {}
 

@@ -72,6 +72,14 @@ final class SessionMetrics {
     reportedPending = pending;
   }
 
+  void parked() {
+    node.sessionParked();
+  }
+
+  void woken() {
+    node.sessionWoken();
+  }
+
   /** The entity stopped: its pending leave the gauge; a write still in flight failed. */
   void stopped() {
     if (writeStartedNanos != 0) node.journalWriteFailed();

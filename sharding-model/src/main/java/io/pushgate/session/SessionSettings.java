@@ -26,6 +26,10 @@ import java.time.Duration;
  *                         cursor into its app's broadcast log) waits unwritten (default 10 s);
  *                         ack-flush-count bounds how many broadcasts it may cover
  * @param maxDevices       most mobile push devices a user registers (default 10)
+ * @param connectedIdlePassivation how long a session whose connection stays open, with nothing
+ *                         pending and nothing in flight, stays in memory after its last activity
+ *                         before it passivates ("parks"; default 1 min in reference.conf); the next
+ *                         message, ack or status request wakes it. Zero: never while connected
  */
 public record SessionSettings(
     int maxPending,
@@ -39,7 +43,8 @@ public record SessionSettings(
     int ackFlushCount,
     Duration ackFlushDelay,
     Duration broadcastAckFlushDelay,
-    int maxDevices) {
+    int maxDevices,
+    Duration connectedIdlePassivation) {
 
   public SessionSettings {
     if (maxPending < 1) throw new IllegalArgumentException("max-pending must be >= 1");
@@ -56,21 +61,36 @@ public record SessionSettings(
       throw new IllegalArgumentException("broadcast-ack-flush-delay must be > 0");
     }
     if (maxDevices < 0) throw new IllegalArgumentException("max-devices must be >= 0");
+    if (connectedIdlePassivation.isNegative()) {
+      throw new IllegalArgumentException("connected-idle-passivation must be >= 0 (0: off)");
+    }
   }
 
-  /** With the default of 64 server-side topic subscriptions and every ack written at once (tests). */
+  /** With the default of 64 server-side topic subscriptions, every ack written at once and no parking (tests). */
   public SessionSettings(
       int maxPending, long maxPendingBytes, Duration idlePassivation, int snapshotEvery, int maxDeliveries,
       Duration statusRetention, int maxStatusRecords) {
     this(maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords, 64,
-        1, Duration.ofSeconds(1), Duration.ofSeconds(1), 10);
+        1, Duration.ofSeconds(1), Duration.ofSeconds(1), 10, Duration.ZERO);
   }
 
   /** These settings with lazy acks: {@code count} and {@code delay} as ack-flush-count and both flush delays. */
   public SessionSettings withLazyAcks(int count, Duration delay) {
     return new SessionSettings(
         maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords,
-        maxTopics, count, delay, delay, maxDevices);
+        maxTopics, count, delay, delay, maxDevices, connectedIdlePassivation);
+  }
+
+  /** These settings with sessions parking after {@code idle} with their connection open (zero: never). */
+  public SessionSettings withConnectedIdlePassivation(Duration idle) {
+    return new SessionSettings(
+        maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords,
+        maxTopics, ackFlushCount, ackFlushDelay, broadcastAckFlushDelay, maxDevices, idle);
+  }
+
+  /** Whether sessions park while connected. */
+  public boolean parksConnected() {
+    return !connectedIdlePassivation.isZero();
   }
 
   /** Settings with the default byte limit, delivery guard and status retention. */
@@ -92,6 +112,7 @@ public record SessionSettings(
         c.getInt("ack-flush-count"),
         c.getDuration("ack-flush-delay"),
         c.getDuration("broadcast-ack-flush-delay"),
-        c.getInt("max-devices"));
+        c.getInt("max-devices"),
+        c.getDuration("connected-idle-passivation"));
   }
 }

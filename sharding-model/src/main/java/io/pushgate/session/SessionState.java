@@ -45,6 +45,8 @@ public final class SessionState implements CborSerializable {
   private LinkedHashMap<String, Device> devices;
   /** Notifications sent and their outcomes; null until the first. */
   private NotificationRecords notices;
+  /** The connection the session passivated with (connected-idle passivation), or null. */
+  private ParkedConnection parked;
 
   public SessionState() {
     this.ended = new EndedMessages();
@@ -61,7 +63,8 @@ public final class SessionState implements CborSerializable {
       @JsonProperty("broadcastCursor") long broadcastCursor,
       @JsonProperty("topics") List<String> topics,
       @JsonProperty("devices") List<Device> devices,
-      @JsonProperty("notices") NotificationRecords notices) {
+      @JsonProperty("notices") NotificationRecords notices,
+      @JsonProperty("parked") ParkedConnection parked) {
     this.lastSeq = lastSeq;
     this.ackedSeq = ackedSeq;
     if (pending != null) pending.forEach(this::put);
@@ -73,6 +76,16 @@ public final class SessionState implements CborSerializable {
     if (topics != null) this.topics.addAll(topics);
     if (devices != null && !devices.isEmpty()) devices.forEach(this::putDevice);
     this.notices = notices;
+    this.parked = parked;
+  }
+
+  /**
+   * The connection this session passivated with while it stayed open, or null: a woken session
+   * takes it up again ({@link SessionEvent.ConnectionParked}) until it is gone ({@link SessionEvent.ParkEnded}).
+   */
+  @JsonProperty("parked")
+  public ParkedConnection parked() {
+    return parked;
   }
 
   /** The user's registered devices, oldest registration first. */
@@ -248,6 +261,10 @@ public final class SessionState implements CborSerializable {
     } else if (event instanceof SessionEvent.NotificationReported reported) {
       if (notices != null) notices.reported(reported.messageId(), reported.outcomes());
       if (devices != null) reported.removedDeviceIds().forEach(devices::remove);
+    } else if (event instanceof SessionEvent.ConnectionParked p) {
+      parked = p.connection();
+    } else if (event instanceof SessionEvent.ParkEnded) {
+      parked = null;
     } else if (event instanceof SessionEvent.BroadcastsAcked acked) {
       broadcastCursor = Math.max(broadcastCursor, acked.upToBseq());
     } else if (event instanceof SessionEvent.MessageQueued queued) {
@@ -294,6 +311,8 @@ public final class SessionState implements CborSerializable {
     if (event instanceof SessionEvent.DeviceRemoved e) return e.atMillis();
     if (event instanceof SessionEvent.NotificationSent e) return e.atMillis();
     if (event instanceof SessionEvent.NotificationReported e) return e.atMillis();
+    if (event instanceof SessionEvent.ConnectionParked e) return e.atMillis();
+    if (event instanceof SessionEvent.ParkEnded e) return e.atMillis();
     throw new IllegalArgumentException("unknown event " + event);
   }
 

@@ -55,6 +55,8 @@ final class BroadcastDelivery {
   private Transport.Timer reportTimer;
   /** One instance for every report this binding schedules. */
   private final Runnable reportTask = this::report;
+  /** The session is parked: acks are held (a report would wake it), until it wakes or the binding ends. */
+  private boolean holdingReports;
 
   BroadcastDelivery(String app, BroadcastLoops loops, int window, Outlet out) {
     this.app = app;
@@ -112,6 +114,17 @@ final class BroadcastDelivery {
     return true;
   }
 
+  /**
+   * While the session is parked, acks are held rather than reported (each report would wake it from
+   * the journal; a broadcast to every parked session would wake them all). Bounded by the broadcast
+   * log: a crash of this node while they are held delivers those broadcasts again. Released when
+   * the session wakes (reported then) or with {@link #stop}.
+   */
+  void holdReports(boolean hold) {
+    holdingReports = hold;
+    if (!hold && acked > reportedUpTo) scheduleReport();
+  }
+
   /** The cumulative ack the session has not been told yet, now counted as told; 0 if none. */
   long takeUnreported() {
     if (acked <= reportedUpTo) return 0;
@@ -157,7 +170,7 @@ final class BroadcastDelivery {
 
   private void report() {
     reportTimer = null;
-    if (stopped) return;
+    if (stopped || holdingReports) return;
     long upTo = takeUnreported();
     if (upTo > 0) out.reporter().accept(upTo);
   }

@@ -391,6 +391,7 @@ public final class ClientConnection implements LiveTarget {
    */
   private void fromLocalSession(SessionBinding binding, ConnectionMessage message) {
     if (message instanceof ConnectionMessage.Attached attached) binding.actor.tell(new ConnectionActor.Watch(attached.session()));
+    if (message instanceof ConnectionMessage.Parked parked) binding.actor.tell(new ConnectionActor.Unwatch(parked.session()));
     fromActor(binding, message);
   }
 
@@ -409,6 +410,8 @@ public final class ClientConnection implements LiveTarget {
       onPush(b, push);
     } else if (message instanceof ConnectionMessage.Attached attached) {
       onAttached(b, attached);
+    } else if (message instanceof ConnectionMessage.Parked parked) {
+      if (b.attached && parked.session().equals(b.session)) b.parked(true); // stays attached: the client sees nothing
     } else if (message instanceof ConnectionMessage.TopicsChanged changed) {
       if (b.attached) b.topics.serverTopics(changed.topics());
     } else if (message instanceof ConnectionMessage.Disconnect disconnect) {
@@ -434,6 +437,7 @@ public final class ClientConnection implements LiveTarget {
 
   private void onAttached(SessionBinding b, ConnectionMessage.Attached attached) {
     b.session = attached.session();
+    if (b.parked) b.parked(false); // a parked session woke: it pushes here again, as before
     if (b.attached) return;
     if (b == primary && state != State.ATTACHING) return;
     b.attached = true;

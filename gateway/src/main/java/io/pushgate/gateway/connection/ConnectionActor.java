@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * {@link ConnectionMessage}, travels in {@code Attach}). It owns no connection state: it hands
  * every message to the connection's event loop through {@code sink}, and death-watches the
  * session ref from the last {@link ConnectionMessage.Attached} (or {@link Watch}), reporting its
- * termination as {@link SessionLost}. A session on the same node skips this actor
+ * termination as {@link SessionLost}, until the session parks ({@link ConnectionMessage.Parked}). A session on the same node skips this actor
  * ({@link io.pushgate.session.LocalConnections}); the connection then sends {@link Watch} itself.
  * Stopped with {@link Stop} when the socket closes (the session's own death watch then cleans up too).
  */
@@ -30,6 +30,9 @@ final class ConnectionActor extends AbstractBehavior<Object> {
 
   /** Local-only: watch this session (it attached through the connection's local sink). */
   record Watch(ActorRef<SessionCommand> session) implements NoSerializationVerificationNeeded {}
+
+  /** Local-only: stop watching this session (it parked, telling the connection through its local sink). */
+  record Unwatch(ActorRef<SessionCommand> session) implements NoSerializationVerificationNeeded {}
 
   /** Local-only: the watched session actor terminated. */
   record SessionLost(ActorRef<?> session) implements NoSerializationVerificationNeeded {}
@@ -55,6 +58,8 @@ final class ConnectionActor extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(ConnectionMessage.Attached.class, this::onAttached)
         .onMessage(Watch.class, w -> watch(w.session()))
+        .onMessage(Unwatch.class, u -> unwatch(u.session()))
+        .onMessage(ConnectionMessage.Parked.class, this::onParked)
         .onMessage(ConnectionMessage.class, this::forward)
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
         .onSignal(Terminated.class, this::onTerminated)
@@ -71,6 +76,21 @@ final class ConnectionActor extends AbstractBehavior<Object> {
     if (watched != null && !watched.equals(session)) getContext().unwatch(watched);
     watched = session;
     getContext().watch(watched);
+    return this;
+  }
+
+  /** A parked session's end is no loss: it is not watched any more, and the connection is told. */
+  private Behavior<Object> onParked(ConnectionMessage.Parked parked) {
+    unwatch(parked.session());
+    sink.accept(parked);
+    return this;
+  }
+
+  private Behavior<Object> unwatch(ActorRef<SessionCommand> session) {
+    if (watched != null && watched.equals(session)) {
+      getContext().unwatch(watched);
+      watched = null;
+    }
     return this;
   }
 

@@ -32,6 +32,8 @@ final class SessionBinding {
   ActorRef<SessionCommand> session;
   /** Whether Attached has arrived since the last attach. */
   boolean attached;
+  /** The session parked ({@link ConnectionMessage.Parked}): still attached for the client; acks wake it through sharding. */
+  boolean parked;
   /** Whether the client was told (welcome or bound) once. */
   boolean announced;
   Transport.Timer attachTimer;
@@ -56,6 +58,7 @@ final class SessionBinding {
   void attach(GatewayContext gw) {
     session = null;
     attached = false;
+    parked(false);
     lastAckForwarded = 0;
     lastBroadcastAckForwarded = 0;
     ActorRef<ConnectionMessage> self = actor.narrow();
@@ -81,6 +84,13 @@ final class SessionBinding {
     lastAckForwarded = Math.max(seq, lastAckForwarded);
     lastBroadcastAckForwarded = Math.max(bseq, lastBroadcastAckForwarded);
     target(gw).tell(new SessionCommand.Ack(info.connectionId(), newSeq ? seq : 0, newBseq ? bseq : 0));
+  }
+
+  /** The session parked (true: it is not watched any more, and reached through sharding) or woke again (false). */
+  void parked(boolean parked) {
+    this.parked = parked;
+    if (parked) session = null;
+    if (broadcasts != null) broadcasts.holdReports(parked);
   }
 
   /** Tells the session the client's broadcast acks that the connection held ({@link BroadcastDelivery}). */
