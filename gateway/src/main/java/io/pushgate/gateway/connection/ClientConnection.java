@@ -75,7 +75,7 @@ public final class ClientConnection implements LiveTarget {
   /** The hello app's session; set at hello. Its loss of attachment drives {@link State}. */
   private SessionBinding primary;
   /** Every bound app's session by app id, the hello app first (at most max-apps-per-connection). */
-  private final Map<String, SessionBinding> bindings = new LinkedHashMap<>();
+  private final Map<String, SessionBinding> bindings = new LinkedHashMap<>(2); // most connections bind one app
   private final InboundRateLimit inboundLimit;
   /** Upstream data of this connection; created with its first up frame (most connections send none). */
   private ConnectionUpstream upstream;
@@ -254,6 +254,7 @@ public final class ClientConnection implements LiveTarget {
       return;
     }
     cancel(helloTimer);
+    helloTimer = null; // a cancelled timer is not kept for the life of the connection
     helloAtNanos = System.nanoTime();
     Optional<App> app = gw.apps().find(hello.app());
     if (app.isEmpty()) {
@@ -442,6 +443,7 @@ public final class ClientConnection implements LiveTarget {
     if (b == primary && state != State.ATTACHING) return;
     b.attached = true;
     cancel(b.attachTimer);
+    b.attachTimer = null;
     if (b == primary) state = State.OPEN;
     if (!b.announced) {
       b.announced = true;
@@ -449,7 +451,7 @@ public final class ClientConnection implements LiveTarget {
           ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, attached.pending())
           : FrameCodec.bound(b.app(), b.sessionId.entityId(), attached.pending()));
       if (b == primary) gw.metrics().welcomed(transport.name(), System.nanoTime() - helloAtNanos);
-      gw.liveFanOut().add(b.liveKey, this);
+      gw.liveFanOut().add(b.liveKey(), this);
       ConnectionCallbacks.connected(gw.callbacks(), b);
     }
     b.topics.serverTopics(attached.topics()); // a diff: announces only what changed

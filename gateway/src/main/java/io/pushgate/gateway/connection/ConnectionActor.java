@@ -6,22 +6,27 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ExtensibleBehavior;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.Terminated;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The actor face of one client connection: the session addresses it (its ref, narrowed to
  * {@link ConnectionMessage}, travels in {@code Attach}). It owns no connection state: it hands
  * every message to the connection's event loop through {@code sink}, and death-watches the
  * session ref from the last {@link ConnectionMessage.Attached} (or {@link Watch}), reporting its
- * termination as {@link SessionLost}, until the session parks ({@link ConnectionMessage.Parked}). A session on the same node skips this actor
- * ({@link io.pushgate.session.LocalConnections}); the connection then sends {@link Watch} itself.
- * Stopped with {@link Stop} when the socket closes (the session's own death watch then cleans up too).
+ * termination as {@link SessionLost}, until the session parks ({@link ConnectionMessage.Parked}).
+ * A session on the same node skips this actor ({@link io.pushgate.session.LocalConnections}); the
+ * connection then sends {@link Watch} and {@link Unwatch} itself. Stopped with {@link Stop} when
+ * the socket closes (the session's own death watch then cleans up too).
+ *
+ * <p>One per bound app of every open connection, so it is kept small: a plain
+ * {@link ExtensibleBehavior} with one dispatch method, not a receive builder whose cases each
+ * connection would hold (about 230 B per connection, docs/benchmarks.md).
  */
-final class ConnectionActor extends AbstractBehavior<Object> {
+final class ConnectionActor extends ExtensibleBehavior<Object> {
 
   /** Local-only: stop this actor. */
   enum Stop implements NoSerializationVerificationNeeded {
@@ -40,8 +45,7 @@ final class ConnectionActor extends AbstractBehavior<Object> {
   private final Consumer<Object> sink;
   private ActorRef<SessionCommand> watched;
 
-  private ConnectionActor(ActorContext<Object> ctx, Consumer<Object> sink) {
-    super(ctx);
+  private ConnectionActor(Consumer<Object> sink) {
     this.sink = sink;
   }
 
@@ -50,60 +54,50 @@ final class ConnectionActor extends AbstractBehavior<Object> {
    *             thread; must only enqueue (never block)
    */
   static Behavior<Object> create(Consumer<Object> sink) {
-    return Behaviors.setup(ctx -> new ConnectionActor(ctx, sink));
+    return new ConnectionActor(sink);
   }
 
   @Override
-  public Receive<Object> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(ConnectionMessage.Attached.class, this::onAttached)
-        .onMessage(Watch.class, w -> watch(w.session()))
-        .onMessage(Unwatch.class, u -> unwatch(u.session()))
-        .onMessage(ConnectionMessage.Parked.class, this::onParked)
-        .onMessage(ConnectionMessage.class, this::forward)
-        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
-        .onSignal(Terminated.class, this::onTerminated)
-        .build();
-  }
-
-  private Behavior<Object> onAttached(ConnectionMessage.Attached attached) {
-    watch(attached.session());
-    sink.accept(attached);
-    return this;
-  }
-
-  private Behavior<Object> watch(ActorRef<SessionCommand> session) {
-    if (watched != null && !watched.equals(session)) getContext().unwatch(watched);
-    watched = session;
-    getContext().watch(watched);
-    return this;
-  }
-
-  /** A parked session's end is no loss: it is not watched any more, and the connection is told. */
-  private Behavior<Object> onParked(ConnectionMessage.Parked parked) {
-    unwatch(parked.session());
-    sink.accept(parked);
-    return this;
-  }
-
-  private Behavior<Object> unwatch(ActorRef<SessionCommand> session) {
-    if (watched != null && watched.equals(session)) {
-      getContext().unwatch(watched);
-      watched = null;
+  public Behavior<Object> receive(TypedActorContext<Object> ctx, Object message) {
+    if (message instanceof ConnectionMessage.Attached attached) {
+      watch(ctx, attached.session());
+      sink.accept(attached);
+    } else if (message instanceof ConnectionMessage.Parked parked) {
+      unwatch(ctx, parked.session()); // a parked session's end is no loss
+      sink.accept(parked);
+    } else if (message instanceof ConnectionMessage connectionMessage) {
+      sink.accept(connectionMessage);
+    } else if (message instanceof Watch w) {
+      watch(ctx, w.session());
+    } else if (message instanceof Unwatch u) {
+      unwatch(ctx, u.session());
+    } else if (message == Stop.INSTANCE) {
+      return Behaviors.stopped();
+    } else {
+      return Behaviors.unhandled();
     }
     return this;
   }
 
-  private Behavior<Object> forward(ConnectionMessage message) {
-    sink.accept(message);
-    return this;
-  }
-
-  private Behavior<Object> onTerminated(Terminated terminated) {
-    if (watched != null && terminated.getRef().equals(watched)) {
+  @Override
+  public Behavior<Object> receiveSignal(TypedActorContext<Object> ctx, Signal signal) {
+    if (signal instanceof Terminated terminated && watched != null && terminated.getRef().equals(watched)) {
       watched = null;
       sink.accept(new SessionLost(terminated.getRef()));
     }
     return this;
+  }
+
+  private void watch(TypedActorContext<Object> ctx, ActorRef<SessionCommand> session) {
+    if (watched != null && !watched.equals(session)) ctx.asJava().unwatch(watched);
+    watched = session;
+    ctx.asJava().watch(watched);
+  }
+
+  private void unwatch(TypedActorContext<Object> ctx, ActorRef<SessionCommand> session) {
+    if (watched != null && watched.equals(session)) {
+      ctx.asJava().unwatch(watched);
+      watched = null;
+    }
   }
 }

@@ -22,7 +22,6 @@ final class SessionBinding {
   final ConnectionInfo info;
   final ActorRef<Object> actor;
   final ConnectionTopics topics;
-  final String liveKey;
   /** Its app's message meters (delivered, dropped at this connection). */
   final MessageMeters.App meters;
   /** Its QoS 1 broadcasts when the connection delivers them ({@code pushgate.broadcast.delivery = connection}), else null. */
@@ -47,11 +46,15 @@ final class SessionBinding {
     this.actor = actor;
     this.topics = topics;
     this.meters = meters;
-    this.liveKey = LivePush.clusterTopic(sessionId.app(), null);
   }
 
   String app() {
     return sessionId.app();
+  }
+
+  /** The app-wide live key (QoS 0 broadcasts) this binding is registered under once announced; made when needed, not kept. */
+  String liveKey() {
+    return LivePush.clusterTopic(sessionId.app(), null);
   }
 
   /** Sends Attach (again, after the session was lost); acks start over with it. */
@@ -107,7 +110,7 @@ final class SessionBinding {
     gw.localConnections().remove(actor);
     actor.tell(ConnectionActor.Stop.INSTANCE);
     topics.close();
-    if (announced) gw.liveFanOut().remove(liveKey, target);
+    if (announced) gw.liveFanOut().remove(liveKey(), target);
   }
 
   private RecipientRef<SessionCommand> target(GatewayContext gw) {
