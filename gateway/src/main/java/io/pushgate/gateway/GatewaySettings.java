@@ -19,6 +19,7 @@ public record GatewaySettings(
     Duration handshakeTimeout,
     Duration helloTimeout,
     Duration attachTimeout,
+    int maxAttaching,
     HeartbeatPolicy heartbeat,
     int maxFrameBytes,
     int inflightWindow,
@@ -41,6 +42,7 @@ public record GatewaySettings(
     if (ioThreads < 0) throw new IllegalArgumentException("io-threads must be >= 0");
     if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1");
     if (maxConnections < 1) throw new IllegalArgumentException("max-connections must be >= 1");
+    if (maxAttaching < 1) throw new IllegalArgumentException("max-attaching must be >= 1");
     if (maxFrameBytes < 128) throw new IllegalArgumentException("max-frame-bytes must be >= 128");
     if (inflightWindow < 1) throw new IllegalArgumentException("inflight-window must be >= 1");
     if (writeBufferLowWaterMark < 1 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
@@ -70,6 +72,7 @@ public record GatewaySettings(
         c.getDuration("handshake-timeout"),
         c.getDuration("hello-timeout"),
         c.getDuration("attach-timeout"),
+        c.getInt("max-attaching"),
         new HeartbeatPolicy(
             hb.getInt("default-seconds"),
             hb.getInt("min-seconds"),

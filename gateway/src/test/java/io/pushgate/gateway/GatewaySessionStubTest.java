@@ -127,6 +127,63 @@ class GatewaySessionStubTest {
   }
 
   @Test
+  void aParkedSessionEndsWithoutAReattachAndAcksWakeItThroughTheDirectory() throws Exception {
+    GatewayServer server = start("");
+    TestProbe<SessionCommand> first = testKit.createTestProbe();
+    directory.set(first.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    SessionCommand.Attach attach = attach(client, first);
+    client.expectFrame("welcome");
+    attach.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{}"));
+    client.expectFrame("push");
+    client.ack(1);
+    first.expectMessageClass(SessionCommand.Ack.class);
+
+    TestProbe<SessionCommand> woken = testKit.createTestProbe();
+    directory.set(woken.ref());
+    attach.connection().tell(new ConnectionMessage.Parked(first.ref()));
+    first.stop(); // the session passivated: no loss, so no re-attach
+    woken.expectNoMessage(java.time.Duration.ofMillis(500));
+    client.expectNoEvent(100); // and the client sees nothing of it
+
+    attach.connection().tell(new ConnectionMessage.Attached(woken.ref(), 0)); // woken by a message
+    attach.connection().tell(new ConnectionMessage.Push("m2", 1, 2, "{}"));
+    assertEquals("m2", client.expectFrame("push").get("id").asText(), "no second welcome before it");
+    client.ack(2);
+    assertEquals(2, woken.expectMessageClass(SessionCommand.Ack.class).upToSeq());
+    assertEquals(0, server.metrics().reattaches());
+    client.close();
+  }
+
+  @Test
+  void hellosPastMaxAttachingAreRefusedWith1013UntilAPlaceIsFree() throws Exception {
+    GatewayServer server = start("max-attaching = 1");
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient waiting = WsTestClient.connect(http, WsTestClient.uri(server));
+    waiting.hello("demo", TestApps.token("storm-1"), null);
+    session.expectMessageClass(SessionCommand.Attach.class); // not answered: the place stays taken
+
+    WsTestClient refused = WsTestClient.connect(http, WsTestClient.uri(server));
+    refused.hello("demo", TestApps.token("storm-2"), null);
+    refused.expectError("overloaded");
+    refused.expectClose(1013);
+    session.expectNoMessage(java.time.Duration.ofMillis(200));
+
+    waiting.close(); // gives its place back
+    session.expectMessageClass(SessionCommand.Detach.class);
+    await().atMost(5, TimeUnit.SECONDS).until(() -> server.metrics().attaching() == 0);
+    WsTestClient admitted = WsTestClient.connect(http, WsTestClient.uri(server));
+    SessionCommand.Attach attach = attach(admitted, session);
+    admitted.expectFrame("welcome");
+    assertEquals(0, server.metrics().attaching(), "the welcome gives the place back");
+    assertEquals(1, server.metrics().refusedOverloaded());
+    attach.connection().tell(new ConnectionMessage.Push("m1", 0, 0, "{}"));
+    admitted.expectFrame("push");
+    admitted.close();
+  }
+
+  @Test
   void slowConsumerLosesQos0KeepsQos1AndIsClosedWith4002() throws Exception {
     GatewayServer server =
         start(

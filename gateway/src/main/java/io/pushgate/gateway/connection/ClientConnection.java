@@ -85,6 +85,8 @@ public final class ClientConnection implements LiveTarget {
   private boolean opened;
   /** When the hello arrived (System.nanoTime), for the hello latency. */
   private long helloAtNanos;
+  /** Holds a place of the node's {@link ConnectionAdmission} (from hello to welcome or the end). */
+  private boolean admitted;
   private String closeReason = "connection_lost";
 
   public ClientConnection(GatewayContext gw, Transport transport) {
@@ -267,6 +269,14 @@ public final class ClientConnection implements LiveTarget {
       return;
     }
     TokenVerification.Valid valid = (TokenVerification.Valid) verification;
+    if (!gw.admission().tryAdmit()) {
+      closeWith(
+          CloseCode.TRY_AGAIN_LATER,
+          ClientErrorCode.OVERLOADED,
+          "more than " + gw.admission().maxAttaching() + " connections are being set up on this node; reconnect with backoff");
+      return;
+    }
+    admitted = true;
     heartbeatSeconds = settings.heartbeat().negotiate(hello.hb());
     transport.watchSilence(settings.heartbeat().silenceTimeout(heartbeatSeconds));
     primary = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
@@ -444,7 +454,10 @@ public final class ClientConnection implements LiveTarget {
     b.attached = true;
     cancel(b.attachTimer);
     b.attachTimer = null;
-    if (b == primary) state = State.OPEN;
+    if (b == primary) {
+      state = State.OPEN;
+      releaseAdmission();
+    }
     if (!b.announced) {
       b.announced = true;
       write(b == primary
@@ -581,7 +594,15 @@ public final class ClientConnection implements LiveTarget {
     }
   }
 
+  private void releaseAdmission() {
+    if (!admitted) return;
+    admitted = false;
+    gw.admission().done();
+  }
+
+  /** Every close path comes here: the timers stop and a place in the admission bound is given back. */
   private void cancelTimers() {
+    releaseAdmission();
     cancel(helloTimer);
     for (SessionBinding b : bindings.values()) cancel(b.attachTimer);
     transport.stopWatchingSilence();

@@ -41,6 +41,7 @@ public final class GatewayContext {
   private final BackendHooks backend;
   private final UpstreamSettings upstream;
   private final LocalConnections localConnections;
+  private final ConnectionAdmission admission;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
@@ -67,6 +68,8 @@ public final class GatewayContext {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.messages = PushgateMeters.get(system).messages();
     this.localConnections = LocalConnections.get(system);
+    this.admission = new ConnectionAdmission(settings.maxAttaching());
+    metrics.bindAdmission(admission);
     this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
     this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -75,6 +78,11 @@ public final class GatewayContext {
     this.broadcastLoops = feed == null ? null : new BroadcastLoops(feed, apps::sendRate);
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+  }
+
+  /** The node's bound on connections between hello and welcome ({@code max-attaching}). */
+  public ConnectionAdmission admission() {
+    return admission;
   }
 
   public GatewaySettings settings() {

@@ -2,6 +2,7 @@ package io.pushgate.gateway.connection;
 
 import java.util.HashSet;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,6 +34,7 @@ public final class GatewayMetrics {
   private static final Set<Integer> KNOWN_CODES = knownCodes();
 
   private final MeterRegistry registry;
+  private volatile ConnectionAdmission admission;
   private final ConcurrentHashMap<String, AtomicInteger> openByTransport = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> openedByTransport = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> closedByTransportAndCode = new ConcurrentHashMap<>();
@@ -45,6 +47,18 @@ public final class GatewayMetrics {
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /**
+   * Records the admission bound's state: {@code pushgate_connections_attaching} (between hello and
+   * welcome now) and {@code pushgate_connections_refused_overloaded_total} (hellos refused with 1013).
+   */
+  void bindAdmission(ConnectionAdmission admission) {
+    this.admission = admission;
+    Gauge.builder("pushgate.connections.attaching", admission, ConnectionAdmission::attaching)
+        .description("client connections between hello and welcome (bounded by max-attaching)").register(registry);
+    FunctionCounter.builder("pushgate.connections.refused.overloaded", admission, a -> a.refused())
+        .description("hellos refused with close 1013 because max-attaching connections were being set up").register(registry);
   }
 
   /** A connection of {@code transport} is open (its transport handshake done). */
@@ -100,6 +114,18 @@ public final class GatewayMetrics {
   public final LongAdder protocolViolationCloses = new LongAdder();
   public final LongAdder httpRequestTimeouts = new LongAdder();
   public final LongAdder refusedBySource = new LongAdder();
+
+  /** Connections between hello and welcome now (bounded by {@code max-attaching}). */
+  public int attaching() {
+    ConnectionAdmission a = admission;
+    return a == null ? 0 : a.attaching();
+  }
+
+  /** Hellos refused with 1013 because {@code max-attaching} connections were being set up. */
+  public long refusedOverloaded() {
+    ConnectionAdmission a = admission;
+    return a == null ? 0 : a.refused();
+  }
 
   /** WebSocket upgrades refused by the access policy (lists, per-source limits). */
   public long refusedBySource() {

@@ -22,6 +22,11 @@ public enum ClientErrorCode {
   /** Sent before close 4003. */
   SESSION_UNAVAILABLE,
   /**
+   * Sent before close 1013: more connections were being set up on this node than
+   * {@code max-attaching} allows (a reconnect storm). Reconnect with backoff and jitter.
+   */
+  OVERLOADED,
+  /**
    * Sent before close 4004: the client sends frames faster than allowed. Also the answer to an up
    * frame past the upstream rate (with the frame's {@code id}; the connection stays open).
    */

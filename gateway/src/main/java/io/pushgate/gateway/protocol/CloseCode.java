@@ -27,9 +27,11 @@ public enum CloseCode {
   INTERNAL_ERROR(1011, "internal_error", ClientAction.RECONNECT_WITH_BACKOFF),
 
   /**
-   * TCP only (a WebSocket gets 429/503 instead): refused at the door, the reason says why:
+   * Refused at the door (TCP only: a WebSocket gets 429/503 instead), the reason says why:
    * {@code too_many_connections} (per source), {@code rate_limited} (connection attempts per
-   * source), {@code overloaded} (the node's max-connections or tracked sources). Reconnect with backoff.
+   * source), {@code overloaded} (the node's max-connections or tracked sources); or, on both
+   * transports, after hello with error {@code overloaded}: {@code max-attaching} connections were
+   * being set up. Reconnect with backoff.
    */
   TRY_AGAIN_LATER(1013, "try_again_later", ClientAction.RECONNECT_WITH_BACKOFF),
 
