@@ -20,6 +20,7 @@ public record GatewaySettings(
     Duration helloTimeout,
     Duration attachTimeout,
     int maxAttaching,
+    boolean routeThroughNode,
     HeartbeatPolicy heartbeat,
     int maxFrameBytes,
     int inflightWindow,
@@ -73,6 +74,7 @@ public record GatewaySettings(
         c.getDuration("hello-timeout"),
         c.getDuration("attach-timeout"),
         c.getInt("max-attaching"),
+        c.getBoolean("route-through-node"),
         new HeartbeatPolicy(
             hb.getInt("default-seconds"),
             hb.getInt("min-seconds"),

@@ -86,7 +86,7 @@ class ClientConnectionTest {
     send(hello(user));
     SessionCommand.Attach attach = session.get().expectMessageClass(SessionCommand.Attach.class);
     assertEquals("fake", attach.info().transport());
-    attach.connection().tell(new ConnectionMessage.Attached(session.get().ref(), 0, List.of()));
+    attach.reply(new ConnectionMessage.Attached(session.get().ref(), 0, List.of()));
     transport.runNext();
     assertEquals("welcome", JSON.readTree(transport.last().json()).get("t").asText());
     return attach;
@@ -122,11 +122,11 @@ class ClientConnectionTest {
   void aCborHelloMakesEveryServerFrameCbor() throws Exception {
     core.onFrame(CborCodec.parse(CBOR.writeValueAsBytes(JSON.readTree(hello("core-cbor")))), WireEncoding.CBOR);
     SessionCommand.Attach attach = session.get().expectMessageClass(SessionCommand.Attach.class);
-    attach.connection().tell(new ConnectionMessage.Attached(session.get().ref(), 0, List.of()));
+    attach.reply(new ConnectionMessage.Attached(session.get().ref(), 0, List.of()));
     transport.runNext();
     assertTrue(transport.last().binary());
     assertEquals("welcome", CBOR.readTree(transport.last().bytes()).get("t").asText());
-    attach.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{\"a\":1}"));
+    attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{\"a\":1}"));
     transport.runNext();
     JsonNode push = CBOR.readTree(transport.last().bytes());
     assertEquals("{\"a\":1}", push.get("data").textValue());
@@ -141,10 +141,10 @@ class ClientConnectionTest {
     int before = transport.written.size();
     transport.writable = false;
     core.onWritabilityChanged(false);
-    attach.connection().tell(new ConnectionMessage.Push("z1", 0, 0, "0"));
+    attach.reply(new ConnectionMessage.Push("z1", 0, 0, "0"));
     transport.runNext();
     assertEquals(before, transport.written.size(), "QoS 0 dropped");
-    attach.connection().tell(new ConnectionMessage.Push("q1", 1, 1, "1"));
+    attach.reply(new ConnectionMessage.Push("q1", 1, 1, "1"));
     transport.runNext();
     assertEquals(before + 1, transport.written.size(), "QoS 1 written");
     transport.advance(settings.slowConsumerTimeout());
@@ -199,7 +199,7 @@ class ClientConnectionTest {
 
     SessionCommand.Attach attach = welcomed("core-metrics");
     assertEquals(helloBefore + 1, registry.get("pushgate.hello.latency").tag("transport", "fake").timer().count());
-    attach.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{}", System.currentTimeMillis() - 40));
+    attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}", System.currentTimeMillis() - 40));
     transport.runNext();
     assertEquals(deliveredBefore + 1, counter("pushgate.messages.delivered", "app", "demo", "qos", "1"));
     assertTrue(registry.get("pushgate.delivery.latency").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS) >= 40,

@@ -113,7 +113,7 @@ class ConnectionBroadcastDeliveryTest {
     transport.runNext();
     assertEquals(List.of(1L), pushedBseqs());
     ack(1);
-    attach.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{}"));
+    attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"));
     transport.runNext();
     send("{\"t\":\"ack\",\"seq\":1}");
     assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 1, 1), session.expectMessageClass(SessionCommand.Ack.class));
@@ -141,7 +141,7 @@ class ConnectionBroadcastDeliveryTest {
     lost.stop(); // the session's node died: the connection re-attaches through the directory
     transport.runNext();
     SessionCommand.Attach again = session.expectMessageClass(SessionCommand.Attach.class);
-    again.connection().tell(new ConnectionMessage.Attached(session.ref(), 0, List.of(), 0, NOW - 1_000));
+    again.reply(new ConnectionMessage.Attached(session.ref(), 0, List.of(), 0, NOW - 1_000));
     transport.runNext();
     assertEquals(List.of(1L, 2L, 2L), pushedBseqs(), "the unacked broadcast was not delivered again, or the acked one was");
     transport.advance(REPORT_DELAY);
@@ -153,7 +153,7 @@ class ConnectionBroadcastDeliveryTest {
     feed.add(entry(1, NOW, NOW + 60_000));
     SessionCommand.Attach attach = welcomed("bd-old", 0, 0); // no creation time: an older node
     assertEquals(List.of(), pushedBseqs(), "delivered by both");
-    attach.connection().tell(new ConnectionMessage.Push("b1", 1, 0, 1, "{}", NOW));
+    attach.reply(new ConnectionMessage.Push("b1", 1, 0, 1, "{}", NOW));
     transport.runNext();
     assertEquals(List.of(1L), pushedBseqs());
     ack(1);
@@ -165,7 +165,7 @@ class ConnectionBroadcastDeliveryTest {
   private SessionCommand.Attach welcomed(String user, long cursor, long createdAt) throws Exception {
     send("{\"t\":\"hello\",\"app\":\"demo\",\"token\":\"" + TestApps.token(user) + "\"}");
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
-    attach.connection().tell(new ConnectionMessage.Attached(session.ref(), 0, List.of(), cursor, createdAt));
+    attach.reply(new ConnectionMessage.Attached(session.ref(), 0, List.of(), cursor, createdAt));
     transport.runNext();
     assertEquals("welcome", JSON.readTree(transport.written.get(0).json()).get("t").asText());
     return attach;

@@ -60,7 +60,7 @@ class GatewaySessionStubTest {
   private SessionCommand.Attach attach(WsTestClient client, TestProbe<SessionCommand> session) throws Exception {
     client.hello("demo", TestApps.token("stub-alice"), null);
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
-    attach.connection().tell(new ConnectionMessage.Attached(session.ref(), 0));
+    attach.reply(new ConnectionMessage.Attached(session.ref(), 0));
     return attach;
   }
 
@@ -102,7 +102,41 @@ class GatewaySessionStubTest {
 
   @Test
   void terminatedSessionIsReattachedWithoutANewWelcome() throws Exception {
+    reattachedWithoutANewWelcome(start(""));
+  }
+
+  @Test
+  void withAnActorPerConnectionTheSameHolds() throws Exception {
+    GatewayServer server = start("route-through-node = false"); // for sessions of versions before the router
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    client.hello("demo", TestApps.token("stub-alice"), null);
+    SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
+    assertEquals(null, attach.routeId(), "an older session gets a connection actor to tell plain messages to");
+    client.close();
+    reattachedWithoutANewWelcome(start("route-through-node = false"));
+  }
+
+  @Test
+  void aRoutedMessageForAConnectionThatIsGoneDetachesItFromTheSession() throws Exception {
     GatewayServer server = start("");
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    SessionCommand.Attach attach = attach(client, session);
+    client.expectFrame("welcome");
+    assertEquals(attach.info().connectionId(), attach.routeId());
+    client.close();
+    assertEquals(attach.info().connectionId(), session.expectMessageClass(SessionCommand.Detach.class).connectionId());
+    // as if that detach had been lost: the session still pushes to the connection
+    attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"), "demo:stub-alice");
+    assertEquals(
+        new SessionCommand.Detach(attach.info().connectionId()), session.expectMessageClass(SessionCommand.Detach.class),
+        "the node's router tells the session through sharding");
+  }
+
+  private void reattachedWithoutANewWelcome(GatewayServer server) throws Exception {
     TestProbe<SessionCommand> first = testKit.createTestProbe();
     directory.set(first.ref());
     WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
@@ -115,8 +149,8 @@ class GatewaySessionStubTest {
     SessionCommand.Attach again = second.expectMessageClass(SessionCommand.Attach.class);
     assertEquals(attach.info(), again.info());
     assertEquals(attach.connection(), again.connection());
-    again.connection().tell(new ConnectionMessage.Attached(second.ref(), 1));
-    again.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{\"again\":true}"));
+    again.reply(new ConnectionMessage.Attached(second.ref(), 1));
+    again.reply(new ConnectionMessage.Push("m1", 1, 1, "{\"again\":true}"));
     JsonNode push = client.expectFrame("push"); // no second welcome before it
     assertEquals("m1", push.get("id").asText());
     assertTrue(server.metrics().reattaches() >= 1);
@@ -134,20 +168,20 @@ class GatewaySessionStubTest {
     WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
     SessionCommand.Attach attach = attach(client, first);
     client.expectFrame("welcome");
-    attach.connection().tell(new ConnectionMessage.Push("m1", 1, 1, "{}"));
+    attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"));
     client.expectFrame("push");
     client.ack(1);
     first.expectMessageClass(SessionCommand.Ack.class);
 
     TestProbe<SessionCommand> woken = testKit.createTestProbe();
     directory.set(woken.ref());
-    attach.connection().tell(new ConnectionMessage.Parked(first.ref()));
+    attach.reply(new ConnectionMessage.Parked(first.ref()));
     first.stop(); // the session passivated: no loss, so no re-attach
     woken.expectNoMessage(java.time.Duration.ofMillis(500));
     client.expectNoEvent(100); // and the client sees nothing of it
 
-    attach.connection().tell(new ConnectionMessage.Attached(woken.ref(), 0)); // woken by a message
-    attach.connection().tell(new ConnectionMessage.Push("m2", 1, 2, "{}"));
+    attach.reply(new ConnectionMessage.Attached(woken.ref(), 0)); // woken by a message
+    attach.reply(new ConnectionMessage.Push("m2", 1, 2, "{}"));
     assertEquals("m2", client.expectFrame("push").get("id").asText(), "no second welcome before it");
     client.ack(2);
     assertEquals(2, woken.expectMessageClass(SessionCommand.Ack.class).upToSeq());
@@ -178,7 +212,7 @@ class GatewaySessionStubTest {
     admitted.expectFrame("welcome");
     assertEquals(0, server.metrics().attaching(), "the welcome gives the place back");
     assertEquals(1, server.metrics().refusedOverloaded());
-    attach.connection().tell(new ConnectionMessage.Push("m1", 0, 0, "{}"));
+    attach.reply(new ConnectionMessage.Push("m1", 0, 0, "{}"));
     admitted.expectFrame("push");
     admitted.close();
   }
@@ -211,12 +245,12 @@ class GatewaySessionStubTest {
         .until(
             () -> {
               for (int i = 0; i < 32; i++) {
-                attach.connection().tell(new ConnectionMessage.Push("z" + sent[0]++, 0, 0, data));
+                attach.reply(new ConnectionMessage.Push("z" + sent[0]++, 0, 0, data));
               }
               return server.metrics().droppedQos0() > 0;
             });
     // not writable now: QoS 1 is still written
-    attach.connection().tell(new ConnectionMessage.Push("q1", 1, 1, "{\"kept\":true}"));
+    attach.reply(new ConnectionMessage.Push("q1", 1, 1, "{\"kept\":true}"));
     await().atMost(30, TimeUnit.SECONDS).until(() -> server.metrics().slowConsumerCloses() == 1);
     // issue 14, defect 6: the 4002 frame cannot reach a client that does not read; the log must say it
     await().atMost(10, TimeUnit.SECONDS).until(() -> logged.list.stream().anyMatch(e ->

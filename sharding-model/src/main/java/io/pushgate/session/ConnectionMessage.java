@@ -80,6 +80,20 @@ public sealed interface ConnectionMessage extends CborSerializable {
    */
   record Parked(ActorRef<SessionCommand> session) implements ConnectionMessage {}
 
+  /**
+   * {@code message} for the connection {@code routeId} of the node whose router this is told to
+   * ({@link SessionCommand.Attach#routeId}): one router per node instead of an actor per connection.
+   * A router that no longer knows {@code routeId} (the connection closed, its detach is still on the
+   * way or was lost) detaches it from {@code sessionEntityId}'s session.
+   */
+  record Routed(String routeId, String sessionEntityId, ConnectionMessage message) implements ConnectionMessage {
+
+    /** {@code message} as it is told to a connection with this route: wrapped, or as it is when {@code routeId} is null. */
+    public static ConnectionMessage of(String routeId, String sessionEntityId, ConnectionMessage message) {
+      return routeId == null ? message : new Routed(routeId, sessionEntityId, message);
+    }
+  }
+
   /** The session ends this connection; the gateway closes the socket with the reason's code. */
   record Disconnect(DisconnectReason reason) implements ConnectionMessage {}
 }

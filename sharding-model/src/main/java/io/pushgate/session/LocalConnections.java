@@ -36,7 +36,8 @@ public final class LocalConnections implements Extension {
         }
       };
 
-  private final ConcurrentHashMap<ActorRef<?>, Sink> sinks = new ConcurrentHashMap<>();
+  /** By {@link #key}: the route id of a routed connection, else its actor. */
+  private final ConcurrentHashMap<Object, Sink> sinks = new ConcurrentHashMap<>();
 
   private LocalConnections() {}
 
@@ -44,18 +45,26 @@ public final class LocalConnections implements Extension {
     return system.registerExtension(ID);
   }
 
-  /** The connection whose actor is {@code connection} takes session messages through {@code sink} until {@link #remove}. */
-  public void register(ActorRef<?> connection, Sink sink) {
-    sinks.put(connection, sink);
+  /**
+   * The key a connection is known by: its route id through its node's router
+   * ({@link SessionCommand.Attach#routeId}), or its own actor when it has none.
+   */
+  public static Object key(ActorRef<?> connection, String routeId) {
+    return routeId != null ? routeId : connection;
   }
 
-  public void remove(ActorRef<?> connection) {
-    sinks.remove(connection);
+  /** The connection known by {@code key} ({@link #key}) takes session messages through {@code sink} until {@link #remove}. */
+  public void register(Object key, Sink sink) {
+    sinks.put(key, sink);
   }
 
-  /** The sink of a connection of this node, or null: tell its actor. */
-  public Sink sinkFor(ActorRef<?> connection) {
-    return sinks.get(connection);
+  public void remove(Object key) {
+    sinks.remove(key);
+  }
+
+  /** The sink of a connection of this node known by {@code key} ({@link #key}), or null: tell it through its actor. */
+  public Sink sinkFor(Object key) {
+    return sinks.get(key);
   }
 
   /** How many connections are registered (tests, metrics). */

@@ -13,6 +13,9 @@ import io.pushgate.model.CborSerializable;
  * @param info               the connection as the status API reports it
  * @param window             the connection's in-flight window
  * @param deliversBroadcasts whether the connection delivers the app's QoS 1 broadcasts itself
+ * @param routeId            the connection's route through its node's router ({@code connectionRef}), or
+ *                           null when {@code connectionRef} is its own actor
  */
-public record ParkedConnection(String connectionRef, ConnectionInfo info, int window, boolean deliversBroadcasts)
+public record ParkedConnection(
+    String connectionRef, ConnectionInfo info, int window, boolean deliversBroadcasts, String routeId)
     implements CborSerializable {}

@@ -44,13 +44,40 @@ public sealed interface SessionCommand extends CborSerializable {
    *     and reports its client's broadcast acks in {@link Ack}s (coalesced); the session then
    *     neither pushes broadcasts nor bounds those acks by what it delivered. False: the session
    *     delivers them (and an older connection, which does not send the field, gets that)
+   * @param routeId null: {@code connection} is the connection's own actor, told plain
+   *     {@link ConnectionMessage}s. Else {@code connection} is its node's router, shared by every
+   *     connection of that node, and everything for this attachment is told to it wrapped in
+   *     {@link ConnectionMessage.Routed} with this id ({@link #reply}); an older session, which
+   *     does not know the field, is never sent it (the gateway's {@code route-through-node})
    */
-  record Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection, boolean deliversBroadcasts)
+  record Attach(
+      ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection, boolean deliversBroadcasts, String routeId)
       implements SessionCommand {
+
+    /** Addressed to the connection's own actor. */
+    public Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection, boolean deliversBroadcasts) {
+      this(info, window, connection, deliversBroadcasts, null);
+    }
 
     /** The session delivers broadcasts itself. */
     public Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection) {
       this(info, window, connection, false);
+    }
+
+    /**
+     * Tells the attaching connection {@code message} the way a session of another node does:
+     * through its node's router when routed.
+     *
+     * @param sessionEntityId the session's entity id, with which a router that no longer knows the
+     *     connection detaches it from the session (may be null in tests)
+     */
+    public void reply(ConnectionMessage message, String sessionEntityId) {
+      connection.tell(ConnectionMessage.Routed.of(routeId, sessionEntityId, message));
+    }
+
+    /** {@link #reply(ConnectionMessage, String)} without a session entity id (tests). */
+    public void reply(ConnectionMessage message) {
+      reply(message, null);
     }
   }
 

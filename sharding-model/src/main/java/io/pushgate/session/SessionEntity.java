@@ -115,6 +115,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
   private final SessionSettings settings;
   private final Clock clock;
   private final SessionBroadcasts broadcasts;
+  private final String entityId;
   private final String app;
   private final String user;
   private final SessionCallbacks callbacks;
@@ -125,6 +126,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   // runtime attachment state (not persisted)
   private ActorRef<ConnectionMessage> connection;
+  /** The attached connection's route through its node's router ({@link Attach#routeId}), or null: {@link #connection} is its own actor. */
+  private String connectionRoute;
   /** The attached connection's sink when it is on this node (no mailbox in between), else null: tell {@link #connection}. */
   private LocalConnections.Sink connectionSink;
   private ConnectionInfo connectionInfo;
@@ -171,6 +174,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     this.settings = deps.settings();
     this.clock = deps.clock();
     this.broadcasts = deps.broadcasts();
+    this.entityId = entityId;
     Optional<SessionId> id = SessionId.fromEntityId(entityId);
     this.app = id.map(SessionId::app).orElse(entityId);
     this.user = id.map(SessionId::user).orElse(entityId);
@@ -320,7 +324,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
 
   private Effect<SessionEvent, SessionState> onAttach(SessionState state, Attach cmd) {
     List<SessionEvent> events = new ArrayList<>(2);
-    if (connection != null && !connection.equals(cmd.connection())) {
+    if (connection != null && !(connection.equals(cmd.connection()) && java.util.Objects.equals(connectionRoute, cmd.routeId()))) {
       ctx.unwatch(connection);
       toConnection(new Disconnect(DisconnectReason.REPLACED));
       endDeliveryRound(state).ifPresent(events::add);
@@ -328,7 +332,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     }
     boolean wasAttached = connection != null;
     connection = cmd.connection();
-    connectionSink = localConnections.sinkFor(connection);
+    connectionRoute = cmd.routeId();
+    connectionSink = localConnections.sinkFor(LocalConnections.key(connection, connectionRoute));
     connectionInfo = cmd.info();
     window = Math.max(1, cmd.window());
     deliveredUpTo = ack.effective(state);
@@ -646,7 +651,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     parking = true;
     ParkedConnection parked =
         new ParkedConnection(
-            ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(connection), connectionInfo, window, connectionDeliversBroadcasts);
+            ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(connection), connectionInfo, window,
+            connectionDeliversBroadcasts, connectionRoute);
     var written =
         write(state, List.of(new SessionEvent.ConnectionParked(parked, clock.millis())))
             .thenRun(
@@ -666,7 +672,8 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    */
   private void resume(SessionState state, ParkedConnection parked) {
     connection = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(parked.connectionRef());
-    connectionSink = localConnections.sinkFor(connection);
+    connectionRoute = parked.routeId();
+    connectionSink = localConnections.sinkFor(LocalConnections.key(connection, connectionRoute));
     connectionInfo = parked.info();
     window = Math.max(1, parked.window());
     deliveredUpTo = ack.effective(state);
@@ -788,7 +795,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     if (connectionSink != null) {
       connectionSink.deliver(message);
     } else {
-      connection.tell(message);
+      connection.tell(ConnectionMessage.Routed.of(connectionRoute, entityId, message));
     }
   }
 
@@ -802,6 +809,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
     connectionDeliversBroadcasts = false;
     broadcastsInFlight.clear();
     connection = null;
+    connectionRoute = null;
     connectionSink = null;
     connectionInfo = null;
     deliveredUpTo = 0;

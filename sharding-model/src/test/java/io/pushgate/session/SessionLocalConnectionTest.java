@@ -78,6 +78,32 @@ class SessionLocalConnectionTest {
     assertEquals(0, LocalConnections.get(testKit.system()).size());
   }
 
+  @Test
+  void aRoutedConnectionOfAnotherNodeGetsEverythingWrappedWithItsRoute() {
+    TestProbe<ConnectionMessage> router = testKit.createTestProbe(); // another node's router: not registered here
+    String entityId = "demo:local" + connections;
+    enqueue("m1", Qos.AT_LEAST_ONCE);
+    routedAttach(router, "r1");
+    ConnectionMessage.Routed attached = router.expectMessageClass(ConnectionMessage.Routed.class);
+    assertEquals("r1", attached.routeId());
+    assertEquals(entityId, attached.sessionEntityId(), "so a router that lost the route can detach it");
+    assertInstanceOf(Attached.class, attached.message());
+    assertEquals("m1", ((Push) router.expectMessageClass(ConnectionMessage.Routed.class).message()).id());
+
+    routedAttach(router, "r2"); // another connection of the same node: same router, another route
+    ConnectionMessage.Routed replaced = router.expectMessageClass(ConnectionMessage.Routed.class);
+    assertEquals(new ConnectionMessage.Routed("r1", entityId, new Disconnect(DisconnectReason.REPLACED)), replaced);
+    ConnectionMessage.Routed again = router.expectMessageClass(ConnectionMessage.Routed.class);
+    assertEquals("r2", again.routeId());
+    assertInstanceOf(Attached.class, again.message());
+    assertEquals("m1", ((Push) router.expectMessageClass(ConnectionMessage.Routed.class).message()).id(), "unacked: pushed to the new route");
+  }
+
+  private void routedAttach(TestProbe<ConnectionMessage> router, String routeId) {
+    session.runCommand(new SessionCommand.Attach(
+        new ConnectionInfo(routeId, "n", "websocket", clock.millis()), 8, router.ref(), false, routeId));
+  }
+
   private void enqueue(String id, Qos qos) {
     session.<SessionCommand.EnqueueResult>runCommand(replyTo -> new SessionCommand.Enqueue(
         new PushMessage(id, qos, "{}", clock.millis(), clock.millis() + 3_600_000), replyTo));

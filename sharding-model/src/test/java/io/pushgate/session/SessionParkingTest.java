@@ -158,7 +158,7 @@ class SessionParkingTest {
     ParkedConnection parked =
         new ParkedConnection(
             ActorRefResolver.get(testKit.system()).toSerializationFormat(connection.ref()),
-            new ConnectionInfo("c1", "node", "websocket", NOW), 8, true);
+            new ConnectionInfo("c1", "node", "websocket", NOW), 8, true, "route-1");
     SessionEvent.ConnectionParked event = new SessionEvent.ConnectionParked(parked, NOW);
     assertEquals(event, roundTrip(event));
     SessionState state = new SessionState().apply(event, 100, 3_600_000);

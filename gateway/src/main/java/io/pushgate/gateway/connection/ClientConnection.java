@@ -293,19 +293,25 @@ public final class ClientConnection implements LiveTarget {
     return upstream;
   }
 
-  /** A binding with its own connection id and connection actor (not attached yet). */
+  /** A binding with its own connection id and address: a route through the node's router, or its own actor (not attached yet). */
   private SessionBinding newBinding(SessionId sessionId, List<String> topicPatterns) {
     String connectionId = gw.newConnectionId();
     ConnectionInfo info = new ConnectionInfo(connectionId, gw.nodeAddress(), transport.name(), System.currentTimeMillis());
     SessionBinding[] binding = new SessionBinding[1];
-    ActorRef<Object> actor =
-        gw.system().systemActorOf(
-            ConnectionActor.create(m -> fromActor(binding[0], m)), transport.name() + "-" + connectionId, Props.empty());
+    java.util.function.Consumer<Object> fromSessions = m -> fromActor(binding[0], m);
+    ActorRef<Object> actor = null;
+    String routeId = null;
+    if (gw.routes() != null) {
+      routeId = connectionId; // unique on this node
+      gw.routes().register(routeId, fromSessions);
+    } else {
+      actor = gw.system().systemActorOf(ConnectionActor.create(fromSessions), transport.name() + "-" + connectionId, Props.empty());
+    }
     ConnectionTopics topics =
         new ConnectionTopics(
             sessionId.app(), topicPatterns, gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
             this::write, transport.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
-    binding[0] = new SessionBinding(sessionId, info, actor, topics, gw.messages().forApp(sessionId.app()));
+    binding[0] = new SessionBinding(sessionId, info, actor, routeId, topics, gw.messages().forApp(sessionId.app()));
     BroadcastLoops loops = gw.broadcastLoops();
     if (loops != null) {
       binding[0].broadcasts =
@@ -315,7 +321,7 @@ public final class ClientConnection implements LiveTarget {
                   transport.executor(), transport::schedule, e -> writeBroadcast(binding[0], e),
                   upTo -> binding[0].reportBroadcastAck(gw, upTo), System::currentTimeMillis));
     }
-    gw.localConnections().register(actor, m -> fromLocalSession(binding[0], m));
+    gw.localConnections().register(binding[0].localKey(), m -> fromLocalSession(binding[0], m));
     return binding[0];
   }
 
@@ -401,8 +407,8 @@ public final class ClientConnection implements LiveTarget {
    * binding's actor watch the session, as it would had it passed through it.
    */
   private void fromLocalSession(SessionBinding binding, ConnectionMessage message) {
-    if (message instanceof ConnectionMessage.Attached attached) binding.actor.tell(new ConnectionActor.Watch(attached.session()));
-    if (message instanceof ConnectionMessage.Parked parked) binding.actor.tell(new ConnectionActor.Unwatch(parked.session()));
+    if (message instanceof ConnectionMessage.Attached attached) binding.watch(gw, attached.session());
+    if (message instanceof ConnectionMessage.Parked parked) binding.unwatch(gw, parked.session());
     fromActor(binding, message);
   }
 

@@ -15,7 +15,9 @@ import io.pushgate.session.LocalConnections;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 
 /**
  * What every client connection of one gateway node shares, whatever its transport. Immutable
@@ -42,6 +44,9 @@ public final class GatewayContext {
   private final UpstreamSettings upstream;
   private final LocalConnections localConnections;
   private final ConnectionAdmission admission;
+  /** The node's connection router and its routes, or null when each connection has its own actor ({@code route-through-node = false}). */
+  private final ConnectionRouter.Routes routes;
+  private final ActorRef<Object> router;
 
   /**
    * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
@@ -78,6 +83,23 @@ public final class GatewayContext {
     this.broadcastLoops = feed == null ? null : new BroadcastLoops(feed, apps::sendRate);
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    if (settings.routeThroughNode()) {
+      this.routes = new ConnectionRouter.Routes();
+      this.router = system.systemActorOf(ConnectionRouter.create(routes, sessions), "pushgate-connections-" + connectionIdPrefix, Props.empty());
+    } else {
+      this.routes = null;
+      this.router = null;
+    }
+  }
+
+  /** The node's connection router ({@link ConnectionRouter}), or null when each connection has its own actor. */
+  ActorRef<Object> router() {
+    return router;
+  }
+
+  /** The router's routes, or null when each connection has its own actor. */
+  ConnectionRouter.Routes routes() {
+    return routes;
   }
 
   /** The node's bound on connections between hello and welcome ({@code max-attaching}). */

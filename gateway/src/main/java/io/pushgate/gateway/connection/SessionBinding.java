@@ -11,8 +11,10 @@ import org.apache.pekko.actor.typed.RecipientRef;
 
 /**
  * One app's session on a connection: the hello app's, or one added with {@code bind}. Each has its
- * own session (own queue, acks, kick), its own {@link ConnectionActor} and connection id (so the
- * session sees one connection per binding), its own topics and its app-wide live registration.
+ * own session (own queue, acks, kick), its own connection id (so the session sees one connection
+ * per binding) and address (a route through the node's {@link ConnectionRouter}, or its own
+ * {@link ConnectionActor} with {@code route-through-node = false}), its own topics and its app-wide
+ * live registration.
  *
  * <p>Confined to the connection's event loop.
  */
@@ -20,7 +22,10 @@ final class SessionBinding {
 
   final SessionId sessionId;
   final ConnectionInfo info;
-  final ActorRef<Object> actor;
+  /** Its own actor, or null when it is reached through the node's router ({@link #routeId}). */
+  private final ActorRef<Object> actor;
+  /** Its route through the node's router (its connection id), or null when it has its own actor. */
+  final String routeId;
   final ConnectionTopics topics;
   /** Its app's message meters (delivered, dropped at this connection). */
   final MessageMeters.App meters;
@@ -39,11 +44,15 @@ final class SessionBinding {
   private long lastAckForwarded;
   private long lastBroadcastAckForwarded;
 
+  /** Exactly one of {@code actor} and {@code routeId} is given. */
   SessionBinding(
-      SessionId sessionId, ConnectionInfo info, ActorRef<Object> actor, ConnectionTopics topics, MessageMeters.App meters) {
+      SessionId sessionId, ConnectionInfo info, ActorRef<Object> actor, String routeId, ConnectionTopics topics,
+      MessageMeters.App meters) {
+    if ((actor == null) == (routeId == null)) throw new IllegalArgumentException("an actor or a route id, not both");
     this.sessionId = sessionId;
     this.info = info;
     this.actor = actor;
+    this.routeId = routeId;
     this.topics = topics;
     this.meters = meters;
   }
@@ -64,8 +73,8 @@ final class SessionBinding {
     parked(false);
     lastAckForwarded = 0;
     lastBroadcastAckForwarded = 0;
-    ActorRef<ConnectionMessage> self = actor.narrow();
-    gw.sessions().session(sessionId).tell(new SessionCommand.Attach(info, gw.settings().inflightWindow(), self, broadcasts != null));
+    gw.sessions().session(sessionId).tell(
+        new SessionCommand.Attach(info, gw.settings().inflightWindow(), address(gw), broadcasts != null, routeId));
   }
 
   /**
@@ -89,6 +98,28 @@ final class SessionBinding {
     target(gw).tell(new SessionCommand.Ack(info.connectionId(), newSeq ? seq : 0, newBseq ? bseq : 0));
   }
 
+  /** What sessions address: the node's router (with {@link #routeId}) or the binding's own actor. */
+  ActorRef<ConnectionMessage> address(GatewayContext gw) {
+    return actor != null ? actor.narrow() : gw.router().narrow();
+  }
+
+  /** The key this binding's local sink is registered under ({@link io.pushgate.session.LocalConnections#key}). */
+  Object localKey() {
+    return actor != null ? actor : routeId;
+  }
+
+  /** Death-watch {@code session} (it attached through the local sink, so no actor saw its Attached). */
+  void watch(GatewayContext gw, ActorRef<SessionCommand> session) {
+    if (actor != null) actor.tell(new ConnectionActor.Watch(session));
+    else gw.router().tell(new ConnectionRouter.Watch(routeId, session));
+  }
+
+  /** Stop watching {@code session}: it parked (told through the local sink). */
+  void unwatch(GatewayContext gw, ActorRef<SessionCommand> session) {
+    if (actor != null) actor.tell(new ConnectionActor.Unwatch(session));
+    else gw.router().tell(new ConnectionRouter.Unwatch(routeId, session));
+  }
+
   /** The session parked (true: it is not watched any more, and reached through sharding) or woke again (false). */
   void parked(boolean parked) {
     this.parked = parked;
@@ -107,8 +138,13 @@ final class SessionBinding {
     long heldBroadcastAck = broadcasts == null ? 0 : broadcasts.stop();
     if (heldBroadcastAck > 0) reportBroadcastAck(gw, heldBroadcastAck); // before the detach, which writes it
     target(gw).tell(new SessionCommand.Detach(info.connectionId()));
-    gw.localConnections().remove(actor);
-    actor.tell(ConnectionActor.Stop.INSTANCE);
+    gw.localConnections().remove(localKey());
+    if (actor != null) {
+      actor.tell(ConnectionActor.Stop.INSTANCE);
+    } else {
+      gw.routes().remove(routeId);
+      gw.router().tell(new ConnectionRouter.Forget(routeId));
+    }
     topics.close();
     if (announced) gw.liveFanOut().remove(liveKey(), target);
   }
