@@ -1,5 +1,7 @@
 package io.pushgate.session;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.pushgate.model.CborSerializable;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -86,7 +88,19 @@ public sealed interface ConnectionMessage extends CborSerializable {
    * A router that no longer knows {@code routeId} (the connection closed, its detach is still on the
    * way or was lost) detaches it from {@code sessionEntityId}'s session.
    */
-  record Routed(String routeId, String sessionEntityId, ConnectionMessage message) implements ConnectionMessage {
+  record Routed(
+      String routeId,
+      String sessionEntityId,
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+      @JsonSubTypes({
+        @JsonSubTypes.Type(value = Attached.class, name = "attached"),
+        @JsonSubTypes.Type(value = TopicsChanged.class, name = "topics"),
+        @JsonSubTypes.Type(value = Push.class, name = "push"),
+        @JsonSubTypes.Type(value = Parked.class, name = "parked"),
+        @JsonSubTypes.Type(value = Disconnect.class, name = "disconnect")
+      })
+      ConnectionMessage message)
+      implements ConnectionMessage {
 
     /** {@code message} as it is told to a connection with this route: wrapped, or as it is when {@code routeId} is null. */
     public static ConnectionMessage of(String routeId, String sessionEntityId, ConnectionMessage message) {

@@ -28,7 +28,7 @@ import java.time.Duration;
  * @param maxDevices       most mobile push devices a user registers (default 10)
  * @param connectedIdlePassivation how long a session whose connection stays open, with nothing
  *                         pending and nothing in flight, stays in memory after its last activity
- *                         before it passivates ("parks"; default 1 min in reference.conf); the next
+ *                         before it passivates ("parks"; default 2 min in reference.conf); the next
  *                         message, ack or status request wakes it. Zero: never while connected
  */
 public record SessionSettings(

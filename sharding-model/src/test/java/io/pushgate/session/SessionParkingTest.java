@@ -167,10 +167,25 @@ class SessionParkingTest {
     assertEquals(connection.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(parked.connectionRef()));
   }
 
+  @Test
+  void everyMessageToAConnectionSurvivesSerializationWhenRouted() throws Exception {
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    for (ConnectionMessage message :
+        java.util.List.of(
+            new Attached(session.ref(), 2, java.util.List.of("news"), 7, NOW),
+            new ConnectionMessage.TopicsChanged(java.util.List.of("a", "b")),
+            new Push("m1", 1, 3, 0, "{\"x\":1}", NOW),
+            new Parked(session.ref()),
+            new Disconnect(DisconnectReason.KICKED))) {
+      ConnectionMessage.Routed routed = new ConnectionMessage.Routed("route-1", "demo:bob", message);
+      assertEquals(routed, roundTrip(routed), "routed " + message.getClass().getSimpleName());
+    }
+  }
+
   private Object roundTrip(Object value) throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     var serializer = serialization.findSerializerFor(value);
-    byte[] bytes = serializer.toBinary(value);
+    byte[] bytes = serialization.serialize(value).get(); // with the system's transport information (actor refs)
     return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, value)).get();
   }
 
