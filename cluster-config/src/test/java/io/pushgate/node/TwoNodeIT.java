@@ -6,18 +6,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushgate.session.SessionSharding;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,48 +121,11 @@ class TwoNodeIT {
     assertEquals(1000, reconnect.path("baseMillis").asLong());
   }
 
-  /**
-   * A user whose session lives on node B, started through node A's API. New shards go to the
-   * node with fewer shards, so after other tests node B may get none for a while: prefer users
-   * of shards B hosts already (the default extractor: |hash of the entity id| mod shards), and
-   * start sessions of new users until B gets one (bounded).
-   */
   private String userOnNodeB(ApiTestClient apiA, String prefix) throws Exception {
-    int shards = nodeB.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
-    Set<String> shardsOnB = shardsOf(nodeB.system());
-    // the hash filter is cheap, the API calls are not: many candidates, at most 400 calls (when B
-    // hosts one shard of many, 400 candidates alone could all miss it)
-    int calls = 0;
-    for (int i = 0; i < 100_000 && calls < 400; i++) {
-      String candidate = prefix + i;
-      String shard = String.valueOf(Math.abs((APP + ":" + candidate).hashCode() % shards));
-      if (!shardsOnB.isEmpty() && !shardsOnB.contains(shard)) continue;
-      calls++;
-      apiA.get("/v1/apps/" + APP + "/users/" + candidate);
-      if (hostedEntities(nodeB.system()).contains(APP + ":" + candidate)) return candidate;
-      shardsOnB = shardsOf(nodeB.system());
-    }
-    throw new AssertionError("no session landed on node B");
-  }
-
-  private static Set<String> shardsOf(ActorSystem<?> system) throws Exception {
-    return regionState(system).getShards().stream().map(s -> s.shardId()).collect(Collectors.toSet());
-  }
-
-  private static CurrentShardRegionState regionState(ActorSystem<?> system) throws Exception {
-    return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
-            ClusterSharding.get(system).shardState(),
-            replyTo -> new GetShardRegionState(SessionSharding.TYPE_KEY, replyTo),
-            Duration.ofSeconds(10),
-            system.scheduler())
-        .toCompletableFuture()
-        .get(15, TimeUnit.SECONDS);
+    return ShardPlacement.userOn(nodeB, apiA, APP, prefix);
   }
 
   private static Set<String> hostedEntities(ActorSystem<?> system) throws Exception {
-    return regionState(system).getShards().stream()
-        .flatMap(shard -> shard.getEntityIds().stream())
-        .collect(Collectors.toSet());
+    return ShardPlacement.hostedEntities(system);
   }
-
 }

@@ -331,15 +331,7 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
       if (state.parked() != null) events.add(new SessionEvent.ParkEnded(clock.millis()));
     }
     boolean wasAttached = connection != null;
-    connection = cmd.connection();
-    connectionRoute = cmd.routeId();
-    connectionSink = localConnections.sinkFor(LocalConnections.key(connection, connectionRoute));
-    connectionInfo = cmd.info();
-    window = Math.max(1, cmd.window());
-    deliveredUpTo = ack.effective(state);
-    connectionDeliversBroadcasts = cmd.deliversBroadcasts();
-    resetBroadcastDelivery(state);
-    ctx.watchWith(connection, new ConnectionTerminated(connection));
+    takeConnection(state, cmd.connection(), cmd.routeId(), cmd.info(), cmd.window(), cmd.deliversBroadcasts());
     timers.cancel(IDLE_TIMER);
     startParkTimer();
     long now = clock.millis();
@@ -372,6 +364,21 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
               afterChange(s);
               pumpBroadcasts(s);
             });
+  }
+
+  /** The attachment's runtime state, for an attach or the resume of a parked connection: delivery starts after the ack, under death watch. */
+  private void takeConnection(
+      SessionState state, ActorRef<ConnectionMessage> ref, String route, ConnectionInfo info, int connectionWindow,
+      boolean deliversBroadcasts) {
+    connection = ref;
+    connectionRoute = route;
+    connectionSink = localConnections.sinkFor(LocalConnections.key(ref, route));
+    connectionInfo = info;
+    window = Math.max(1, connectionWindow);
+    deliveredUpTo = ack.effective(state);
+    connectionDeliversBroadcasts = deliversBroadcasts;
+    resetBroadcastDelivery(state);
+    ctx.watchWith(ref, new ConnectionTerminated(ref));
   }
 
   private Attached attached(int pending, SessionState state, long createdAt) {
@@ -671,15 +678,9 @@ public final class SessionEntity extends EventSourcedBehavior<SessionCommand, Se
    * meanwhile, its death watch fires at once and the session detaches as usual.
    */
   private void resume(SessionState state, ParkedConnection parked) {
-    connection = ActorRefResolver.get(ctx.getSystem()).resolveActorRef(parked.connectionRef());
-    connectionRoute = parked.routeId();
-    connectionSink = localConnections.sinkFor(LocalConnections.key(connection, connectionRoute));
-    connectionInfo = parked.info();
-    window = Math.max(1, parked.window());
-    deliveredUpTo = ack.effective(state);
-    connectionDeliversBroadcasts = parked.deliversBroadcasts();
-    resetBroadcastDelivery(state);
-    ctx.watchWith(connection, new ConnectionTerminated(connection));
+    takeConnection(
+        state, ActorRefResolver.get(ctx.getSystem()).resolveActorRef(parked.connectionRef()), parked.routeId(),
+        parked.info(), parked.window(), parked.deliversBroadcasts());
     hearBroadcasts(!connectionDeliversBroadcasts);
     callbacks.resumed();
     metrics.woken();

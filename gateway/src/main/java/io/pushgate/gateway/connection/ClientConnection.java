@@ -36,16 +36,21 @@ import org.slf4j.LoggerFactory;
  * writes frames and the close through it.
  *
  * <p>Threading: every field is read and written only on {@link Transport#executor()}. Messages
- * from the sessions arrive at a tiny {@link ConnectionActor} per bound app, which hands them over
- * to that executor; nothing here blocks.
+ * from the sessions arrive through the node's {@link ConnectionRouter} (or a {@link ConnectionActor}
+ * per bound app with {@code route-through-node = false}), or straight from a session of this node
+ * ({@link io.pushgate.session.LocalConnections}), and are handed over to that executor; nothing
+ * here blocks.
  *
  * <p>Lifecycle: {@code OPENING} → {@link #onOpen()} → {@code AWAITING_HELLO} (hello timer) →
- * hello verified, {@code Attach} sent through the {@link io.pushgate.gateway.SessionDirectory} →
+ * hello verified and admitted ({@link ConnectionAdmission}), {@code Attach} sent through the
+ * {@link io.pushgate.gateway.SessionDirectory} →
  * {@code ATTACHING} (attach timer) → {@code Attached} → welcome → {@code OPEN}. If the watched
  * session actor terminates, the connection goes back to {@code ATTACHING} silently (the session
- * redelivers pending messages; clients de-duplicate). Every server-initiated close goes through
- * {@link #closeWith} and ends in {@code CLOSING}; when the transport reports {@link #onClosed()}
- * every session gets {@code Detach} and the connection actors are stopped.
+ * redelivers pending messages; clients de-duplicate); a session that parks
+ * ({@link io.pushgate.session.ConnectionMessage.Parked}) is not watched until it wakes and says
+ * {@code Attached} again, and the client sees nothing of either. Every server-initiated close goes
+ * through {@link #closeWith} and ends in {@code CLOSING}; when the transport reports
+ * {@link #onClosed()} every session gets {@code Detach} and the bindings' routes (or actors) go.
  *
  * <p>Encoding: the hello's encoding ({@link WireEncoding}) is the encoding of every frame sent
  * after it; before hello, replies follow the encoding of the frame they answer.
@@ -399,7 +404,7 @@ public final class ClientConnection implements LiveTarget {
     return b;
   }
 
-  // ---- inbound: the session (via ConnectionActor) ----
+  // ---- inbound: the session (through the router, the binding's actor, or its local sink) ----
 
   /**
    * A session of this node writes here directly (see {@link io.pushgate.session.LocalConnections}),
