@@ -137,14 +137,15 @@ final class SessionBinding {
     if (attachTimer != null) attachTimer.cancel();
     long heldBroadcastAck = broadcasts == null ? 0 : broadcasts.stop();
     if (heldBroadcastAck > 0) reportBroadcastAck(gw, heldBroadcastAck); // before the detach, which writes it
-    target(gw).tell(new SessionCommand.Detach(info.connectionId()));
+    // unreachable first: whatever a session sends after it has the detach finds no route (and is
+    // answered with another detach) rather than this closing connection
     gw.localConnections().remove(localKey());
-    if (actor != null) {
-      actor.tell(ConnectionActor.Stop.INSTANCE);
-    } else {
+    if (actor == null) {
       gw.routes().remove(routeId);
       gw.router().tell(new ConnectionRouter.Forget(routeId));
     }
+    target(gw).tell(new SessionCommand.Detach(info.connectionId()));
+    if (actor != null) actor.tell(ConnectionActor.Stop.INSTANCE);
     topics.close();
     if (announced) gw.liveFanOut().remove(liveKey(), target);
   }
