@@ -85,18 +85,26 @@ final class GatewayTestNode implements AutoCloseable {
   }
 
   EnqueueResult enqueue(String user, String id, Qos qos, String data) throws Exception {
+    return enqueue(new SessionId("demo", user), id, qos, data);
+  }
+
+  EnqueueResult enqueue(SessionId session, String id, Qos qos, String data) throws Exception {
     long now = System.currentTimeMillis();
     PushMessage message = new PushMessage(id, qos, data, now, now + 600_000);
     return sessions
-        .session(new SessionId("demo", user))
+        .session(session)
         .<EnqueueResult>ask(replyTo -> new SessionCommand.Enqueue(message, replyTo), ASK)
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
   }
 
   SessionStatus status(String user) throws Exception {
+    return status(new SessionId("demo", user));
+  }
+
+  SessionStatus status(SessionId session) throws Exception {
     return sessions
-        .session(new SessionId("demo", user))
+        .session(session)
         .<SessionStatus>ask(SessionCommand.GetStatus::new, ASK)
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);

@@ -12,6 +12,13 @@ import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,6 +155,50 @@ class TcpProtocolTest {
     JsonNode qos0 = client.expectFrame("push");
     assertEquals(0, qos0.get("qos").asInt());
     assertFalse(qos0.has("seq"));
+    client.close();
+  }
+
+  /**
+   * Two apps' sessions on one TCP connection, both sending at once: every push arrives once, in
+   * its app's order, and every ack reaches its own app's session.
+   */
+  @Test
+  void twoBoundAppsUnderLoadGetEveryMessageOnceInOrderPerApp() throws Exception {
+    String user = "tcp-two-apps";
+    int perApp = 300;
+    TcpTestClient client = welcomed(user, 0);
+    client.send("{\"t\":\"bind\",\"app\":\"news\",\"token\":\"" + TestApps.token(TestApps.NEWS, user) + "\"}");
+    assertEquals("news:" + user, client.expectFrame("bound").get("session").asText());
+    List<SessionId> sessions = List.of(new SessionId("demo", user), new SessionId("news", user));
+    ExecutorService senders = Executors.newFixedThreadPool(sessions.size());
+    try {
+      List<Future<?>> sending = new ArrayList<>();
+      for (SessionId session : sessions) {
+        sending.add(senders.submit(() -> {
+          for (int i = 1; i <= perApp; i++) {
+            EnqueueResult result = node.enqueue(session, session.app() + "-" + i, Qos.AT_LEAST_ONCE, "{\"n\":" + i + "}");
+            assertEquals(EnqueueResult.Outcome.QUEUED, result.outcome());
+          }
+          return null;
+        }));
+      }
+      Map<String, Long> lastSeq = new HashMap<>(Map.of("demo", 0L, "news", 0L));
+      for (int received = 0; received < sessions.size() * perApp; received++) {
+        JsonNode push = client.expectFrame("push");
+        String app = push.get("app").asText();
+        long seq = push.get("seq").asLong();
+        assertEquals(lastSeq.get(app) + 1, seq, app + ": every message once, in order: " + push);
+        assertEquals(app + "-" + seq, push.get("id").asText());
+        lastSeq.put(app, seq);
+        client.send("{\"t\":\"ack\",\"app\":\"" + app + "\",\"seq\":" + seq + "}");
+      }
+      for (Future<?> f : sending) f.get(60, TimeUnit.SECONDS);
+    } finally {
+      senders.shutdownNow();
+    }
+    for (SessionId session : sessions) {
+      await().atMost(20, TimeUnit.SECONDS).until(() -> node.status(session).pending() == 0);
+    }
     client.close();
   }
 

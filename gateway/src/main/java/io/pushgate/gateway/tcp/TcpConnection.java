@@ -6,245 +6,357 @@ import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.SharedFrame;
 import io.pushgate.gateway.connection.Transport;
 import io.pushgate.gateway.protocol.CborCodec;
-import io.pushgate.gateway.protocol.CloseCode;
+import io.pushgate.gateway.protocol.ClientErrorCode;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.ParseResult;
-import io.pushgate.gateway.protocol.ClientErrorCode;
 import io.pushgate.gateway.protocol.WireEncoding;
 import io.pushgate.model.SessionId;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.actor.DeadLetterSuppression;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.SharedKillSwitch;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.stream.scaladsl.Framing;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.InHandler;
+import org.apache.pekko.stream.stage.OutHandler;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP transport of one client connection (Pekko Streams): an actor that owns the protocol
- * core ({@link ClientConnection}) and the connection's stream, and is the core's executor (its
- * mailbox runs one task at a time).
+ * The TCP transport of one client connection: one stage between Pekko Streams' TCP read and write
+ * sides that frames the bytes ({@link TcpFrameReader}), runs the protocol core
+ * ({@link ClientConnection}) and queues what it writes. No actor and no other stage of ours: the
+ * connection is Pekko IO's connection actor, the stream's interpreter and this stage. The stage is
+ * the core's executor (its async callback: one task at a time, in the interpreter).
  *
- * <p>Inbound: {@code Tcp} bytes → {@link TcpFrames#decoder} ({@code Framing.lengthField}, max
- * frame size enforced) → {@link ActorSink#actorRefWithBackpressure}: one frame at a time, the
- * next only after this actor has handled the last, so a client that sends faster than it is
- * served is slowed down by TCP itself.
+ * <p>Inbound: the next read is pulled only once every complete frame of the last one was handled,
+ * so a client that sends faster than it is served is slowed down by TCP itself. A header over
+ * {@code max-frame-bytes} closes with 1009 (1002 for a negative length) before its body is read.
  *
- * <p>Outbound: a bounded queue ({@code Source.queue}, {@code outbound-frames}) → kill switch →
- * {@code Tcp}. From half full on the connection is not writable (the core drops QoS 0 and runs
- * its slow-consumer timer); when full, it is closed with 4002.
+ * <p>Outbound: frames go straight to the socket's write side when it waits for one, else into a
+ * queue of at most {@code outbound-frames} (allocated only when needed). From half full on the
+ * connection is not writable (the core drops QoS 0 and runs its slow-consumer timer), under a
+ * quarter it is writable again; when full, the connection is closed with 4002 and aborted.
  *
- * <p>Closing: the close frame goes last into the queue, which then completes: the write side
- * half-closes (FIN) once everything is written; the read side keeps reading, discarding, until
- * the client's end of stream or {@code close-timeout}, after which the connection is aborted.
- * The client's end of stream without a close frame ends the connection at once (code 1006).
+ * <p>Closing: the close frame goes last into the queue, after which the write side half-closes
+ * (FIN); the read side keeps reading, discarding, until the client's end of stream or
+ * {@code close-timeout}, after which the stage fails, which aborts the connection (the one kill
+ * switch). The client's end of stream without a close frame ends the connection at once (1006).
+ * The core hears of the end exactly once, when the read side ends or the stage stops.
  */
-final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements Transport {
+final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, TcpConnection.Handle> {
 
   private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
-  private static final Duration WRITABILITY_POLL = Duration.ofMillis(50);
 
-  sealed interface Msg extends NoSerializationVerificationNeeded {}
+  /** What the listener keeps of a connection; callable from any thread, a no-op once it ended. */
+  interface Handle {
+    /** Node drain: advertise reconnect after {@code afterMillis}. */
+    void drain(long afterMillis, Function<SessionId, List<String>> endpointsFor);
 
-  /** A task of the core (timers, session messages, live pushes); dropped silently once stopped. */
-  record Run(Runnable task) implements Msg, DeadLetterSuppression {}
+    /** Node stop: close with 1001. */
+    void goAway();
+  }
 
-  record InboundStarted(ActorRef<Ack> ackTo) implements Msg {}
-
-  record Inbound(ByteString frame, ActorRef<Ack> ackTo) implements Msg {}
-
-  /** The read side ended: end of stream ({@code failure} null) or a failure (framing, I/O, abort). */
-  record InboundEnded(Throwable failure) implements Msg {}
-
-  record OutboundEnded() implements Msg {}
-
-  /** Node drain: advertise reconnect after {@code afterMillis}. */
-  record Drain(long afterMillis, Function<SessionId, List<String>> endpointsFor) implements Msg {}
-
-  /** Node stop: close with 1001. */
-  enum GoAway implements Msg { INSTANCE }
-
-  enum Ack { INSTANCE }
-
-  private final GatewaySettings settings;
+  private final Inlet<ByteString> in = Inlet.create("TcpConnection.in");
+  private final Outlet<ByteString> out = Outlet.create("TcpConnection.out");
+  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+  private final GatewayContext gw;
   private final TcpSettings tcp;
   private final String remote;
-  private final ClientConnection core;
-  private final Executor executor;
-  private final BoundedSourceQueue<ByteString> outbound;
-  /** Aborts both sides at once (linger timeout, full queue, actor stop). */
-  private final SharedKillSwitch killSwitch;
   private final Runnable onStop;
 
-  private boolean writable = true;
-  private boolean closeSent;
-  private boolean inboundEnded;
-  private boolean outboundEnded;
-  private boolean closedReported;
-  private long lastReadNanos = System.nanoTime();
-  private Duration silenceTimeout;
-  private Timer silenceTimer;
-  private Timer lingerTimer;
-
-  private TcpConnection(
-      ActorContext<Msg> ctx, GatewayContext gw, TcpSettings tcp, Tcp.IncomingConnection connection, Materializer mat,
-      Runnable onStop) {
-    super(ctx);
-    this.onStop = onStop;
-    this.settings = gw.settings();
+  /** @param onStop runs once when the stage stops (the connection is over) */
+  TcpConnection(GatewayContext gw, TcpSettings tcp, String remote, Runnable onStop) {
+    this.gw = gw;
     this.tcp = tcp;
-    this.remote = String.valueOf(connection.remoteAddress());
-    ActorRef<Msg> self = ctx.getSelf();
-    this.executor = task -> self.tell(new Run(task));
-    this.killSwitch = KillSwitches.shared("tcp-" + connection.remoteAddress());
-    Sink<ByteString, ?> in =
-        Flow.<ByteString>create()
-            .via(killSwitch.flow())
-            .via(new CancelQuietly<>())
-            .via(TcpFrames.decoder(settings.maxFrameBytes()))
-            .to(ActorSink.actorRefWithBackpressure(
-                self, (ActorRef<Ack> ackTo, ByteString frame) -> new Inbound(frame, ackTo), InboundStarted::new,
-                Ack.INSTANCE, new InboundEnded(null), InboundEnded::new));
-    Source<ByteString, BoundedSourceQueue<ByteString>> out = Source.queue(tcp.outboundFrames());
-    Flow<ByteString, ByteString, Pair<BoundedSourceQueue<ByteString>, CompletionStage<Done>>> flow =
-        Flow.fromSinkAndSourceMat(in, out, Keep.right())
-            .via(killSwitch.flow())
-            .watchTermination(Keep.both());
-    var materialized = connection.handleWith(flow, mat);
-    this.outbound = materialized.first();
-    materialized.second().whenComplete((done, failure) -> self.tell(new OutboundEnded()));
-    this.core = new ClientConnection(gw, this);
-    core.onOpen();
+    this.remote = remote;
+    this.onStop = onStop;
   }
 
-  /** @param onStop runs once when the connection actor stops (the connection is over) */
-  static Behavior<Msg> create(
-      GatewayContext gw, TcpSettings tcp, Tcp.IncomingConnection connection, Materializer mat, Runnable onStop) {
-    return Behaviors.setup(ctx -> new TcpConnection(ctx, gw, tcp, connection, mat, onStop));
-  }
-
-  /** One case for every message: a builder case per message type would cost each connection ~300 B. */
   @Override
-  public Receive<Msg> createReceive() {
-    return newReceiveBuilder()
-        .onAnyMessage(this::onMessage)
-        .onSignal(PostStop.class, signal -> onStopped())
-        .build();
+  public FlowShape<ByteString, ByteString> shape() {
+    return shape;
   }
 
-  private Behavior<Msg> onMessage(Msg msg) {
-    if (msg instanceof Run run) {
-      run.task().run();
-    } else if (msg instanceof Inbound inbound) {
-      onInbound(inbound);
-    } else if (msg instanceof InboundStarted started) {
-      started.ackTo().tell(Ack.INSTANCE);
-    } else if (msg instanceof InboundEnded ended) {
-      return onInboundEnded(ended);
-    } else if (msg instanceof OutboundEnded) {
-      return onOutboundEnded();
-    } else if (msg instanceof Drain drain) {
-      core.advertiseReconnect(drain.afterMillis(), drain.endpointsFor());
-    } else if (msg == GoAway.INSTANCE) {
-      core.goAway();
+  @Override
+  public Pair<GraphStageLogic, Handle> createLogicAndMaterializedValuePair(Attributes inheritedAttributes) {
+    Logic logic = new Logic();
+    return Pair.create(logic, logic);
+  }
+
+  private final class Logic extends GraphStageLogic implements Transport, Handle, InHandler, OutHandler {
+
+    private final GatewaySettings settings = gw.settings();
+    private final AsyncCallback<Runnable> tasks = createAsyncCallback(Runnable::run);
+    private final Executor executor = tasks::invoke;
+    private final TcpFrameReader reader = new TcpFrameReader(settings.maxFrameBytes());
+    private ClientConnection core;
+    /** Frames the write side has not taken yet; null while none waited. */
+    private ArrayDeque<ByteString> queued;
+
+    private boolean writable = true;
+    private boolean closeSent;
+    /** The close frame (or the end) is queued: the write side completes once the queue is empty. */
+    private boolean finishing;
+    private boolean inboundEnded;
+    private boolean outboundEnded;
+    private boolean closedReported;
+    private long lastReadNanos = System.nanoTime();
+    private Duration silenceTimeout;
+    private Timer silenceTimer;
+    private Timer lingerTimer;
+
+    Logic() {
+      super(shape);
+      setHandler(in, this);
+      setHandler(out, this);
     }
-    return this;
-  }
 
-  // ---- inbound: stream -> core ----
-
-  private void onInbound(Inbound m) {
-    lastReadNanos = System.nanoTime();
-    ByteString frame = m.frame();
-    switch (TcpFrames.kind(frame)) {
-      case TcpFrames.JSON -> core.onFrame(FrameCodec.parse(TcpFrames.body(frame)), WireEncoding.JSON);
-      case TcpFrames.CBOR -> core.onFrame(CborCodec.parse(TcpFrames.body(frame)), WireEncoding.CBOR);
-      case TcpFrames.CLOSE -> core.onPeerClose(TcpFrames.closeCode(frame));
-      default -> core.onFrame(
-          new ParseResult.Invalid(ClientErrorCode.BAD_FRAME, "unknown frame kind (1 JSON, 2 CBOR, 3 close)"),
-          WireEncoding.JSON);
+    @Override
+    public void preStart() {
+      core = new ClientConnection(gw, this);
+      core.onOpen();
+      pull(in);
     }
-    m.ackTo().tell(Ack.INSTANCE); // the next frame only now: backpressure on the socket
-  }
 
-  private Behavior<Msg> onInboundEnded(InboundEnded m) {
-    inboundEnded = true;
-    Throwable failure = m.failure();
-    if (failure instanceof Framing.FramingException framing) {
-      log.debug("{}: {}", core.connectionLabel(), framing.getMessage());
-      String message = String.valueOf(framing.getMessage());
-      core.onViolation(message.contains("negative") ? CloseCode.WEBSOCKET_PROTOCOL_ERROR : CloseCode.MESSAGE_TOO_BIG);
-    } else if (failure != null) {
+    @Override
+    public void postStop() {
+      cancelTimer(silenceTimer);
+      cancelTimer(lingerTimer);
+      reportClosed();
+      onStop.run();
+    }
+
+    // ---- Handle: from the listener, any thread ----
+
+    @Override
+    public void drain(long afterMillis, Function<SessionId, List<String>> endpointsFor) {
+      tasks.invoke(() -> core.advertiseReconnect(afterMillis, endpointsFor));
+    }
+
+    @Override
+    public void goAway() {
+      tasks.invoke(() -> core.goAway());
+    }
+
+    // ---- inbound: socket -> core ----
+
+    @Override
+    public void onPush() {
+      reader.append(grab(in));
+      try {
+        for (ByteString frame = reader.next(); frame != null; frame = reader.next()) onFrame(frame);
+      } catch (TcpFrameReader.BadHeader bad) {
+        log.debug("{}: {}", core.connectionLabel(), bad.getMessage());
+        core.onViolation(bad.code());
+        cancel(in); // a plain cancel: reading stops, the close frame still goes out
+        inboundEnded();
+        return;
+      }
+      if (!isClosed(in)) pull(in);
+    }
+
+    private void onFrame(ByteString frame) {
+      lastReadNanos = System.nanoTime();
+      switch (TcpFrames.kind(frame)) {
+        case TcpFrames.JSON -> core.onFrame(FrameCodec.parse(TcpFrames.body(frame)), WireEncoding.JSON);
+        case TcpFrames.CBOR -> core.onFrame(CborCodec.parse(TcpFrames.body(frame)), WireEncoding.CBOR);
+        case TcpFrames.CLOSE -> core.onPeerClose(TcpFrames.closeCode(frame));
+        default -> core.onFrame(
+            new ParseResult.Invalid(ClientErrorCode.BAD_FRAME, "unknown frame kind (1 JSON, 2 CBOR, 3 close)"),
+            WireEncoding.JSON);
+      }
+    }
+
+    @Override
+    public void onUpstreamFinish() {
+      inboundEnded();
+    }
+
+    @Override
+    public void onUpstreamFailure(Throwable failure) {
       log.debug("{}: read side failed: {}", core.connectionLabel(), failure.toString());
+      inboundEnded();
     }
-    if (!closeSent) { // end of stream (or an I/O error) without a close frame: the connection is gone
+
+    private void inboundEnded() {
+      inboundEnded = true;
+      if (!closeSent) { // end of stream (or an I/O error) without a close frame: the connection is gone
+        closeSent = true;
+        finishOutbound();
+        scheduleAbort();
+      }
+      reportClosed();
+      stopWhenDone();
+    }
+
+    // ---- outbound: core -> socket ----
+
+    @Override
+    public void onPull() {
+      if (queued == null || queued.isEmpty()) return;
+      push(out, queued.poll());
+      if (!writable && queued.size() <= tcp.lowWater()) {
+        writable = true;
+        core.onWritabilityChanged(true);
+      }
+      if (finishing && queued.isEmpty()) completeOutbound();
+    }
+
+    @Override
+    public void onDownstreamFinish(Throwable cause) {
+      // the write side failed (reset by the peer): the read side ends with the abort, if not before
+      outboundEnded();
+    }
+
+    private void offer(ByteString frame) {
+      if (closeSent || isClosed(out)) return;
+      if (enqueue(frame)) return;
+      // full: the client reads nothing of a backlog that the core did not stop (QoS 1, control
+      // frames); the close frame cannot get through either, so it is reported by the core's log
       closeSent = true;
-      outbound.complete();
+      tasks.invoke(() -> {
+        core.onOverflow();
+        failStage(new IllegalStateException("outbound queue full"));
+      });
+    }
+
+    /** Writes or queues {@code frame}; false if the queue is full. */
+    private boolean enqueue(ByteString frame) {
+      if (isAvailable(out) && (queued == null || queued.isEmpty())) {
+        push(out, frame);
+        return true;
+      }
+      if (queued == null) queued = new ArrayDeque<>(4);
+      if (queued.size() >= tcp.outboundFrames()) return false;
+      queued.add(frame);
+      if (writable && queued.size() >= tcp.highWater()) {
+        writable = false;
+        core.onWritabilityChanged(false);
+      }
+      return true;
+    }
+
+    /** Completes the write side once everything queued is written. */
+    private void finishOutbound() {
+      finishing = true;
+      if (queued == null || queued.isEmpty()) completeOutbound();
+    }
+
+    private void completeOutbound() {
+      if (!isClosed(out)) complete(out);
+      outboundEnded();
+    }
+
+    private void outboundEnded() {
+      if (outboundEnded) return;
+      outboundEnded = true;
+      queued = null;
+      if (!inboundEnded) scheduleAbort();
+      stopWhenDone();
+    }
+
+    private void stopWhenDone() {
+      if (inboundEnded && outboundEnded) completeStage();
+    }
+
+    private void reportClosed() {
+      if (closedReported || core == null) return; // null: the stage failed before it started
+      closedReported = true;
+      cancelTimer(silenceTimer);
+      core.onClosed();
+    }
+
+    /** Aborts the connection (both sides) if it has not ended within {@code close-timeout}. */
+    private void scheduleAbort() {
+      if (lingerTimer != null) return;
+      lingerTimer = schedule(settings.closeTimeout(), () -> failStage(new LingerTimeout()));
+    }
+
+    // ---- Transport ----
+
+    @Override
+    public String name() {
+      return "tcp";
+    }
+
+    @Override
+    public Executor executor() {
+      return executor;
+    }
+
+    @Override
+    public Timer schedule(Duration delay, Runnable task) {
+      Cancellable c = gw.system().scheduler().scheduleOnce(delay, () -> tasks.invoke(task), gw.system().executionContext());
+      return c::cancel;
+    }
+
+    @Override
+    public void writeText(String json) {
+      offer(TcpFrames.json(json));
+    }
+
+    @Override
+    public void writeBytes(byte[] frame, boolean binary) {
+      offer(TcpFrames.frame(binary ? TcpFrames.CBOR : TcpFrames.JSON, frame));
+    }
+
+    @Override
+    public void writeShared(SharedFrame frame, WireEncoding encoding) {
+      offer(frame.as(TcpFrames.SHARED, encoding));
+    }
+
+    @Override
+    public boolean writable() {
+      return writable;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      if (closeSent) return;
+      closeSent = true;
+      if (!isClosed(out)) enqueue(TcpFrames.close(code, reason)); // over a full queue: the abort ends it
+      finishOutbound();
       scheduleAbort();
     }
-    reportClosed();
-    return stopWhenDone();
-  }
 
-  private Behavior<Msg> onOutboundEnded() {
-    outboundEnded = true;
-    if (!inboundEnded) {
-      // the write side failed (reset by the peer) or finished while the client still sends:
-      // the read side ends with the abort below
-      scheduleAbort();
+    @Override
+    public void watchSilence(Duration timeout) {
+      silenceTimeout = timeout;
+      lastReadNanos = System.nanoTime();
+      silenceTimer = schedule(timeout, this::checkSilence);
     }
-    return stopWhenDone();
-  }
 
-  private Behavior<Msg> stopWhenDone() {
-    return inboundEnded && outboundEnded ? Behaviors.stopped() : this;
-  }
+    private void checkSilence() {
+      if (silenceTimeout == null || closedReported) return;
+      long left = silenceTimeout.toNanos() - (System.nanoTime() - lastReadNanos);
+      if (left <= 0) {
+        silenceTimeout = null;
+        core.onSilence();
+      } else {
+        silenceTimer = schedule(Duration.ofNanos(left), this::checkSilence);
+      }
+    }
 
-  private Behavior<Msg> onStopped() {
-    cancel(silenceTimer);
-    cancel(lingerTimer);
-    killSwitch.abort(new IllegalStateException("connection actor stopped"));
-    reportClosed();
-    onStop.run();
-    return this;
-  }
+    @Override
+    public void stopWatchingSilence() {
+      silenceTimeout = null;
+      cancelTimer(silenceTimer);
+    }
 
-  private void reportClosed() {
-    if (closedReported) return;
-    closedReported = true;
-    cancel(silenceTimer);
-    core.onClosed();
-  }
-
-  /** Aborts the connection (both sides) if it has not ended within {@code close-timeout}. */
-  private void scheduleAbort() {
-    if (lingerTimer != null) return;
-    lingerTimer = schedule(settings.closeTimeout(), () -> killSwitch.abort(new LingerTimeout()));
+    @Override
+    public String remoteLabel() {
+      return remote;
+    }
   }
 
   /** The client did not end its side within close-timeout. */
@@ -254,113 +366,7 @@ final class TcpConnection extends AbstractBehavior<TcpConnection.Msg> implements
     }
   }
 
-  // ---- Transport: core -> stream ----
-
-  @Override
-  public String name() {
-    return "tcp";
-  }
-
-  @Override
-  public Executor executor() {
-    return executor;
-  }
-
-  @Override
-  public Timer schedule(Duration delay, Runnable task) {
-    Cancellable c = getContext().getSystem().scheduler().scheduleOnce(delay, () -> executor.execute(task), getContext().getExecutionContext());
-    return c::cancel;
-  }
-
-  @Override
-  public void writeText(String json) {
-    offer(TcpFrames.json(json));
-  }
-
-  @Override
-  public void writeBytes(byte[] frame, boolean binary) {
-    offer(TcpFrames.frame(binary ? TcpFrames.CBOR : TcpFrames.JSON, frame));
-  }
-
-  @Override
-  public void writeShared(SharedFrame frame, WireEncoding encoding) {
-    offer(frame.as(TcpFrames.SHARED, encoding));
-  }
-
-  private void offer(ByteString frame) {
-    if (closeSent) return;
-    QueueOfferResult result = outbound.offer(frame);
-    if (result == QueueOfferResult.dropped()) {
-      // full: the client reads nothing of a backlog that the core did not stop (QoS 1, control
-      // frames); the close frame cannot get through either, so it is reported by the core's log
-      closeSent = true;
-      executor.execute(core::onOverflow);
-      outbound.complete();
-      killSwitch.abort(new IllegalStateException("outbound queue full"));
-      return;
-    }
-    if (writable && outbound.size() >= tcp.highWater()) {
-      writable = false;
-      core.onWritabilityChanged(false);
-      schedule(WRITABILITY_POLL, this::pollWritability);
-    }
-  }
-
-  private void pollWritability() {
-    if (writable || closeSent) return;
-    if (outbound.size() <= tcp.lowWater()) {
-      writable = true;
-      core.onWritabilityChanged(true);
-    } else {
-      schedule(WRITABILITY_POLL, this::pollWritability);
-    }
-  }
-
-  @Override
-  public boolean writable() {
-    return writable;
-  }
-
-  @Override
-  public void close(int code, String reason) {
-    if (closeSent) return;
-    outbound.offer(TcpFrames.close(code, reason));
-    closeSent = true;
-    outbound.complete();
-    scheduleAbort();
-  }
-
-  @Override
-  public void watchSilence(Duration timeout) {
-    silenceTimeout = timeout;
-    lastReadNanos = System.nanoTime();
-    silenceTimer = schedule(timeout, this::checkSilence);
-  }
-
-  private void checkSilence() {
-    if (silenceTimeout == null || closedReported) return;
-    long quietNanos = System.nanoTime() - lastReadNanos;
-    long left = silenceTimeout.toNanos() - quietNanos;
-    if (left <= 0) {
-      silenceTimeout = null;
-      core.onSilence();
-    } else {
-      silenceTimer = schedule(Duration.ofNanos(left), this::checkSilence);
-    }
-  }
-
-  @Override
-  public void stopWatchingSilence() {
-    silenceTimeout = null;
-    cancel(silenceTimer);
-  }
-
-  @Override
-  public String remoteLabel() {
-    return remote;
-  }
-
-  private static void cancel(Timer c) {
+  private static void cancelTimer(Transport.Timer c) {
     if (c != null) c.cancel();
   }
 }

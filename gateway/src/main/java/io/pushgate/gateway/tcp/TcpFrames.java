@@ -3,9 +3,6 @@ package io.pushgate.gateway.tcp;
 import io.pushgate.gateway.connection.SharedFrame;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
@@ -34,15 +31,6 @@ public final class TcpFrames {
   static final int MAX_REASON_BYTES = 123;
 
   private TcpFrames() {}
-
-  /**
-   * Splits the byte stream into frames, header included; fails with a
-   * {@link org.apache.pekko.stream.scaladsl.Framing.FramingException} as soon as a header announces
-   * more than {@code maxFrameBytes} of body (before reading it) or a negative length.
-   */
-  static Flow<ByteString, ByteString, NotUsed> decoder(int maxFrameBytes) {
-    return Framing.lengthField(HEADER_BYTES, 0, HEADER_BYTES + 1 + maxFrameBytes, ByteOrder.BIG_ENDIAN);
-  }
 
   /** One frame of {@code kind} around {@code body}. */
   public static ByteString frame(byte kind, byte[] body) {

@@ -18,13 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.io.Inet;
 import org.apache.pekko.io.TcpSO;
 import io.netty.buffer.ByteBufAllocator;
@@ -41,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The raw TCP client port (Pekko Streams {@code Tcp.bind}, half-close on): admits each connection
  * through the access policy and {@code max-connections} (counted together with the WebSocket
- * port), then hands it to its own {@link TcpConnection} actor. A refused connection gets one close
+ * port), then hands it to its own {@link TcpConnection} stage. A refused connection gets one close
  * frame ({@link CloseCode#FORBIDDEN}, {@link CloseCode#TRY_AGAIN_LATER}) and is closed after
  * {@code close-timeout} at the latest.
  *
@@ -57,8 +53,7 @@ public final class TcpListener {
   private final TcpSettings tcp;
   private final SourceAccess access;
   private final Materializer mat;
-  private final Set<ActorRef<TcpConnection.Msg>> connections = ConcurrentHashMap.newKeySet();
-  private final AtomicLong counter = new AtomicLong();
+  private final Set<TcpConnection.Handle> connections = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Done> allClosed = new CompletableFuture<>();
   private volatile boolean closing;
   private Tcp.ServerBinding binding;
@@ -123,21 +118,29 @@ public final class TcpListener {
       refuse(connection, closing ? CloseCode.GOING_AWAY : CloseCode.TRY_AGAIN_LATER, closing ? "going_away" : "overloaded");
       return;
     }
-    AtomicReference<ActorRef<TcpConnection.Msg>> self = new AtomicReference<>();
+    AtomicReference<TcpConnection.Handle> self = new AtomicReference<>();
     Runnable onStop = () -> {
       metrics.releaseConnection();
       access.release(source);
-      ActorRef<TcpConnection.Msg> ref = self.getAndSet(null);
-      if (ref != null) forget(ref);
+      TcpConnection.Handle handle = self.getAndSet(STOPPED);
+      if (handle != null) forget(handle);
     };
-    ActorRef<TcpConnection.Msg> ref =
-        gw.system().systemActorOf(
-            TcpConnection.create(gw, tcp, connection, mat, onStop), "tcp-conn-" + counter.incrementAndGet(), Props.empty());
-    connections.add(ref);
-    if (!self.compareAndSet(null, ref)) forget(ref); // it stopped already
+    TcpConnection.Handle handle =
+        connection.handleWith(Flow.fromGraph(new TcpConnection(gw, tcp, String.valueOf(source), onStop)), mat);
+    connections.add(handle);
+    if (!self.compareAndSet(null, handle)) forget(handle); // it stopped already
   }
 
-  private void forget(ActorRef<TcpConnection.Msg> ref) {
+  /** Marks a connection that stopped before the listener recorded it. */
+  private static final TcpConnection.Handle STOPPED = new TcpConnection.Handle() {
+    @Override
+    public void drain(long afterMillis, Function<SessionId, List<String>> endpointsFor) {}
+
+    @Override
+    public void goAway() {}
+  };
+
+  private void forget(TcpConnection.Handle ref) {
     connections.remove(ref);
     if (closing && connections.isEmpty()) allClosed.complete(Done.getInstance());
   }
@@ -155,12 +158,12 @@ public final class TcpListener {
    */
   public CompletionStage<Done> drain(DrainSettings drain, Function<SessionId, List<String>> endpointsFor) {
     return unbind().thenCompose(unbound -> {
-      List<ActorRef<TcpConnection.Msg>> open = new ArrayList<>(connections);
+      List<TcpConnection.Handle> open = new ArrayList<>(connections);
       Collections.shuffle(open);
       long spreadMillis = drain.spread().toMillis();
       for (int i = 0; i < open.size(); i++) {
         long after = open.size() == 1 ? 0 : spreadMillis * i / open.size();
-        open.get(i).tell(new TcpConnection.Drain(after, endpointsFor));
+        open.get(i).drain(after, endpointsFor);
       }
       return whenAllClosed(drain.total());
     });
@@ -169,7 +172,7 @@ public final class TcpListener {
   /** Stops accepting, closes every connection with 1001, completes when all closed or after {@code timeout}. */
   public CompletionStage<Done> stop(Duration timeout) {
     return unbind().thenCompose(unbound -> {
-      connections.forEach(c -> c.tell(TcpConnection.GoAway.INSTANCE));
+      connections.forEach(TcpConnection.Handle::goAway);
       return whenAllClosed(timeout);
     });
   }
