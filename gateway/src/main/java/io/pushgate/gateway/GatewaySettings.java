@@ -21,6 +21,7 @@ public record GatewaySettings(
     Duration attachTimeout,
     int maxAttaching,
     boolean routeThroughNode,
+    boolean welcomeBeforeAttach,
     HeartbeatPolicy heartbeat,
     int maxFrameBytes,
     int inflightWindow,
@@ -75,6 +76,7 @@ public record GatewaySettings(
         c.getDuration("attach-timeout"),
         c.getInt("max-attaching"),
         c.getBoolean("route-through-node"),
+        c.getBoolean("welcome-before-attach"),
         new HeartbeatPolicy(
             hb.getInt("default-seconds"),
             hb.getInt("min-seconds"),

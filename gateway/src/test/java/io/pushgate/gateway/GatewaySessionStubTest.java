@@ -2,6 +2,7 @@ package io.pushgate.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,6 +99,43 @@ class GatewaySessionStubTest {
     silent.expectMessageClass(SessionCommand.Attach.class);
     client.expectError("session_unavailable");
     client.expectClose(4003);
+  }
+
+  @Test
+  void welcomeBeforeAttachDoesNotWaitForTheSessionAndItsMessagesFollow() throws Exception {
+    GatewayServer server = start("welcome-before-attach = true");
+    TestProbe<SessionCommand> session = testKit.createTestProbe();
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    client.hello("demo", TestApps.token("stub-alice"), null);
+    SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
+    JsonNode welcome = client.expectFrame("welcome"); // the session has not answered yet
+    assertFalse(welcome.has("pending"), "pending is not known before the session attached: " + welcome);
+    assertEquals(1, server.metrics().attaching(), "the admission place is held until the session attached");
+
+    attach.reply(new ConnectionMessage.Attached(session.ref(), 2));
+    attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"));
+    attach.reply(new ConnectionMessage.Push("m2", 1, 2, "{}"));
+    assertEquals("m1", client.expectFrame("push").get("id").asText()); // no second welcome
+    assertEquals("m2", client.expectFrame("push").get("id").asText());
+    client.ack(2);
+    assertEquals(2, session.expectMessageClass(SessionCommand.Ack.class).upToSeq());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> server.metrics().attaching() == 0);
+    client.close();
+  }
+
+  @Test
+  void welcomeBeforeAttachThenASessionThatDoesNotAnswerGives4003() throws Exception {
+    GatewayServer server = start("welcome-before-attach = true, attach-timeout = 1s");
+    TestProbe<SessionCommand> silent = testKit.createTestProbe();
+    directory.set(silent.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    client.hello("demo", TestApps.token("stub-alice"), null);
+    silent.expectMessageClass(SessionCommand.Attach.class);
+    client.expectFrame("welcome");
+    client.expectError("session_unavailable"); // told: reconnect, the stored messages wait
+    client.expectClose(4003);
+    await().atMost(10, TimeUnit.SECONDS).until(() -> server.metrics().attaching() == 0);
   }
 
   @Test

@@ -287,6 +287,11 @@ public final class ClientConnection implements LiveTarget {
     primary = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
     bindings.put(primary.app(), primary);
     attach(primary);
+    if (settings.welcomeBeforeAttach()) {
+      // the session's recovery is not waited for: its stored messages follow when it attaches
+      state = State.OPEN;
+      announce(primary, -1);
+    }
   }
 
   private ConnectionUpstream upstream() {
@@ -461,29 +466,31 @@ public final class ClientConnection implements LiveTarget {
     b.session = attached.session();
     if (b.parked) b.parked(false); // a parked session woke: it pushes here again, as before
     if (b.attached) return;
-    if (b == primary && state != State.ATTACHING) return;
     b.attached = true;
     cancel(b.attachTimer);
     b.attachTimer = null;
     if (b == primary) {
       state = State.OPEN;
-      releaseAdmission();
+      releaseAdmission(); // held until the session is up, welcome before attach or not: it bounds recoveries
     }
-    if (!b.announced) {
-      b.announced = true;
-      write(b == primary
-          ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, attached.pending())
-          : FrameCodec.bound(b.app(), b.sessionId.entityId(), attached.pending()));
-      if (b == primary) gw.metrics().welcomed(transport.name(), System.nanoTime() - helloAtNanos);
-      gw.liveFanOut().add(b.liveKey(), this);
-      ConnectionCallbacks.connected(gw.callbacks(), b);
-    }
+    if (!b.announced) announce(b, attached.pending());
     b.topics.serverTopics(attached.topics()); // a diff: announces only what changed
     if (b.broadcasts != null) {
       // a session of an older node does not say when it began: it delivers broadcasts itself
       if (attached.createdAtMillis() > 0) b.broadcasts.start(attached.broadcastCursor(), attached.createdAtMillis());
       else b.broadcasts.suspend();
     }
+  }
+
+  /** Welcome (or bound) for {@code b}, once; {@code pending} negative: not known yet (welcome before attach). */
+  private void announce(SessionBinding b, int pending) {
+    b.announced = true;
+    write(b == primary
+        ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, pending)
+        : FrameCodec.bound(b.app(), b.sessionId.entityId(), pending));
+    if (b == primary) gw.metrics().welcomed(transport.name(), System.nanoTime() - helloAtNanos);
+    gw.liveFanOut().add(b.liveKey(), this);
+    ConnectionCallbacks.connected(gw.callbacks(), b);
   }
 
   private void onPush(SessionBinding b, ConnectionMessage.Push push) {

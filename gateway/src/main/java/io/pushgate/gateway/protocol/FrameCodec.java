@@ -187,10 +187,10 @@ public final class FrameCodec {
 
   // ---- server -> client ----
 
-  /** {@code {"t":"welcome","session":...,"hb":...,"pending":...}} */
+  /** {@code {"t":"welcome","session":...,"hb":...,"pending":...}}; without {@code pending} when it is negative (not known yet). */
   public static String welcome(String session, int hb, int pending) {
     return "{\"t\":\"welcome\",\"session\":" + quote(session) + ",\"hb\":" + hb
-        + ",\"pending\":" + pending + "}";
+        + (pending < 0 ? "" : ",\"pending\":" + pending) + "}";
   }
 
   /**
