@@ -58,7 +58,8 @@ public final class GatewayServer {
   private final ChannelGroup channels;
   private final GatewayMetrics metrics;
   private final Channel serverChannel;
-  private final LiveFanOut liveFanOut;
+  /** What the server started beside its sockets (router, live fan-out): closed with it. */
+  private final GatewayContext gw;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
@@ -75,7 +76,7 @@ public final class GatewayServer {
       ChannelGroup channels,
       GatewayMetrics metrics,
       Channel serverChannel,
-      LiveFanOut liveFanOut,
+      GatewayContext gw,
       ReloadingTls tls,
       Cancellable tlsReload,
       TcpListener tcp) {
@@ -85,7 +86,7 @@ public final class GatewayServer {
     this.channels = channels;
     this.metrics = metrics;
     this.serverChannel = serverChannel;
-    this.liveFanOut = liveFanOut;
+    this.gw = gw;
     this.tls = tls;
     this.tlsReload = tlsReload;
     this.tcp = tcp;
@@ -182,18 +183,18 @@ public final class GatewayServer {
                     bound.channel().close();
                     acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                    liveFanOut.stop();
+                    gw.close();
                     started.completeExceptionally(failure);
                   } else {
                     started.complete(new GatewayServer(
-                        settings, acceptor, workers, channels, metrics, bound.channel(), liveFanOut, tls,
+                        settings, acceptor, workers, channels, metrics, bound.channel(), gw, tls,
                         scheduleTlsReload(system, tls), listener));
                   }
                 });
               } else {
                 acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                liveFanOut.stop();
+                gw.close();
                 started.completeExceptionally(bound.cause());
               }
             });
@@ -310,7 +311,7 @@ public final class GatewayServer {
   private void releaseEventLoops() {
     tlsReload.cancel();
     channels.close(); // whatever is left after stop-timeout
-    liveFanOut.stop();
+    gw.close();
     Future<?> a = acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     a.addListener(fa -> w.addListener(fw -> stopped.complete(Done.getInstance())));

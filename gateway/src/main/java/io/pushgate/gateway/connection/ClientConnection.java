@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@code OPENING} → {@link #onOpen()} → {@code AWAITING_HELLO} (hello timer) →
  * hello verified and admitted ({@link ConnectionAdmission}), {@code Attach} sent through the
  * {@link io.pushgate.gateway.SessionDirectory} →
- * {@code ATTACHING} (attach timer) → {@code Attached} → welcome → {@code OPEN}. If the watched
+ * {@code ATTACHING} (attach timer) → {@code Attached} → welcome → {@code OPEN} (with
+ * {@code welcome-before-attach}: welcome and {@code OPEN} right after the {@code Attach}, the
+ * session's messages once it says {@code Attached}). If the watched
  * session actor terminates, the connection goes back to {@code ATTACHING} silently (the session
  * redelivers pending messages; clients de-duplicate); a session that parks
  * ({@link io.pushgate.session.ConnectionMessage.Parked}) is not watched until it wakes and says
@@ -90,7 +92,7 @@ public final class ClientConnection implements LiveTarget {
   private boolean opened;
   /** When the hello arrived (System.nanoTime), for the hello latency. */
   private long helloAtNanos;
-  /** Holds a place of the node's {@link ConnectionAdmission} (from hello to welcome or the end). */
+  /** Holds a place of the node's {@link ConnectionAdmission} (from hello until the session attached, or the end). */
   private boolean admitted;
   private String closeReason = "connection_lost";
 

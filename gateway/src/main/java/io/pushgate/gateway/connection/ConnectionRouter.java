@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.ExtensibleBehavior;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.Terminated;
@@ -82,8 +83,14 @@ final class ConnectionRouter extends ExtensibleBehavior<Object> {
     return new ConnectionRouter(routes, sessions);
   }
 
+  /** Stops the router (the gateway server stopped). */
+  enum Stop {
+    INSTANCE
+  }
+
   @Override
   public Behavior<Object> receive(TypedActorContext<Object> ctx, Object message) {
+    if (message == Stop.INSTANCE) return Behaviors.stopped();
     if (message instanceof ConnectionMessage.Routed routed) {
       route(ctx, routed);
     } else if (message instanceof Watch w) {

@@ -92,6 +92,12 @@ public final class GatewayContext {
     }
   }
 
+  /** Stops what this context started: the router, and the live fan-out it was given. Once, with the gateway server. */
+  public void close() {
+    if (router != null) router.tell(ConnectionRouter.Stop.INSTANCE);
+    liveFanOut.stop();
+  }
+
   /** The node's connection router ({@link ConnectionRouter}), or null when each connection has its own actor. */
   ActorRef<Object> router() {
     return router;
