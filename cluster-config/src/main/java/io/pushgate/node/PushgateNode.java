@@ -20,7 +20,9 @@ import javax.net.ssl.SSLContext;
 import java.util.Optional;
 import io.pushgate.concurrent.Continuations;
 import io.pushgate.gateway.DrainSettings;
+import io.pushgate.gateway.GatewayDeps;
 import io.pushgate.gateway.GatewayServer;
+import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.broadcast.BroadcastHub;
@@ -168,7 +170,11 @@ public final class PushgateNode {
               new BackendHookRoutes(apps, webhooks, upstream).route(),
               apiRoutes.route());
       CompletionStage<GatewayServer> gateway =
-          GatewayServer.start(system, sessions, apps, api.rate(), new BackendHooks(webhooks, upstream))
+          GatewayServer.start(
+              system,
+              GatewayDeps.of(system, SessionDirectory.of(sessions), apps)
+                  .withRate(api.rate())
+                  .withBackend(new BackendHooks(webhooks, upstream)))
               .thenApply(
                   server -> {
                     directory.publish(publicEndpoint(config, server));

@@ -13,16 +13,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.gateway.tcp.TcpListener;
 import io.pushgate.gateway.tcp.TcpSettings;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
-import io.pushgate.gateway.connection.LiveFanOut;
-import io.pushgate.model.AppRegistry;
-import io.pushgate.paced.RateGate;
-import io.pushgate.session.SessionSharding;
 import io.pushgate.model.SessionId;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -37,7 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,61 +87,16 @@ public final class GatewayServer {
   }
 
   /**
-   * Binds {@code pushgate.gateway.host:port} and serves until {@link #stop()}; every live
-   * delivery (topic message, QoS 0 broadcast) takes a token from {@code rate}, the apps' shared
-   * send rate.
+   * Binds {@code pushgate.gateway.host:port} (and the TCP port when enabled) and serves until
+   * {@link #stop()}: the one entry point; {@code deps} holds what it takes from the node.
    *
    * @return completes once bound, or fails if binding fails
    */
-  public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate rate) {
-    return start(system, sessions, apps, rate, BackendHooks.NONE);
-  }
-
-  /** As above, with callbacks raised and upstream data forwarded through {@code backend}. */
-  public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate rate, BackendHooks backend) {
-    return start(
-        system,
-        SessionDirectory.of(sessions),
-        apps,
-        GatewaySettings.fromConfig(system.settings().config()),
-        rate,
-        backend);
-  }
-
-  /** With explicit parts and no shared rate for live deliveries (tests). */
-  public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system, SessionDirectory sessions, AppRegistry apps, GatewaySettings settings) {
-    return start(system, sessions, apps, settings, RateGate.unlimited());
-  }
-
-  /** As {@link #start(ActorSystem, SessionSharding, AppRegistry, RateGate)}, with explicit parts. */
-  public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system,
-      SessionDirectory sessions,
-      AppRegistry apps,
-      GatewaySettings settings,
-      RateGate rate) {
-    return start(system, sessions, apps, settings, rate, BackendHooks.NONE);
-  }
-
-  /** With explicit parts and backend hooks. */
-  public static CompletionStage<GatewayServer> start(
-      ActorSystem<?> system,
-      SessionDirectory sessions,
-      AppRegistry apps,
-      GatewaySettings settings,
-      RateGate rate,
-      BackendHooks backend) {
+  public static CompletionStage<GatewayServer> start(ActorSystem<?> system, GatewayDeps deps) {
+    GatewaySettings settings = deps.settings();
     GatewayMetrics metrics = new GatewayMetrics(PushgateMeters.get(system).registry());
     ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
-    SubscriptionSettings subscriptions = SubscriptionSettings.fromConfig(system.settings().config());
-    LiveFanOut liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), rate);
-    GatewayContext gw =
-        new GatewayContext(
-            settings, system, sessions, apps, new ClientTokens(), nodeAddress(system), metrics,
-            liveFanOut, subscriptions, UpstreamSettings.fromConfig(system.settings().config()), backend);
+    GatewayContext gw = GatewayContext.create(system, deps, metrics);
     ReloadingTls tls = ReloadingTls.fromConfig(system.settings().config()).orElse(null);
     SourceAccess access = new SourceAccess(settings.access());
     IoTransport io = settings.ioTransport().resolve();
@@ -199,14 +148,6 @@ public final class GatewayServer {
               }
             });
     return started;
-  }
-
-  private static String nodeAddress(ActorSystem<?> system) {
-    try {
-      return Cluster.get(system).selfMember().address().toString();
-    } catch (RuntimeException e) { // not a cluster system (some tests)
-      return system.address().toString();
-    }
   }
 
   /** True if the client ports speak TLS (clients connect with wss://). */

@@ -8,18 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgate.metrics.PushgateMeters;
-import io.pushgate.gateway.connection.LiveFanOut;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.WireEncoding;
-import io.pushgate.paced.RateGate;
 import io.pushgate.session.ConnectionMessage;
 import io.pushgate.session.SessionCommand;
 import java.time.Duration;
@@ -48,11 +45,9 @@ class ClientConnectionTest {
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private final GatewayMetrics metrics = new GatewayMetrics(registry);
   private final GatewayContext gw =
-      new GatewayContext(
-          settings, testKit.system(), id -> session.get().ref(), TestApps.REGISTRY, new ClientTokens(), "test-node",
-          metrics, LiveFanOut.start(testKit.system(), TestApps.REGISTRY, 16, RateGate.unlimited()),
-          SubscriptionSettings.fromConfig(testKit.system().settings().config()),
-          UpstreamSettings.fromConfig(testKit.system().settings().config()), BackendHooks.NONE);
+      GatewayContext.create(
+          testKit.system(), GatewayDeps.of(testKit.system(), id -> session.get().ref(), TestApps.REGISTRY).withSettings(settings),
+          metrics);
   private FakeTransport transport;
   private ClientConnection core;
 

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
 import io.pushgate.gateway.connection.ListBroadcastFeed;
-import io.pushgate.gateway.connection.LiveFanOut;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.WireEncoding;
 import io.pushgate.model.SessionId;
-import io.pushgate.paced.RateGate;
 import io.pushgate.session.ConnectionMessage;
 import io.pushgate.session.SessionCommand;
 import java.time.Duration;
@@ -66,12 +63,10 @@ class ConnectionBroadcastDeliveryTest {
       }
     };
     GatewayContext gw =
-        new GatewayContext(
-            TestSettings.gateway("inflight-window = 2"), testKit.system(), directory, TestApps.REGISTRY,
-            new ClientTokens(), "test-node", new GatewayMetrics(new SimpleMeterRegistry()),
-            LiveFanOut.start(testKit.system(), TestApps.REGISTRY, 16, RateGate.unlimited()),
-            SubscriptionSettings.fromConfig(testKit.system().settings().config()),
-            UpstreamSettings.fromConfig(testKit.system().settings().config()), BackendHooks.NONE);
+        GatewayContext.create(
+            testKit.system(),
+            GatewayDeps.of(testKit.system(), directory, TestApps.REGISTRY).withSettings(TestSettings.gateway("inflight-window = 2")),
+            new GatewayMetrics(new SimpleMeterRegistry()));
     transport = new FakeTransport();
     core = new ClientConnection(gw, transport);
     core.onOpen();

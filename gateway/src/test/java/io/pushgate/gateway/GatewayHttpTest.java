@@ -1,7 +1,6 @@
 package io.pushgate.gateway;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,9 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -57,7 +53,10 @@ class GatewayHttpTest {
 
   private GatewayServer start(String overrides) throws Exception {
     GatewayServer server =
-        GatewayServer.start(testKit.system(), id -> sessions.ref(), TestApps.REGISTRY, TestSettings.gateway(overrides))
+        GatewayServer.start(
+                testKit.system(),
+                GatewayDeps.of(testKit.system(), id -> sessions.ref(), TestApps.REGISTRY)
+                    .withSettings(TestSettings.gateway(overrides)))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     servers.add(server);

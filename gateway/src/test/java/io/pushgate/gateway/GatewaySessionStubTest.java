@@ -50,7 +50,9 @@ class GatewaySessionStubTest {
   private GatewayServer start(String overrides) throws Exception {
     GatewayServer server =
         GatewayServer.start(
-                testKit.system(), id -> directory.get(), TestApps.REGISTRY, TestSettings.gateway(overrides))
+                testKit.system(),
+                GatewayDeps.of(testKit.system(), id -> directory.get(), TestApps.REGISTRY)
+                    .withSettings(TestSettings.gateway(overrides)))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     servers.add(server);

@@ -41,7 +41,7 @@ final class GatewayTestNode implements AutoCloseable {
     await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.selfMember().status() == MemberStatus.up());
     sessions = SessionSharding.init(testKit.system());
     server =
-        GatewayServer.start(testKit.system(), sessions, TestApps.REGISTRY, io.pushgate.paced.RateGate.unlimited())
+        GatewayServer.start(testKit.system(), GatewayDeps.of(testKit.system(), SessionDirectory.of(sessions), TestApps.REGISTRY))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
   }

@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,8 +39,9 @@ class HttpFuzzTest {
   static void start() throws Exception {
     testKit = ActorTestKit.create("http-fuzz");
     server = GatewayServer.start(
-            testKit.system(), id -> testKit.createTestProbe(io.pushgate.session.SessionCommand.class).ref(), TestApps.REGISTRY,
-            TestSettings.gateway("max-http-body-bytes = 4 KiB, http-request-read-timeout = 1s"))
+            testKit.system(),
+            GatewayDeps.of(testKit.system(), id -> testKit.createTestProbe(io.pushgate.session.SessionCommand.class).ref(), TestApps.REGISTRY)
+                .withSettings(TestSettings.gateway("max-http-body-bytes = 4 KiB, http-request-read-timeout = 1s")))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 

@@ -8,7 +8,9 @@ import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.gateway.SubscriptionSettings;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.callback.CallbackSink;
+import com.typesafe.config.Config;
 import io.pushgate.gateway.BackendHooks;
+import io.pushgate.gateway.GatewayDeps;
 import io.pushgate.gateway.UpstreamSettings;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.LocalConnections;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * What every client connection of one gateway node shares, whatever its transport. Immutable
@@ -49,36 +52,33 @@ public final class GatewayContext {
   private final ActorRef<Object> router;
 
   /**
-   * @param nodeAddress the cluster self address, reported in {@code ConnectionInfo.node}
-   * @param backend     where callbacks and upstream data go
+   * The context of one gateway server: {@code deps} from the node; the token verifier, the node's
+   * address in {@code ConnectionInfo.node}, the live fan-out (pacing live deliveries at
+   * {@code deps.rate()}), the subscription and upstream settings made here from {@code system}.
+   * Starts the node's connection router unless {@code route-through-node} is off; {@link #close}
+   * stops what it started.
    */
-  public GatewayContext(
-      GatewaySettings settings,
-      ActorSystem<?> system,
-      SessionDirectory sessions,
-      AppRegistry apps,
-      ClientTokens tokens,
-      String nodeAddress,
-      GatewayMetrics metrics,
-      LiveFanOut liveFanOut,
-      SubscriptionSettings subscriptions,
-      UpstreamSettings upstream,
-      BackendHooks backend) {
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.system = Objects.requireNonNull(system, "system");
-    this.sessions = Objects.requireNonNull(sessions, "sessions");
-    this.apps = Objects.requireNonNull(apps, "apps");
-    this.tokens = Objects.requireNonNull(tokens, "tokens");
-    this.nodeAddress = Objects.requireNonNull(nodeAddress, "nodeAddress");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  public static GatewayContext create(ActorSystem<?> system, GatewayDeps deps, GatewayMetrics metrics) {
+    return new GatewayContext(system, deps, Objects.requireNonNull(metrics, "metrics"));
+  }
+
+  private GatewayContext(ActorSystem<?> system, GatewayDeps deps, GatewayMetrics metrics) {
+    Config config = system.settings().config();
+    this.settings = deps.settings();
+    this.system = system;
+    this.sessions = deps.sessions();
+    this.apps = deps.apps();
+    this.backend = deps.backend();
+    this.tokens = new ClientTokens();
+    this.nodeAddress = nodeAddress(system);
+    this.metrics = metrics;
     this.messages = PushgateMeters.get(system).messages();
     this.localConnections = LocalConnections.get(system);
     this.admission = new ConnectionAdmission(settings.maxAttaching());
     metrics.bindAdmission(admission);
-    this.liveFanOut = Objects.requireNonNull(liveFanOut, "liveFanOut");
-    this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
-    this.upstream = Objects.requireNonNull(upstream, "upstream");
-    this.backend = Objects.requireNonNull(backend, "backend");
+    this.subscriptions = SubscriptionSettings.fromConfig(config);
+    this.upstream = UpstreamSettings.fromConfig(config);
+    this.liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), deps.rate());
     BroadcastFeed feed = sessions.broadcastFeed();
     this.broadcastLoops = feed == null ? null : new BroadcastLoops(feed, apps::sendRate);
     // random per server start, so ids stay unique across restarts of a node with the same address
@@ -92,7 +92,16 @@ public final class GatewayContext {
     }
   }
 
-  /** Stops what this context started: the router, and the live fan-out it was given. Once, with the gateway server. */
+  /** The cluster self address; the system's address where the system is not a cluster (some tests). */
+  private static String nodeAddress(ActorSystem<?> system) {
+    try {
+      return Cluster.get(system).selfMember().address().toString();
+    } catch (RuntimeException e) {
+      return system.address().toString();
+    }
+  }
+
+  /** Stops what this context started: the router and the live fan-out. Once, with the gateway server. */
   public void close() {
     if (router != null) router.tell(ConnectionRouter.Stop.INSTANCE);
     liveFanOut.stop();
