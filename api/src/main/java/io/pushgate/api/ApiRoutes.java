@@ -1,19 +1,13 @@
 package io.pushgate.api;
 
-import io.pushgate.metrics.PushgateMeters;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.IdempotencyStore;
 import io.pushgate.api.idempotency.InMemoryIdempotencyStore;
-import io.pushgate.api.ratelimit.LocalSendRateLimiter;
-import io.pushgate.api.ratelimit.SendRateLimiter;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
-import io.pushgate.model.AppRegistry;
-import io.pushgate.session.SessionSharding;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -57,55 +51,13 @@ public final class ApiRoutes extends AllDirectives {
   private final ApiServices services;
   private final long bodyReadTimeoutMillis;
 
-  /** Serves {@code services} (shared with the gRPC API, see {@link ApiServices}). */
+  /**
+   * Serves {@code services} (shared with the gRPC API, see {@link ApiServices}): the one
+   * constructor; {@link ApiServices.Deps#of} gives a single node's defaults.
+   */
   public ApiRoutes(ApiServices services) {
     this.services = services;
     this.bodyReadTimeoutMillis = services.settings().bodyReadTimeout().toMillis();
-  }
-
-  /**
-   * With per-node rate limits and idempotency keys (in memory): for a single node without Redis.
-   * Reads {@link ApiSettings} from the system's config ({@code pushgate.api}).
-   */
-  public ApiRoutes(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
-    this(ApiServices.create(system, ApiServices.Deps.of(system, sessions, apps, tokens)));
-  }
-
-  /** For tests: any {@link SessionAsks}, in-memory idempotency, local rate limits. */
-  ApiRoutes(
-      ActorSystem<?> system,
-      ApiSettings settings,
-      SessionAsks sessions,
-      AppRegistry apps,
-      ClientTokens tokens,
-      Clock clock) {
-    this(system, settings, sessions, apps, tokens, clock, localIdempotency(system), new LocalSendRateLimiter());
-  }
-
-  ApiRoutes(
-      ActorSystem<?> system,
-      ApiSettings settings,
-      SessionAsks sessions,
-      AppRegistry apps,
-      ClientTokens tokens,
-      Clock clock,
-      IdempotencyStore idempotency,
-      SendRateLimiter rateLimiter) {
-    this(system, settings, sessions, apps, tokens, clock, idempotency, rateLimiter, null);
-  }
-
-  ApiRoutes(
-      ActorSystem<?> system,
-      ApiSettings settings,
-      SessionAsks sessions,
-      AppRegistry apps,
-      ClientTokens tokens,
-      Clock clock,
-      IdempotencyStore idempotency,
-      SendRateLimiter rateLimiter,
-      io.pushgate.paced.PacedSends paced) {
-    this(ApiServices.create(
-        system, new ApiServices.Deps(settings, sessions, apps, tokens, clock, idempotency, rateLimiter, paced)));
   }
 
   /**

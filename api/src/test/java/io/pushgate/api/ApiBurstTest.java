@@ -3,7 +3,6 @@ package io.pushgate.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
@@ -59,7 +58,7 @@ class ApiBurstTest {
         "slow", "slow-key", "slow-test-token-secret-0123456789abcdefgh", false,
         new AppLimits(Duration.ofHours(1), Duration.ofDays(1), OverflowPolicy.REJECT, SLOW_RATE, SLOW_BURST));
     SessionSharding sessions = SessionSharding.init(testKit.system());
-    ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(open, slow)), new ClientTokens());
+    ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(open, slow)));
     server = ApiServer.start(testKit.system(), routes.route(), routes.directSends()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     burst("burst", "burst-key", 50); // warm-up: shards allocated, code paths loaded
   }

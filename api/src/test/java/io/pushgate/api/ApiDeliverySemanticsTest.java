@@ -3,9 +3,7 @@ package io.pushgate.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
 import io.pushgate.api.ApiClient.Reply;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
@@ -50,8 +48,7 @@ class ApiDeliverySemanticsTest {
     testKit = SingleNodeTestKit.start("ApiDeliverySemanticsTest", "pushgate.session.max-pending = 2");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
-        new ApiRoutes(
-            testKit.system(), sessions, new AppRegistry(List.of(REJECTING, DROPPING, SLOW)), new ClientTokens());
+        TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(REJECTING, DROPPING, SLOW)));
     rejecting = ApiClient.serving(testKit.system(), routes, REJECTING.apiKey());
     dropping = rejecting.withKey(DROPPING.apiKey());
     slow = rejecting.withKey(SLOW.apiKey());

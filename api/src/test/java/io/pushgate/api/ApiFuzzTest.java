@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -57,7 +54,7 @@ class ApiFuzzTest {
   static void start() {
     testKit = SingleNodeTestKit.start("ApiFuzzTest", "");
     SessionSharding sessions = SessionSharding.init(testKit.system());
-    ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens());
+    ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
     api = ApiClient.serving(testKit.system(), routes, null);
   }
 

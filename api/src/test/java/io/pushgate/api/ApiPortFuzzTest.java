@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
@@ -73,7 +72,7 @@ class ApiPortFuzzTest {
         "ApiPortFuzzTest",
         "pushgate.api.http.request-read-timeout = " + READ_TIMEOUT_MS + "ms\npushgate.api.http.linger-timeout = 1s");
     SessionSharding sessions = SessionSharding.init(testKit.system());
-    ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens());
+    ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
     port = ApiServer.start(testKit.system(), routes.route(), routes.directSends(), ApiClient.localSettings(testKit.system()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.api.ratelimit.LocalSendRateLimiter;
 import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
@@ -58,8 +59,11 @@ class ApiRoutesFailureTest {
 
   private ApiClient client(ApiSettings settings) {
     ApiRoutes routes =
-        new ApiRoutes(
-            testKit.system(), settings, sessions, new AppRegistry(List.of(DEMO)), new ClientTokens(), Clock.systemUTC());
+        new ApiRoutes(ApiServices.create(
+            testKit.system(),
+            new ApiServices.Deps(
+                settings, sessions, new AppRegistry(List.of(DEMO)), new ClientTokens(), Clock.systemUTC(),
+                ApiRoutes.localIdempotency(testKit.system()), new LocalSendRateLimiter(), null)));
     return ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 

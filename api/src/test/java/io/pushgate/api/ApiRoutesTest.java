@@ -1,6 +1,5 @@
 package io.pushgate.api;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,9 +11,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
 import io.pushgate.api.ApiClient.Reply;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.model.SessionId;
@@ -58,7 +55,7 @@ class ApiRoutesTest {
     testKit = SingleNodeTestKit.start("ApiRoutesTest", "");
     sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
-        new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO, OTHER)), new ClientTokens());
+        TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO, OTHER)));
     api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 

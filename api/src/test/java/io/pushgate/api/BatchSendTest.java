@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.api.ApiClient.Reply;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
@@ -37,7 +36,7 @@ class BatchSendTest {
   void start() {
     testKit = SingleNodeTestKit.start("BatchSendTest", "pushgate.api.max-batch-messages = 5\npushgate.api.max-recipients = 10");
     SessionSharding sessions = SessionSharding.init(testKit.system());
-    ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens());
+    ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
     api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 

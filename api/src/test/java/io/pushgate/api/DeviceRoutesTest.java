@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.api.ApiClient.Reply;
-import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
@@ -35,7 +34,7 @@ class DeviceRoutesTest {
   void startNode() {
     testKit = SingleNodeTestKit.start("DeviceRoutesTest", "pushgate.session.max-devices = 3");
     SessionSharding sessions = SessionSharding.init(testKit.system());
-    ApiRoutes routes = new ApiRoutes(testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens());
+    ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
     api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
