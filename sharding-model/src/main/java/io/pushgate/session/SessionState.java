@@ -19,7 +19,7 @@ import java.util.TreeMap;
 
 /**
  * The durable state of one session: its pending QoS 1 messages in {@code seq} order and its
- * sequence counters. Mutable, and changed only by {@link #apply(SessionEvent)} from the entity's
+ * sequence counters. Mutable, and changed only by {@link #apply(SessionEvent, int, long)} from the entity's
  * event handler (Pekko persistence allows mutable state confined to the entity). Serialized
  * (snapshots) through the explicitly annotated properties only.
  *

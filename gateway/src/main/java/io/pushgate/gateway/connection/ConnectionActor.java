@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The actor face of one client connection: the session addresses it (its ref, narrowed to
+ * The actor face of one client connection's binding to one app: the session addresses it (its ref, narrowed to
  * {@link ConnectionMessage}, travels in {@code Attach}). It owns no connection state: it hands
  * every message to the connection's event loop through {@code sink}, and death-watches the
  * session ref from the last {@link ConnectionMessage.Attached} (or {@link Watch}), reporting its
@@ -22,7 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * connection then sends {@link Watch} and {@link Unwatch} itself. Stopped with {@link Stop} when
  * the socket closes (the session's own death watch then cleans up too).
  *
- * <p>One per bound app of every open connection, so it is kept small: a plain
+ * <p>Only with {@code route-through-node = false} (sessions of versions before the node's
+ * {@link ConnectionRouter}); then one per bound app of every open connection, so it is kept small: a plain
  * {@link ExtensibleBehavior} with one dispatch method, not a receive builder whose cases each
  * connection would hold (about 230 B per connection, docs/benchmarks.md).
  */
