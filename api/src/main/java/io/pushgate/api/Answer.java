@@ -7,7 +7,8 @@ package io.pushgate.api;
 public record Answer<T>(T value, ApiProblem problem) {
 
   public Answer {
-    if ((value == null) == (problem == null)) throw new IllegalArgumentException("exactly one of value and problem");
+    if ((value == null) == (problem == null))
+      throw new IllegalArgumentException("exactly one of value and problem");
   }
 
   public static <T> Answer<T> of(T value) {

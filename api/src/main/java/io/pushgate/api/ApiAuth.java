@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Backend authentication: the app named in the path must exist and the request must carry
- * {@code Authorization: Bearer <that app's API key>} (compared in constant time by
- * {@link App#acceptsApiKey}). Pure and thread-safe.
+ * Backend authentication: the app named in the path must exist and the request must carry {@code
+ * Authorization: Bearer <that app's API key>} (compared in constant time by {@link
+ * App#acceptsApiKey}). Pure and thread-safe.
  */
 public final class ApiAuth {
 
@@ -22,7 +22,7 @@ public final class ApiAuth {
   }
 
   /**
-   * @param appId         the app id from the path
+   * @param appId the app id from the path
    * @param authorization the Authorization header value, if any
    * @return the authenticated app
    * @throws ApiProblem unknown_app (404) if the app does not exist, unauthorized (401) if the key
@@ -31,7 +31,8 @@ public final class ApiAuth {
   public App authenticate(String appId, Optional<String> authorization) {
     App app =
         apps.find(appId)
-            .orElseThrow(() -> new ApiProblem(ErrorCode.UNKNOWN_APP, "no app \"" + safe(appId) + "\""));
+            .orElseThrow(
+                () -> new ApiProblem(ErrorCode.UNKNOWN_APP, "no app \"" + safe(appId) + "\""));
     String header = authorization.map(String::trim).orElse("");
     if (header.isEmpty()) {
       throw new ApiProblem(ErrorCode.UNAUTHORIZED, "missing Authorization: Bearer <API key>");

@@ -7,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code pushgate_api_calls_total{transport, operation, outcome}}: the backend API's calls by
- * transport ({@code http}, {@code grpc}), operation ({@code send}, {@code send_batch},
- * {@code publish} for one send of a gRPC stream, ...) and outcome ({@code ok}, or the error code
- * the call was answered with). Every label takes a bounded set of values (the error codes are
- * {@link ErrorCode}'s). Thread-safe.
+ * transport ({@code http}, {@code grpc}), operation ({@code send}, {@code send_batch}, {@code
+ * publish} for one send of a gRPC stream, ...) and outcome ({@code ok}, or the error code the call
+ * was answered with). Every label takes a bounded set of values (the error codes are {@link
+ * ErrorCode}'s). Thread-safe.
  */
 public final class ApiCallMeters {
 
@@ -44,11 +44,13 @@ public final class ApiCallMeters {
   private Counter counter(Transport transport, String operation, String outcome) {
     return counters.computeIfAbsent(
         transport.label() + '\n' + operation + '\n' + outcome,
-        k -> Counter.builder("pushgate.api.calls")
-            .description("backend API calls by transport, operation and outcome (ok or the error code)")
-            .tag("transport", transport.label())
-            .tag("operation", operation)
-            .tag("outcome", outcome)
-            .register(registry));
+        k ->
+            Counter.builder("pushgate.api.calls")
+                .description(
+                    "backend API calls by transport, operation and outcome (ok or the error code)")
+                .tag("transport", transport.label())
+                .tag("operation", operation)
+                .tag("outcome", outcome)
+                .register(registry));
   }
 }

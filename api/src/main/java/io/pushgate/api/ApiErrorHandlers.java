@@ -16,10 +16,10 @@ import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejecti
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * The API's rejection and exception handlers: every failure becomes an
- * {@code application/problem+json} response with a stable code. Rejections without a dedicated
- * case fall back to Pekko's default handler, whose text/plain responses are rewritten as
- * problems by {@link ApiResponses#asProblem}.
+ * The API's rejection and exception handlers: every failure becomes an {@code
+ * application/problem+json} response with a stable code. Rejections without a dedicated case fall
+ * back to Pekko's default handler, whose text/plain responses are rewritten as problems by {@link
+ * ApiResponses#asProblem}.
  */
 final class ApiErrorHandlers {
 
@@ -29,13 +29,17 @@ final class ApiErrorHandlers {
    * {@code route} with these handlers, and every other error response (status 400 or more)
    * rewritten as a problem: whatever a route produces, callers see problem+json.
    */
-  static org.apache.pekko.http.javadsl.server.Route problemsOnly(org.apache.pekko.http.javadsl.server.Route route) {
+  static org.apache.pekko.http.javadsl.server.Route problemsOnly(
+      org.apache.pekko.http.javadsl.server.Route route) {
     // the handlers and the inner routes are built once: the Java DSL calls these suppliers on
     // every request, and building a rejection handler there cost 4 % of the node's allocations
-    org.apache.pekko.http.javadsl.server.Route withRejections = handleRejections(REJECTIONS, () -> route);
-    org.apache.pekko.http.javadsl.server.Route withHandlers = handleExceptions(EXCEPTIONS, () -> withRejections);
+    org.apache.pekko.http.javadsl.server.Route withRejections =
+        handleRejections(REJECTIONS, () -> route);
+    org.apache.pekko.http.javadsl.server.Route withHandlers =
+        handleExceptions(EXCEPTIONS, () -> withRejections);
     return mapResponse(
-        response -> response.status().intValue() >= 400 ? ApiResponses.asProblem(response) : response,
+        response ->
+            response.status().intValue() >= 400 ? ApiResponses.asProblem(response) : response,
         () -> withHandlers);
   }
 
@@ -57,16 +61,23 @@ final class ApiErrorHandlers {
         .handleAll(MethodRejection.class, ApiErrorHandlers::methodNotAllowed)
         .handle(
             UnsupportedRequestContentTypeRejection.class,
-            r -> complete(ApiResponses.problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json")))
+            r ->
+                complete(
+                    ApiResponses.problem(
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "the request body must be application/json")))
         .handle(
             MalformedRequestContentRejection.class,
-            r -> complete(
-                r.getCause() instanceof EntityStreamSizeException
-                    ? tooLarge()
-                    : ApiResponses.problem(ErrorCode.MALFORMED_JSON, "the request body could not be read")))
+            r ->
+                complete(
+                    r.getCause() instanceof EntityStreamSizeException
+                        ? tooLarge()
+                        : ApiResponses.problem(
+                            ErrorCode.MALFORMED_JSON, "the request body could not be read")))
         .handleNotFound(complete(ApiResponses.noRoute()))
         .build()
-        .withFallback(RejectionHandler.defaultHandler().mapRejectionResponse(ApiResponses::asProblem));
+        .withFallback(
+            RejectionHandler.defaultHandler().mapRejectionResponse(ApiResponses::asProblem));
   }
 
   private static ExceptionHandler buildExceptionHandler() {
@@ -82,10 +93,12 @@ final class ApiErrorHandlers {
 
   private static org.apache.pekko.http.javadsl.model.HttpResponse tooLarge() {
     return ApiResponses.problem(
-        ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than pushgate.api.http.parsing.max-content-length");
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "the request body is larger than pushgate.api.http.parsing.max-content-length");
   }
 
-  private static org.apache.pekko.http.javadsl.server.Route methodNotAllowed(List<MethodRejection> rejections) {
+  private static org.apache.pekko.http.javadsl.server.Route methodNotAllowed(
+      List<MethodRejection> rejections) {
     String allow =
         rejections.stream()
             .map(r -> r.supported().name())

@@ -44,7 +44,8 @@ public final class ApiJson {
    */
   public static JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) {
-      throw new ApiProblem(ErrorCode.MALFORMED_JSON, "the request body is empty; a JSON object is required");
+      throw new ApiProblem(
+          ErrorCode.MALFORMED_JSON, "the request body is empty; a JSON object is required");
     }
     try {
       JsonNode node = MAPPER.readTree(body);
@@ -53,7 +54,9 @@ public final class ApiJson {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new ApiProblem(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON: " + e.getOriginalMessage());
+      throw new ApiProblem(
+          ErrorCode.MALFORMED_JSON,
+          "the request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ApiProblem(ErrorCode.MALFORMED_JSON, "the request body could not be read as JSON");
     }

@@ -3,9 +3,9 @@ package io.pushgate.api;
 import java.util.Objects;
 
 /**
- * A failure the API reports to the caller as {@code application/problem+json} (RFC 9457):
- * {@code {"type","title","status","detail","code"}} plus {@code "field"} when one request field is
- * at fault. Thrown (or used to fail a stage) by validation and services; turned into a response by
+ * A failure the API reports to the caller as {@code application/problem+json} (RFC 9457): {@code
+ * {"type","title","status","detail","code"}} plus {@code "field"} when one request field is at
+ * fault. Thrown (or used to fail a stage) by validation and services; turned into a response by
  * {@link ApiResponses}. Carries no stack trace: it is an expected outcome, not a bug.
  */
 public final class ApiProblem extends RuntimeException {

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.AttributeKey;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the API's HTTP responses: JSON bodies and {@code application/problem+json} problems
- * (RFC 9457) with the headers their status calls for.
+ * Builds the API's HTTP responses: JSON bodies and {@code application/problem+json} problems (RFC
+ * 9457) with the headers their status calls for.
  */
 final class ApiResponses {
 
@@ -41,7 +41,8 @@ final class ApiResponses {
   static final String REALM = "pushgate";
 
   /** The code a problem response was made with (read by the call meters, never sent). */
-  private static final AttributeKey<ErrorCode> CODE = AttributeKey.create("pushgate-error-code", ErrorCode.class);
+  private static final AttributeKey<ErrorCode> CODE =
+      AttributeKey.create("pushgate-error-code", ErrorCode.class);
 
   private ApiResponses() {}
 
@@ -56,13 +57,17 @@ final class ApiResponses {
   static HttpResponse json(int status, Object body) {
     return HttpResponse.create()
         .withStatus(status)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ByteString.fromArrayUnsafe(ApiJson.bytes(body))));
+        .withEntity(
+            HttpEntities.create(
+                ContentTypes.APPLICATION_JSON, ByteString.fromArrayUnsafe(ApiJson.bytes(body))));
   }
 
   static HttpResponse problem(ApiProblem problem) {
     HttpResponse response = problem(problem.code(), problem.detail(), problem.field());
     if (problem.retryAfterSeconds() > 0) {
-      response = response.addHeader(RawHeader.create("Retry-After", Long.toString(problem.retryAfterSeconds())));
+      response =
+          response.addHeader(
+              RawHeader.create("Retry-After", Long.toString(problem.retryAfterSeconds())));
     }
     return response;
   }
@@ -91,7 +96,9 @@ final class ApiResponses {
     ObjectNode body = problemBody(code, status, detail, field);
     return HttpResponse.create()
         .withStatus(status)
-        .withEntity(HttpEntities.create(PROBLEM_CONTENT_TYPE, ByteString.fromArrayUnsafe(ApiJson.bytes(body))))
+        .withEntity(
+            HttpEntities.create(
+                PROBLEM_CONTENT_TYPE, ByteString.fromArrayUnsafe(ApiJson.bytes(body))))
         .addAttribute(CODE, code);
   }
 
@@ -121,7 +128,8 @@ final class ApiResponses {
   /** Strips the wrappers that CompletionStage composition adds. */
   static Throwable unwrap(Throwable error) {
     Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -133,19 +141,21 @@ final class ApiResponses {
   }
 
   /**
-   * Rewrites a response produced outside the API's own code (Pekko's default rejection
-   * handling) as a problem with the most general code for its status, keeping its headers and
-   * using its plain-text message as the detail when it has one.
+   * Rewrites a response produced outside the API's own code (Pekko's default rejection handling) as
+   * a problem with the most general code for its status, keeping its headers and using its
+   * plain-text message as the detail when it has one.
    */
   static HttpResponse asProblem(HttpResponse response) {
     if (isProblem(response)) return response;
     ErrorCode code = ErrorCode.forStatus(response.status().intValue());
     String detail = code.title();
     HttpEntity entity = response.entity();
-    if (entity instanceof HttpEntity.Strict strict && strict.getContentLengthOption().orElse(0L) > 0) {
+    if (entity instanceof HttpEntity.Strict strict
+        && strict.getContentLengthOption().orElse(0L) > 0) {
       detail = strict.getData().utf8String();
     }
-    return problem(code, response.status().intValue(), detail, null).addHeaders(response.getHeaders());
+    return problem(code, response.status().intValue(), detail, null)
+        .addHeaders(response.getHeaders());
   }
 
   static HttpResponse noRoute() {

@@ -8,18 +8,18 @@ import java.time.Duration;
  * every key, its default and its {@code PUSHGATE_API_*} override). Message TTL bounds are per app
  * ({@link io.pushgate.model.AppLimits}).
  *
- * @param maxPayloadBytes       largest compact UTF-8 JSON serialization of {@code data} (default 4096)
- * @param maxRecipients         most entries in {@code to} (default 1000)
- * @param askTimeout            how long one session ask may take (default 5 s)
- * @param enqueueParallelism    most session asks in flight for one message request (default 256)
+ * @param maxPayloadBytes largest compact UTF-8 JSON serialization of {@code data} (default 4096)
+ * @param maxRecipients most entries in {@code to} (default 1000)
+ * @param askTimeout how long one session ask may take (default 5 s)
+ * @param enqueueParallelism most session asks in flight for one message request (default 256)
  * @param maxConcurrentRequests most session-bound requests served at once (default 512)
- * @param defaultTokenTtl       client token lifetime when the request has none (default 1 h)
- * @param maxTokenTtl           longest client token lifetime (default 7 days)
- * @param maxBatchMessages      most messages in one batch send (default 100)
- * @param maxQueuedRequests     past maxConcurrentRequests, most that wait for a slot (default 4096)
- * @param maxQueueWait          longest a request waits for a slot before 503 (default 5 s)
- * @param bodyReadTimeout       a request body must arrive within this of its head
- *                              ({@code pushgate.api.http.request-read-timeout}, default 10 s)
+ * @param defaultTokenTtl client token lifetime when the request has none (default 1 h)
+ * @param maxTokenTtl longest client token lifetime (default 7 days)
+ * @param maxBatchMessages most messages in one batch send (default 100)
+ * @param maxQueuedRequests past maxConcurrentRequests, most that wait for a slot (default 4096)
+ * @param maxQueueWait longest a request waits for a slot before 503 (default 5 s)
+ * @param bodyReadTimeout a request body must arrive within this of its head ({@code
+ *     pushgate.api.http.request-read-timeout}, default 10 s)
  */
 public record ApiSettings(
     int maxPayloadBytes,
@@ -38,7 +38,8 @@ public record ApiSettings(
     if (maxPayloadBytes < 1) throw new IllegalArgumentException("max-payload-bytes must be >= 1");
     if (maxRecipients < 1) throw new IllegalArgumentException("max-recipients must be >= 1");
     requirePositive("ask-timeout", askTimeout);
-    if (enqueueParallelism < 1) throw new IllegalArgumentException("enqueue-parallelism must be >= 1");
+    if (enqueueParallelism < 1)
+      throw new IllegalArgumentException("enqueue-parallelism must be >= 1");
     if (maxConcurrentRequests < 1) {
       throw new IllegalArgumentException("max-concurrent-requests must be >= 1");
     }
@@ -48,7 +49,8 @@ public record ApiSettings(
       throw new IllegalArgumentException("default-token-ttl exceeds max-token-ttl");
     }
     if (maxBatchMessages < 1) throw new IllegalArgumentException("max-batch-messages must be >= 1");
-    if (maxQueuedRequests < 0) throw new IllegalArgumentException("max-queued-requests must be >= 0");
+    if (maxQueuedRequests < 0)
+      throw new IllegalArgumentException("max-queued-requests must be >= 0");
     requirePositive("max-queue-wait", maxQueueWait);
     requirePositive("http.request-read-timeout", bodyReadTimeout);
   }
@@ -71,7 +73,8 @@ public record ApiSettings(
   }
 
   private static void requirePositive(String key, Duration d) {
-    if (d == null || d.isZero() || d.isNegative()) throw new IllegalArgumentException(key + " must be > 0");
+    if (d == null || d.isZero() || d.isNegative())
+      throw new IllegalArgumentException(key + " must be > 0");
   }
 
   /** TTLs travel as whole seconds in the API, so they must be at least one second. */

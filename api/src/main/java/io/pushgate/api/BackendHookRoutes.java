@@ -11,11 +11,11 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The operator view of an app's links to its backend, on the node that answers, with the app's
- * API key (docs/api.md): {@code GET /v1/apps/{app}/callbacks} (status callbacks,
- * {@link io.pushgate.api.webhook.WebhookStats}) and {@code GET /v1/apps/{app}/upstream}
- * ({@link io.pushgate.api.upstream.UpstreamStats}); 404 {@code not_found} when the app has none
- * configured. Rejects every other path, so it can be combined with {@link ApiRoutes#route()}.
+ * The operator view of an app's links to its backend, on the node that answers, with the app's API
+ * key (docs/api.md): {@code GET /v1/apps/{app}/callbacks} (status callbacks, {@link
+ * io.pushgate.api.webhook.WebhookStats}) and {@code GET /v1/apps/{app}/upstream} ({@link
+ * io.pushgate.api.upstream.UpstreamStats}); 404 {@code not_found} when the app has none configured.
+ * Rejects every other path, so it can be combined with {@link ApiRoutes#route()}.
  */
 public final class BackendHookRoutes extends AllDirectives {
 
@@ -36,12 +36,29 @@ public final class BackendHookRoutes extends AllDirectives {
   }
 
   private Route view(String name, Function<String, Optional<?>> stats, String what) {
-    return path(segment("v1").slash("apps").slash(segment()).slash(name), appId -> get(() ->
-        optionalHeaderValueByName("Authorization", header -> {
-          auth.authenticate(appId, header);
-          return complete(stats.apply(appId)
-              .<org.apache.pekko.http.javadsl.model.HttpResponse>map(s -> ApiResponses.json(200, s))
-              .orElseGet(() -> ApiResponses.problem(ErrorCode.NOT_FOUND, "app \"" + appId + "\" has no " + what + " configured")));
-        })));
+    return path(
+        segment("v1").slash("apps").slash(segment()).slash(name),
+        appId ->
+            get(
+                () ->
+                    optionalHeaderValueByName(
+                        "Authorization",
+                        header -> {
+                          auth.authenticate(appId, header);
+                          return complete(
+                              stats
+                                  .apply(appId)
+                                  .<org.apache.pekko.http.javadsl.model.HttpResponse>map(
+                                      s -> ApiResponses.json(200, s))
+                                  .orElseGet(
+                                      () ->
+                                          ApiResponses.problem(
+                                              ErrorCode.NOT_FOUND,
+                                              "app \""
+                                                  + appId
+                                                  + "\" has no "
+                                                  + what
+                                                  + " configured")));
+                        })));
   }
 }

@@ -3,8 +3,8 @@ package io.pushgate.api;
 import java.util.List;
 
 /**
- * A validated {@code POST /v1/apps/{app}/messages:batch} body: its messages in request order,
- * each either valid or refused on its own (one bad message does not refuse the others).
+ * A validated {@code POST /v1/apps/{app}/messages:batch} body: its messages in request order, each
+ * either valid or refused on its own (one bad message does not refuse the others).
  *
  * @param entries 1..max-batch-messages entries; the valid ones have at most max-recipients
  *     recipients together

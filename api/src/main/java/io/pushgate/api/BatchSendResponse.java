@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * Body of the batch send's 202 and 207 responses: one result per message, in request order.
- * The batch is answered 202 if every message's result is 202, else 207.
+ * Body of the batch send's 202 and 207 responses: one result per message, in request order. The
+ * batch is answered 202 if every message's result is 202, else 207.
  */
 public record BatchSendResponse(List<Result> results) {
 
@@ -23,16 +23,21 @@ public record BatchSendResponse(List<Result> results) {
   /**
    * The outcome of one message, as its own {@code POST /messages} would have answered it.
    *
-   * @param status     202 (every recipient accepted it), 207 (some did not: see recipients), or
-   *     the status of its problem (4xx for a refused message, 429, 503)
-   * @param id         the message id when it was sent, else null
-   * @param recipients one entry per distinct recipient when it was sent (empty when paced), else null
-   * @param paced      set when it went to the paced send queue, else null
-   * @param problem    why it was refused, else null
+   * @param status 202 (every recipient accepted it), 207 (some did not: see recipients), or the
+   *     status of its problem (4xx for a refused message, 429, 503)
+   * @param id the message id when it was sent, else null
+   * @param recipients one entry per distinct recipient when it was sent (empty when paced), else
+   *     null
+   * @param paced set when it went to the paced send queue, else null
+   * @param problem why it was refused, else null
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Result(
-      int status, String id, List<SendMessageResponse.Recipient> recipients, SendMessageResponse.Paced paced, Problem problem) {
+      int status,
+      String id,
+      List<SendMessageResponse.Recipient> recipients,
+      SendMessageResponse.Paced paced,
+      Problem problem) {
 
     static Result sent(SendMessageResponse response) {
       int status = response.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS;
@@ -41,7 +46,11 @@ public record BatchSendResponse(List<Result> results) {
 
     static Result refused(ApiProblem problem) {
       return new Result(
-          problem.code().status(), null, null, null, new Problem(problem.code().code(), problem.detail(), problem.field()));
+          problem.code().status(),
+          null,
+          null,
+          null,
+          new Problem(problem.code().code(), problem.detail(), problem.field()));
     }
   }
 

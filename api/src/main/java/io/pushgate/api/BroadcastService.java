@@ -1,7 +1,5 @@
 package io.pushgate.api;
 
-import io.pushgate.metrics.PushgateMeters;
-import io.pushgate.metrics.MessageMeters;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
 import io.pushgate.broadcast.BroadcastCommand;
@@ -10,6 +8,8 @@ import io.pushgate.broadcast.BroadcastCommand.PublishResult;
 import io.pushgate.broadcast.Broadcasts;
 import io.pushgate.fanout.ClusterTopics;
 import io.pushgate.fanout.LivePush;
+import io.pushgate.metrics.MessageMeters;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.App;
 import io.pushgate.model.Qos;
 import java.time.Clock;
@@ -30,8 +30,15 @@ public final class BroadcastService {
   private final Duration askTimeout;
   private final Clock clock;
 
-  /** The node's broadcast parts are started on first use (a node that never broadcasts never starts them). */
-  BroadcastService(org.apache.pekko.actor.typed.ActorSystem<?> system, RequestParser parser, Duration askTimeout, Clock clock) {
+  /**
+   * The node's broadcast parts are started on first use (a node that never broadcasts never starts
+   * them).
+   */
+  BroadcastService(
+      org.apache.pekko.actor.typed.ActorSystem<?> system,
+      RequestParser parser,
+      Duration askTimeout,
+      Clock clock) {
     this.system = system;
     this.messages = PushgateMeters.get(system).messages();
     this.parser = parser;
@@ -54,7 +61,11 @@ public final class BroadcastService {
   public CompletionStage<BroadcastResponse> send(App app, BroadcastRequest request) {
     String id = "b-" + MessageIds.random();
     if (request.qos() == Qos.AT_MOST_ONCE) {
-      ClusterTopics.get(system).publish(LivePush.class, LivePush.clusterTopic(app.id(), null), new LivePush(app.id(), null, id, request.data(), 0, null));
+      ClusterTopics.get(system)
+          .publish(
+              LivePush.class,
+              LivePush.clusterTopic(app.id(), null),
+              new LivePush(app.id(), null, id, request.data(), 0, null));
       messages.forApp(app.id()).acceptedBroadcastQos0.increment();
       return CompletableFuture.completedFuture(new BroadcastResponse(id, 0, null, null));
     }
@@ -65,20 +76,26 @@ public final class BroadcastService {
             .log(app.id())
             .ask(
                 (org.apache.pekko.actor.typed.ActorRef<PublishResult> replyTo) ->
-                    new BroadcastCommand.Publish(id, request.data(), now, expiresAt, request.collapseKey(), replyTo),
+                    new BroadcastCommand.Publish(
+                        id, request.data(), now, expiresAt, request.collapseKey(), replyTo),
                 askTimeout);
     return reply.handleAsync(
         (result, error) -> {
           if (error != null) {
             throw new ApiProblem(
                 ErrorCode.UNAVAILABLE,
-                "the broadcast log of app " + app.id() + " did not answer in time; broadcast " + id
+                "the broadcast log of app "
+                    + app.id()
+                    + " did not answer in time; broadcast "
+                    + id
                     + " may or may not have been stored");
           }
           if (result.outcome() == PublishResult.Outcome.LOG_FULL) {
             throw ApiProblem.retryAfter(
                 ErrorCode.BROADCAST_LOG_FULL,
-                "app " + app.id() + " has its maximum of live broadcasts (pushgate.broadcast.max-live); "
+                "app "
+                    + app.id()
+                    + " has its maximum of live broadcasts (pushgate.broadcast.max-live); "
                     + "wait for some to expire or reuse a collapseKey",
                 60);
           }
@@ -91,14 +108,20 @@ public final class BroadcastService {
   /** What is known of one broadcast; fails with {@code unknown_broadcast} if nothing. */
   public CompletionStage<BroadcastStatusResponse> status(App app, String id) {
     CompletionStage<BroadcastInfo> reply =
-        Broadcasts.get(system).log(app.id()).ask(replyTo -> new BroadcastCommand.GetInfo(id, replyTo), askTimeout);
+        Broadcasts.get(system)
+            .log(app.id())
+            .ask(replyTo -> new BroadcastCommand.GetInfo(id, replyTo), askTimeout);
     return reply.handleAsync(
         (info, error) -> {
           if (error != null) {
-            throw new ApiProblem(ErrorCode.UNAVAILABLE, "the broadcast log of app " + app.id() + " did not answer in time");
+            throw new ApiProblem(
+                ErrorCode.UNAVAILABLE,
+                "the broadcast log of app " + app.id() + " did not answer in time");
           }
           if (info.fate().equals("unknown")) {
-            throw new ApiProblem(ErrorCode.UNKNOWN_BROADCAST, "no broadcast " + id + " is known for app " + app.id());
+            throw new ApiProblem(
+                ErrorCode.UNKNOWN_BROADCAST,
+                "no broadcast " + id + " is known for app " + app.id());
           }
           return BroadcastStatusResponse.of(info);
         },

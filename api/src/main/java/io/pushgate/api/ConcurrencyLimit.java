@@ -14,11 +14,11 @@ import java.util.function.Supplier;
 
 /**
  * A non-blocking bound on work in flight ({@code pushgate.api.max-concurrent-requests}). Work
- * beyond the bound waits its turn, first come first served, in a queue of at most
- * {@code maxQueued}; it is refused with {@link ErrorCode#OVERLOADED} (nothing was done) when the
- * queue is full, or when it has not started within {@code maxWait}. So a burst is served in
- * order instead of being refused at once, and a backlog that cannot drain in time is shed.
- * Thread-safe, never blocks: queued work starts on the thread that frees a slot.
+ * beyond the bound waits its turn, first come first served, in a queue of at most {@code
+ * maxQueued}; it is refused with {@link ErrorCode#OVERLOADED} (nothing was done) when the queue is
+ * full, or when it has not started within {@code maxWait}. So a burst is served in order instead of
+ * being refused at once, and a backlog that cannot drain in time is shed. Thread-safe, never
+ * blocks: queued work starts on the thread that frees a slot.
  */
 final class ConcurrencyLimit {
 
@@ -32,7 +32,11 @@ final class ConcurrencyLimit {
   private final ThreadLocal<boolean[]> draining = ThreadLocal.withInitial(() -> new boolean[1]);
 
   /** Work that waits for a slot, and when it came; taken once: by its start or by its timeout. */
-  private record Waiting<T>(Supplier<? extends CompletionStage<T>> work, CompletableFuture<T> result, long since, AtomicBoolean taken) {}
+  private record Waiting<T>(
+      Supplier<? extends CompletionStage<T>> work,
+      CompletableFuture<T> result,
+      long since,
+      AtomicBoolean taken) {}
 
   ConcurrencyLimit(int max, int maxQueued, Duration maxWait) {
     this(max, maxQueued, maxWait, System::nanoTime);
@@ -56,15 +60,19 @@ final class ConcurrencyLimit {
     inFlight.decrementAndGet();
     if (queued.incrementAndGet() > maxQueued) {
       queued.decrementAndGet();
-      return CompletableFuture.failedFuture(overloaded("its queue of " + maxQueued + " waiting requests is full"));
+      return CompletableFuture.failedFuture(
+          overloaded("its queue of " + maxQueued + " waiting requests is full"));
     }
     CompletableFuture<T> result = new CompletableFuture<>();
     Waiting<T> entry = new Waiting<>(work, result, nanoTime.getAsLong(), new AtomicBoolean());
     waiting.add(entry);
     // refused at maxWait even if no slot frees by then (it stays queued until polled, then skipped)
-    CompletableFuture.delayedExecutor(maxWaitNanos, TimeUnit.NANOSECONDS).execute(() -> {
-      if (entry.taken().compareAndSet(false, true)) result.completeExceptionally(waitedTooLong());
-    });
+    CompletableFuture.delayedExecutor(maxWaitNanos, TimeUnit.NANOSECONDS)
+        .execute(
+            () -> {
+              if (entry.taken().compareAndSet(false, true))
+                result.completeExceptionally(waitedTooLong());
+            });
     startWaiting(); // a slot may have been freed since the check above
     return result;
   }
@@ -87,9 +95,9 @@ final class ConcurrencyLimit {
   }
 
   /**
-   * Starts queued work while slots are free; refuses what waited longer than {@code maxWait}.
-   * Not re-entered on one thread (work that completes at once frees its slot inside this loop,
-   * which then goes on), so a long queue of quick work cannot grow the stack.
+   * Starts queued work while slots are free; refuses what waited longer than {@code maxWait}. Not
+   * re-entered on one thread (work that completes at once frees its slot inside this loop, which
+   * then goes on), so a long queue of quick work cannot grow the stack.
    */
   private void startWaiting() {
     if (waiting.isEmpty()) return;
@@ -129,23 +137,30 @@ final class ConcurrencyLimit {
   }
 
   private <T> void startInto(Waiting<T> next) {
-    start(next.work()).whenCompleteAsync(
-        (value, error) -> {
-          if (error != null) next.result().completeExceptionally(error);
-          else next.result().complete(value);
-        },
-        SAME_THREAD);
+    start(next.work())
+        .whenCompleteAsync(
+            (value, error) -> {
+              if (error != null) next.result().completeExceptionally(error);
+              else next.result().complete(value);
+            },
+            SAME_THREAD);
   }
 
   private ApiProblem waitedTooLong() {
-    return overloaded("the request waited " + maxWaitNanos / 1_000_000 + " ms (pushgate.api.max-queue-wait) without its turn");
+    return overloaded(
+        "the request waited "
+            + maxWaitNanos / 1_000_000
+            + " ms (pushgate.api.max-queue-wait) without its turn");
   }
 
   private ApiProblem overloaded(String why) {
     return new ApiProblem(
         ErrorCode.OVERLOADED,
-        "this node is serving its maximum of " + max + " concurrent requests (pushgate.api.max-concurrent-requests) and "
-            + why + "; nothing was done, retry shortly");
+        "this node is serving its maximum of "
+            + max
+            + " concurrent requests (pushgate.api.max-concurrent-requests) and "
+            + why
+            + "; nothing was done, retry shortly");
   }
 
   /** Work currently in flight (for tests and metrics). */

@@ -46,56 +46,82 @@ public final class DeviceService {
   }
 
   /** As {@link #put(App, String, String, byte[])}, with the body already parsed (the gRPC API). */
-  public CompletionStage<Registered> put(App app, String user, String id, com.fasterxml.jackson.databind.JsonNode body) {
+  public CompletionStage<Registered> put(
+      App app, String user, String id, com.fasterxml.jackson.databind.JsonNode body) {
     io.pushgate.notify.Device device;
     try {
       device = PushRequests.device(id, body, clock.millis());
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
-    return ask(app, user, replyTo -> new SessionCommand.PutDevice(device, replyTo)).thenApplyAsync(reply -> {
-      if (reply.outcome() == DeviceReply.Outcome.TOO_MANY_DEVICES) {
-        throw new ApiProblem(ErrorCode.TOO_MANY_DEVICES,
-            "user \"" + user + "\" already has " + reply.devices().size() + " devices (pushgate.session.max-devices)");
-      }
-      return new Registered(reply.outcome() == DeviceReply.Outcome.CREATED, DevicesResponse.of(user, reply.devices()));
-    }, SAME_THREAD);
+    return ask(app, user, replyTo -> new SessionCommand.PutDevice(device, replyTo))
+        .thenApplyAsync(
+            reply -> {
+              if (reply.outcome() == DeviceReply.Outcome.TOO_MANY_DEVICES) {
+                throw new ApiProblem(
+                    ErrorCode.TOO_MANY_DEVICES,
+                    "user \""
+                        + user
+                        + "\" already has "
+                        + reply.devices().size()
+                        + " devices (pushgate.session.max-devices)");
+              }
+              return new Registered(
+                  reply.outcome() == DeviceReply.Outcome.CREATED,
+                  DevicesResponse.of(user, reply.devices()));
+            },
+            SAME_THREAD);
   }
 
-  /** Removes device {@code id}; fails with unknown_device, invalid_user, overloaded or unavailable. */
+  /**
+   * Removes device {@code id}; fails with unknown_device, invalid_user, overloaded or unavailable.
+   */
   public CompletionStage<DevicesResponse> remove(App app, String user, String id) {
-    return ask(app, user, replyTo -> new SessionCommand.RemoveDevice(id, replyTo)).thenApplyAsync(reply -> {
-      if (reply.outcome() == DeviceReply.Outcome.NOT_FOUND) {
-        throw ApiProblem.field(ErrorCode.UNKNOWN_DEVICE, "id", "user \"" + user + "\" has no device \"" + id + "\"");
-      }
-      return DevicesResponse.of(user, reply.devices());
-    }, SAME_THREAD);
+    return ask(app, user, replyTo -> new SessionCommand.RemoveDevice(id, replyTo))
+        .thenApplyAsync(
+            reply -> {
+              if (reply.outcome() == DeviceReply.Outcome.NOT_FOUND) {
+                throw ApiProblem.field(
+                    ErrorCode.UNKNOWN_DEVICE,
+                    "id",
+                    "user \"" + user + "\" has no device \"" + id + "\"");
+              }
+              return DevicesResponse.of(user, reply.devices());
+            },
+            SAME_THREAD);
   }
 
   /** The user's devices (tokens shown by their last four characters only). */
   public CompletionStage<DevicesResponse> list(App app, String user) {
-    return ask(app, user, SessionCommand.GetDevices::new).thenApplyAsync(reply -> DevicesResponse.of(user, reply.devices()), SAME_THREAD);
+    return ask(app, user, SessionCommand.GetDevices::new)
+        .thenApplyAsync(reply -> DevicesResponse.of(user, reply.devices()), SAME_THREAD);
   }
 
   /** The answer to a registration: whether the id was new, and the user's devices after it. */
   public record Registered(boolean created, DevicesResponse devices) {}
 
-  private CompletionStage<DeviceReply> ask(App app, String user, Function<ActorRef<DeviceReply>, SessionCommand> command) {
+  private CompletionStage<DeviceReply> ask(
+      App app, String user, Function<ActorRef<DeviceReply>, SessionCommand> command) {
     SessionId id;
     try {
       id = new SessionId(app.id(), RequestParser.pathUser(user));
     } catch (ApiProblem problem) {
       return CompletableFuture.failedFuture(problem);
     }
-    return limit.run(() -> {
-      CompletionStage<DeviceReply> reply;
-      try {
-        reply = sessions.devices(id, command);
-      } catch (RuntimeException e) {
-        reply = CompletableFuture.failedFuture(e);
-      }
-      return reply.exceptionallyCompose(error -> CompletableFuture.failedFuture(
-          new ApiProblem(ErrorCode.UNAVAILABLE, "the session of user \"" + user + "\" did not answer in time")));
-    });
+    return limit.run(
+        () -> {
+          CompletionStage<DeviceReply> reply;
+          try {
+            reply = sessions.devices(id, command);
+          } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+          }
+          return reply.exceptionallyCompose(
+              error ->
+                  CompletableFuture.failedFuture(
+                      new ApiProblem(
+                          ErrorCode.UNAVAILABLE,
+                          "the session of user \"" + user + "\" did not answer in time")));
+        });
   }
 }

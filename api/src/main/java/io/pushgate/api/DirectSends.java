@@ -12,9 +12,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.scaladsl.model.Uri;
 
 /**
- * {@code POST /v1/apps/{app}/messages} and {@code .../messages:batch} as a {@link DirectRoute}:
- * the same authentication, checks and services as {@link ApiRoutes}, for requests whose body came
- * whole with the head as JSON (what backends send). Anything else is left to the route.
+ * {@code POST /v1/apps/{app}/messages} and {@code .../messages:batch} as a {@link DirectRoute}: the
+ * same authentication, checks and services as {@link ApiRoutes}, for requests whose body came whole
+ * with the head as JSON (what backends send). Anything else is left to the route.
  */
 final class DirectSends implements DirectRoute {
 
@@ -39,7 +39,8 @@ final class DirectSends implements DirectRoute {
   @Override
   public CompletionStage<HttpResponse> handle(HttpRequest request) {
     if (request.method() != HttpMethods.POST) return null;
-    if (!(request.entity() instanceof HttpEntity.Strict strict) || !ApiRoutes.isJson(strict.getContentType().mediaType())) return null;
+    if (!(request.entity() instanceof HttpEntity.Strict strict)
+        || !ApiRoutes.isJson(strict.getContentType().mediaType())) return null;
     // walks the parsed path ("/v1/apps/{app}/{last}": slash, segment, four times) instead of
     // rendering it back into a string (a copy per request)
     Uri.Path path = ((org.apache.pekko.http.scaladsl.model.HttpRequest) request).uri().path();
@@ -49,14 +50,16 @@ final class DirectSends implements DirectRoute {
     path = path.tail().tail();
     if (!"apps".equals(path.head())) return null;
     path = path.tail().tail();
-    if (!(path.head() instanceof String appId) || appId.isEmpty()) return null; // "/v1/apps//x/": a slash
+    if (!(path.head() instanceof String appId) || appId.isEmpty())
+      return null; // "/v1/apps//x/": a slash
     Object last = path.tail().tail().head();
     if (MESSAGES.equals(last)) return handle(request, strict, appId, send);
     if (BATCH.equals(last)) return handle(request, strict, appId, sendBatch);
     return null;
   }
 
-  private CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict body, String appId, Send target) {
+  private CompletionStage<HttpResponse> handle(
+      HttpRequest request, HttpEntity.Strict body, String appId, Send target) {
     try {
       App app = auth.authenticate(appId, header(request, "Authorization"));
       return target.run(app, header(request, IdempotentSends.HEADER), body.getData().toArray());

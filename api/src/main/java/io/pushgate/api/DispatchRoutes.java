@@ -19,7 +19,10 @@ public final class DispatchRoutes extends AllDirectives {
   private final DispatchService dispatch;
 
   public DispatchRoutes(
-      AppRegistry apps, ClientTokens tokens, EndpointDirectory directory, ReconnectPolicy reconnect) {
+      AppRegistry apps,
+      ClientTokens tokens,
+      EndpointDirectory directory,
+      ReconnectPolicy reconnect) {
     this.dispatch = new DispatchService(apps, tokens, directory, reconnect);
   }
 

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * {@code GET /v1/dispatch?app=..&user=..}: tells a client where to connect (docs/api.md).
- * Authorized by the app's API key (backends asking on behalf of a client) or by a client token
- * of that app whose subject is that user. Answers from local state; never blocks.
+ * Authorized by the app's API key (backends asking on behalf of a client) or by a client token of
+ * that app whose subject is that user. Answers from local state; never blocks.
  */
 final class DispatchService {
 
@@ -26,7 +26,11 @@ final class DispatchService {
   private final EndpointDirectory directory;
   private final ReconnectPolicy reconnect;
 
-  DispatchService(AppRegistry apps, ClientTokens tokens, EndpointDirectory directory, ReconnectPolicy reconnect) {
+  DispatchService(
+      AppRegistry apps,
+      ClientTokens tokens,
+      EndpointDirectory directory,
+      ReconnectPolicy reconnect) {
     this.apps = apps;
     this.tokens = tokens;
     this.directory = directory;
@@ -34,15 +38,18 @@ final class DispatchService {
   }
 
   DispatchResponse dispatch(String appId, String user, Optional<String> authorization) {
-    if (appId == null || appId.isEmpty()) throw ApiProblem.field(ErrorCode.INVALID_FIELD, "app", "query parameter app is required");
+    if (appId == null || appId.isEmpty())
+      throw ApiProblem.field(ErrorCode.INVALID_FIELD, "app", "query parameter app is required");
     App app =
         apps.find(appId).orElseThrow(() -> new ApiProblem(ErrorCode.UNKNOWN_APP, "no such app"));
     if (!SessionId.isValidUser(user)) {
-      throw ApiProblem.field(ErrorCode.INVALID_USER, "user", "query parameter user must be a valid user id");
+      throw ApiProblem.field(
+          ErrorCode.INVALID_USER, "user", "query parameter user must be a valid user id");
     }
     authorize(app, user, bearer(authorization));
     List<String> endpoints = directory.endpointsFor(new SessionId(app.id(), user));
-    if (endpoints.isEmpty()) throw new ApiProblem(ErrorCode.UNAVAILABLE, "no gateway node is available");
+    if (endpoints.isEmpty())
+      throw new ApiProblem(ErrorCode.UNAVAILABLE, "no gateway node is available");
     return DispatchResponse.of(endpoints, reconnect);
   }
 
@@ -58,7 +65,8 @@ final class DispatchService {
     String header = authorization.map(String::trim).orElse("");
     if (header.length() <= BEARER.length()
         || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
-      throw new ApiProblem(ErrorCode.UNAUTHORIZED, "missing Authorization: Bearer <API key or client token>");
+      throw new ApiProblem(
+          ErrorCode.UNAUTHORIZED, "missing Authorization: Bearer <API key or client token>");
     }
     return header.substring(BEARER.length()).trim();
   }

@@ -29,8 +29,8 @@ public enum ErrorCode {
   /** qos is not 0 or 1. */
   INVALID_QOS(400, "Invalid qos"),
   /**
-   * More entries in "to" than {@code pushgate.api.max-recipients} (for a batch: in all its
-   * messages together).
+   * More entries in "to" than {@code pushgate.api.max-recipients} (for a batch: in all its messages
+   * together).
    */
   TOO_MANY_RECIPIENTS(400, "Too many recipients"),
   /** A batch send with more messages than {@code pushgate.api.max-batch-messages}, or none. */
@@ -38,8 +38,8 @@ public enum ErrorCode {
   /** A message without "data" (or with data null). */
   MISSING_DATA(400, "Missing data"),
   /**
-   * Any other malformed request (e.g. an unparsable URI or header, a connection that does not
-   * start with an HTTP request).
+   * Any other malformed request (e.g. an unparsable URI or header, a connection that does not start
+   * with an HTTP request).
    */
   BAD_REQUEST(400, "Bad request"),
   /** The request target is longer than {@code pushgate.api.http.parsing.max-uri-length}. */
@@ -61,21 +61,28 @@ public enum ErrorCode {
   /** "data" (or the whole request) is larger than allowed. */
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   /**
-   * A request did not arrive whole in time: on the API port its head within
-   * {@code pushgate.api.http.request-read-timeout} of its first byte, or its body within that of
-   * its head; on the client port within {@code pushgate.gateway.http-request-read-timeout}. The
-   * connection is closed.
+   * A request did not arrive whole in time: on the API port its head within {@code
+   * pushgate.api.http.request-read-timeout} of its first byte, or its body within that of its head;
+   * on the client port within {@code pushgate.gateway.http-request-read-timeout}. The connection is
+   * closed.
    */
   REQUEST_TIMEOUT(408, "Request timeout"),
   /** An {@code Expect} header other than {@code 100-continue} on the client port. */
   EXPECTATION_FAILED(417, "Expectation failed"),
   /** The request body is not {@code application/json}. */
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
-  /** A topic name does not follow the topic rule (docs/protocol.md), or a token topic pattern is invalid. */
+  /**
+   * A topic name does not follow the topic rule (docs/protocol.md), or a token topic pattern is
+   * invalid.
+   */
   INVALID_TOPIC(400, "Invalid topic"),
-  /** The user's session already has {@code pushgate.session.max-topics} server-side subscriptions. */
+  /**
+   * The user's session already has {@code pushgate.session.max-topics} server-side subscriptions.
+   */
   TOO_MANY_TOPICS(409, "Too many topics"),
-  /** A message's {@code notification} breaks its rules (docs/push.md); {@code field} names the part. */
+  /**
+   * A message's {@code notification} breaks its rules (docs/push.md); {@code field} names the part.
+   */
   INVALID_NOTIFICATION(400, "Invalid notification"),
   /** A device id, platform, token or topic breaks its rules (docs/push.md). */
   INVALID_DEVICE(400, "Invalid device"),
@@ -83,9 +90,14 @@ public enum ErrorCode {
   TOO_MANY_DEVICES(409, "Too many devices"),
   /** The user has no device with this id. */
   UNKNOWN_DEVICE(404, "Unknown device"),
-  /** A multicast above the send rate found the app's paced send queue full; sent with Retry-After. */
+  /**
+   * A multicast above the send rate found the app's paced send queue full; sent with Retry-After.
+   */
   SEND_QUEUE_FULL(429, "Send queue full"),
-  /** The app keeps its maximum of live broadcasts ({@code pushgate.broadcast.max-live}); retry later. */
+  /**
+   * The app keeps its maximum of live broadcasts ({@code pushgate.broadcast.max-live}); retry
+   * later.
+   */
   BROADCAST_LOG_FULL(429, "Broadcast log full"),
   /** No broadcast with this id is known (never sent, or ended longer ago than is kept). */
   UNKNOWN_BROADCAST(404, "Unknown broadcast"),
@@ -128,8 +140,8 @@ public enum ErrorCode {
   }
 
   /**
-   * The code for a response with this status that was not produced as an {@link ApiProblem}
-   * (e.g. by Pekko's default rejection handling): the most general code with that status.
+   * The code for a response with this status that was not produced as an {@link ApiProblem} (e.g.
+   * by Pekko's default rejection handling): the most general code with that status.
    */
   public static ErrorCode forStatus(int status) {
     return switch (status) {

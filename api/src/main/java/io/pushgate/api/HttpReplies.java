@@ -20,7 +20,8 @@ final class HttpReplies implements IdempotentSends.Replies<HttpResponse> {
   @Override
   public StoredResponse keep(HttpResponse response) {
     int status = response.status().intValue();
-    if (!IdempotentSends.isFinal(status) || !(response.entity() instanceof HttpEntity.Strict strict)) return null;
+    if (!IdempotentSends.isFinal(status)
+        || !(response.entity() instanceof HttpEntity.Strict strict)) return null;
     return new StoredResponse(status, strict.getData().utf8String());
   }
 
@@ -30,7 +31,9 @@ final class HttpReplies implements IdempotentSends.Replies<HttpResponse> {
         .withStatus(stored.status())
         .withEntity(
             HttpEntities.create(
-                stored.status() >= 400 ? ContentTypes.create(ApiResponses.PROBLEM_JSON) : ContentTypes.APPLICATION_JSON,
+                stored.status() >= 400
+                    ? ContentTypes.create(ApiResponses.PROBLEM_JSON)
+                    : ContentTypes.APPLICATION_JSON,
                 stored.body()))
         .addHeader(RawHeader.create("Idempotent-Replayed", "true"));
   }

@@ -1,4 +1,6 @@
 package io.pushgate.api;
 
-/** Body of {@code DELETE /v1/apps/{app}/users/{user}/connections}: how many connections were closed. */
+/**
+ * Body of {@code DELETE /v1/apps/{app}/users/{user}/connections}: how many connections were closed.
+ */
 public record KickResponse(int closed) {}

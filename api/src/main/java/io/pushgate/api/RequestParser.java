@@ -1,11 +1,10 @@
 package io.pushgate.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.model.AppLimits;
 import io.pushgate.model.PushMessage;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.model.Qos;
 import io.pushgate.model.SessionId;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,13 +16,14 @@ import java.util.TreeSet;
 /**
  * Turns request bodies into validated requests. Pure and thread-safe (no I/O, no actors).
  *
- * <p>Rules (docs/api.md): the body is one JSON object; unknown fields are refused with
- * {@code invalid_field} (so a typo such as {@code "tll"} never silently falls back to a default);
- * the first failing check is reported, with the field at fault.
+ * <p>Rules (docs/api.md): the body is one JSON object; unknown fields are refused with {@code
+ * invalid_field} (so a typo such as {@code "tll"} never silently falls back to a default); the
+ * first failing check is reported, with the field at fault.
  */
 public final class RequestParser {
 
-  private static final Set<String> MESSAGE_FIELDS = Set.of("to", "qos", "ttl", "data", "collapseKey", "notification");
+  private static final Set<String> MESSAGE_FIELDS =
+      Set.of("to", "qos", "ttl", "data", "collapseKey", "notification");
   private static final Set<String> BATCH_FIELDS = Set.of("messages");
   private static final Set<String> TOKEN_FIELDS = Set.of("user", "ttl", "topics");
   private static final Set<String> TOPIC_MESSAGE_FIELDS = Set.of("qos", "data");
@@ -53,12 +53,13 @@ public final class RequestParser {
     Duration ttl = messageTtl(number(root.get("ttl")), limits);
     String collapseKey = collapseKey(text(root.get("collapseKey")), qos);
     String data = data(root.get("data"));
-    return new SendMessageRequest(to, qos, ttl, data, collapseKey, PushRequests.notification(root.get("notification"), qos));
+    return new SendMessageRequest(
+        to, qos, ttl, data, collapseKey, PushRequests.notification(root.get("notification"), qos));
   }
 
   /**
-   * Validates a message given as typed fields (the gRPC API): the same checks, codes and details
-   * as {@link #parseMessage(byte[], AppLimits)}, field by field in the same order.
+   * Validates a message given as typed fields (the gRPC API): the same checks, codes and details as
+   * {@link #parseMessage(byte[], AppLimits)}, field by field in the same order.
    *
    * @param fields the fields as sent; null where absent
    * @throws ApiProblem as {@link #parseMessage(byte[], AppLimits)}, and malformed_json (field
@@ -74,7 +75,8 @@ public final class RequestParser {
     Duration ttl = messageTtl(fields.ttl(), limits);
     String collapseKey = collapseKey(fields.collapseKey(), qos);
     String data = data(dataText(fields.data()));
-    return new SendMessageRequest(users, qos, ttl, data, collapseKey, PushRequests.notification(fields.notification(), qos));
+    return new SendMessageRequest(
+        users, qos, ttl, data, collapseKey, PushRequests.notification(fields.notification(), qos));
   }
 
   /**
@@ -86,9 +88,9 @@ public final class RequestParser {
   }
 
   /**
-   * Validates a batch send body {@code {"messages":[...]}}: 1..max-batch-messages message
-   * objects, each validated as a message on its own; the valid ones may have at most
-   * max-recipients recipients together.
+   * Validates a batch send body {@code {"messages":[...]}}: 1..max-batch-messages message objects,
+   * each validated as a message on its own; the valid ones may have at most max-recipients
+   * recipients together.
    *
    * @throws ApiProblem for the whole batch: malformed_json, invalid_field, too_many_messages or
    *     too_many_recipients
@@ -97,7 +99,10 @@ public final class RequestParser {
     JsonNode root = object(ApiJson.parse(body), BATCH_FIELDS);
     JsonNode messages = root.get("messages");
     if (messages == null || !messages.isArray()) {
-      throw ApiProblem.field(ErrorCode.INVALID_FIELD, "messages", "\"messages\" is required: an array of message objects");
+      throw ApiProblem.field(
+          ErrorCode.INVALID_FIELD,
+          "messages",
+          "\"messages\" is required: an array of message objects");
     }
     return batch(messages.size(), i -> parseMessage(messages.get(i), limits));
   }
@@ -107,7 +112,10 @@ public final class RequestParser {
       throw ApiProblem.field(
           ErrorCode.TOO_MANY_MESSAGES,
           "messages",
-          "\"messages\" has " + size + " entries; 1 to " + settings.maxBatchMessages()
+          "\"messages\" has "
+              + size
+              + " entries; 1 to "
+              + settings.maxBatchMessages()
               + " are allowed (pushgate.api.max-batch-messages)");
     }
     List<BatchRequest.Entry> entries = new ArrayList<>(size);
@@ -118,15 +126,25 @@ public final class RequestParser {
         recipients += request.to().size();
         entries.add(new BatchRequest.Valid(request));
       } catch (ApiProblem problem) {
-        String field = "messages[" + i + "]" + (problem.field() == null || problem.field().equals("(body)") ? "" : "." + problem.field());
-        entries.add(new BatchRequest.Invalid(ApiProblem.field(problem.code(), field, problem.detail())));
+        String field =
+            "messages["
+                + i
+                + "]"
+                + (problem.field() == null || problem.field().equals("(body)")
+                    ? ""
+                    : "." + problem.field());
+        entries.add(
+            new BatchRequest.Invalid(ApiProblem.field(problem.code(), field, problem.detail())));
       }
     }
     if (recipients > settings.maxRecipients()) {
       throw ApiProblem.field(
           ErrorCode.TOO_MANY_RECIPIENTS,
           "messages",
-          "the batch's messages have " + recipients + " recipients together; at most " + settings.maxRecipients()
+          "the batch's messages have "
+              + recipients
+              + " recipients together; at most "
+              + settings.maxRecipients()
               + " are allowed (pushgate.api.max-recipients)");
     }
     return new BatchRequest(entries);
@@ -147,7 +165,10 @@ public final class RequestParser {
     return new BroadcastRequest(qos, ttl, data, collapseKey);
   }
 
-  /** Validates a broadcast given as typed fields (the gRPC API), as {@link #parseBroadcast}; {@code to} is ignored. */
+  /**
+   * Validates a broadcast given as typed fields (the gRPC API), as {@link #parseBroadcast}; {@code
+   * to} is ignored.
+   */
   public BroadcastRequest broadcast(MessageFields fields, AppLimits limits) {
     Qos qos = qos(fields.qos());
     Duration ttl = messageTtl(fields.ttl(), limits);
@@ -164,9 +185,11 @@ public final class RequestParser {
   private static String collapseKey(String value, Qos qos) {
     if (value == null) return null;
     String rule =
-        "\"collapseKey\" must be a string of 1.." + PushMessage.MAX_COLLAPSE_KEY_LENGTH
+        "\"collapseKey\" must be a string of 1.."
+            + PushMessage.MAX_COLLAPSE_KEY_LENGTH
             + " printable ASCII characters";
-    if (value == NOT_TEXT) throw ApiProblem.field(ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", rule);
+    if (value == NOT_TEXT)
+      throw ApiProblem.field(ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", rule);
     if (value.isEmpty()
         || value.length() > PushMessage.MAX_COLLAPSE_KEY_LENGTH
         || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
@@ -174,7 +197,9 @@ public final class RequestParser {
     }
     if (qos != Qos.AT_LEAST_ONCE) {
       throw ApiProblem.field(
-          ErrorCode.INVALID_COLLAPSE_KEY, "collapseKey", "\"collapseKey\" needs qos 1 (QoS 0 is never stored)");
+          ErrorCode.INVALID_COLLAPSE_KEY,
+          "collapseKey",
+          "\"collapseKey\" needs qos 1 (QoS 0 is never stored)");
     }
     return value;
   }
@@ -203,7 +228,8 @@ public final class RequestParser {
     if (user == null || user.isEmpty()) {
       throw ApiProblem.field(ErrorCode.INVALID_USER, "user", "\"user\" is required");
     }
-    if (!SessionId.isValidUser(user)) throw ApiProblem.field(ErrorCode.INVALID_USER, "user", userRule("\"user\""));
+    if (!SessionId.isValidUser(user))
+      throw ApiProblem.field(ErrorCode.INVALID_USER, "user", userRule("\"user\""));
     return new TokenRequest(user, tokenTtl(ttlSeconds), topicPatterns(topics.size(), topics::get));
   }
 
@@ -214,18 +240,23 @@ public final class RequestParser {
   /** Most topic patterns one client token may carry. */
   static final int MAX_TOKEN_TOPIC_PATTERNS = 32;
 
-  private static final String TOPIC_PATTERNS_RULE = "\"topics\" must be an array of at most " + MAX_TOKEN_TOPIC_PATTERNS
-      + " topic patterns (segments of [A-Za-z0-9_-], '*' for one segment, a last '>' for the rest)";
+  private static final String TOPIC_PATTERNS_RULE =
+      "\"topics\" must be an array of at most "
+          + MAX_TOKEN_TOPIC_PATTERNS
+          + " topic patterns (segments of [A-Za-z0-9_-], '*' for one segment, a last '>' for the rest)";
 
   private static List<String> topicPatterns(JsonNode topics) {
     if (topics == null || topics.isNull()) return List.of();
-    if (!topics.isArray()) throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
+    if (!topics.isArray())
+      throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
     return topicPatterns(topics.size(), i -> text(topics.get(i)));
   }
 
   /** {@code pattern(i)}: the i-th pattern, or {@link #NOT_TEXT}. */
-  private static List<String> topicPatterns(int size, java.util.function.IntFunction<String> pattern) {
-    if (size > MAX_TOKEN_TOPIC_PATTERNS) throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
+  private static List<String> topicPatterns(
+      int size, java.util.function.IntFunction<String> pattern) {
+    if (size > MAX_TOKEN_TOPIC_PATTERNS)
+      throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
     List<String> patterns = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       String p = pattern.apply(i);
@@ -252,7 +283,8 @@ public final class RequestParser {
   /**
    * Validates a topic message body: {@code data} and an optional {@code qos} that must be 0.
    *
-   * @throws ApiProblem malformed_json, invalid_field, invalid_qos, missing_data or payload_too_large
+   * @throws ApiProblem malformed_json, invalid_field, invalid_qos, missing_data or
+   *     payload_too_large
    */
   public String parseTopicMessage(byte[] body) {
     JsonNode root = object(ApiJson.parse(body), TOPIC_MESSAGE_FIELDS);
@@ -260,7 +292,9 @@ public final class RequestParser {
     return data(root.get("data"));
   }
 
-  /** Validates a topic message given as typed fields (the gRPC API), as {@link #parseTopicMessage}. */
+  /**
+   * Validates a topic message given as typed fields (the gRPC API), as {@link #parseTopicMessage}.
+   */
   public String topicMessage(Long qos, String data) {
     topicQos(qos);
     return data(dataText(data));
@@ -269,7 +303,9 @@ public final class RequestParser {
   private static void topicQos(Long qos) {
     if (qos != null && qos != 0) {
       throw ApiProblem.field(
-          ErrorCode.INVALID_QOS, "qos", "topic messages are QoS 0 (\"qos\": 0); for QoS 1 use broadcasts or messages");
+          ErrorCode.INVALID_QOS,
+          "qos",
+          "topic messages are QoS 0 (\"qos\": 0); for QoS 1 use broadcasts or messages");
     }
   }
 
@@ -287,13 +323,16 @@ public final class RequestParser {
 
   private static JsonNode object(JsonNode root, Set<String> allowed) {
     if (!root.isObject()) {
-      throw ApiProblem.field(ErrorCode.INVALID_FIELD, "(body)", "the request body must be a JSON object");
+      throw ApiProblem.field(
+          ErrorCode.INVALID_FIELD, "(body)", "the request body must be a JSON object");
     }
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!allowed.contains(name)) {
         throw ApiProblem.field(
-            ErrorCode.INVALID_FIELD, name, "unknown field \"" + name + "\"; allowed: " + sorted(allowed));
+            ErrorCode.INVALID_FIELD,
+            name,
+            "unknown field \"" + name + "\"; allowed: " + sorted(allowed));
       }
     }
     return root;
@@ -301,7 +340,8 @@ public final class RequestParser {
 
   private List<String> recipients(JsonNode to) {
     if (to == null || to.isNull()) {
-      throw ApiProblem.field(ErrorCode.INVALID_FIELD, "to", "\"to\" is required: an array of user ids");
+      throw ApiProblem.field(
+          ErrorCode.INVALID_FIELD, "to", "\"to\" is required: an array of user ids");
     }
     if (!to.isArray()) {
       throw ApiProblem.field(ErrorCode.INVALID_FIELD, "to", "\"to\" must be an array of user ids");
@@ -312,20 +352,27 @@ public final class RequestParser {
     return users(to.size(), i -> text(to.get(i)));
   }
 
-  /** Recipients {@code user(0..size-1)} (each a user id, null or {@link #NOT_TEXT}), without duplicates. */
+  /**
+   * Recipients {@code user(0..size-1)} (each a user id, null or {@link #NOT_TEXT}), without
+   * duplicates.
+   */
   private List<String> users(int size, java.util.function.IntFunction<String> user) {
     if (size > settings.maxRecipients()) {
       throw ApiProblem.field(
           ErrorCode.TOO_MANY_RECIPIENTS,
           "to",
-          "\"to\" has " + size + " entries; at most " + settings.maxRecipients()
+          "\"to\" has "
+              + size
+              + " entries; at most "
+              + settings.maxRecipients()
               + " are allowed (pushgate.api.max-recipients)");
     }
     LinkedHashSet<String> users = new LinkedHashSet<>();
     for (int i = 0; i < size; i++) {
       String id = user.apply(i);
       if (id == null || id == NOT_TEXT || !SessionId.isValidUser(id)) {
-        throw ApiProblem.field(ErrorCode.INVALID_USER, "to[" + i + "]", userRule("\"to[" + i + "]\""));
+        throw ApiProblem.field(
+            ErrorCode.INVALID_USER, "to[" + i + "]", userRule("\"to[" + i + "]\""));
       }
       users.add(id);
     }
@@ -343,7 +390,9 @@ public final class RequestParser {
     return what + " must be a string of 1..128 characters of [A-Za-z0-9._@+=-]";
   }
 
-  /** Stands for a JSON value of the wrong type where a string is expected (compared by identity). */
+  /**
+   * Stands for a JSON value of the wrong type where a string is expected (compared by identity).
+   */
   private static final String NOT_TEXT = new String("(not a string)");
 
   /** Stands for a JSON value that is not a whole number where one is expected. */
@@ -375,8 +424,11 @@ public final class RequestParser {
     throw ApiProblem.field(
         ErrorCode.INVALID_TTL,
         "ttl",
-        "\"ttl\" must be a whole number of seconds from 1 to " + maxSeconds
-            + " (pushgate." + maxKey + ")");
+        "\"ttl\" must be a whole number of seconds from 1 to "
+            + maxSeconds
+            + " (pushgate."
+            + maxKey
+            + ")");
   }
 
   /** {@code data} given as JSON text (the gRPC API): parsed; empty is absent. */
@@ -385,13 +437,17 @@ public final class RequestParser {
     try {
       return ApiJson.parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (ApiProblem problem) {
-      throw ApiProblem.field(ErrorCode.MALFORMED_JSON, "data", "\"data\" must be one JSON value as text: " + problem.detail());
+      throw ApiProblem.field(
+          ErrorCode.MALFORMED_JSON,
+          "data",
+          "\"data\" must be one JSON value as text: " + problem.detail());
     }
   }
 
   private String data(JsonNode data) {
     if (data == null || data.isNull()) {
-      throw ApiProblem.field(ErrorCode.MISSING_DATA, "data", "\"data\" is required (any JSON value but null)");
+      throw ApiProblem.field(
+          ErrorCode.MISSING_DATA, "data", "\"data\" is required (any JSON value but null)");
     }
     String json = ApiJson.compact(data);
     int bytes = utf8Length(json);
@@ -399,7 +455,10 @@ public final class RequestParser {
       throw ApiProblem.field(
           ErrorCode.PAYLOAD_TOO_LARGE,
           "data",
-          "\"data\" is " + bytes + " bytes as compact JSON; at most " + settings.maxPayloadBytes()
+          "\"data\" is "
+              + bytes
+              + " bytes as compact JSON; at most "
+              + settings.maxPayloadBytes()
               + " are allowed (pushgate.api.max-payload-bytes)");
     }
     return json;
@@ -412,7 +471,9 @@ public final class RequestParser {
       char c = s.charAt(i);
       if (c < 0x80) bytes += 1;
       else if (c < 0x800) bytes += 2;
-      else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else if (Character.isSurrogate(c)) {

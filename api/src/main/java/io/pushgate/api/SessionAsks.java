@@ -1,9 +1,9 @@
 package io.pushgate.api;
 
 import io.pushgate.model.OverflowPolicy;
-import io.pushgate.session.MessageStatus;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
+import io.pushgate.session.MessageStatus;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.KickResult;
 import io.pushgate.session.SessionStatus;
@@ -21,7 +21,8 @@ public interface SessionAsks {
    * Queues {@code message} in the session; with {@code idempotent}, a session that still holds a
    * message of the same id answers queued without storing it again.
    */
-  CompletionStage<EnqueueResult> enqueue(SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent);
+  CompletionStage<EnqueueResult> enqueue(
+      SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent);
 
   /** The fate of one message of the session. */
   CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId);
@@ -31,10 +32,14 @@ public interface SessionAsks {
   CompletionStage<KickResult> kick(SessionId session);
 
   /** Subscribe or unsubscribe the session to/from a topic, server-side (persisted). */
-  CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(SessionId session, String topic, boolean subscribe);
+  CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(
+      SessionId session, String topic, boolean subscribe);
 
   /** A device command of the session (put, remove or list its user's devices for mobile push). */
   CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
       SessionId session,
-      java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<io.pushgate.session.SessionCommand.DeviceReply>, io.pushgate.session.SessionCommand> command);
+      java.util.function.Function<
+              org.apache.pekko.actor.typed.ActorRef<io.pushgate.session.SessionCommand.DeviceReply>,
+              io.pushgate.session.SessionCommand>
+          command);
 }

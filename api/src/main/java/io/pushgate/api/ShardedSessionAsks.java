@@ -1,10 +1,10 @@
 package io.pushgate.api;
 
 import io.pushgate.model.OverflowPolicy;
-import io.pushgate.session.MessageStatus;
-import io.pushgate.session.SessionCommand;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
+import io.pushgate.session.MessageStatus;
+import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.Enqueue;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.GetStatus;
@@ -29,12 +29,14 @@ final class ShardedSessionAsks implements SessionAsks {
   @Override
   public CompletionStage<EnqueueResult> enqueue(
       SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent) {
-    return sessions.ask(session, replyTo -> new Enqueue(message, overflow, idempotent, replyTo), timeout);
+    return sessions.ask(
+        session, replyTo -> new Enqueue(message, overflow, idempotent, replyTo), timeout);
   }
 
   @Override
   public CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId) {
-    return sessions.ask(session, replyTo -> new SessionCommand.GetMessageStatus(messageId, replyTo), timeout);
+    return sessions.ask(
+        session, replyTo -> new SessionCommand.GetMessageStatus(messageId, replyTo), timeout);
   }
 
   @Override
@@ -43,8 +45,10 @@ final class ShardedSessionAsks implements SessionAsks {
   }
 
   @Override
-  public CompletionStage<SessionCommand.TopicResult> changeTopic(SessionId session, String topic, boolean subscribe) {
-    return sessions.ask(session, replyTo -> new SessionCommand.ChangeTopic(topic, subscribe, replyTo), timeout);
+  public CompletionStage<SessionCommand.TopicResult> changeTopic(
+      SessionId session, String topic, boolean subscribe) {
+    return sessions.ask(
+        session, replyTo -> new SessionCommand.ChangeTopic(topic, subscribe, replyTo), timeout);
   }
 
   @Override
@@ -54,7 +58,10 @@ final class ShardedSessionAsks implements SessionAsks {
 
   @Override
   public CompletionStage<SessionCommand.DeviceReply> devices(
-      SessionId session, java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<SessionCommand.DeviceReply>, SessionCommand> command) {
+      SessionId session,
+      java.util.function.Function<
+              org.apache.pekko.actor.typed.ActorRef<SessionCommand.DeviceReply>, SessionCommand>
+          command) {
     return sessions.ask(session, command::apply, timeout);
   }
 }

@@ -6,8 +6,8 @@ import io.pushgate.model.App;
 import java.time.Instant;
 
 /**
- * Mints client tokens for backends: {@code POST /v1/apps/{app}/tokens}. Signing is local CPU
- * work (HS256), so this is synchronous. No HTTP types.
+ * Mints client tokens for backends: {@code POST /v1/apps/{app}/tokens}. Signing is local CPU work
+ * (HS256), so this is synchronous. No HTTP types.
  */
 public final class TokenService {
 

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * Idempotent answers for a transport that answers with typed values (the gRPC API). What is kept
- * is what the HTTP API would have kept for the same outcome: the JSON body with 202 or 207, or a
- * final problem document with its status.
+ * Idempotent answers for a transport that answers with typed values (the gRPC API). What is kept is
+ * what the HTTP API would have kept for the same outcome: the JSON body with 202 or 207, or a final
+ * problem document with its status.
  *
  * @param <T> the response record ({@link SendMessageResponse}, {@link BatchSendResponse})
  */
@@ -34,13 +34,19 @@ public final class TypedReplies<T> implements IdempotentSends.Replies<Answer<T>>
   @Override
   public StoredResponse keep(Answer<T> answer) {
     if (answer.value() != null) {
-      int status = allAccepted.test(answer.value()) ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS;
-      return new StoredResponse(status, new String(ApiJson.bytes(answer.value()), java.nio.charset.StandardCharsets.UTF_8));
+      int status =
+          allAccepted.test(answer.value()) ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS;
+      return new StoredResponse(
+          status,
+          new String(ApiJson.bytes(answer.value()), java.nio.charset.StandardCharsets.UTF_8));
     }
     ApiProblem problem = answer.problem();
     int status = problem.code().status();
     if (!IdempotentSends.isFinal(status)) return null;
-    return new StoredResponse(status, ApiResponses.problemBody(problem.code(), status, problem.detail(), problem.field()).toString());
+    return new StoredResponse(
+        status,
+        ApiResponses.problemBody(problem.code(), status, problem.detail(), problem.field())
+            .toString());
   }
 
   @Override
@@ -50,7 +56,9 @@ public final class TypedReplies<T> implements IdempotentSends.Replies<Answer<T>>
       JsonNode problem = ApiJson.mapper().readTree(stored.body());
       ErrorCode code = ErrorCode.valueOf(problem.path("code").asText().toUpperCase(Locale.ROOT));
       JsonNode field = problem.get("field");
-      return Answer.refused(ApiProblem.field(code, field == null ? null : field.asText(), problem.path("detail").asText()));
+      return Answer.refused(
+          ApiProblem.field(
+              code, field == null ? null : field.asText(), problem.path("detail").asText()));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalStateException("a kept idempotent answer could not be read back", e);
     }

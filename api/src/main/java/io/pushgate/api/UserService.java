@@ -10,8 +10,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Per-user operations: status and kick. Each is one session ask bounded by {@code ask-timeout};
- * no answer in time fails with {@link ErrorCode#UNAVAILABLE}. No HTTP types.
+ * Per-user operations: status and kick. Each is one session ask bounded by {@code ask-timeout}; no
+ * answer in time fails with {@link ErrorCode#UNAVAILABLE}. No HTTP types.
  */
 public final class UserService {
 
@@ -28,11 +28,18 @@ public final class UserService {
     return ask(app, user, sessions::status, s -> UserStatusResponse.of(app.id(), user, s));
   }
 
-  /** The fate of one message; fails with invalid_user, invalid_field (id), overloaded or unavailable. */
-  public CompletionStage<MessageStatusResponse> messageStatus(App app, String user, String messageId) {
-    if (messageId.isEmpty() || messageId.length() > 64 || !messageId.chars().allMatch(c -> c == '-' || Character.isLetterOrDigit(c))) {
+  /**
+   * The fate of one message; fails with invalid_user, invalid_field (id), overloaded or
+   * unavailable.
+   */
+  public CompletionStage<MessageStatusResponse> messageStatus(
+      App app, String user, String messageId) {
+    if (messageId.isEmpty()
+        || messageId.length() > 64
+        || !messageId.chars().allMatch(c -> c == '-' || Character.isLetterOrDigit(c))) {
       return CompletableFuture.failedFuture(
-          ApiProblem.field(ErrorCode.INVALID_FIELD, "id", "a message id is 1..64 characters of [A-Za-z0-9-]"));
+          ApiProblem.field(
+              ErrorCode.INVALID_FIELD, "id", "a message id is 1..64 characters of [A-Za-z0-9-]"));
     }
     return ask(
         app,
@@ -48,7 +55,10 @@ public final class UserService {
 
   /** Only a failed ask is "unavailable"; a failure while mapping its reply is a bug (500). */
   private <R, T> CompletionStage<T> ask(
-      App app, String user, Function<SessionId, CompletionStage<R>> ask, Function<R, T> toResponse) {
+      App app,
+      String user,
+      Function<SessionId, CompletionStage<R>> ask,
+      Function<R, T> toResponse) {
     SessionId id;
     try {
       id = new SessionId(app.id(), RequestParser.pathUser(user));
@@ -60,7 +70,8 @@ public final class UserService {
         .thenApplyAsync(toResponse, SAME_THREAD);
   }
 
-  private static <R> CompletionStage<R> unavailableOnFailure(Supplier<CompletionStage<R>> ask, String user) {
+  private static <R> CompletionStage<R> unavailableOnFailure(
+      Supplier<CompletionStage<R>> ask, String user) {
     CompletionStage<R> reply;
     try {
       reply = ask.get();
@@ -70,6 +81,8 @@ public final class UserService {
     return reply.exceptionallyCompose(
         error ->
             CompletableFuture.failedFuture(
-                new ApiProblem(ErrorCode.UNAVAILABLE, "the session of user \"" + user + "\" did not answer in time")));
+                new ApiProblem(
+                    ErrorCode.UNAVAILABLE,
+                    "the session of user \"" + user + "\" did not answer in time")));
   }
 }

@@ -8,11 +8,11 @@ import java.util.List;
 /**
  * Body of {@code GET /v1/apps/{app}/users/{user}}.
  *
- * @param pending  QoS 1 messages stored and not yet acked
- * @param lastSeq  highest sequence number assigned so far (0 if none)
+ * @param pending QoS 1 messages stored and not yet acked
+ * @param lastSeq highest sequence number assigned so far (0 if none)
  * @param ackedSeq highest sequence number acked so far (0 if none)
  * @param undeliverable messages given up on after max-deliveries deliveries without ack
- * @param topics   the user's server-side topic subscriptions
+ * @param topics the user's server-side topic subscriptions
  */
 public record UserStatusResponse(
     String app,

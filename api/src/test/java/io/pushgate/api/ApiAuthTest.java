@@ -12,12 +12,15 @@ import org.junit.jupiter.api.Test;
 /** Pure tests of backend authentication. */
 class ApiAuthTest {
 
-  private static final App DEMO = new App("demo", "demo-key", "0123456789abcdef0123456789abcdef", false);
-  private static final App OTHER = new App("other", "other-key", "fedcba9876543210fedcba9876543210", false);
+  private static final App DEMO =
+      new App("demo", "demo-key", "0123456789abcdef0123456789abcdef", false);
+  private static final App OTHER =
+      new App("other", "other-key", "fedcba9876543210fedcba9876543210", false);
   private final ApiAuth auth = new ApiAuth(new AppRegistry(List.of(DEMO, OTHER)));
 
   private ErrorCode failure(String app, String header) {
-    return assertThrows(ApiProblem.class, () -> auth.authenticate(app, Optional.ofNullable(header))).code();
+    return assertThrows(ApiProblem.class, () -> auth.authenticate(app, Optional.ofNullable(header)))
+        .code();
   }
 
   @Test

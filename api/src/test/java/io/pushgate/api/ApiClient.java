@@ -20,14 +20,17 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Test helper: serves a route on a real {@link ApiServer} (127.0.0.1, ephemeral port; released
- * with the actor system) and calls it over HTTP with the JDK client, reading the JSON reply.
+ * Test helper: serves a route on a real {@link ApiServer} (127.0.0.1, ephemeral port; released with
+ * the actor system) and calls it over HTTP with the JDK client, reading the JSON reply.
  */
 final class ApiClient {
 
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
 
   private final String base;
   private final String apiKey;
@@ -38,8 +41,8 @@ final class ApiClient {
   }
 
   /**
-   * Starts an API server for {@code routes} as the node serves them (their direct sends in front
-   * of their route) and returns a client that sends {@code apiKey}.
+   * Starts an API server for {@code routes} as the node serves them (their direct sends in front of
+   * their route) and returns a client that sends {@code apiKey}.
    */
   static ApiClient serving(ActorSystem<?> system, ApiRoutes routes, String apiKey) {
     return serving(system, routes.route(), routes.directSends(), apiKey);
@@ -48,7 +51,10 @@ final class ApiClient {
   /** Starts an API server for {@code route} and {@code direct} on an ephemeral port. */
   static ApiClient serving(ActorSystem<?> system, Route route, DirectRoute direct, String apiKey) {
     try {
-      ApiServer server = ApiServer.start(system, route, direct, localSettings(system)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ApiServer server =
+          ApiServer.start(system, route, direct, localSettings(system))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       return new ApiClient("http://127.0.0.1:" + server.localAddress().getPort(), apiKey);
     } catch (Exception e) {
       throw new AssertionError("API server did not start", e);
@@ -59,7 +65,10 @@ final class ApiClient {
   static int servePort(ActorSystem<?> system, Route route) {
     try {
       return ApiServer.start(system, route, DirectRoute.NONE, localSettings(system))
-          .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS)
+          .localAddress()
+          .getPort();
     } catch (Exception e) {
       throw new AssertionError("API server did not start", e);
     }
@@ -67,7 +76,8 @@ final class ApiClient {
 
   /** The API listener's settings on 127.0.0.1, an ephemeral port. */
   static io.pushgate.api.server.ApiListenerSettings localSettings(ActorSystem<?> system) {
-    return io.pushgate.api.server.ApiListenerSettings.fromConfig(system.settings().config(), "127.0.0.1", 0);
+    return io.pushgate.api.server.ApiListenerSettings.fromConfig(
+        system.settings().config(), "127.0.0.1", 0);
   }
 
   /** The same server, another API key. */
@@ -93,24 +103,48 @@ final class ApiClient {
   }
 
   CompletableFuture<Reply> postAsync(String uri, String json) {
-    return send(request("POST", uri, apiKey, "application/json", json == null ? null : json.getBytes(), Map.of()));
+    return send(
+        request(
+            "POST",
+            uri,
+            apiKey,
+            "application/json",
+            json == null ? null : json.getBytes(),
+            Map.of()));
   }
 
   /** POST with one extra header (e.g. Idempotency-Key). */
   Reply postWithHeader(String uri, String json, String header, String value) {
-    return await("POST " + uri, send(request("POST", uri, apiKey, "application/json", json.getBytes(), Map.of(header, value))));
+    return await(
+        "POST " + uri,
+        send(
+            request(
+                "POST", uri, apiKey, "application/json", json.getBytes(), Map.of(header, value))));
   }
 
   /** Any request; null key, content type or body are left out. */
   Reply call(String method, String uri, String key, String contentType, String body) {
-    return call(method, uri, key, contentType, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+    return call(
+        method,
+        uri,
+        key,
+        contentType,
+        body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Map.of());
   }
 
   /**
    * Any request with raw body bytes and extra headers (restricted ones such as Host are set by the
-   * client). A target the JDK client refuses (e.g. a malformed percent-escape) goes over a raw socket.
+   * client). A target the JDK client refuses (e.g. a malformed percent-escape) goes over a raw
+   * socket.
    */
-  Reply call(String method, String uri, String key, String contentType, byte[] body, Map<String, String> headers) {
+  Reply call(
+      String method,
+      String uri,
+      String key,
+      String contentType,
+      byte[] body,
+      Map<String, String> headers) {
     HttpRequest request;
     try {
       request = request(method, uri, key, contentType, body, headers);
@@ -120,18 +154,38 @@ final class ApiClient {
     return await(method + " " + uri, send(request));
   }
 
-  /** One HTTP/1.1 request over a plain socket, {@code Connection: close}; the response read to EOF. */
-  private Reply raw(String method, String uri, String key, String contentType, byte[] body, Map<String, String> headers) {
+  /**
+   * One HTTP/1.1 request over a plain socket, {@code Connection: close}; the response read to EOF.
+   */
+  private Reply raw(
+      String method,
+      String uri,
+      String key,
+      String contentType,
+      byte[] body,
+      Map<String, String> headers) {
     URI server = URI.create(base);
     try (java.net.Socket socket = new java.net.Socket(server.getHost(), server.getPort())) {
       socket.setSoTimeout(30_000);
-      StringBuilder head = new StringBuilder(method + " " + uri + " HTTP/1.1\r\nHost: " + server.getAuthority() + "\r\nConnection: close\r\n");
-      if (key != null) head.append("Authorization: ").append(key.contains(" ") || key.isEmpty() ? key : "Bearer " + key).append("\r\n");
+      StringBuilder head =
+          new StringBuilder(
+              method
+                  + " "
+                  + uri
+                  + " HTTP/1.1\r\nHost: "
+                  + server.getAuthority()
+                  + "\r\nConnection: close\r\n");
+      if (key != null)
+        head.append("Authorization: ")
+            .append(key.contains(" ") || key.isEmpty() ? key : "Bearer " + key)
+            .append("\r\n");
       if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
       headers.forEach((n, v) -> head.append(n).append(": ").append(v).append("\r\n"));
       byte[] bytes = body == null ? new byte[0] : body;
       head.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
-      socket.getOutputStream().write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       return Reply.parse(socket.getInputStream().readAllBytes());
@@ -141,12 +195,22 @@ final class ApiClient {
   }
 
   private HttpRequest request(
-      String method, String uri, String key, String contentType, byte[] body, Map<String, String> headers) {
+      String method,
+      String uri,
+      String key,
+      String contentType,
+      byte[] body,
+      Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + uri))
             .timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (key != null) b.header("Authorization", key.contains(" ") || key.isEmpty() ? key : "Bearer " + key);
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (key != null)
+      b.header("Authorization", key.contains(" ") || key.isEmpty() ? key : "Bearer " + key);
     if (contentType != null) b.header("Content-Type", contentType);
     headers.forEach(b::header);
     return b.build();
@@ -165,11 +229,18 @@ final class ApiClient {
   }
 
   /** A response with its body parsed as JSON (null if empty). */
-  record Reply(int status, String contentType, List<Map.Entry<String, String>> headers, byte[] body, JsonNode json) {
+  record Reply(
+      int status,
+      String contentType,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      JsonNode json) {
 
     static Reply of(HttpResponse<byte[]> r) {
       List<Map.Entry<String, String>> headers = new ArrayList<>();
-      r.headers().map().forEach((name, values) -> values.forEach(v -> headers.add(Map.entry(name, v))));
+      r.headers()
+          .map()
+          .forEach((name, values) -> values.forEach(v -> headers.add(Map.entry(name, v))));
       String type = r.headers().firstValue("Content-Type").orElse(null);
       JsonNode json = null;
       if (r.body().length > 0 && type != null && type.contains("json")) {
@@ -211,7 +282,10 @@ final class ApiClient {
     }
 
     Optional<String> header(String name) {
-      return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
+      return headers.stream()
+          .filter(h -> h.getKey().equalsIgnoreCase(name))
+          .map(Map.Entry::getValue)
+          .findFirst();
     }
 
     /** Asserts this is a problem document with the given status and code; returns it. */

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The API port against bad and unlucky clients, over raw sockets (issue 23): slow heads get 408
- * and a close, garbage 400 at once, pre-routing errors their own documented codes, a client still
+ * The API port against bad and unlucky clients, over raw sockets (issue 23): slow heads get 408 and
+ * a close, garbage 400 at once, pre-routing errors their own documented codes, a client still
  * sending a refused body reads the 413 instead of a reset, HTTP/1.0 without Host is served, and
  * connections past {@code max-connections} get 503 {@code overloaded} with {@code Retry-After}.
  */
@@ -49,14 +49,23 @@ class ApiPortGuardTest {
 
   @BeforeAll
   void start() throws Exception {
-    testKit = SingleNodeTestKit.start(
-        "ApiPortGuardTest",
-        "pushgate.api.http.request-read-timeout = " + READ_TIMEOUT_MS + "ms\n"
-            + "pushgate.api.http.parsing.max-content-length = 64k\n"
-            + "pushgate.api.http.linger-timeout = 10s");
-    route = concat(
-        path("ok", () -> complete(ApiResponses.json(200, Map.of("ok", true)))),
-        path("echo", () -> entity(Unmarshaller.entityToByteArray(), body -> complete(ApiResponses.json(200, Map.of("bytes", body.length))))));
+    testKit =
+        SingleNodeTestKit.start(
+            "ApiPortGuardTest",
+            "pushgate.api.http.request-read-timeout = "
+                + READ_TIMEOUT_MS
+                + "ms\n"
+                + "pushgate.api.http.parsing.max-content-length = 64k\n"
+                + "pushgate.api.http.linger-timeout = 10s");
+    route =
+        concat(
+            path("ok", () -> complete(ApiResponses.json(200, Map.of("ok", true)))),
+            path(
+                "echo",
+                () ->
+                    entity(
+                        Unmarshaller.entityToByteArray(),
+                        body -> complete(ApiResponses.json(200, Map.of("bytes", body.length))))));
     port = ApiClient.servePort(testKit.system(), route);
   }
 
@@ -70,21 +79,28 @@ class ApiPortGuardTest {
     try (Socket socket = connect(port)) {
       OutputStream out = socket.getOutputStream();
       long start = System.nanoTime();
-      CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
-        try {
-          for (byte b : "GET /ok HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII)) {
-            out.write(b);
-            out.flush();
-            Thread.sleep(100); // the client under test is slow: one byte every 100 ms, each resetting idle-timeout
-          }
-        } catch (Exception closedByServer) {
-          // expected once the server answered
-        }
-      });
+      CompletableFuture<Void> trickle =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (byte b :
+                      "GET /ok HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                          .getBytes(StandardCharsets.US_ASCII)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(100); // the client under test is slow: one byte every 100 ms, each
+                    // resetting idle-timeout
+                  }
+                } catch (Exception closedByServer) {
+                  // expected once the server answered
+                }
+              });
       String answer = readUntilClosed(socket);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertProblem(answer, 408, "request_timeout");
-      assertTrue(tookMs >= READ_TIMEOUT_MS - 100 && tookMs < READ_TIMEOUT_MS + 3000, "answered after " + tookMs + " ms");
+      assertTrue(
+          tookMs >= READ_TIMEOUT_MS - 100 && tookMs < READ_TIMEOUT_MS + 3000,
+          "answered after " + tookMs + " ms");
       trickle.get(10, TimeUnit.SECONDS);
     }
   }
@@ -98,13 +114,19 @@ class ApiPortGuardTest {
 
   @Test
   void garbageIs400AtOnceAndClosed() throws Exception {
-    for (byte[] garbage : List.of(new byte[] {1, 2, 'g', 'a', 'r', 'b'}, "\u0016\u0003\u0001".getBytes(StandardCharsets.ISO_8859_1), "{\"to\":1}".getBytes(StandardCharsets.US_ASCII))) {
+    for (byte[] garbage :
+        List.of(
+            new byte[] {1, 2, 'g', 'a', 'r', 'b'},
+            "\u0016\u0003\u0001".getBytes(StandardCharsets.ISO_8859_1),
+            "{\"to\":1}".getBytes(StandardCharsets.US_ASCII))) {
       try (Socket socket = connect(port)) {
         long start = System.nanoTime();
         socket.getOutputStream().write(garbage);
         String answer = readUntilClosed(socket);
         assertProblem(answer, 400, "bad_request");
-        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < READ_TIMEOUT_MS, "before the read deadline");
+        assertTrue(
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < READ_TIMEOUT_MS,
+            "before the read deadline");
       }
     }
   }
@@ -115,7 +137,9 @@ class ApiPortGuardTest {
       String request = "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200"));
-      Thread.sleep(2 * READ_TIMEOUT_MS); // the behaviour under test: idle time between requests is not a slow head
+      Thread.sleep(
+          2 * READ_TIMEOUT_MS); // the behaviour under test: idle time between requests is not a
+      // slow head
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200"));
     }
@@ -123,12 +147,19 @@ class ApiPortGuardTest {
 
   @Test
   void preRoutingErrorsHaveTheirOwnCodes() throws Exception {
-    assertProblem(exchange("GET /ok HTTP/2.0\r\nHost: x\r\n\r\n"), 505, "http_version_not_supported");
+    assertProblem(
+        exchange("GET /ok HTTP/2.0\r\nHost: x\r\n\r\n"), 505, "http_version_not_supported");
     String foo = exchange("FOO /ok HTTP/1.1\r\nHost: x\r\n\r\n");
     assertProblem(foo, 501, "method_not_implemented");
     assertTrue(foo.contains("Allow: DELETE, GET, HEAD, POST, PUT"), foo);
-    assertProblem(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(100_000) + "\r\n\r\n"), 431, "headers_too_large");
-    assertProblem(exchange("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "uri_too_long");
+    assertProblem(
+        exchange("GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(100_000) + "\r\n\r\n"),
+        431,
+        "headers_too_large");
+    assertProblem(
+        exchange("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"),
+        414,
+        "uri_too_long");
   }
 
   @Test
@@ -143,21 +174,26 @@ class ApiPortGuardTest {
     for (int attempt = 0; attempt < 5; attempt++) {
       try (Socket socket = connect(port)) {
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + size + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(() -> {
-          byte[] chunk = new byte[64 * 1024];
-          int total = 0;
-          try {
-            while (total < size) {
-              out.write(chunk);
-              total += chunk.length;
-            }
-          } catch (IOException stoppedByServer) {
-            // the server closed after its answer and the linger: fine, the answer was read
-          }
-          return total;
-        });
+        out.write(
+            ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    + size
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        CompletableFuture<Integer> sent =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  byte[] chunk = new byte[64 * 1024];
+                  int total = 0;
+                  try {
+                    while (total < size) {
+                      out.write(chunk);
+                      total += chunk.length;
+                    }
+                  } catch (IOException stoppedByServer) {
+                    // the server closed after its answer and the linger: fine, the answer was read
+                  }
+                  return total;
+                });
         String answer = readUntilClosed(socket);
         assertProblem(answer, 413, "payload_too_large");
         sent.get(30, TimeUnit.SECONDS);
@@ -167,33 +203,52 @@ class ApiPortGuardTest {
 
   @Test
   void connectionsPastMaxConnectionsGet503WithRetryAfter() throws Exception {
-    var config = ConfigFactory.parseString(
-            "pushgate.api.http.max-connections = 2\npushgate.api.http.max-refusing-connections = 2")
-        .withFallback(testKit.system().settings().config());
-    ApiServer small = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiListenerSettings.fromConfig(config, "127.0.0.1", 0))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    var config =
+        ConfigFactory.parseString(
+                "pushgate.api.http.max-connections = 2\npushgate.api.http.max-refusing-connections = 2")
+            .withFallback(testKit.system().settings().config());
+    ApiServer small =
+        ApiServer.start(
+                testKit.system(),
+                route,
+                DirectRoute.NONE,
+                ApiListenerSettings.fromConfig(config, "127.0.0.1", 0))
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     int smallPort = small.localAddress().getPort();
     List<Socket> held = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) { // two served keep-alive connections, proven by a 200 each
         Socket socket = connect(smallPort);
         held.add(socket);
-        socket.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200"));
       }
       try (Socket third = connect(smallPort)) {
-        third.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        third
+            .getOutputStream()
+            .write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         String answer = readUntilClosed(third);
         assertProblem(answer, 503, "overloaded");
         assertTrue(answer.contains("Retry-After: 1"), answer);
       }
-      held.remove(0).close(); // a served connection ends: new ones are served again once the node saw it close
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        try (Socket next = connect(smallPort)) {
-          next.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-          return readUntilClosed(next).startsWith("HTTP/1.1 200");
-        }
-      });
+      held.remove(0)
+          .close(); // a served connection ends: new ones are served again once the node saw it
+      // close
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (Socket next = connect(smallPort)) {
+                  next.getOutputStream()
+                      .write(
+                          "GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                              .getBytes(StandardCharsets.US_ASCII));
+                  return readUntilClosed(next).startsWith("HTTP/1.1 200");
+                }
+              });
     } finally {
       for (Socket s : held) s.close();
       small.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -202,21 +257,37 @@ class ApiPortGuardTest {
 
   @Test
   void pastBothLimitsNewConnectionsWaitUnansweredUntilOneCloses() throws Exception {
-    var config = ConfigFactory.parseString(
-            "pushgate.api.http.max-connections = 1\npushgate.api.http.max-refusing-connections = 1")
-        .withFallback(testKit.system().settings().config());
-    ApiServer small = ApiServer.start(testKit.system(), route, DirectRoute.NONE, ApiListenerSettings.fromConfig(config, "127.0.0.1", 0))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    var config =
+        ConfigFactory.parseString(
+                "pushgate.api.http.max-connections = 1\npushgate.api.http.max-refusing-connections = 1")
+            .withFallback(testKit.system().settings().config());
+    ApiServer small =
+        ApiServer.start(
+                testKit.system(),
+                route,
+                DirectRoute.NONE,
+                ApiListenerSettings.fromConfig(config, "127.0.0.1", 0))
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     int smallPort = small.localAddress().getPort();
     try (Socket servedOne = connect(smallPort)) {
-      servedOne.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      servedOne
+          .getOutputStream()
+          .write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertTrue(readResponse(servedOne.getInputStream()).startsWith("HTTP/1.1 200"));
       Socket refusingOne = connect(smallPort); // accepted past max-connections, sends nothing yet
       try (Socket waiting = connect(smallPort)) { // past both: left in the backlog
-        waiting.getOutputStream().write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        waiting
+            .getOutputStream()
+            .write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         waiting.setSoTimeout(1_500);
-        assertThrows(SocketTimeoutException.class, () -> waiting.getInputStream().read(), "answered past both limits");
-        refusingOne.close(); // room for one refusing connection again: the waiting one is accepted and refused
+        assertThrows(
+            SocketTimeoutException.class,
+            () -> waiting.getInputStream().read(),
+            "answered past both limits");
+        refusingOne
+            .close(); // room for one refusing connection again: the waiting one is accepted and
+        // refused
         waiting.setSoTimeout(20_000);
         assertProblem(readUntilClosed(waiting), 503, "overloaded");
       }
@@ -246,7 +317,8 @@ class ApiPortGuardTest {
 
   static void assertProblem(String answer, int status, String code) {
     assertTrue(answer.startsWith("HTTP/1.1 " + status), answer);
-    assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-type: application/problem+json"), answer);
+    assertTrue(
+        answer.toLowerCase(Locale.ROOT).contains("content-type: application/problem+json"), answer);
     assertTrue(answer.contains("\"code\":\"" + code + "\""), answer);
     assertTrue(answer.contains("\"status\":" + status), answer);
   }
@@ -259,7 +331,8 @@ class ApiPortGuardTest {
     try {
       for (int n; (n = in.read(buf)) >= 0; ) out.write(buf, 0, n);
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("not closed within 20 s; read: " + out.toString(StandardCharsets.UTF_8), e);
+      throw new AssertionError(
+          "not closed within 20 s; read: " + out.toString(StandardCharsets.UTF_8), e);
     }
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -272,12 +345,14 @@ class ApiPortGuardTest {
       head.write(b);
       byte[] h = head.toByteArray();
       int n = h.length;
-      if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') break;
+      if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n')
+        break;
     }
     String text = head.toString(StandardCharsets.ISO_8859_1);
     int length = 0;
     for (String line : text.split("\r\n")) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+        length = Integer.parseInt(line.substring(15).trim());
     }
     byte[] body = in.readNBytes(length);
     assertEquals(length, body.length, "whole body");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushgate.api.ratelimit.LocalSendRateLimiter;
 import io.pushgate.api.ApiClient.Reply;
+import io.pushgate.api.ratelimit.LocalSendRateLimiter;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiRoutesFailureTest {
 
-  private static final App DEMO = new App("demo", "demo-key", "failure-test-secret-0123456789abcdef", false);
+  private static final App DEMO =
+      new App("demo", "demo-key", "failure-test-secret-0123456789abcdef", false);
 
   private final ActorTestKit testKit = ActorTestKit.create("ApiRoutesFailureTest");
   private final ScriptedSessions sessions = new ScriptedSessions();
@@ -59,11 +60,18 @@ class ApiRoutesFailureTest {
 
   private ApiClient client(ApiSettings settings) {
     ApiRoutes routes =
-        new ApiRoutes(ApiServices.create(
-            testKit.system(),
-            new ApiServices.Deps(
-                settings, sessions, new AppRegistry(List.of(DEMO)), new ClientTokens(), Clock.systemUTC(),
-                ApiRoutes.localIdempotency(testKit.system()), new LocalSendRateLimiter(), null)));
+        new ApiRoutes(
+            ApiServices.create(
+                testKit.system(),
+                new ApiServices.Deps(
+                    settings,
+                    sessions,
+                    new AppRegistry(List.of(DEMO)),
+                    new ClientTokens(),
+                    Clock.systemUTC(),
+                    ApiRoutes.localIdempotency(testKit.system()),
+                    new LocalSendRateLimiter(),
+                    null)));
     return ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
@@ -75,7 +83,9 @@ class ApiRoutesFailureTest {
   void everyRecipientTimingOutIs503Unavailable() {
     sessions.script("a", Script.TIMEOUT);
     sessions.script("b", Script.TIMEOUT);
-    client().post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b\"],\"data\":1}").assertProblem(503, "unavailable");
+    client()
+        .post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b\"],\"data\":1}")
+        .assertProblem(503, "unavailable");
   }
 
   @Test
@@ -102,7 +112,8 @@ class ApiRoutesFailureTest {
 
   @Test
   void everyRecipientGetsTheSameMessageId() {
-    Reply reply = client().post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b\",\"c\"],\"data\":1}");
+    Reply reply =
+        client().post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b\",\"c\"],\"data\":1}");
     assertEquals(202, reply.status());
     assertEquals(1, sessions.messageIds.size());
     assertEquals(reply.json().path("id").asText(), sessions.messageIds.iterator().next());
@@ -119,28 +130,37 @@ class ApiRoutesFailureTest {
   void requestsBeyondTheConcurrencyLimitAndItsQueueAreRefusedWithRetryAfter() throws Exception {
     sessions.script("held", Script.HOLD);
     ApiClient api = client(TestSettings.withQueue(1, 0, Duration.ofSeconds(5)));
-    CompletableFuture<Reply> first = api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held\"],\"data\":1}");
+    CompletableFuture<Reply> first =
+        api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held\"],\"data\":1}");
     await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
 
-    Reply refused = api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}").assertProblem(503, "overloaded");
+    Reply refused =
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}")
+            .assertProblem(503, "overloaded");
     assertEquals("1", refused.header("Retry-After").orElseThrow());
     api.get("/v1/apps/demo/users/other").assertProblem(503, "overloaded");
 
     sessions.releaseHeld();
     assertEquals(202, first.get(30, TimeUnit.SECONDS).status());
-    assertEquals(202, api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}").status());
+    assertEquals(
+        202, api.post("/v1/apps/demo/messages", "{\"to\":[\"other\"],\"data\":1}").status());
   }
 
   @Test
   void aQueuedRequestThatGetsNoTurnIsRefusedAfterTheQueueWait() throws Exception {
     sessions.script("held2", Script.HOLD);
     ApiClient api = client(TestSettings.withQueue(1, 10, Duration.ofMillis(500)));
-    CompletableFuture<Reply> first = api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held2\"],\"data\":1}");
+    CompletableFuture<Reply> first =
+        api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held2\"],\"data\":1}");
     await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
     long start = System.nanoTime();
-    Reply refused = api.post("/v1/apps/demo/messages", "{\"to\":[\"other2\"],\"data\":1}").assertProblem(503, "overloaded");
+    Reply refused =
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"other2\"],\"data\":1}")
+            .assertProblem(503, "overloaded");
     long waitedMs = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(waitedMs >= 400 && waitedMs < 10_000, "refused after its queue wait, not at once nor never: " + waitedMs + " ms");
+    assertTrue(
+        waitedMs >= 400 && waitedMs < 10_000,
+        "refused after its queue wait, not at once nor never: " + waitedMs + " ms");
     assertEquals("1", refused.header("Retry-After").orElseThrow());
     sessions.releaseHeld();
     assertEquals(202, first.get(30, TimeUnit.SECONDS).status());
@@ -151,7 +171,9 @@ class ApiRoutesFailureTest {
     for (int i = 0; i < 6; i++) sessions.script("u" + i, Script.HOLD);
     ApiClient api = client(TestSettings.with(1000, 2, 512, Duration.ofSeconds(5)));
     CompletableFuture<Reply> reply =
-        api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"u0\",\"u1\",\"u2\",\"u3\",\"u4\",\"u5\"],\"data\":1}");
+        api.postAsync(
+            "/v1/apps/demo/messages",
+            "{\"to\":[\"u0\",\"u1\",\"u2\",\"u3\",\"u4\",\"u5\"],\"data\":1}");
     int released = 0;
     while (released < 6) {
       int expected = Math.min(2, 6 - released); // the stream keeps the window full
@@ -179,12 +201,19 @@ class ApiRoutesFailureTest {
     assertFalse(reply.json().toString().contains("NullPointer"));
   }
 
-  private enum Script { QUEUE_FULL, TIMEOUT, HOLD, THROW, NULL_REPLY }
+  private enum Script {
+    QUEUE_FULL,
+    TIMEOUT,
+    HOLD,
+    THROW,
+    NULL_REPLY
+  }
 
   /** Sessions that answer as scripted per user; unscripted users answer QUEUED seq 7 at once. */
   private static final class ScriptedSessions implements SessionAsks {
     final Map<String, Script> scripts = new ConcurrentHashMap<>();
-    final ConcurrentLinkedQueue<CompletableFuture<EnqueueResult>> held = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<CompletableFuture<EnqueueResult>> held =
+        new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<PushMessage> heldMessages = new ConcurrentLinkedQueue<>();
     final AtomicInteger maxHeld = new AtomicInteger();
     final Set<String> messageIds = ConcurrentHashMap.newKeySet();
@@ -211,12 +240,19 @@ class ApiRoutesFailureTest {
 
     @Override
     public CompletionStage<EnqueueResult> enqueue(
-        SessionId session, PushMessage message, io.pushgate.model.OverflowPolicy overflow, boolean idempotent) {
+        SessionId session,
+        PushMessage message,
+        io.pushgate.model.OverflowPolicy overflow,
+        boolean idempotent) {
       messageIds.add(message.id());
       Script script = scripts.get(session.user());
-      if (script == null) return CompletableFuture.completedFuture(new EnqueueResult(message.id(), Outcome.QUEUED, 7));
+      if (script == null)
+        return CompletableFuture.completedFuture(
+            new EnqueueResult(message.id(), Outcome.QUEUED, 7));
       return switch (script) {
-        case QUEUE_FULL -> CompletableFuture.completedFuture(new EnqueueResult(message.id(), Outcome.QUEUE_FULL, 0));
+        case QUEUE_FULL ->
+            CompletableFuture.completedFuture(
+                new EnqueueResult(message.id(), Outcome.QUEUE_FULL, 0));
         case TIMEOUT -> CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
         case THROW, NULL_REPLY -> throw new IllegalStateException("boom");
         case HOLD -> {
@@ -230,14 +266,17 @@ class ApiRoutesFailureTest {
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.MessageStatus> messageStatus(SessionId session, String messageId) {
-      return CompletableFuture.completedFuture(io.pushgate.session.MessageStatus.unknown(messageId));
+    public CompletionStage<io.pushgate.session.MessageStatus> messageStatus(
+        SessionId session, String messageId) {
+      return CompletableFuture.completedFuture(
+          io.pushgate.session.MessageStatus.unknown(messageId));
     }
 
     @Override
     public CompletionStage<SessionStatus> status(SessionId session) {
       Script script = scripts.get(session.user());
-      if (script == Script.TIMEOUT) return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
+      if (script == Script.TIMEOUT)
+        return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
       if (script == Script.THROW) throw new IllegalStateException("boom");
       if (script == Script.NULL_REPLY) return CompletableFuture.completedFuture(null);
       return CompletableFuture.completedFuture(new SessionStatus(false, List.of(), 0, 0, 0));
@@ -246,14 +285,19 @@ class ApiRoutesFailureTest {
     @Override
     public CompletionStage<KickResult> kick(SessionId session) {
       Script script = scripts.get(session.user());
-      if (script == Script.TIMEOUT) return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
+      if (script == Script.TIMEOUT)
+        return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
       return CompletableFuture.completedFuture(new KickResult(0));
     }
 
     @Override
     public CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
         SessionId session,
-        java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<io.pushgate.session.SessionCommand.DeviceReply>, io.pushgate.session.SessionCommand> command) {
+        java.util.function.Function<
+                org.apache.pekko.actor.typed.ActorRef<
+                    io.pushgate.session.SessionCommand.DeviceReply>,
+                io.pushgate.session.SessionCommand>
+            command) {
       return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
     }
 

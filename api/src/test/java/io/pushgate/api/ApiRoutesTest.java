@@ -43,7 +43,8 @@ class ApiRoutesTest {
 
   private static final String SECRET = "route-test-token-secret-0123456789abcdef";
   private static final App DEMO = new App("demo", "demo-key", SECRET, false);
-  private static final App OTHER = new App("other", "other-key", "other-token-secret-0123456789abcdef012", false);
+  private static final App OTHER =
+      new App("other", "other-key", "other-token-secret-0123456789abcdef012", false);
 
   private ActorTestKit testKit;
   private SessionSharding sessions;
@@ -75,33 +76,54 @@ class ApiRoutesTest {
   void sendsTheDirectPathLeavesAreAnsweredByTheRouteTheSameWay() {
     // the direct path takes plain paths only; an encoded one (d%65mo = demo) goes through the route
     String user = freshUser();
-    Reply routed = api.post("/v1/apps/d%65mo/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":1}");
+    Reply routed =
+        api.post("/v1/apps/d%65mo/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":1}");
     assertEquals(202, routed.status());
     assertEquals(1, routed.json().path("recipients").get(0).path("seq").asLong());
-    Reply direct = api.post("/v1/apps/demo/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":2}");
+    Reply direct =
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":2}");
     assertEquals(202, direct.status());
     assertEquals(2, direct.json().path("recipients").get(0).path("seq").asLong());
     // the same refusals either way
-    api.post("/v1/apps/d%65mo/messages", "{\"to\":[],\"data\":1}").assertProblem(400, "invalid_field");
-    api.post("/v1/apps/demo/messages", "{\"to\":[],\"data\":1}").assertProblem(400, "invalid_field");
-    api.call("POST", "/v1/apps/demo/messages", "wrong", "application/json", "{}").assertProblem(401, "unauthorized");
-    api.call("POST", "/v1/apps/nope/messages", "demo-key", "application/json", "{}").assertProblem(404, "unknown_app");
-    api.call("POST", "/v1/apps/demo/messages:batch", "demo-key", "application/json", "{\"messages\":[]}")
+    api.post("/v1/apps/d%65mo/messages", "{\"to\":[],\"data\":1}")
+        .assertProblem(400, "invalid_field");
+    api.post("/v1/apps/demo/messages", "{\"to\":[],\"data\":1}")
+        .assertProblem(400, "invalid_field");
+    api.call("POST", "/v1/apps/demo/messages", "wrong", "application/json", "{}")
+        .assertProblem(401, "unauthorized");
+    api.call("POST", "/v1/apps/nope/messages", "demo-key", "application/json", "{}")
+        .assertProblem(404, "unknown_app");
+    api.call(
+            "POST",
+            "/v1/apps/demo/messages:batch",
+            "demo-key",
+            "application/json",
+            "{\"messages\":[]}")
         .assertProblem(400, "too_many_messages");
   }
 
   @Test
   void callsAreCountedWithTheHttpTransport() {
-    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     io.pushgate.metrics.PushgateMeters.get(testKit.system()).add(registry);
-    java.util.function.Function<String, Double> count = outcome -> {
-      var c = registry.find("pushgate.api.calls").tags("transport", "http", "operation", "send", "outcome", outcome).counter();
-      return c == null ? 0.0 : c.count();
-    };
+    java.util.function.Function<String, Double> count =
+        outcome -> {
+          var c =
+              registry
+                  .find("pushgate.api.calls")
+                  .tags("transport", "http", "operation", "send", "outcome", outcome)
+                  .counter();
+          return c == null ? 0.0 : c.count();
+        };
     double ok = count.apply("ok");
     double invalid = count.apply("invalid_ttl");
-    assertEquals(202, api.post("/v1/apps/demo/messages", "{\"to\":[\"" + freshUser() + "\"],\"data\":1}").status());
-    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"ttl\":0,\"data\":1}").assertProblem(400, "invalid_ttl");
+    assertEquals(
+        202,
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"" + freshUser() + "\"],\"data\":1}")
+            .status());
+    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"ttl\":0,\"data\":1}")
+        .assertProblem(400, "invalid_ttl");
     assertEquals(ok + 1, count.apply("ok"));
     assertEquals(invalid + 1, count.apply("invalid_ttl"));
   }
@@ -113,7 +135,13 @@ class ApiRoutesTest {
     Reply reply =
         api.post(
             "/v1/apps/demo/messages",
-            "{\"to\":[\"" + alice + "\",\"" + bob + "\",\"" + alice + "\"],\"qos\":1,\"ttl\":3600,\"data\":{\"n\":1}}");
+            "{\"to\":[\""
+                + alice
+                + "\",\""
+                + bob
+                + "\",\""
+                + alice
+                + "\"],\"qos\":1,\"ttl\":3600,\"data\":{\"n\":1}}");
     assertEquals(202, reply.status());
     assertEquals("application/json", reply.contentType());
     String id = reply.json().path("id").asText();
@@ -136,7 +164,10 @@ class ApiRoutesTest {
   @Test
   void queuedMessageIsPendingInTheSession() {
     String carol = freshUser();
-    assertEquals(202, api.post("/v1/apps/demo/messages", "{\"to\":[\"" + carol + "\"],\"data\":\"hi\"}").status());
+    assertEquals(
+        202,
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"" + carol + "\"],\"data\":\"hi\"}")
+            .status());
 
     Reply status = api.get("/v1/apps/demo/users/" + carol);
     assertEquals(200, status.status());
@@ -154,7 +185,8 @@ class ApiRoutesTest {
   @Test
   void qos0ToOfflineUserIsAcceptedAsOffline() {
     String dave = freshUser();
-    Reply reply = api.post("/v1/apps/demo/messages", "{\"to\":[\"" + dave + "\"],\"qos\":0,\"data\":{}}");
+    Reply reply =
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"" + dave + "\"],\"qos\":0,\"data\":{}}");
     assertEquals(202, reply.status());
     JsonNode r = reply.json().path("recipients").get(0);
     assertEquals("offline", r.path("status").asText());
@@ -169,7 +201,9 @@ class ApiRoutesTest {
     long since = Instant.parse("2026-01-02T03:04:05Z").toEpochMilli();
     sessions
         .session(new SessionId("demo", erin))
-        .tell(new SessionCommand.Attach(new ConnectionInfo("conn-1", "node-a", "websocket", since), 8, connection.ref()));
+        .tell(
+            new SessionCommand.Attach(
+                new ConnectionInfo("conn-1", "node-a", "websocket", since), 8, connection.ref()));
     connection.expectMessageClass(ConnectionMessage.Attached.class, Duration.ofSeconds(30));
 
     JsonNode status = api.get("/v1/apps/demo/users/" + erin).json();
@@ -180,11 +214,15 @@ class ApiRoutesTest {
     assertEquals("websocket", conn.path("transport").asText());
     assertEquals("2026-01-02T03:04:05Z", conn.path("since").asText());
 
-    Reply sent = api.post("/v1/apps/demo/messages", "{\"to\":[\"" + erin + "\"],\"qos\":0,\"data\":[1,2]}");
+    Reply sent =
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"" + erin + "\"],\"qos\":0,\"data\":[1,2]}");
     assertEquals(202, sent.status());
     assertEquals("delivered", sent.json().path("recipients").get(0).path("status").asText());
-    ConnectionMessage.Push push = connection.expectMessageClass(ConnectionMessage.Push.class, Duration.ofSeconds(30));
-    assertEquals(new ConnectionMessage.Push(sent.json().path("id").asText(), 0, 0, "[1,2]"), new ConnectionMessage.Push(push.id(), push.qos(), push.seq(), push.data()));
+    ConnectionMessage.Push push =
+        connection.expectMessageClass(ConnectionMessage.Push.class, Duration.ofSeconds(30));
+    assertEquals(
+        new ConnectionMessage.Push(sent.json().path("id").asText(), 0, 0, "[1,2]"),
+        new ConnectionMessage.Push(push.id(), push.qos(), push.seq(), push.data()));
     assertTrue(push.acceptedAtMillis() > 0, "carries its accept time");
 
     Reply kicked = api.delete("/v1/apps/demo/users/" + erin + "/connections");
@@ -208,9 +246,19 @@ class ApiRoutesTest {
     String user = freshUser();
     String body = "{\"to\":[\"" + user + "\"],\"data\":1}";
     assertEquals(
-        202, api.call("POST", "/v1/apps/demo/messages", "demo-key", "application/json; charset=utf-8", body).status());
+        202,
+        api.call(
+                "POST",
+                "/v1/apps/demo/messages",
+                "demo-key",
+                "application/json; charset=utf-8",
+                body)
+            .status());
     assertEquals(
-        202, api.call("POST", "/v1/apps/demo/messages", "demo-key", "application/vnd.pushgate+json", body).status());
+        202,
+        api.call(
+                "POST", "/v1/apps/demo/messages", "demo-key", "application/vnd.pushgate+json", body)
+            .status());
   }
 
   // ---------------------------------------------------------------- tokens
@@ -224,9 +272,13 @@ class ApiRoutesTest {
     String token = reply.json().path("token").asText();
     DecodedJWT jwt = JWT.require(Algorithm.HMAC256(SECRET)).build().verify(token);
     assertEquals("alice", jwt.getSubject());
-    assertEquals(Instant.parse(reply.json().path("expiresAt").asText()), jwt.getExpiresAtAsInstant());
+    assertEquals(
+        Instant.parse(reply.json().path("expiresAt").asText()), jwt.getExpiresAtAsInstant());
     Duration lifetime = Duration.between(before, jwt.getExpiresAtAsInstant());
-    assertTrue(lifetime.compareTo(Duration.ofSeconds(118)) >= 0 && lifetime.compareTo(Duration.ofSeconds(125)) <= 0, lifetime::toString);
+    assertTrue(
+        lifetime.compareTo(Duration.ofSeconds(118)) >= 0
+            && lifetime.compareTo(Duration.ofSeconds(125)) <= 0,
+        lifetime::toString);
   }
 
   @Test
@@ -234,16 +286,22 @@ class ApiRoutesTest {
     Instant before = Instant.now();
     Reply reply = api.post("/v1/apps/demo/tokens", "{\"user\":\"bob\"}");
     assertEquals(201, reply.status());
-    Duration lifetime = Duration.between(before, Instant.parse(reply.json().path("expiresAt").asText()));
-    assertTrue(lifetime.compareTo(Duration.ofSeconds(3598)) >= 0 && lifetime.compareTo(Duration.ofSeconds(3605)) <= 0, lifetime::toString);
+    Duration lifetime =
+        Duration.between(before, Instant.parse(reply.json().path("expiresAt").asText()));
+    assertTrue(
+        lifetime.compareTo(Duration.ofSeconds(3598)) >= 0
+            && lifetime.compareTo(Duration.ofSeconds(3605)) <= 0,
+        lifetime::toString);
   }
 
   @Test
   void tokenOfOneAppDoesNotVerifyWithAnothersSecret() {
     ApiClient other = api.withKey(OTHER.apiKey());
-    String token = other.post("/v1/apps/other/tokens", "{\"user\":\"alice\"}").json().path("token").asText();
+    String token =
+        other.post("/v1/apps/other/tokens", "{\"user\":\"alice\"}").json().path("token").asText();
     assertThrows(
-        SignatureVerificationException.class, () -> JWT.require(Algorithm.HMAC256(SECRET)).build().verify(token));
+        SignatureVerificationException.class,
+        () -> JWT.require(Algorithm.HMAC256(SECRET)).build().verify(token));
   }
 
   // ---------------------------------------------------------------- errors
@@ -263,27 +321,40 @@ class ApiRoutesTest {
     api.post("/v1/apps/demo//messages", body).assertProblem(404, "not_found");
     api.post("/v2/apps/demo/messages", body).assertProblem(404, "not_found");
     api.post("/v1/apps/nope/messages:batch", "{\"messages\":[]}").assertProblem(404, "unknown_app");
-    assertEquals(202, api.post("/v1/apps/d%65mo/messages", body).status()); // decoded, as the route does
+    assertEquals(
+        202, api.post("/v1/apps/d%65mo/messages", body).status()); // decoded, as the route does
   }
 
   @Test
   void wrongMethodIsMethodNotAllowedWithAllow() {
     Reply reply = api.get("/v1/apps/demo/messages").assertProblem(405, "method_not_allowed");
     assertEquals("POST", reply.header("Allow").orElseThrow());
-    Reply users = api.call("PUT", "/v1/apps/demo/users/alice", "demo-key", null, null).assertProblem(405, "method_not_allowed");
+    Reply users =
+        api.call("PUT", "/v1/apps/demo/users/alice", "demo-key", null, null)
+            .assertProblem(405, "method_not_allowed");
     assertEquals("GET", users.header("Allow").orElseThrow());
     // a method HTTP does not know is 501 (RFC 9110), answered by the server before any route
-    Reply brew = api.call("BREW", "/v1/apps/demo/messages", "demo-key", null, null).assertProblem(501, "method_not_implemented");
+    Reply brew =
+        api.call("BREW", "/v1/apps/demo/messages", "demo-key", null, null)
+            .assertProblem(501, "method_not_implemented");
     assertEquals("DELETE, GET, HEAD, POST, PUT", brew.header("Allow").orElseThrow());
   }
 
   @Test
   void wrongContentTypeIsUnsupportedMediaType() {
     String body = "{\"to\":[\"a\"],\"data\":1}";
-    api.call("POST", "/v1/apps/demo/messages", "demo-key", "text/plain", body).assertProblem(415, "unsupported_media_type");
-    api.call("POST", "/v1/apps/demo/messages", "demo-key", null, body).assertProblem(415, "unsupported_media_type");
-    api.call("POST", "/v1/apps/demo/messages", "demo-key", "not a type", body).assertProblem(415, "unsupported_media_type");
-    api.call("POST", "/v1/apps/demo/tokens", "demo-key", "application/x-www-form-urlencoded", "user=a")
+    api.call("POST", "/v1/apps/demo/messages", "demo-key", "text/plain", body)
+        .assertProblem(415, "unsupported_media_type");
+    api.call("POST", "/v1/apps/demo/messages", "demo-key", null, body)
+        .assertProblem(415, "unsupported_media_type");
+    api.call("POST", "/v1/apps/demo/messages", "demo-key", "not a type", body)
+        .assertProblem(415, "unsupported_media_type");
+    api.call(
+            "POST",
+            "/v1/apps/demo/tokens",
+            "demo-key",
+            "application/x-www-form-urlencoded",
+            "user=a")
         .assertProblem(415, "unsupported_media_type");
   }
 
@@ -296,36 +367,62 @@ class ApiRoutesTest {
 
   @Test
   void invalidFieldsNameTheField() {
-    assertEquals("to", api.post("/v1/apps/demo/messages", "{\"data\":1}").assertProblem(400, "invalid_field").json().path("field").asText());
-    assertEquals("extra", api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"data\":1,\"extra\":true}")
-        .assertProblem(400, "invalid_field").json().path("field").asText());
-    assertEquals("to[1]", api.post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b/c\"],\"data\":1}")
-        .assertProblem(400, "invalid_user").json().path("field").asText());
-    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"ttl\":0,\"data\":1}").assertProblem(400, "invalid_ttl");
-    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"ttl\":2592001,\"data\":1}").assertProblem(400, "invalid_ttl");
-    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"qos\":2,\"data\":1}").assertProblem(400, "invalid_qos");
+    assertEquals(
+        "to",
+        api.post("/v1/apps/demo/messages", "{\"data\":1}")
+            .assertProblem(400, "invalid_field")
+            .json()
+            .path("field")
+            .asText());
+    assertEquals(
+        "extra",
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"data\":1,\"extra\":true}")
+            .assertProblem(400, "invalid_field")
+            .json()
+            .path("field")
+            .asText());
+    assertEquals(
+        "to[1]",
+        api.post("/v1/apps/demo/messages", "{\"to\":[\"a\",\"b/c\"],\"data\":1}")
+            .assertProblem(400, "invalid_user")
+            .json()
+            .path("field")
+            .asText());
+    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"ttl\":0,\"data\":1}")
+        .assertProblem(400, "invalid_ttl");
+    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"ttl\":2592001,\"data\":1}")
+        .assertProblem(400, "invalid_ttl");
+    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"qos\":2,\"data\":1}")
+        .assertProblem(400, "invalid_qos");
     api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"]}").assertProblem(400, "missing_data");
     api.post("/v1/apps/demo/tokens", "{\"ttl\":60}").assertProblem(400, "invalid_user");
-    api.post("/v1/apps/demo/tokens", "{\"user\":\"a\",\"ttl\":604801}").assertProblem(400, "invalid_ttl");
+    api.post("/v1/apps/demo/tokens", "{\"user\":\"a\",\"ttl\":604801}")
+        .assertProblem(400, "invalid_ttl");
     api.get("/v1/apps/demo/users/a%2Fb").assertProblem(400, "invalid_user");
     api.delete("/v1/apps/demo/users/a:b/connections").assertProblem(400, "invalid_user");
   }
 
   @Test
   void tooManyRecipientsIsRefused() {
-    String to = IntStream.rangeClosed(0, 1000).mapToObj(i -> "\"u" + i + "\"").collect(Collectors.joining(","));
-    api.post("/v1/apps/demo/messages", "{\"to\":[" + to + "],\"data\":1}").assertProblem(400, "too_many_recipients");
+    String to =
+        IntStream.rangeClosed(0, 1000)
+            .mapToObj(i -> "\"u" + i + "\"")
+            .collect(Collectors.joining(","));
+    api.post("/v1/apps/demo/messages", "{\"to\":[" + to + "],\"data\":1}")
+        .assertProblem(400, "too_many_recipients");
   }
 
   @Test
   void payloadTooLargeIs413() {
     String data = "\"" + "x".repeat(4095) + "\""; // 4097 bytes as JSON
-    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"data\":" + data + "}").assertProblem(413, "payload_too_large");
+    api.post("/v1/apps/demo/messages", "{\"to\":[\"a\"],\"data\":" + data + "}")
+        .assertProblem(413, "payload_too_large");
   }
 
   @Test
   void unknownAppIsNotFound() {
-    api.post("/v1/apps/nope/messages", "{\"to\":[\"a\"],\"data\":1}").assertProblem(404, "unknown_app");
+    api.post("/v1/apps/nope/messages", "{\"to\":[\"a\"],\"data\":1}")
+        .assertProblem(404, "unknown_app");
     api.get("/v1/apps/nope/users/a").assertProblem(404, "unknown_app");
   }
 
@@ -336,14 +433,16 @@ class ApiRoutesTest {
         List.of(
             api.call("POST", "/v1/apps/demo/messages", null, "application/json", body),
             api.call("POST", "/v1/apps/demo/messages", "wrong-key", "application/json", body),
-            api.call("POST", "/v1/apps/demo/messages", "Basic ZGVtby1rZXk=", "application/json", body),
+            api.call(
+                "POST", "/v1/apps/demo/messages", "Basic ZGVtby1rZXk=", "application/json", body),
             api.call("POST", "/v1/apps/demo/messages", "other-key", "application/json", body),
             api.call("GET", "/v1/apps/demo/users/a", null, null, null),
             api.call("DELETE", "/v1/apps/demo/users/a/connections", "wrong", null, null),
             api.call("POST", "/v1/apps/demo/tokens", null, "application/json", "{\"user\":\"a\"}"));
     for (Reply reply : replies) {
       reply.assertProblem(401, "unauthorized");
-      assertTrue(reply.header("WWW-Authenticate").orElseThrow().startsWith("Bearer"), reply::toString);
+      assertTrue(
+          reply.header("WWW-Authenticate").orElseThrow().startsWith("Bearer"), reply::toString);
     }
   }
 

@@ -1,11 +1,10 @@
 package io.pushgate.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
-import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -24,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The API's own Pekko HTTP server, over raw sockets: requests too malformed or too large to
- * route, and requests not answered in time, get problem+json with the documented codes, like
- * every other API error (docs/api.md, "Limits").
+ * The API's own Pekko HTTP server, over raw sockets: requests too malformed or too large to route,
+ * and requests not answered in time, get problem+json with the documented codes, like every other
+ * API error (docs/api.md, "Limits").
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiServerTest {
@@ -36,16 +35,27 @@ class ApiServerTest {
 
   @BeforeAll
   void start() throws Exception {
-    testKit = SingleNodeTestKit.start(
-        "ApiServerTest",
-        "pushgate.api.http.request-timeout = 1s\npushgate.api.http.parsing.max-content-length = 64k");
-    var route = concat(
-        path("ok", () -> complete(ApiResponses.json(200, java.util.Map.of("ok", true)))),
-        path("never", () -> completeWithFuture(new CompletableFuture<HttpResponse>())),
-        path("echo", () -> entity(Unmarshaller.entityToByteArray(), body -> complete(ApiResponses.json(200, java.util.Map.of("bytes", body.length))))),
-        path("boom", () -> {
-          throw new IllegalStateException("secret-cause");
-        }));
+    testKit =
+        SingleNodeTestKit.start(
+            "ApiServerTest",
+            "pushgate.api.http.request-timeout = 1s\npushgate.api.http.parsing.max-content-length = 64k");
+    var route =
+        concat(
+            path("ok", () -> complete(ApiResponses.json(200, java.util.Map.of("ok", true)))),
+            path("never", () -> completeWithFuture(new CompletableFuture<HttpResponse>())),
+            path(
+                "echo",
+                () ->
+                    entity(
+                        Unmarshaller.entityToByteArray(),
+                        body ->
+                            complete(
+                                ApiResponses.json(200, java.util.Map.of("bytes", body.length))))),
+            path(
+                "boom",
+                () -> {
+                  throw new IllegalStateException("secret-cause");
+                }));
     port = ApiClient.servePort(testKit.system(), route);
   }
 
@@ -56,8 +66,14 @@ class ApiServerTest {
 
   @Test
   void aMalformedRequestLineIs400Problem() throws Exception {
-    assertProblem(raw("GET /ok HTTP/1.1\r\nHost x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), 400, "bad_request");
-    assertProblem(raw("GET /ok HTTP/7.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), 505, "http_version_not_supported");
+    assertProblem(
+        raw("GET /ok HTTP/1.1\r\nHost x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
+        400,
+        "bad_request");
+    assertProblem(
+        raw("GET /ok HTTP/7.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
+        505,
+        "http_version_not_supported");
   }
 
   @Test
@@ -66,8 +82,11 @@ class ApiServerTest {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + size + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                  + size
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       assertProblem(readAll(socket.getInputStream()), 413, "payload_too_large");
     }
@@ -76,10 +95,18 @@ class ApiServerTest {
   @Test
   void aChunkedBodyOverTheLimitIs413Problem() throws Exception {
     String chunk = "y".repeat(32 * 1024);
-    StringBuilder request = new StringBuilder("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
-    for (int i = 0; i < 3; i++) request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+    StringBuilder request =
+        new StringBuilder(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 3; i++)
+      request
+          .append(Integer.toHexString(chunk.length()))
+          .append("\r\n")
+          .append(chunk)
+          .append("\r\n");
     request.append("0\r\n\r\n");
-    assertProblem(raw(request.toString().getBytes(StandardCharsets.US_ASCII)), 413, "payload_too_large");
+    assertProblem(
+        raw(request.toString().getBytes(StandardCharsets.US_ASCII)), 413, "payload_too_large");
   }
 
   @Test
@@ -93,26 +120,38 @@ class ApiServerTest {
 
   @Test
   void aRouteFailureIsAProblemWithoutItsCause() throws Exception {
-    String answer = raw("GET /boom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    String answer =
+        raw(
+            "GET /boom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     assertProblem(answer, 500, "internal_error");
     assertTrue(!answer.contains("secret-cause"), answer);
   }
 
   @Test
   void anUnknownPathIs404Problem() throws Exception {
-    String answer = raw("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    String answer =
+        raw(
+            "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     assertProblem(answer, 404, "not_found");
   }
 
   @Test
   void aRequestNotAnsweredInTimeIs503Unavailable() throws Exception {
-    String answer = raw("GET /never HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    String answer =
+        raw(
+            "GET /never HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     assertProblem(answer, 503, "unavailable");
   }
 
   @Test
   void theServerKeepsServingAndNamesItself() throws Exception {
-    String answer = raw("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    String answer =
+        raw(
+            "GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
     assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
     assertTrue(answer.toLowerCase().contains("server: pushgate"), answer);
   }

@@ -18,14 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code POST /v1/apps/{app}/messages:batch} on a real single-node cluster over a real API
- * server: per-message results, batch-wide limits (max-batch-messages 5, max-recipients 10 here),
- * idempotent retries.
+ * {@code POST /v1/apps/{app}/messages:batch} on a real single-node cluster over a real API server:
+ * per-message results, batch-wide limits (max-batch-messages 5, max-recipients 10 here), idempotent
+ * retries.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BatchSendTest {
 
-  private static final App DEMO = new App("demo", "demo-key", "batch-test-token-secret-0123456789abcdef", false);
+  private static final App DEMO =
+      new App("demo", "demo-key", "batch-test-token-secret-0123456789abcdef", false);
   private static final String BATCH = "/v1/apps/demo/messages:batch";
 
   private ActorTestKit testKit;
@@ -34,7 +35,10 @@ class BatchSendTest {
 
   @BeforeAll
   void start() {
-    testKit = SingleNodeTestKit.start("BatchSendTest", "pushgate.api.max-batch-messages = 5\npushgate.api.max-recipients = 10");
+    testKit =
+        SingleNodeTestKit.start(
+            "BatchSendTest",
+            "pushgate.api.max-batch-messages = 5\npushgate.api.max-recipients = 10");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
     api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
@@ -57,8 +61,19 @@ class BatchSendTest {
   void everyMessageIsQueuedForItsOwnRecipientsWith202() {
     String a = user();
     String b = user();
-    Reply reply = api.post(BATCH, "{\"messages\":[" + message(a, "{\"n\":1}") + "," + message(b, "{\"n\":2}") + ","
-        + "{\"to\":[\"" + a + "\",\"" + b + "\"],\"qos\":1,\"ttl\":60,\"data\":\"both\"}]}");
+    Reply reply =
+        api.post(
+            BATCH,
+            "{\"messages\":["
+                + message(a, "{\"n\":1}")
+                + ","
+                + message(b, "{\"n\":2}")
+                + ","
+                + "{\"to\":[\""
+                + a
+                + "\",\""
+                + b
+                + "\"],\"qos\":1,\"ttl\":60,\"data\":\"both\"}]}");
     assertEquals(202, reply.status(), () -> reply.json().toString());
     JsonNode results = reply.json().path("results");
     assertEquals(3, results.size());
@@ -67,7 +82,10 @@ class BatchSendTest {
       assertTrue(r.path("id").isTextual());
       assertTrue(r.path("problem").isMissingNode());
     }
-    assertNotEquals(results.get(0).path("id").asText(), results.get(1).path("id").asText(), "each message its own id");
+    assertNotEquals(
+        results.get(0).path("id").asText(),
+        results.get(1).path("id").asText(),
+        "each message its own id");
     assertEquals(a, results.get(0).path("recipients").get(0).path("user").asText());
     assertEquals("queued", results.get(0).path("recipients").get(0).path("status").asText());
     assertEquals(2, results.get(2).path("recipients").size());
@@ -79,8 +97,18 @@ class BatchSendTest {
   void anInvalidMessageIsRefusedAloneAndTheBatchIs207() {
     String a = user();
     String b = user();
-    Reply reply = api.post(BATCH, "{\"messages\":[" + message(a, "1") + ",{\"to\":[\"" + b + "\"],\"qos\":7,\"data\":1},"
-        + "{\"to\":[\"" + b + "\"]}," + "\"not an object\"]}");
+    Reply reply =
+        api.post(
+            BATCH,
+            "{\"messages\":["
+                + message(a, "1")
+                + ",{\"to\":[\""
+                + b
+                + "\"],\"qos\":7,\"data\":1},"
+                + "{\"to\":[\""
+                + b
+                + "\"]},"
+                + "\"not an object\"]}");
     assertEquals(207, reply.status(), () -> reply.json().toString());
     JsonNode results = reply.json().path("results");
     assertEquals(202, results.get(0).path("status").asInt());
@@ -93,7 +121,10 @@ class BatchSendTest {
     assertEquals("invalid_field", results.get(3).path("problem").path("code").asText());
     assertEquals("messages[3]", results.get(3).path("problem").path("field").asText());
     assertEquals(1, api.get("/v1/apps/demo/users/" + a).json().path("pending").asInt());
-    assertEquals(0, api.get("/v1/apps/demo/users/" + b).json().path("pending").asInt(), "nothing of the refused ones is stored");
+    assertEquals(
+        0,
+        api.get("/v1/apps/demo/users/" + b).json().path("pending").asInt(),
+        "nothing of the refused ones is stored");
   }
 
   @Test
@@ -109,11 +140,23 @@ class BatchSendTest {
     // 3 messages of 4 recipients: 12 together, above max-recipients 10
     StringBuilder wide = new StringBuilder("{\"messages\":[");
     for (int i = 0; i < 3; i++) {
-      wide.append(i > 0 ? "," : "").append("{\"to\":[\"" + user() + "\",\"" + user() + "\",\"" + user() + "\",\"" + user() + "\"],\"data\":1}");
+      wide.append(i > 0 ? "," : "")
+          .append(
+              "{\"to\":[\""
+                  + user()
+                  + "\",\""
+                  + user()
+                  + "\",\""
+                  + user()
+                  + "\",\""
+                  + user()
+                  + "\"],\"data\":1}");
     }
-    Reply tooWide = api.post(BATCH, wide.append("]}").toString()).assertProblem(400, "too_many_recipients");
+    Reply tooWide =
+        api.post(BATCH, wide.append("]}").toString()).assertProblem(400, "too_many_recipients");
     assertEquals("messages", tooWide.json().path("field").asText());
-    api.call("POST", BATCH, "wrong-key", "application/json", "{\"messages\":[]}").assertProblem(401, "unauthorized");
+    api.call("POST", BATCH, "wrong-key", "application/json", "{\"messages\":[]}")
+        .assertProblem(401, "unauthorized");
     api.get(BATCH).assertProblem(405, "method_not_allowed");
   }
 
@@ -128,7 +171,8 @@ class BatchSendTest {
     assertEquals("true", retry.header("Idempotent-Replayed").orElse(""));
     assertEquals(first.json(), retry.json());
     assertEquals(2, api.get("/v1/apps/demo/users/" + a).json().path("pending").asInt());
-    api.postWithHeader(BATCH, "{\"messages\":[" + message(a, "3") + "]}", "Idempotency-Key", "batch-" + a)
+    api.postWithHeader(
+            BATCH, "{\"messages\":[" + message(a, "3") + "]}", "Idempotency-Key", "batch-" + a)
         .assertProblem(422, "idempotency_key_reused");
   }
 }

@@ -18,6 +18,7 @@ class BoundedFanOutTest {
 
   /** Outstanding calls by item, completed by the test to observe the bound. */
   private final Map<Integer, CompletableFuture<Integer>> outstanding = new LinkedHashMap<>();
+
   private int maxOutstanding;
 
   private CompletionStage<Integer> call(int item) {
@@ -30,7 +31,8 @@ class BoundedFanOutTest {
   @Test
   void keepsAtMostParallelismCallsOutstandingAndResultsInItemOrder() {
     List<Integer> items = IntStream.range(0, 20).boxed().toList();
-    CompletableFuture<List<Integer>> result = BoundedFanOut.map(items, 3, this::call).toCompletableFuture();
+    CompletableFuture<List<Integer>> result =
+        BoundedFanOut.map(items, 3, this::call).toCompletableFuture();
     assertEquals(3, outstanding.size());
     while (!outstanding.isEmpty()) {
       // complete the newest outstanding call first: results still come back in item order
@@ -44,7 +46,9 @@ class BoundedFanOutTest {
 
   @Test
   void emptyListCompletesAtOnce() {
-    assertEquals(List.of(), BoundedFanOut.map(List.<Integer>of(), 4, this::call).toCompletableFuture().join());
+    assertEquals(
+        List.of(),
+        BoundedFanOut.map(List.<Integer>of(), 4, this::call).toCompletableFuture().join());
   }
 
   @Test
@@ -53,9 +57,10 @@ class BoundedFanOutTest {
         BoundedFanOut.map(
                 List.of(1, 2),
                 2,
-                i -> i == 2
-                    ? CompletableFuture.<Integer>failedFuture(new IllegalStateException("boom"))
-                    : CompletableFuture.completedFuture(i))
+                i ->
+                    i == 2
+                        ? CompletableFuture.<Integer>failedFuture(new IllegalStateException("boom"))
+                        : CompletableFuture.completedFuture(i))
             .toCompletableFuture();
     CompletionException e = assertThrows(CompletionException.class, result::join);
     assertTrue(e.getCause() instanceof IllegalStateException);
@@ -63,6 +68,7 @@ class BoundedFanOutTest {
 
   @Test
   void rejectsParallelismBelowOne() {
-    assertThrows(IllegalArgumentException.class, () -> BoundedFanOut.map(List.of(1), 0, this::call));
+    assertThrows(
+        IllegalArgumentException.class, () -> BoundedFanOut.map(List.of(1), 0, this::call));
   }
 }

@@ -24,7 +24,8 @@ class ConcurrencyLimitTest {
   }
 
   private static ErrorCode refusal(CompletionStage<?> stage) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> stage.toCompletableFuture().get());
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> stage.toCompletableFuture().get());
     return assertInstanceOf(ApiProblem.class, e.getCause()).code();
   }
 
@@ -37,7 +38,8 @@ class ConcurrencyLimitTest {
     CompletionStage<String> b = limit.run(() -> second);
     assertEquals(2, limit.inFlight());
 
-    assertEquals(ErrorCode.OVERLOADED, refusal(limit.run(() -> CompletableFuture.completedFuture("never"))));
+    assertEquals(
+        ErrorCode.OVERLOADED, refusal(limit.run(() -> CompletableFuture.completedFuture("never"))));
     assertEquals(2, limit.inFlight());
 
     first.complete("a");
@@ -45,13 +47,18 @@ class ConcurrencyLimitTest {
     assertEquals("a", a.toCompletableFuture().get());
     assertTrue(b.toCompletableFuture().isCompletedExceptionally());
     assertEquals(0, limit.inFlight());
-    assertEquals("ok", limit.run(() -> CompletableFuture.completedFuture("ok")).toCompletableFuture().get());
+    assertEquals(
+        "ok", limit.run(() -> CompletableFuture.completedFuture("ok")).toCompletableFuture().get());
   }
 
   @Test
   void workThatThrowsReleasesItsSlot() {
     ConcurrencyLimit limit = limit(1, 0);
-    CompletionStage<Object> failed = limit.run(() -> { throw new IllegalStateException("x"); });
+    CompletionStage<Object> failed =
+        limit.run(
+            () -> {
+              throw new IllegalStateException("x");
+            });
     assertTrue(failed.toCompletableFuture().isCompletedExceptionally());
     assertEquals(0, limit.inFlight());
   }
@@ -66,10 +73,12 @@ class ConcurrencyLimitTest {
       int n = i;
       CompletableFuture<String> work = new CompletableFuture<>();
       works.add(work);
-      results.add(limit.run(() -> {
-        started.add(n);
-        return work;
-      }));
+      results.add(
+          limit.run(
+              () -> {
+                started.add(n);
+                return work;
+              }));
     }
     assertEquals(List.of(0, 1), started, "two run, three wait");
     assertEquals(3, limit.queued());
@@ -92,10 +101,12 @@ class ConcurrencyLimitTest {
     CompletableFuture<String> busy = new CompletableFuture<>();
     limit.run(() -> busy);
     boolean[] ran = {false};
-    CompletionStage<String> late = limit.run(() -> {
-      ran[0] = true;
-      return CompletableFuture.completedFuture("late");
-    });
+    CompletionStage<String> late =
+        limit.run(
+            () -> {
+              ran[0] = true;
+              return CompletableFuture.completedFuture("late");
+            });
     now.addAndGet(Duration.ofSeconds(6).toNanos());
     busy.complete("done");
     assertEquals(ErrorCode.OVERLOADED, refusal(late));
@@ -109,7 +120,8 @@ class ConcurrencyLimitTest {
     CompletableFuture<String> busy = new CompletableFuture<>();
     limit.run(() -> busy);
     List<CompletionStage<String>> quick = new ArrayList<>();
-    for (int i = 0; i < 100_000; i++) quick.add(limit.run(() -> CompletableFuture.completedFuture("q")));
+    for (int i = 0; i < 100_000; i++)
+      quick.add(limit.run(() -> CompletableFuture.completedFuture("q")));
     busy.complete("done"); // every waiting one completes at once when started
     for (CompletionStage<String> q : quick) assertEquals("q", q.toCompletableFuture().get());
     assertEquals(0, limit.inFlight());
@@ -120,7 +132,10 @@ class ConcurrencyLimitTest {
     ConcurrencyLimit limit = new ConcurrencyLimit(1, 10, Duration.ofMillis(200));
     limit.run(CompletableFuture::new); // never completes
     CompletionStage<String> waiting = limit.run(() -> CompletableFuture.completedFuture("never"));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> waiting.toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS));
     assertEquals(ErrorCode.OVERLOADED, assertInstanceOf(ApiProblem.class, e.getCause()).code());
   }
 }

@@ -18,7 +18,9 @@ class ErrorCodeTest {
       assertTrue(code.status() >= 400 && code.status() < 600, code::code);
       assertEquals("https://pushgate.dev/problems/" + code.code(), code.type());
     }
-    assertEquals(ErrorCode.values().length, Arrays.stream(ErrorCode.values()).map(ErrorCode::code).distinct().count());
+    assertEquals(
+        ErrorCode.values().length,
+        Arrays.stream(ErrorCode.values()).map(ErrorCode::code).distinct().count());
   }
 
   @Test
@@ -28,8 +30,12 @@ class ErrorCodeTest {
     String api = Files.readString(docs.resolve("api.md"));
     String openapi = Files.readString(docs.resolve("openapi.yaml"));
     for (ErrorCode code : ErrorCode.values()) {
-      assertTrue(api.contains("| `" + code.code() + "` | " + code.status() + " |"), () -> "docs/api.md lacks " + code.code());
-      assertTrue(openapi.contains("- " + code.code() + "\n"), () -> "docs/openapi.yaml lacks " + code.code());
+      assertTrue(
+          api.contains("| `" + code.code() + "` | " + code.status() + " |"),
+          () -> "docs/api.md lacks " + code.code());
+      assertTrue(
+          openapi.contains("- " + code.code() + "\n"),
+          () -> "docs/openapi.yaml lacks " + code.code());
     }
   }
 

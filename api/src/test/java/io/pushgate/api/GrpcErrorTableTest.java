@@ -13,10 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** docs/grpc.md's error table says, for every code, the HTTP status and the gRPC status the node gives. */
+/**
+ * docs/grpc.md's error table says, for every code, the HTTP status and the gRPC status the node
+ * gives.
+ */
 class GrpcErrorTableTest {
 
-  private static final Pattern ROW = Pattern.compile("^\\| `([a-z_]+)` \\| (\\d{3}) \\| `([A-Z_]+)` \\|$");
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `([a-z_]+)` \\| (\\d{3}) \\| `([A-Z_]+)` \\|$");
 
   @Test
   void everyCodeIsDocumentedWithItsStatuses() throws IOException {

@@ -38,27 +38,67 @@ class GrpcTlsTest {
   void aTlsClientIsServedOverHttp2() throws Exception {
     Path keystore = dir.resolve("node.p12");
     Path cert = dir.resolve("node.pem");
-    TestTls.keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", keystore.toString(), "-storetype", "PKCS12",
-        "-storepass", PASSWORD);
-    TestTls.keytool("-exportcert", "-rfc", "-alias", "node", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-        "-file", cert.toString());
+    TestTls.keytool(
+        "-genkeypair",
+        "-alias",
+        "node",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-keystore",
+        keystore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
+    TestTls.keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "node",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        cert.toString());
     SSLContext tls = TestTls.serverContext(keystore, PASSWORD);
 
     ActorTestKit testKit = SingleNodeTestKit.start("GrpcTlsTest", "pushgate.api.grpc.tls = on");
     ManagedChannel channel = null;
     try {
-      ApiServices services = ApiServices.create(testKit.system(), ApiServices.Deps.of(
-          testKit.system(), SessionSharding.init(testKit.system()), new AppRegistry(List.of()), new ClientTokens()));
-      GrpcApiSettings settings = GrpcApiSettings.fromConfig(testKit.system().settings().config()).withPort(0);
-      GrpcApiServer server = GrpcApiServer.start(testKit.system(), new GrpcApiServer.Deps(services, settings, Optional.of(tls)))
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      channel = Grpc.newChannelBuilderForAddress(
-              "127.0.0.1", server.localAddress().getPort(), TlsChannelCredentials.newBuilder().trustManager(cert.toFile()).build())
-          .build();
-      HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(30, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.newBuilder().build());
+      ApiServices services =
+          ApiServices.create(
+              testKit.system(),
+              ApiServices.Deps.of(
+                  testKit.system(),
+                  SessionSharding.init(testKit.system()),
+                  new AppRegistry(List.of()),
+                  new ClientTokens()));
+      GrpcApiSettings settings =
+          GrpcApiSettings.fromConfig(testKit.system().settings().config()).withPort(0);
+      GrpcApiServer server =
+          GrpcApiServer.start(
+                  testKit.system(), new GrpcApiServer.Deps(services, settings, Optional.of(tls)))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      channel =
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1",
+                  server.localAddress().getPort(),
+                  TlsChannelCredentials.newBuilder().trustManager(cert.toFile()).build())
+              .build();
+      HealthCheckResponse health =
+          HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.newBuilder().build());
       assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
       server.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     } finally {

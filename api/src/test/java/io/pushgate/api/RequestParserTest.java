@@ -20,7 +20,8 @@ class RequestParserTest {
   private final RequestParser parser = new RequestParser(TestSettings.defaults());
 
   private SendMessageRequest message(String json) {
-    return parser.parseMessage(json.getBytes(StandardCharsets.UTF_8), io.pushgate.model.AppLimits.DEFAULTS);
+    return parser.parseMessage(
+        json.getBytes(StandardCharsets.UTF_8), io.pushgate.model.AppLimits.DEFAULTS);
   }
 
   private ApiProblem messageProblem(String json) {
@@ -54,7 +55,8 @@ class RequestParserTest {
   @Test
   void dataIsCompactedWithNumbersKeptExactly() {
     SendMessageRequest r =
-        message("{\"to\":[\"a\"], \"data\": { \"a\" : 1.0, \"b\": 0.1, \"c\": 12345678901234567890123, \"d\": [ true, null ] } }");
+        message(
+            "{\"to\":[\"a\"], \"data\": { \"a\" : 1.0, \"b\": 0.1, \"c\": 12345678901234567890123, \"d\": [ true, null ] } }");
     assertEquals("{\"a\":1.0,\"b\":0.1,\"c\":12345678901234567890123,\"d\":[true,null]}", r.data());
   }
 
@@ -69,7 +71,12 @@ class RequestParserTest {
   void payloadLimitCountsUtf8BytesOfTheCompactForm() {
     // "é" is 2 bytes: a string of 2046 of them plus the quotes is 4094 bytes
     String fits = "\"" + "é".repeat(2046) + "\"";
-    assertEquals(4094, message("{\"to\":[\"a\"],\"data\":" + fits + "}").data().getBytes(StandardCharsets.UTF_8).length);
+    assertEquals(
+        4094,
+        message("{\"to\":[\"a\"],\"data\":" + fits + "}")
+            .data()
+            .getBytes(StandardCharsets.UTF_8)
+            .length);
     String tooBig = "\"" + "é".repeat(2048) + "\""; // 4098 bytes
     ApiProblem p = messageProblem("{\"to\":[\"a\"],\"data\":" + tooBig + "}");
     assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, p.code());
@@ -81,7 +88,8 @@ class RequestParserTest {
 
   @Test
   void recipientLimitIsEnforcedAndTheLimitItselfIsAllowed() {
-    String thousand = IntStream.range(0, 1000).mapToObj(i -> "\"u" + i + "\"").collect(Collectors.joining(","));
+    String thousand =
+        IntStream.range(0, 1000).mapToObj(i -> "\"u" + i + "\"").collect(Collectors.joining(","));
     assertEquals(1000, message("{\"to\":[" + thousand + "],\"data\":1}").to().size());
     ApiProblem p = messageProblem("{\"to\":[" + thousand + ",\"x\"],\"data\":1}");
     assertEquals(ErrorCode.TOO_MANY_RECIPIENTS, p.code());
@@ -92,7 +100,9 @@ class RequestParserTest {
   void ttlBoundsAreInclusive() {
     assertEquals(Duration.ofSeconds(1), message("{\"to\":[\"a\"],\"ttl\":1,\"data\":1}").ttl());
     assertEquals(Duration.ofDays(30), message("{\"to\":[\"a\"],\"ttl\":2592000,\"data\":1}").ttl());
-    assertEquals(ErrorCode.INVALID_TTL, messageProblem("{\"to\":[\"a\"],\"ttl\":2592001,\"data\":1}").code());
+    assertEquals(
+        ErrorCode.INVALID_TTL,
+        messageProblem("{\"to\":[\"a\"],\"ttl\":2592001,\"data\":1}").code());
   }
 
   @ParameterizedTest(name = "{0} -> {1} ({2})")
@@ -134,8 +144,12 @@ class RequestParserTest {
 
   @Test
   void userIdLengthLimit() {
-    assertEquals(List.of("u".repeat(128)), message("{\"to\":[\"" + "u".repeat(128) + "\"],\"data\":1}").to());
-    assertEquals(ErrorCode.INVALID_USER, messageProblem("{\"to\":[\"" + "u".repeat(129) + "\"],\"data\":1}").code());
+    assertEquals(
+        List.of("u".repeat(128)),
+        message("{\"to\":[\"" + "u".repeat(128) + "\"],\"data\":1}").to());
+    assertEquals(
+        ErrorCode.INVALID_USER,
+        messageProblem("{\"to\":[\"" + "u".repeat(129) + "\"],\"data\":1}").code());
   }
 
   @Test
@@ -144,7 +158,9 @@ class RequestParserTest {
     assertEquals(new TokenRequest("alice", Duration.ofHours(1), List.of()), r);
     assertEquals(
         Duration.ofDays(7),
-        parser.parseToken("{\"user\":\"a\",\"ttl\":604800}".getBytes(StandardCharsets.UTF_8)).ttl());
+        parser
+            .parseToken("{\"user\":\"a\",\"ttl\":604800}".getBytes(StandardCharsets.UTF_8))
+            .ttl());
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -161,13 +177,16 @@ class RequestParserTest {
       })
   void invalidTokenBodies(String json, ErrorCode code) {
     ApiProblem p =
-        assertThrows(ApiProblem.class, () -> parser.parseToken(json.getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+            ApiProblem.class, () -> parser.parseToken(json.getBytes(StandardCharsets.UTF_8)));
     assertEquals(code, p.code(), p::detail);
   }
 
   @Test
   void pathUserIsValidated() {
     assertEquals("alice@example.com", RequestParser.pathUser("alice@example.com"));
-    assertEquals(ErrorCode.INVALID_USER, assertThrows(ApiProblem.class, () -> RequestParser.pathUser("a/b")).code());
+    assertEquals(
+        ErrorCode.INVALID_USER,
+        assertThrows(ApiProblem.class, () -> RequestParser.pathUser("a/b")).code());
   }
 }

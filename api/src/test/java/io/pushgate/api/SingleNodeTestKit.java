@@ -17,7 +17,9 @@ final class SingleNodeTestKit {
 
   private SingleNodeTestKit() {}
 
-  /** @param extraConfig HOCON layered over the test defaults */
+  /**
+   * @param extraConfig HOCON layered over the test defaults
+   */
   static ActorTestKit start(String name, String extraConfig) {
     Config config =
         ConfigFactory.parseString(extraConfig)
@@ -40,7 +42,9 @@ final class SingleNodeTestKit {
     ActorTestKit testKit = ActorTestKit.create(name, config);
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.selfMember().status() == MemberStatus.up());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cluster.selfMember().status() == MemberStatus.up());
     return testKit;
   }
 }

@@ -22,7 +22,8 @@ final class TestSettings {
         Duration.ofSeconds(10));
   }
 
-  static ApiSettings with(int maxRecipients, int enqueueParallelism, int maxConcurrentRequests, Duration askTimeout) {
+  static ApiSettings with(
+      int maxRecipients, int enqueueParallelism, int maxConcurrentRequests, Duration askTimeout) {
     ApiSettings d = defaults();
     return new ApiSettings(
         d.maxPayloadBytes(),
@@ -38,8 +39,12 @@ final class TestSettings {
         d.bodyReadTimeout());
   }
 
-  /** The defaults with another concurrency bound and queue ({@code max-queued-requests}, {@code max-queue-wait}). */
-  static ApiSettings withQueue(int maxConcurrentRequests, int maxQueuedRequests, Duration maxQueueWait) {
+  /**
+   * The defaults with another concurrency bound and queue ({@code max-queued-requests}, {@code
+   * max-queue-wait}).
+   */
+  static ApiSettings withQueue(
+      int maxConcurrentRequests, int maxQueuedRequests, Duration maxQueueWait) {
     ApiSettings d = defaults();
     return new ApiSettings(
         d.maxPayloadBytes(),

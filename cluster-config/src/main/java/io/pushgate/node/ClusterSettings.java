@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * How this node takes part in the cluster, from {@code pushgate.cluster} (cluster.conf):
- * the seed nodes and the roles, given as comma-separated lists so that they can come from
- * environment variables ({@code PUSHGATE_SEED_NODES}, {@code PUSHGATE_ROLES}).
+ * How this node takes part in the cluster, from {@code pushgate.cluster} (cluster.conf): the seed
+ * nodes and the roles, given as comma-separated lists so that they can come from environment
+ * variables ({@code PUSHGATE_SEED_NODES}, {@code PUSHGATE_ROLES}).
  *
  * @param seedNodes empty: the node forms a single-node cluster by joining itself
- * @param roles     {@link #ROLE_SESSION}: hosts session entities; {@link #ROLE_GATEWAY}: serves
- *                  client connections and the backend API. Default both.
+ * @param roles {@link #ROLE_SESSION}: hosts session entities; {@link #ROLE_GATEWAY}: serves client
+ *     connections and the backend API. Default both.
  */
 public record ClusterSettings(List<String> seedNodes, Set<String> roles) {
 
@@ -26,7 +26,8 @@ public record ClusterSettings(List<String> seedNodes, Set<String> roles) {
   public ClusterSettings {
     seedNodes = List.copyOf(seedNodes);
     roles = Set.copyOf(roles);
-    if (roles.isEmpty()) throw new IllegalArgumentException("pushgate.cluster.roles must not be empty");
+    if (roles.isEmpty())
+      throw new IllegalArgumentException("pushgate.cluster.roles must not be empty");
     for (String role : roles) {
       if (!KNOWN_ROLES.contains(role)) {
         throw new IllegalArgumentException(
@@ -53,8 +54,8 @@ public record ClusterSettings(List<String> seedNodes, Set<String> roles) {
   /**
    * The Pekko settings this implies (seed nodes, roles), as an overlay over {@code config}.
    *
-   * @throws IllegalStateException when several nodes would each use their own embedded H2
-   *     journal: sessions that move between nodes would lose their messages
+   * @throws IllegalStateException when several nodes would each use their own embedded H2 journal:
+   *     sessions that move between nodes would lose their messages
    */
   public Config applyTo(Config config, JournalStore store) {
     if (multiNode() && store.embedded()) {
@@ -67,9 +68,12 @@ public record ClusterSettings(List<String> seedNodes, Set<String> roles) {
     }
     Config overlay =
         ConfigFactory.empty()
-            .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles.stream().sorted().toList()));
+            .withValue(
+                "pekko.cluster.roles",
+                ConfigValueFactory.fromIterable(roles.stream().sorted().toList()));
     if (multiNode()) {
-      overlay = overlay.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
+      overlay =
+          overlay.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
     }
     return overlay.withFallback(config);
   }

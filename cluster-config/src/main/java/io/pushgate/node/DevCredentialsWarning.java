@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Warns loudly at start-up while any app uses the published development credentials
- * (apps.conf's demo app), or is explicitly marked {@code dev-credentials = true}.
+ * Warns loudly at start-up while any app uses the published development credentials (apps.conf's
+ * demo app), or is explicitly marked {@code dev-credentials = true}.
  */
 final class DevCredentialsWarning {
 

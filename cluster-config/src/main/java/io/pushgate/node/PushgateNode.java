@@ -1,43 +1,45 @@
 package io.pushgate.node;
 
-import io.pushgate.node.console.LocalApi;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.ApiRoutes;
-import io.pushgate.api.BackendHookRoutes;
-import io.pushgate.api.upstream.HttpUpstream;
-import io.pushgate.gateway.BackendHooks;
-import io.pushgate.api.push.MobilePush;
-import io.pushgate.api.webhook.Webhooks;
-import io.pushgate.api.DispatchRoutes;
-import io.pushgate.api.dispatch.ReconnectPolicy;
 import io.pushgate.api.ApiServer;
 import io.pushgate.api.ApiServices;
+import io.pushgate.api.BackendHookRoutes;
+import io.pushgate.api.DispatchRoutes;
+import io.pushgate.api.dispatch.ReconnectPolicy;
 import io.pushgate.api.grpc.GrpcApiServer;
 import io.pushgate.api.grpc.GrpcApiSettings;
-import io.pushgate.gateway.GatewayTls;
-import javax.net.ssl.SSLContext;
-import java.util.Optional;
-import io.pushgate.concurrent.Continuations;
-import io.pushgate.gateway.DrainSettings;
-import io.pushgate.gateway.GatewayDeps;
-import io.pushgate.gateway.GatewayServer;
-import io.pushgate.gateway.SessionDirectory;
+import io.pushgate.api.push.MobilePush;
+import io.pushgate.api.upstream.HttpUpstream;
+import io.pushgate.api.webhook.Webhooks;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.broadcast.BroadcastHub;
+import io.pushgate.concurrent.Continuations;
 import io.pushgate.fanout.ClusterTopics;
 import io.pushgate.fanout.LivePush;
+import io.pushgate.gateway.BackendHooks;
+import io.pushgate.gateway.DrainSettings;
+import io.pushgate.gateway.GatewayDeps;
+import io.pushgate.gateway.GatewayServer;
+import io.pushgate.gateway.GatewayTls;
+import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
+import io.pushgate.node.console.LocalApi;
 import io.pushgate.node.dispatch.ClusterEndpointDirectory;
+import io.pushgate.node.health.JournalHealth;
+import io.pushgate.node.metrics.NodeMetrics;
 import io.pushgate.persistence.JournalStore;
 import io.pushgate.session.SessionSharding;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -46,8 +48,6 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
-import io.pushgate.node.health.JournalHealth;
-import io.pushgate.node.metrics.NodeMetrics;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +58,10 @@ import org.slf4j.LoggerFactory;
  * backend API and dispatch (Pekko HTTP, {@code pushgate.api.port}) and the operator endpoints
  * (Pekko Management).
  *
- * <p>{@link #main} is for the command line; {@link #start(Config)} starts the same wiring for
- * tests and returns a handle. Shutdown runs through Pekko's coordinated shutdown (Ctrl-C,
- * SIGTERM): the gateway drains its clients to the other nodes, the API finishes the requests in
- * progress, then the node leaves the cluster and sharding hands off its sessions.
+ * <p>{@link #main} is for the command line; {@link #start(Config)} starts the same wiring for tests
+ * and returns a handle. Shutdown runs through Pekko's coordinated shutdown (Ctrl-C, SIGTERM): the
+ * gateway drains its clients to the other nodes, the API finishes the requests in progress, then
+ * the node leaves the cluster and sharding hands off its sessions.
  */
 public final class PushgateNode {
 
@@ -87,12 +87,17 @@ public final class PushgateNode {
   /** A gateway node's two listeners. */
   private record Listeners(GatewayServer gateway, ApiServer api, GrpcApiServer grpc) {}
 
-  /** The gRPC API on {@code pushgate.api.grpc} (null when disabled), serving the same services as the HTTP API. */
-  private static CompletionStage<GrpcApiServer> startGrpc(ActorSystem<Void> system, ApiServices services) {
+  /**
+   * The gRPC API on {@code pushgate.api.grpc} (null when disabled), serving the same services as
+   * the HTTP API.
+   */
+  private static CompletionStage<GrpcApiServer> startGrpc(
+      ActorSystem<Void> system, ApiServices services) {
     Config config = system.settings().config();
     GrpcApiSettings settings = GrpcApiSettings.fromConfig(config);
     if (!settings.enabled()) return CompletableFuture.completedFuture(null);
-    Optional<SSLContext> tls = settings.tls() ? GatewayTls.jdkContextFromConfig(config) : Optional.empty();
+    Optional<SSLContext> tls =
+        settings.tls() ? GatewayTls.jdkContextFromConfig(config) : Optional.empty();
     return GrpcApiServer.start(system, new GrpcApiServer.Deps(services, settings, tls));
   }
 
@@ -114,11 +119,12 @@ public final class PushgateNode {
 
   /**
    * Migrates the journal schema (JDBC: blocking, before any actor runs; Cassandra: through the new
-   * actor system, before any entity starts), then starts the node. The stage fails if the
-   * migration or any listener fails; the actor system is then terminated.
+   * actor system, before any entity starts), then starts the node. The stage fails if the migration
+   * or any listener fails; the actor system is then terminated.
    */
   public static CompletionStage<PushgateNode> start(Config config) {
-    ManagementAuth.fromConfig(config.resolve()); // refuse an unauthenticated management port beyond loopback
+    ManagementAuth.fromConfig(
+        config.resolve()); // refuse an unauthenticated management port beyond loopback
     JournalStore store = JournalStore.fromConfig(config);
     Config clustered = ClusterSettings.fromConfig(config).applyTo(config, store);
     store.prepare();
@@ -166,24 +172,28 @@ public final class PushgateNode {
       ApiRoutes apiRoutes = new ApiRoutes(api.services());
       Route routes =
           Directives.concat(
-              new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config)).route(),
+              new DispatchRoutes(apps, tokens, directory, ReconnectPolicy.fromConfig(config))
+                  .route(),
               new BackendHookRoutes(apps, webhooks, upstream).route(),
               apiRoutes.route());
       CompletionStage<GatewayServer> gateway =
           GatewayServer.start(
-              system,
-              GatewayDeps.of(system, SessionDirectory.of(sessions), apps)
-                  .withRate(api.rate())
-                  .withBackend(new BackendHooks(webhooks, upstream)))
+                  system,
+                  GatewayDeps.of(system, SessionDirectory.of(sessions), apps)
+                      .withRate(api.rate())
+                      .withBackend(new BackendHooks(webhooks, upstream)))
               .thenApply(
                   server -> {
                     directory.publish(publicEndpoint(config, server));
                     return server;
                   });
-      CompletionStage<ApiServer> apiServer = ApiServer.start(system, routes, apiRoutes.directSends());
+      CompletionStage<ApiServer> apiServer =
+          ApiServer.start(system, routes, apiRoutes.directSends());
       CompletionStage<GrpcApiServer> grpcServer = startGrpc(system, api.services());
-      listeners = gateway.thenCombine(apiServer, (g, a) -> new Listeners(g, a, null))
-          .thenCombine(grpcServer, (l, grpc) -> new Listeners(l.gateway(), l.api(), grpc));
+      listeners =
+          gateway
+              .thenCombine(apiServer, (g, a) -> new Listeners(g, a, null))
+              .thenCombine(grpcServer, (l, grpc) -> new Listeners(l.gateway(), l.api(), grpc));
       // a listener that bound while the other failed is released with the actor system
     } else {
       listeners = CompletableFuture.completedFuture(new Listeners(null, null, null));
@@ -214,9 +224,10 @@ public final class PushgateNode {
 
   /**
    * Logs drain start and end; drains and stops the gateway (if any) before the node leaves the
-   * cluster: clients are told to reconnect to the other nodes, spread over
-   * {@code pushgate.gateway.drain.spread}. The API serves through the drain, then finishes the
-   * requests in progress on both API ports, HTTP and gRPC (up to {@code pushgate.api.stop-timeout}), and closes.
+   * cluster: clients are told to reconnect to the other nodes, spread over {@code
+   * pushgate.gateway.drain.spread}. The API serves through the drain, then finishes the requests in
+   * progress on both API ports, HTTP and gRPC (up to {@code pushgate.api.stop-timeout}), and
+   * closes.
    */
   private static void registerShutdownTasks(
       ActorSystem<Void> system, Listeners listeners, ClusterEndpointDirectory directory) {
@@ -244,11 +255,16 @@ public final class PushgateNode {
     // both API ports finish the requests in progress, up to the same deadline
     Duration apiDeadline = system.settings().config().getDuration("pushgate.api.stop-timeout");
     if (listeners.api() != null) {
-      shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "pushgate-api-stop", () -> listeners.api().stop(apiDeadline));
+      shutdown.addTask(
+          CoordinatedShutdown.PhaseServiceRequestsDone(),
+          "pushgate-api-stop",
+          () -> listeners.api().stop(apiDeadline));
     }
     if (listeners.grpc() != null) {
       shutdown.addTask(
-          CoordinatedShutdown.PhaseServiceRequestsDone(), "pushgate-grpc-api-stop", () -> listeners.grpc().stop(apiDeadline));
+          CoordinatedShutdown.PhaseServiceRequestsDone(),
+          "pushgate-grpc-api-stop",
+          () -> listeners.grpc().stop(apiDeadline));
     }
     shutdown.addTask(
         CoordinatedShutdown.PhaseActorSystemTerminate(),
@@ -280,7 +296,11 @@ public final class PushgateNode {
     String configured = config.getString("pushgate.dispatch.public-endpoint").trim();
     if (!configured.isEmpty()) return configured;
     String host = config.getString("pekko.remote.artery.canonical.hostname");
-    return (server.tls() ? "wss://" : "ws://") + host + ":" + server.localAddress().getPort() + "/v1/ws";
+    return (server.tls() ? "wss://" : "ws://")
+        + host
+        + ":"
+        + server.localAddress().getPort()
+        + "/v1/ws";
   }
 
   private static void joinSelfIfNoSeedNodes(ActorSystem<?> system, Config config) {
@@ -303,8 +323,8 @@ public final class PushgateNode {
   }
 
   /**
-   * Where backends call the API and clients ask dispatch (the actual port when 0 was
-   * configured); null on a node without the gateway role.
+   * Where backends call the API and clients ask dispatch (the actual port when 0 was configured);
+   * null on a node without the gateway role.
    */
   public InetSocketAddress apiAddress() {
     return api == null ? null : api.localAddress();

@@ -1,22 +1,22 @@
 package io.pushgate.node;
 
-import io.pushgate.node.metrics.NodeMetrics;
 import com.typesafe.config.Config;
-import io.pushgate.api.ratelimit.LocalSendRateLimiter;
-import io.pushgate.api.ratelimit.RateDecision;
-import io.pushgate.api.ratelimit.SendRateLimiter;
-import io.pushgate.concurrent.Continuations;
-import io.pushgate.paced.PacedSends;
-import io.pushgate.paced.RateGate;
 import io.pushgate.api.ApiServices;
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.RedisIdempotencyStore;
 import io.pushgate.api.ratelimit.DegradedAdmissions;
 import io.pushgate.api.ratelimit.LeasingSendRateLimiter;
+import io.pushgate.api.ratelimit.LocalSendRateLimiter;
+import io.pushgate.api.ratelimit.RateDecision;
 import io.pushgate.api.ratelimit.RedisSendRateLimiter;
+import io.pushgate.api.ratelimit.SendRateLimiter;
 import io.pushgate.auth.ClientTokens;
+import io.pushgate.concurrent.Continuations;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.node.health.DegradedComponents;
+import io.pushgate.node.metrics.NodeMetrics;
+import io.pushgate.paced.PacedSends;
+import io.pushgate.paced.RateGate;
 import io.pushgate.persistence.redis.RedisConnection;
 import io.pushgate.persistence.redis.RedisSettings;
 import io.pushgate.session.SessionSharding;
@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API with what must be shared by all nodes: send rate limits and idempotency keys in Redis
- * ({@code pushgate.redis}), or per node when Redis is disabled. A Redis outage degrades rate
- * limits to per-node ones, reported on {@code /ready} as {@code redis-rate-limits}. Nodes lease
- * rate-limit tokens in advance ({@link LeasingSendRateLimiter}), so Redis sees about one call per
- * lease, not one per send.
+ * ({@code pushgate.redis}), or per node when Redis is disabled. A Redis outage degrades rate limits
+ * to per-node ones, reported on {@code /ready} as {@code redis-rate-limits}. Nodes lease rate-limit
+ * tokens in advance ({@link LeasingSendRateLimiter}), so Redis sees about one call per lease, not
+ * one per send.
  */
 final class SharedLimits {
 
@@ -42,10 +42,14 @@ final class SharedLimits {
 
   private SharedLimits() {}
 
-  /** The API's services (both transports serve them) and the apps' shared send rate, as the gateway's live fan-out takes it. */
+  /**
+   * The API's services (both transports serve them) and the apps' shared send rate, as the
+   * gateway's live fan-out takes it.
+   */
   record Api(ApiServices services, RateGate rate) {}
 
-  static Api api(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
+  static Api api(
+      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
     RedisSettings redis = RedisSettings.fromConfig(system.settings().config());
     if (!redis.enabled()) {
       log.info("Redis disabled: send rate limits and idempotency keys are kept per node");
@@ -70,10 +74,14 @@ final class SharedLimits {
             });
     IdempotencySettings idempotency = IdempotencySettings.fromConfig(system.settings().config());
     RedisSendRateLimiter limiter = new RedisSendRateLimiter(connection, "pushgate:rate:");
-    SendRateLimiter leasing = LeasingSendRateLimiter.fromConfig(limiter, system.settings().config());
+    SendRateLimiter leasing =
+        LeasingSendRateLimiter.fromConfig(limiter, system.settings().config());
     DegradedAdmissions admissions = new DegradedAdmissions(leasing);
     NodeMetrics.get(system)
-        .upGauge("pushgate_redis_up", "1 while Redis serves the shared send rate limits", () -> !limiter.degraded());
+        .upGauge(
+            "pushgate_redis_up",
+            "1 while Redis serves the shared send rate limits",
+            () -> !limiter.degraded());
     DegradedComponents.get(system)
         .register(
             "redis-rate-limits",
@@ -81,16 +89,22 @@ final class SharedLimits {
                 limiter.degraded()
                     ? Optional.of(
                         Map.<String, Object>of(
-                            "reason", "Redis unreachable; send rate limits enforced per node",
-                            "admittedWhileDegraded", admissions.admittedWhileDegraded()))
+                            "reason",
+                            "Redis unreachable; send rate limits enforced per node",
+                            "admittedWhileDegraded",
+                            admissions.admittedWhileDegraded()))
                     : Optional.empty());
     RateGate gate = gate(apps, leasing);
     return new Api(
         ApiServices.create(
             system,
             ApiServices.Deps.of(system, sessions, apps, tokens)
-                .withIdempotency(new RedisIdempotencyStore(
-                    connection, "pushgate:idem:", idempotency.retention(), idempotency.inFlightTimeout()))
+                .withIdempotency(
+                    new RedisIdempotencyStore(
+                        connection,
+                        "pushgate:idem:",
+                        idempotency.retention(),
+                        idempotency.inFlightTimeout()))
                 .withRateLimiter(admissions)
                 .withPaced(pacedSends(system, sessions, apps, gate))),
         gate);
@@ -100,15 +114,23 @@ final class SharedLimits {
   private static RateGate gate(AppRegistry apps, SendRateLimiter limiter) {
     return (app, n) ->
         apps.find(app)
-            .map(a -> limiter.acquire(a, n).thenApplyAsync(RateDecision::allowed, Continuations.SAME_THREAD))
+            .map(
+                a ->
+                    limiter
+                        .acquire(a, n)
+                        .thenApplyAsync(RateDecision::allowed, Continuations.SAME_THREAD))
             .orElse(CompletableFuture.completedFuture(false));
   }
 
   /** The paced send queues, draining through the apps' shared send rate. */
-  private static PacedSends pacedSends(ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate gate) {
+  private static PacedSends pacedSends(
+      ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, RateGate gate) {
     Config config = system.settings().config();
     return PacedSends.init(
-        system, sessions, apps, gate,
+        system,
+        sessions,
+        apps,
+        gate,
         config.getLong("pushgate.api.paced.max-queued-recipients"),
         config.getDuration("pushgate.api.ask-timeout"));
   }

@@ -29,16 +29,21 @@ final class AckingClient {
   final Set<String> received = ConcurrentHashMap.newKeySet();
   final AtomicInteger pushes = new AtomicInteger();
   final List<String> orderViolations = new CopyOnWriteArrayList<>();
+
   /** Every seq received (redeliveries of these may repeat them). */
   private final java.util.Set<Long> seenSeqs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Every push received, in order, tagged with the {@link #epoch} at receipt. */
   final List<Received> log = new CopyOnWriteArrayList<>();
+
   /** Set by the test to tell pushes before and after an event (e.g. a node restart) apart. */
   volatile int epoch;
 
   record Received(int epoch, long seq, String id) {}
+
   private volatile CompletableFuture<Void> closed = CompletableFuture.completedFuture(null);
   private volatile WebSocket socket;
+
   /** The JDK client allows one outstanding send at a time: sends are chained. */
   private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
 
@@ -105,14 +110,16 @@ final class AckingClient {
     }
   }
 
-  private void onFrame(WebSocket ws, String text, CompletableFuture<Void> welcomed, AtomicLong lastSeq) {
+  private void onFrame(
+      WebSocket ws, String text, CompletableFuture<Void> welcomed, AtomicLong lastSeq) {
     try {
       JsonNode frame = JSON.readTree(text);
       switch (frame.path("t").asText()) {
         case "welcome" -> welcomed.complete(null);
         case "push" -> {
           long seq = frame.path("seq").asLong();
-          // a redelivery (a seq this client had, e.g. its ack was not written yet when the session's
+          // a redelivery (a seq this client had, e.g. its ack was not written yet when the
+          // session's
           // node died: lazy acks, docs/protocol.md) may repeat; a seq never seen must come in order
           if (seq <= lastSeq.get() && !seenSeqs.contains(seq)) {
             orderViolations.add(user + ": seq " + seq + " after " + lastSeq.get());

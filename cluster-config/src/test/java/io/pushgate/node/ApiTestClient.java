@@ -12,7 +12,8 @@ import java.time.Duration;
 final class ApiTestClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
   private final String apiKey;
 
@@ -36,7 +37,8 @@ final class ApiTestClient {
   }
 
   Reply send(HttpRequest.Builder builder) throws Exception {
-    HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     String body = response.body();
     JsonNode json = body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
     return new Reply(
@@ -53,7 +55,9 @@ final class ApiTestClient {
   /** Sends one QoS 1 message to {@code user} and returns the message id; expects 202. */
   String push(String app, String user, String dataJson) throws Exception {
     Reply reply =
-        post("/v1/apps/" + app + "/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":" + dataJson + "}");
+        post(
+            "/v1/apps/" + app + "/messages",
+            "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":" + dataJson + "}");
     if (reply.status() != 202) throw new AssertionError("expected 202, got " + reply);
     return reply.body().path("id").asText();
   }
@@ -61,9 +65,12 @@ final class ApiTestClient {
   /** Mints a client token that grants the given topic patterns. */
   String token(String app, String user, String... topicPatterns) throws Exception {
     StringBuilder topics = new StringBuilder();
-    for (String p : topicPatterns) topics.append(topics.length() == 0 ? "" : ",").append('"').append(p).append('"');
+    for (String p : topicPatterns)
+      topics.append(topics.length() == 0 ? "" : ",").append('"').append(p).append('"');
     Reply reply =
-        post("/v1/apps/" + app + "/tokens", "{\"user\":\"" + user + "\",\"ttl\":3600,\"topics\":[" + topics + "]}");
+        post(
+            "/v1/apps/" + app + "/tokens",
+            "{\"user\":\"" + user + "\",\"ttl\":3600,\"topics\":[" + topics + "]}");
     if (reply.status() != 201) throw new AssertionError("expected 201, got " + reply);
     return reply.body().path("token").asText();
   }

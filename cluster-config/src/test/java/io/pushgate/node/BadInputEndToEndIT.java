@@ -10,9 +10,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every bad input gets its documented answer from a real node (problem+json with a stable code,
- * or an error frame and a close code), and nothing else is lost: the user still receives what
- * was validly sent.
+ * Every bad input gets its documented answer from a real node (problem+json with a stable code, or
+ * an error frame and a close code), and nothing else is lost: the user still receives what was
+ * validly sent.
  */
 class BadInputEndToEndIT extends SingleNodeFixture {
 
@@ -22,14 +22,19 @@ class BadInputEndToEndIT extends SingleNodeFixture {
     assertProblem(api.post(messages, "{\"to\":[\"alice\"],"), 400, "malformed_json");
     assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"qos\":1}"), 400, "missing_data");
     assertProblem(api.post(messages, "{\"to\":[\"no/slash\"],\"data\":1}"), 400, "invalid_user");
-    assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"qos\":2,\"data\":1}"), 400, "invalid_qos");
-    assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"ttl\":-1,\"data\":1}"), 400, "invalid_ttl");
+    assertProblem(
+        api.post(messages, "{\"to\":[\"alice\"],\"qos\":2,\"data\":1}"), 400, "invalid_qos");
+    assertProblem(
+        api.post(messages, "{\"to\":[\"alice\"],\"ttl\":-1,\"data\":1}"), 400, "invalid_ttl");
     String tooMany =
         IntStream.range(0, 1001).mapToObj(i -> "\"u" + i + "\"").collect(Collectors.joining(","));
-    assertProblem(api.post(messages, "{\"to\":[" + tooMany + "],\"data\":1}"), 400, "too_many_recipients");
+    assertProblem(
+        api.post(messages, "{\"to\":[" + tooMany + "],\"data\":1}"), 400, "too_many_recipients");
     String big = "\"" + "x".repeat(5000) + "\"";
-    assertProblem(api.post(messages, "{\"to\":[\"alice\"],\"data\":" + big + "}"), 413, "payload_too_large");
-    assertProblem(api.post("/v1/apps/nope/messages", "{\"to\":[\"alice\"],\"data\":1}"), 404, "unknown_app");
+    assertProblem(
+        api.post(messages, "{\"to\":[\"alice\"],\"data\":" + big + "}"), 413, "payload_too_large");
+    assertProblem(
+        api.post("/v1/apps/nope/messages", "{\"to\":[\"alice\"],\"data\":1}"), 404, "unknown_app");
     ApiTestClient wrongKey = new ApiTestClient(apiHostPort, "wrong-key");
     assertProblem(wrongKey.post(messages, "{\"to\":[\"alice\"],\"data\":1}"), 401, "unauthorized");
     HttpRequest.Builder noKey =

@@ -28,9 +28,11 @@ class BindEndToEndIT {
 
   @BeforeAll
   void startNode() throws Exception {
-    node = TestNodes.start(
-        ConfigFactory.parseString("pushgate.gateway.subscriptions.max-apps-per-connection = 2")
-            .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), "main", "news", "shop")));
+    node =
+        TestNodes.start(
+            ConfigFactory.parseString("pushgate.gateway.subscriptions.max-apps-per-connection = 2")
+                .withFallback(
+                    TestNodes.withApps(TestNodes.h2Node(dataDir), "main", "news", "shop")));
     hostPort = TestNodes.hostPort(node);
   }
 
@@ -44,14 +46,16 @@ class BindEndToEndIT {
   }
 
   private JsonNode bind(WsTestClient c, String app, String user) throws Exception {
-    c.send("{\"t\":\"bind\",\"app\":\"" + app + "\",\"token\":\"" + api(app).token(app, user) + "\"}");
+    c.send(
+        "{\"t\":\"bind\",\"app\":\"" + app + "\",\"token\":\"" + api(app).token(app, user) + "\"}");
     return c.next("bound");
   }
 
   @Test
   void aBoundAppIsItsOwnSessionWithItsOwnQueueAcksAndKick() throws Exception {
     String user = "both";
-    try (WsTestClient c = WsTestClient.connectAndHello(hostPort, "main", api("main").token("main", user))) {
+    try (WsTestClient c =
+        WsTestClient.connectAndHello(hostPort, "main", api("main").token("main", user))) {
       String waiting = api("news").push("news", user, "\"stored before the bind\"");
       JsonNode bound = bind(c, "news", user);
       assertEquals("news:" + user, bound.path("session").asText());
@@ -64,14 +68,16 @@ class BindEndToEndIT {
       String mainMsg = api("main").push("main", user, "\"main\"");
       JsonNode second = c.next("push");
       assertEquals(mainMsg, second.path("id").asText());
-      assertEquals("main", second.path("app").asText(), "with two apps bound every push names its app");
+      assertEquals(
+          "main", second.path("app").asText(), "with two apps bound every push names its app");
       assertEquals(1, second.path("seq").asLong(), "each app has its own seq");
 
       c.send("{\"t\":\"ack\",\"app\":\"news\",\"seq\":1}");
       await().atMost(Duration.ofSeconds(20)).until(() -> pending("news", user) == 0);
       assertEquals(1, pending("main", user), "an ack for news acked main");
 
-      assertEquals(200, api("news").delete("/v1/apps/news/users/" + user + "/connections").status());
+      assertEquals(
+          200, api("news").delete("/v1/apps/news/users/" + user + "/connections").status());
       JsonNode unbound = c.next("unbound");
       assertEquals("news", unbound.path("app").asText());
       assertEquals("kicked", unbound.path("reason").asText());
@@ -80,14 +86,16 @@ class BindEndToEndIT {
       String afterKick = api("main").push("main", user, "\"still here\"");
       JsonNode third = c.next("push");
       assertEquals(afterKick, third.path("id").asText());
-      assertTrue(third.path("app").isMissingNode(), "one app bound again: pushes need no app: " + third);
+      assertTrue(
+          third.path("app").isMissingNode(), "one app bound again: pushes need no app: " + third);
     }
   }
 
   @Test
   void unbindEndsTheBoundSessionOnThisConnection() throws Exception {
     String user = "unbinder";
-    try (WsTestClient c = WsTestClient.connectAndHello(hostPort, "main", api("main").token("main", user))) {
+    try (WsTestClient c =
+        WsTestClient.connectAndHello(hostPort, "main", api("main").token("main", user))) {
       bind(c, "shop", user);
       await().atMost(Duration.ofSeconds(20)).until(() -> online("shop", user));
       c.send("{\"t\":\"unbind\",\"app\":\"shop\"}");
@@ -101,17 +109,28 @@ class BindEndToEndIT {
   @Test
   void badBindsGetDocumentedErrorsAndTheConnectionStaysOpen() throws Exception {
     String user = "errors";
-    try (WsTestClient c = WsTestClient.connectAndHello(hostPort, "main", api("main").token("main", user))) {
-      c.send("{\"t\":\"bind\",\"app\":\"news\",\"token\":\"" + api("shop").token("shop", user) + "\"}");
+    try (WsTestClient c =
+        WsTestClient.connectAndHello(hostPort, "main", api("main").token("main", user))) {
+      c.send(
+          "{\"t\":\"bind\",\"app\":\"news\",\"token\":\""
+              + api("shop").token("shop", user)
+              + "\"}");
       JsonNode wrongToken = c.next("error");
-      assertEquals("invalid_token", wrongToken.path("code").asText(), "a token of another app was accepted");
+      assertEquals(
+          "invalid_token", wrongToken.path("code").asText(), "a token of another app was accepted");
       assertEquals("news", wrongToken.path("app").asText());
       c.send("{\"t\":\"bind\",\"app\":\"nope\",\"token\":\"x\"}");
       assertEquals("unknown_app", c.next("error").path("code").asText());
-      c.send("{\"t\":\"bind\",\"app\":\"main\",\"token\":\"" + api("main").token("main", user) + "\"}");
+      c.send(
+          "{\"t\":\"bind\",\"app\":\"main\",\"token\":\""
+              + api("main").token("main", user)
+              + "\"}");
       assertEquals("already_bound", c.next("error").path("code").asText());
       bind(c, "news", user);
-      c.send("{\"t\":\"bind\",\"app\":\"shop\",\"token\":\"" + api("shop").token("shop", user) + "\"}");
+      c.send(
+          "{\"t\":\"bind\",\"app\":\"shop\",\"token\":\""
+              + api("shop").token("shop", user)
+              + "\"}");
       assertEquals("too_many_apps", c.next("error").path("code").asText());
       c.send("{\"t\":\"unbind\",\"app\":\"main\"}");
       assertEquals("not_bound", c.next("error").path("code").asText());

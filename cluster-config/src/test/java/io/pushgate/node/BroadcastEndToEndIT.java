@@ -14,9 +14,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * App-wide broadcasts end to end over real sockets against a real node: who gets a QoS 1
- * broadcast (existing sessions, online or offline; not sessions created later), acks, redelivery,
- * collapse, TTL, QoS 0, status. Each test uses an app of its own, so broadcasts do not cross tests.
+ * App-wide broadcasts end to end over real sockets against a real node: who gets a QoS 1 broadcast
+ * (existing sessions, online or offline; not sessions created later), acks, redelivery, collapse,
+ * TTL, QoS 0, status. Each test uses an app of its own, so broadcasts do not cross tests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BroadcastEndToEndIT {
@@ -27,7 +27,9 @@ class BroadcastEndToEndIT {
 
   @BeforeAll
   void startNode() throws Exception {
-    node = TestNodes.start(TestNodes.withApps(TestNodes.h2Node(dataDir), "b1", "b2", "b3", "b4", "b5", "b6"));
+    node =
+        TestNodes.start(
+            TestNodes.withApps(TestNodes.h2Node(dataDir), "b1", "b2", "b3", "b4", "b5", "b6"));
     hostPort = TestNodes.hostPort(node);
   }
 
@@ -72,7 +74,10 @@ class BroadcastEndToEndIT {
     try (WsTestClient late = connect(app, "newcomer")) {
       String direct = api(app).push(app, "newcomer", "{\"direct\":true}");
       JsonNode first = late.next("push");
-      assertEquals(direct, first.path("id").asText(), "a session created after the broadcast got it: " + first);
+      assertEquals(
+          direct,
+          first.path("id").asText(),
+          "a session created after the broadcast got it: " + first);
     }
   }
 
@@ -102,7 +107,9 @@ class BroadcastEndToEndIT {
   @Test
   void broadcastsAndDirectMessagesKeepTheirOwnOrderAndAcks() throws Exception {
     String app = "b3";
-    try (WsTestClient c = connect(app, "u")) { /* create the session */ }
+    try (WsTestClient c = connect(app, "u")) {
+      /* create the session */
+    }
     broadcast(app, "{\"data\":\"b1\"}");
     String m1 = api(app).push(app, "u", "\"m1\"");
     String b2 = broadcast(app, "{\"data\":\"b2\"}").path("id").asText();
@@ -123,8 +130,11 @@ class BroadcastEndToEndIT {
       assertTrue(sawDirect);
       assertEquals(2, lastBseq);
       c.send("{\"t\":\"ack\",\"seq\":1,\"bseq\":2}");
-      await().atMost(Duration.ofSeconds(20)).until(
-          () -> api(app).get("/v1/apps/" + app + "/users/u").body().path("pending").asInt() == 0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  api(app).get("/v1/apps/" + app + "/users/u").body().path("pending").asInt() == 0);
       awaitAcked(app, b2, 1);
     }
   }
@@ -132,28 +142,49 @@ class BroadcastEndToEndIT {
   @Test
   void collapseKeyReplacesTheLiveBroadcastAndTtlExpiresIt() throws Exception {
     String app = "b4";
-    try (WsTestClient c = connect(app, "u")) { /* create the session */ }
+    try (WsTestClient c = connect(app, "u")) {
+      /* create the session */
+    }
     JsonNode first = broadcast(app, "{\"data\":\"score 1-0\",\"collapseKey\":\"score\"}");
     JsonNode second = broadcast(app, "{\"data\":\"score 2-0\",\"collapseKey\":\"score\"}");
     assertEquals(first.path("id").asText(), second.path("replacedId").asText());
     JsonNode shortLived = broadcast(app, "{\"data\":\"flash\",\"ttl\":1}");
     String id = shortLived.path("id").asText();
-    await().atMost(Duration.ofSeconds(10)).until(
-        () -> api(app).get("/v1/apps/" + app + "/broadcasts/" + id).body().path("status").asText().equals("expired"));
-    assertEquals("replaced", api(app).get("/v1/apps/" + app + "/broadcasts/" + first.path("id").asText()).body().path("status").asText());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                api(app)
+                    .get("/v1/apps/" + app + "/broadcasts/" + id)
+                    .body()
+                    .path("status")
+                    .asText()
+                    .equals("expired"));
+    assertEquals(
+        "replaced",
+        api(app)
+            .get("/v1/apps/" + app + "/broadcasts/" + first.path("id").asText())
+            .body()
+            .path("status")
+            .asText());
     try (WsTestClient c = connect(app, "u")) {
       JsonNode push = c.next("push");
       assertEquals(second.path("id").asText(), push.path("id").asText());
       assertEquals("score 2-0", push.path("data").asText());
       String direct = api(app).push(app, "u", "\"after\"");
-      assertEquals(direct, c.next("push").path("id").asText(), "replaced or expired broadcast was delivered");
+      assertEquals(
+          direct,
+          c.next("push").path("id").asText(),
+          "replaced or expired broadcast was delivered");
     }
   }
 
   @Test
   void qos0BroadcastReachesOnlineConnectionsOnlyAndIsNeverStored() throws Exception {
     String app = "b5";
-    try (WsTestClient away = connect(app, "away")) { /* exists, offline */ }
+    try (WsTestClient away = connect(app, "away")) {
+      /* exists, offline */
+    }
     try (WsTestClient a = connect(app, "a");
         WsTestClient b = connect(app, "b")) {
       JsonNode sent = broadcast(app, "{\"qos\":0,\"data\":\"live\"}");
@@ -162,7 +193,8 @@ class BroadcastEndToEndIT {
         JsonNode push = c.next("push");
         assertEquals(sent.path("id").asText(), push.path("id").asText());
         assertEquals(0, push.path("qos").asInt());
-        assertTrue(push.path("bseq").isMissingNode() && push.path("seq").isMissingNode(), push.toString());
+        assertTrue(
+            push.path("bseq").isMissingNode() && push.path("seq").isMissingNode(), push.toString());
       }
     }
     try (WsTestClient back = connect(app, "away")) {
@@ -184,21 +216,31 @@ class BroadcastEndToEndIT {
       }
       awaitAcked(app, sent.path("id").asText(), 2);
     }
-    JsonNode status = api(app).get("/v1/apps/" + app + "/broadcasts/" + sent.path("id").asText()).body();
+    JsonNode status =
+        api(app).get("/v1/apps/" + app + "/broadcasts/" + sent.path("id").asText()).body();
     assertEquals("live", status.path("status").asText());
     assertEquals(600, status.path("ttl").asLong());
     assertTrue(status.path("ackedSessionsIsEstimate").asBoolean());
     ApiTestClient.Reply unknown = api(app).get("/v1/apps/" + app + "/broadcasts/nope");
     assertEquals(404, unknown.status());
     assertEquals("unknown_broadcast", unknown.body().path("code").asText());
-    ApiTestClient.Reply bad = api(app).post("/v1/apps/" + app + "/broadcasts", "{\"to\":[\"a\"],\"data\":1}");
+    ApiTestClient.Reply bad =
+        api(app).post("/v1/apps/" + app + "/broadcasts", "{\"to\":[\"a\"],\"data\":1}");
     assertEquals(400, bad.status());
     assertEquals("invalid_field", bad.body().path("code").asText());
   }
 
   /** Waits until {@code sessions} sessions have (persisted) acks of broadcast {@code id}. */
   private void awaitAcked(String app, String id, int sessions) {
-    await().atMost(Duration.ofSeconds(20)).until(
-        () -> api(app).get("/v1/apps/" + app + "/broadcasts/" + id).body().path("ackedSessions").asLong() >= sessions);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                api(app)
+                        .get("/v1/apps/" + app + "/broadcasts/" + id)
+                        .body()
+                        .path("ackedSessions")
+                        .asLong()
+                    >= sessions);
   }
 }

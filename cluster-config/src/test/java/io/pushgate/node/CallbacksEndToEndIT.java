@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Status callbacks end to end: a real node (embedded H2), real WebSocket clients and a real HTTP
  * receiver. connected / disconnected with the close code, online / offline with the debounce (a
- * reconnect inside the offline delay raises nothing), message.acked, signatures, and the
- * operator view.
+ * reconnect inside the offline delay raises nothing), message.acked, signatures, and the operator
+ * view.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CallbacksEndToEndIT {
@@ -41,12 +41,19 @@ class CallbacksEndToEndIT {
   @BeforeAll
   void start() throws Exception {
     receiver = CallbackReceiver.start();
-    node = TestNodes.start(
-        ConfigFactory.parseString(
-                "pushgate.callbacks.max-batch-delay = 50ms\n"
-                    + "pushgate.apps." + APP + ".callbacks { url = \"" + receiver.url() + "\", secret = \"" + SECRET + "\","
-                    + " events = [online, offline, connected, disconnected, message.acked], offline-delay = 1s }")
-            .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
+    node =
+        TestNodes.start(
+            ConfigFactory.parseString(
+                    "pushgate.callbacks.max-batch-delay = 50ms\n"
+                        + "pushgate.apps."
+                        + APP
+                        + ".callbacks { url = \""
+                        + receiver.url()
+                        + "\", secret = \""
+                        + SECRET
+                        + "\","
+                        + " events = [online, offline, connected, disconnected, message.acked], offline-delay = 1s }")
+                .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
     hostPort = TestNodes.hostPort(node);
     api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
@@ -64,7 +71,9 @@ class CallbacksEndToEndIT {
     await().atMost(WAIT).until(() -> types(user).containsAll(List.of("online", "connected")));
     JsonNode connected = event(user, "connected");
     assertEquals("websocket", connected.path("details").path("transport").asText());
-    assertTrue(connected.path("details").path("node").asText().startsWith("pekko://pushgate@"), connected.toString());
+    assertTrue(
+        connected.path("details").path("node").asText().startsWith("pekko://pushgate@"),
+        connected.toString());
     String connection = connected.path("details").path("connection").asText();
     assertEquals("connected:" + connection + ":" + APP, connected.path("id").asText());
 
@@ -74,7 +83,9 @@ class CallbacksEndToEndIT {
     assertEquals(1000, disconnected.path("details").path("closeCode").asInt());
     assertEquals("client_closed", disconnected.path("details").path("reason").asText());
     assertEquals(connection, disconnected.path("details").path("connection").asText());
-    assertEquals(List.of("connected", "disconnected", "offline", "online"), types(user).stream().sorted().toList());
+    assertEquals(
+        List.of("connected", "disconnected", "offline", "online"),
+        types(user).stream().sorted().toList());
   }
 
   @Test
@@ -85,10 +96,17 @@ class CallbacksEndToEndIT {
     await().atMost(WAIT).until(() -> types(user).contains("online"));
     first.closeGracefully();
     try (WsTestClient second = WsTestClient.connectAndHello(hostPort, APP, token)) {
-      await().atMost(WAIT).until(() -> types(user).stream().filter("connected"::equals).count() == 2);
+      await()
+          .atMost(WAIT)
+          .until(() -> types(user).stream().filter("connected"::equals).count() == 2);
       // well past the 1 s offline delay: still online, announced once
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-          .until(() -> !types(user).contains("offline") && types(user).stream().filter("online"::equals).count() == 1);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  !types(user).contains("offline")
+                      && types(user).stream().filter("online"::equals).count() == 1);
     }
   }
 
@@ -107,7 +125,9 @@ class CallbacksEndToEndIT {
     long now = Instant.now().getEpochSecond();
     byte[] key = SECRET.getBytes(StandardCharsets.UTF_8);
     for (CallbackReceiver.Received r : receiver.requests()) {
-      assertTrue(WebhookSignature.verify(key, r.signature(), r.body(), now, 300), "signed: " + r.signature());
+      assertTrue(
+          WebhookSignature.verify(key, r.signature(), r.body(), now, 300),
+          "signed: " + r.signature());
     }
   }
 
@@ -116,15 +136,23 @@ class CallbacksEndToEndIT {
     try (WsTestClient c = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, "dave"))) {
       await().atMost(WAIT).until(() -> types("dave").contains("connected"));
     }
-    await().atMost(WAIT).until(() -> api.get("/v1/apps/" + APP + "/callbacks").body().path("sent").asLong() > 0);
+    await()
+        .atMost(WAIT)
+        .until(() -> api.get("/v1/apps/" + APP + "/callbacks").body().path("sent").asLong() > 0);
     ApiTestClient.Reply view = api.get("/v1/apps/" + APP + "/callbacks");
     assertEquals(200, view.status());
     assertEquals("closed", view.body().path("circuit").asText());
     assertEquals(receiver.url(), view.body().path("url").asText());
     assertEquals(0, view.body().path("dropped").asLong());
     String metrics = MetricsScrape.scrape(node);
-    assertTrue(MetricsScrape.value(metrics, "pushgate_webhook_events_sent_total", "app=\"" + APP + "\"") > 0, metrics);
-    assertEquals(0.0, MetricsScrape.value(metrics, "pushgate_webhook_circuit_open", "app=\"" + APP + "\""), metrics);
+    assertTrue(
+        MetricsScrape.value(metrics, "pushgate_webhook_events_sent_total", "app=\"" + APP + "\"")
+            > 0,
+        metrics);
+    assertEquals(
+        0.0,
+        MetricsScrape.value(metrics, "pushgate_webhook_circuit_open", "app=\"" + APP + "\""),
+        metrics);
     ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
     ApiTestClient.Reply none = demo.get("/v1/apps/demo/callbacks");
     assertEquals(404, none.status());

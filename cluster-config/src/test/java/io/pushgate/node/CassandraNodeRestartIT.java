@@ -3,9 +3,9 @@ package io.pushgate.node;
 import com.typesafe.config.Config;
 
 /**
- * {@link NodeRestartIT} on a real Cassandra node started by the project's launcher: a QoS 1
- * message and a QoS 1 broadcast accepted with 202 survive a full stop and start of the node, and
- * an acked one does not come back; the node creates its keyspace and tables at the first start.
+ * {@link NodeRestartIT} on a real Cassandra node started by the project's launcher: a QoS 1 message
+ * and a QoS 1 broadcast accepted with 202 survive a full stop and start of the node, and an acked
+ * one does not come back; the node creates its keyspace and tables at the first start.
  */
 class CassandraNodeRestartIT extends NodeRestartIT {
 

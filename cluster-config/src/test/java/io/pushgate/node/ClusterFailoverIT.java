@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real processes on MariaDB: three nodes, clients spread over them, QoS 1 traffic; one node is
- * killed with {@code kill -9}; its clients reconnect through dispatch; every message that got a
- * 202 is delivered. A fourth node then joins under traffic and shards move to it; still nothing
- * is lost. Prints the counts and the failover time (kill → last client has all its messages).
+ * killed with {@code kill -9}; its clients reconnect through dispatch; every message that got a 202
+ * is delivered. A fourth node then joins under traffic and shards move to it; still nothing is
+ * lost. Prints the counts and the failover time (kill → last client has all its messages).
  */
 class ClusterFailoverIT {
 
@@ -78,9 +78,7 @@ class ClusterFailoverIT {
     failedSends += sendRound(clients, accepted, nodes.subList(0, 2));
     fourth.awaitReady(Duration.ofSeconds(120));
     ApiTestClient api4 = new ApiTestClient(fourth.apiHostPort(), API_KEY);
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> shardsOn(fourth) > 0);
+    await().atMost(Duration.ofSeconds(90)).until(() -> shardsOn(fourth) > 0);
     failedSends += sendRound(clients, accepted, nodes);
     awaitAllDelivered(clients, accepted, nodes.get(0));
 
@@ -93,16 +91,24 @@ class ClusterFailoverIT {
             + "users=%d accepted=%d failedSends=%d pushesReceived=%d redeliveries=%d%n"
             + "failover: kill -9 -> every client has all its messages: %d ms%n"
             + "shards on the new node after scale-out: %d; order violations: %d%n",
-        USERS, acceptedCount, failedSends, pushes, pushes - acceptedCount, failoverMillis,
-        shardsOn(fourth), violations.size());
+        USERS,
+        acceptedCount,
+        failedSends,
+        pushes,
+        pushes - acceptedCount,
+        failoverMillis,
+        shardsOn(fourth),
+        violations.size());
     assertEquals(List.of(), violations, "per-connection seq order");
     assertEquals(USERS * MESSAGES_PER_PHASE * 4, acceptedCount + failedSends);
-    assertTrue(acceptedCount >= USERS * MESSAGES_PER_PHASE * 3, "most sends accepted: " + acceptedCount);
+    assertTrue(
+        acceptedCount >= USERS * MESSAGES_PER_PHASE * 3, "most sends accepted: " + acceptedCount);
     assertEquals(200, api4.get("/v1/apps/" + APP + "/users/" + clients.get(0).user).status());
   }
 
   /** Sends each user {@link #MESSAGES_PER_PHASE} messages through the given nodes' APIs. */
-  private static int sendRound(List<AckingClient> clients, Map<String, Set<String>> accepted, List<NodeProcess> via)
+  private static int sendRound(
+      List<AckingClient> clients, Map<String, Set<String>> accepted, List<NodeProcess> via)
       throws Exception {
     int failed = 0;
     for (int m = 0; m < MESSAGES_PER_PHASE; m++) {
@@ -111,9 +117,13 @@ class ClusterFailoverIT {
         ApiTestClient api = new ApiTestClient(via.get((i + m) % via.size()).apiHostPort(), API_KEY);
         try {
           var reply =
-              api.post("/v1/apps/" + APP + "/messages", "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":{\"m\":" + m + "}}");
+              api.post(
+                  "/v1/apps/" + APP + "/messages",
+                  "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":{\"m\":" + m + "}}");
           if (reply.status() == 202) {
-            accepted.computeIfAbsent(user, u -> new HashSet<>()).add(reply.body().path("id").asText());
+            accepted
+                .computeIfAbsent(user, u -> new HashSet<>())
+                .add(reply.body().path("id").asText());
           } else {
             failed++;
           }
@@ -127,8 +137,8 @@ class ClusterFailoverIT {
 
   /**
    * Like a real client: whenever a client's socket is closed (its node died, or its session was
-   * unavailable for a moment), it asks dispatch on a live node where to go, and reconnects.
-   * Runs until the test ends.
+   * unavailable for a moment), it asks dispatch on a live node where to go, and reconnects. Runs
+   * until the test ends.
    */
   private java.util.concurrent.ScheduledExecutorService keepConnected(
       List<AckingClient> clients, Map<String, String> tokens) {
@@ -166,14 +176,16 @@ class ClusterFailoverIT {
   }
 
   private static void awaitAllDelivered(
-      List<AckingClient> clients, Map<String, Set<String>> accepted, NodeProcess live) throws Exception {
+      List<AckingClient> clients, Map<String, Set<String>> accepted, NodeProcess live)
+      throws Exception {
     try {
       await()
           .atMost(Duration.ofSeconds(120))
           .until(
               () ->
                   clients.stream()
-                      .allMatch(c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
+                      .allMatch(
+                          c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       ApiTestClient api = new ApiTestClient(live.apiHostPort(), API_KEY);
       StringBuilder report = new StringBuilder("messages accepted but not received:\n");
@@ -181,11 +193,22 @@ class ClusterFailoverIT {
         Set<String> missing = new HashSet<>(accepted.getOrDefault(c.user, Set.of()));
         missing.removeAll(c.received);
         if (missing.isEmpty()) continue;
-        report.append(c.user).append(" connected=").append(c.connected()).append(" missing=").append(missing)
-            .append(" status=").append(api.get("/v1/apps/" + APP + "/users/" + c.user).body()).append('\n');
+        report
+            .append(c.user)
+            .append(" connected=")
+            .append(c.connected())
+            .append(" missing=")
+            .append(missing)
+            .append(" status=")
+            .append(api.get("/v1/apps/" + APP + "/users/" + c.user).body())
+            .append('\n');
         for (String id : missing) {
-          report.append("  ").append(id).append(" -> ")
-              .append(api.get("/v1/apps/" + APP + "/users/" + c.user + "/messages/" + id).body()).append('\n');
+          report
+              .append("  ")
+              .append(id)
+              .append(" -> ")
+              .append(api.get("/v1/apps/" + APP + "/users/" + c.user + "/messages/" + id).body())
+              .append('\n');
         }
       }
       throw new AssertionError(report.toString(), e);
@@ -202,7 +225,9 @@ class ClusterFailoverIT {
                       .send(
                           java.net.http.HttpRequest.newBuilder(
                                   java.net.URI.create(
-                                      "http://127.0.0.1:" + node.managementPort + "/cluster/shards/session"))
+                                      "http://127.0.0.1:"
+                                          + node.managementPort
+                                          + "/cluster/shards/session"))
                               .build(),
                           java.net.http.HttpResponse.BodyHandlers.ofString())
                       .body());

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class ClusterSettingsTest {
 
-  private static final JournalStore H2 = new JournalStore.Jdbc(new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 2, 100));
+  private static final JournalStore H2 =
+      new JournalStore.Jdbc(new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 2, 100));
   private static final JournalStore MARIADB =
-      new JournalStore.Jdbc(new DatabaseSettings("jdbc:mariadb://127.0.0.1:3306/test", "root", "", 2, 100));
+      new JournalStore.Jdbc(
+          new DatabaseSettings("jdbc:mariadb://127.0.0.1:3306/test", "root", "", 2, 100));
 
   @Test
   void defaultIsASingleNodeWithEveryRole() {
@@ -35,7 +37,8 @@ class ClusterSettingsTest {
     Config config =
         ConfigFactory.parseMap(
                 Map.of(
-                    "pushgate.cluster.seed-nodes", " pekko://pushgate@10.0.0.1:25520, pekko://pushgate@10.0.0.2:25520 ",
+                    "pushgate.cluster.seed-nodes",
+                        " pekko://pushgate@10.0.0.1:25520, pekko://pushgate@10.0.0.2:25520 ",
                     "pushgate.cluster.roles", "gateway"))
             .withFallback(ConfigFactory.load());
     ClusterSettings settings = ClusterSettings.fromConfig(config);
@@ -50,14 +53,18 @@ class ClusterSettingsTest {
 
   @Test
   void clusterModeRefusesEmbeddedH2WithAClearMessage() {
-    ClusterSettings settings = new ClusterSettings(List.of("pekko://pushgate@10.0.0.1:25520"), Set.of("session"));
+    ClusterSettings settings =
+        new ClusterSettings(List.of("pekko://pushgate@10.0.0.1:25520"), Set.of("session"));
     IllegalStateException refused =
-        assertThrows(IllegalStateException.class, () -> settings.applyTo(ConfigFactory.empty(), H2));
+        assertThrows(
+            IllegalStateException.class, () -> settings.applyTo(ConfigFactory.empty(), H2));
     assertTrue(refused.getMessage().contains("needs a shared database"), refused.getMessage());
   }
 
   @Test
   void unknownRoleIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new ClusterSettings(List.of(), Set.of("gateway", "bogus")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ClusterSettings(List.of(), Set.of("gateway", "bogus")));
   }
 }

@@ -28,14 +28,21 @@ class ConsoleBrowserIT extends SingleNodeFixture {
 
   private static final String USER = "ops";
   private static final String PASSWORD = "console-test-password";
-  private static final Path BROWSER_TEST = NodeScripts.ROOT.resolve("cluster-config/src/test/browser");
-  static final Path SCREENSHOTS = NodeScripts.ROOT.resolve("cluster-config/target/console-screenshots");
+  private static final Path BROWSER_TEST =
+      NodeScripts.ROOT.resolve("cluster-config/src/test/browser");
+  static final Path SCREENSHOTS =
+      NodeScripts.ROOT.resolve("cluster-config/target/console-screenshots");
 
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Override
   protected Config configure(Config config) {
-    return ConfigFactory.parseMap(Map.of("pushgate.management.auth.user", USER, "pushgate.management.auth.password", PASSWORD))
+    return ConfigFactory.parseMap(
+            Map.of(
+                "pushgate.management.auth.user",
+                USER,
+                "pushgate.management.auth.password",
+                PASSWORD))
         .withFallback(config);
   }
 
@@ -49,12 +56,26 @@ class ConsoleBrowserIT extends SingleNodeFixture {
     NodeScripts.runTests(
         BROWSER_TEST,
         Map.of(
-            "CONSOLE_URL", console(), "CONSOLE_USER", USER, "CONSOLE_PASSWORD", PASSWORD,
-            "PUSHGATE_APP", APP, "PUSHGATE_API_KEY", API_KEY, "SCREENSHOTS", SCREENSHOTS.toString(),
-            "CHROMIUM", NodeScripts.CHROMIUM.toString()),
+            "CONSOLE_URL",
+            console(),
+            "CONSOLE_USER",
+            USER,
+            "CONSOLE_PASSWORD",
+            PASSWORD,
+            "PUSHGATE_APP",
+            APP,
+            "PUSHGATE_API_KEY",
+            API_KEY,
+            "SCREENSHOTS",
+            SCREENSHOTS.toString(),
+            "CHROMIUM",
+            NodeScripts.CHROMIUM.toString()),
         Duration.ofMinutes(3),
         "console.test.mjs");
-    for (String shot : new String[] {"console-1-user-online.png", "console-2-after-send.png", "console-3-kicked.png"}) {
+    for (String shot :
+        new String[] {
+          "console-1-user-online.png", "console-2-after-send.png", "console-3-kicked.png"
+        }) {
       assertTrue(Files.size(SCREENSHOTS.resolve(shot)) > 10_000, shot + " was not written");
     }
   }
@@ -65,12 +86,18 @@ class ConsoleBrowserIT extends SingleNodeFixture {
     HttpResponse<String> page = get("/console/", basic(), null);
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("Pushgate console"));
-    assertEquals(200, get("/console/pushgate.js", basic(), null).statusCode(), "the JS client is served with the console");
+    assertEquals(
+        200,
+        get("/console/pushgate.js", basic(), null).statusCode(),
+        "the JS client is served with the console");
 
-    HttpResponse<String> status = get("/console/api/v1/apps/" + APP + "/users/nobody", basic(), "Bearer " + API_KEY);
+    HttpResponse<String> status =
+        get("/console/api/v1/apps/" + APP + "/users/nobody", basic(), "Bearer " + API_KEY);
     assertEquals(200, status.statusCode(), status.body());
     assertTrue(status.body().contains("\"topics\":[]"), status.body());
-    assertEquals(401, get("/console/api/v1/apps/" + APP + "/users/nobody", basic(), "Bearer wrong").statusCode());
+    assertEquals(
+        401,
+        get("/console/api/v1/apps/" + APP + "/users/nobody", basic(), "Bearer wrong").statusCode());
     HttpResponse<String> outside = get("/console/api/ready", basic(), null);
     assertEquals(404, outside.statusCode());
     assertTrue(outside.body().contains("\"code\":\"not_found\""), outside.body());
@@ -81,8 +108,10 @@ class ConsoleBrowserIT extends SingleNodeFixture {
     assertTrue(shards.body().contains("\"failed\":0"), shards.body());
   }
 
-  private HttpResponse<String> get(String path, String authorization, String appAuthorization) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(console() + path)).timeout(Duration.ofSeconds(20));
+  private HttpResponse<String> get(String path, String authorization, String appAuthorization)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(console() + path)).timeout(Duration.ofSeconds(20));
     if (authorization != null) request.header("Authorization", authorization);
     if (appAuthorization != null) request.header("X-Pushgate-Authorization", appAuthorization);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Crash safety of one node on MariaDB: QoS 1 messages are sent to online, acking clients; the
- * node process is killed with {@code kill -9} at a random moment (seeded, printed); it restarts on
- * the same database; clients reconnect. Checks: every message answered 202 is delivered at least
- * once; nothing the session had recorded as acked (its ackedSeq after recovery) is delivered
- * again; acks lost in the crash (acked by the client, not yet persisted) may be redelivered and
- * are counted. Prints the counts.
+ * Crash safety of one node on MariaDB: QoS 1 messages are sent to online, acking clients; the node
+ * process is killed with {@code kill -9} at a random moment (seeded, printed); it restarts on the
+ * same database; clients reconnect. Checks: every message answered 202 is delivered at least once;
+ * nothing the session had recorded as acked (its ackedSeq after recovery) is delivered again; acks
+ * lost in the crash (acked by the client, not yet persisted) may be redelivered and are counted.
+ * Prints the counts.
  */
 class CrashSafetyIT {
 
@@ -46,7 +46,9 @@ class CrashSafetyIT {
     int apiPort = TestNodes.freePort();
     int remotePort = TestNodes.freePort();
     int managementPort = TestNodes.freePort();
-    NodeProcess node = NodeProcess.start("crash", gatewayPort, apiPort, remotePort, managementPort, List.of(), Map.of());
+    NodeProcess node =
+        NodeProcess.start(
+            "crash", gatewayPort, apiPort, remotePort, managementPort, List.of(), Map.of());
     processes.add(node);
     node.awaitReady(Duration.ofSeconds(120));
 
@@ -69,9 +71,13 @@ class CrashSafetyIT {
       AckingClient client = clients.get(m % USERS);
       try {
         var reply =
-            api.post("/v1/apps/" + APP + "/messages", "{\"to\":[\"" + client.user + "\"],\"data\":{\"m\":" + m + "}}");
+            api.post(
+                "/v1/apps/" + APP + "/messages",
+                "{\"to\":[\"" + client.user + "\"],\"data\":{\"m\":" + m + "}}");
         if (reply.status() == 202) {
-          accepted.computeIfAbsent(client.user, u -> new HashSet<>()).add(reply.body().path("id").asText());
+          accepted
+              .computeIfAbsent(client.user, u -> new HashSet<>())
+              .add(reply.body().path("id").asText());
           acceptedCount++;
         } else {
           notAccepted++;
@@ -84,19 +90,33 @@ class CrashSafetyIT {
     long restartAt = System.nanoTime();
     clients.forEach(c -> c.epoch = 1);
     NodeProcess restarted =
-        NodeProcess.start("crash-restarted", gatewayPort, apiPort, remotePort, managementPort, List.of(), Map.of());
+        NodeProcess.start(
+            "crash-restarted",
+            gatewayPort,
+            apiPort,
+            remotePort,
+            managementPort,
+            List.of(),
+            Map.of());
     processes.add(restarted);
     restarted.awaitReady(Duration.ofSeconds(120));
     Map<String, Long> persistedAck = new HashMap<>();
     for (AckingClient c : clients) {
-      persistedAck.put(c.user, api.get("/v1/apps/" + APP + "/users/" + c.user).body().path("ackedSeq").asLong());
+      persistedAck.put(
+          c.user, api.get("/v1/apps/" + APP + "/users/" + c.user).body().path("ackedSeq").asLong());
     }
     for (AckingClient c : clients) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> c.connect(restarted.endpoint(), tokens.get(c.user)));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> c.connect(restarted.endpoint(), tokens.get(c.user)));
     }
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> clients.stream().allMatch(c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
+        .until(
+            () ->
+                clients.stream()
+                    .allMatch(
+                        c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
     long recoverMillis = (System.nanoTime() - restartAt) / 1_000_000;
 
     int redeliveredPersistedAck = 0;
@@ -123,8 +143,16 @@ class CrashSafetyIT {
             + "redelivered although their ack was persisted: %d (must be 0)%n"
             + "redelivered because their ack was lost in the crash (allowed): %d%n"
             + "restart -> every client has every accepted message: %d ms; order violations: %d%n",
-        killAfter, seed, MESSAGES, acceptedCount, notAccepted, pushes, redeliveredPersistedAck,
-        redeliveredLostAck, recoverMillis, violations.size());
+        killAfter,
+        seed,
+        MESSAGES,
+        acceptedCount,
+        notAccepted,
+        pushes,
+        redeliveredPersistedAck,
+        redeliveredLostAck,
+        recoverMillis,
+        violations.size());
     assertEquals(0, redeliveredPersistedAck, "a persisted ack must never be redelivered");
     assertEquals(List.of(), violations);
     assertEquals(killAfter, acceptedCount, "every send after the kill fails until the restart");

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Graceful drain: a node that shuts down tells its clients to reconnect elsewhere, with delays
- * spread over the drain window; clients that follow the advice land on the other node and get
- * every pending QoS 1 message. Two nodes on MariaDB in this JVM.
+ * spread over the drain window; clients that follow the advice land on the other node and get every
+ * pending QoS 1 message. Two nodes on MariaDB in this JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DrainIT {
@@ -52,7 +52,14 @@ class DrainIT {
     ApiTestClient leaverApi = new ApiTestClient(TestNodes.apiHostPort(leaver), API_KEY);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> leaverApi.get("/v1/dispatch?app=" + APP + "&user=" + probe).body().path("endpoints").size() == 2);
+        .until(
+            () ->
+                leaverApi
+                        .get("/v1/dispatch?app=" + APP + "&user=" + probe)
+                        .body()
+                        .path("endpoints")
+                        .size()
+                    == 2);
 
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<String> users = new ArrayList<>();
@@ -61,7 +68,8 @@ class DrainIT {
     for (int i = 0; i < CLIENTS; i++) {
       String user = "drain-" + run + "-" + i;
       users.add(user);
-      WsTestClient client = WsTestClient.connectAndHello(TestNodes.hostPort(leaver), APP, api.token(APP, user));
+      WsTestClient client =
+          WsTestClient.connectAndHello(TestNodes.hostPort(leaver), APP, api.token(APP, user));
       clients.add(client);
       String id = api.push(APP, user, "{\"i\":" + i + "}");
       assertEquals(id, client.next("push").path("id").asText()); // received, deliberately not acked
@@ -96,17 +104,27 @@ class DrainIT {
       followed.add(
           CompletableFuture.runAsync(
               () -> reconnectAndReceive(api, stayerEndpoint, user, expectedId, receivedAt, after),
-              CompletableFuture.delayedExecutor(after, java.util.concurrent.TimeUnit.MILLISECONDS)));
+              CompletableFuture.delayedExecutor(
+                  after, java.util.concurrent.TimeUnit.MILLISECONDS)));
     }
-    assertEquals(CLIENTS, afters.size(), "reconnect delays are spread, not all the same: " + afters);
-    CompletableFuture.allOf(followed.toArray(CompletableFuture[]::new)).get(90, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(
+        CLIENTS, afters.size(), "reconnect delays are spread, not all the same: " + afters);
+    CompletableFuture.allOf(followed.toArray(CompletableFuture[]::new))
+        .get(90, java.util.concurrent.TimeUnit.SECONDS);
     leaving.get(90, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private static void reconnectAndReceive(
-      ApiTestClient api, String endpoint, String user, String expectedId, long adviceNanos, long afterMillis) {
+      ApiTestClient api,
+      String endpoint,
+      String user,
+      String expectedId,
+      long adviceNanos,
+      long afterMillis) {
     long waited = (System.nanoTime() - adviceNanos) / 1_000_000;
-    assertTrue(waited >= afterMillis, "reconnected " + waited + " ms after advice, before its after " + afterMillis);
+    assertTrue(
+        waited >= afterMillis,
+        "reconnected " + waited + " ms after advice, before its after " + afterMillis);
     String hostPort = endpoint.replace("ws://", "").replace("/v1/ws", "");
     try (WsTestClient again = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
       JsonNode push = again.next("push");
@@ -118,12 +136,16 @@ class DrainIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .alias("the ack of " + user + " is applied")
-          .until(() -> {
-            for (JsonNode f = again.poll(Duration.ofMillis(50)); f != null; f = again.poll(Duration.ofMillis(1))) {
-              if (f.path("t").asText().equals("push")) again.ack(f.path("seq").asLong());
-            }
-            return api.get("/v1/apps/" + APP + "/users/" + user).body();
-          }, status -> status.path("pending").asInt() == 0);
+          .until(
+              () -> {
+                for (JsonNode f = again.poll(Duration.ofMillis(50));
+                    f != null;
+                    f = again.poll(Duration.ofMillis(1))) {
+                  if (f.path("t").asText().equals("push")) again.ack(f.path("seq").asLong());
+                }
+                return api.get("/v1/apps/" + APP + "/users/" + user).body();
+              },
+              status -> status.path("pending").asInt() == 0);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

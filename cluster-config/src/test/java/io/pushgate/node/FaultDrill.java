@@ -40,31 +40,45 @@ final class FaultDrill {
 
   /** The node whose /ready and log are watched; the first of {@link #nodes}. */
   private final NodeProcess node;
+
   private final List<NodeProcess> nodes;
+
   /** One API client per node: senders spread their sends over them. */
   private final List<ApiTestClient> apis;
+
   private final ApiTestClient api;
   private final Duration faultDuration;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<AckingClient> clients = new ArrayList<>();
   private final Map<String, Set<String>> accepted = new ConcurrentHashMap<>();
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
+
   /** Start times (nanos) of the sends not answered yet. */
   private final java.util.Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+
   private final AtomicBoolean sending = new AtomicBoolean(true);
-  /** Clients reconnect until the drill is over, after the senders stopped: what was accepted must still arrive. */
+
+  /**
+   * Clients reconnect until the drill is over, after the senders stopped: what was accepted must
+   * still arrive.
+   */
   private final AtomicBoolean reconnecting = new AtomicBoolean(true);
+
   private ExecutorService senders;
   private Thread reconnector;
   private final List<String> report = new ArrayList<>();
   private final AtomicInteger reconnects = new AtomicInteger();
+
   /** Names this run's users and idempotency keys: a shared Redis keeps keys of earlier runs. */
   private final String run = UUID.randomUUID().toString().substring(0, 6);
 
   /** One API call of the senders: when it was sent and answered, and how. */
   record Sent(long sentNanos, long answeredNanos, boolean idempotent, int status, String code) {}
 
-  /** @param fault how long each fault is held */
+  /**
+   * @param fault how long each fault is held
+   */
   FaultDrill(NodeProcess node, Duration fault) {
     this(List.of(node), fault);
   }
@@ -78,7 +92,10 @@ final class FaultDrill {
     this.nodes = List.copyOf(nodes);
     this.node = this.nodes.get(0);
     this.faultDuration = fault;
-    this.apis = this.nodes.stream().map(n -> new ApiTestClient(n.apiHostPort(), TestNodes.API_KEY)).toList();
+    this.apis =
+        this.nodes.stream()
+            .map(n -> new ApiTestClient(n.apiHostPort(), TestNodes.API_KEY))
+            .toList();
     this.api = apis.get(0);
   }
 
@@ -102,7 +119,9 @@ final class FaultDrill {
     reconnector = new Thread(() -> reconnectUntilStopped(tokens), "fault-drill-reconnect");
     reconnector.setDaemon(true);
     reconnector.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream().filter(x -> x.status() == 202).count() > 20);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> sent.stream().filter(x -> x.status() == 202).count() > 20);
     return this;
   }
 
@@ -116,14 +135,25 @@ final class FaultDrill {
       inFlight.add(t0);
       try {
         ApiTestClient api = apis.get(n % apis.size());
-        HttpRequest.Builder request = api.request("/v1/apps/" + APP + "/messages")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"to\":[\"" + to.user + "\"],\"data\":{\"n\":" + n + "}}"));
+        HttpRequest.Builder request =
+            api.request("/v1/apps/" + APP + "/messages")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"to\":[\"" + to.user + "\"],\"data\":{\"n\":" + n + "}}"));
         if (idempotent) request.header("Idempotency-Key", "fault-" + run + "-" + n);
         ApiTestClient.Reply reply = api.send(request);
         if (reply.status() == 202) {
-          accepted.computeIfAbsent(to.user, u -> ConcurrentHashMap.newKeySet()).add(reply.body().path("id").asText());
+          accepted
+              .computeIfAbsent(to.user, u -> ConcurrentHashMap.newKeySet())
+              .add(reply.body().path("id").asText());
         }
-        sent.add(new Sent(t0, System.nanoTime(), idempotent, reply.status(), reply.body().path("code").asText("")));
+        sent.add(
+            new Sent(
+                t0,
+                System.nanoTime(),
+                idempotent,
+                reply.status(),
+                reply.body().path("code").asText("")));
       } catch (Exception e) {
         sent.add(new Sent(t0, System.nanoTime(), idempotent, -1, e.getClass().getSimpleName()));
       } finally {
@@ -161,14 +191,20 @@ final class FaultDrill {
     }
     try {
       try {
-        await().atMost(Duration.ofSeconds(120))
-            .until(() -> clients.stream().allMatch(c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () ->
+                    clients.stream()
+                        .allMatch(
+                            c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError("accepted messages not delivered within 120 s: " + missing(), e);
       }
       long total = accepted.values().stream().mapToLong(Set::size).sum();
       System.out.printf("%n== %s (%d s per fault) ==%n", title, faultDuration.toSeconds());
-      System.out.println("| fault | first API failure after | codes while faulty | /ready changed after | recovered after heal (API / ready) | log lines (WARN+ / stack) | client reconnect attempts |");
+      System.out.println(
+          "| fault | first API failure after | codes while faulty | /ready changed after | recovered after heal (API / ready) | log lines (WARN+ / stack) | client reconnect attempts |");
       System.out.println("|---|---|---|---|---|---|---|");
       report.forEach(System.out::println);
       System.out.printf("accepted (202) during the run: %d, delivered: all (lost: 0)%n", total);
@@ -198,10 +234,9 @@ final class FaultDrill {
     clients.forEach(AckingClient::abort);
   }
 
-
   /**
-   * The last 4 x USERS sends were all accepted, the oldest of them within the last 5 s, and no
-   * send has waited longer than 500 ms for its answer (no session is still recovering).
+   * The last 4 x USERS sends were all accepted, the oldest of them within the last 5 s, and no send
+   * has waited longer than 500 ms for its answer (no session is still recovering).
    */
   private boolean steady() {
     long now = System.nanoTime();
@@ -211,26 +246,40 @@ final class FaultDrill {
     if (all.size() < n) return false;
     List<Sent> last = all.subList(all.size() - n, all.size());
     long fiveSecondsAgo = System.nanoTime() - Duration.ofSeconds(5).toNanos();
-    return last.stream().allMatch(x -> x.status() == 202) && last.get(0).answeredNanos() > fiveSecondsAgo;
+    return last.stream().allMatch(x -> x.status() == 202)
+        && last.get(0).answeredNanos() > fiveSecondsAgo;
   }
 
   /** What one fault did; times in ms from the injection (recovery: from the heal). */
-  record Outcome(String fault, long firstFailureMillis, List<String> codes, long readyMillis, long readyAnswerMaxMillis,
-      long recoveredMillis, long readyAgainMillis, int plainAcceptedDuringFault, long warnLines, long stackLines) {}
+  record Outcome(
+      String fault,
+      long firstFailureMillis,
+      List<String> codes,
+      long readyMillis,
+      long readyAnswerMaxMillis,
+      long recoveredMillis,
+      long readyAgainMillis,
+      int plainAcceptedDuringFault,
+      long warnLines,
+      long stackLines) {}
 
   interface Action {
     void run() throws Exception;
   }
 
   /**
-   * Injects a fault, holds it for the drill's fault duration while watching {@code /ready} (every 100 ms) for
-   * {@code readyMarker} with {@code readyStatus}, heals it, and waits until a send made after the
-   * heal is accepted and {@code /ready} is plain "ready" again.
+   * Injects a fault, holds it for the drill's fault duration while watching {@code /ready} (every
+   * 100 ms) for {@code readyMarker} with {@code readyStatus}, heals it, and waits until a send made
+   * after the heal is accepted and {@code /ready} is plain "ready" again.
    */
-  Outcome inject(String fault, Action inject, Action heal, String readyMarker, int readyStatus) throws Exception {
+  Outcome inject(String fault, Action inject, Action heal, String readyMarker, int readyStatus)
+      throws Exception {
     // start from a steady node: the last sends of every sender, to every user, were accepted (a
     // session still recovering from the previous fault would answer this fault's window late)
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(this::steady);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
+        .until(this::steady);
     long logStart = Files.size(node.logFile);
     int reconnectsBefore = reconnects.get();
     long t0 = System.nanoTime();
@@ -241,53 +290,116 @@ final class FaultDrill {
       long q = System.nanoTime();
       Ready r = ready();
       readyAnswerMax = Math.max(readyAnswerMax, (System.nanoTime() - q) / 1_000_000);
-      if (readyAt < 0 && r.status == readyStatus && r.body.contains(readyMarker)) readyAt = (System.nanoTime() - t0) / 1_000_000;
-      await().pollDelay(Duration.ofMillis(100)).until(() -> true); // the polling pace, not synchronisation
+      if (readyAt < 0 && r.status == readyStatus && r.body.contains(readyMarker))
+        readyAt = (System.nanoTime() - t0) / 1_000_000;
+      await()
+          .pollDelay(Duration.ofMillis(100))
+          .until(() -> true); // the polling pace, not synchronisation
     }
     long t1 = System.nanoTime();
     heal.run();
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> sent.stream().anyMatch(s -> s.sentNanos() > t1 && s.status() == 202));
-    long recovered = sent.stream().filter(s -> s.sentNanos() > t1 && s.status() == 202)
-        .mapToLong(s -> (s.answeredNanos() - t1) / 1_000_000).min().orElse(-1);
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-        .until(() -> { Ready r = ready(); return r.status == 200 && r.body.contains("\"ready\""); });
+    long recovered =
+        sent.stream()
+            .filter(s -> s.sentNanos() > t1 && s.status() == 202)
+            .mapToLong(s -> (s.answeredNanos() - t1) / 1_000_000)
+            .min()
+            .orElse(-1);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              Ready r = ready();
+              return r.status == 200 && r.body.contains("\"ready\"");
+            });
     long readyAgain = (System.nanoTime() - t1) / 1_000_000;
-    await().atMost(Duration.ofSeconds(120)).until(() -> sent.stream().filter(s -> s.sentNanos() > t1 && s.status() == 202).count() > 20);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () -> sent.stream().filter(s -> s.sentNanos() > t1 && s.status() == 202).count() > 20);
 
     // every call the fault could touch: answered after the injection, sent before the heal
-    List<Sent> during = sent.stream().filter(s -> s.answeredNanos() >= t0 && s.sentNanos() < t1).toList();
-    long firstFailure = during.stream().filter(s -> s.status() != 202)
-        .mapToLong(s -> (s.answeredNanos() - t0) / 1_000_000).min().orElse(-1);
-    List<String> codes = during.stream().filter(s -> s.status() != 202).map(s -> s.status() + " " + s.code()).distinct().sorted().toList();
-    int plainAccepted = (int) during.stream().filter(s -> !s.idempotent() && s.status() == 202).count();
+    List<Sent> during =
+        sent.stream().filter(s -> s.answeredNanos() >= t0 && s.sentNanos() < t1).toList();
+    long firstFailure =
+        during.stream()
+            .filter(s -> s.status() != 202)
+            .mapToLong(s -> (s.answeredNanos() - t0) / 1_000_000)
+            .min()
+            .orElse(-1);
+    List<String> codes =
+        during.stream()
+            .filter(s -> s.status() != 202)
+            .map(s -> s.status() + " " + s.code())
+            .distinct()
+            .sorted()
+            .toList();
+    int plainAccepted =
+        (int) during.stream().filter(s -> !s.idempotent() && s.status() == 202).count();
     List<String> logLines = newLogLines(logStart);
-    long warn = logLines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count();
-    long stack = logLines.stream().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by")).count();
-    Outcome o = new Outcome(fault, firstFailure, codes, readyAt, readyAnswerMax, recovered, readyAgain, plainAccepted, warn, stack);
-    report.add(String.format("| %s | %d ms | %s | %d ms | %d ms / %d ms | %d / %d | %d |",
-        fault, firstFailure, String.join(", ", codes), readyAt, recovered, readyAgain, warn, stack,
-        reconnects.get() - reconnectsBefore));
+    long warn =
+        logLines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count();
+    long stack =
+        logLines.stream().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by")).count();
+    Outcome o =
+        new Outcome(
+            fault,
+            firstFailure,
+            codes,
+            readyAt,
+            readyAnswerMax,
+            recovered,
+            readyAgain,
+            plainAccepted,
+            warn,
+            stack);
+    report.add(
+        String.format(
+            "| %s | %d ms | %s | %d ms | %d ms / %d ms | %d / %d | %d |",
+            fault,
+            firstFailure,
+            String.join(", ", codes),
+            readyAt,
+            recovered,
+            readyAgain,
+            warn,
+            stack,
+            reconnects.get() - reconnectsBefore));
     System.out.println(o);
-    logLines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(40).forEach(l -> System.out.println("  log: " + l));
+    logLines.stream()
+        .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+        .limit(40)
+        .forEach(l -> System.out.println("  log: " + l));
     return o;
   }
 
   private List<String> newLogLines(long from) throws Exception {
     byte[] all = Files.readAllBytes(node.logFile);
-    return new String(all, (int) from, all.length - (int) from, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    return new String(
+            all, (int) from, all.length - (int) from, java.nio.charset.StandardCharsets.UTF_8)
+        .lines()
+        .toList();
   }
 
   record Ready(int status, String body) {}
 
   private Ready ready() {
     try {
-      HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort + "/ready")).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + node.managementPort + "/ready"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = JSON.readTree(r.body());
       return new Ready(r.statusCode(), body.toString());
     } catch (Exception e) {
       return new Ready(-1, e.toString());
     }
-  }}
+  }
+}

@@ -39,18 +39,23 @@ class GrpcEndToEndIT extends SingleNodeFixture {
   void aMessageSentOverGrpcReachesTheUsersClient() throws Exception {
     String user = SingleNodeEndToEndIT.newUser();
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", node.grpcAddress().getPort()).usePlaintext().build();
+        ManagedChannelBuilder.forAddress("127.0.0.1", node.grpcAddress().getPort())
+            .usePlaintext()
+            .build();
     Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_KEY);
+    auth.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_KEY);
     try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
-      SendResponse sent = ClientCalls.blockingUnaryCall(
-          ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(auth)),
-          SEND,
-          CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
-          SendRequest.newBuilder()
-              .setApp(APP)
-              .setMessage(Message.newBuilder().addTo(user).setData("{\"text\":\"over grpc\"}"))
-              .build());
+      SendResponse sent =
+          ClientCalls.blockingUnaryCall(
+              ClientInterceptors.intercept(
+                  channel, MetadataUtils.newAttachHeadersInterceptor(auth)),
+              SEND,
+              CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+              SendRequest.newBuilder()
+                  .setApp(APP)
+                  .setMessage(Message.newBuilder().addTo(user).setData("{\"text\":\"over grpc\"}"))
+                  .build());
       assertTrue(sent.getAllAccepted());
       JsonNode push = client.next("push");
       assertEquals(sent.getId(), push.path("id").asText());

@@ -18,7 +18,13 @@ class JsClientIT extends SingleNodeFixture {
     NodeScripts.requireInstalled(CLIENT);
     NodeScripts.runTests(
         CLIENT,
-        Map.of("PUSHGATE_API", "http://" + apiHostPort, "PUSHGATE_APP", APP, "PUSHGATE_API_KEY", API_KEY),
+        Map.of(
+            "PUSHGATE_API",
+            "http://" + apiHostPort,
+            "PUSHGATE_APP",
+            APP,
+            "PUSHGATE_API_KEY",
+            API_KEY),
         Duration.ofMinutes(3),
         "test/");
   }

@@ -22,11 +22,14 @@ class ManagementAuthIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private int status(int port, String method, String path, String basic) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (basic != null) {
-      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+      b.header(
+          "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
@@ -34,9 +37,10 @@ class ManagementAuthIT {
   @Test
   void everyManagementRouteNeedsTheOperatorCredential() throws Exception {
     Path dir = Files.createTempDirectory("pushgate-mgmt-auth");
-    Config config = ConfigFactory.parseString(
-            "pushgate.management.auth { user = ops, password = \"a-long-operator-secret\" }")
-        .withFallback(TestNodes.h2Node(dir));
+    Config config =
+        ConfigFactory.parseString(
+                "pushgate.management.auth { user = ops, password = \"a-long-operator-secret\" }")
+            .withFallback(TestNodes.h2Node(dir));
     PushgateNode node = TestNodes.start(config);
     try {
       int port = node.system().settings().config().getInt("pekko.management.http.port");
@@ -44,7 +48,8 @@ class ManagementAuthIT {
       assertEquals(401, status(port, "GET", "/ready", "ops:wrong-password-000"));
       assertEquals(401, status(port, "GET", "/cluster/members", null));
       assertEquals(401, status(port, "PUT", "/cluster/members/x?operation=leave", null));
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
           .until(() -> status(port, "GET", "/ready", "ops:a-long-operator-secret") == 200);
       assertEquals(200, status(port, "GET", "/cluster/members", "ops:a-long-operator-secret"));
     } finally {
@@ -55,8 +60,9 @@ class ManagementAuthIT {
   @Test
   void aNodeBoundBeyondLoopbackWithoutACredentialDoesNotStart() throws Exception {
     Path dir = Files.createTempDirectory("pushgate-mgmt-open");
-    Config config = ConfigFactory.parseString("pekko.management.http.hostname = \"0.0.0.0\"")
-        .withFallback(TestNodes.h2Node(dir));
+    Config config =
+        ConfigFactory.parseString("pekko.management.http.hostname = \"0.0.0.0\"")
+            .withFallback(TestNodes.h2Node(dir));
     assertThrows(IllegalStateException.class, () -> PushgateNode.start(config));
   }
 }

@@ -14,8 +14,14 @@ class ManagementAuthTest {
 
   private static Config config(String host, String user, String password) {
     return ConfigFactory.parseString(
-        "pekko.management.http.hostname = \"" + host + "\"\n"
-            + "pushgate.management.auth { user = \"" + user + "\", password = \"" + password + "\" }");
+        "pekko.management.http.hostname = \""
+            + host
+            + "\"\n"
+            + "pushgate.management.auth { user = \""
+            + user
+            + "\", password = \""
+            + password
+            + "\" }");
   }
 
   @Test
@@ -28,21 +34,29 @@ class ManagementAuthTest {
   @Test
   void beyondLoopbackWithoutCredentialsRefusesToStart() {
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> ManagementAuth.fromConfig(config("0.0.0.0", "", "")));
+        assertThrows(
+            IllegalStateException.class,
+            () -> ManagementAuth.fromConfig(config("0.0.0.0", "", "")));
     assertTrue(e.getMessage().contains("PUSHGATE_MANAGEMENT_USER"), e.getMessage());
-    assertThrows(IllegalStateException.class, () -> ManagementAuth.fromConfig(config("10.1.2.3", "", "")));
+    assertThrows(
+        IllegalStateException.class, () -> ManagementAuth.fromConfig(config("10.1.2.3", "", "")));
   }
 
   @Test
   void credentialsMustBeCompleteAndLongEnough() {
-    assertThrows(IllegalStateException.class, () -> ManagementAuth.fromConfig(config("0.0.0.0", "ops", "")));
-    assertThrows(IllegalStateException.class, () -> ManagementAuth.fromConfig(config("0.0.0.0", "ops", "short")));
-    assertTrue(ManagementAuth.fromConfig(config("0.0.0.0", "ops", "a-long-operator-secret")).enabled());
+    assertThrows(
+        IllegalStateException.class, () -> ManagementAuth.fromConfig(config("0.0.0.0", "ops", "")));
+    assertThrows(
+        IllegalStateException.class,
+        () -> ManagementAuth.fromConfig(config("0.0.0.0", "ops", "short")));
+    assertTrue(
+        ManagementAuth.fromConfig(config("0.0.0.0", "ops", "a-long-operator-secret")).enabled());
   }
 
   @Test
   void onlyTheConfiguredCredentialIsAccepted() throws Exception {
-    ManagementAuth auth = ManagementAuth.fromConfig(config("127.0.0.1", "ops", "a-long-operator-secret"));
+    ManagementAuth auth =
+        ManagementAuth.fromConfig(config("127.0.0.1", "ops", "a-long-operator-secret"));
     assertEquals(Optional.empty(), auth.authenticate(Optional.empty()).toCompletableFuture().get());
   }
 }

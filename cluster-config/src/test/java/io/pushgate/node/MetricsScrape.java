@@ -16,15 +16,22 @@ final class MetricsScrape {
 
   /** The Prometheus text of {@code node} (asserts 200 and text/plain). */
   static String scrape(PushgateNode node) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(node.managementUri().replaceAll("/$", "") + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(node.managementUri().replaceAll("/$", "") + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
     return response.body();
   }
 
-  /** The value of the first series named {@code name} whose labels contain all of {@code labels}; -1 if none. */
+  /**
+   * The value of the first series named {@code name} whose labels contain all of {@code labels}; -1
+   * if none.
+   */
   static double value(String text, String name, String... labels) {
     for (String line : text.split("\n")) {
       if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) continue;

@@ -26,11 +26,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mobile push end to end: a real node (embedded H2) configured as docs/push.md says, real
- * WebSocket clients, and local FCM and APNs servers that implement the providers' documented
- * contracts (APNs over HTTP/2 with TLS from a test CA). An offline user's two devices are notified
- * once; a user who acks is not; a zombie connection is after notify-after; a token the provider
- * calls invalid is removed and never used again; a hung provider does not slow delivery.
+ * Mobile push end to end: a real node (embedded H2) configured as docs/push.md says, real WebSocket
+ * clients, and local FCM and APNs servers that implement the providers' documented contracts (APNs
+ * over HTTP/2 with TLS from a test CA). An offline user's two devices are notified once; a user who
+ * acks is not; a zombie connection is after notify-after; a token the provider calls invalid is
+ * removed and never used again; a hung provider does not slow delivery.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MobilePushEndToEndIT {
@@ -40,7 +40,8 @@ class MobilePushEndToEndIT {
   private static final String PROJECT = "pushgate-e2e";
   private static final Duration NOTIFY_AFTER = Duration.ofSeconds(2);
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final String NOTIFICATION = "\"notification\":{\"title\":\"New message\",\"body\":\"Open the app\"}";
+  private static final String NOTIFICATION =
+      "\"notification\":{\"title\":\"New message\",\"body\":\"Open the app\"}";
 
   @TempDir static Path dataDir;
   @TempDir static Path keysDir;
@@ -60,33 +61,50 @@ class MobilePushEndToEndIT {
     fcm = LocalFcmServer.start((RSAPublicKey) serviceAccount.getPublic(), PROJECT);
     apns = LocalApnsServer.start((ECPublicKey) p8.getPublic(), "KEYE2E", "TEAME2E", keysDir);
     Path accountFile = keysDir.resolve("service-account.json");
-    TestPushKeys.write(accountFile, TestPushKeys.serviceAccount(serviceAccount, PROJECT, fcm.tokenUrl()));
+    TestPushKeys.write(
+        accountFile, TestPushKeys.serviceAccount(serviceAccount, PROJECT, fcm.tokenUrl()));
     Path p8File = keysDir.resolve("AuthKey_KEYE2E.p8");
     TestPushKeys.write(p8File, TestPushKeys.pem(p8));
     callbacks = CallbackReceiver.start();
     com.typesafe.config.Config config =
         ConfigFactory.parseString("pushgate.callbacks.max-batch-delay = 50ms")
-            .withValue("pushgate.push.ca-file", ConfigValueFactory.fromAnyRef(apns.caPem().toString()))
+            .withValue(
+                "pushgate.push.ca-file", ConfigValueFactory.fromAnyRef(apns.caPem().toString()))
             .withValue("pushgate.push.request-timeout", ConfigValueFactory.fromAnyRef("2s"));
-    for (String app : java.util.List.of(APP, HUNG_APP)) { // two apps: a hung provider opens its app's circuit only
+    for (String app :
+        java.util.List.of(
+            APP, HUNG_APP)) { // two apps: a hung provider opens its app's circuit only
       String prefix = "pushgate.apps." + app + ".";
-      config = config
-          .withValue(prefix + "push.notify-after", ConfigValueFactory.fromAnyRef(NOTIFY_AFTER.toMillis() + "ms"))
-          .withValue(prefix + "push.fcm.service-account-file", ConfigValueFactory.fromAnyRef(accountFile.toString()))
-          .withValue(prefix + "push.fcm.base-url", ConfigValueFactory.fromAnyRef(fcm.baseUrl()))
-          .withValue(prefix + "push.apns.key-file", ConfigValueFactory.fromAnyRef(p8File.toString()))
-          .withValue(prefix + "push.apns.key-id", ConfigValueFactory.fromAnyRef("KEYE2E"))
-          .withValue(prefix + "push.apns.team-id", ConfigValueFactory.fromAnyRef("TEAME2E"))
-          .withValue(prefix + "push.apns.topic", ConfigValueFactory.fromAnyRef("com.example.chat"))
-          .withValue(prefix + "push.apns.base-url", ConfigValueFactory.fromAnyRef(apns.baseUrl()));
+      config =
+          config
+              .withValue(
+                  prefix + "push.notify-after",
+                  ConfigValueFactory.fromAnyRef(NOTIFY_AFTER.toMillis() + "ms"))
+              .withValue(
+                  prefix + "push.fcm.service-account-file",
+                  ConfigValueFactory.fromAnyRef(accountFile.toString()))
+              .withValue(prefix + "push.fcm.base-url", ConfigValueFactory.fromAnyRef(fcm.baseUrl()))
+              .withValue(
+                  prefix + "push.apns.key-file", ConfigValueFactory.fromAnyRef(p8File.toString()))
+              .withValue(prefix + "push.apns.key-id", ConfigValueFactory.fromAnyRef("KEYE2E"))
+              .withValue(prefix + "push.apns.team-id", ConfigValueFactory.fromAnyRef("TEAME2E"))
+              .withValue(
+                  prefix + "push.apns.topic", ConfigValueFactory.fromAnyRef("com.example.chat"))
+              .withValue(
+                  prefix + "push.apns.base-url", ConfigValueFactory.fromAnyRef(apns.baseUrl()));
     }
     String prefix = "pushgate.apps." + APP + ".";
-    node = TestNodes.start(
-        config
-            .withValue(prefix + "callbacks.url", ConfigValueFactory.fromAnyRef(callbacks.url()))
-            .withValue(prefix + "callbacks.secret", ConfigValueFactory.fromAnyRef("push-e2e-callback-secret-0123456789abcdef"))
-            .withValue(prefix + "callbacks.events", ConfigValueFactory.fromAnyRef(java.util.List.of("message.notified")))
-            .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP, HUNG_APP)));
+    node =
+        TestNodes.start(
+            config
+                .withValue(prefix + "callbacks.url", ConfigValueFactory.fromAnyRef(callbacks.url()))
+                .withValue(
+                    prefix + "callbacks.secret",
+                    ConfigValueFactory.fromAnyRef("push-e2e-callback-secret-0123456789abcdef"))
+                .withValue(
+                    prefix + "callbacks.events",
+                    ConfigValueFactory.fromAnyRef(java.util.List.of("message.notified")))
+                .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP, HUNG_APP)));
     hostPort = TestNodes.hostPort(node);
     api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
     hungApi = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(HUNG_APP));
@@ -108,20 +126,49 @@ class MobilePushEndToEndIT {
     putDevice(user, "pixel", "{\"platform\":\"fcm\",\"token\":\"" + fcmToken + "\"}");
     putDevice(user, "iphone", "{\"platform\":\"apns\",\"token\":\"" + apnsToken + "\"}");
     String id = send(user);
-    await().atMost(WAIT).until(() -> fcm.receivedFor(fcmToken).size() == 1 && apns.receivedFor(apnsToken).size() == 1);
-    assertEquals(id, fcm.receivedFor(fcmToken).get(0).body().path("message").path("data").path("pushgateMessageId").asText());
-    assertEquals("com.example.chat", apns.receivedFor(apnsToken).get(0).headers().get("apns-topic"));
-    await().atMost(WAIT).until(() -> status(user, id).path("notifications").findValuesAsText("result").equals(java.util.List.of("sent", "sent")));
-    await().atMost(WAIT).until(() -> callbacks.events().stream()
-        .anyMatch(e -> e.path("type").asText().equals("message.notified") && e.path("details").path("messageId").asText().equals(id)
-            && e.path("details").path("devices").size() == 2));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> fcm.receivedFor(fcmToken).size() == 1 && apns.receivedFor(apnsToken).size() == 1);
+    assertEquals(
+        id,
+        fcm.receivedFor(fcmToken)
+            .get(0)
+            .body()
+            .path("message")
+            .path("data")
+            .path("pushgateMessageId")
+            .asText());
+    assertEquals(
+        "com.example.chat", apns.receivedFor(apnsToken).get(0).headers().get("apns-topic"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                status(user, id)
+                    .path("notifications")
+                    .findValuesAsText("result")
+                    .equals(java.util.List.of("sent", "sent")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                callbacks.events().stream()
+                    .anyMatch(
+                        e ->
+                            e.path("type").asText().equals("message.notified")
+                                && e.path("details").path("messageId").asText().equals(id)
+                                && e.path("details").path("devices").size() == 2));
     try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
       JsonNode push = client.next("push");
       assertEquals(id, push.path("id").asText());
       client.ack(push.path("seq").asLong());
     }
-    await().during(Duration.ofMillis(NOTIFY_AFTER.toMillis() + 500)).atMost(WAIT)
-        .until(() -> fcm.receivedFor(fcmToken).size() == 1 && apns.receivedFor(apnsToken).size() == 1);
+    await()
+        .during(Duration.ofMillis(NOTIFY_AFTER.toMillis() + 500))
+        .atMost(WAIT)
+        .until(
+            () -> fcm.receivedFor(fcmToken).size() == 1 && apns.receivedFor(apnsToken).size() == 1);
   }
 
   @Test
@@ -132,7 +179,10 @@ class MobilePushEndToEndIT {
     try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
       send(user);
       client.ack(client.next("push").path("seq").asLong());
-      await().during(Duration.ofMillis(NOTIFY_AFTER.toMillis() + 1_000)).atMost(WAIT).until(() -> fcm.receivedFor(token).isEmpty());
+      await()
+          .during(Duration.ofMillis(NOTIFY_AFTER.toMillis() + 1_000))
+          .atMost(WAIT)
+          .until(() -> fcm.receivedFor(token).isEmpty());
     }
   }
 
@@ -147,8 +197,13 @@ class MobilePushEndToEndIT {
       client.next("push"); // received, never acked
       await().atMost(WAIT).until(() -> apns.receivedFor(token).size() == 1);
       long after = apns.receivedFor(token).get(0).atMillis() - sentAt;
-      assertTrue(after >= NOTIFY_AFTER.toMillis() - 100, "notified after " + after + " ms, before notify-after");
-      await().during(Duration.ofMillis(1_000)).atMost(WAIT).until(() -> apns.receivedFor(token).size() == 1);
+      assertTrue(
+          after >= NOTIFY_AFTER.toMillis() - 100,
+          "notified after " + after + " ms, before notify-after");
+      await()
+          .during(Duration.ofMillis(1_000))
+          .atMost(WAIT)
+          .until(() -> apns.receivedFor(token).size() == 1);
     }
   }
 
@@ -160,10 +215,20 @@ class MobilePushEndToEndIT {
     fcm.answer(stale, Script.UNREGISTERED);
     putDevice(user, "old-phone", "{\"platform\":\"fcm\",\"token\":\"" + stale + "\"}");
     putDevice(user, "old-iphone", "{\"platform\":\"apns\",\"token\":\"" + removedByApp + "\"}");
-    assertEquals(200, api.delete("/v1/apps/" + APP + "/users/" + user + "/devices/old-iphone").status());
+    assertEquals(
+        200, api.delete("/v1/apps/" + APP + "/users/" + user + "/devices/old-iphone").status());
     String first = send(user);
-    await().atMost(WAIT).until(() -> status(user, first).path("notifications").findValuesAsText("result").equals(java.util.List.of("unregistered")));
-    assertEquals(0, api.get("/v1/apps/" + APP + "/users/" + user + "/devices").body().path("devices").size());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                status(user, first)
+                    .path("notifications")
+                    .findValuesAsText("result")
+                    .equals(java.util.List.of("unregistered")));
+    assertEquals(
+        0,
+        api.get("/v1/apps/" + APP + "/users/" + user + "/devices").body().path("devices").size());
     String fresh = "fcm-fresh-" + user;
     putDevice(user, "new-phone", "{\"platform\":\"fcm\",\"token\":\"" + fresh + "\"}");
     send(user);
@@ -177,12 +242,16 @@ class MobilePushEndToEndIT {
     String away = newUser();
     String hung = apnsToken(away);
     apns.answer(hung, Script.HANG);
-    putDevice(hungApi, HUNG_APP, away, "iphone", "{\"platform\":\"apns\",\"token\":\"" + hung + "\"}");
-    for (int i = 0; i < 5; i++) send(hungApi, HUNG_APP, away); // five notifications stuck at the provider
+    putDevice(
+        hungApi, HUNG_APP, away, "iphone", "{\"platform\":\"apns\",\"token\":\"" + hung + "\"}");
+    for (int i = 0; i < 5; i++)
+      send(hungApi, HUNG_APP, away); // five notifications stuck at the provider
     await().atMost(WAIT).until(() -> apns.receivedFor(hung).size() >= 1);
     String online = newUser();
-    putDevice(hungApi, HUNG_APP, online, "iphone", "{\"platform\":\"apns\",\"token\":\"" + hung + "\"}");
-    try (WsTestClient client = WsTestClient.connectAndHello(hostPort, HUNG_APP, hungApi.token(HUNG_APP, online))) {
+    putDevice(
+        hungApi, HUNG_APP, online, "iphone", "{\"platform\":\"apns\",\"token\":\"" + hung + "\"}");
+    try (WsTestClient client =
+        WsTestClient.connectAndHello(hostPort, HUNG_APP, hungApi.token(HUNG_APP, online))) {
       long start = System.nanoTime();
       long accepted = timed(() -> send(hungApi, HUNG_APP, online));
       JsonNode push = client.next("push");
@@ -200,16 +269,21 @@ class MobilePushEndToEndIT {
   }
 
   private static String apnsToken(String user) {
-    return String.format("%064x", new java.math.BigInteger(1, user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return String.format(
+        "%064x",
+        new java.math.BigInteger(1, user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   private void putDevice(String user, String id, String body) throws Exception {
     putDevice(api, APP, user, id, body);
   }
 
-  private static void putDevice(ApiTestClient api, String app, String user, String id, String body) throws Exception {
-    ApiTestClient.Reply reply = api.send(api.request("/v1/apps/" + app + "/users/" + user + "/devices/" + id)
-        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  private static void putDevice(ApiTestClient api, String app, String user, String id, String body)
+      throws Exception {
+    ApiTestClient.Reply reply =
+        api.send(
+            api.request("/v1/apps/" + app + "/users/" + user + "/devices/" + id)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
     assertEquals(201, reply.status(), () -> "PUT device: " + reply);
   }
 
@@ -218,8 +292,14 @@ class MobilePushEndToEndIT {
   }
 
   private static String send(ApiTestClient api, String app, String user) throws Exception {
-    ApiTestClient.Reply reply = api.post("/v1/apps/" + app + "/messages",
-        "{\"to\":[\"" + user + "\"],\"qos\":1,\"data\":{\"text\":\"hi\"}," + NOTIFICATION + "}");
+    ApiTestClient.Reply reply =
+        api.post(
+            "/v1/apps/" + app + "/messages",
+            "{\"to\":[\""
+                + user
+                + "\"],\"qos\":1,\"data\":{\"text\":\"hi\"},"
+                + NOTIFICATION
+                + "}");
     assertEquals(202, reply.status(), () -> "send: " + reply);
     return reply.body().path("id").asText();
   }

@@ -17,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Pushgate node as a separate JVM process on the local MariaDB, for tests where a real process
- * must die ({@code kill -9}) or leave. Output goes to {@code target/node-<name>.log}. Always
- * {@link #destroy()} in a finally block or @AfterAll: no orphan JVMs.
+ * must die ({@code kill -9}) or leave. Output goes to {@code target/node-<name>.log}. Always {@link
+ * #destroy()} in a finally block or @AfterAll: no orphan JVMs.
  */
 final class NodeProcess {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final String name;
   final int gatewayPort;
@@ -30,11 +31,18 @@ final class NodeProcess {
   final int remotePort;
   final int managementPort;
   private final Process process;
+
   /** Where the node's stdout and stderr go. */
   final Path logFile;
 
   private NodeProcess(
-      String name, int gatewayPort, int apiPort, int remotePort, int managementPort, Process process, Path logFile) {
+      String name,
+      int gatewayPort,
+      int apiPort,
+      int remotePort,
+      int managementPort,
+      Process process,
+      Path logFile) {
     this.logFile = logFile;
     this.name = name;
     this.gatewayPort = gatewayPort;
@@ -49,9 +57,17 @@ final class NodeProcess {
    *
    * @param remotePort the node's cluster port (seeds must know it in advance)
    */
-  static NodeProcess start(String name, int remotePort, List<String> seedNodes, Map<String, String> extra)
+  static NodeProcess start(
+      String name, int remotePort, List<String> seedNodes, Map<String, String> extra)
       throws Exception {
-    return start(name, TestNodes.freePort(), TestNodes.freePort(), remotePort, TestNodes.freePort(), seedNodes, extra);
+    return start(
+        name,
+        TestNodes.freePort(),
+        TestNodes.freePort(),
+        remotePort,
+        TestNodes.freePort(),
+        seedNodes,
+        extra);
   }
 
   /** Starts a node on the given ports (e.g. to restart a killed node where it was). */
@@ -65,8 +81,10 @@ final class NodeProcess {
       Map<String, String> extra)
       throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseG1GC", "-cp", classpath));
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command =
+        new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseG1GC", "-cp", classpath));
     Map<String, String> props = new java.util.TreeMap<>(extra);
     props.put("pushgate.gateway.host", "127.0.0.1");
     props.put("pushgate.gateway.port", String.valueOf(gatewayPort));
@@ -92,7 +110,8 @@ final class NodeProcess {
     Files.createDirectories(log.toPath().getParent());
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    return new NodeProcess(name, gatewayPort, apiPort, remotePort, managementPort, process, log.toPath());
+    return new NodeProcess(
+        name, gatewayPort, apiPort, remotePort, managementPort, process, log.toPath());
   }
 
   /** Waits until {@code /ready} answers 200 (member Up, journal reachable). */
@@ -102,7 +121,9 @@ final class NodeProcess {
         .pollInterval(Duration.ofMillis(300))
         .until(
             () -> {
-              if (!process.isAlive()) throw new IllegalStateException("node " + name + " exited; see target/node-" + name + "-*.log");
+              if (!process.isAlive())
+                throw new IllegalStateException(
+                    "node " + name + " exited; see target/node-" + name + "-*.log");
               return status("/ready") == 200;
             });
     return this;
@@ -111,7 +132,8 @@ final class NodeProcess {
   int status(String managementPath) {
     try {
       return HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + managementPath))
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + managementPort + managementPath))
                   .timeout(Duration.ofSeconds(3))
                   .build(),
               HttpResponse.BodyHandlers.discarding())
@@ -133,7 +155,8 @@ final class NodeProcess {
   /** {@code kill -9}: SIGKILL on Linux; returns once the process is gone. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("node " + name + " survived SIGKILL");
+    if (!process.waitFor(30, TimeUnit.SECONDS))
+      throw new IllegalStateException("node " + name + " survived SIGKILL");
   }
 
   /** SIGTERM: graceful drain and leave; waits for the JVM to exit. */

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A message accepted with 202 survives a full stop and start of the node on the same storage
- * (here embedded H2; {@link CassandraNodeRestartIT} runs the same on Cassandra).
+ * A message accepted with 202 survives a full stop and start of the node on the same storage (here
+ * embedded H2; {@link CassandraNodeRestartIT} runs the same on Cassandra).
  */
 class NodeRestartIT {
 
@@ -40,7 +40,9 @@ class NodeRestartIT {
         org.awaitility.Awaitility.await()
             .atMost(java.time.Duration.ofSeconds(20))
             .until(
-                () -> api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt() == 0);
+                () ->
+                    api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt()
+                        == 0);
       }
       pending = api.push(APP, user, "{\"n\":2}");
     } finally {
@@ -71,15 +73,24 @@ class NodeRestartIT {
     try {
       ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(first), TestNodes.apiKey(app));
       String token = api.token(app, "u");
-      try (WsTestClient client = WsTestClient.connectAndHello(TestNodes.hostPort(first), app, token)) {
-        String acked = api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":1}").body().path("id").asText();
+      try (WsTestClient client =
+          WsTestClient.connectAndHello(TestNodes.hostPort(first), app, token)) {
+        String acked =
+            api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":1}").body().path("id").asText();
         assertEquals(1, client.next("push").path("bseq").asLong());
         client.ackBroadcast(1);
         org.awaitility.Awaitility.await()
             .atMost(java.time.Duration.ofSeconds(20))
-            .until(() -> api.get("/v1/apps/" + app + "/broadcasts/" + acked).body().path("ackedSessions").asLong() == 1);
+            .until(
+                () ->
+                    api.get("/v1/apps/" + app + "/broadcasts/" + acked)
+                            .body()
+                            .path("ackedSessions")
+                            .asLong()
+                        == 1);
       }
-      pending = api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":2}").body().path("id").asText();
+      pending =
+          api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":2}").body().path("id").asText();
     } finally {
       TestNodes.stop(first);
     }
@@ -90,7 +101,10 @@ class NodeRestartIT {
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(second), app, api.token(app, "u"))) {
         JsonNode push = client.next("push");
-        assertEquals(pending, push.path("id").asText(), "the acked broadcast came back, or the pending one was lost");
+        assertEquals(
+            pending,
+            push.path("id").asText(),
+            "the acked broadcast came back, or the pending one was lost");
         assertEquals(2, push.path("bseq").asLong());
       }
     } finally {

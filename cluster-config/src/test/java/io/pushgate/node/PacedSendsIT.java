@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Paced sends over real HTTP against a real node: a multicast above the app's send rate is
- * accepted (202 "paced") instead of refused, reaches every recipient no faster than the rate,
- * survives a node restart, and a full queue is refused with 429 send_queue_full.
+ * Paced sends over real HTTP against a real node: a multicast above the app's send rate is accepted
+ * (202 "paced") instead of refused, reaches every recipient no faster than the rate, survives a
+ * node restart, and a full queue is refused with 429 send_queue_full.
  */
 class PacedSendsIT {
 
@@ -38,14 +38,18 @@ class PacedSendsIT {
   }
 
   private static String multicast(String prefix, int n) {
-    String to = IntStream.range(0, n).mapToObj(i -> "\"" + prefix + i + "\"").collect(Collectors.joining(","));
+    String to =
+        IntStream.range(0, n)
+            .mapToObj(i -> "\"" + prefix + i + "\"")
+            .collect(Collectors.joining(","));
     return "{\"to\":[" + to + "],\"qos\":1,\"ttl\":600,\"data\":\"paced\"}";
   }
 
   private static long queuedUsers(ApiTestClient api, String prefix, int n) throws Exception {
     long queued = 0;
     for (int i = 0; i < n; i++) {
-      if (api.get("/v1/apps/" + APP + "/users/" + prefix + i).body().path("pending").asInt() == 1) queued++;
+      if (api.get("/v1/apps/" + APP + "/users/" + prefix + i).body().path("pending").asInt() == 1)
+        queued++;
     }
     return queued;
   }
@@ -68,8 +72,10 @@ class PacedSendsIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> queuedUsers(api, "p", 20) == 20);
       double seconds = (System.nanoTime() - start) / 1e9;
       // 20 recipients at 5/s with a burst of 5 cannot all be queued in much under 3 s
-      assertTrue(seconds >= 2.0, "20 recipients drained in " + seconds + " s at a send rate of 5/s");
-      ApiTestClient.Reply single = api.post("/v1/apps/" + APP + "/messages", multicast("single", 1));
+      assertTrue(
+          seconds >= 2.0, "20 recipients drained in " + seconds + " s at a send rate of 5/s");
+      ApiTestClient.Reply single =
+          api.post("/v1/apps/" + APP + "/messages", multicast("single", 1));
       assertTrue(single.status() == 202 || single.status() == 429, single.toString());
     } finally {
       TestNodes.stop(node);

@@ -39,9 +39,11 @@ class ParkedSessionEndToEndIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestNodes.start(
-        ConfigFactory.parseString("pushgate.session.connected-idle-passivation = 1s\npushgate.broadcast.ack-report-delay = 200ms")
-            .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
+    node =
+        TestNodes.start(
+            ConfigFactory.parseString(
+                    "pushgate.session.connected-idle-passivation = 1s\npushgate.broadcast.ack-report-delay = 200ms")
+                .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
     hostPort = TestNodes.hostPort(node);
     api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
@@ -66,11 +68,15 @@ class ParkedSessionEndToEndIT {
       assertEquals(id, push.path("id").asText());
       client.ack(push.path("seq").asLong());
       await().atMost(WAIT).until(() -> "acked".equals(fate(user, id)));
-      assertTrue(counter("pushgate_sessions_woken_total") >= woken + 2, "woken by the status request and by the message");
+      assertTrue(
+          counter("pushgate_sessions_woken_total") >= woken + 2,
+          "woken by the status request and by the message");
 
       await().atMost(WAIT).until(() -> counter("pushgate_sessions_parked_total") >= parked + 3);
       ApiTestClient.Reply qos0 =
-          api.post("/v1/apps/" + APP + "/messages", "{\"to\":[\"" + user + "\"],\"qos\":0,\"data\":{\"n\":2}}");
+          api.post(
+              "/v1/apps/" + APP + "/messages",
+              "{\"to\":[\"" + user + "\"],\"qos\":0,\"data\":{\"n\":2}}");
       assertEquals(202, qos0.status(), qos0.toString());
       JsonNode live = client.next("push");
       assertEquals(0, live.path("qos").asInt(), live.toString());
@@ -102,10 +108,12 @@ class ParkedSessionEndToEndIT {
     double parked = counter("pushgate_sessions_parked_total");
     List<WsTestClient> clients = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) clients.add(WsTestClient.connectAndHello(hostPort, APP, api.token(APP, newUser())));
+      for (int i = 0; i < 3; i++)
+        clients.add(WsTestClient.connectAndHello(hostPort, APP, api.token(APP, newUser())));
       await().atMost(WAIT).until(() -> counter("pushgate_sessions_parked_total") >= parked + 3);
       double woken = counter("pushgate_sessions_woken_total");
-      ApiTestClient.Reply sent = api.post("/v1/apps/" + APP + "/broadcasts", "{\"qos\":1,\"data\":{\"b\":1}}");
+      ApiTestClient.Reply sent =
+          api.post("/v1/apps/" + APP + "/broadcasts", "{\"qos\":1,\"data\":{\"b\":1}}");
       assertEquals(202, sent.status(), sent.toString());
       for (WsTestClient client : clients) {
         JsonNode push = client.next("push");
@@ -113,7 +121,10 @@ class ParkedSessionEndToEndIT {
         client.ackBroadcast(push.path("bseq").asLong());
       }
       // the acks are held while the sessions are parked: past the report delay, none was woken
-      await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> counter("pushgate_sessions_woken_total") == woken);
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(WAIT)
+          .until(() -> counter("pushgate_sessions_woken_total") == woken);
     } finally {
       clients.forEach(WsTestClient::close);
     }

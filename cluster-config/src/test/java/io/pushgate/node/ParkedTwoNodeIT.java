@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Parked sessions across two nodes on MariaDB: a client on node A whose session lives on node B
- * (so everything between them goes through node A's connection router) stays connected while its
- * session parks on B; a message sent through either node wakes it there, reaches the client on
- * A, and the client's ack reaches it.
+ * Parked sessions across two nodes on MariaDB: a client on node A whose session lives on node B (so
+ * everything between them goes through node A's connection router) stays connected while its
+ * session parks on B; a message sent through either node wakes it there, reaches the client on A,
+ * and the client's ack reaches it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ParkedTwoNodeIT {
@@ -31,7 +31,8 @@ class ParkedTwoNodeIT {
   @BeforeAll
   void startCluster() throws Exception {
     List<PushgateNode> pair =
-        TestNodes.startMariaDbPair(ConfigFactory.parseString("pushgate.session.connected-idle-passivation = 1s"), app);
+        TestNodes.startMariaDbPair(
+            ConfigFactory.parseString("pushgate.session.connected-idle-passivation = 1s"), app);
     nodeA = pair.get(0);
     nodeB = pair.get(1);
   }
@@ -47,17 +48,30 @@ class ParkedTwoNodeIT {
     ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(app));
     ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(app));
     String user = ShardPlacement.userOn(nodeB, apiA, app, "parked-");
-    try (WsTestClient client = WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), app, apiA.token(app, user))) {
+    try (WsTestClient client =
+        WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), app, apiA.token(app, user))) {
       for (int round = 1; round <= 2; round++) {
-        await().atMost(WAIT).until(() -> !ShardPlacement.hostedEntities(nodeB.system()).contains(app + ":" + user));
+        await()
+            .atMost(WAIT)
+            .until(() -> !ShardPlacement.hostedEntities(nodeB.system()).contains(app + ":" + user));
         String id = (round == 1 ? apiB : apiA).push(app, user, "{\"round\":" + round + "}");
         JsonNode push = client.next("push");
         assertEquals(id, push.path("id").asText());
         client.ack(push.path("seq").asLong());
-        await().atMost(WAIT).until(() -> "acked".equals(
-            apiA.get("/v1/apps/" + app + "/users/" + user + "/messages/" + id).body().path("status").asText()));
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    "acked"
+                        .equals(
+                            apiA.get("/v1/apps/" + app + "/users/" + user + "/messages/" + id)
+                                .body()
+                                .path("status")
+                                .asText()));
       }
-      assertFalse(ShardPlacement.hostedEntities(nodeA.system()).contains(app + ":" + user), "the session lives on B, not A");
+      assertFalse(
+          ShardPlacement.hostedEntities(nodeA.system()).contains(app + ":" + user),
+          "the session lives on B, not A");
     }
   }
 }

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A MariaDB or Redis server of a test's own, on a free port with its data under
- * {@code target/}, so faults can be injected without touching the machine's services:
- * {@link #freeze()} (SIGSTOP: the port still accepts connections, nothing answers),
- * {@link #thaw()} (SIGCONT), {@link #stop()} (SIGTERM, clean shutdown: connections refused) and
- * {@link #start()} again on the same data. Always {@link #close()} it.
+ * A MariaDB or Redis server of a test's own, on a free port with its data under {@code target/}, so
+ * faults can be injected without touching the machine's services: {@link #freeze()} (SIGSTOP: the
+ * port still accepts connections, nothing answers), {@link #thaw()} (SIGCONT), {@link #stop()}
+ * (SIGTERM, clean shutdown: connections refused) and {@link #start()} again on the same data.
+ * Always {@link #close()} it.
  */
 final class PrivateService implements AutoCloseable {
 
@@ -29,7 +29,8 @@ final class PrivateService implements AutoCloseable {
   private Process process;
   private boolean started;
 
-  private PrivateService(String name, int port, List<String> command, Path log, Runnable afterFirstStart) {
+  private PrivateService(
+      String name, int port, List<String> command, Path log, Runnable afterFirstStart) {
     this.name = name;
     this.port = port;
     this.command = command;
@@ -41,21 +42,49 @@ final class PrivateService implements AutoCloseable {
   static PrivateService mariaDb(Path dir) throws Exception {
     Path data = dir.resolve("data").toAbsolutePath();
     Files.createDirectories(dir);
-    run(List.of("mariadb-install-db", "--no-defaults", "--datadir=" + data, "--user=root",
-        "--auth-root-authentication-method=normal", "--skip-test-db"), dir.resolve("install.log"));
+    run(
+        List.of(
+            "mariadb-install-db",
+            "--no-defaults",
+            "--datadir=" + data,
+            "--user=root",
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db"),
+        dir.resolve("install.log"));
     int port = TestNodes.freePort();
-    List<String> command = List.of("mariadbd", "--no-defaults", "--datadir=" + data, "--user=root",
-        "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dir.toAbsolutePath().resolve("mysqld.sock"),
-        "--pid-file=" + dir.toAbsolutePath().resolve("mysqld.pid"), "--innodb-buffer-pool-size=64M",
-        "--skip-name-resolve");
-    PrivateService db = new PrivateService("mariadb", port, command, dir.resolve("server.log"), () -> {
-      try {
-        run(List.of("mariadb", "-h127.0.0.1", "-P" + port, "-uroot", "-e", "CREATE DATABASE IF NOT EXISTS test"),
-            dir.resolve("create.log"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    List<String> command =
+        List.of(
+            "mariadbd",
+            "--no-defaults",
+            "--datadir=" + data,
+            "--user=root",
+            "--port=" + port,
+            "--bind-address=127.0.0.1",
+            "--socket=" + dir.toAbsolutePath().resolve("mysqld.sock"),
+            "--pid-file=" + dir.toAbsolutePath().resolve("mysqld.pid"),
+            "--innodb-buffer-pool-size=64M",
+            "--skip-name-resolve");
+    PrivateService db =
+        new PrivateService(
+            "mariadb",
+            port,
+            command,
+            dir.resolve("server.log"),
+            () -> {
+              try {
+                run(
+                    List.of(
+                        "mariadb",
+                        "-h127.0.0.1",
+                        "-P" + port,
+                        "-uroot",
+                        "-e",
+                        "CREATE DATABASE IF NOT EXISTS test"),
+                    dir.resolve("create.log"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     db.start();
     return db;
   }
@@ -64,9 +93,21 @@ final class PrivateService implements AutoCloseable {
   static PrivateService redis(Path dir) throws Exception {
     Files.createDirectories(dir);
     int port = TestNodes.freePort();
-    List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString());
-    PrivateService redis = new PrivateService("redis", port, command, dir.resolve("server.log"), () -> {});
+    List<String> command =
+        List.of(
+            "redis-server",
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toAbsolutePath().toString());
+    PrivateService redis =
+        new PrivateService("redis", port, command, dir.resolve("server.log"), () -> {});
     redis.start();
     return redis;
   }
@@ -81,14 +122,19 @@ final class PrivateService implements AutoCloseable {
 
   /** Starts the server and waits until its port accepts connections. */
   void start() throws Exception {
-    process = new ProcessBuilder(new ArrayList<>(command))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      if (!process.isAlive()) throw new IllegalStateException(name + " exited; see " + log);
-      return accepts();
-    });
+    process =
+        new ProcessBuilder(new ArrayList<>(command))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              if (!process.isAlive()) throw new IllegalStateException(name + " exited; see " + log);
+              return accepts();
+            });
     if (!started) {
       started = true;
       afterFirstStart.run();
@@ -106,7 +152,8 @@ final class PrivateService implements AutoCloseable {
   /** SIGTERM and wait: a clean shutdown, after which connections are refused. */
   void stop() throws Exception {
     process.destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException(name + " did not stop");
+    if (!process.waitFor(60, TimeUnit.SECONDS))
+      throw new IllegalStateException(name + " did not stop");
   }
 
   private void signal(String signal) throws Exception {
@@ -123,8 +170,11 @@ final class PrivateService implements AutoCloseable {
   }
 
   private static void run(List<String> command, Path output) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IllegalStateException(String.join(" ", command) + " failed; see " + output);

@@ -11,19 +11,24 @@ import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
-/** Where sessions live in a test cluster: the shards and entities a node hosts, and users whose session is on a given node. */
+/**
+ * Where sessions live in a test cluster: the shards and entities a node hosts, and users whose
+ * session is on a given node.
+ */
 final class ShardPlacement {
 
   private ShardPlacement() {}
 
   /**
    * A user of {@code app} whose session lives on {@code node}, started through another node's API.
-   * New shards go to the node with fewer shards, so after other tests {@code node} may get none
-   * for a while: prefer users of shards it hosts already (the default extractor: |hash of the
-   * entity id| mod shards), and start sessions of new users until it gets one (bounded).
+   * New shards go to the node with fewer shards, so after other tests {@code node} may get none for
+   * a while: prefer users of shards it hosts already (the default extractor: |hash of the entity
+   * id| mod shards), and start sessions of new users until it gets one (bounded).
    */
-  static String userOn(PushgateNode node, ApiTestClient api, String app, String prefix) throws Exception {
-    int shards = node.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+  static String userOn(PushgateNode node, ApiTestClient api, String app, String prefix)
+      throws Exception {
+    int shards =
+        node.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
     Set<String> shardsOnB = shardsOf(node.system());
     // the hash filter is cheap, the API calls are not: many candidates, at most 400 calls (when B
     // hosts one shard of many, 400 candidates alone could all miss it)
@@ -41,11 +46,14 @@ final class ShardPlacement {
   }
 
   private static Set<String> shardsOf(ActorSystem<?> system) throws Exception {
-    return regionState(system).getShards().stream().map(s -> s.shardId()).collect(Collectors.toSet());
+    return regionState(system).getShards().stream()
+        .map(s -> s.shardId())
+        .collect(Collectors.toSet());
   }
 
   private static CurrentShardRegionState regionState(ActorSystem<?> system) throws Exception {
-    return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
+    return AskPattern
+        .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
             ClusterSharding.get(system).shardState(),
             replyTo -> new GetShardRegionState(SessionSharding.TYPE_KEY, replyTo),
             Duration.ofSeconds(10),

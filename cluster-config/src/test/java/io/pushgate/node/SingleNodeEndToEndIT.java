@@ -11,8 +11,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The walking skeleton, end to end over real sockets against a real node on embedded H2:
- * HTTP API in, WebSocket out, acks, redelivery, offline delivery, kick and replace.
+ * The walking skeleton, end to end over real sockets against a real node on embedded H2: HTTP API
+ * in, WebSocket out, acks, redelivery, offline delivery, kick and replace.
  */
 class SingleNodeEndToEndIT extends SingleNodeFixture {
 
@@ -107,7 +107,8 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     }
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> !api.get("/v1/apps/" + APP + "/users/" + user).body().path("online").asBoolean());
+        .until(
+            () -> !api.get("/v1/apps/" + APP + "/users/" + user).body().path("online").asBoolean());
   }
 
   @Test
@@ -129,7 +130,9 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     String path = "/v1/dispatch?app=" + APP + "&user=" + user;
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> api.get(path).body().path("endpoints").toString(), e -> e.equals("[\"" + own + "\"]"));
+        .until(
+            () -> api.get(path).body().path("endpoints").toString(),
+            e -> e.equals("[\"" + own + "\"]"));
     ApiTestClient asClient = new ApiTestClient(apiHostPort, api.token(APP, user));
     assertEquals(200, asClient.get(path).status());
     ApiTestClient otherUsersToken = new ApiTestClient(apiHostPort, api.token(APP, newUser()));
@@ -157,9 +160,16 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
   void collapsedMessageIsReportedAndOnlyTheNewestIsDelivered() throws Exception {
     String user = newUser();
     String path = "/v1/apps/" + APP + "/messages";
-    String old = api.post(path, "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":1}}")
-        .body().path("id").asText();
-    var newer = api.post(path, "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":2}}");
+    String old =
+        api.post(
+                path,
+                "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":1}}")
+            .body()
+            .path("id")
+            .asText();
+    var newer =
+        api.post(
+            path, "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":2}}");
     assertEquals(old, newer.body().path("recipients").get(0).path("replaced").asText());
     try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
       assertEquals(1, client.welcome.path("pending").asInt());
@@ -170,12 +180,24 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
           .atMost(Duration.ofSeconds(20))
           .until(
               () ->
-                  api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + newer.body().path("id").asText())
-                      .body().path("status").asText(),
+                  api.get(
+                          "/v1/apps/"
+                              + APP
+                              + "/users/"
+                              + user
+                              + "/messages/"
+                              + newer.body().path("id").asText())
+                      .body()
+                      .path("status")
+                      .asText(),
               status -> status.equals("acked"));
     }
     assertEquals(
-        "replaced", api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + old).body().path("status").asText());
+        "replaced",
+        api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + old)
+            .body()
+            .path("status")
+            .asText());
   }
 
   @Test
@@ -188,7 +210,8 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
               () ->
                   http.send(
                           java.net.http.HttpRequest.newBuilder(
-                                  java.net.URI.create(node.managementUri().replaceAll("/$", "") + path))
+                                  java.net.URI.create(
+                                      node.managementUri().replaceAll("/$", "") + path))
                               .build(),
                           java.net.http.HttpResponse.BodyHandlers.discarding())
                       .statusCode(),
@@ -203,12 +226,19 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
       api.post("/v1/apps/" + APP + "/messages", "{\"to\":[\"" + user + "\"],\"data\":{\"n\":1}}");
       client.ack(client.next("push").path("seq").asLong());
       String labels = "app=\"" + APP + "\"";
-      String text = await().atMost(Duration.ofSeconds(30)).until(this::scrape,
-          t -> value(t, "pushgate_messages_acked_total", labels) >= 1);
+      String text =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(this::scrape, t -> value(t, "pushgate_messages_acked_total", labels) >= 1);
       assertTrue(value(text, "pushgate_connections_open", "transport=\"websocket\"") >= 1, text);
-      assertTrue(value(text, "pushgate_messages_accepted_total", labels, "qos=\"1\"", "target=\"session\"") >= 1, text);
+      assertTrue(
+          value(text, "pushgate_messages_accepted_total", labels, "qos=\"1\"", "target=\"session\"")
+              >= 1,
+          text);
       assertTrue(value(text, "pushgate_messages_delivered_total", labels, "qos=\"1\"") >= 1, text);
-      assertTrue(value(text, "pushgate_hello_latency_seconds_count", "transport=\"websocket\"") >= 1, text);
+      assertTrue(
+          value(text, "pushgate_hello_latency_seconds_count", "transport=\"websocket\"") >= 1,
+          text);
       assertTrue(value(text, "pushgate_delivery_latency_seconds_count") >= 1, text);
       assertTrue(value(text, "pushgate_journal_write_seconds_count") >= 1, text);
       assertEquals(1.0, value(text, "pushgate_journal_up"), text);
@@ -219,9 +249,14 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
 
   @Test
   void theConsoleIsRefusedWithoutAnOperatorCredential() throws Exception {
-    var response = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/console/")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            node.managementUri().replaceAll("/$", "") + "/console/"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(403, response.statusCode());
     assertTrue(response.body().contains("\"code\":\"console_disabled\""), response.body());
   }
@@ -240,9 +275,12 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     java.net.URI ready = java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/ready");
     var degraded = io.pushgate.node.health.DegradedComponents.get(node.system());
     try {
-      degraded.register("test-component", () -> java.util.Optional.of(java.util.Map.of("admitted", 7)));
+      degraded.register(
+          "test-component", () -> java.util.Optional.of(java.util.Map.of("admitted", 7)));
       var response =
-          http.send(java.net.http.HttpRequest.newBuilder(ready).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+          http.send(
+              java.net.http.HttpRequest.newBuilder(ready).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode());
       JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
       assertEquals("degraded", body.path("status").asText(), response.body());
@@ -251,7 +289,9 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
       degraded.register("test-component", java.util.Optional::empty);
     }
     var healthy =
-        http.send(java.net.http.HttpRequest.newBuilder(ready).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        http.send(
+            java.net.http.HttpRequest.newBuilder(ready).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertTrue(healthy.body().contains("\"ready\""), healthy.body());
   }
 

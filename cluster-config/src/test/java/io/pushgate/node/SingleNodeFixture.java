@@ -15,8 +15,10 @@ abstract class SingleNodeFixture {
   @TempDir static Path dataDir;
   protected PushgateNode node;
   protected ApiTestClient api;
+
   /** Where clients connect. */
   protected String hostPort;
+
   /** Where the API and dispatch are served. */
   protected String apiHostPort;
 

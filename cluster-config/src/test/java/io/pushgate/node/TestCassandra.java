@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real Cassandra nodes for the tests, started by the project's own launcher
- * ({@code ./pushgate cassandra}, persistence/cassandra/launch) on 127.0.0.21, .22, ... with their
- * data under {@code cluster-config/target/cassandra}, so they never meet a developer's cluster on
- * 127.0.0.1-3. Started on first use, shared by every test of this JVM, stopped when the JVM exits.
+ * Real Cassandra nodes for the tests, started by the project's own launcher ({@code ./pushgate
+ * cassandra}, persistence/cassandra/launch) on 127.0.0.21, .22, ... with their data under {@code
+ * cluster-config/target/cassandra}, so they never meet a developer's cluster on 127.0.0.1-3.
+ * Started on first use, shared by every test of this JVM, stopped when the JVM exits.
  */
 final class TestCassandra {
 
@@ -32,9 +32,14 @@ final class TestCassandra {
     return "127.0.0." + (IP_BASE + k - 1) + ":9042";
   }
 
-  /** Makes sure nodes 1..{@code count} run (starting them one after another), and that they are stopped at exit. */
+  /**
+   * Makes sure nodes 1..{@code count} run (starting them one after another), and that they are
+   * stopped at exit.
+   */
   static synchronized void ensureNodes(int count) throws IOException, InterruptedException {
-    if (started == 0) Runtime.getRuntime().addShutdownHook(new Thread(TestCassandra::stopAll, "stop-test-cassandra"));
+    if (started == 0)
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(TestCassandra::stopAll, "stop-test-cassandra"));
     for (int k = 1; k <= count; k++) launch("node", String.valueOf(k));
     started = Math.max(started, count);
   }
@@ -57,7 +62,8 @@ final class TestCassandra {
 
   /**
    * A single node's config on Cassandra: keyspace {@code keyspace} (new per test class, so runs
-   * never see each other's sessions), replication {@code rf}, contact points of nodes 1..{@code nodes}.
+   * never see each other's sessions), replication {@code rf}, contact points of nodes 1..{@code
+   * nodes}.
    */
   static Config nodeConfig(String keyspace, int nodes, int rf) {
     List<String> points = new java.util.ArrayList<>();
@@ -71,10 +77,16 @@ final class TestCassandra {
   }
 
   private static void launch(String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of(NodeScripts.ROOT.resolve("pushgate").toString(), "cassandra"));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(NodeScripts.ROOT.resolve("pushgate").toString(), "cassandra"));
     command.addAll(List.of(args));
     Path log = Files.createTempFile("cassandra-launch", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(NodeScripts.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(NodeScripts.ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().put("PUSHGATE_CASSANDRA_HOME", HOME.toString());
     builder.environment().put("PUSHGATE_CASSANDRA_IP_BASE", String.valueOf(IP_BASE));
     Process process = builder.start();
@@ -82,7 +94,10 @@ final class TestCassandra {
     if (!ended) process.destroyForcibly().waitFor();
     String output = Files.readString(log, StandardCharsets.UTF_8);
     Files.deleteIfExists(log);
-    assertEquals(0, ended ? process.exitValue() : -1, "./pushgate cassandra " + String.join(" ", args) + " failed:\n" + output);
+    assertEquals(
+        0,
+        ended ? process.exitValue() : -1,
+        "./pushgate cassandra " + String.join(" ", args) + " failed:\n" + output);
   }
 
   private static void stopAll() {

@@ -20,17 +20,22 @@ final class TestNodes {
   static final String APP = "demo";
   static final String API_KEY = DevCredentialsWarning.PUBLISHED_API_KEY;
   static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+
   /** {@link #freePort()} picks from here: below the kernel's ephemeral range. */
   private static final int PORT_LOW = 22_000;
+
   private static final int PORT_RANGE = 8_000;
-  private static final AtomicInteger nextPort = new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_RANGE));
+  private static final AtomicInteger nextPort =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_RANGE));
 
   private TestNodes() {}
 
   /** Config of a node on embedded H2 under {@code dataDir}, with free ports. */
   static Config h2Node(Path dataDir) {
     return node(
-        Map.of("pushgate.db.url", "jdbc:h2:file:" + dataDir.resolve("pushgate") + ";DB_CLOSE_DELAY=-1"),
+        Map.of(
+            "pushgate.db.url",
+            "jdbc:h2:file:" + dataDir.resolve("pushgate") + ";DB_CLOSE_DELAY=-1"),
         freePort(),
         List.of());
   }
@@ -48,7 +53,9 @@ final class TestNodes {
     Map<String, Object> overrides = new HashMap<>();
     for (String app : apps) {
       overrides.put("pushgate.apps." + app + ".api-key", apiKey(app));
-      overrides.put("pushgate.apps." + app + ".token-secret", "token-secret-of-" + app + "-for-tests-only-0123456789");
+      overrides.put(
+          "pushgate.apps." + app + ".token-secret",
+          "token-secret-of-" + app + "-for-tests-only-0123456789");
     }
     return ConfigFactory.parseMap(overrides).withFallback(config);
   }
@@ -56,7 +63,8 @@ final class TestNodes {
   /** Config of a node on the local MariaDB, joining {@code seedNodes} (empty: itself). */
   static Config mariaDbNode(int remotePort, List<String> seedNodes) {
     return node(
-        Map.of("pushgate.db.url", MARIADB_URL, "pushgate.db.user", "root", "pushgate.db.password", ""),
+        Map.of(
+            "pushgate.db.url", MARIADB_URL, "pushgate.db.user", "root", "pushgate.db.password", ""),
         remotePort,
         seedNodes);
   }
@@ -105,7 +113,11 @@ final class TestNodes {
 
   static long upMembers(PushgateNode node) {
     return java.util.stream.StreamSupport.stream(
-            org.apache.pekko.cluster.typed.Cluster.get(node.system()).state().getMembers().spliterator(), false)
+            org.apache.pekko.cluster.typed.Cluster.get(node.system())
+                .state()
+                .getMembers()
+                .spliterator(),
+            false)
         .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up())
         .count();
   }
@@ -115,7 +127,8 @@ final class TestNodes {
   }
 
   static void stop(PushgateNode node) throws Exception {
-    if (node != null) node.stop(Duration.ofSeconds(60)).toCompletableFuture().get(90, TimeUnit.SECONDS);
+    if (node != null)
+      node.stop(Duration.ofSeconds(60)).toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
   /** Where clients connect (host:port of the WebSocket listener). */
@@ -145,6 +158,7 @@ final class TestNodes {
         // held by someone else: next
       }
     }
-    throw new IllegalStateException("no free port in " + PORT_LOW + "-" + (PORT_LOW + PORT_RANGE - 1));
+    throw new IllegalStateException(
+        "no free port in " + PORT_LOW + "-" + (PORT_LOW + PORT_RANGE - 1));
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Topics end to end over real sockets: client sub/unsub with the token's topic claim, limits and
- * bad input, live fan-out, history recovery with the right {@code recovered} flag, and
- * server-side subscriptions that survive reconnects.
+ * bad input, live fan-out, history recovery with the right {@code recovered} flag, and server-side
+ * subscriptions that survive reconnects.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TopicsEndToEndIT {
@@ -50,7 +50,8 @@ class TopicsEndToEndIT {
   }
 
   private JsonNode publish(String topic, String data) throws Exception {
-    ApiTestClient.Reply reply = api.post("/v1/apps/" + APP + "/topics/" + topic + "/messages", "{\"data\":" + data + "}");
+    ApiTestClient.Reply reply =
+        api.post("/v1/apps/" + APP + "/topics/" + topic + "/messages", "{\"data\":" + data + "}");
     assertEquals(202, reply.status(), reply.toString());
     return reply.body();
   }
@@ -77,13 +78,15 @@ class TopicsEndToEndIT {
       assertEquals("news.tech", a.next("unsubscribed").path("topic").asText());
       publish("news.tech", "\"after unsub\"");
       String sport = publish("news.sport", "\"goal\"").path("id").asText();
-      assertEquals(sport, a.next("push").path("id").asText(), "an unsubscribed topic still arrived");
+      assertEquals(
+          sport, a.next("push").path("id").asText(), "an unsubscribed topic still arrived");
       assertEquals("\"after unsub\"", b.next("push").path("data").toString());
     }
   }
 
   @Test
-  void badTopicsUngrantedTopicsAndTooManyTopicsGetErrorsAndTheConnectionStaysOpen() throws Exception {
+  void badTopicsUngrantedTopicsAndTooManyTopicsGetErrorsAndTheConnectionStaysOpen()
+      throws Exception {
     try (WsTestClient c = connect("limits", "x.>")) {
       c.send("{\"t\":\"sub\",\"topic\":\"bad topic!\"}");
       assertEquals("invalid_topic", c.next("error").path("code").asText());
@@ -104,12 +107,15 @@ class TopicsEndToEndIT {
       c.send("{\"t\":\"ping\"}");
       c.next("pong");
     }
-    ApiTestClient.Reply bad = api.post("/v1/apps/" + APP + "/topics/bad!topic/messages", "{\"data\":1}");
+    ApiTestClient.Reply bad =
+        api.post("/v1/apps/" + APP + "/topics/bad!topic/messages", "{\"data\":1}");
     assertEquals(400, bad.status());
     assertEquals("invalid_topic", bad.body().path("code").asText());
-    ApiTestClient.Reply qos1 = api.post("/v1/apps/" + APP + "/topics/x.1/messages", "{\"qos\":1,\"data\":1}");
+    ApiTestClient.Reply qos1 =
+        api.post("/v1/apps/" + APP + "/topics/x.1/messages", "{\"qos\":1,\"data\":1}");
     assertEquals("invalid_qos", qos1.body().path("code").asText());
-    ApiTestClient.Reply badClaim = api.post("/v1/apps/" + APP + "/tokens", "{\"user\":\"u\",\"topics\":[\"a..b\"]}");
+    ApiTestClient.Reply badClaim =
+        api.post("/v1/apps/" + APP + "/tokens", "{\"user\":\"u\",\"topics\":[\"a..b\"]}");
     assertEquals("invalid_topic", badClaim.body().path("code").asText());
   }
 
@@ -139,7 +145,8 @@ class TopicsEndToEndIT {
     try (WsTestClient c = connect("fan", "scores.>")) {
       c.send("{\"t\":\"sub\",\"topic\":\"" + topic + "\",\"since\":2,\"epoch\":\"" + epoch + "\"}");
       JsonNode sub = c.next("subscribed");
-      assertFalse(sub.path("recovered").asBoolean(), "offset 3 is gone but recovered was true: " + sub);
+      assertFalse(
+          sub.path("recovered").asBoolean(), "offset 3 is gone but recovered was true: " + sub);
       for (int i = 4; i <= 6; i++) assertEquals(i, c.next("push").path("offset").asLong());
       c.send("{\"t\":\"sub\",\"topic\":\"scores.other\",\"since\":5,\"epoch\":\"not-the-epoch\"}");
       assertFalse(c.next("subscribed").path("recovered").asBoolean());
@@ -150,8 +157,10 @@ class TopicsEndToEndIT {
   void serverSideSubscriptionsLiveInTheSessionAndSurviveReconnects() throws Exception {
     String user = "server-sub";
     try (WsTestClient c = connect(user)) {
-      ApiTestClient.Reply put = api.send(api.request("/v1/apps/" + APP + "/users/" + user + "/topics/alerts.eu")
-          .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()));
+      ApiTestClient.Reply put =
+          api.send(
+              api.request("/v1/apps/" + APP + "/users/" + user + "/topics/alerts.eu")
+                  .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()));
       assertEquals(200, put.status(), put.toString());
       assertEquals("alerts.eu", put.body().path("topics").get(0).asText());
       JsonNode sub = c.next("subscribed");
@@ -164,8 +173,12 @@ class TopicsEndToEndIT {
       String id = publish("alerts.eu", "\"again\"").path("id").asText();
       assertEquals(id, c.next("push").path("id").asText());
       c.send("{\"t\":\"unsub\",\"topic\":\"alerts.eu\"}");
-      assertEquals("topic_not_allowed", c.next("error").path("code").asText(), "a client removed a server-side topic");
-      assertEquals(200, api.delete("/v1/apps/" + APP + "/users/" + user + "/topics/alerts.eu").status());
+      assertEquals(
+          "topic_not_allowed",
+          c.next("error").path("code").asText(),
+          "a client removed a server-side topic");
+      assertEquals(
+          200, api.delete("/v1/apps/" + APP + "/users/" + user + "/topics/alerts.eu").status());
       JsonNode gone = c.next("unsubscribed");
       assertEquals("server", gone.path("by").asText());
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Two nodes in one cluster on MariaDB: a client connected to node A receives messages for a
- * session that lives on node B (the connection reaches its session only through sharding).
+ * Two nodes in one cluster on MariaDB: a client connected to node A receives messages for a session
+ * that lives on node B (the connection reaches its session only through sharding).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoNodeIT {
@@ -47,18 +47,26 @@ class TwoNodeIT {
     ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
     ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(runApp));
     try (WsTestClient onA =
-        WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "fan", "room.*"))) {
+        WsTestClient.connectAndHello(
+            TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "fan", "room.*"))) {
       onA.send("{\"t\":\"sub\",\"topic\":\"room.1\"}");
       onA.next("subscribed");
       // node B learns of node A's subscription through the receptionist's gossip: QoS 0 messages
       // published before that are not delivered, so publish until one arrives (bounded)
       Set<String> sent = new java.util.HashSet<>();
       JsonNode[] got = new JsonNode[1];
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        sent.add(apiB.post("/v1/apps/" + runApp + "/topics/room.1/messages", "{\"data\":\"hi\"}").body().path("id").asText());
-        got[0] = onA.poll(Duration.ofMillis(300));
-        return got[0] != null;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                sent.add(
+                    apiB.post("/v1/apps/" + runApp + "/topics/room.1/messages", "{\"data\":\"hi\"}")
+                        .body()
+                        .path("id")
+                        .asText());
+                got[0] = onA.poll(Duration.ofMillis(300));
+                return got[0] != null;
+              });
       assertEquals("push", got[0].path("t").asText());
       assertEquals("room.1", got[0].path("topic").asText());
       org.junit.jupiter.api.Assertions.assertTrue(sent.contains(got[0].path("id").asText()));
@@ -68,9 +76,14 @@ class TwoNodeIT {
   @Test
   void aBroadcastSentThroughNodeAReachesUsersConnectedToEitherNode() throws Exception {
     ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
-    try (WsTestClient onA = WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "ua"));
-        WsTestClient onB = WsTestClient.connectAndHello(TestNodes.hostPort(nodeB), runApp, apiA.token(runApp, "ub"))) {
-      ApiTestClient.Reply sent = apiA.post("/v1/apps/" + runApp + "/broadcasts", "{\"data\":\"everyone\"}");
+    try (WsTestClient onA =
+            WsTestClient.connectAndHello(
+                TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "ua"));
+        WsTestClient onB =
+            WsTestClient.connectAndHello(
+                TestNodes.hostPort(nodeB), runApp, apiA.token(runApp, "ub"))) {
+      ApiTestClient.Reply sent =
+          apiA.post("/v1/apps/" + runApp + "/broadcasts", "{\"data\":\"everyone\"}");
       assertEquals(202, sent.status(), sent.toString());
       for (WsTestClient c : new WsTestClient[] {onA, onB}) {
         JsonNode push = c.next("push");
@@ -97,7 +110,10 @@ class TwoNodeIT {
       client.ack(push.path("seq").asLong());
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> apiA.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt() == 0);
+          .until(
+              () ->
+                  apiA.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt()
+                      == 0);
     }
     // the session stayed on B all along: the connection on A reached it through sharding
     assertEquals(true, hostedEntities(nodeB.system()).contains(APP + ":" + user));

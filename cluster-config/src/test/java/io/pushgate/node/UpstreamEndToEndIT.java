@@ -44,14 +44,23 @@ class UpstreamEndToEndIT {
     backend = CallbackReceiver.start();
     downBackend = CallbackReceiver.start();
     downBackend.stop();
-    node = TestNodes.start(
-        ConfigFactory.parseString(
-                "pushgate.upstream.request-timeout = 1s\n"
-                    + "pushgate.gateway.upstream { rate = 5, burst = 5, max-in-flight = 2 }\n"
-                    + "pushgate.apps." + APP + ".upstream { secret = \"" + SECRET + "\","
-                    + " default-url = \"" + backend.url() + "\","
-                    + " types { audit = \"\", \"to.down\" = \"http://127.0.0.1:" + downBackend.port() + "/up\" } }")
-            .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
+    node =
+        TestNodes.start(
+            ConfigFactory.parseString(
+                    "pushgate.upstream.request-timeout = 1s\n"
+                        + "pushgate.gateway.upstream { rate = 5, burst = 5, max-in-flight = 2 }\n"
+                        + "pushgate.apps."
+                        + APP
+                        + ".upstream { secret = \""
+                        + SECRET
+                        + "\","
+                        + " default-url = \""
+                        + backend.url()
+                        + "\","
+                        + " types { audit = \"\", \"to.down\" = \"http://127.0.0.1:"
+                        + downBackend.port()
+                        + "/up\" } }")
+                .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
     hostPort = TestNodes.hostPort(node);
     api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
@@ -74,11 +83,22 @@ class UpstreamEndToEndIT {
     try (WsTestClient c = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, "alice"))) {
       c.send("{\"t\":\"up\",\"id\":\"c-17\",\"type\":\"chat\",\"data\":{\"text\":\"ping\"}}");
       List<JsonNode> frames = List.of(c.poll(WsTestClient.TIMEOUT), c.poll(WsTestClient.TIMEOUT));
-      JsonNode upack = frames.stream().filter(f -> f.path("t").asText().equals("upack")).findFirst().orElseThrow();
-      JsonNode push = frames.stream().filter(f -> f.path("t").asText().equals("push")).findFirst().orElseThrow();
+      JsonNode upack =
+          frames.stream()
+              .filter(f -> f.path("t").asText().equals("upack"))
+              .findFirst()
+              .orElseThrow();
+      JsonNode push =
+          frames.stream()
+              .filter(f -> f.path("t").asText().equals("push"))
+              .findFirst()
+              .orElseThrow();
       assertEquals("c-17", upack.path("id").asText());
       assertEquals("ok", upack.path("status").asText());
-      assertEquals(upack.path("reply").asText(), push.path("id").asText(), "upack names the reply's message id");
+      assertEquals(
+          upack.path("reply").asText(),
+          push.path("id").asText(),
+          "upack names the reply's message id");
       assertEquals(1, push.path("qos").asInt());
       assertEquals("pong", push.path("data").path("text").asText());
       c.ack(push.path("seq").asLong());
@@ -93,8 +113,13 @@ class UpstreamEndToEndIT {
       assertTrue(body.path("node").asText().startsWith("pekko://pushgate@"));
       assertTrue(!body.path("connection").asText().isEmpty());
       assertEquals("ping", body.path("data").path("text").asText());
-      assertTrue(WebhookSignature.verify(
-          SECRET.getBytes(StandardCharsets.UTF_8), request.signature(), request.body(), Instant.now().getEpochSecond(), 300));
+      assertTrue(
+          WebhookSignature.verify(
+              SECRET.getBytes(StandardCharsets.UTF_8),
+              request.signature(),
+              request.body(),
+              Instant.now().getEpochSecond(),
+              300));
       assertEquals("pushgate-upstream", request.userAgent().split(" ")[0]);
     }
   }
@@ -125,7 +150,8 @@ class UpstreamEndToEndIT {
       c.send("{\"t\":\"up\",\"id\":\"d\",\"type\":\"to.down\",\"data\":1}");
       assertError(c.next("error"), "upstream_unavailable", "d");
 
-      c.send("{\"t\":\"up\",\"id\":\"big\",\"type\":\"chat\",\"data\":\"" + "x".repeat(5_000) + "\"}");
+      c.send(
+          "{\"t\":\"up\",\"id\":\"big\",\"type\":\"chat\",\"data\":\"" + "x".repeat(5_000) + "\"}");
       assertError(c.next("error"), "payload_too_large", "big");
 
       c.send("{\"t\":\"ping\"}");
@@ -137,11 +163,15 @@ class UpstreamEndToEndIT {
   void aHangingBackendTimesOutAndInFlightIsBounded() throws Exception {
     backend.hang();
     try (WsTestClient c = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, "dave"))) {
-      for (String id : List.of("h1", "h2", "h3")) c.send("{\"t\":\"up\",\"id\":\"" + id + "\",\"type\":\"chat\",\"data\":1}");
+      for (String id : List.of("h1", "h2", "h3"))
+        c.send("{\"t\":\"up\",\"id\":\"" + id + "\",\"type\":\"chat\",\"data\":1}");
       assertError(c.next("error"), "upstream_busy", "h3"); // max-in-flight = 2
       List<String> codes = new ArrayList<>();
       for (int i = 0; i < 2; i++) codes.add(c.next("error").path("code").asText());
-      assertEquals(List.of("upstream_unavailable", "upstream_unavailable"), codes, "after the 1 s request timeout");
+      assertEquals(
+          List.of("upstream_unavailable", "upstream_unavailable"),
+          codes,
+          "after the 1 s request timeout");
     }
   }
 
@@ -149,7 +179,8 @@ class UpstreamEndToEndIT {
   void upFramesPastTheRateAreRefusedWithoutClosing() throws Exception {
     backend.answer(204);
     try (WsTestClient c = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, "erin"))) {
-      for (int i = 0; i < 8; i++) c.send("{\"t\":\"up\",\"id\":\"q" + i + "\",\"type\":\"chat\",\"data\":" + i + "}");
+      for (int i = 0; i < 8; i++)
+        c.send("{\"t\":\"up\",\"id\":\"q" + i + "\",\"type\":\"chat\",\"data\":" + i + "}");
       int ok = 0;
       int limited = 0;
       for (int i = 0; i < 8; i++) {
@@ -169,13 +200,20 @@ class UpstreamEndToEndIT {
       c.send("{\"t\":\"up\",\"id\":\"v\",\"type\":\"chat\",\"data\":1}");
       c.next("upack");
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/apps/" + APP + "/upstream").body().path("ok").asLong() >= 1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> api.get("/v1/apps/" + APP + "/upstream").body().path("ok").asLong() >= 1);
     JsonNode view = api.get("/v1/apps/" + APP + "/upstream").body();
     assertTrue(view.path("forwarded").asLong() >= 1);
     assertEquals(APP, view.path("app").asText());
     String metrics = MetricsScrape.scrape(node);
-    assertTrue(MetricsScrape.value(metrics, "pushgate_upstream_ok_total", "app=\"" + APP + "\"") >= 1, metrics);
-    assertTrue(MetricsScrape.value(metrics, "pushgate_upstream_forwarded_total", "app=\"" + APP + "\"") >= 1, metrics);
+    assertTrue(
+        MetricsScrape.value(metrics, "pushgate_upstream_ok_total", "app=\"" + APP + "\"") >= 1,
+        metrics);
+    assertTrue(
+        MetricsScrape.value(metrics, "pushgate_upstream_forwarded_total", "app=\"" + APP + "\"")
+            >= 1,
+        metrics);
     ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
     assertEquals(404, demo.get("/v1/apps/demo/upstream").status());
   }
@@ -183,7 +221,8 @@ class UpstreamEndToEndIT {
   @Test
   void theDemoAppTakesNoUpstreamData() throws Exception {
     ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
-    try (WsTestClient c = WsTestClient.connectAndHello(hostPort, "demo", demo.token("demo", "grace"))) {
+    try (WsTestClient c =
+        WsTestClient.connectAndHello(hostPort, "demo", demo.token("demo", "grace"))) {
       c.send("{\"t\":\"up\",\"id\":\"x\",\"type\":\"chat\",\"data\":1}");
       assertError(c.next("error"), "upstream_not_allowed", "x");
     }

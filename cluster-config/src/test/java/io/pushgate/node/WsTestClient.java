@@ -17,8 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket client for end-to-end tests over real sockets (the JDK's client, which reports
- * close codes). Frames are parsed as JSON and queued; every wait is bounded.
+ * A WebSocket client for end-to-end tests over real sockets (the JDK's client, which reports close
+ * codes). Frames are parsed as JSON and queued; every wait is bounded.
  */
 final class WsTestClient implements WebSocket.Listener, AutoCloseable {
 

@@ -7,9 +7,9 @@ import java.time.Duration;
  * How a node drains its clients ({@code pushgate.gateway.drain}).
  *
  * @param spread reconnect delays handed to clients are spread evenly over {@code [0, spread)}
- *               (default 10 s)
- * @param grace  extra time after {@code spread} before remaining clients are closed with 1001
- *               (default 5 s)
+ *     (default 10 s)
+ * @param grace extra time after {@code spread} before remaining clients are closed with 1001
+ *     (default 5 s)
  */
 public record DrainSettings(Duration spread, Duration grace) {
 

@@ -13,7 +13,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * backend); the {@code with} methods replace one part.
  */
 public record GatewayDeps(
-    SessionDirectory sessions, AppRegistry apps, GatewaySettings settings, RateGate rate, BackendHooks backend) {
+    SessionDirectory sessions,
+    AppRegistry apps,
+    GatewaySettings settings,
+    RateGate rate,
+    BackendHooks backend) {
 
   public GatewayDeps {
     Objects.requireNonNull(sessions, "sessions");
@@ -23,10 +27,17 @@ public record GatewayDeps(
     Objects.requireNonNull(backend, "backend");
   }
 
-  /** {@code pushgate.gateway} from {@code system}'s config, no shared rate for live deliveries, no backend. */
+  /**
+   * {@code pushgate.gateway} from {@code system}'s config, no shared rate for live deliveries, no
+   * backend.
+   */
   public static GatewayDeps of(ActorSystem<?> system, SessionDirectory sessions, AppRegistry apps) {
     return new GatewayDeps(
-        sessions, apps, GatewaySettings.fromConfig(system.settings().config()), RateGate.unlimited(), BackendHooks.NONE);
+        sessions,
+        apps,
+        GatewaySettings.fromConfig(system.settings().config()),
+        RateGate.unlimited(),
+        BackendHooks.NONE);
   }
 
   public GatewayDeps withSettings(GatewaySettings settings) {

@@ -1,8 +1,5 @@
 package io.pushgate.gateway;
 
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import java.time.Duration;
-import io.pushgate.metrics.PushgateMeters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,25 +10,28 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.pushgate.gateway.connection.GatewayContext;
+import io.pushgate.gateway.connection.GatewayMetrics;
 import io.pushgate.gateway.tcp.TcpListener;
 import io.pushgate.gateway.tcp.TcpSettings;
 import io.pushgate.gateway.transport.GatewayChannelInitializer;
-import io.pushgate.gateway.connection.GatewayContext;
-import io.pushgate.gateway.connection.GatewayMetrics;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.SessionId;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +52,18 @@ public final class GatewayServer {
   private final ChannelGroup channels;
   private final GatewayMetrics metrics;
   private final Channel serverChannel;
+
   /** What the server started beside its sockets (router, live fan-out): closed with it. */
   private final GatewayContext gw;
+
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
 
   /** The client ports' TLS, or null for plaintext. */
   private final ReloadingTls tls;
+
   private final Cancellable tlsReload;
+
   /** The raw TCP port, or null when pushgate.gateway.tcp.enabled is off. */
   private final TcpListener tcp;
 
@@ -95,7 +99,8 @@ public final class GatewayServer {
   public static CompletionStage<GatewayServer> start(ActorSystem<?> system, GatewayDeps deps) {
     GatewaySettings settings = deps.settings();
     GatewayMetrics metrics = new GatewayMetrics(PushgateMeters.get(system).registry());
-    ChannelGroup channels = new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
+    ChannelGroup channels =
+        new DefaultChannelGroup("pushgate-gateway", GlobalEventExecutor.INSTANCE);
     GatewayContext gw = GatewayContext.create(system, deps, metrics);
     ReloadingTls tls = ReloadingTls.fromConfig(system.settings().config()).orElse(null);
     SourceAccess access = new SourceAccess(settings.access());
@@ -113,7 +118,8 @@ public final class GatewayServer {
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(settings.writeBufferLowWaterMark(), settings.writeBufferHighWaterMark()))
+                new WriteBufferWaterMark(
+                    settings.writeBufferLowWaterMark(), settings.writeBufferHighWaterMark()))
             .childHandler(new GatewayChannelInitializer(gw, channels, tls, access));
     CompletableFuture<GatewayServer> started = new CompletableFuture<>();
     bootstrap
@@ -124,22 +130,33 @@ public final class GatewayServer {
               if (bound.isSuccess()) {
                 log.info("gateway listening on {}", bound.channel().localAddress());
                 TcpSettings tcpSettings = TcpSettings.fromConfig(system.settings().config());
-                CompletionStage<TcpListener> tcp = tcpSettings.enabled()
-                    ? TcpListener.start(gw, tcpSettings, access, tls)
-                    : CompletableFuture.completedFuture(null);
-                tcp.whenComplete((listener, failure) -> {
-                  if (failure != null) {
-                    bound.channel().close();
-                    acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                    gw.close();
-                    started.completeExceptionally(failure);
-                  } else {
-                    started.complete(new GatewayServer(
-                        settings, acceptor, workers, channels, metrics, bound.channel(), gw, tls,
-                        scheduleTlsReload(system, tls), listener));
-                  }
-                });
+                CompletionStage<TcpListener> tcp =
+                    tcpSettings.enabled()
+                        ? TcpListener.start(gw, tcpSettings, access, tls)
+                        : CompletableFuture.completedFuture(null);
+                tcp.whenComplete(
+                    (listener, failure) -> {
+                      if (failure != null) {
+                        bound.channel().close();
+                        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                        gw.close();
+                        started.completeExceptionally(failure);
+                      } else {
+                        started.complete(
+                            new GatewayServer(
+                                settings,
+                                acceptor,
+                                workers,
+                                channels,
+                                metrics,
+                                bound.channel(),
+                                gw,
+                                tls,
+                                scheduleTlsReload(system, tls),
+                                listener));
+                      }
+                    });
               } else {
                 acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -165,7 +182,10 @@ public final class GatewayServer {
     return tls != null && tls.reloadIfChanged();
   }
 
-  /** Checks the TLS files every {@code pushgate.gateway.tls.reload-interval} (0: never) on the blocking dispatcher. */
+  /**
+   * Checks the TLS files every {@code pushgate.gateway.tls.reload-interval} (0: never) on the
+   * blocking dispatcher.
+   */
   private static Cancellable scheduleTlsReload(ActorSystem<?> system, ReloadingTls tls) {
     Duration every = system.settings().config().getDuration("pushgate.gateway.tls.reload-interval");
     if (tls == null || every.isZero()) return Cancellable.alreadyCancelled();
@@ -190,17 +210,22 @@ public final class GatewayServer {
 
   /**
    * Graceful drain before {@link #stop()}: stops accepting connections, tells every client past
-   * hello to reconnect to {@code endpointsFor(its session)} after a delay spread evenly over
-   * {@code settings.spread()} (clients that have not said hello are closed with 1001), and
-   * completes when every connection has closed or after {@code settings.total()}. Never fails.
+   * hello to reconnect to {@code endpointsFor(its session)} after a delay spread evenly over {@code
+   * settings.spread()} (clients that have not said hello are closed with 1001), and completes when
+   * every connection has closed or after {@code settings.total()}. Never fails.
    */
-  public CompletionStage<Done> drain(DrainSettings settings, Function<SessionId, List<String>> endpointsFor) {
+  public CompletionStage<Done> drain(
+      DrainSettings settings, Function<SessionId, List<String>> endpointsFor) {
     CompletionStage<Done> tcpDrained =
-        tcp == null ? CompletableFuture.completedFuture(Done.getInstance()) : tcp.drain(settings, endpointsFor);
-    return drainWebSockets(settings, endpointsFor).thenCombine(tcpDrained, (a, b) -> Done.getInstance());
+        tcp == null
+            ? CompletableFuture.completedFuture(Done.getInstance())
+            : tcp.drain(settings, endpointsFor);
+    return drainWebSockets(settings, endpointsFor)
+        .thenCombine(tcpDrained, (a, b) -> Done.getInstance());
   }
 
-  private CompletionStage<Done> drainWebSockets(DrainSettings settings, Function<SessionId, List<String>> endpointsFor) {
+  private CompletionStage<Done> drainWebSockets(
+      DrainSettings settings, Function<SessionId, List<String>> endpointsFor) {
     CompletableFuture<Done> drained = new CompletableFuture<>();
     serverChannel
         .close()
@@ -213,23 +238,27 @@ public final class GatewayServer {
               for (int i = 0; i < open.size(); i++) {
                 Channel ch = open.get(i);
                 long after = open.size() == 1 ? 0 : spreadMillis * i / open.size();
-                ch.eventLoop().execute(() -> GatewayChannelInitializer.drain(ch, after, endpointsFor));
+                ch.eventLoop()
+                    .execute(() -> GatewayChannelInitializer.drain(ch, after, endpointsFor));
               }
               channels.newCloseFuture().addListener(f -> drained.complete(Done.getInstance()));
-              drained.completeOnTimeout(Done.getInstance(), settings.total().toMillis(), TimeUnit.MILLISECONDS);
+              drained.completeOnTimeout(
+                  Done.getInstance(), settings.total().toMillis(), TimeUnit.MILLISECONDS);
             });
     return drained;
   }
 
   /**
    * Stops accepting, closes every WebSocket with 1001 (going away) and every HTTP connection after
-   * its response in progress, waits up to {@code stop-timeout} for them to close, then releases
-   * the event loops. Idempotent.
+   * its response in progress, waits up to {@code stop-timeout} for them to close, then releases the
+   * event loops. Idempotent.
    */
   public CompletionStage<Done> stop() {
     if (!stopping.compareAndSet(false, true)) return stopped;
     CompletionStage<Done> tcpStopped =
-        tcp == null ? CompletableFuture.completedFuture(Done.getInstance()) : tcp.stop(settings.stopTimeout());
+        tcp == null
+            ? CompletableFuture.completedFuture(Done.getInstance())
+            : tcp.stop(settings.stopTimeout());
     serverChannel
         .close()
         .addListener(

@@ -1,7 +1,7 @@
 package io.pushgate.gateway;
 
-import io.pushgate.gateway.connection.InboundRateLimit;
 import com.typesafe.config.Config;
+import io.pushgate.gateway.connection.InboundRateLimit;
 import io.pushgate.gateway.protocol.HeartbeatPolicy;
 import java.time.Duration;
 
@@ -48,19 +48,29 @@ public record GatewaySettings(
     if (maxFrameBytes < 128) throw new IllegalArgumentException("max-frame-bytes must be >= 128");
     if (inflightWindow < 1) throw new IllegalArgumentException("inflight-window must be >= 1");
     if (writeBufferLowWaterMark < 1 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
-      throw new IllegalArgumentException("need 1 <= write-buffer-low-water-mark <= write-buffer-high-water-mark");
+      throw new IllegalArgumentException(
+          "need 1 <= write-buffer-low-water-mark <= write-buffer-high-water-mark");
     }
-    if (maxHttpBodyBytes < 0) throw new IllegalArgumentException("max-http-body-bytes must be >= 0");
+    if (maxHttpBodyBytes < 0)
+      throw new IllegalArgumentException("max-http-body-bytes must be >= 0");
     for (Duration d :
         new Duration[] {
-          handshakeTimeout, helloTimeout, attachTimeout, slowConsumerTimeout, closeTimeout,
-          httpIdleTimeout, httpRequestReadTimeout, stopTimeout
+          handshakeTimeout,
+          helloTimeout,
+          attachTimeout,
+          slowConsumerTimeout,
+          closeTimeout,
+          httpIdleTimeout,
+          httpRequestReadTimeout,
+          stopTimeout
         }) {
       if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be > 0");
     }
   }
 
-  /** Reads {@code pushgate.gateway} from a full config (e.g. {@code system.settings().config()}). */
+  /**
+   * Reads {@code pushgate.gateway} from a full config (e.g. {@code system.settings().config()}).
+   */
   public static GatewaySettings fromConfig(Config config) {
     Config c = config.getConfig("pushgate.gateway");
     Config hb = c.getConfig("heartbeat");
@@ -108,7 +118,8 @@ public record GatewaySettings(
 
   private static int bytes(Config c, String path) {
     long value = c.getBytes(path);
-    if (value > Integer.MAX_VALUE) throw new IllegalArgumentException(path + " too large: " + value);
+    if (value > Integer.MAX_VALUE)
+      throw new IllegalArgumentException(path + " too large: " + value);
     return (int) value;
   }
 }

@@ -5,13 +5,13 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import javax.net.ssl.SSLContext;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.security.KeyStore;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * TLS for the client port (wss://), from {@code pushgate.gateway.tls} (reference.conf): a PEM
@@ -32,8 +32,8 @@ public final class GatewayTls {
   }
 
   /**
-   * The same key material as a JDK {@link SSLContext}, for servers that are not Netty's own
-   * (the gRPC API port serves the client ports' certificate).
+   * The same key material as a JDK {@link SSLContext}, for servers that are not Netty's own (the
+   * gRPC API port serves the client ports' certificate).
    *
    * @return empty when {@code tls.enabled} is false
    */
@@ -55,31 +55,40 @@ public final class GatewayTls {
         try (InputStream in = new FileInputStream(readable(prefix + "keystore", keystore))) {
           store.load(in, password);
         }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory keys =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
         return Optional.of(SslContextBuilder.forServer(keys).sslProvider(provider).build());
       }
       if (certificate.isEmpty() || key.isEmpty()) {
         throw new IllegalArgumentException(
-            prefix + "enabled is true: set keystore (PKCS#12), or certificate and private-key (PEM)");
+            prefix
+                + "enabled is true: set keystore (PKCS#12), or certificate and private-key (PEM)");
       }
       String password = c.getString("private-key-password");
-      return Optional.of(SslContextBuilder.forServer(
-              readable(prefix + "certificate", certificate), readable(prefix + "private-key", key),
-              password.isEmpty() ? null : password)
-          .sslProvider(provider)
-          .build());
+      return Optional.of(
+          SslContextBuilder.forServer(
+                  readable(prefix + "certificate", certificate),
+                  readable(prefix + "private-key", key),
+                  password.isEmpty() ? null : password)
+              .sslProvider(provider)
+              .build());
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalArgumentException(prefix + (keystore.isEmpty() ? "certificate / private-key" : "keystore")
-          + ": cannot be used: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          prefix
+              + (keystore.isEmpty() ? "certificate / private-key" : "keystore")
+              + ": cannot be used: "
+              + e.getMessage(),
+          e);
     }
   }
 
   private static File readable(String key, String path) {
     File file = new File(path);
-    if (!file.canRead()) throw new IllegalArgumentException(key + ": cannot read " + file.getAbsolutePath());
+    if (!file.canRead())
+      throw new IllegalArgumentException(key + ": cannot read " + file.getAbsolutePath());
     return file;
   }
 }

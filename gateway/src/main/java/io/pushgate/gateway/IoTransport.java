@@ -27,7 +27,8 @@ public enum IoTransport {
     for (IoTransport t : values()) {
       if (t.name().equalsIgnoreCase(value.trim())) return t;
     }
-    throw new IllegalArgumentException("pushgate.gateway.io-transport must be auto, epoll or nio, not '" + value + "'");
+    throw new IllegalArgumentException(
+        "pushgate.gateway.io-transport must be auto, epoll or nio, not '" + value + "'");
   }
 
   /** The transport to run: {@code AUTO} resolved; {@code EPOLL} checked. */
@@ -42,9 +43,13 @@ public enum IoTransport {
     };
   }
 
-  /** An event loop group of {@code threads} (0: Netty's default) named {@code name}; resolved transports only. */
+  /**
+   * An event loop group of {@code threads} (0: Netty's default) named {@code name}; resolved
+   * transports only.
+   */
   MultiThreadIoEventLoopGroup group(int threads, String name) {
-    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), handlers());
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(name, true), handlers());
   }
 
   Class<? extends ServerSocketChannel> serverChannel() {

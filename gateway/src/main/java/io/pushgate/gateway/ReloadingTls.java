@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client ports' TLS context, reloaded without a restart when its files change
- * ({@code pushgate.gateway.tls.reload-interval}): every interval the node compares the files'
- * modification times and sizes with those it loaded; on a change it builds a new context
- * ({@link GatewayTls}) and new connections get it, while open connections keep the one they
- * were made with. A file that cannot be read (half-written, wrong password) keeps the old
- * context and is logged; the next change is tried again.
+ * The client ports' TLS context, reloaded without a restart when its files change ({@code
+ * pushgate.gateway.tls.reload-interval}): every interval the node compares the files' modification
+ * times and sizes with those it loaded; on a change it builds a new context ({@link GatewayTls})
+ * and new connections get it, while open connections keep the one they were made with. A file that
+ * cannot be read (half-written, wrong password) keeps the old context and is logged; the next
+ * change is tried again.
  *
  * <p>Thread-safe: {@link #current()} is a volatile read; {@link #reloadIfChanged()} reads files
  * (blocking I/O: call it on a blocking dispatcher) and is serialized.
@@ -32,11 +32,12 @@ public final class ReloadingTls {
   private ReloadingTls(Config config, SslContext first) {
     this.config = config;
     Config c = config.getConfig("pushgate.gateway.tls");
-    this.files = Stream.of("keystore", "certificate", "private-key")
-        .map(key -> c.getString(key).trim())
-        .filter(path -> !path.isEmpty())
-        .map(File::new)
-        .toList();
+    this.files =
+        Stream.of("keystore", "certificate", "private-key")
+            .map(key -> c.getString(key).trim())
+            .filter(path -> !path.isEmpty())
+            .map(File::new)
+            .toList();
     this.current = first;
     this.loadedStamp = stamp();
   }
@@ -68,7 +69,9 @@ public final class ReloadingTls {
       log.info("TLS certificate reloaded from {}; new connections use it", files);
       return true;
     } catch (IllegalArgumentException e) {
-      log.error("TLS files changed but cannot be used; keeping the certificate in use: {}", e.getMessage());
+      log.error(
+          "TLS files changed but cannot be used; keeping the certificate in use: {}",
+          e.getMessage());
       return false;
     }
   }

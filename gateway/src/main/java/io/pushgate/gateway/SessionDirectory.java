@@ -8,8 +8,8 @@ import org.apache.pekko.actor.typed.RecipientRef;
 
 /**
  * How a connection reaches its session: a location-transparent reference, looked up on every
- * (re-)attach. In production this is {@link SessionSharding#session(SessionId)}; tests may plug
- * in a stub. Must be thread-safe and must not block (called on Netty event loops).
+ * (re-)attach. In production this is {@link SessionSharding#session(SessionId)}; tests may plug in
+ * a stub. Must be thread-safe and must not block (called on Netty event loops).
  */
 @FunctionalInterface
 public interface SessionDirectory {
@@ -17,8 +17,8 @@ public interface SessionDirectory {
   RecipientRef<SessionCommand> session(SessionId id);
 
   /**
-   * The node's QoS 1 broadcasts when connections deliver them themselves, or null when sessions
-   * do (the default here: stub sessions of tests deliver their own).
+   * The node's QoS 1 broadcasts when connections deliver them themselves, or null when sessions do
+   * (the default here: stub sessions of tests deliver their own).
    */
   default BroadcastFeed broadcastFeed() {
     return null;

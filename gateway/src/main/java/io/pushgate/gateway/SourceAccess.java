@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The access policy at the door (docs/protocol.md, "Access policy"): per source IP, an optional
  * allow list and deny list of CIDR ranges (Netty's {@link IpSubnetFilterRule}), a bound on open
- * WebSocket connections and a token bucket on WebSocket handshakes. Checked when a client asks
- * for the upgrade, before anything else is spent on it.
+ * WebSocket connections and a token bucket on WebSocket handshakes. Checked when a client asks for
+ * the upgrade, before anything else is spent on it.
  *
  * <p>Thread-safe: one instance per gateway server, shared by every event loop; each source's
  * counters change atomically ({@link ConcurrentHashMap#compute}). At most {@code maxTrackedSources}
  * sources are tracked; a source with no connection and a full bucket is forgotten in a sweep (at
- * most one a second), and when the map is still full, new sources are refused with
- * {@link Refusal#TOO_MANY_SOURCES}: memory stays bounded whatever the number of addresses.
+ * most one a second), and when the map is still full, new sources are refused with {@link
+ * Refusal#TOO_MANY_SOURCES}: memory stays bounded whatever the number of addresses.
  */
 public final class SourceAccess {
 
@@ -27,24 +27,31 @@ public final class SourceAccess {
    * {@code pushgate.gateway.access}.
    *
    * @param maxConnectionsPerSource open WebSocket connections per source IP (0: no limit)
-   * @param handshakeRate           WebSocket handshakes per second per source IP (0: no limit)
-   * @param handshakeBurst          handshakes at once per source IP
-   * @param allow                   CIDR ranges ({@code 10.0.0.0/8}, {@code ::1/128}, or one address);
-   *                                empty: every source not denied
-   * @param deny                    CIDR ranges refused, checked after allow
-   * @param maxTrackedSources       source IPs counted at once
+   * @param handshakeRate WebSocket handshakes per second per source IP (0: no limit)
+   * @param handshakeBurst handshakes at once per source IP
+   * @param allow CIDR ranges ({@code 10.0.0.0/8}, {@code ::1/128}, or one address); empty: every
+   *     source not denied
+   * @param deny CIDR ranges refused, checked after allow
+   * @param maxTrackedSources source IPs counted at once
    */
   public record Settings(
-      int maxConnectionsPerSource, int handshakeRate, int handshakeBurst, List<String> allow, List<String> deny,
+      int maxConnectionsPerSource,
+      int handshakeRate,
+      int handshakeBurst,
+      List<String> allow,
+      List<String> deny,
       int maxTrackedSources) {
     public Settings {
       if (maxConnectionsPerSource < 0 || handshakeRate < 0 || handshakeBurst < 0) {
         throw new IllegalArgumentException("pushgate.gateway.access limits must be >= 0");
       }
       if (handshakeRate > 0 && handshakeBurst < 1) {
-        throw new IllegalArgumentException("pushgate.gateway.access.handshake-burst must be >= 1 with a handshake-rate");
+        throw new IllegalArgumentException(
+            "pushgate.gateway.access.handshake-burst must be >= 1 with a handshake-rate");
       }
-      if (maxTrackedSources < 1) throw new IllegalArgumentException("pushgate.gateway.access.max-tracked-sources must be >= 1");
+      if (maxTrackedSources < 1)
+        throw new IllegalArgumentException(
+            "pushgate.gateway.access.max-tracked-sources must be >= 1");
       allow = List.copyOf(allow);
       deny = List.copyOf(deny);
     }
@@ -83,7 +90,9 @@ public final class SourceAccess {
   private final ConcurrentHashMap<InetAddress, Source> sources = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep = new AtomicLong();
 
-  /** @throws IllegalArgumentException naming the entry, for a range that is not a CIDR */
+  /**
+   * @throws IllegalArgumentException naming the entry, for a range that is not a CIDR
+   */
   public SourceAccess(Settings settings) {
     this.settings = settings;
     this.allow = settings.allow().stream().map(c -> rule(c, "allow")).toList();
@@ -91,13 +100,14 @@ public final class SourceAccess {
   }
 
   /**
-   * Admits one more connection from {@code address} (then the caller must {@link #release} it
-   * when it closes) or says why not.
+   * Admits one more connection from {@code address} (then the caller must {@link #release} it when
+   * it closes) or says why not.
    *
    * @return null if admitted
    */
   public Refusal admit(InetSocketAddress address, long nowNanos) {
-    if (!allow.isEmpty() && allow.stream().noneMatch(r -> r.matches(address))) return Refusal.DENIED;
+    if (!allow.isEmpty() && allow.stream().noneMatch(r -> r.matches(address)))
+      return Refusal.DENIED;
     if (deny.stream().anyMatch(r -> r.matches(address))) return Refusal.DENIED;
     if (!settings.counts()) return null;
     InetAddress ip = address.getAddress();
@@ -106,23 +116,26 @@ public final class SourceAccess {
       if (sources.size() >= settings.maxTrackedSources()) return Refusal.TOO_MANY_SOURCES;
     }
     Refusal[] refusal = new Refusal[1];
-    sources.compute(ip, (key, s) -> {
-      if (s == null) {
-        s = new Source();
-        s.tokens = settings.handshakeBurst();
-        s.lastNanos = nowNanos;
-      }
-      refill(s, nowNanos);
-      if (settings.handshakeRate() > 0 && s.tokens < 1) {
-        refusal[0] = Refusal.HANDSHAKE_RATE;
-      } else if (settings.maxConnectionsPerSource() > 0 && s.connections >= settings.maxConnectionsPerSource()) {
-        refusal[0] = Refusal.TOO_MANY_CONNECTIONS;
-      } else {
-        if (settings.handshakeRate() > 0) s.tokens -= 1;
-        s.connections++;
-      }
-      return s;
-    });
+    sources.compute(
+        ip,
+        (key, s) -> {
+          if (s == null) {
+            s = new Source();
+            s.tokens = settings.handshakeBurst();
+            s.lastNanos = nowNanos;
+          }
+          refill(s, nowNanos);
+          if (settings.handshakeRate() > 0 && s.tokens < 1) {
+            refusal[0] = Refusal.HANDSHAKE_RATE;
+          } else if (settings.maxConnectionsPerSource() > 0
+              && s.connections >= settings.maxConnectionsPerSource()) {
+            refusal[0] = Refusal.TOO_MANY_CONNECTIONS;
+          } else {
+            if (settings.handshakeRate() > 0) s.tokens -= 1;
+            s.connections++;
+          }
+          return s;
+        });
     return refusal[0];
   }
 
@@ -134,10 +147,12 @@ public final class SourceAccess {
   /** A connection admitted from {@code address} closed. */
   public void release(InetSocketAddress address) {
     if (!settings.counts()) return;
-    sources.computeIfPresent(address.getAddress(), (key, s) -> {
-      s.connections = Math.max(0, s.connections - 1);
-      return s;
-    });
+    sources.computeIfPresent(
+        address.getAddress(),
+        (key, s) -> {
+          s.connections = Math.max(0, s.connections - 1);
+          return s;
+        });
   }
 
   /** Sources counted now (for tests and monitoring). */
@@ -157,20 +172,28 @@ public final class SourceAccess {
     long last = lastSweep.get();
     if (nowNanos - last < SWEEP_EVERY_NANOS && last != 0) return;
     if (!lastSweep.compareAndSet(last, nowNanos)) return;
-    sources.forEach((ip, ignored) -> sources.computeIfPresent(ip, (key, s) -> {
-      refill(s, nowNanos);
-      boolean idle = s.connections == 0 && (settings.handshakeRate() <= 0 || s.tokens >= settings.handshakeBurst());
-      return idle ? null : s;
-    }));
+    sources.forEach(
+        (ip, ignored) ->
+            sources.computeIfPresent(
+                ip,
+                (key, s) -> {
+                  refill(s, nowNanos);
+                  boolean idle =
+                      s.connections == 0
+                          && (settings.handshakeRate() <= 0
+                              || s.tokens >= settings.handshakeBurst());
+                  return idle ? null : s;
+                }));
   }
 
   private static IpSubnetFilterRule rule(String cidr, String list) {
     String c = cidr.trim();
     int slash = c.indexOf('/');
     String ip = slash < 0 ? c : c.substring(0, slash);
-    InetAddress address = NetUtil.isValidIpV4Address(ip) || NetUtil.isValidIpV6Address(ip)
-        ? NetUtil.createInetAddressFromIpAddressString(ip) // a literal: never a DNS lookup
-        : null;
+    InetAddress address =
+        NetUtil.isValidIpV4Address(ip) || NetUtil.isValidIpV6Address(ip)
+            ? NetUtil.createInetAddressFromIpAddressString(ip) // a literal: never a DNS lookup
+            : null;
     int bits = address == null ? 0 : address.getAddress().length * 8;
     int prefix = -1;
     try {
@@ -180,7 +203,11 @@ public final class SourceAccess {
     }
     if (address == null || prefix < 0 || prefix > bits) {
       throw new IllegalArgumentException(
-          "pushgate.gateway.access." + list + ": \"" + cidr + "\" is not an address or CIDR range (e.g. 10.0.0.0/8)");
+          "pushgate.gateway.access."
+              + list
+              + ": \""
+              + cidr
+              + "\" is not an address or CIDR range (e.g. 10.0.0.0/8)");
     }
     return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
   }

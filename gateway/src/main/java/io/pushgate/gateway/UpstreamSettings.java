@@ -4,21 +4,24 @@ import com.typesafe.config.Config;
 import io.pushgate.gateway.connection.InboundRateLimit;
 
 /**
- * Per-connection bounds of upstream data ({@code {"t":"up"}}), from
- * {@code pushgate.gateway.upstream} (reference.conf, docs/protocol.md "Upstream").
+ * Per-connection bounds of upstream data ({@code {"t":"up"}}), from {@code
+ * pushgate.gateway.upstream} (reference.conf, docs/protocol.md "Upstream").
  *
- * @param rate         up frames per second and burst per connection; past it {@code rate_limited}
- *                     (the frame is refused, the connection stays open). Every up frame also
- *                     counts against {@code inbound-rate}.
- * @param maxInFlight  up frames of one connection waiting for their backend; past it
- *                     {@code upstream_busy}
- * @param maxDataBytes largest {@code data} (compact JSON, UTF-8 bytes); past it {@code payload_too_large}
+ * @param rate up frames per second and burst per connection; past it {@code rate_limited} (the
+ *     frame is refused, the connection stays open). Every up frame also counts against {@code
+ *     inbound-rate}.
+ * @param maxInFlight up frames of one connection waiting for their backend; past it {@code
+ *     upstream_busy}
+ * @param maxDataBytes largest {@code data} (compact JSON, UTF-8 bytes); past it {@code
+ *     payload_too_large}
  */
 public record UpstreamSettings(InboundRateLimit.Settings rate, int maxInFlight, int maxDataBytes) {
 
   public UpstreamSettings {
-    if (maxInFlight < 1) throw new IllegalArgumentException("pushgate.gateway.upstream.max-in-flight must be >= 1");
-    if (maxDataBytes < 1) throw new IllegalArgumentException("pushgate.gateway.upstream.max-data-bytes must be >= 1");
+    if (maxInFlight < 1)
+      throw new IllegalArgumentException("pushgate.gateway.upstream.max-in-flight must be >= 1");
+    if (maxDataBytes < 1)
+      throw new IllegalArgumentException("pushgate.gateway.upstream.max-data-bytes must be >= 1");
   }
 
   public static UpstreamSettings fromConfig(Config config) {

@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.WireEncoding;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.session.ConnectionMessage;
 import io.pushgate.session.SessionCommand;
 import java.time.Duration;
@@ -41,12 +41,15 @@ class ClientConnectionTest {
 
   private final ActorTestKit testKit = ActorTestKit.create("client-connection");
   private final AtomicReference<TestProbe<SessionCommand>> session = new AtomicReference<>();
-  private final GatewaySettings settings = TestSettings.gateway("inbound-rate = 5, inbound-burst = 5");
+  private final GatewaySettings settings =
+      TestSettings.gateway("inbound-rate = 5, inbound-burst = 5");
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private final GatewayMetrics metrics = new GatewayMetrics(registry);
   private final GatewayContext gw =
       GatewayContext.create(
-          testKit.system(), GatewayDeps.of(testKit.system(), id -> session.get().ref(), TestApps.REGISTRY).withSettings(settings),
+          testKit.system(),
+          GatewayDeps.of(testKit.system(), id -> session.get().ref(), TestApps.REGISTRY)
+              .withSettings(settings),
           metrics);
   private FakeTransport transport;
   private ClientConnection core;
@@ -92,7 +95,8 @@ class ClientConnectionTest {
     welcomed("core-hello");
     JsonNode welcome = JSON.readTree(transport.last().json());
     assertEquals("demo:core-hello", welcome.get("session").asText());
-    assertEquals(settings.heartbeat().silenceTimeout(welcome.get("hb").asInt()), transport.silenceWatched);
+    assertEquals(
+        settings.heartbeat().silenceTimeout(welcome.get("hb").asInt()), transport.silenceWatched);
     assertNull(transport.closed);
   }
 
@@ -115,7 +119,9 @@ class ClientConnectionTest {
 
   @Test
   void aCborHelloMakesEveryServerFrameCbor() throws Exception {
-    core.onFrame(CborCodec.parse(CBOR.writeValueAsBytes(JSON.readTree(hello("core-cbor")))), WireEncoding.CBOR);
+    core.onFrame(
+        CborCodec.parse(CBOR.writeValueAsBytes(JSON.readTree(hello("core-cbor")))),
+        WireEncoding.CBOR);
     SessionCommand.Attach attach = session.get().expectMessageClass(SessionCommand.Attach.class);
     attach.reply(new ConnectionMessage.Attached(session.get().ref(), 0, List.of()));
     transport.runNext();
@@ -185,25 +191,45 @@ class ClientConnectionTest {
 
   @Test
   void connectionsHelloLatencyDeliveriesAndClosesAreMetered() throws Exception {
-    double helloBefore = registry.get("pushgate.hello.latency").tag("transport", "fake").timer().count();
+    double helloBefore =
+        registry.get("pushgate.hello.latency").tag("transport", "fake").timer().count();
     double deliveredBefore = counter("pushgate.messages.delivered", "app", "demo", "qos", "1");
-    double closedBefore = registry.find("pushgate.connections.closed").tags("transport", "fake", "code", "1000").counters()
-        .stream().mapToDouble(c -> c.count()).sum();
-    double open = registry.get("pushgate.connections.open").tag("transport", "fake").gauge().value();
+    double closedBefore =
+        registry
+            .find("pushgate.connections.closed")
+            .tags("transport", "fake", "code", "1000")
+            .counters()
+            .stream()
+            .mapToDouble(c -> c.count())
+            .sum();
+    double open =
+        registry.get("pushgate.connections.open").tag("transport", "fake").gauge().value();
     assertTrue(open >= 1, "this test's connection is open");
 
     SessionCommand.Attach attach = welcomed("core-metrics");
-    assertEquals(helloBefore + 1, registry.get("pushgate.hello.latency").tag("transport", "fake").timer().count());
+    assertEquals(
+        helloBefore + 1,
+        registry.get("pushgate.hello.latency").tag("transport", "fake").timer().count());
     attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}", System.currentTimeMillis() - 40));
     transport.runNext();
-    assertEquals(deliveredBefore + 1, counter("pushgate.messages.delivered", "app", "demo", "qos", "1"));
-    assertTrue(registry.get("pushgate.delivery.latency").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS) >= 40,
+    assertEquals(
+        deliveredBefore + 1, counter("pushgate.messages.delivered", "app", "demo", "qos", "1"));
+    assertTrue(
+        registry
+                .get("pushgate.delivery.latency")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.MILLISECONDS)
+            >= 40,
         "the delivery latency counts from the API's accept");
 
     core.onPeerClose(1000);
     core.onClosed();
-    assertEquals(closedBefore + 1, counter("pushgate.connections.closed", "transport", "fake", "code", "1000"));
-    assertEquals(open - 1, registry.get("pushgate.connections.open").tag("transport", "fake").gauge().value());
+    assertEquals(
+        closedBefore + 1,
+        counter("pushgate.connections.closed", "transport", "fake", "code", "1000"));
+    assertEquals(
+        open - 1,
+        registry.get("pushgate.connections.open").tag("transport", "fake").gauge().value());
   }
 
   private double counter(String name, String... tags) {

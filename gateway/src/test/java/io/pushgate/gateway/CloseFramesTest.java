@@ -21,9 +21,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every way a connection ends carries exactly one close frame with the documented code, followed
- * by a clean end of the TCP stream (never a second close frame, never a bare reset).
- * Regression tests for issue 14, defect 2.
+ * Every way a connection ends carries exactly one close frame with the documented code, followed by
+ * a clean end of the TCP stream (never a second close frame, never a bare reset). Regression tests
+ * for issue 14, defect 2.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CloseFramesTest {
@@ -48,12 +48,15 @@ class CloseFramesTest {
     return ws;
   }
 
-  /** What the server sent after {@code bytes}, the client answering the close as a conforming one. */
+  /**
+   * What the server sent after {@code bytes}, the client answering the close as a conforming one.
+   */
   private Transcript after(RawWebSocket ws, byte[] bytes) throws Exception {
     ws.sendRaw(bytes);
     Transcript t = ws.readUntilEnd(true, READ_MILLIS);
     ws.close();
-    assertEquals(Ending.EOF, t.ending(), "the connection must end with EOF after the close frame: " + t);
+    assertEquals(
+        Ending.EOF, t.ending(), "the connection must end with EOF after the close frame: " + t);
     return t;
   }
 
@@ -76,14 +79,20 @@ class CloseFramesTest {
 
   @Test
   void invalidUtf8TextGetsOne1007() throws Exception {
-    assertEquals(1007, after(welcomed("utf-alice"), frame(RawWebSocket.TEXT, new byte[] {'{', (byte) 0xc3, (byte) 0x28})).singleCloseCode());
+    assertEquals(
+        1007,
+        after(
+                welcomed("utf-alice"),
+                frame(RawWebSocket.TEXT, new byte[] {'{', (byte) 0xc3, (byte) 0x28}))
+            .singleCloseCode());
   }
 
   @Test
   void oversizeFrameGetsOne1009EvenWhileTheClientIsStillSending() throws Exception {
     byte[] big = new byte[256 * 1024];
     java.util.Arrays.fill(big, (byte) 'x');
-    assertEquals(1009, after(welcomed("big-alice"), frame(RawWebSocket.TEXT, big)).singleCloseCode());
+    assertEquals(
+        1009, after(welcomed("big-alice"), frame(RawWebSocket.TEXT, big)).singleCloseCode());
   }
 
   @Test
@@ -92,7 +101,9 @@ class CloseFramesTest {
     byte[] part = "x".repeat(5000).getBytes(StandardCharsets.US_ASCII);
     ws.sendFrame(false, RawWebSocket.TEXT, part);
     ws.sendFrame(false, RawWebSocket.CONTINUATION, part);
-    assertEquals(1009, after(ws, RawWebSocket.encode(true, RawWebSocket.CONTINUATION, part)).singleCloseCode());
+    assertEquals(
+        1009,
+        after(ws, RawWebSocket.encode(true, RawWebSocket.CONTINUATION, part)).singleCloseCode());
   }
 
   @Test
@@ -107,11 +118,22 @@ class CloseFramesTest {
       RawWebSocket ws = welcomed("vanish-alice");
       ws.sendFrame(false, RawWebSocket.TEXT, "{\"t\":\"up\",".getBytes(StandardCharsets.US_ASCII));
       ws.close(); // gone without the rest of the message or a close frame
-      await().atMost(Duration.ofSeconds(10)).until(() -> logged.list.stream()
-          .anyMatch(e -> e.getFormattedMessage().contains("closed in the middle of a message")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  logged.list.stream()
+                      .anyMatch(
+                          e ->
+                              e.getFormattedMessage()
+                                  .contains("closed in the middle of a message")));
       List<ILoggingEvent> events = List.copyOf(logged.list);
-      assertTrue(events.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN)), events.toString());
-      assertTrue(events.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack trace: " + events);
+      assertTrue(
+          events.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN)),
+          events.toString());
+      assertTrue(
+          events.stream().allMatch(e -> e.getThrowableProxy() == null),
+          "no stack trace: " + events);
     } finally {
       connectionLog.detachAppender(logged);
       connectionLog.setLevel(level);
@@ -120,7 +142,12 @@ class CloseFramesTest {
 
   @Test
   void continuationWithoutStartGetsOne1002() throws Exception {
-    assertEquals(1002, after(welcomed("cont-alice"), RawWebSocket.encode(true, RawWebSocket.CONTINUATION, new byte[] {'x'})).singleCloseCode());
+    assertEquals(
+        1002,
+        after(
+                welcomed("cont-alice"),
+                RawWebSocket.encode(true, RawWebSocket.CONTINUATION, new byte[] {'x'}))
+            .singleCloseCode());
   }
 
   @Test
@@ -131,25 +158,34 @@ class CloseFramesTest {
 
   @Test
   void clientCloseWithAnInvalidCodeGetsOne1002() throws Exception {
-    assertEquals(1002, after(welcomed("c999-alice"), closeFrame(999, new byte[0])).singleCloseCode());
-    assertEquals(1002, after(welcomed("c1005-alice"), closeFrame(1005, new byte[0])).singleCloseCode());
+    assertEquals(
+        1002, after(welcomed("c999-alice"), closeFrame(999, new byte[0])).singleCloseCode());
+    assertEquals(
+        1002, after(welcomed("c1005-alice"), closeFrame(1005, new byte[0])).singleCloseCode());
   }
 
   @Test
   void clientCloseWithAReasonThatIsNotUtf8GetsOne1007() throws Exception {
-    assertEquals(1007, after(welcomed("creason-alice"), closeFrame(1000, new byte[] {(byte) 0xff, (byte) 0xfe})).singleCloseCode());
+    assertEquals(
+        1007,
+        after(welcomed("creason-alice"), closeFrame(1000, new byte[] {(byte) 0xff, (byte) 0xfe}))
+            .singleCloseCode());
   }
 
   @Test
   void clientCloseIsAnsweredOnceWithItsCode() throws Exception {
-    assertEquals(1000, after(welcomed("bye-alice"), closeFrame(1000, "bye".getBytes(StandardCharsets.UTF_8))).singleCloseCode());
+    assertEquals(
+        1000,
+        after(welcomed("bye-alice"), closeFrame(1000, "bye".getBytes(StandardCharsets.UTF_8)))
+            .singleCloseCode());
     assertEquals(4321, after(welcomed("bye-bob"), closeFrame(4321, new byte[0])).singleCloseCode());
   }
 
   @Test
   void serverCloseAfterAProtocolErrorIsOneFrameAfterTheErrorFrame() throws Exception {
     RawWebSocket ws = node.raw();
-    Transcript t = after(ws, frame(RawWebSocket.TEXT, "{\"t\":\"ping\"}".getBytes(StandardCharsets.UTF_8)));
+    Transcript t =
+        after(ws, frame(RawWebSocket.TEXT, "{\"t\":\"ping\"}".getBytes(StandardCharsets.UTF_8)));
     assertEquals(4104, t.singleCloseCode());
     assertTrue(t.hasText("protocol_error"), t.toString());
   }

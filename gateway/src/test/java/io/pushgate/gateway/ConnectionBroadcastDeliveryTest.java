@@ -29,9 +29,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A connection that delivers its app's QoS 1 broadcasts itself ({@code pushgate.broadcast.delivery
- * = connection}): the protocol core with a {@link FakeTransport}, a probe as the session and a
- * list as the node's replica. Checks the session's delivery rules kept at the connection and that
- * the client's acks reach the session coalesced, never lost.
+ * = connection}): the protocol core with a {@link FakeTransport}, a probe as the session and a list
+ * as the node's replica. Checks the session's delivery rules kept at the connection and that the
+ * client's acks reach the session coalesced, never lost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionBroadcastDeliveryTest {
@@ -51,21 +51,23 @@ class ConnectionBroadcastDeliveryTest {
     feed.entries.clear();
     feed.listeners.clear();
     session = testKit.createTestProbe();
-    SessionDirectory directory = new SessionDirectory() {
-      @Override
-      public RecipientRef<SessionCommand> session(SessionId id) {
-        return session.ref();
-      }
+    SessionDirectory directory =
+        new SessionDirectory() {
+          @Override
+          public RecipientRef<SessionCommand> session(SessionId id) {
+            return session.ref();
+          }
 
-      @Override
-      public BroadcastFeed broadcastFeed() {
-        return feed;
-      }
-    };
+          @Override
+          public BroadcastFeed broadcastFeed() {
+            return feed;
+          }
+        };
     GatewayContext gw =
         GatewayContext.create(
             testKit.system(),
-            GatewayDeps.of(testKit.system(), directory, TestApps.REGISTRY).withSettings(TestSettings.gateway("inflight-window = 2")),
+            GatewayDeps.of(testKit.system(), directory, TestApps.REGISTRY)
+                .withSettings(TestSettings.gateway("inflight-window = 2")),
             new GatewayMetrics(new SimpleMeterRegistry()));
     transport = new FakeTransport();
     core = new ClientConnection(gw, transport);
@@ -95,11 +97,14 @@ class ConnectionBroadcastDeliveryTest {
     ack(9); // beyond what was delivered: clamped
     session.expectNoMessage(Duration.ofMillis(100));
     transport.advance(REPORT_DELAY);
-    assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 0, 6), session.expectMessageClass(SessionCommand.Ack.class));
+    assertEquals(
+        new SessionCommand.Ack(attach.info().connectionId(), 0, 6),
+        session.expectMessageClass(SessionCommand.Ack.class));
   }
 
   @Test
-  void newBroadcastsArriveThroughTheFeedAndHeldAcksGoWithAMessageAckOrBeforeTheDetach() throws Exception {
+  void newBroadcastsArriveThroughTheFeedAndHeldAcksGoWithAMessageAckOrBeforeTheDetach()
+      throws Exception {
     SessionCommand.Attach attach = welcomed("bd-news", 0, NOW - 1_000);
     assertEquals(List.of(), pushedBseqs());
     assertEquals(1, feed.listeners.size(), "the connection does not follow the app's broadcasts");
@@ -111,20 +116,25 @@ class ConnectionBroadcastDeliveryTest {
     attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"));
     transport.runNext();
     send("{\"t\":\"ack\",\"seq\":1}");
-    assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 1, 1), session.expectMessageClass(SessionCommand.Ack.class));
+    assertEquals(
+        new SessionCommand.Ack(attach.info().connectionId(), 1, 1),
+        session.expectMessageClass(SessionCommand.Ack.class));
 
     feed.add(entry(2, NOW, NOW + 60_000));
     feed.news();
     transport.runNext();
     ack(2);
     core.onClosed();
-    assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 0, 2), session.expectMessageClass(SessionCommand.Ack.class));
+    assertEquals(
+        new SessionCommand.Ack(attach.info().connectionId(), 0, 2),
+        session.expectMessageClass(SessionCommand.Ack.class));
     session.expectMessageClass(SessionCommand.Detach.class);
     assertEquals(0, feed.listeners.size(), "still following after the close");
   }
 
   @Test
-  void afterTheSessionIsLostUnackedBroadcastsComeAgainAndTheNewSessionHearsOfHeldAcks() throws Exception {
+  void afterTheSessionIsLostUnackedBroadcastsComeAgainAndTheNewSessionHearsOfHeldAcks()
+      throws Exception {
     feed.add(entry(1, NOW, NOW + 60_000));
     feed.add(entry(2, NOW, NOW + 60_000));
     welcomed("bd-lost", 0, NOW - 1_000);
@@ -138,9 +148,14 @@ class ConnectionBroadcastDeliveryTest {
     SessionCommand.Attach again = session.expectMessageClass(SessionCommand.Attach.class);
     again.reply(new ConnectionMessage.Attached(session.ref(), 0, List.of(), 0, NOW - 1_000));
     transport.runNext();
-    assertEquals(List.of(1L, 2L, 2L), pushedBseqs(), "the unacked broadcast was not delivered again, or the acked one was");
+    assertEquals(
+        List.of(1L, 2L, 2L),
+        pushedBseqs(),
+        "the unacked broadcast was not delivered again, or the acked one was");
     transport.advance(REPORT_DELAY);
-    assertEquals(new SessionCommand.Ack(again.info().connectionId(), 0, 1), session.expectMessageClass(SessionCommand.Ack.class));
+    assertEquals(
+        new SessionCommand.Ack(again.info().connectionId(), 0, 1),
+        session.expectMessageClass(SessionCommand.Ack.class));
   }
 
   @Test
@@ -152,12 +167,15 @@ class ConnectionBroadcastDeliveryTest {
     transport.runNext();
     assertEquals(List.of(1L), pushedBseqs());
     ack(1);
-    assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 0, 1), session.expectMessageClass(SessionCommand.Ack.class));
+    assertEquals(
+        new SessionCommand.Ack(attach.info().connectionId(), 0, 1),
+        session.expectMessageClass(SessionCommand.Ack.class));
   }
 
   // ---- helpers ----
 
-  private SessionCommand.Attach welcomed(String user, long cursor, long createdAt) throws Exception {
+  private SessionCommand.Attach welcomed(String user, long cursor, long createdAt)
+      throws Exception {
     send("{\"t\":\"hello\",\"app\":\"demo\",\"token\":\"" + TestApps.token(user) + "\"}");
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
     attach.reply(new ConnectionMessage.Attached(session.ref(), 0, List.of(), cursor, createdAt));
@@ -178,7 +196,8 @@ class ConnectionBroadcastDeliveryTest {
     List<Long> out = new ArrayList<>();
     for (FakeTransport.Written w : transport.written) {
       JsonNode frame = JSON.readTree(w.json());
-      if (frame.get("t").asText().equals("push") && frame.has("bseq")) out.add(frame.get("bseq").asLong());
+      if (frame.get("t").asText().equals("push") && frame.has("bseq"))
+        out.add(frame.get("bseq").asLong());
     }
     return out;
   }

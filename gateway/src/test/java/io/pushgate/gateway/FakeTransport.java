@@ -13,10 +13,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A transport without a socket, for unit tests of the protocol core: records what the core
- * writes and how it closes; its executor queues tasks that the test runs ({@link #runNext()}),
- * and its timers run when the test moves its clock ({@link #advance(Duration)}). Only the test
- * thread touches the core, as the contract requires.
+ * A transport without a socket, for unit tests of the protocol core: records what the core writes
+ * and how it closes; its executor queues tasks that the test runs ({@link #runNext()}), and its
+ * timers run when the test moves its clock ({@link #advance(Duration)}). Only the test thread
+ * touches the core, as the contract requires.
  */
 final class FakeTransport implements Transport {
 

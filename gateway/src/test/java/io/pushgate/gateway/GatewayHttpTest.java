@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The plain-HTTP side of the client port (everything but upgrades is refused), connection limits and graceful stop. */
+/**
+ * The plain-HTTP side of the client port (everything but upgrades is refused), connection limits
+ * and graceful stop.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayHttpTest {
 
@@ -72,9 +75,11 @@ class GatewayHttpTest {
         .get(WsTestClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
-  private static JsonNode problem(HttpResponse<String> response, int status, String code) throws Exception {
+  private static JsonNode problem(HttpResponse<String> response, int status, String code)
+      throws Exception {
     assertEquals(status, response.statusCode(), response.body());
-    assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""));
+    assertEquals(
+        "application/problem+json", response.headers().firstValue("content-type").orElse(""));
     JsonNode body = JSON.readTree(response.body());
     assertEquals(code, body.get("code").asText());
     assertEquals(status, body.get("status").asInt());
@@ -101,9 +106,15 @@ class GatewayHttpTest {
   @Test
   void everyRequestButAnUpgradeIsRefusedWithAProblem() throws Exception {
     GatewayServer server = start("");
-    problem(send(HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages")).GET().build()), 404, "not_found");
     problem(
-        send(HttpRequest.newBuilder(url(server, "/")).POST(HttpRequest.BodyPublishers.ofString("{}")).build()),
+        send(HttpRequest.newBuilder(url(server, "/v1/apps/demo/messages")).GET().build()),
+        404,
+        "not_found");
+    problem(
+        send(
+            HttpRequest.newBuilder(url(server, "/"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build()),
         404,
         "not_found");
     // the WebSocket path without an upgrade
@@ -116,10 +127,16 @@ class GatewayHttpTest {
     StringBuilder requests = new StringBuilder();
     for (int i = 0; i < 6; i++) {
       String path = i % 2 == 0 ? "/v1/ws" : "/r" + i; // 400 (no upgrade) and 404 alternate
-      requests.append("GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n").append(i == 5 ? "Connection: close\r\n" : "").append("\r\n");
+      requests
+          .append("GET ")
+          .append(path)
+          .append(" HTTP/1.1\r\nHost: x\r\n")
+          .append(i == 5 ? "Connection: close\r\n" : "")
+          .append("\r\n");
     }
     String answer = raw(server, requests.toString());
-    java.util.regex.Matcher status = java.util.regex.Pattern.compile("HTTP/1.1 (\\d{3})").matcher(answer);
+    java.util.regex.Matcher status =
+        java.util.regex.Pattern.compile("HTTP/1.1 (\\d{3})").matcher(answer);
     List<String> statuses = new ArrayList<>();
     while (status.find()) statuses.add(status.group(1));
     assertEquals(List.of("400", "404", "400", "404", "400", "404"), statuses, answer);
@@ -137,13 +154,18 @@ class GatewayHttpTest {
     // chunked (no Content-Length) is bounded too
     String chunked =
         "POST /v1/apps/demo/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "800\r\n" + "y".repeat(2048) + "\r\n0\r\n\r\n";
+            + "800\r\n"
+            + "y".repeat(2048)
+            + "\r\n0\r\n\r\n";
     String answer = raw(server, chunked);
     assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
     assertTrue(answer.contains("payload_too_large"), answer);
   }
 
-  /** Issue 14, defect 3: a declared 10 MB body gets its 413, not a reset, while it is still being sent. */
+  /**
+   * Issue 14, defect 3: a declared 10 MB body gets its 413, not a reset, while it is still being
+   * sent.
+   */
   @Test
   void aDeclaredTenMegabyteBodyGets413WhileItIsStillBeingSent() throws Exception {
     GatewayServer server = start("max-http-body-bytes = 64 KiB");
@@ -151,11 +173,16 @@ class GatewayHttpTest {
     try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/apps/demo/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/apps/demo/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + size
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[64 * 1024];
       java.util.Arrays.fill(chunk, (byte) ' ');
-      for (int sent = 0; sent < size; sent += chunk.length) out.write(chunk); // like a client that reads only at the end
+      for (int sent = 0; sent < size; sent += chunk.length)
+        out.write(chunk); // like a client that reads only at the end
       out.flush();
       String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(response.startsWith("HTTP/1.1 413"), response);
@@ -163,7 +190,10 @@ class GatewayHttpTest {
     }
   }
 
-  /** Issue 14, defect 4: a head sent one byte at a time (slowloris) is cut off at http-request-read-timeout. */
+  /**
+   * Issue 14, defect 4: a head sent one byte at a time (slowloris) is cut off at
+   * http-request-read-timeout.
+   */
   @Test
   void aRequestSentOneByteAtATimeGets408AtTheReadTimeout() throws Exception {
     GatewayServer server = start("http-request-read-timeout = 1s, http-idle-timeout = 60s");
@@ -171,14 +201,17 @@ class GatewayHttpTest {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
       long start = System.nanoTime();
-      byte[] head = "GET /v1/apps/demo/users/alice HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.US_ASCII);
+      byte[] head =
+          "GET /v1/apps/demo/users/alice HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+              .getBytes(StandardCharsets.US_ASCII);
       InputStream in = socket.getInputStream();
       try {
         for (byte b : head) {
           out.write(b);
           out.flush();
           if (in.available() > 0) break; // answered
-          java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L); // the slow client's pace, not synchronisation
+          java.util.concurrent.locks.LockSupport.parkNanos(
+              100_000_000L); // the slow client's pace, not synchronisation
         }
       } catch (java.io.IOException closedMeanwhile) {
         // the server half-closed and then closed; its answer is still to be read
@@ -187,7 +220,9 @@ class GatewayHttpTest {
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
       assertTrue(response.startsWith("HTTP/1.1 408"), response);
       assertTrue(response.contains("\"code\":\"request_timeout\""), response);
-      assertTrue(tookMillis < head.length * 100L, "cut off before the head was complete, after " + tookMillis + " ms");
+      assertTrue(
+          tookMillis < head.length * 100L,
+          "cut off before the head was complete, after " + tookMillis + " ms");
       assertEquals(1, server.metrics().httpRequestTimeouts());
     }
   }
@@ -204,7 +239,8 @@ class GatewayHttpTest {
       out.write(request);
       out.flush();
       assertTrue(readHead(in).startsWith("HTTP/1.1 404"));
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L); // idle, well past the read timeout
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          1_000_000_000L); // idle, well past the read timeout
       out.write(request);
       out.flush();
       assertTrue(readHead(in).startsWith("HTTP/1.1 404"));
@@ -220,7 +256,8 @@ class GatewayHttpTest {
       head.write(b);
     }
     String text = head.toString(StandardCharsets.US_ASCII);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
     if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
     return text;
   }
@@ -258,7 +295,8 @@ class GatewayHttpTest {
     assertEquals(0, server.metrics().acceptedConnections());
     assertEquals(1, server.metrics().refusedBySource());
     GatewayServer allowedElsewhere = start("access.allow = [\"10.0.0.0/8\"]");
-    assertTrue(raw(allowedElsewhere, UPGRADE_REQUEST).startsWith("HTTP/1.1 403"), "not in the allow list");
+    assertTrue(
+        raw(allowedElsewhere, UPGRADE_REQUEST).startsWith("HTTP/1.1 403"), "not in the allow list");
   }
 
   @Test
@@ -272,23 +310,27 @@ class GatewayHttpTest {
     assertTrue(answer.toLowerCase().contains("retry-after:"), answer);
     first.close();
     first.expectClose(1000);
-    await().atMost(20, TimeUnit.SECONDS).until(() -> {
-      WsTestClient next = null;
-      try {
-        next = WsTestClient.connect(http, WsTestClient.uri(server));
-        return true;
-      } catch (Exception e) {
-        return false; // still counted: the close is not through yet
-      } finally {
-        if (next != null) next.close();
-      }
-    });
+    await()
+        .atMost(20, TimeUnit.SECONDS)
+        .until(
+            () -> {
+              WsTestClient next = null;
+              try {
+                next = WsTestClient.connect(http, WsTestClient.uri(server));
+                return true;
+              } catch (Exception e) {
+                return false; // still counted: the close is not through yet
+              } finally {
+                if (next != null) next.close();
+              }
+            });
     second.close();
   }
 
   @Test
   void handshakesPerSourceAreRateLimited() throws Exception {
-    GatewayServer server = start("access { handshake-rate = 1, handshake-burst = 2 }, hello-timeout = 60s");
+    GatewayServer server =
+        start("access { handshake-rate = 1, handshake-burst = 2 }, hello-timeout = 60s");
     WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
     WsTestClient second = WsTestClient.connect(http, WsTestClient.uri(server));
     String answer = raw(server, UPGRADE_REQUEST);

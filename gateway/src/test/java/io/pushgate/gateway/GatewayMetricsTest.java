@@ -19,16 +19,40 @@ class GatewayMetricsTest {
     metrics.opened("websocket");
     metrics.opened("tcp");
     metrics.closed("websocket", 4103);
-    assertEquals(1, registry.get("pushgate.connections.open").tag("transport", "websocket").gauge().value());
-    assertEquals(1, registry.get("pushgate.connections.open").tag("transport", "tcp").gauge().value());
-    assertEquals(2, registry.get("pushgate.connections.opened").tag("transport", "websocket").counter().count());
-    assertEquals(1, registry.get("pushgate.connections.closed").tags("transport", "websocket", "code", "4103").counter().count());
+    assertEquals(
+        1, registry.get("pushgate.connections.open").tag("transport", "websocket").gauge().value());
+    assertEquals(
+        1, registry.get("pushgate.connections.open").tag("transport", "tcp").gauge().value());
+    assertEquals(
+        2,
+        registry
+            .get("pushgate.connections.opened")
+            .tag("transport", "websocket")
+            .counter()
+            .count());
+    assertEquals(
+        1,
+        registry
+            .get("pushgate.connections.closed")
+            .tags("transport", "websocket", "code", "4103")
+            .counter()
+            .count());
   }
 
   @Test
   void codesOutsideTheDocumentedOnesShareOneLabel() {
-    for (int code = 3000; code < 3100; code++) metrics.closed("tcp", code); // a client may close with any code
-    assertEquals(100, registry.get("pushgate.connections.closed").tags("transport", "tcp", "code", "other").counter().count());
-    assertEquals(1, registry.find("pushgate.connections.closed").tag("transport", "tcp").counters().size(), "one series, not 100");
+    for (int code = 3000; code < 3100; code++)
+      metrics.closed("tcp", code); // a client may close with any code
+    assertEquals(
+        100,
+        registry
+            .get("pushgate.connections.closed")
+            .tags("transport", "tcp", "code", "other")
+            .counter()
+            .count());
+    assertEquals(
+        1,
+        registry.find("pushgate.connections.closed").tag("transport", "tcp").counters().size(),
+        "one series, not 100");
   }
 }

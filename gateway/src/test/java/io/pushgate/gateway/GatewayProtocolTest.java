@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionCommand;
@@ -16,22 +13,17 @@ import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionSharding;
 import io.pushgate.session.SessionStatus;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The client protocol end to end over real sockets: a single-node cluster (self-join) with the
- * real session sharding on an in-memory journal, and a gateway on an ephemeral port.
+ * The client protocol end to end over real sockets: a single-node cluster (self-join) with the real
+ * session sharding on an in-memory journal, and a gateway on an ephemeral port.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayProtocolTest {
@@ -95,7 +87,8 @@ class GatewayProtocolTest {
     SessionStatus status = status("hello-alice");
     assertEquals("websocket", status.connections().get(0).transport());
     assertEquals(
-        Cluster.get(testKit.system()).selfMember().address().toString(), status.connections().get(0).node());
+        Cluster.get(testKit.system()).selfMember().address().toString(),
+        status.connections().get(0).node());
     client.close();
     client.expectClose(1000);
     await().atMost(20, TimeUnit.SECONDS).until(() -> !status("hello-alice").online());
@@ -228,7 +221,9 @@ class GatewayProtocolTest {
   @Test
   void qos1PushIsDeliveredAndAckRemovesIt() throws Exception {
     WsTestClient client = welcomed("push-alice", 0);
-    assertEquals(EnqueueResult.Outcome.QUEUED, enqueue("push-alice", "m1", Qos.AT_LEAST_ONCE, "{\"n\":1}").outcome());
+    assertEquals(
+        EnqueueResult.Outcome.QUEUED,
+        enqueue("push-alice", "m1", Qos.AT_LEAST_ONCE, "{\"n\":1}").outcome());
     JsonNode push = client.expectFrame("push");
     assertEquals("m1", push.get("id").asText());
     assertEquals(1, push.get("qos").asInt());
@@ -243,7 +238,9 @@ class GatewayProtocolTest {
   @Test
   void qos0PushHasNoSeq() throws Exception {
     WsTestClient client = welcomed("qos0-alice", 0);
-    assertEquals(EnqueueResult.Outcome.DELIVERED, enqueue("qos0-alice", "z1", Qos.AT_MOST_ONCE, "[1,2]").outcome());
+    assertEquals(
+        EnqueueResult.Outcome.DELIVERED,
+        enqueue("qos0-alice", "z1", Qos.AT_MOST_ONCE, "[1,2]").outcome());
     JsonNode push = client.expectFrame("push");
     assertEquals("z1", push.get("id").asText());
     assertEquals(0, push.get("qos").asInt());

@@ -60,7 +60,8 @@ class GatewaySessionStubTest {
   }
 
   /** Connects, says hello, lets {@code session} answer the attach; returns the Attach. */
-  private SessionCommand.Attach attach(WsTestClient client, TestProbe<SessionCommand> session) throws Exception {
+  private SessionCommand.Attach attach(WsTestClient client, TestProbe<SessionCommand> session)
+      throws Exception {
     client.hello("demo", TestApps.token("stub-alice"), null);
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
     attach.reply(new ConnectionMessage.Attached(session.ref(), 0));
@@ -79,7 +80,9 @@ class GatewaySessionStubTest {
     assertEquals(0, client.expectFrame("welcome").get("pending").asInt());
 
     client.ack(3);
-    assertEquals(new SessionCommand.Ack(attach.info().connectionId(), 3), session.expectMessageClass(SessionCommand.Ack.class));
+    assertEquals(
+        new SessionCommand.Ack(attach.info().connectionId(), 3),
+        session.expectMessageClass(SessionCommand.Ack.class));
     client.ack(2); // cumulative: nothing new, not forwarded
     client.ack(5);
     assertEquals(5, session.expectMessageClass(SessionCommand.Ack.class).upToSeq());
@@ -112,8 +115,10 @@ class GatewaySessionStubTest {
     client.hello("demo", TestApps.token("stub-alice"), null);
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
     JsonNode welcome = client.expectFrame("welcome"); // the session has not answered yet
-    assertFalse(welcome.has("pending"), "pending is not known before the session attached: " + welcome);
-    assertEquals(1, server.metrics().attaching(), "the admission place is held until the session attached");
+    assertFalse(
+        welcome.has("pending"), "pending is not known before the session attached: " + welcome);
+    assertEquals(
+        1, server.metrics().attaching(), "the admission place is held until the session attached");
 
     attach.reply(new ConnectionMessage.Attached(session.ref(), 2));
     attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"));
@@ -147,13 +152,17 @@ class GatewaySessionStubTest {
 
   @Test
   void withAnActorPerConnectionTheSameHolds() throws Exception {
-    GatewayServer server = start("route-through-node = false"); // for sessions of versions before the router
+    GatewayServer server =
+        start("route-through-node = false"); // for sessions of versions before the router
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
     WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
     client.hello("demo", TestApps.token("stub-alice"), null);
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
-    assertEquals(null, attach.routeId(), "an older session gets a connection actor to tell plain messages to");
+    assertEquals(
+        null,
+        attach.routeId(),
+        "an older session gets a connection actor to tell plain messages to");
     client.close();
     reattachedWithoutANewWelcome(start("route-through-node = false"));
   }
@@ -168,11 +177,14 @@ class GatewaySessionStubTest {
     client.expectFrame("welcome");
     assertEquals(attach.info().connectionId(), attach.routeId());
     client.close();
-    assertEquals(attach.info().connectionId(), session.expectMessageClass(SessionCommand.Detach.class).connectionId());
+    assertEquals(
+        attach.info().connectionId(),
+        session.expectMessageClass(SessionCommand.Detach.class).connectionId());
     // as if that detach had been lost: the session still pushes to the connection
     attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"), "demo:stub-alice");
     assertEquals(
-        new SessionCommand.Detach(attach.info().connectionId()), session.expectMessageClass(SessionCommand.Detach.class),
+        new SessionCommand.Detach(attach.info().connectionId()),
+        session.expectMessageClass(SessionCommand.Detach.class),
         "the node's router tells the session through sharding");
   }
 
@@ -222,7 +234,8 @@ class GatewaySessionStubTest {
 
     attach.reply(new ConnectionMessage.Attached(woken.ref(), 0)); // woken by a message
     attach.reply(new ConnectionMessage.Push("m2", 1, 2, "{}"));
-    assertEquals("m2", client.expectFrame("push").get("id").asText(), "no second welcome before it");
+    assertEquals(
+        "m2", client.expectFrame("push").get("id").asText(), "no second welcome before it");
     client.ack(2);
     assertEquals(2, woken.expectMessageClass(SessionCommand.Ack.class).upToSeq());
     assertEquals(0, server.metrics().reattaches());
@@ -264,8 +277,11 @@ class GatewaySessionStubTest {
             "write-buffer-low-water-mark = 8 KiB, write-buffer-high-water-mark = 16 KiB,"
                 + " slow-consumer-timeout = 5s, close-timeout = 60s");
     ch.qos.logback.classic.Logger connectionLog =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.pushgate.gateway.connection.ClientConnection.class);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(
+                io.pushgate.gateway.connection.ClientConnection.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
     logged.start();
     ch.qos.logback.classic.Level level = connectionLog.getLevel();
     connectionLog.setLevel(ch.qos.logback.classic.Level.INFO);
@@ -292,10 +308,18 @@ class GatewaySessionStubTest {
     // not writable now: QoS 1 is still written
     attach.reply(new ConnectionMessage.Push("q1", 1, 1, "{\"kept\":true}"));
     await().atMost(30, TimeUnit.SECONDS).until(() -> server.metrics().slowConsumerCloses() == 1);
-    // issue 14, defect 6: the 4002 frame cannot reach a client that does not read; the log must say it
-    await().atMost(10, TimeUnit.SECONDS).until(() -> logged.list.stream().anyMatch(e ->
-        e.getLevel() == ch.qos.logback.classic.Level.INFO && e.getFormattedMessage().contains("4002 slow_consumer")
-            && e.getFormattedMessage().contains(attach.info().connectionId())));
+    // issue 14, defect 6: the 4002 frame cannot reach a client that does not read; the log must say
+    // it
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(
+            () ->
+                logged.list.stream()
+                    .anyMatch(
+                        e ->
+                            e.getLevel() == ch.qos.logback.classic.Level.INFO
+                                && e.getFormattedMessage().contains("4002 slow_consumer")
+                                && e.getFormattedMessage().contains(attach.info().connectionId())));
     connectionLog.detachAppender(logged);
     connectionLog.setLevel(level);
 
@@ -329,12 +353,15 @@ class GatewaySessionStubTest {
       try {
         client.ack(i);
       } catch (java.util.concurrent.ExecutionException closedAlready) {
-        break; // the server's 4004 arrived while we were still sending: the client closed its output
+        break; // the server's 4004 arrived while we were still sending: the client closed its
+        // output
       }
     }
     assertEquals("rate_limited", client.expectFrame("error").get("code").asText());
     assertEquals(4004, client.awaitClose());
-    assertEquals(attach.info().connectionId(), session.expectMessageClass(SessionCommand.Ack.class).connectionId());
+    assertEquals(
+        attach.info().connectionId(),
+        session.expectMessageClass(SessionCommand.Ack.class).connectionId());
   }
 
   @Test

@@ -33,15 +33,21 @@ final class GatewayTestNode implements AutoCloseable {
   final SessionSharding sessions;
   final GatewayServer server;
 
-  /** @param gatewayOverrides HOCON inside {@code pushgate.gateway { ... }} */
+  /**
+   * @param gatewayOverrides HOCON inside {@code pushgate.gateway { ... }}
+   */
   GatewayTestNode(String name, String gatewayOverrides) throws Exception {
     testKit = ActorTestKit.create(name, clusterConfig(gatewayOverrides));
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.selfMember().status() == MemberStatus.up());
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> cluster.selfMember().status() == MemberStatus.up());
     sessions = SessionSharding.init(testKit.system());
     server =
-        GatewayServer.start(testKit.system(), GatewayDeps.of(testKit.system(), SessionDirectory.of(sessions), TestApps.REGISTRY))
+        GatewayServer.start(
+                testKit.system(),
+                GatewayDeps.of(testKit.system(), SessionDirectory.of(sessions), TestApps.REGISTRY))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
   }
@@ -55,7 +61,9 @@ final class GatewayTestNode implements AutoCloseable {
                 // every message crossing actors is serialized, as it would be between nodes
                 + "pekko.actor.serialize-messages = on\n"
                 + "pushgate.gateway { host = 127.0.0.1, port = 0, tcp { host = 127.0.0.1, port = 0 } }\n"
-                + "pushgate.gateway {" + gatewayOverrides + "}\n")
+                + "pushgate.gateway {"
+                + gatewayOverrides
+                + "}\n")
         .withFallback(PersistenceTestKitPlugin.config())
         .withFallback(PersistenceTestKitSnapshotPlugin.config())
         .withFallback(ConfigFactory.load());

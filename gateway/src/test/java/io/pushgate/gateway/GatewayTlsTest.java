@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS on the client ports with certificates made at test time (keytool for PKCS#12, openssl for
  * PEM): hello and welcome over wss:// and TLS-TCP, plaintext to the TLS ports gets no answer, a
- * client refuses an expired certificate on either port, and unreadable key material stops the
- * start naming the key.
+ * client refuses an expired certificate on either port, and unreadable key material stops the start
+ * naming the key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayTlsTest {
@@ -47,44 +47,227 @@ class GatewayTlsTest {
     valid = dir.resolve("valid.p12");
     expired = dir.resolve("expired.p12");
     trust = dir.resolve("trust.p12");
-    keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", valid.toString(), "-storetype", "PKCS12",
-        "-storepass", PASSWORD);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "node",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-keystore",
+        valid.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
     Path cert = dir.resolve("valid.crt");
-    keytool("-exportcert", "-alias", "node", "-keystore", valid.toString(), "-storepass", PASSWORD, "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "valid", "-file", cert.toString(),
-        "-keystore", trust.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-    // an expired certificate must be signed by a trusted CA: validity is not checked on trust anchors
+    keytool(
+        "-exportcert",
+        "-alias",
+        "node",
+        "-keystore",
+        valid.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        cert.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "valid",
+        "-file",
+        cert.toString(),
+        "-keystore",
+        trust.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
+    // an expired certificate must be signed by a trusted CA: validity is not checked on trust
+    // anchors
     Path ca = dir.resolve("ca.p12");
     Path caCert = dir.resolve("ca.crt");
-    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=test-ca",
-        "-ext", "bc:c", "-validity", "30", "-keystore", ca.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-    keytool("-exportcert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD, "-file", caCert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(),
-        "-keystore", trust.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-    keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-validity", "2", "-keystore", expired.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=test-ca",
+        "-ext",
+        "bc:c",
+        "-validity",
+        "30",
+        "-keystore",
+        ca.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
+    keytool(
+        "-exportcert",
+        "-alias",
+        "ca",
+        "-keystore",
+        ca.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        caCert.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        caCert.toString(),
+        "-keystore",
+        trust.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "node",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-validity",
+        "2",
+        "-keystore",
+        expired.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
     Path csr = dir.resolve("expired.csr");
     Path signed = dir.resolve("expired.crt");
-    keytool("-certreq", "-alias", "node", "-keystore", expired.toString(), "-storepass", PASSWORD, "-file", csr.toString());
-    keytool("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD, "-infile", csr.toString(),
-        "-outfile", signed.toString(), "-startdate", "-10d", "-validity", "2", "-ext", "SAN=ip:127.0.0.1");
-    keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(),
-        "-keystore", expired.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-    keytool("-importcert", "-noprompt", "-alias", "node", "-file", signed.toString(),
-        "-keystore", expired.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+    keytool(
+        "-certreq",
+        "-alias",
+        "node",
+        "-keystore",
+        expired.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        csr.toString());
+    keytool(
+        "-gencert",
+        "-alias",
+        "ca",
+        "-keystore",
+        ca.toString(),
+        "-storepass",
+        PASSWORD,
+        "-infile",
+        csr.toString(),
+        "-outfile",
+        signed.toString(),
+        "-startdate",
+        "-10d",
+        "-validity",
+        "2",
+        "-ext",
+        "SAN=ip:127.0.0.1");
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        caCert.toString(),
+        "-keystore",
+        expired.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "node",
+        "-file",
+        signed.toString(),
+        "-keystore",
+        expired.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
     renewed = dir.resolve("renewed.p12");
-    keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=renewed",
-        "-validity", "2", "-keystore", renewed.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "node",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=renewed",
+        "-validity",
+        "2",
+        "-keystore",
+        renewed.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
     pemCert = dir.resolve("cert.pem");
     pemKey = dir.resolve("key.pem");
-    run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", pemKey.toString(), "-out", pemCert.toString(), "-days", "2", "-subj", "/CN=localhost",
-        "-addext", "subjectAltName=IP:127.0.0.1"));
+    run(
+        List.of(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            pemKey.toString(),
+            "-out",
+            pemCert.toString(),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1"));
     Path pemCrt = dir.resolve("pem.crt");
     java.nio.file.Files.copy(pemCert, pemCrt);
-    keytool("-importcert", "-noprompt", "-alias", "pem", "-file", pemCrt.toString(), "-keystore", trust.toString(),
-        "-storetype", "PKCS12", "-storepass", PASSWORD);
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "pem",
+        "-file",
+        pemCrt.toString(),
+        "-keystore",
+        trust.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
   }
 
   @Test
@@ -98,7 +281,12 @@ class GatewayTlsTest {
 
   @Test
   void helloAndWelcomeOverWssWithPemFiles() throws Exception {
-    String config = "tls { enabled = true, certificate = \"" + pemCert + "\", private-key = \"" + pemKey + "\" }";
+    String config =
+        "tls { enabled = true, certificate = \""
+            + pemCert
+            + "\", private-key = \""
+            + pemKey
+            + "\" }";
     try (GatewayTestNode node = new GatewayTestNode("tls-pem", config)) {
       assertWelcome(node);
       assertTcpWelcome(node);
@@ -111,12 +299,15 @@ class GatewayTlsTest {
         Socket socket = new Socket("127.0.0.1", node.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /v1/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET /v1/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       byte[] answer = in.readNBytes(5);
-      assertTrue(answer.length < 5 || !new String(answer, StandardCharsets.US_ASCII).startsWith("HTTP/"),
+      assertTrue(
+          answer.length < 5 || !new String(answer, StandardCharsets.US_ASCII).startsWith("HTTP/"),
           "no HTTP over the TLS port");
     }
   }
@@ -126,7 +317,9 @@ class GatewayTlsTest {
     try (GatewayTestNode node = new GatewayTestNode("tls-tcp-plain", keystoreConfig(valid));
         Socket socket = new Socket("127.0.0.1", node.tcpAddress().getPort())) {
       socket.setSoTimeout(10_000);
-      byte[] hello = TcpTestClient.helloJson("demo", TestApps.token("tls-plain"), null).getBytes(StandardCharsets.UTF_8);
+      byte[] hello =
+          TcpTestClient.helloJson("demo", TestApps.token("tls-plain"), null)
+              .getBytes(StandardCharsets.UTF_8);
       java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
       out.writeInt(1 + hello.length);
       out.writeByte(1);
@@ -139,7 +332,9 @@ class GatewayTlsTest {
         answer = new byte[0];
       }
       // a TLS alert (0x15) or nothing: never a frame (its 4-byte length, then kind 1)
-      assertTrue(answer.length < 5 || answer[4] != 1 || answer[0] == 0x15, "no plaintext frame over the TLS port");
+      assertTrue(
+          answer.length < 5 || answer[4] != 1 || answer[0] == 0x15,
+          "no plaintext frame over the TLS port");
     }
   }
 
@@ -148,8 +343,10 @@ class GatewayTlsTest {
     try (GatewayTestNode node = new GatewayTestNode("tls-expired", keystoreConfig(expired))) {
       Exception e = assertThrows(Exception.class, () -> WsTestClient.connect(client(), wss(node)));
       assertCertificateRefused(e);
-      Exception tcp = assertThrows(Exception.class,
-          () -> TcpTestClient.connect(sslContext().getSocketFactory(), node.tcpAddress()));
+      Exception tcp =
+          assertThrows(
+              Exception.class,
+              () -> TcpTestClient.connect(sslContext().getSocketFactory(), node.tcpAddress()));
       assertCertificateRefused(tcp);
     }
   }
@@ -158,12 +355,14 @@ class GatewayTlsTest {
   void aChangedCertificateIsUsedByNewConnectionsWithoutARestart() throws Exception {
     Path live = dir.resolve("live.p12");
     java.nio.file.Files.copy(valid, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    try (GatewayTestNode node = new GatewayTestNode("tls-reload", keystoreConfig(live) + ", tls.reload-interval = 0s")) {
+    try (GatewayTestNode node =
+        new GatewayTestNode("tls-reload", keystoreConfig(live) + ", tls.reload-interval = 0s")) {
       String first = presented(node.port());
       assertEquals("CN=localhost", first);
       assertTrue(!node.server.reloadTls(), "nothing changed: nothing reloaded");
       WsTestClient open = WsTestClient.connect(client(), wss(node));
-      java.nio.file.Files.write(live, new byte[] {1, 2, 3}); // half-written: the old certificate stays
+      java.nio.file.Files.write(
+          live, new byte[] {1, 2, 3}); // half-written: the old certificate stays
       assertTrue(!node.server.reloadTls());
       assertEquals("CN=localhost", presented(node.port()));
       java.nio.file.Files.copy(renewed, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -179,45 +378,80 @@ class GatewayTlsTest {
   /** The subject of the certificate a port presents (read with a client that trusts anything). */
   private static String presented(int port) throws Exception {
     SSLContext any = SSLContext.getInstance("TLS");
-    any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {}
-      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {}
-      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-        return new java.security.cert.X509Certificate[0];
-      }
-    }}, null);
-    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", port)) {
+    any.init(
+        null,
+        new javax.net.ssl.TrustManager[] {
+          new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(
+                java.security.cert.X509Certificate[] chain, String type) {}
+
+            public void checkServerTrusted(
+                java.security.cert.X509Certificate[] chain, String type) {}
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+              return new java.security.cert.X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.startHandshake();
       return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
-          .getSubjectX500Principal().getName();
+          .getSubjectX500Principal()
+          .getName();
     }
   }
 
   @Test
   void unreadableKeyMaterialIsRefusedNamingTheKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GatewayTls.fromConfig(
-        ConfigFactory.parseString("pushgate.gateway.tls { enabled = true, keystore = \"" + dir.resolve("none.p12") + "\" }")
-            .withFallback(ConfigFactory.load())));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                GatewayTls.fromConfig(
+                    ConfigFactory.parseString(
+                            "pushgate.gateway.tls { enabled = true, keystore = \""
+                                + dir.resolve("none.p12")
+                                + "\" }")
+                        .withFallback(ConfigFactory.load())));
     assertTrue(e.getMessage().contains("pushgate.gateway.tls.keystore"), e.getMessage());
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> GatewayTls.fromConfig(
-        ConfigFactory.parseString("pushgate.gateway.tls.enabled = true").withFallback(ConfigFactory.load())));
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                GatewayTls.fromConfig(
+                    ConfigFactory.parseString("pushgate.gateway.tls.enabled = true")
+                        .withFallback(ConfigFactory.load())));
     assertTrue(missing.getMessage().contains("pushgate.gateway.tls"), missing.getMessage());
-    IllegalArgumentException wrongPassword = assertThrows(IllegalArgumentException.class, () -> GatewayTls.fromConfig(
-        ConfigFactory.parseString("pushgate.gateway.tls { enabled = true, keystore = \"" + valid + "\", keystore-password = wrong }")
-            .withFallback(ConfigFactory.load())));
-    assertTrue(wrongPassword.getMessage().contains("pushgate.gateway.tls.keystore"), wrongPassword.getMessage());
+    IllegalArgumentException wrongPassword =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                GatewayTls.fromConfig(
+                    ConfigFactory.parseString(
+                            "pushgate.gateway.tls { enabled = true, keystore = \""
+                                + valid
+                                + "\", keystore-password = wrong }")
+                        .withFallback(ConfigFactory.load())));
+    assertTrue(
+        wrongPassword.getMessage().contains("pushgate.gateway.tls.keystore"),
+        wrongPassword.getMessage());
   }
 
   // ---- helpers ----
 
   private static void assertCertificateRefused(Exception e) {
-    assertTrue(String.valueOf(rootCause(e).getMessage()).toLowerCase().contains("valid")
-        || rootCause(e) instanceof javax.net.ssl.SSLHandshakeException
-        || rootCause(e) instanceof java.security.cert.CertificateException, rootCause(e).toString());
+    assertTrue(
+        String.valueOf(rootCause(e).getMessage()).toLowerCase().contains("valid")
+            || rootCause(e) instanceof javax.net.ssl.SSLHandshakeException
+            || rootCause(e) instanceof java.security.cert.CertificateException,
+        rootCause(e).toString());
   }
 
   private void assertTcpWelcome(GatewayTestNode node) throws Exception {
-    try (TcpTestClient client = TcpTestClient.connect(sslContext().getSocketFactory(), node.tcpAddress())) {
+    try (TcpTestClient client =
+        TcpTestClient.connect(sslContext().getSocketFactory(), node.tcpAddress())) {
       client.hello("demo", TestApps.token("tls-tcp-user"), 30);
       assertEquals("welcome", client.expectFrame("welcome").path("t").asText());
       client.send("{\"t\":\"ping\"}");
@@ -235,7 +469,11 @@ class GatewayTlsTest {
   }
 
   private static String keystoreConfig(Path store) {
-    return "tls { enabled = true, keystore = \"" + store + "\", keystore-password = \"" + PASSWORD + "\" }";
+    return "tls { enabled = true, keystore = \""
+        + store
+        + "\", keystore-password = \""
+        + PASSWORD
+        + "\" }";
   }
 
   private static URI wss(GatewayTestNode node) {
@@ -251,7 +489,8 @@ class GatewayTlsTest {
     try (InputStream in = new FileInputStream(trust.toFile())) {
       store.load(in, PASSWORD.toCharArray());
     }
-    TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trustManagers.init(store);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, trustManagers.getTrustManagers(), null);
@@ -267,15 +506,24 @@ class GatewayTlsTest {
   /** The gRPC port serves the same key material through a JDK SSLContext. */
   @Test
   void theSameCertificateIsAvailableAsAJdkContext() throws Exception {
-    com.typesafe.config.Config config = ConfigFactory.parseString(
-            "pushgate.gateway.tls { enabled = true, keystore = \"" + valid + "\", keystore-password = \"" + PASSWORD + "\" }")
-        .withFallback(ConfigFactory.load());
+    com.typesafe.config.Config config =
+        ConfigFactory.parseString(
+                "pushgate.gateway.tls { enabled = true, keystore = \""
+                    + valid
+                    + "\", keystore-password = \""
+                    + PASSWORD
+                    + "\" }")
+            .withFallback(ConfigFactory.load());
     javax.net.ssl.SSLContext context = GatewayTls.jdkContextFromConfig(config).orElseThrow();
     javax.net.ssl.SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
-    org.junit.jupiter.api.Assertions.assertTrue(java.util.Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.3"));
     org.junit.jupiter.api.Assertions.assertTrue(
-        GatewayTls.jdkContextFromConfig(ConfigFactory.parseString("pushgate.gateway.tls.enabled = false").withFallback(ConfigFactory.load())).isEmpty());
+        java.util.Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.3"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        GatewayTls.jdkContextFromConfig(
+                ConfigFactory.parseString("pushgate.gateway.tls.enabled = false")
+                    .withFallback(ConfigFactory.load()))
+            .isEmpty());
   }
 
   private static void keytool(String... args) throws Exception {

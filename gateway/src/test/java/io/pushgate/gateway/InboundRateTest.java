@@ -36,7 +36,8 @@ class InboundRateTest {
   @Test
   void aClientThatAcksEveryPushOfA300MessageBacklogStaysConnected() throws Exception {
     int backlog = 300;
-    for (int i = 1; i <= backlog; i++) node.enqueue("backlog-alice", "m-" + i, Qos.AT_LEAST_ONCE, "{\"n\":" + i + "}");
+    for (int i = 1; i <= backlog; i++)
+      node.enqueue("backlog-alice", "m-" + i, Qos.AT_LEAST_ONCE, "{\"n\":" + i + "}");
     WsTestClient client = WsTestClient.connect(http, node.wsUri());
     client.hello("demo", TestApps.token("backlog-alice"), null);
     assertEquals(backlog, client.expectFrame("welcome").get("pending").asInt());

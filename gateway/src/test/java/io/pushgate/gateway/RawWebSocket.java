@@ -19,12 +19,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * A WebSocket client on a bare {@link Socket} that can send anything (bad opcodes, bad lengths,
  * invalid UTF-8, bad close codes, floods) and records exactly what the server sent back, frame by
  * frame, and how the TCP connection ended (EOF or reset). {@link java.net.http.WebSocket} hides
- * both (it never reports a second close frame), so the close-frame and fuzz tests use this.
- * Not thread-safe; one test thread drives it.
+ * both (it never reports a second close frame), so the close-frame and fuzz tests use this. Not
+ * thread-safe; one test thread drives it.
  */
 final class RawWebSocket implements AutoCloseable {
 
-  static final int TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA, CONTINUATION = 0x0;
+  static final int TEXT = 0x1,
+      BINARY = 0x2,
+      CLOSE = 0x8,
+      PING = 0x9,
+      PONG = 0xA,
+      CONTINUATION = 0x0;
 
   /** One frame as the server sent it. */
   record Frame(boolean fin, int opcode, byte[] payload) {
@@ -39,12 +44,18 @@ final class RawWebSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-      return opcode == CLOSE ? "close(" + closeCode() + ")" : "frame(op=" + opcode + ", " + text() + ")";
+      return opcode == CLOSE
+          ? "close(" + closeCode() + ")"
+          : "frame(op=" + opcode + ", " + text() + ")";
     }
   }
 
   /** How the connection ended for the client. */
-  enum Ending { EOF, RESET, TIMEOUT }
+  enum Ending {
+    EOF,
+    RESET,
+    TIMEOUT
+  }
 
   /** Everything the server sent until the connection ended. */
   record Transcript(List<Frame> frames, Ending ending) {
@@ -55,7 +66,8 @@ final class RawWebSocket implements AutoCloseable {
     /** The one close frame's code; fails unless there is exactly one. */
     int singleCloseCode() {
       List<Frame> closes = closeFrames();
-      if (closes.size() != 1) throw new AssertionError("expected exactly one close frame, got " + this);
+      if (closes.size() != 1)
+        throw new AssertionError("expected exactly one close frame, got " + this);
       return closes.get(0).closeCode();
     }
 
@@ -81,9 +93,16 @@ final class RawWebSocket implements AutoCloseable {
     RawWebSocket ws = new RawWebSocket(socket);
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
-    String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-        + "Sec-WebSocket-Version: 13\r\n\r\n";
+    String request =
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1:"
+            + port
+            + "\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(key)
+            + "\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n";
     ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
     ws.out.flush();
     String head = ws.readHttpHead();
@@ -189,7 +208,12 @@ final class RawWebSocket implements AutoCloseable {
         if (f.opcode() == CLOSE && answerClose && !answered) {
           answered = true;
           try {
-            sendFrame(true, CLOSE, f.payload().length >= 2 ? new byte[] {f.payload()[0], f.payload()[1]} : new byte[0]);
+            sendFrame(
+                true,
+                CLOSE,
+                f.payload().length >= 2
+                    ? new byte[] {f.payload()[0], f.payload()[1]}
+                    : new byte[0]);
           } catch (IOException e) {
             // the server may have closed already; what it sent is still to be read
           }
@@ -208,7 +232,8 @@ final class RawWebSocket implements AutoCloseable {
       Frame f = readFrame();
       if (f == null) throw new EOFException("EOF while waiting for a text frame");
       if (f.opcode() == TEXT) return f.text();
-      if (f.opcode() == CLOSE) throw new AssertionError("closed while waiting for a text frame: " + f);
+      if (f.opcode() == CLOSE)
+        throw new AssertionError("closed while waiting for a text frame: " + f);
     }
   }
 

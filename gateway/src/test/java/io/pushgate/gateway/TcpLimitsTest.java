@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The TCP port's limits and node-level closes, each on its own node: the access policy's
- * refusals (close frames 1008 and 1013), a client that stops reading (QoS 0 dropped, then 4002),
- * drain (reconnect, 1001 before hello) and stop (1001).
+ * The TCP port's limits and node-level closes, each on its own node: the access policy's refusals
+ * (close frames 1008 and 1013), a client that stops reading (QoS 0 dropped, then 4002), drain
+ * (reconnect, 1001 before hello) and stop (1001).
  */
 class TcpLimitsTest {
 
@@ -30,7 +30,8 @@ class TcpLimitsTest {
 
   @Test
   void connectionsPerSourceAreBoundedWithCloseFrame1013() throws Exception {
-    try (GatewayTestNode node = new GatewayTestNode("tcp-per-source", "access.max-connections-per-source = 1");
+    try (GatewayTestNode node =
+            new GatewayTestNode("tcp-per-source", "access.max-connections-per-source = 1");
         TcpTestClient first = node.tcp();
         TcpTestClient second = node.tcp()) {
       assertEquals(new TcpTestClient.Closed(1013, "too_many_connections"), second.next());
@@ -38,19 +39,23 @@ class TcpLimitsTest {
       first.expectFrame("welcome");
       first.close();
       // the slot is free again once the first connection is over
-      await().atMost(20, TimeUnit.SECONDS).until(() -> {
-        try (TcpTestClient third = node.tcp()) {
-          third.hello("demo", TestApps.token("tcp-third"), null);
-          return third.nextFrame().frame().path("t").asText().equals("welcome");
-        }
-      });
+      await()
+          .atMost(20, TimeUnit.SECONDS)
+          .until(
+              () -> {
+                try (TcpTestClient third = node.tcp()) {
+                  third.hello("demo", TestApps.token("tcp-third"), null);
+                  return third.nextFrame().frame().path("t").asText().equals("welcome");
+                }
+              });
     }
   }
 
   @Test
   void maxConnectionsCountsBothPorts() throws Exception {
     try (GatewayTestNode node = new GatewayTestNode("tcp-max", "max-connections = 1")) {
-      WsTestClient ws = WsTestClient.connect(java.net.http.HttpClient.newHttpClient(), node.wsUri());
+      WsTestClient ws =
+          WsTestClient.connect(java.net.http.HttpClient.newHttpClient(), node.wsUri());
       ws.hello("demo", TestApps.token("tcp-max-ws"), null);
       ws.expectFrame("welcome");
       try (TcpTestClient tcp = node.tcp()) {
@@ -62,7 +67,8 @@ class TcpLimitsTest {
 
   @Test
   void aClientThatStopsReadingLosesQos0AndIsClosedWith4002() throws Exception {
-    try (GatewayTestNode node = new GatewayTestNode("tcp-slow", "slow-consumer-timeout = 2s, tcp.outbound-frames = 8");
+    try (GatewayTestNode node =
+            new GatewayTestNode("tcp-slow", "slow-consumer-timeout = 2s, tcp.outbound-frames = 8");
         java.net.Socket socket = new java.net.Socket()) {
       socket.setReceiveBufferSize(4096);
       socket.connect(node.tcpAddress());
@@ -78,11 +84,18 @@ class TcpLimitsTest {
       assertTrue(new String(welcome, 1, welcome.length - 1).contains("welcome"));
       // the client reads nothing more from here on: the socket buffers fill, then the queue
       String data = "\"" + "x".repeat(60 * 1024) + "\"";
-      await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() -> {
-        node.enqueue("tcp-slow", "z" + System.nanoTime(), Qos.AT_MOST_ONCE, data);
-        return node.server.metrics().droppedQos0() > 0 || node.server.metrics().slowConsumerCloses() > 0;
-      });
-      await().atMost(30, TimeUnit.SECONDS).until(() -> node.server.metrics().slowConsumerCloses() == 1);
+      await()
+          .atMost(60, TimeUnit.SECONDS)
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                node.enqueue("tcp-slow", "z" + System.nanoTime(), Qos.AT_MOST_ONCE, data);
+                return node.server.metrics().droppedQos0() > 0
+                    || node.server.metrics().slowConsumerCloses() > 0;
+              });
+      await()
+          .atMost(30, TimeUnit.SECONDS)
+          .until(() -> node.server.metrics().slowConsumerCloses() == 1);
     }
   }
 
@@ -95,8 +108,10 @@ class TcpLimitsTest {
       welcomed.expectFrame("welcome");
       early.send("{\"t\":\"nope\"}"); // connected, no hello: the drain closes it
       early.expectError("unknown_type");
-      var drained = node.server.drain(new DrainSettings(Duration.ZERO, Duration.ofSeconds(20)),
-          session -> List.of("ws://elsewhere:8080/v1/ws"));
+      var drained =
+          node.server.drain(
+              new DrainSettings(Duration.ZERO, Duration.ofSeconds(20)),
+              session -> List.of("ws://elsewhere:8080/v1/ws"));
       JsonNode reconnect = welcomed.expectFrame("reconnect");
       assertEquals("ws://elsewhere:8080/v1/ws", reconnect.get("endpoints").get(0).asText());
       assertEquals(1001, early.awaitClose());

@@ -144,14 +144,18 @@ class TcpProtocolTest {
   @Test
   void qos1PushIsDeliveredAndAckRemovesIt() throws Exception {
     TcpTestClient client = welcomed("tcp-push", 0);
-    assertEquals(EnqueueResult.Outcome.QUEUED, node.enqueue("tcp-push", "m1", Qos.AT_LEAST_ONCE, "{\"n\":1}").outcome());
+    assertEquals(
+        EnqueueResult.Outcome.QUEUED,
+        node.enqueue("tcp-push", "m1", Qos.AT_LEAST_ONCE, "{\"n\":1}").outcome());
     JsonNode push = client.expectFrame("push");
     assertEquals("m1", push.get("id").asText());
     assertEquals(1, push.get("seq").asLong());
     assertEquals(1, push.get("data").get("n").asInt());
     client.ack(1);
     await().atMost(20, TimeUnit.SECONDS).until(() -> node.status("tcp-push").pending() == 0);
-    assertEquals(EnqueueResult.Outcome.DELIVERED, node.enqueue("tcp-push", "z1", Qos.AT_MOST_ONCE, "[1]").outcome());
+    assertEquals(
+        EnqueueResult.Outcome.DELIVERED,
+        node.enqueue("tcp-push", "z1", Qos.AT_MOST_ONCE, "[1]").outcome());
     JsonNode qos0 = client.expectFrame("push");
     assertEquals(0, qos0.get("qos").asInt());
     assertFalse(qos0.has("seq"));
@@ -159,28 +163,38 @@ class TcpProtocolTest {
   }
 
   /**
-   * Two apps' sessions on one TCP connection, both sending at once: every push arrives once, in
-   * its app's order, and every ack reaches its own app's session.
+   * Two apps' sessions on one TCP connection, both sending at once: every push arrives once, in its
+   * app's order, and every ack reaches its own app's session.
    */
   @Test
   void twoBoundAppsUnderLoadGetEveryMessageOnceInOrderPerApp() throws Exception {
     String user = "tcp-two-apps";
     int perApp = 300;
     TcpTestClient client = welcomed(user, 0);
-    client.send("{\"t\":\"bind\",\"app\":\"news\",\"token\":\"" + TestApps.token(TestApps.NEWS, user) + "\"}");
+    client.send(
+        "{\"t\":\"bind\",\"app\":\"news\",\"token\":\""
+            + TestApps.token(TestApps.NEWS, user)
+            + "\"}");
     assertEquals("news:" + user, client.expectFrame("bound").get("session").asText());
     List<SessionId> sessions = List.of(new SessionId("demo", user), new SessionId("news", user));
     ExecutorService senders = Executors.newFixedThreadPool(sessions.size());
     try {
       List<Future<?>> sending = new ArrayList<>();
       for (SessionId session : sessions) {
-        sending.add(senders.submit(() -> {
-          for (int i = 1; i <= perApp; i++) {
-            EnqueueResult result = node.enqueue(session, session.app() + "-" + i, Qos.AT_LEAST_ONCE, "{\"n\":" + i + "}");
-            assertEquals(EnqueueResult.Outcome.QUEUED, result.outcome());
-          }
-          return null;
-        }));
+        sending.add(
+            senders.submit(
+                () -> {
+                  for (int i = 1; i <= perApp; i++) {
+                    EnqueueResult result =
+                        node.enqueue(
+                            session,
+                            session.app() + "-" + i,
+                            Qos.AT_LEAST_ONCE,
+                            "{\"n\":" + i + "}");
+                    assertEquals(EnqueueResult.Outcome.QUEUED, result.outcome());
+                  }
+                  return null;
+                }));
       }
       Map<String, Long> lastSeq = new HashMap<>(Map.of("demo", 0L, "news", 0L));
       for (int received = 0; received < sessions.size() * perApp; received++) {
@@ -215,7 +229,8 @@ class TcpProtocolTest {
     first.close(); // the socket just goes away
     await().atMost(20, TimeUnit.SECONDS).until(() -> !node.status(user).online());
 
-    WsTestClient second = WsTestClient.connect(http, node.wsUri()); // the same session over WebSocket
+    WsTestClient second =
+        WsTestClient.connect(http, node.wsUri()); // the same session over WebSocket
     second.hello("demo", TestApps.token(user), null);
     assertEquals(1, second.expectFrame("welcome").get("pending").asInt());
     JsonNode again = second.expectFrame("push");
@@ -229,7 +244,8 @@ class TcpProtocolTest {
   @Test
   void inflightWindowBoundsUnackedPushes() throws Exception {
     String user = "tcp-window";
-    for (int i = 1; i <= 65; i++) node.enqueue(user, "w" + i, Qos.AT_LEAST_ONCE, Integer.toString(i));
+    for (int i = 1; i <= 65; i++)
+      node.enqueue(user, "w" + i, Qos.AT_LEAST_ONCE, Integer.toString(i));
     TcpTestClient client = welcomed(user, 65);
     for (int i = 1; i <= 64; i++) assertEquals(i, client.expectFrame("push").get("seq").asLong());
     client.ack(64);
@@ -278,7 +294,10 @@ class TcpProtocolTest {
     TcpTestClient.Frame push = client.nextFrame();
     assertEquals(2, push.kind());
     assertEquals(1, push.frame().get("seq").asLong());
-    assertEquals("{\"n\":[1,2]}", push.frame().get("data").textValue(), "data is the backend's JSON, as a text string");
+    assertEquals(
+        "{\"n\":[1,2]}",
+        push.frame().get("data").textValue(),
+        "data is the backend's JSON, as a text string");
     client.sendCbor("{\"t\":\"ack\",\"seq\":1}");
     await().atMost(20, TimeUnit.SECONDS).until(() -> node.status("tcp-cbor").pending() == 0);
     client.send("{\"t\":\"ping\"}"); // JSON frames are still understood; answers stay CBOR
@@ -293,15 +312,22 @@ class TcpProtocolTest {
   @Test
   void cborHelloOverWebSocketGetsBinaryFrames() throws Exception {
     WsTestClient client = WsTestClient.connect(http, node.wsUri());
-    client.sendBinary(TcpTestClient.CBOR.writeValueAsBytes(
-        TcpTestClient.JSON.readTree(TcpTestClient.helloJson("demo", TestApps.token("ws-cbor"), null))));
+    client.sendBinary(
+        TcpTestClient.CBOR.writeValueAsBytes(
+            TcpTestClient.JSON.readTree(
+                TcpTestClient.helloJson("demo", TestApps.token("ws-cbor"), null))));
     WsTestClient.Event welcome = client.next();
-    assertTrue(welcome instanceof WsTestClient.Binary, "a binary hello gets binary frames: " + welcome);
-    assertEquals("welcome", TcpTestClient.CBOR.readTree(((WsTestClient.Binary) welcome).bytes()).get("t").asText());
+    assertTrue(
+        welcome instanceof WsTestClient.Binary, "a binary hello gets binary frames: " + welcome);
+    assertEquals(
+        "welcome",
+        TcpTestClient.CBOR.readTree(((WsTestClient.Binary) welcome).bytes()).get("t").asText());
     node.enqueue("ws-cbor", "c1", Qos.AT_LEAST_ONCE, "[true]");
     JsonNode push = client.expectFrame("push"); // decoded from CBOR
     assertEquals("[true]", push.get("data").textValue());
-    client.sendBinary(TcpTestClient.CBOR.writeValueAsBytes(TcpTestClient.JSON.readTree("{\"t\":\"ack\",\"seq\":1}")));
+    client.sendBinary(
+        TcpTestClient.CBOR.writeValueAsBytes(
+            TcpTestClient.JSON.readTree("{\"t\":\"ack\",\"seq\":1}")));
     await().atMost(20, TimeUnit.SECONDS).until(() -> node.status("ws-cbor").pending() == 0);
     client.close();
   }

@@ -55,10 +55,12 @@ final class TcpTestClient implements AutoCloseable, FrameExpectations {
     return connect(SocketFactory.getDefault(), address);
   }
 
-  static TcpTestClient connect(SocketFactory factory, InetSocketAddress address) throws IOException {
+  static TcpTestClient connect(SocketFactory factory, InetSocketAddress address)
+      throws IOException {
     Socket socket = factory.createSocket(address.getAddress(), address.getPort());
     socket.setTcpNoDelay(true);
-    if (socket instanceof javax.net.ssl.SSLSocket tls) tls.startHandshake(); // fails here on a bad certificate
+    if (socket instanceof javax.net.ssl.SSLSocket tls)
+      tls.startHandshake(); // fails here on a bad certificate
     return new TcpTestClient(socket);
   }
 
@@ -70,15 +72,18 @@ final class TcpTestClient implements AutoCloseable, FrameExpectations {
         int kind = in.readUnsignedByte();
         byte[] body = new byte[length - 1];
         in.readFully(body);
-        events.add(switch (kind) {
-          case 1 -> new Frame(1, JSON.readTree(body));
-          case 2 -> new Frame(2, CBOR.readTree(body));
-          case 3 -> body.length < 2
-              ? new Closed(-1, "")
-              : new Closed(((body[0] & 0xff) << 8) | (body[1] & 0xff),
-                  new String(body, 2, body.length - 2, StandardCharsets.UTF_8));
-          default -> throw new IOException("unknown frame kind " + kind);
-        });
+        events.add(
+            switch (kind) {
+              case 1 -> new Frame(1, JSON.readTree(body));
+              case 2 -> new Frame(2, CBOR.readTree(body));
+              case 3 ->
+                  body.length < 2
+                      ? new Closed(-1, "")
+                      : new Closed(
+                          ((body[0] & 0xff) << 8) | (body[1] & 0xff),
+                          new String(body, 2, body.length - 2, StandardCharsets.UTF_8));
+              default -> throw new IOException("unknown frame kind " + kind);
+            });
       }
     } catch (EOFException e) {
       events.add(new Eof("eof"));
@@ -119,7 +124,13 @@ final class TcpTestClient implements AutoCloseable, FrameExpectations {
   }
 
   static String helloJson(String app, String token, Integer hb) {
-    return "{\"t\":\"hello\",\"app\":\"" + app + "\",\"token\":\"" + token + "\"" + (hb == null ? "" : ",\"hb\":" + hb) + "}";
+    return "{\"t\":\"hello\",\"app\":\""
+        + app
+        + "\",\"token\":\""
+        + token
+        + "\""
+        + (hb == null ? "" : ",\"hb\":" + hb)
+        + "}";
   }
 
   void ack(long seq) throws IOException {
@@ -160,16 +171,22 @@ final class TcpTestClient implements AutoCloseable, FrameExpectations {
     return nextFrame().frame();
   }
 
-  /** Skips frames until the close frame, which must then be followed by the end of the stream; returns its code. */
+  /**
+   * Skips frames until the close frame, which must then be followed by the end of the stream;
+   * returns its code.
+   */
   int awaitClose() throws Exception {
     while (true) {
       Event e = next();
       if (e instanceof Closed closed) {
         Event after = next();
-        if (!(after instanceof Eof)) throw new AssertionError("expected the end of stream after the close frame, got " + after);
+        if (!(after instanceof Eof))
+          throw new AssertionError(
+              "expected the end of stream after the close frame, got " + after);
         return closed.code();
       }
-      if (e instanceof Eof eof) throw new AssertionError("stream ended without a close frame: " + eof.how());
+      if (e instanceof Eof eof)
+        throw new AssertionError("stream ended without a close frame: " + eof.how());
     }
   }
 

@@ -7,10 +7,13 @@ final class TestSettings {
 
   private TestSettings() {}
 
-  /** @param overrides HOCON inside {@code pushgate.gateway { ... }} */
+  /**
+   * @param overrides HOCON inside {@code pushgate.gateway { ... }}
+   */
   static GatewaySettings gateway(String overrides) {
     return GatewaySettings.fromConfig(
-        ConfigFactory.parseString("pushgate.gateway { host = 127.0.0.1, port = 0\n" + overrides + "\n}")
+        ConfigFactory.parseString(
+                "pushgate.gateway { host = 127.0.0.1, port = 0\n" + overrides + "\n}")
             .withFallback(ConfigFactory.load()));
   }
 }

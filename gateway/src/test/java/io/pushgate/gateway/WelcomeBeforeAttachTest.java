@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code welcome-before-attach} with real sessions recovering from a journal: the welcome does
- * not wait for the recovery, the stored messages follow it, and a recovery that fails ends in
- * 4003 after the welcome with nothing lost.
+ * {@code welcome-before-attach} with real sessions recovering from a journal: the welcome does not
+ * wait for the recovery, the stored messages follow it, and a recovery that fails ends in 4003
+ * after the welcome with nothing lost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WelcomeBeforeAttachTest {
@@ -38,7 +38,9 @@ class WelcomeBeforeAttachTest {
 
   @BeforeAll
   void start() throws Exception {
-    node = new GatewayTestNode("welcome-before-attach", "welcome-before-attach = true, attach-timeout = 2s");
+    node =
+        new GatewayTestNode(
+            "welcome-before-attach", "welcome-before-attach = true, attach-timeout = 2s");
     journal = PersistenceTestKit.create(node.testKit.system());
   }
 
@@ -47,7 +49,10 @@ class WelcomeBeforeAttachTest {
     if (node != null) node.close();
   }
 
-  /** Two stored QoS 1 messages for {@code user}, whose session is then stopped: the next connection recovers it. */
+  /**
+   * Two stored QoS 1 messages for {@code user}, whose session is then stopped: the next connection
+   * recovers it.
+   */
   private SessionId storedTwoAndStopped(String user) throws Exception {
     SessionId id = new SessionId("demo", user);
     node.enqueue(id, user + "-1", Qos.AT_LEAST_ONCE, "1");
@@ -66,14 +71,17 @@ class WelcomeBeforeAttachTest {
                 node.testKit.system().scheduler())
             .toCompletableFuture()
             .get(15, TimeUnit.SECONDS);
-    return state.getShards().stream().anyMatch(shard -> shard.getEntityIds().contains(id.entityId()));
+    return state.getShards().stream()
+        .anyMatch(shard -> shard.getEntityIds().contains(id.entityId()));
   }
 
   private WsTestClient welcomed(String user) throws Exception {
     WsTestClient client = WsTestClient.connect(http, node.wsUri());
     client.hello("demo", TestApps.token(user), null);
     JsonNode welcome = client.expectFrame("welcome");
-    assertFalse(welcome.has("pending"), "a welcome before the attach does not know the pending count: " + welcome);
+    assertFalse(
+        welcome.has("pending"),
+        "a welcome before the attach does not know the pending count: " + welcome);
     return client;
   }
 

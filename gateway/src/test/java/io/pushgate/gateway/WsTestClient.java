@@ -16,15 +16,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A test WebSocket client on {@link java.net.http.WebSocket}: records text messages, the close
- * code and errors in arrival order. Demand: one message at a time, unless paused (then the client
- * stops reading, so TCP backpressure builds up on the server).
+ * A test WebSocket client on {@link java.net.http.WebSocket}: records text messages, the close code
+ * and errors in arrival order. Demand: one message at a time, unless paused (then the client stops
+ * reading, so TCP backpressure builds up on the server).
  */
 final class WsTestClient implements WebSocket.Listener, FrameExpectations {
 
   static final long TIMEOUT_SECONDS = 20;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper CBOR = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+  private static final ObjectMapper CBOR =
+      new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
 
   sealed interface Event {}
 
@@ -45,12 +46,14 @@ final class WsTestClient implements WebSocket.Listener, FrameExpectations {
 
   static WsTestClient connect(HttpClient http, URI uri) throws Exception {
     WsTestClient client = new WsTestClient();
-    client.ws = http.newWebSocketBuilder().buildAsync(uri, client).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    client.ws =
+        http.newWebSocketBuilder().buildAsync(uri, client).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     return client;
   }
 
   static URI uri(GatewayServer server) {
-    return URI.create("ws://127.0.0.1:" + server.localAddress().getPort() + GatewaySettings.WEBSOCKET_PATH);
+    return URI.create(
+        "ws://127.0.0.1:" + server.localAddress().getPort() + GatewaySettings.WEBSOCKET_PATH);
   }
 
   // ---- listener ----
@@ -117,8 +120,14 @@ final class WsTestClient implements WebSocket.Listener, FrameExpectations {
   }
 
   void hello(String app, String token, Integer hb) throws Exception {
-    send("{\"t\":\"hello\",\"app\":\"" + app + "\",\"token\":\"" + token + "\""
-        + (hb == null ? "" : ",\"hb\":" + hb) + "}");
+    send(
+        "{\"t\":\"hello\",\"app\":\""
+            + app
+            + "\",\"token\":\""
+            + token
+            + "\""
+            + (hb == null ? "" : ",\"hb\":" + hb)
+            + "}");
   }
 
   void ack(long seq) throws Exception {
@@ -177,11 +186,14 @@ final class WsTestClient implements WebSocket.Listener, FrameExpectations {
   /** The next event must be the close with {@code code}. */
   void expectClose(int code) throws Exception {
     Event e = next();
-    if (!(e instanceof Closed closed)) throw new AssertionError("expected close " + code + ", got " + e);
+    if (!(e instanceof Closed closed))
+      throw new AssertionError("expected close " + code + ", got " + e);
     assertEquals(code, closed.code(), "close code (reason " + closed.reason() + ")");
   }
 
-  /** Nothing arrives for a short while (used only after an expected sequence, not to synchronise). */
+  /**
+   * Nothing arrives for a short while (used only after an expected sequence, not to synchronise).
+   */
   void expectNoEvent(long millis) throws InterruptedException {
     Event e = events.poll(millis, TimeUnit.MILLISECONDS);
     if (e != null) throw new AssertionError("unexpected event " + e);

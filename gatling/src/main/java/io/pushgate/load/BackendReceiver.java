@@ -11,10 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A lean local backend for benchmarks (not a test helper): answers every POST at once with 200
- * (upstream requests under {@code /up} with {@code {"reply":{"ok":1}}} when {@code reply} is
- * {@code true}), counts requests and callback events (one per {@code "type":} in a body), and
- * prints a cumulative RECEIVER line every 5 s. Runs in its own process so its CPU is not the
- * node's.
+ * (upstream requests under {@code /up} with {@code {"reply":{"ok":1}}} when {@code reply} is {@code
+ * true}), counts requests and callback events (one per {@code "type":} in a body), and prints a
+ * cumulative RECEIVER line every 5 s. Runs in its own process so its CPU is not the node's.
  *
  * <pre>java -cp ... io.pushgate.load.BackendReceiver port seconds [reply=false]</pre>
  */
@@ -36,31 +35,34 @@ public final class BackendReceiver {
     LongAdder events = new LongAdder();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
     server.setExecutor(Executors.newFixedThreadPool(4));
-    server.createContext("/", exchange -> {
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
-      }
-      requests.increment();
-      events.add(count(body));
-      boolean up = exchange.getRequestURI().getPath().startsWith("/up");
-      byte[] answer = up && reply ? replyBody : new byte[0];
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
-      if (answer.length > 0) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(answer);
-        }
-      }
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body;
+          try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+          }
+          requests.increment();
+          events.add(count(body));
+          boolean up = exchange.getRequestURI().getPath().startsWith("/up");
+          byte[] answer = up && reply ? replyBody : new byte[0];
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
+          if (answer.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(answer);
+            }
+          }
+          exchange.close();
+        });
     server.start();
     System.out.println("listening on " + port);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long start = System.nanoTime();
     while (System.nanoTime() < end) {
       Thread.sleep(5_000); // a benchmark's reporting interval
-      System.out.printf("RECEIVER seconds=%.0f requests=%d events=%d%n",
+      System.out.printf(
+          "RECEIVER seconds=%.0f requests=%d events=%d%n",
           (System.nanoTime() - start) / 1e9, requests.sum(), events.sum());
     }
     server.stop(0);

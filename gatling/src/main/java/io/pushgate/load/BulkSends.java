@@ -11,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
-/** QoS 1 messages to every user of a load run ({@code prefix0 .. prefix(users-1)}) through the backend API. */
+/**
+ * QoS 1 messages to every user of a load run ({@code prefix0 .. prefix(users-1)}) through the
+ * backend API.
+ */
 final class BulkSends {
 
   private static final int RECIPIENTS_PER_REQUEST = 500;
@@ -30,7 +33,8 @@ final class BulkSends {
             java.util.stream.IntStream.range(from, Math.min(users, from + RECIPIENTS_PER_REQUEST))
                 .mapToObj(i -> "\"" + prefix + i + "\"")
                 .collect(Collectors.joining(","));
-        String body = "{\"to\":[" + to + "],\"qos\":1,\"data\":{\"ts\":" + System.currentTimeMillis() + "}}";
+        String body =
+            "{\"to\":[" + to + "],\"qos\":1,\"data\":{\"ts\":" + System.currentTimeMillis() + "}}";
         HttpRequest request =
             HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(60))

@@ -12,7 +12,8 @@ public final class DemoTokens {
 
   public static final String APP = "demo";
   public static final String API_KEY = "demo-api-key";
-  private static final Algorithm HS256 = Algorithm.HMAC256("demo-token-secret-do-not-use-in-production");
+  private static final Algorithm HS256 =
+      Algorithm.HMAC256("demo-token-secret-do-not-use-in-production");
 
   private DemoTokens() {}
 

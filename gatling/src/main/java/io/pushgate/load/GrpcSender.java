@@ -23,17 +23,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
- * The gRPC counterpart of {@code gatling/wrk/send.lua}: sends to random users
- * {@code <PREFIX>0..USERS-1} with the send time in the data, keeping CONC sends in flight for SECS,
- * and prints the same {@code SENDER requests=...} line. Plain grpc-java with the API's generated
+ * The gRPC counterpart of {@code gatling/wrk/send.lua}: sends to random users {@code
+ * <PREFIX>0..USERS-1} with the send time in the data, keeping CONC sends in flight for SECS, and
+ * prints the same {@code SENDER requests=...} line. Plain grpc-java with the API's generated
  * messages, as a Java backend calls it.
  *
  * <pre>
  *   GrpcSender HOST PORT PREFIX USERS QOS CONC SECS unary|stream
  * </pre>
+ *
  * unary: CONC concurrent {@code Send} calls, each followed by the next (a closed model, as wrk's
- * connections); stream: one {@code Publish} stream with CONC sends in flight, each result
- * followed by the next send.
+ * connections); stream: one {@code Publish} stream with CONC sends in flight, each result followed
+ * by the next send.
  */
 public final class GrpcSender {
 
@@ -71,11 +72,15 @@ public final class GrpcSender {
       System.err.println("usage: GrpcSender HOST PORT PREFIX USERS QOS CONC SECS unary|stream");
       System.exit(2);
     }
-    ManagedChannel channel = ManagedChannelBuilder.forAddress(args[0], Integer.parseInt(args[1])).usePlaintext().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress(args[0], Integer.parseInt(args[1])).usePlaintext().build();
     Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer demo-api-key");
-    Channel authorized = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(auth));
-    GrpcSender sender = new GrpcSender(args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+    auth.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer demo-api-key");
+    Channel authorized =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(auth));
+    GrpcSender sender =
+        new GrpcSender(args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     int conc = Integer.parseInt(args[5]);
     long secs = Long.parseLong(args[6]);
     long start = System.nanoTime();
@@ -86,8 +91,11 @@ public final class GrpcSender {
     var h = sender.latency.getIntervalHistogram();
     System.out.printf(
         "SENDER requests=%d rps=%.0f errors(connect,read,write,status,timeout)=0,0,0,%d,0 latencyMs p50=%.1f p99=%.1f%n",
-        sender.done.get(), sender.done.get() / elapsed, sender.refused.get(),
-        h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3);
+        sender.done.get(),
+        sender.done.get() / elapsed,
+        sender.refused.get(),
+        h.getValueAtPercentile(50) / 1e3,
+        h.getValueAtPercentile(99) / 1e3);
     channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
   }
 
@@ -95,7 +103,11 @@ public final class GrpcSender {
     String user = prefix + ThreadLocalRandom.current().nextInt(users);
     return SendRequest.newBuilder()
         .setApp("demo")
-        .setMessage(Message.newBuilder().addTo(user).setQos(qos).setData("{\"ts\":" + System.currentTimeMillis() + "}"))
+        .setMessage(
+            Message.newBuilder()
+                .addTo(user)
+                .setQos(qos)
+                .setData("{\"ts\":" + System.currentTimeMillis() + "}"))
         .build();
   }
 
@@ -112,25 +124,28 @@ public final class GrpcSender {
       return;
     }
     long sent = System.nanoTime();
-    ClientCalls.asyncUnaryCall(channel.newCall(SEND, CallOptions.DEFAULT), request(), new StreamObserver<>() {
-      @Override
-      public void onNext(SendResponse response) {
-        if (!response.getAllAccepted()) refused.incrementAndGet();
-      }
+    ClientCalls.asyncUnaryCall(
+        channel.newCall(SEND, CallOptions.DEFAULT),
+        request(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(SendResponse response) {
+            if (!response.getAllAccepted()) refused.incrementAndGet();
+          }
 
-      @Override
-      public void onError(Throwable t) {
-        refused.incrementAndGet();
-        answered(sent);
-        next(channel, deadline, finished);
-      }
+          @Override
+          public void onError(Throwable t) {
+            refused.incrementAndGet();
+            answered(sent);
+            next(channel, deadline, finished);
+          }
 
-      @Override
-      public void onCompleted() {
-        answered(sent);
-        next(channel, deadline, finished);
-      }
-    });
+          @Override
+          public void onCompleted() {
+            answered(sent);
+            next(channel, deadline, finished);
+          }
+        });
   }
 
   private void answered(long sentNanos) {
@@ -144,40 +159,52 @@ public final class GrpcSender {
     Object lock = new Object();
     StreamObserver<PublishRequest>[] requests = new StreamObserver[1];
     boolean[] half = new boolean[1];
-    StreamObserver<PublishResult> results = new StreamObserver<>() {
-      @Override
-      public void onNext(PublishResult result) {
-        int slot = Integer.parseInt(result.getCorrelationId());
-        if (result.hasRefused() || !result.getSent().getAllAccepted()) refused.incrementAndGet();
-        answered(sentAt[slot]);
-        synchronized (lock) {
-          if (half[0]) return;
-          if (System.nanoTime() < deadline) {
-            sentAt[slot] = System.nanoTime();
-            requests[0].onNext(PublishRequest.newBuilder().setCorrelationId(result.getCorrelationId()).setSend(request()).build());
-          } else {
-            half[0] = true;
-            requests[0].onCompleted();
+    StreamObserver<PublishResult> results =
+        new StreamObserver<>() {
+          @Override
+          public void onNext(PublishResult result) {
+            int slot = Integer.parseInt(result.getCorrelationId());
+            if (result.hasRefused() || !result.getSent().getAllAccepted())
+              refused.incrementAndGet();
+            answered(sentAt[slot]);
+            synchronized (lock) {
+              if (half[0]) return;
+              if (System.nanoTime() < deadline) {
+                sentAt[slot] = System.nanoTime();
+                requests[0].onNext(
+                    PublishRequest.newBuilder()
+                        .setCorrelationId(result.getCorrelationId())
+                        .setSend(request())
+                        .build());
+              } else {
+                half[0] = true;
+                requests[0].onCompleted();
+              }
+            }
           }
-        }
-      }
 
-      @Override
-      public void onError(Throwable t) {
-        System.err.println("stream failed: " + t);
-        closed.countDown();
-      }
+          @Override
+          public void onError(Throwable t) {
+            System.err.println("stream failed: " + t);
+            closed.countDown();
+          }
 
-      @Override
-      public void onCompleted() {
-        closed.countDown();
-      }
-    };
+          @Override
+          public void onCompleted() {
+            closed.countDown();
+          }
+        };
     synchronized (lock) {
-      requests[0] = ClientCalls.asyncBidiStreamingCall(channel.newCall(PUBLISH, CallOptions.DEFAULT), results);
+      requests[0] =
+          ClientCalls.asyncBidiStreamingCall(
+              channel.newCall(PUBLISH, CallOptions.DEFAULT), results);
       for (int slot = 0; slot < conc; slot++) {
         sentAt[slot] = System.nanoTime();
-        requests[0].onNext(PublishRequest.newBuilder().setCorrelationId(Integer.toString(slot)).setSend(request()).build());
+        requests[0].onNext(
+            PublishRequest.newBuilder()
+                .setCorrelationId(Integer.toString(slot))
+                .setSend(request())
+                .build());
       }
     }
     closed.await();

@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The MQTT side of {@code ./bench vs-mqtt}'s fan-out rows: {@code SUBS} subscribers with
- * persistent sessions on one topic (QoS 1 subscriptions, acking every QoS 1 message), one
- * publisher sending {@code MSGS} messages to it, one every {@code GAP_MS}, first at QoS 0, then
- * at QoS 1. For each: the broker's CPU from the first publish until every subscriber has every
- * message, minus its idle rate, per delivery; the time until the last delivery.
+ * The MQTT side of {@code ./bench vs-mqtt}'s fan-out rows: {@code SUBS} subscribers with persistent
+ * sessions on one topic (QoS 1 subscriptions, acking every QoS 1 message), one publisher sending
+ * {@code MSGS} messages to it, one every {@code GAP_MS}, first at QoS 0, then at QoS 1. For each:
+ * the broker's CPU from the first publish until every subscriber has every message, minus its idle
+ * rate, per delivery; the time until the last delivery.
  *
  * <pre>MqttFanOut HOST PORT SUBS MSGS GAP_MS BROKER_PID</pre>
  *
@@ -54,10 +54,18 @@ public final class MqttFanOut {
       Semaphore connecting = new Semaphore(100);
       for (int i = 0; i < subs; i++) {
         connecting.acquire();
-        receivers.add(MqttLoad.connect(group, host, port, run + "-" + i, false,
-            new MqttLoad.Receiver(topic, MqttQoS.AT_LEAST_ONCE, subscribed, connecting::release)));
+        receivers.add(
+            MqttLoad.connect(
+                group,
+                host,
+                port,
+                run + "-" + i,
+                false,
+                new MqttLoad.Receiver(
+                    topic, MqttQoS.AT_LEAST_ONCE, subscribed, connecting::release)));
       }
-      if (!subscribed.await(300, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not all connect");
+      if (!subscribed.await(300, TimeUnit.SECONDS))
+        throw new IllegalStateException("subscribers did not all connect");
       Publisher publisher = new Publisher();
       Channel out = MqttLoad.connect(group, host, port, run + "-pub", true, publisher);
       publisher.connected.get(30, TimeUnit.SECONDS);
@@ -70,19 +78,27 @@ public final class MqttFanOut {
         long c0 = MqttLoad.cpuTicks(brokerPid);
         long t0 = System.nanoTime();
         for (int n = 0; n < msgs; n++) {
-          String json = "{\"ts\":" + System.nanoTime() + ",\"n\":" + n + ",\"pad\":\"" + PAD + "\"}";
-          out.writeAndFlush(MqttMessageBuilders.publish().topicName(topic).qos(qos)
-              .messageId(qos == MqttQoS.AT_LEAST_ONCE ? 1 + n : 0).retained(false)
-              .payload(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.US_ASCII))).build());
+          String json =
+              "{\"ts\":" + System.nanoTime() + ",\"n\":" + n + ",\"pad\":\"" + PAD + "\"}";
+          out.writeAndFlush(
+              MqttMessageBuilders.publish()
+                  .topicName(topic)
+                  .qos(qos)
+                  .messageId(qos == MqttQoS.AT_LEAST_ONCE ? 1 + n : 0)
+                  .retained(false)
+                  .payload(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.US_ASCII)))
+                  .build());
           TimeUnit.MILLISECONDS.sleep(gapMs); // the publish pace
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (delivered.sum() < expected && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(20); // polling a counter of a load tool
+        while (delivered.sum() < expected && System.nanoTime() < deadline)
+          TimeUnit.MILLISECONDS.sleep(20); // polling a counter of a load tool
         double secs = (System.nanoTime() - t0) / 1e9;
         long c1 = MqttLoad.cpuTicks(brokerPid);
         long n = delivered.sum() - before;
         long cpuUs = (c1 - c0) * 10_000 - Math.round(idleTicks * 10_000 * secs / 5.0);
-        System.out.printf("MQTT-FANOUT qos=%d subscribers=%d messages=%d deliveries=%d seconds=%.2f brokerCpuNsPerDelivery=%d%n",
+        System.out.printf(
+            "MQTT-FANOUT qos=%d subscribers=%d messages=%d deliveries=%d seconds=%.2f brokerCpuNsPerDelivery=%d%n",
             qos.value(), subs, msgs, n, secs, cpuUs * 1000 / Math.max(1, n));
       }
       for (Channel c : receivers) c.close();

@@ -18,7 +18,6 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -41,10 +40,10 @@ import org.HdrHistogram.Recorder;
 /**
  * The MQTT side of {@code ./bench vs-mqtt}: the same shape of work as Pushgate's receivers and
  * sender. {@code USERS} subscribers with persistent sessions (clean session off), one topic per
- * user, each acking every QoS 1 message (PUBACK); one publisher keeping {@code CONC} QoS 1
- * messages in flight (the next goes when a PUBACK comes back), round-robin over the users, about
- * 100-byte JSON payloads; QoS 0: the publisher sends as fast as TCP takes it. Runs a warm-up, then
- * the measured phase, and reads the broker's CPU time from /proc/PID/stat around each phase.
+ * user, each acking every QoS 1 message (PUBACK); one publisher keeping {@code CONC} QoS 1 messages
+ * in flight (the next goes when a PUBACK comes back), round-robin over the users, about 100-byte
+ * JSON payloads; QoS 0: the publisher sends as fast as TCP takes it. Runs a warm-up, then the
+ * measured phase, and reads the broker's CPU time from /proc/PID/stat around each phase.
  *
  * <pre>MqttLoad HOST PORT USERS CONC WARM_SECS SECS QOS BROKER_PID</pre>
  *
@@ -55,8 +54,10 @@ public final class MqttLoad {
 
   private static final long MAX_LATENCY_NANOS = 3_600_000_000L;
   private static final Recorder LATENCY = new Recorder(MAX_LATENCY_NANOS, 3);
+
   /** Deliveries to every {@link Receiver} of this JVM. */
   static final LongAdder DELIVERED = new LongAdder();
+
   private static final String PAD = "x".repeat(60);
 
   private MqttLoad() {}
@@ -77,16 +78,25 @@ public final class MqttLoad {
       CountDownLatch subscribed = new CountDownLatch(users);
       long cpu0 = cpuTicks(brokerPid);
       long t0 = System.nanoTime();
-      java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(100); // connects in flight
+      java.util.concurrent.Semaphore connecting =
+          new java.util.concurrent.Semaphore(100); // connects in flight
       for (int i = 0; i < users; i++) {
         connecting.acquire();
-        receivers.add(connect(group, host, port, run + "-" + i, false,
-            new Receiver("bench/" + run + "/" + i, qos, subscribed, connecting::release)));
+        receivers.add(
+            connect(
+                group,
+                host,
+                port,
+                run + "-" + i,
+                false,
+                new Receiver("bench/" + run + "/" + i, qos, subscribed, connecting::release)));
       }
-      if (!subscribed.await(300, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not all connect");
+      if (!subscribed.await(300, TimeUnit.SECONDS))
+        throw new IllegalStateException("subscribers did not all connect");
       double connectSecs = (System.nanoTime() - t0) / 1e9;
       long cpu1 = cpuTicks(brokerPid);
-      System.out.printf("MQTT-CONNECT connected=%d seconds=%.2f connectPerSec=%.0f brokerCpuUsPerConnect=%d%n",
+      System.out.printf(
+          "MQTT-CONNECT connected=%d seconds=%.2f connectPerSec=%.0f brokerCpuUsPerConnect=%d%n",
           users, connectSecs, users / connectSecs, (cpu1 - cpu0) * 10_000 / users);
 
       Sender sender = new Sender(run, users, conc, qos);
@@ -105,9 +115,15 @@ public final class MqttLoad {
       Histogram h = LATENCY.getIntervalHistogram();
       sender.running.set(false);
       long n = d1 - d0;
-      System.out.printf("MQTT qos=%d msgs/s=%.0f delivered=%d latencyMs p50=%.1f p99=%.1f max=%.1f brokerCpuUsPerMsg=%.1f%n",
-          qos.value(), n / measured, n, h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
-          h.getMaxValue() / 1e6, (c1 - c0) * 10_000.0 / Math.max(1, n));
+      System.out.printf(
+          "MQTT qos=%d msgs/s=%.0f delivered=%d latencyMs p50=%.1f p99=%.1f max=%.1f brokerCpuUsPerMsg=%.1f%n",
+          qos.value(),
+          n / measured,
+          n,
+          h.getValueAtPercentile(50) / 1e6,
+          h.getValueAtPercentile(99) / 1e6,
+          h.getMaxValue() / 1e6,
+          (c1 - c0) * 10_000.0 / Math.max(1, n));
       for (Channel c : receivers) c.close();
       out.close();
       forgetSessions(group, host, port, run, users);
@@ -123,45 +139,76 @@ public final class MqttLoad {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
-  static Channel connect(EventLoopGroup group, String host, int port, String clientId, boolean clean,
-      SimpleChannelInboundHandler<MqttMessage> handler) throws Exception {
-    var connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel c) {
-            c.pipeline().addLast(new WholePackets(), new MqttDecoder(), MqttEncoder.INSTANCE, handler);
+  static Channel connect(
+      EventLoopGroup group,
+      String host,
+      int port,
+      String clientId,
+      boolean clean,
+      SimpleChannelInboundHandler<MqttMessage> handler)
+      throws Exception {
+    var connected =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel c) {
+                    c.pipeline()
+                        .addLast(
+                            new WholePackets(), new MqttDecoder(), MqttEncoder.INSTANCE, handler);
+                  }
+                })
+            .connect(host, port);
+    connected.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            connected
+                .channel()
+                .writeAndFlush(
+                    MqttMessageBuilders.connect()
+                        .clientId(clientId)
+                        .cleanSession(clean)
+                        .protocolVersion(MqttVersion.MQTT_3_1_1)
+                        .keepAlive(300)
+                        .build());
+          } else {
+            System.err.println("MQTT connect failed: " + f.cause());
           }
-        })
-        .connect(host, port);
-    connected.addListener(f -> {
-      if (f.isSuccess()) {
-        connected.channel().writeAndFlush(MqttMessageBuilders.connect().clientId(clientId).cleanSession(clean)
-            .protocolVersion(MqttVersion.MQTT_3_1_1).keepAlive(300).build());
-      } else {
-        System.err.println("MQTT connect failed: " + f.cause());
-      }
-    });
+        });
     return connected.channel();
   }
 
-  /** Persistent sessions would pile up in the broker across runs: connect each once with clean session on. */
-  static void forgetSessions(EventLoopGroup group, String host, int port, String run, int users) throws Exception {
+  /**
+   * Persistent sessions would pile up in the broker across runs: connect each once with clean
+   * session on.
+   */
+  static void forgetSessions(EventLoopGroup group, String host, int port, String run, int users)
+      throws Exception {
     CountDownLatch done = new CountDownLatch(users);
     // at most 100 at a time: 10,000 at once ran out of file descriptors (ours or the broker's)
     // while the run's own connections were still closing, and those sessions stayed behind
     Semaphore open = new Semaphore(100);
     for (int i = 0; i < users; i++) {
       if (!open.tryAcquire(60, TimeUnit.SECONDS)) break;
-      Channel ch = connect(group, host, port, run + "-" + i, true, new SimpleChannelInboundHandler<MqttMessage>() {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
-          if (msg.fixedHeader().messageType() == MqttMessageType.CONNACK) {
-            ctx.writeAndFlush(MqttMessage.DISCONNECT).addListener(f -> ctx.close());
-            done.countDown();
-          }
-        }
-      });
+      Channel ch =
+          connect(
+              group,
+              host,
+              port,
+              run + "-" + i,
+              true,
+              new SimpleChannelInboundHandler<MqttMessage>() {
+                @Override
+                protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+                  if (msg.fixedHeader().messageType() == MqttMessageType.CONNACK) {
+                    ctx.writeAndFlush(MqttMessage.DISCONNECT).addListener(f -> ctx.close());
+                    done.countDown();
+                  }
+                }
+              });
       ch.closeFuture().addListener(f -> open.release());
     }
     done.await(60, TimeUnit.SECONDS);
@@ -189,7 +236,9 @@ public final class MqttLoad {
         return;
       }
       switch (msg.fixedHeader().messageType()) {
-        case CONNACK -> ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1).addSubscription(qos, topic).build());
+        case CONNACK ->
+            ctx.writeAndFlush(
+                MqttMessageBuilders.subscribe().messageId(1).addSubscription(qos, topic).build());
         case SUBACK -> {
           subscribed.countDown();
           onSubscribed.run();
@@ -198,14 +247,17 @@ public final class MqttLoad {
           MqttPublishMessage p = (MqttPublishMessage) msg;
           DELIVERED.increment();
           if (p.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(p.variableHeader().packetId()).build());
+            ctx.writeAndFlush(
+                MqttMessageBuilders.pubAck().packetId(p.variableHeader().packetId()).build());
           }
           // after the ack, and clamped: a latency past the histogram's range once threw here,
           // skipping the PUBACK, so the broker's in-flight window filled and deliveries stopped
           long sentAt = parseTs(p.payload());
-          if (sentAt > 0) LATENCY.recordValue(Math.min(MAX_LATENCY_NANOS, Math.max(0, System.nanoTime() - sentAt)));
+          if (sentAt > 0)
+            LATENCY.recordValue(
+                Math.min(MAX_LATENCY_NANOS, Math.max(0, System.nanoTime() - sentAt)));
         }
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -230,23 +282,30 @@ public final class MqttLoad {
 
     void start(Channel ch) {
       channel = ch;
-      ch.eventLoop().execute(() -> {
-        if (qos == MqttQoS.AT_LEAST_ONCE) {
-          for (int i = 0; i < conc; i++) publish();
-          ch.flush();
-        } else {
-          pump();
-        }
-      });
+      ch.eventLoop()
+          .execute(
+              () -> {
+                if (qos == MqttQoS.AT_LEAST_ONCE) {
+                  for (int i = 0; i < conc; i++) publish();
+                  ch.flush();
+                } else {
+                  pump();
+                }
+              });
     }
 
     private void publish() {
       int n = next.getAndIncrement();
       String json = "{\"ts\":" + System.nanoTime() + ",\"n\":" + n + ",\"pad\":\"" + PAD + "\"}";
       ByteBuf payload = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.US_ASCII));
-      channel.write(MqttMessageBuilders.publish().topicName("bench/" + run + "/" + Math.floorMod(n, users))
-          .qos(qos).messageId(qos == MqttQoS.AT_LEAST_ONCE ? 1 + Math.floorMod(n, 65_000) : 0)
-          .retained(false).payload(payload).build());
+      channel.write(
+          MqttMessageBuilders.publish()
+              .topicName("bench/" + run + "/" + Math.floorMod(n, users))
+              .qos(qos)
+              .messageId(qos == MqttQoS.AT_LEAST_ONCE ? 1 + Math.floorMod(n, 65_000) : 0)
+              .retained(false)
+              .payload(payload)
+              .build());
     }
 
     private void pump() {
@@ -294,7 +353,10 @@ public final class MqttLoad {
     }
   }
 
-  /** The {@code ts} field of the payload (System.nanoTime at send; sender and receivers share this JVM). */
+  /**
+   * The {@code ts} field of the payload (System.nanoTime at send; sender and receivers share this
+   * JVM).
+   */
   static long parseTs(ByteBuf payload) {
     String s = payload.toString(StandardCharsets.US_ASCII);
     int i = s.indexOf("\"ts\":");

@@ -6,8 +6,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Holds N connected, heartbeating WebSocket clients of users {@code <prefix>0..N-1} (lean Netty
  * clients, {@link WsClients}), acks every QoS 1 push, and prints pushes/s and end-to-end latency
- * every 5 s and a SUMMARY line at the end. The connect phase measures the accept rate (hello,
- * token check, session attach, welcome).
+ * every 5 s and a SUMMARY line at the end. The connect phase measures the accept rate (hello, token
+ * check, session attach, welcome).
  *
  * <pre>java -cp ... io.pushgate.load.PushReceivers host:port[,host:port...] prefix count seconds
  *     [connectParallelism=200] [sources=ceil(count/25000)] [heartbeatSeconds=30] [from=0]</pre>
@@ -26,7 +26,8 @@ public final class PushReceivers {
     int heartbeat = args.length > 6 ? Integer.parseInt(args[6]) : 30;
     int from = args.length > 7 ? Integer.parseInt(args[7]) : 0;
     try (WsClients clients =
-        new WsClients(new WsClients.Options(WsClients.targets(targets), sources, heartbeat, parallelism))) {
+        new WsClients(
+            new WsClients.Options(WsClients.targets(targets), sources, heartbeat, parallelism))) {
       long start = System.nanoTime();
       clients.connect(prefix, from, from + count);
       double connectSeconds = (System.nanoTime() - start) / 1e9;
@@ -46,23 +47,35 @@ public final class PushReceivers {
         System.out.printf(
             "pushes/s %.0f  latency ms p50 %d p99 %d p99.9 %d max %d  open %d%n",
             (now - lastPushes) / 5.0,
-            interval.getValueAtPercentile(50), interval.getValueAtPercentile(99),
-            interval.getValueAtPercentile(99.9), interval.getMaxValue(), clients.openCount());
+            interval.getValueAtPercentile(50),
+            interval.getValueAtPercentile(99),
+            interval.getValueAtPercentile(99.9),
+            interval.getMaxValue(),
+            clients.openCount());
         lastPushes = now;
         if (WsClients.UPSTREAM_IN_FLIGHT > 0) {
           Histogram up = clients.upLatency.getIntervalHistogram();
           long ups = clients.upacks.sum();
-          System.out.printf("upstream/s %.0f  round trip us p50 %d p99 %d  errors %d%n",
-              (ups - lastUps) / 5.0, up.getValueAtPercentile(50), up.getValueAtPercentile(99), clients.upErrors.sum());
+          System.out.printf(
+              "upstream/s %.0f  round trip us p50 %d p99 %d  errors %d%n",
+              (ups - lastUps) / 5.0,
+              up.getValueAtPercentile(50),
+              up.getValueAtPercentile(99),
+              clients.upErrors.sum());
           lastUps = ups;
         }
       }
       total.add(clients.latency.getIntervalHistogram());
       System.out.printf(
           "SUMMARY connected=%d connectPerSec=%.0f pushes=%d latencyMs p50=%d p99=%d p99.9=%d max=%d closedByServer=%d%n",
-          welcomed, welcomed / connectSeconds, clients.pushes.sum(),
-          total.getValueAtPercentile(50), total.getValueAtPercentile(99), total.getValueAtPercentile(99.9),
-          total.getMaxValue(), clients.closedByServer.sum());
+          welcomed,
+          welcomed / connectSeconds,
+          clients.pushes.sum(),
+          total.getValueAtPercentile(50),
+          total.getValueAtPercentile(99),
+          total.getValueAtPercentile(99.9),
+          total.getMaxValue(),
+          clients.closedByServer.sum());
     }
     System.exit(0);
   }

@@ -3,12 +3,14 @@ package io.pushgate.load;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reconnect storm: N clients connect, all drop at once, the backend sends K QoS 1 messages to
- * each of them while they are offline, then all reconnect at once. Measures the reconnect rate
- * (hello, token check, session attach with pending messages) and the time until every pending
- * message has been redelivered, and checks that each user got at least K pushes (at-least-once).
+ * Reconnect storm: N clients connect, all drop at once, the backend sends K QoS 1 messages to each
+ * of them while they are offline, then all reconnect at once. Measures the reconnect rate (hello,
+ * token check, session attach with pending messages) and the time until every pending message has
+ * been redelivered, and checks that each user got at least K pushes (at-least-once).
  *
- * <pre>java -cp ... io.pushgate.load.ReconnectStorm ws-host:port api-host:port prefix users perUser [connectParallelism=200]</pre>
+ * <pre>
+ * java -cp ... io.pushgate.load.ReconnectStorm ws-host:port api-host:port prefix users perUser [connectParallelism=200]
+ * </pre>
  *
  * Prints one {@code SUMMARY} line; exits 1 if any user is missing a message.
  */
@@ -25,7 +27,9 @@ public final class ReconnectStorm {
     int parallelism = args.length > 5 ? Integer.parseInt(args[5]) : 200;
     boolean complete;
     try (WsClients clients =
-        new WsClients(new WsClients.Options(WsClients.targets(target), WsClients.sourcesFor(users), 30, parallelism))) {
+        new WsClients(
+            new WsClients.Options(
+                WsClients.targets(target), WsClients.sourcesFor(users), 30, parallelism))) {
       clients.connect(prefix, 0, users);
       System.out.printf("connected %d, failed %d%n", clients.welcomed.sum(), clients.failed.sum());
       clients.closeAll();
@@ -57,7 +61,13 @@ public final class ReconnectStorm {
       System.out.printf(
           "SUMMARY users=%d reconnected=%d reconnectPerSec=%.0f pending=%d redelivered=%d allDeliveredSeconds=%.1f"
               + " usersMissingMessages=%d closedByServer=%d%n",
-          users, reconnected, reconnected / reconnectSeconds, expected, received, deliveredSeconds, usersShort,
+          users,
+          reconnected,
+          reconnected / reconnectSeconds,
+          expected,
+          received,
+          deliveredSeconds,
+          usersShort,
           clients.closedByServer.sum());
     }
     System.exit(complete ? 0 : 1);

@@ -28,14 +28,17 @@ final class TcpClientFraming extends MessageToMessageCodec<ByteBuf, WebSocketFra
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     super.channelActive(ctx);
-    if (!tls) ctx.fireUserEventTriggered(WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+    if (!tls)
+      ctx.fireUserEventTriggered(
+          WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     super.userEventTriggered(ctx, evt);
     if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
-      ctx.fireUserEventTriggered(WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+      ctx.fireUserEventTriggered(
+          WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
     }
   }
 

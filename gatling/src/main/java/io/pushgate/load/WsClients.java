@@ -32,27 +32,41 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
 /**
- * Lean WebSocket load clients on Netty: one event loop group (2 threads) carries every
- * connection, so one process holds tens of thousands of clients at a few KB each.
+ * Lean WebSocket load clients on Netty: one event loop group (2 threads) carries every connection,
+ * so one process holds tens of thousands of clients at a few KB each.
  *
  * <p>Each client connects, says {@code hello} with a locally signed token ({@link DemoTokens}),
  * pings every granted heartbeat interval, acks every QoS 1 push at once, and records end-to-end
  * latency from the {@code ts} (epoch millis) the sender puts into the message data. Clients are
- * spread round-robin over the target endpoints and over {@code sources} loopback source
- * addresses (127.0.0.1, 127.0.0.2, ...), since one source address has only ~28k ephemeral ports.
+ * spread round-robin over the target endpoints and over {@code sources} loopback source addresses
+ * (127.0.0.1, 127.0.0.2, ...), since one source address has only ~28k ephemeral ports.
  *
  * <p>The process's file-descriptor limit bounds how many clients it holds (one FD each).
  */
 final class WsClients implements AutoCloseable {
 
   /** Where and how clients connect. */
-  /** A topic every client subscribes to right after welcome (system property pushgate.load.topic), or null. */
+  /**
+   * A topic every client subscribes to right after welcome (system property pushgate.load.topic),
+   * or null.
+   */
   static final String SUBSCRIBE_TOPIC = System.getProperty("pushgate.load.topic");
-  /** Upstream frames each client keeps in flight after welcome (system property pushgate.load.upstream.inflight; 0: none). */
+
+  /**
+   * Upstream frames each client keeps in flight after welcome (system property
+   * pushgate.load.upstream.inflight; 0: none).
+   */
   static final int UPSTREAM_IN_FLIGHT = Integer.getInteger("pushgate.load.upstream.inflight", 0);
-  /** Connect with wss:// (system property pushgate.load.tls=true), trusting any certificate: a load tool, not a client. */
+
+  /**
+   * Connect with wss:// (system property pushgate.load.tls=true), trusting any certificate: a load
+   * tool, not a client.
+   */
   static final io.netty.handler.ssl.SslContext TLS = tls();
-  /** Speak the raw TCP transport instead of WebSocket (system property pushgate.load.transport=tcp). */
+
+  /**
+   * Speak the raw TCP transport instead of WebSocket (system property pushgate.load.transport=tcp).
+   */
   static final boolean TCP = "tcp".equals(System.getProperty("pushgate.load.transport"));
 
   private static io.netty.handler.ssl.SslContext tls() {
@@ -66,9 +80,13 @@ final class WsClients implements AutoCloseable {
     }
   }
 
-  record Options(List<InetSocketAddress> targets, int sources, int heartbeatSeconds, int connectParallelism) {}
+  record Options(
+      List<InetSocketAddress> targets, int sources, int heartbeatSeconds, int connectParallelism) {}
 
-  /** Source addresses for {@code clients} clients: one per 25,000 (a loopback address has ~28k ports). */
+  /**
+   * Source addresses for {@code clients} clients: one per 25,000 (a loopback address has ~28k
+   * ports).
+   */
   static int sourcesFor(int clients) {
     return Math.max(1, (clients + 24_999) / 25_000);
   }
@@ -77,19 +95,26 @@ final class WsClients implements AutoCloseable {
   final LongAdder failed = new LongAdder();
   final LongAdder closedByServer = new LongAdder();
   final LongAdder pushes = new LongAdder();
+
   /** Pushes received per user (QoS 1 and 0), for delivery checks. */
   final ConcurrentHashMap<String, LongAdder> pushesByUser = new ConcurrentHashMap<>();
+
   /** Latency in ms from the sender's {@code ts} to receipt; read with getIntervalHistogram. */
   final Recorder latency = new Recorder(3_600_000L, 3);
+
   /** Upstream round trips answered with upack / with an error. */
   final LongAdder upacks = new LongAdder();
+
   final LongAdder upErrors = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicReference<String> firstUpError = new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicReference<String> firstUpError =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   /** Upstream round-trip latency in microseconds (up sent to its answer received). */
   final Recorder upLatency = new Recorder(60_000_000L, 3);
 
   private final Options options;
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Set<Channel> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong counter = new AtomicLong();
   private final Set<Channel> closedByUs = ConcurrentHashMap.newKeySet();
@@ -137,7 +162,13 @@ final class WsClients implements AutoCloseable {
     long n = counter.getAndIncrement();
     InetSocketAddress target = options.targets().get((int) (n % options.targets().size()));
     InetSocketAddress source = new InetSocketAddress("127.0.0." + (1 + n % options.sources()), 0);
-    URI uri = URI.create((TLS != null ? "wss://" : "ws://") + target.getHostString() + ":" + target.getPort() + "/v1/ws");
+    URI uri =
+        URI.create(
+            (TLS != null ? "wss://" : "ws://")
+                + target.getHostString()
+                + ":"
+                + target.getPort()
+                + "/v1/ws");
     Client client = new Client(user, inFlight);
     Bootstrap bootstrap =
         new Bootstrap()
@@ -150,11 +181,15 @@ final class WsClients implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     if (TLS != null) {
-                      ch.pipeline().addLast(TLS.newHandler(ch.alloc(), target.getHostString(), target.getPort()));
+                      ch.pipeline()
+                          .addLast(
+                              TLS.newHandler(ch.alloc(), target.getHostString(), target.getPort()));
                     }
                     if (TCP) {
                       ch.pipeline()
-                          .addLast(new io.netty.handler.codec.LengthFieldBasedFrameDecoder(65536 + 5, 0, 4, 0, 4))
+                          .addLast(
+                              new io.netty.handler.codec.LengthFieldBasedFrameDecoder(
+                                  65536 + 5, 0, 4, 0, 4))
                           .addLast(new TcpClientFraming(TLS != null))
                           .addLast(client);
                       return;
@@ -209,9 +244,15 @@ final class WsClients implements AutoCloseable {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
         ctx.writeAndFlush(
             new TextWebSocketFrame(
-                "{\"t\":\"hello\",\"app\":\"" + DemoTokens.APP + "\",\"token\":\"" + DemoTokens.token(user)
-                    + "\",\"hb\":" + options.heartbeatSeconds() + "}"));
-      } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                "{\"t\":\"hello\",\"app\":\""
+                    + DemoTokens.APP
+                    + "\",\"token\":\""
+                    + DemoTokens.token(user)
+                    + "\",\"hb\":"
+                    + options.heartbeatSeconds()
+                    + "}"));
+      } else if (evt
+          == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
         fail();
         ctx.close();
       }
@@ -227,12 +268,14 @@ final class WsClients implements AutoCloseable {
         long ts = number(text, "\"ts\":");
         if (ts > 0) latency.recordValue(Math.max(0, System.currentTimeMillis() - ts));
         if (text.contains("\"qos\":1")) {
-          String ack = text.contains("\"bseq\":")
-              ? "{\"t\":\"ack\",\"bseq\":" + number(text, "\"bseq\":") + "}"
-              : "{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}";
+          String ack =
+              text.contains("\"bseq\":")
+                  ? "{\"t\":\"ack\",\"bseq\":" + number(text, "\"bseq\":") + "}"
+                  : "{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}";
           ctx.writeAndFlush(new TextWebSocketFrame(ack));
         }
-      } else if (text.startsWith("{\"t\":\"upack\"") || (UPSTREAM_IN_FLIGHT > 0 && text.contains("\"id\":\"u"))) {
+      } else if (text.startsWith("{\"t\":\"upack\"")
+          || (UPSTREAM_IN_FLIGHT > 0 && text.contains("\"id\":\"u"))) {
         // an up frame's answer: its id is the nano time it was sent at
         long sent = number(text, "\"id\":\"u");
         upLatency.recordValue(Math.max(0, (System.nanoTime() - sent) / 1_000));
@@ -240,12 +283,14 @@ final class WsClients implements AutoCloseable {
           upacks.increment();
         } else {
           upErrors.increment();
-          if (firstUpError.compareAndSet(null, text)) System.out.println("first upstream error: " + text);
+          if (firstUpError.compareAndSet(null, text))
+            System.out.println("first upstream error: " + text);
         }
         sendUp(ctx);
       } else if (text.startsWith("{\"t\":\"welcome\"")) {
         if (SUBSCRIBE_TOPIC != null) {
-          ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"sub\",\"topic\":\"" + SUBSCRIBE_TOPIC + "\"}"));
+          ctx.writeAndFlush(
+              new TextWebSocketFrame("{\"t\":\"sub\",\"topic\":\"" + SUBSCRIBE_TOPIC + "\"}"));
         }
         isWelcomed = true;
         for (int i = 0; i < UPSTREAM_IN_FLIGHT; i++) sendUp(ctx);
@@ -255,13 +300,19 @@ final class WsClients implements AutoCloseable {
         long hb = Math.max(1, number(text, "\"hb\":"));
         ctx.executor()
             .scheduleAtFixedRate(
-                () -> ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")), hb, hb, TimeUnit.SECONDS);
+                () -> ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")),
+                hb,
+                hb,
+                TimeUnit.SECONDS);
       }
     }
 
     private void sendUp(ChannelHandlerContext ctx) {
-      ctx.writeAndFlush(new TextWebSocketFrame(
-          "{\"t\":\"up\",\"id\":\"u" + System.nanoTime() + "\",\"type\":\"bench\",\"data\":{\"n\":1,\"text\":\"upstream\"}}"));
+      ctx.writeAndFlush(
+          new TextWebSocketFrame(
+              "{\"t\":\"up\",\"id\":\"u"
+                  + System.nanoTime()
+                  + "\",\"type\":\"bench\",\"data\":{\"n\":1,\"text\":\"upstream\"}}"));
     }
 
     @Override
@@ -299,7 +350,8 @@ final class WsClients implements AutoCloseable {
         .map(
             hp -> {
               int colon = hp.lastIndexOf(':');
-              return new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
+              return new InetSocketAddress(
+                  hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
             })
         .toList();
   }

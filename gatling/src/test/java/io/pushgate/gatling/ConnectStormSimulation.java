@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connect storm: K clients connect, say hello and must get welcome (token check + session
- * attach), hold for a while, close. System properties: {@code ws} (ws://127.0.0.1:8080),
- * {@code clients} (2000), {@code rampSeconds} (10), {@code holdSeconds} (5).
+ * Connect storm: K clients connect, say hello and must get welcome (token check + session attach),
+ * hold for a while, close. System properties: {@code ws} (ws://127.0.0.1:8080), {@code clients}
+ * (2000), {@code rampSeconds} (10), {@code holdSeconds} (5).
  */
 public class ConnectStormSimulation extends Simulation {
 
@@ -34,14 +34,22 @@ public class ConnectStormSimulation extends Simulation {
           .exec(ws("connect").connect("/v1/ws"))
           .exec(
               ws("hello")
-                  .sendText(StringBody(s -> "{\"t\":\"hello\",\"app\":\"demo\",\"token\":\"" + DemoTokens.token(s.getString("user")) + "\",\"hb\":300}"))
+                  .sendText(
+                      StringBody(
+                          s ->
+                              "{\"t\":\"hello\",\"app\":\"demo\",\"token\":\""
+                                  + DemoTokens.token(s.getString("user"))
+                                  + "\",\"hb\":300}"))
                   .await(Duration.ofSeconds(30))
                   .on(ws.checkTextMessage("welcome").check(regex("\"t\":\"welcome\""))))
           .pause(Duration.ofSeconds(holdSeconds))
           .exec(ws("close").close());
 
   {
-    setUp(rampSeconds > 0 ? storm.injectOpen(rampUsers(clients).during(rampSeconds)) : storm.injectOpen(atOnceUsers(clients)))
+    setUp(
+            rampSeconds > 0
+                ? storm.injectOpen(rampUsers(clients).during(rampSeconds))
+                : storm.injectOpen(atOnceUsers(clients)))
         .protocols(http.wsBaseUrl(wsBase))
         .assertions(global().failedRequests().percent().lt(1.0));
   }

@@ -20,14 +20,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reconnect storm: every virtual user connects and is welcomed, drops its connection, has
- * {@code perUser} QoS 1 messages sent to it through the API while it is offline, and comes back.
- * The reconnect must be welcomed with {@code "pending":perUser} and followed by exactly those
- * pushes, which it acks. All users start at once, so the drops and the reconnects are storms.
- * Gatling reports the welcome and push latencies; any missing message fails the run (assertion).
+ * Reconnect storm: every virtual user connects and is welcomed, drops its connection, has {@code
+ * perUser} QoS 1 messages sent to it through the API while it is offline, and comes back. The
+ * reconnect must be welcomed with {@code "pending":perUser} and followed by exactly those pushes,
+ * which it acks. All users start at once, so the drops and the reconnects are storms. Gatling
+ * reports the welcome and push latencies; any missing message fails the run (assertion).
  *
- * <p>System properties: {@code base} (http://127.0.0.1:8081, the API port), {@code ws} (ws://127.0.0.1:8080),
- * {@code users} (1000), {@code perUser} (3), {@code prefix} (storm-r).
+ * <p>System properties: {@code base} (http://127.0.0.1:8081, the API port), {@code ws}
+ * (ws://127.0.0.1:8080), {@code users} (1000), {@code perUser} (3), {@code prefix} (storm-r).
  */
 public class ReconnectStormSimulation extends Simulation {
 
@@ -35,7 +35,8 @@ public class ReconnectStormSimulation extends Simulation {
   private final String wsBase = System.getProperty("ws", "ws://127.0.0.1:8080");
   private final int users = Integer.getInteger("users", 1000);
   private final int perUser = Integer.getInteger("perUser", 3);
-  private final String prefix = System.getProperty("prefix", "storm-r" + System.currentTimeMillis() + "-");
+  private final String prefix =
+      System.getProperty("prefix", "storm-r" + System.currentTimeMillis() + "-");
   private final AtomicInteger next = new AtomicInteger();
 
   private WsFrameCheck[] welcomeThenPushes() {
@@ -68,8 +69,12 @@ public class ReconnectStormSimulation extends Simulation {
                       .header("Authorization", "Bearer " + DemoTokens.API_KEY)
                       .body(
                           StringBody(
-                              s -> "{\"to\":[\"" + s.getString("user") + "\"],\"qos\":1,\"data\":{\"ts\":"
-                                  + System.currentTimeMillis() + "}}"))
+                              s ->
+                                  "{\"to\":[\""
+                                      + s.getString("user")
+                                      + "\"],\"qos\":1,\"data\":{\"ts\":"
+                                      + System.currentTimeMillis()
+                                      + "}}"))
                       .asJson()
                       .check(status().is(202))))
           .exec(ws("reconnect").connect("/v1/ws"))
@@ -82,7 +87,9 @@ public class ReconnectStormSimulation extends Simulation {
           .exec(ws("close").close());
 
   private static String hello(String user) {
-    return "{\"t\":\"hello\",\"app\":\"demo\",\"token\":\"" + DemoTokens.token(user) + "\",\"hb\":300}";
+    return "{\"t\":\"hello\",\"app\":\"demo\",\"token\":\""
+        + DemoTokens.token(user)
+        + "\",\"hb\":300}";
   }
 
   {

@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Unicast end to end: the backend sends to random users {@code <prefix>0..users-1} through the
- * HTTP API at a stepped rate; {@link io.pushgate.load.PushReceivers} holds those users' sockets,
- * acks, and measures API-accept to client-receipt latency from the {@code ts} in each message.
+ * Unicast end to end: the backend sends to random users {@code <prefix>0..users-1} through the HTTP
+ * API at a stepped rate; {@link io.pushgate.load.PushReceivers} holds those users' sockets, acks,
+ * and measures API-accept to client-receipt latency from the {@code ts} in each message.
  *
- * <p>System properties: {@code base} (http://127.0.0.1:8081, the API port), {@code users} (1000), {@code prefix}
- * (u), {@code qos} (1), {@code rates} (comma-separated messages/s steps, e.g. 500,1000,2000),
- * {@code stepSeconds} (20).
+ * <p>System properties: {@code base} (http://127.0.0.1:8081, the API port), {@code users} (1000),
+ * {@code prefix} (u), {@code qos} (1), {@code rates} (comma-separated messages/s steps, e.g.
+ * 500,1000,2000), {@code stepSeconds} (20).
  */
 public class UnicastSimulation extends Simulation {
 
@@ -47,13 +47,22 @@ public class UnicastSimulation extends Simulation {
                   .body(
                       StringBody(
                           session ->
-                              "{\"to\":[\"" + prefix + ThreadLocalRandom.current().nextInt(users)
-                                  + "\"],\"qos\":" + qos + ",\"data\":{\"ts\":" + System.currentTimeMillis() + "}}"))
+                              "{\"to\":[\""
+                                  + prefix
+                                  + ThreadLocalRandom.current().nextInt(users)
+                                  + "\"],\"qos\":"
+                                  + qos
+                                  + ",\"data\":{\"ts\":"
+                                  + System.currentTimeMillis()
+                                  + "}}"))
                   .check(status().is(202)));
 
   {
     List<OpenInjectionStep> steps = new ArrayList<>();
-    for (String rate : rates) steps.add(constantUsersPerSec(Double.parseDouble(rate)).during(stepSeconds));
-    setUp(send.injectOpen(steps)).protocols(protocol).assertions(global().failedRequests().percent().lt(1.0));
+    for (String rate : rates)
+      steps.add(constantUsersPerSec(Double.parseDouble(rate)).during(stepSeconds));
+    setUp(send.injectOpen(steps))
+        .protocols(protocol)
+        .assertions(global().failedRequests().percent().lt(1.0));
   }
 }

@@ -5,24 +5,30 @@ package io.pushgate.persistence;
  *
  * <ul>
  *   <li>{@link #H2}: embedded, {@code jdbc:h2:...}. For a single node only: every node would have
- *       its own journal, and a session moving between nodes would lose its messages.</li>
- *   <li>{@link #MARIADB}: {@code jdbc:mariadb://...} with the MariaDB driver, for clusters.
- *       {@code jdbc:mysql://} URLs are refused: the MariaDB driver does not accept them by
- *       default, and pekko-persistence-jdbc reports that only after a 30 s recovery timeout.</li>
- *   <li>{@link #POSTGRESQL}: {@code jdbc:postgresql://...}, for clusters.</li>
+ *       its own journal, and a session moving between nodes would lose its messages.
+ *   <li>{@link #MARIADB}: {@code jdbc:mariadb://...} with the MariaDB driver, for clusters. {@code
+ *       jdbc:mysql://} URLs are refused: the MariaDB driver does not accept them by default, and
+ *       pekko-persistence-jdbc reports that only after a 30 s recovery timeout.
+ *   <li>{@link #POSTGRESQL}: {@code jdbc:postgresql://...}, for clusters.
  * </ul>
  */
 public enum DatabaseKind {
   H2("jdbc:h2:", "org.h2.Driver", "slick.jdbc.H2Profile$", "db/migration/h2"),
-  MARIADB("jdbc:mariadb:", "org.mariadb.jdbc.Driver", "slick.jdbc.MySQLProfile$", "db/migration/mysql"),
-  POSTGRESQL("jdbc:postgresql:", "org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "db/migration/postgresql");
+  MARIADB(
+      "jdbc:mariadb:", "org.mariadb.jdbc.Driver", "slick.jdbc.MySQLProfile$", "db/migration/mysql"),
+  POSTGRESQL(
+      "jdbc:postgresql:",
+      "org.postgresql.Driver",
+      "slick.jdbc.PostgresProfile$",
+      "db/migration/postgresql");
 
   private final String urlPrefix;
   private final String driverClass;
   private final String slickProfile;
   private final String migrationLocation;
 
-  DatabaseKind(String urlPrefix, String driverClass, String slickProfile, String migrationLocation) {
+  DatabaseKind(
+      String urlPrefix, String driverClass, String slickProfile, String migrationLocation) {
     this.urlPrefix = urlPrefix;
     this.driverClass = driverClass;
     this.slickProfile = slickProfile;
@@ -47,8 +53,8 @@ public enum DatabaseKind {
   /**
    * The kind of database a JDBC URL points to.
    *
-   * @throws IllegalArgumentException for {@code jdbc:mysql:} URLs (with the fix in the message)
-   *     and for any database other than H2, MariaDB and PostgreSQL
+   * @throws IllegalArgumentException for {@code jdbc:mysql:} URLs (with the fix in the message) and
+   *     for any database other than H2, MariaDB and PostgreSQL
    */
   public static DatabaseKind fromUrl(String url) {
     if (url == null || url.isBlank()) {

@@ -9,17 +9,17 @@ import java.util.Map;
 /**
  * The database-specific part of the journal configuration, built from {@link DatabaseSettings}.
  *
- * <p>This module's reference.conf selects the plugins (journal {@code jdbc-journal}, snapshot
- * store {@code jdbc-snapshot-store}, all pekko-persistence-jdbc plugins on the one shared database
- * {@code slick}). This overlay fills in that shared database: Slick profile, driver, URL,
- * credentials and pool size, plus the journal's write buffer, parallelism, batch size and how a
- * batch is written ({@code jdbc-journal.dao}, {@link JournalWrite}). It is an overlay rather than
- * substitutions in reference.conf because reference.conf is resolved on its own, before
- * application.conf could override {@code pushgate.db}.
+ * <p>This module's reference.conf selects the plugins (journal {@code jdbc-journal}, snapshot store
+ * {@code jdbc-snapshot-store}, all pekko-persistence-jdbc plugins on the one shared database {@code
+ * slick}). This overlay fills in that shared database: Slick profile, driver, URL, credentials and
+ * pool size, plus the journal's write buffer, parallelism, batch size and how a batch is written
+ * ({@code jdbc-journal.dao}, {@link JournalWrite}). It is an overlay rather than substitutions in
+ * reference.conf because reference.conf is resolved on its own, before application.conf could
+ * override {@code pushgate.db}.
  *
  * <p>Threads: the journal's blocking JDBC calls run on Slick's own executor ({@code numThreads} =
- * pool size, tasks queued up to Slick's {@code queueSize}, 10,000), never on the actor
- * dispatchers. Threads and connections are equal, as Slick requires.
+ * pool size, tasks queued up to Slick's {@code queueSize}, 10,000), never on the actor dispatchers.
+ * Threads and connections are equal, as Slick requires.
  *
  * <p>Use: {@code JournalConfig.forDatabase(settings).withFallback(config).resolve()} before
  * creating the actor system.

@@ -1,11 +1,14 @@
 package io.pushgate.persistence;
 
 /**
- * Where the journal and snapshots of every entity are stored ({@code pushgate.journal},
- * {@code PUSHGATE_JOURNAL}).
+ * Where the journal and snapshots of every entity are stored ({@code pushgate.journal}, {@code
+ * PUSHGATE_JOURNAL}).
  */
 public enum JournalKind {
-  /** pekko-persistence-jdbc on {@code pushgate.db}: embedded H2 (the default), MariaDB or PostgreSQL. */
+  /**
+   * pekko-persistence-jdbc on {@code pushgate.db}: embedded H2 (the default), MariaDB or
+   * PostgreSQL.
+   */
   JDBC,
   /** pekko-persistence-cassandra on {@code pushgate.cassandra}: storage that scales out. */
   CASSANDRA;
@@ -15,7 +18,8 @@ public enum JournalKind {
     for (JournalKind k : values()) {
       if (k.name().equalsIgnoreCase(value.trim())) return k;
     }
-    throw new IllegalArgumentException("pushgate.journal (PUSHGATE_JOURNAL) must be jdbc or cassandra, not '" + value + "'");
+    throw new IllegalArgumentException(
+        "pushgate.journal (PUSHGATE_JOURNAL) must be jdbc or cassandra, not '" + value + "'");
   }
 
   /** The configured kind ({@code pushgate.journal}) of a full config. */

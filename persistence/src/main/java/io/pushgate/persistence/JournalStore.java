@@ -11,11 +11,11 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The store behind the journal and snapshots of every entity, as {@code pushgate.journal} says:
- * the one entry point a node needs to configure, migrate and describe it.
+ * The store behind the journal and snapshots of every entity, as {@code pushgate.journal} says: the
+ * one entry point a node needs to configure, migrate and describe it.
  *
- * <p>Order of use: {@link #prepare} (blocking, before the actor system exists), the actor system
- * on {@code overlay().withFallback(config)}, then {@link #migrate} before any entity starts.
+ * <p>Order of use: {@link #prepare} (blocking, before the actor system exists), the actor system on
+ * {@code overlay().withFallback(config)}, then {@link #migrate} before any entity starts.
  */
 public sealed interface JournalStore {
 
@@ -42,7 +42,10 @@ public sealed interface JournalStore {
   /** Where the store is, for logs (no credentials). */
   String describe();
 
-  /** pekko-persistence-jdbc on {@code pushgate.db}; the schema is migrated by Flyway in {@link #prepare}. */
+  /**
+   * pekko-persistence-jdbc on {@code pushgate.db}; the schema is migrated by Flyway in {@link
+   * #prepare}.
+   */
   record Jdbc(DatabaseSettings database) implements JournalStore {
     @Override
     public boolean embedded() {
@@ -95,8 +98,11 @@ public sealed interface JournalStore {
       return CassandraSchema.migrate(system)
           .toCompletableFuture()
           .orTimeout(cassandra.migrateTimeout().toMillis(), TimeUnit.MILLISECONDS)
-          .exceptionallyCompose(e -> CompletableFuture.failedFuture(new IllegalStateException(
-              "Cassandra schema migration on " + describe() + " failed: " + e, e)));
+          .exceptionallyCompose(
+              e ->
+                  CompletableFuture.failedFuture(
+                      new IllegalStateException(
+                          "Cassandra schema migration on " + describe() + " failed: " + e, e)));
     }
 
     @Override

@@ -8,9 +8,9 @@ import io.pushgate.persistence.journal.SingleStatementJournalDao;
  * <ul>
  *   <li>{@link #STATEMENT} (default): one multi-row {@code INSERT} in autocommit mode, atomic by
  *       itself ({@link SingleStatementJournalDao}): one round trip to the database per batch.
- *   <li>{@link #TRANSACTION}: pekko-persistence-jdbc's own DAO, a JDBC batch in a transaction
- *       (four round trips on MariaDB: {@code SET autocommit=0}, the batch, {@code COMMIT},
- *       {@code SET autocommit=1}).
+ *   <li>{@link #TRANSACTION}: pekko-persistence-jdbc's own DAO, a JDBC batch in a transaction (four
+ *       round trips on MariaDB: {@code SET autocommit=0}, the batch, {@code COMMIT}, {@code SET
+ *       autocommit=1}).
  * </ul>
  */
 public enum JournalWrite {

@@ -49,13 +49,16 @@ class DatabaseSettingsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> DatabaseSettings.fromConfig(withDb("pushgate.db.url = \"jdbc:mysql://127.0.0.1:3306/test\"")));
+            () ->
+                DatabaseSettings.fromConfig(
+                    withDb("pushgate.db.url = \"jdbc:mysql://127.0.0.1:3306/test\"")));
     assertTrue(e.getMessage().contains("jdbc:mariadb://"), e.getMessage());
   }
 
   @Test
   void postgresqlUrlsSelectPostgresql() {
-    assertEquals(DatabaseKind.POSTGRESQL, DatabaseKind.fromUrl("jdbc:postgresql://localhost:5432/pushgate"));
+    assertEquals(
+        DatabaseKind.POSTGRESQL, DatabaseKind.fromUrl("jdbc:postgresql://localhost:5432/pushgate"));
     assertEquals("slick.jdbc.PostgresProfile$", DatabaseKind.POSTGRESQL.slickProfile());
   }
 
@@ -82,17 +85,26 @@ class DatabaseSettingsTest {
 
   @Test
   void journalParallelismIsCappedAtThePool() {
-    assertEquals(4, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 5, 400, JournalWrite.STATEMENT, 1024)
-        .effectiveJournalParallelism());
-    assertEquals(2, new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 2, 400, JournalWrite.STATEMENT, 1024)
-        .effectiveJournalParallelism());
-    IllegalArgumentException e = assertThrows(
-        IllegalArgumentException.class,
-        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 0, 400, JournalWrite.STATEMENT, 1024));
+    assertEquals(
+        4,
+        new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 5, 400, JournalWrite.STATEMENT, 1024)
+            .effectiveJournalParallelism());
+    assertEquals(
+        2,
+        new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 2, 400, JournalWrite.STATEMENT, 1024)
+            .effectiveJournalParallelism());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new DatabaseSettings(
+                    "jdbc:h2:mem:x", "sa", "", 4, 10, 0, 400, JournalWrite.STATEMENT, 1024));
     assertTrue(e.getMessage().contains("journal-parallelism"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 4, 0, JournalWrite.STATEMENT, 1024));
+        () ->
+            new DatabaseSettings(
+                "jdbc:h2:mem:x", "sa", "", 4, 10, 4, 0, JournalWrite.STATEMENT, 1024));
   }
 
   @Test
@@ -113,7 +125,9 @@ class DatabaseSettingsTest {
     assertTrue(e.getMessage().contains("pushgate.db.journal-write"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new DatabaseSettings("jdbc:h2:mem:x", "sa", "", 4, 10, 4, 400, JournalWrite.STATEMENT, 0));
+        () ->
+            new DatabaseSettings(
+                "jdbc:h2:mem:x", "sa", "", 4, 10, 4, 400, JournalWrite.STATEMENT, 0));
   }
 
   @Test

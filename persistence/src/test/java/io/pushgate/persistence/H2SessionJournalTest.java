@@ -9,7 +9,8 @@ class H2SessionJournalTest {
 
   @Test
   void persistsSnapshotsCompactsAndRecovers() throws Exception {
-    Path file = Path.of("target", "h2-journal", UUID.randomUUID().toString(), "pushgate").toAbsolutePath();
+    Path file =
+        Path.of("target", "h2-journal", UUID.randomUUID().toString(), "pushgate").toAbsolutePath();
     DatabaseSettings database =
         new DatabaseSettings("jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", 4, 1000);
     new SessionJournalScenario(database).run();

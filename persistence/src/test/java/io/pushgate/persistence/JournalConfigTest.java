@@ -17,9 +17,12 @@ class JournalConfigTest {
   void selectsTheJdbcPluginsOnOneSharedDatabase() {
     Config config = full(new DatabaseSettings("jdbc:h2:mem:journal-config", "sa", "", 5, 777));
     assertEquals("jdbc-journal", config.getString("pekko.persistence.journal.plugin"));
-    assertEquals("jdbc-snapshot-store", config.getString("pekko.persistence.snapshot-store.plugin"));
+    assertEquals(
+        "jdbc-snapshot-store", config.getString("pekko.persistence.snapshot-store.plugin"));
     for (String plugin :
-        new String[] {"jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal", "jdbc-durable-state-store"}) {
+        new String[] {
+          "jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal", "jdbc-durable-state-store"
+        }) {
       assertEquals("slick", config.getString(plugin + ".use-shared-db"), plugin);
     }
     assertEquals(777, config.getInt("jdbc-journal.bufferSize"));
@@ -34,7 +37,15 @@ class JournalConfigTest {
     Config config =
         full(
             new DatabaseSettings(
-                "jdbc:h2:mem:journal-config", "sa", "", 6, 777, 2, 50, JournalWrite.TRANSACTION, 4096));
+                "jdbc:h2:mem:journal-config",
+                "sa",
+                "",
+                6,
+                777,
+                2,
+                50,
+                JournalWrite.TRANSACTION,
+                4096));
     assertEquals(2, config.getInt("jdbc-journal.parallelism"));
     assertEquals(50, config.getInt("jdbc-journal.batchSize"));
     assertEquals(
@@ -45,8 +56,9 @@ class JournalConfigTest {
 
   @Test
   void h2Overlay() {
-    Config db = full(new DatabaseSettings("jdbc:h2:mem:journal-config", "sa", "pw", 5, 777))
-        .getConfig(JournalConfig.SHARED_DATABASE_PATH);
+    Config db =
+        full(new DatabaseSettings("jdbc:h2:mem:journal-config", "sa", "pw", 5, 777))
+            .getConfig(JournalConfig.SHARED_DATABASE_PATH);
     assertEquals("slick.jdbc.H2Profile$", db.getString("profile"));
     assertEquals("org.h2.Driver", db.getString("db.driver"));
     assertEquals("jdbc:h2:mem:journal-config", db.getString("db.url"));
@@ -60,8 +72,9 @@ class JournalConfigTest {
 
   @Test
   void mariaDbOverlay() {
-    Config db = full(new DatabaseSettings("jdbc:mariadb://127.0.0.1:3306/test", "root", "", 3, 10))
-        .getConfig(JournalConfig.SHARED_DATABASE_PATH);
+    Config db =
+        full(new DatabaseSettings("jdbc:mariadb://127.0.0.1:3306/test", "root", "", 3, 10))
+            .getConfig(JournalConfig.SHARED_DATABASE_PATH);
     assertEquals("slick.jdbc.MySQLProfile$", db.getString("profile"));
     assertEquals("org.mariadb.jdbc.Driver", db.getString("db.driver"));
     assertEquals("jdbc:mariadb://127.0.0.1:3306/test", db.getString("db.url"));

@@ -36,9 +36,9 @@ import scala.util.Try;
 
 /**
  * The journal's single-statement writes ({@link SingleStatementJournalDao}) on a real database:
- * batches written and read back by the plugin's own reader in order, a batch that fails is
- * written not at all (one statement, atomic; several statements, in one transaction), tagged
- * events take the plugin's transaction and keep their tag rows, and a batch larger than {@code
+ * batches written and read back by the plugin's own reader in order, a batch that fails is written
+ * not at all (one statement, atomic; several statements, in one transaction), tagged events take
+ * the plugin's transaction and keep their tag rows, and a batch larger than {@code
  * journal-statement-max-bytes} is written in several statements. Shared by the H2 test and the
  * MariaDB IT.
  */
@@ -46,6 +46,7 @@ final class JournalWriteScenario implements AutoCloseable {
 
   /** Small, so that one 64 KB event is over it and makes a statement of its own. */
   static final long MAX_STATEMENT_BYTES = 16 * 1024;
+
   private static final long WAIT_SECONDS = 30;
 
   private final DatabaseSettings database;
@@ -55,9 +56,16 @@ final class JournalWriteScenario implements AutoCloseable {
 
   JournalWriteScenario(DatabaseSettings base) throws Exception {
     this.database =
-        new DatabaseSettings(base.url(), base.user(), base.password(), base.poolSize(),
-            base.journalBufferSize(), base.journalParallelism(), base.journalBatchSize(),
-            JournalWrite.STATEMENT, MAX_STATEMENT_BYTES);
+        new DatabaseSettings(
+            base.url(),
+            base.user(),
+            base.password(),
+            base.poolSize(),
+            base.journalBufferSize(),
+            base.journalParallelism(),
+            base.journalBatchSize(),
+            JournalWrite.STATEMENT,
+            MAX_STATEMENT_BYTES);
     SchemaMigrator.migrate(database);
     Config config =
         io.pushgate.persistence.JournalConfig.forDatabase(database)
@@ -66,11 +74,16 @@ final class JournalWriteScenario implements AutoCloseable {
             .resolve();
     system = ActorSystem.create("journal-write-" + run.substring(0, 8), config);
     Config plugin = config.getConfig("jdbc-journal");
-    SlickDatabase slick = ((SlickExtensionImpl) SlickExtension$.MODULE$.apply(system)).database(plugin);
+    SlickDatabase slick =
+        ((SlickExtensionImpl) SlickExtension$.MODULE$.apply(system)).database(plugin);
     dao =
         new SingleStatementJournalDao(
-            slick.database(), slick.profile(), new JournalConfig(plugin),
-            SerializationExtension.get(system), system.dispatcher(), Materializer.matFromSystem(system));
+            slick.database(),
+            slick.profile(),
+            new JournalConfig(plugin),
+            SerializationExtension.get(system),
+            system.dispatcher(),
+            Materializer.matFromSystem(system));
   }
 
   String pid(String name) {
@@ -84,7 +97,8 @@ final class JournalWriteScenario implements AutoCloseable {
       atomic.add(AtomicWrite.apply(CollectionConverters.asScala(w).toList()));
     }
     scala.collection.immutable.Seq<Try<scala.runtime.BoxedUnit>> results =
-        FutureConverters.asJava(dao.asyncWriteMessages(CollectionConverters.asScala(atomic).toList()))
+        FutureConverters.asJava(
+                dao.asyncWriteMessages(CollectionConverters.asScala(atomic).toList()))
             .toCompletableFuture()
             .get(WAIT_SECONDS, TimeUnit.SECONDS);
     for (Try<scala.runtime.BoxedUnit> result : CollectionConverters.asJava(results)) result.get();
@@ -121,13 +135,18 @@ final class JournalWriteScenario implements AutoCloseable {
     String a = pid("a"), b = pid("b"), c = pid("c"), d = pid("d"), big = pid("big");
     String t = pid("tagged");
 
-    write(List.of(List.of(event(a, 1, "a1"), event(a, 2, "a2"), event(a, 3, "a3")), List.of(event(b, 1, "b1"))));
+    write(
+        List.of(
+            List.of(event(a, 1, "a1"), event(a, 2, "a2"), event(a, 3, "a3")),
+            List.of(event(b, 1, "b1"))));
     assertEquals(List.of("a1", "a2", "a3"), read(a));
     assertEquals(List.of("b1"), read(b));
 
     // c's event and a duplicate of a's third: the statement fails whole, so c has nothing.
     ExecutionException failed =
-        assertThrows(ExecutionException.class, () -> write(List.of(List.of(event(c, 1, "c1")), List.of(event(a, 3, "again")))));
+        assertThrows(
+            ExecutionException.class,
+            () -> write(List.of(List.of(event(c, 1, "c1")), List.of(event(a, 3, "again")))));
     assertEquals(List.of(), read(c), "part of a failed batch was written: " + failed.getCause());
     assertEquals(List.of("a1", "a2", "a3"), read(a));
 
@@ -138,8 +157,13 @@ final class JournalWriteScenario implements AutoCloseable {
     // Several statements in one transaction: c's large event first, then a duplicate of big's
     // second; the second statement fails, so the first is rolled back.
     ExecutionException failedSplit =
-        assertThrows(ExecutionException.class, () -> write(List.of(List.of(event(c, 1, large)), List.of(event(big, 2, "again")))));
-    assertEquals(List.of(), read(c), "part of a failed multi-statement batch was written: " + failedSplit.getCause());
+        assertThrows(
+            ExecutionException.class,
+            () -> write(List.of(List.of(event(c, 1, large)), List.of(event(big, 2, "again")))));
+    assertEquals(
+        List.of(),
+        read(c),
+        "part of a failed multi-statement batch was written: " + failedSplit.getCause());
     assertEquals(List.of(large, "after"), read(big));
 
     // Many small events over several statements, in order.
@@ -159,10 +183,21 @@ final class JournalWriteScenario implements AutoCloseable {
 
   private long tagRows(String pid, String tag) throws SQLException {
     String sql =
-        "SELECT COUNT(*) FROM " + q("event_tag") + " t JOIN " + q("event_journal") + " j ON t."
-            + q("event_id") + " = j." + q("ordering") + " WHERE j." + q("persistence_id")
-            + " = ? AND t." + q("tag") + " = ?";
-    try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+        "SELECT COUNT(*) FROM "
+            + q("event_tag")
+            + " t JOIN "
+            + q("event_journal")
+            + " j ON t."
+            + q("event_id")
+            + " = j."
+            + q("ordering")
+            + " WHERE j."
+            + q("persistence_id")
+            + " = ? AND t."
+            + q("tag")
+            + " = ?";
+    try (Connection connection =
+            DriverManager.getConnection(database.url(), database.user(), database.password());
         PreparedStatement s = connection.prepareStatement(sql)) {
       s.setString(1, pid);
       s.setString(2, tag);
@@ -180,11 +215,21 @@ final class JournalWriteScenario implements AutoCloseable {
   /** Removes this run's rows and stops the actor system. */
   @Override
   public void close() throws Exception {
-    try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password())) {
+    try (Connection connection =
+        DriverManager.getConnection(database.url(), database.user(), database.password())) {
       for (String sql :
           new String[] {
-            "DELETE FROM " + q("event_tag") + " WHERE " + q("event_id") + " IN (SELECT " + q("ordering")
-                + " FROM " + q("event_journal") + " WHERE " + q("persistence_id") + " LIKE ?)",
+            "DELETE FROM "
+                + q("event_tag")
+                + " WHERE "
+                + q("event_id")
+                + " IN (SELECT "
+                + q("ordering")
+                + " FROM "
+                + q("event_journal")
+                + " WHERE "
+                + q("persistence_id")
+                + " LIKE ?)",
             "DELETE FROM " + q("event_journal") + " WHERE " + q("persistence_id") + " LIKE ?"
           }) {
         try (PreparedStatement s = connection.prepareStatement(sql)) {

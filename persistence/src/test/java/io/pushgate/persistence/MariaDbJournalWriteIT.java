@@ -3,8 +3,8 @@ package io.pushgate.persistence;
 import org.junit.jupiter.api.Test;
 
 /**
- * The single-statement journal writes on the local MariaDB (127.0.0.1:3306, root, database
- * {@code test}); the run's rows are removed afterwards.
+ * The single-statement journal writes on the local MariaDB (127.0.0.1:3306, root, database {@code
+ * test}); the run's rows are removed afterwards.
  */
 class MariaDbJournalWriteIT {
 

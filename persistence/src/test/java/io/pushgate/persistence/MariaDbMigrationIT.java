@@ -33,7 +33,8 @@ class MariaDbMigrationIT {
       }
     }
     assertEquals(
-        Map.of("event_journal", "utf8mb4_bin", "event_tag", "utf8mb4_bin", "snapshot", "utf8mb4_bin"),
+        Map.of(
+            "event_journal", "utf8mb4_bin", "event_tag", "utf8mb4_bin", "snapshot", "utf8mb4_bin"),
         collationByTable);
   }
 

@@ -30,11 +30,13 @@ final class MigrationChecks {
   static void persistenceIdsAreCaseSensitive(DatabaseSettings settings) throws SQLException {
     SchemaMigrator.migrate(settings);
     String base = "session|demo:case-" + UUID.randomUUID();
-    try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
+    try (Connection c =
+        DriverManager.getConnection(settings.url(), settings.user(), settings.password())) {
       try {
         insertSnapshot(c, base + "-alice");
         insertSnapshot(c, base + "-ALICE"); // a duplicate key under a case-insensitive collation
-        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM snapshot WHERE persistence_id = ?")) {
+        try (PreparedStatement s =
+            c.prepareStatement("SELECT COUNT(*) FROM snapshot WHERE persistence_id = ?")) {
           s.setString(1, base + "-alice");
           try (ResultSet rs = s.executeQuery()) {
             rs.next();
@@ -42,7 +44,8 @@ final class MigrationChecks {
           }
         }
       } finally {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM snapshot WHERE persistence_id LIKE ?")) {
+        try (PreparedStatement s =
+            c.prepareStatement("DELETE FROM snapshot WHERE persistence_id LIKE ?")) {
           s.setString(1, base + "%");
           s.executeUpdate();
         }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class SchemaMigratorTest {
 
   private static DatabaseSettings freshH2File() {
-    Path file = Path.of("target", "h2-migrator", UUID.randomUUID().toString(), "pushgate").toAbsolutePath();
+    Path file =
+        Path.of("target", "h2-migrator", UUID.randomUUID().toString(), "pushgate").toAbsolutePath();
     return new DatabaseSettings(
         "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", 2, 100);
   }
@@ -36,22 +37,26 @@ class SchemaMigratorTest {
     assertEquals("1", second.schemaVersion());
 
     List<String> tables = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+    try (Connection c =
+            DriverManager.getConnection(settings.url(), settings.user(), settings.password());
         ResultSet rs =
             c.createStatement()
                 .executeQuery(
                     "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'")) {
       while (rs.next()) tables.add(rs.getString(1));
     }
-    assertTrue(tables.containsAll(List.of("event_journal", "event_tag", "snapshot")), tables.toString());
+    assertTrue(
+        tables.containsAll(List.of("event_journal", "event_tag", "snapshot")), tables.toString());
     assertTrue(tables.contains(SchemaMigrator.HISTORY_TABLE), tables.toString());
   }
 
   @Test
   void failsWithTheUrlWhenTheDatabaseIsUnreachable() {
     DatabaseSettings settings =
-        new DatabaseSettings("jdbc:mariadb://127.0.0.1:1/nothing?connectTimeout=2000", "u", "secret", 1, 1);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SchemaMigrator.migrate(settings));
+        new DatabaseSettings(
+            "jdbc:mariadb://127.0.0.1:1/nothing?connectTimeout=2000", "u", "secret", 1, 1);
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> SchemaMigrator.migrate(settings));
     assertTrue(e.getMessage().contains("127.0.0.1:1/nothing"), e.getMessage());
   }
 }

@@ -27,14 +27,14 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * The real session entity, through sharding on a single-node cluster, on the real journal:
- * QoS 1 messages and an ack are persisted, snapshots are written and the events they cover are
- * deleted, and a new actor system recovers the session. Shared by the H2 test and the MariaDB IT.
+ * The real session entity, through sharding on a single-node cluster, on the real journal: QoS 1
+ * messages and an ack are persisted, snapshots are written and the events they cover are deleted,
+ * and a new actor system recovers the session. Shared by the H2 test and the MariaDB IT.
  */
 final class SessionJournalScenario {
 
@@ -79,7 +79,8 @@ final class SessionJournalScenario {
     try (Connection c = connect()) {
       for (String table : new String[] {"event_journal", "snapshot"}) {
         try (PreparedStatement s =
-            c.prepareStatement("DELETE FROM " + q(table) + " WHERE " + q("persistence_id") + " = ?")) {
+            c.prepareStatement(
+                "DELETE FROM " + q(table) + " WHERE " + q("persistence_id") + " = ?")) {
           s.setString(1, persistenceId);
           s.executeUpdate();
         }
@@ -95,7 +96,8 @@ final class SessionJournalScenario {
           new PushMessage("m" + i, Qos.AT_LEAST_ONCE, "{\"n\":" + i + "}", now, now + 3_600_000);
       EnqueueResult result =
           session
-              .<EnqueueResult>ask(replyTo -> new SessionCommand.Enqueue(message, replyTo), ASK_TIMEOUT)
+              .<EnqueueResult>ask(
+                  replyTo -> new SessionCommand.Enqueue(message, replyTo), ASK_TIMEOUT)
               .toCompletableFuture()
               .get(WAIT_SECONDS, TimeUnit.SECONDS);
       assertEquals(EnqueueResult.Outcome.QUEUED, result.outcome(), "message " + i);
@@ -107,11 +109,13 @@ final class SessionJournalScenario {
         new SessionCommand.Attach(
             new ConnectionInfo("conn-1", "test", "test", now), 100, connection.getRef()));
     ConnectionMessage.Attached attached =
-        connection.expectMessageClass(ConnectionMessage.Attached.class, Duration.ofSeconds(WAIT_SECONDS));
+        connection.expectMessageClass(
+            ConnectionMessage.Attached.class, Duration.ofSeconds(WAIT_SECONDS));
     assertEquals(MESSAGES, attached.pending());
     for (int i = 1; i <= MESSAGES; i++) {
       ConnectionMessage.Push push =
-          connection.expectMessageClass(ConnectionMessage.Push.class, Duration.ofSeconds(WAIT_SECONDS));
+          connection.expectMessageClass(
+              ConnectionMessage.Push.class, Duration.ofSeconds(WAIT_SECONDS));
       assertEquals(i, push.seq());
     }
     session.tell(new SessionCommand.Ack("conn-1", ACKED));
@@ -122,9 +126,9 @@ final class SessionJournalScenario {
   }
 
   /**
-   * 20 events (19 queued, 1 acked) with a snapshot every 3: the newest snapshot is at 18, and
-   * with the entity's retention (keep 2 snapshots, delete events on snapshot) the events up to
-   * 12 are deleted. Asserted loosely: a snapshot exists and no live event of the first 6 is left.
+   * 20 events (19 queued, 1 acked) with a snapshot every 3: the newest snapshot is at 18, and with
+   * the entity's retention (keep 2 snapshots, delete events on snapshot) the events up to 12 are
+   * deleted. Asserted loosely: a snapshot exists and no live event of the first 6 is left.
    */
   private void awaitSnapshotAndCompaction() {
     int events = MESSAGES + 1;
@@ -153,11 +157,13 @@ final class SessionJournalScenario {
         new SessionCommand.Attach(
             new ConnectionInfo("conn-2", "test", "test", now), 100, connection.getRef()));
     ConnectionMessage.Attached attached =
-        connection.expectMessageClass(ConnectionMessage.Attached.class, Duration.ofSeconds(WAIT_SECONDS));
+        connection.expectMessageClass(
+            ConnectionMessage.Attached.class, Duration.ofSeconds(WAIT_SECONDS));
     assertEquals(MESSAGES - ACKED, attached.pending());
     for (int seq = ACKED + 1; seq <= MESSAGES; seq++) {
       ConnectionMessage.Push push =
-          connection.expectMessageClass(ConnectionMessage.Push.class, Duration.ofSeconds(WAIT_SECONDS));
+          connection.expectMessageClass(
+              ConnectionMessage.Push.class, Duration.ofSeconds(WAIT_SECONDS));
       assertEquals(seq, push.seq());
       assertEquals("m" + seq, push.id());
       assertEquals("{\"n\":" + seq + "}", push.data());
@@ -186,8 +192,12 @@ final class SessionJournalScenario {
                 "pekko.loglevel = WARNING",
                 "pushgate.session.snapshot-every = " + SNAPSHOT_EVERY));
     Config config =
-        JournalConfig.forDatabase(database).withFallback(base).withFallback(ConfigFactory.load()).resolve();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "pushgate-journal-test", config);
+        JournalConfig.forDatabase(database)
+            .withFallback(base)
+            .withFallback(ConfigFactory.load())
+            .resolve();
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), "pushgate-journal-test", config);
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     await()
@@ -205,14 +215,27 @@ final class SessionJournalScenario {
 
   private long maxSnapshotSeq() throws SQLException {
     return queryLong(
-        "SELECT COALESCE(MAX(" + q("sequence_number") + "), 0) FROM " + q("snapshot")
-            + " WHERE " + q("persistence_id") + " = ?");
+        "SELECT COALESCE(MAX("
+            + q("sequence_number")
+            + "), 0) FROM "
+            + q("snapshot")
+            + " WHERE "
+            + q("persistence_id")
+            + " = ?");
   }
 
   private long liveEventsUpTo(long seq) throws SQLException {
     return queryLong(
-        "SELECT COUNT(*) FROM " + q("event_journal") + " WHERE " + q("persistence_id") + " = ? AND "
-            + q("deleted") + " = FALSE AND " + q("sequence_number") + " <= " + seq);
+        "SELECT COUNT(*) FROM "
+            + q("event_journal")
+            + " WHERE "
+            + q("persistence_id")
+            + " = ? AND "
+            + q("deleted")
+            + " = FALSE AND "
+            + q("sequence_number")
+            + " <= "
+            + seq);
   }
 
   private long rows(String table) throws SQLException {

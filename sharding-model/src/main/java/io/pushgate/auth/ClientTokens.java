@@ -2,6 +2,7 @@ package io.pushgate.auth;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.RegisteredClaims;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.AlgorithmMismatchException;
 import com.auth0.jwt.exceptions.JWTDecodeException;
@@ -10,7 +11,6 @@ import com.auth0.jwt.exceptions.MissingClaimException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
-import com.auth0.jwt.RegisteredClaims;
 import io.pushgate.model.App;
 import io.pushgate.model.SessionId;
 import java.time.Clock;
@@ -22,10 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Client tokens: JWTs signed with HS256 and the app's {@link App#tokenSecret()}.
  *
- * <p>Contract (docs/protocol.md): {@code sub} is the user id and must satisfy
- * {@link SessionId#isValidUser}; {@code exp} is required; any other algorithm (including
- * {@code none}) is refused. No leeway is applied to {@code exp}. Tokens carry no app claim: the
- * app is named in hello and each app has its own secret.
+ * <p>Contract (docs/protocol.md): {@code sub} is the user id and must satisfy {@link
+ * SessionId#isValidUser}; {@code exp} is required; any other algorithm (including {@code none}) is
+ * refused. No leeway is applied to {@code exp}. Tokens carry no app claim: the app is named in
+ * hello and each app has its own secret.
  *
  * <p>Thread-safe; verifiers are cached per app (rebuilt if the app's secret changes). Verification
  * is CPU-only and does not block.
@@ -48,8 +48,8 @@ public final class ClientTokens {
   }
 
   /**
-   * Issues a token for {@code user} of {@code app}, valid for {@code ttl} (whole seconds; JWT
-   * times have second precision).
+   * Issues a token for {@code user} of {@code app}, valid for {@code ttl} (whole seconds; JWT times
+   * have second precision).
    *
    * @throws IllegalArgumentException if the user id is invalid or the ttl is shorter than 1 s
    */
@@ -58,12 +58,13 @@ public final class ClientTokens {
   }
 
   /**
-   * As {@link #issue(App, String, Duration)}, granting the client the topics matched by
-   * {@code topicPatterns} (claim {@value #TOPICS_CLAIM}; see {@link io.pushgate.topic.TopicName}).
+   * As {@link #issue(App, String, Duration)}, granting the client the topics matched by {@code
+   * topicPatterns} (claim {@value #TOPICS_CLAIM}; see {@link io.pushgate.topic.TopicName}).
    */
   public String issue(App app, String user, Duration ttl, java.util.List<String> topicPatterns) {
     if (!SessionId.isValidUser(user)) throw new IllegalArgumentException("invalid user id");
-    if (ttl == null || ttl.getSeconds() < 1) throw new IllegalArgumentException("ttl must be >= 1 s");
+    if (ttl == null || ttl.getSeconds() < 1)
+      throw new IllegalArgumentException("ttl must be >= 1 s");
     Instant now = clock.instant();
     return JWT.create()
         .withSubject(user)
@@ -98,7 +99,8 @@ public final class ClientTokens {
     com.auth0.jwt.interfaces.Claim topics = jwt.getClaim(TOPICS_CLAIM);
     if (!topics.isMissing() && !topics.isNull()) {
       patterns = topics.asList(String.class);
-      if (patterns == null || !patterns.stream().allMatch(io.pushgate.topic.TopicName::isValidPattern)) {
+      if (patterns == null
+          || !patterns.stream().allMatch(io.pushgate.topic.TopicName::isValidPattern)) {
         return new TokenVerification.Invalid("claim topics must be an array of topic patterns");
       }
     }

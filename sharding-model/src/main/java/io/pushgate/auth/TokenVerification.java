@@ -6,10 +6,12 @@ import java.time.Instant;
 public sealed interface TokenVerification {
 
   /** The token is authentic and current; {@code user} is a valid user id of the app. */
-  record Valid(String user, Instant expiresAt, java.util.List<String> topicPatterns) implements TokenVerification {
+  record Valid(String user, Instant expiresAt, java.util.List<String> topicPatterns)
+      implements TokenVerification {
 
     public Valid {
-      topicPatterns = topicPatterns == null ? java.util.List.of() : java.util.List.copyOf(topicPatterns);
+      topicPatterns =
+          topicPatterns == null ? java.util.List.of() : java.util.List.copyOf(topicPatterns);
     }
 
     /** A token that grants no topics. */
@@ -22,7 +24,7 @@ public sealed interface TokenVerification {
    * The token must be refused.
    *
    * @param reason short human-readable cause (e.g. {@code "token expired"}); never contains the
-   *               token or the secret
+   *     token or the secret
    */
   record Invalid(String reason) implements TokenVerification {}
 }

@@ -9,8 +9,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 public sealed interface BroadcastCommand extends CborSerializable {
 
   /**
-   * Append one broadcast. The reply comes after the entry is persisted, so {@code PUBLISHED}
-   * means durable; every node's replica then learns of it through the cluster.
+   * Append one broadcast. The reply comes after the entry is persisted, so {@code PUBLISHED} means
+   * durable; every node's replica then learns of it through the cluster.
    */
   record Publish(
       String id,
@@ -58,7 +58,9 @@ public sealed interface BroadcastCommand extends CborSerializable {
   /** Reply to {@link GetHead}. */
   record Head(long bseq) implements CborSerializable {}
 
-  /** Reply to {@link GetSince}: {@code entries} are live (not expired, not replaced) and in order. */
+  /**
+   * Reply to {@link GetSince}: {@code entries} are live (not expired, not replaced) and in order.
+   */
   record Entries(long head, List<BroadcastEntry> entries) implements CborSerializable {
     public Entries {
       entries = List.copyOf(entries);
@@ -68,12 +70,17 @@ public sealed interface BroadcastCommand extends CborSerializable {
   /**
    * Reply to {@link GetInfo}.
    *
-   * @param fate           {@code live}, {@code expired}, {@code replaced} or {@code unknown}
-   * @param ackedSessions  sessions that acked it, as reported by the nodes since this log last
-   *                       started (an estimate: it lags by up to one report interval and starts
-   *                       again from 0 when the log moves or restarts)
+   * @param fate {@code live}, {@code expired}, {@code replaced} or {@code unknown}
+   * @param ackedSessions sessions that acked it, as reported by the nodes since this log last
+   *     started (an estimate: it lags by up to one report interval and starts again from 0 when the
+   *     log moves or restarts)
    */
   record BroadcastInfo(
-      String id, String fate, long bseq, long sentAtMillis, long expiresAtMillis, long ackedSessions)
+      String id,
+      String fate,
+      long bseq,
+      long sentAtMillis,
+      long expiresAtMillis,
+      long ackedSessions)
       implements CborSerializable {}
 }

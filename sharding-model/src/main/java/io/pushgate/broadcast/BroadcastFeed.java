@@ -19,9 +19,9 @@ public interface BroadcastFeed {
 
   /**
    * Runs {@code listener} whenever {@code app} has new broadcasts on this node (and once when the
-   * node first loads the app), on the node's broadcast hub thread and paced at the app's send
-   * rate per node like session notifications: it must only hand over to its own thread. Until
-   * {@link #unfollow}.
+   * node first loads the app), on the node's broadcast hub thread and paced at the app's send rate
+   * per node like session notifications: it must only hand over to its own thread. Until {@link
+   * #unfollow}.
    */
   void follow(String app, Runnable listener);
 
@@ -29,8 +29,8 @@ public interface BroadcastFeed {
   void unfollow(String app, Runnable listener);
 
   /**
-   * How long a connection may hold its client's broadcast acks before telling the session
-   * ({@code pushgate.broadcast.ack-report-delay}).
+   * How long a connection may hold its client's broadcast acks before telling the session ({@code
+   * pushgate.broadcast.ack-report-delay}).
    */
   Duration ackReportDelay();
 }

@@ -22,17 +22,17 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * One per node: keeps the node's {@link BroadcastReplica} in step with every app's
- * {@link BroadcastLog} and tells the node's listeners when their app has new broadcasts: attached
- * sessions that deliver broadcasts themselves, and connections that do ({@link BroadcastFeed}).
+ * One per node: keeps the node's {@link BroadcastReplica} in step with every app's {@link
+ * BroadcastLog} and tells the node's listeners when their app has new broadcasts: attached sessions
+ * that deliver broadcasts themselves, and connections that do ({@link BroadcastFeed}).
  *
  * <p>An app is loaded on first use (the first session of the app that attaches here): the hub
  * subscribes to the app's announcements (cluster pub/sub, one message per node per broadcast) and
- * reads the log's live entries. An announcement that is not the next bseq, and every
- * {@code sync-interval}, makes it read the log again, so a lost announcement delays a broadcast
- * but never loses it. Notifications are paced: at most the app's {@code send-rate} sessions per
- * second on this node are told, so a broadcast to a million online users does not flood the
- * node; a session told once delivers everything new it finds.
+ * reads the log's live entries. An announcement that is not the next bseq, and every {@code
+ * sync-interval}, makes it read the log again, so a lost announcement delays a broadcast but never
+ * loses it. Notifications are paced: at most the app's {@code send-rate} sessions per second on
+ * this node are told, so a broadcast to a million online users does not flood the node; a session
+ * told once delivers everything new it finds.
  */
 public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
 
@@ -69,7 +69,9 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
     return "pushgate.broadcast." + app;
   }
 
-  /** An app's listeners: sessions (each told by a tell, watched) and connections (each a runnable). */
+  /**
+   * An app's listeners: sessions (each told by a tell, watched) and connections (each a runnable).
+   */
   private static final class AppState {
     final Map<ActorRef<SessionCommand>, Runnable> sessions = new HashMap<>();
     final ListenerRounds listeners = new ListenerRounds();
@@ -111,7 +113,9 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
       BroadcastSettings settings,
       Clock clock) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(t -> new BroadcastHub(ctx, t, replica, logs, ratePerSecond, settings, clock)));
+        ctx ->
+            Behaviors.withTimers(
+                t -> new BroadcastHub(ctx, t, replica, logs, ratePerSecond, settings, clock)));
   }
 
   @Override
@@ -143,7 +147,8 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
     return this;
   }
 
-  private Behavior<Command> forget(String appId, ActorRef<SessionCommand> session, boolean unwatch) {
+  private Behavior<Command> forget(
+      String appId, ActorRef<SessionCommand> session, boolean unwatch) {
     AppState app = apps.get(appId);
     Runnable tell = app == null ? null : app.sessions.remove(session);
     if (tell != null) {
@@ -190,7 +195,9 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
       sync(m.app(), app); // a gap: an announcement was lost
       return this;
     }
-    replica.set(m.app(), BroadcastReplica.merge(view, m.entry().bseq(), List.of(m.entry()), clock.millis()));
+    replica.set(
+        m.app(),
+        BroadcastReplica.merge(view, m.entry().bseq(), List.of(m.entry()), clock.millis()));
     notifyAll(app);
     return this;
   }
@@ -208,7 +215,8 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
             logs.apply(appId),
             settings.askTimeout(),
             replyTo -> new BroadcastCommand.GetSince(head, replyTo),
-            (entries, error) -> error != null ? new SyncFailed(appId, error) : new Synced(appId, head, entries));
+            (entries, error) ->
+                error != null ? new SyncFailed(appId, error) : new Synced(appId, head, entries));
   }
 
   private Behavior<Command> onSynced(Synced m) {
@@ -233,7 +241,9 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
   private Behavior<Command> onSyncFailed(SyncFailed m) {
     AppState app = apps.get(m.app());
     if (app != null) app.syncing = false; // the next sync tick retries
-    getContext().getLog().debug("broadcast log of {} did not answer: {}", m.app(), m.cause().toString());
+    getContext()
+        .getLog()
+        .debug("broadcast log of {} did not answer: {}", m.app(), m.cause().toString());
     return this;
   }
 
@@ -243,7 +253,9 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
   }
 
   private Behavior<Command> onReportAcks() {
-    replica.drainAcks().forEach((app, counts) -> logs.apply(app).tell(new BroadcastCommand.CountAcks(counts)));
+    replica
+        .drainAcks()
+        .forEach((app, counts) -> logs.apply(app).tell(new BroadcastCommand.CountAcks(counts)));
     return this;
   }
 
@@ -259,7 +271,8 @@ public final class BroadcastHub extends AbstractBehavior<BroadcastHub.Command> {
     boolean more = false;
     for (Map.Entry<String, AppState> e : apps.entrySet()) {
       AppState app = e.getValue();
-      app.listeners.tell(Math.max(1, ratePerSecond.applyAsInt(e.getKey()) * TICK.toMillis() / 1000));
+      app.listeners.tell(
+          Math.max(1, ratePerSecond.applyAsInt(e.getKey()) * TICK.toMillis() / 1000));
       more |= app.listeners.pending();
     }
     if (more && !timers.isTimerActive(Tick.NOTIFY)) timers.startSingleTimer(Tick.NOTIFY, TICK);

@@ -15,12 +15,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The durable state of one app's broadcast log: its head and its live entries in bseq order, plus
- * a bounded record of entries that ended (expired or replaced) for status queries. Mutable,
- * changed only by {@link #apply} from the entity's event handler.
+ * The durable state of one app's broadcast log: its head and its live entries in bseq order, plus a
+ * bounded record of entries that ended (expired or replaced) for status queries. Mutable, changed
+ * only by {@link #apply} from the entity's event handler.
  *
- * <p>Invariants: bseq values are assigned 1, 2, 3, ... and never reused; every live bseq is
- * {@code <= head}; at most one live entry per collapse key.
+ * <p>Invariants: bseq values are assigned 1, 2, 3, ... and never reused; every live bseq is {@code
+ * <= head}; at most one live entry per collapse key.
  */
 @JsonAutoDetect(
     fieldVisibility = Visibility.NONE,

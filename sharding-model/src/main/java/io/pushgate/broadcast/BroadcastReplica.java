@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * This node's copy of every app's live broadcasts, read by the session entities on the node
- * without messages or locks. Written only by the node's {@link BroadcastHub}, which replaces an
- * app's view as a whole (immutable snapshots), so readers always see a consistent prefix of the
- * log: every bseq up to {@code head} is either present or known to have ended.
+ * This node's copy of every app's live broadcasts, read by the session entities on the node without
+ * messages or locks. Written only by the node's {@link BroadcastHub}, which replaces an app's view
+ * as a whole (immutable snapshots), so readers always see a consistent prefix of the log: every
+ * bseq up to {@code head} is either present or known to have ended.
  *
  * <p>Memory: at most {@code max-live} entries per app, the same bound as the log's.
  */
@@ -80,13 +80,17 @@ final class BroadcastReplica {
     return out;
   }
 
-  /** A new view: {@code current} plus {@code added} (in order), collapsed and without expired entries. */
+  /**
+   * A new view: {@code current} plus {@code added} (in order), collapsed and without expired
+   * entries.
+   */
   static View merge(View current, long head, List<BroadcastEntry> added, long nowMillis) {
     List<BroadcastEntry> merged = new ArrayList<>(current.entries().size() + added.size());
     merged.addAll(current.entries());
     for (BroadcastEntry entry : added) {
       if (entry.bseq() <= current.head()) continue;
-      if (entry.collapseKey() != null) merged.removeIf(e -> entry.collapseKey().equals(e.collapseKey()));
+      if (entry.collapseKey() != null)
+        merged.removeIf(e -> entry.collapseKey().equals(e.collapseKey()));
       merged.add(entry);
     }
     merged.removeIf(e -> e.isExpired(nowMillis));

@@ -17,10 +17,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * App-wide QoS 1 broadcasts on this node: the shard region of the per-app {@link BroadcastLog}s,
- * this node's {@link BroadcastReplica} and its {@link BroadcastHub}. Started once per actor
- * system on first use ({@link #get}); the session entities of the node read broadcasts through
- * it ({@link SessionBroadcasts}), so do its gateway connections ({@link BroadcastFeed}) with
- * {@code delivery = connection}, and the API publishes through {@link #log}.
+ * this node's {@link BroadcastReplica} and its {@link BroadcastHub}. Started once per actor system
+ * on first use ({@link #get}); the session entities of the node read broadcasts through it ({@link
+ * SessionBroadcasts}), so do its gateway connections ({@link BroadcastFeed}) with {@code delivery =
+ * connection}, and the API publishes through {@link #log}.
  */
 public final class Broadcasts implements Extension, SessionBroadcasts, BroadcastFeed {
 
@@ -46,22 +46,21 @@ public final class Broadcasts implements Extension, SessionBroadcasts, Broadcast
                         clock,
                         entry ->
                             topics.publish(
-                                BroadcastEntry.class, BroadcastHub.announcementTopic(ctx.getEntityId()), entry)))
+                                BroadcastEntry.class,
+                                BroadcastHub.announcementTopic(ctx.getEntityId()),
+                                entry)))
             .withStopMessage(BroadcastCommand.Passivate.INSTANCE)
             // one per app, and its ack counts live in memory: never passivate
-            .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+            .withSettings(
+                org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
+                    .withNoPassivationStrategy()));
     AppRegistry apps =
         system.settings().config().hasPath("pushgate.apps")
             ? AppRegistry.fromConfig(system.settings().config())
             : new AppRegistry(List.of());
     this.hub =
         system.systemActorOf(
-            BroadcastHub.create(
-                replica,
-                this::log,
-                apps::sendRate,
-                settings,
-                clock),
+            BroadcastHub.create(replica, this::log, apps::sendRate, settings, clock),
             "broadcast-hub",
             Props.empty());
   }
@@ -109,7 +108,10 @@ public final class Broadcasts implements Extension, SessionBroadcasts, Broadcast
     return settings.ackReportDelay();
   }
 
-  /** This node's broadcasts for connections that deliver them, or null with {@code delivery = session}. */
+  /**
+   * This node's broadcasts for connections that deliver them, or null with {@code delivery =
+   * session}.
+   */
   public BroadcastFeed feedForConnections() {
     return settings.connectionDelivery() ? this : null;
   }

@@ -4,12 +4,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One app's broadcast listeners on a node and the paced notification of them: a broadcast starts
- * a round over a snapshot of the listeners, told a slice per tick by {@link #tell}. A broadcast
- * that arrives during a round starts another round once it ends, so a listener may hear twice of
- * the same broadcasts (listeners only re-read the replica, so that is harmless) and never misses
- * one. A listener removed during a round is skipped. A round costs one array, not a queue entry
- * per listener and broadcast.
+ * One app's broadcast listeners on a node and the paced notification of them: a broadcast starts a
+ * round over a snapshot of the listeners, told a slice per tick by {@link #tell}. A broadcast that
+ * arrives during a round starts another round once it ends, so a listener may hear twice of the
+ * same broadcasts (listeners only re-read the replica, so that is harmless) and never misses one. A
+ * listener removed during a round is skipped. A round costs one array, not a queue entry per
+ * listener and broadcast.
  *
  * <p>Not thread-safe: owned by one thread, the {@link BroadcastHub} actor (sessions and followers
  * of the feed) or a gateway event loop (its connections that deliver broadcasts).
@@ -23,7 +23,9 @@ public final class ListenerRounds {
   private int next;
   private boolean again;
 
-  /** @return whether {@code listener} is new */
+  /**
+   * @return whether {@code listener} is new
+   */
   public boolean add(Runnable listener) {
     return listeners.add(listener);
   }
@@ -32,7 +34,9 @@ public final class ListenerRounds {
     listeners.remove(listener);
   }
 
-  /** New broadcasts: every listener is to be told (in this round if none runs, else in the next). */
+  /**
+   * New broadcasts: every listener is to be told (in this round if none runs, else in the next).
+   */
   public void broadcastArrived() {
     if (next < round.length) again = true; // a round runs
     else startRound();
@@ -44,8 +48,8 @@ public final class ListenerRounds {
   }
 
   /**
-   * Tells the next listeners of the round (and of the round due after it), at most
-   * {@code budget} of them.
+   * Tells the next listeners of the round (and of the round due after it), at most {@code budget}
+   * of them.
    */
   public void tell(long budget) {
     while (budget > 0) {

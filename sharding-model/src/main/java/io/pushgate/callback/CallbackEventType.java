@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The kinds of status callback an app can subscribe to (docs/api.md, "Status callbacks"), by their wire names.
+ * The kinds of status callback an app can subscribe to (docs/api.md, "Status callbacks"), by their
+ * wire names.
  */
 public enum CallbackEventType {
   /** The user's session has a connection again after being offline (debounced, see offline). */
@@ -23,7 +24,10 @@ public enum CallbackEventType {
   MESSAGE_UNDELIVERABLE("message.undeliverable"),
   /** A pending message was dropped: queue overflow (drop-oldest) or replaced by collapse key. */
   MESSAGE_DROPPED("message.dropped"),
-  /** A QoS 1 message's notification was sent to the user's devices and their providers answered (docs/push.md). */
+  /**
+   * A QoS 1 message's notification was sent to the user's devices and their providers answered
+   * (docs/push.md).
+   */
   MESSAGE_NOTIFIED("message.notified");
 
   private final String wireName;

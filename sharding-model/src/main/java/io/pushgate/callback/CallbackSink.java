@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * Where sessions and gateways hand status callback events to be delivered to the apps' backends
- * (implemented by the api module's webhooks). Thread-safe; no method blocks or does I/O: an
- * event is queued (bounded, oldest dropped) and sent later, so callbacks never slow a
- * connection, an ack or a send.
+ * (implemented by the api module's webhooks). Thread-safe; no method blocks or does I/O: an event
+ * is queued (bounded, oldest dropped) and sent later, so callbacks never slow a connection, an ack
+ * or a send.
  */
 public interface CallbackSink {
 

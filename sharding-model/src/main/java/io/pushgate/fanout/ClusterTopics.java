@@ -13,10 +13,10 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * This node's cluster pub/sub topics: one {@link Topic} actor per name and node, started on first
- * use and shared by every publisher and subscriber on the node, so a message published once
- * reaches each subscribing node once. Delivery is at most once and ordered per publisher and
- * subscriber; a subscriber on another node is seen after the receptionist has gossiped it
- * (typically well under a second). Thread-safe.
+ * use and shared by every publisher and subscriber on the node, so a message published once reaches
+ * each subscribing node once. Delivery is at most once and ordered per publisher and subscriber; a
+ * subscriber on another node is seen after the receptionist has gossiped it (typically well under a
+ * second). Thread-safe.
  *
  * <p>Topic actors live as long as the node: the number of names must stay bounded by the caller
  * (per app, or per topic with local subscribers).

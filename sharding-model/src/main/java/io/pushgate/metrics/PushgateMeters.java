@@ -7,12 +7,12 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * The actor system's one meter registry, which every module records into. It is a Micrometer
- * {@link CompositeMeterRegistry}: the node adds its Prometheus registry (served at
- * {@code GET /metrics}, docs/operations.md "Metrics"), tests add a simple one to read counts;
- * with no registry added every meter is a no-op. Metric names and labels are documented where
- * they are recorded ({@link MessageMeters} for the message path). Labels never carry users,
- * connection ids or message ids: an app label is bounded by the configured apps. Thread-safe.
+ * The actor system's one meter registry, which every module records into. It is a Micrometer {@link
+ * CompositeMeterRegistry}: the node adds its Prometheus registry (served at {@code GET /metrics},
+ * docs/operations.md "Metrics"), tests add a simple one to read counts; with no registry added
+ * every meter is a no-op. Metric names and labels are documented where they are recorded ({@link
+ * MessageMeters} for the message path). Labels never carry users, connection ids or message ids: an
+ * app label is bounded by the configured apps. Thread-safe.
  */
 public final class PushgateMeters implements Extension {
 

@@ -4,22 +4,25 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * One tenant of the push system: backends authenticate with {@code apiKey}, clients with
- * JWTs signed by {@code tokenSecret} (HS256, at least 32 bytes).
+ * One tenant of the push system: backends authenticate with {@code apiKey}, clients with JWTs
+ * signed by {@code tokenSecret} (HS256, at least 32 bytes).
  *
- * @param devCredentials true when the credentials are the published development defaults;
- *                       the node warns at start-up while any app uses them
- * @param limits         TTL bounds, overflow policy and send rate of this app
+ * @param devCredentials true when the credentials are the published development defaults; the node
+ *     warns at start-up while any app uses them
+ * @param limits TTL bounds, overflow policy and send rate of this app
  */
-public record App(String id, String apiKey, String tokenSecret, boolean devCredentials, AppLimits limits) {
+public record App(
+    String id, String apiKey, String tokenSecret, boolean devCredentials, AppLimits limits) {
 
   /** Minimum token secret length in bytes (HS256 wants a key as long as its hash). */
   public static final int MIN_SECRET_BYTES = 32;
 
   public App {
     if (!SessionId.isValidApp(id)) throw new IllegalArgumentException("invalid app id: " + id);
-    if (apiKey == null || apiKey.isBlank()) throw new IllegalArgumentException("app " + id + ": api-key is empty");
-    if (tokenSecret == null || tokenSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+    if (apiKey == null || apiKey.isBlank())
+      throw new IllegalArgumentException("app " + id + ": api-key is empty");
+    if (tokenSecret == null
+        || tokenSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new IllegalArgumentException(
           "app " + id + ": token-secret must be at least " + MIN_SECRET_BYTES + " bytes");
     }

@@ -9,12 +9,14 @@ import java.util.TreeMap;
 
 /**
  * The apps this node serves, read once from {@code pushgate.apps} (see apps.conf):
+ *
  * <pre>
  * pushgate.apps.demo { api-key = "...", token-secret = "...", dev-credentials = false,
  *                      limits { default-ttl = 24h, max-ttl = 30d, overflow = reject, ... } }
  * </pre>
- * Each app's {@code limits} fall back to {@code pushgate.app-defaults} key by key.
- * Immutable and thread-safe.
+ *
+ * Each app's {@code limits} fall back to {@code pushgate.app-defaults} key by key. Immutable and
+ * thread-safe.
  */
 public final class AppRegistry {
 
@@ -33,7 +35,8 @@ public final class AppRegistry {
       Config app = root.toConfig().getConfig(id);
       boolean dev = app.hasPath("dev-credentials") && app.getBoolean("dev-credentials");
       Config defaults = config.getConfig("pushgate.app-defaults");
-      Config limits = app.hasPath("limits") ? app.getConfig("limits").withFallback(defaults) : defaults;
+      Config limits =
+          app.hasPath("limits") ? app.getConfig("limits").withFallback(defaults) : defaults;
       byId.put(
           id,
           new App(
@@ -50,7 +53,9 @@ public final class AppRegistry {
     return Optional.ofNullable(id == null ? null : apps.get(id));
   }
 
-  /** The app's send rate (messages per second), or the default for an app this node does not know. */
+  /**
+   * The app's send rate (messages per second), or the default for an app this node does not know.
+   */
   public int sendRate(String app) {
     App found = app == null ? null : apps.get(app);
     return found == null ? AppLimits.DEFAULTS.sendRate() : found.limits().sendRate();

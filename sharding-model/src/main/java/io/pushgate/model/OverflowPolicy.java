@@ -12,8 +12,9 @@ public enum OverflowPolicy {
     return switch (value) {
       case "reject" -> REJECT;
       case "drop-oldest" -> DROP_OLDEST;
-      default -> throw new IllegalArgumentException(
-          "overflow must be 'reject' or 'drop-oldest', was '" + value + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "overflow must be 'reject' or 'drop-oldest', was '" + value + "'");
     };
   }
 }

@@ -4,20 +4,23 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Identity of one session: one user of one app. A user on several devices is
- * several sessions only if the backend gives each device its own user id.
+ * Identity of one session: one user of one app. A user on several devices is several sessions only
+ * if the backend gives each device its own user id.
  *
  * <p>Limits (part of the public API contract, see docs/api.md):
+ *
  * <ul>
- *   <li>app id: 1..32 characters of {@code [a-z0-9_-]}, starting with a letter or digit;</li>
- *   <li>user id: 1..128 characters of {@code [A-Za-z0-9._@+=-]} (no ':' and no '/').</li>
+ *   <li>app id: 1..32 characters of {@code [a-z0-9_-]}, starting with a letter or digit;
+ *   <li>user id: 1..128 characters of {@code [A-Za-z0-9._@+=-]} (no ':' and no '/').
  * </ul>
+ *
  * The sharding entity id is {@code app:user}; the separator cannot occur in either part.
  */
 public record SessionId(String app, String user) implements CborSerializable {
 
   /** Documented character set and length of app ids. */
   public static final Pattern APP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
   /** Documented character set and length of user ids. */
   public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@+=-]{1,128}");
 
@@ -31,7 +34,8 @@ public record SessionId(String app, String user) implements CborSerializable {
     if (app == null || app.isEmpty() || app.length() > 32) return false;
     for (int i = 0; i < app.length(); i++) {
       char c = app.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'));
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'));
       if (!ok) return false;
     }
     return true;
@@ -42,8 +46,16 @@ public record SessionId(String app, String user) implements CborSerializable {
     if (user == null || user.isEmpty() || user.length() > 128) return false;
     for (int i = 0; i < user.length(); i++) {
       char c = user.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '@' || c == '+' || c == '=' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '@'
+              || c == '+'
+              || c == '='
+              || c == '-';
       if (!ok) return false;
     }
     return true;

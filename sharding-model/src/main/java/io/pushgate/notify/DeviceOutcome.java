@@ -5,10 +5,11 @@ import io.pushgate.model.CborSerializable;
 /**
  * What became of one device's notification of one message.
  *
- * @param reason a stable code for why (e.g. {@code Unregistered}, {@code UNREGISTERED},
- *               {@code queue_full}, {@code circuit_open}, {@code http_503}), or null when sent
+ * @param reason a stable code for why (e.g. {@code Unregistered}, {@code UNREGISTERED}, {@code
+ *     queue_full}, {@code circuit_open}, {@code http_503}), or null when sent
  */
-public record DeviceOutcome(String deviceId, Platform platform, Result result, String reason, long atMillis)
+public record DeviceOutcome(
+    String deviceId, Platform platform, Result result, String reason, long atMillis)
     implements CborSerializable {
 
   public enum Result {
@@ -20,8 +21,10 @@ public record DeviceOutcome(String deviceId, Platform platform, Result result, S
     UNREGISTERED,
     /** The provider refused it or could not be reached (after retries). */
     FAILED,
-    /** Not sent: the node's queue for the app was full, the provider's circuit was open, or no
-     * provider is configured for the device's platform. */
+    /**
+     * Not sent: the node's queue for the app was full, the provider's circuit was open, or no
+     * provider is configured for the device's platform.
+     */
     DROPPED
   }
 

@@ -21,8 +21,8 @@ public interface PushNotifier {
   Optional<Duration> notifyAfter(String app);
 
   /**
-   * Sends the notification to each device, retrying as the provider allows. Completes (never
-   * fails) with one outcome per device, in the request's order.
+   * Sends the notification to each device, retrying as the provider allows. Completes (never fails)
+   * with one outcome per device, in the request's order.
    */
   CompletionStage<List<DeviceOutcome>> send(NotificationRequest request);
 

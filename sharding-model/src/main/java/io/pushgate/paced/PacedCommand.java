@@ -10,7 +10,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 public sealed interface PacedCommand extends CborSerializable {
 
   /** Queue a multicast; the reply comes after it is persisted. */
-  record Submit(PushMessage message, List<String> recipients, OverflowPolicy overflow, ActorRef<SubmitResult> replyTo)
+  record Submit(
+      PushMessage message,
+      List<String> recipients,
+      OverflowPolicy overflow,
+      ActorRef<SubmitResult> replyTo)
       implements PacedCommand {}
 
   /** Start draining if there is anything queued (sent to every app's queue at node start). */

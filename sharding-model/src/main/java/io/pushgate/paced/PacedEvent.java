@@ -7,6 +7,9 @@ public sealed interface PacedEvent extends CborSerializable {
 
   record SendQueued(PacedSend send) implements PacedEvent {}
 
-  /** The recipients of message {@code messageId} before index {@code next} have been enqueued (or it expired). */
+  /**
+   * The recipients of message {@code messageId} before index {@code next} have been enqueued (or it
+   * expired).
+   */
   record SendProgressed(String messageId, int next) implements PacedEvent {}
 }

@@ -9,8 +9,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The queued multicasts of one app, oldest first; finished ones leave. Changed only by {@link #apply}. */
-@JsonAutoDetect(fieldVisibility = Visibility.NONE, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+/**
+ * The queued multicasts of one app, oldest first; finished ones leave. Changed only by {@link
+ * #apply}.
+ */
+@JsonAutoDetect(
+    fieldVisibility = Visibility.NONE,
+    getterVisibility = Visibility.NONE,
+    isGetterVisibility = Visibility.NONE)
 public final class PacedQueueState implements CborSerializable {
 
   private final ArrayDeque<PacedSend> sends = new ArrayDeque<>();

@@ -6,10 +6,11 @@ import io.pushgate.model.PushMessage;
 import java.util.List;
 
 /**
- * One multicast accepted into an app's paced send queue: the message, every recipient, and how
- * far the drain has come ({@code next}: the index of the first recipient not yet enqueued).
+ * One multicast accepted into an app's paced send queue: the message, every recipient, and how far
+ * the drain has come ({@code next}: the index of the first recipient not yet enqueued).
  */
-public record PacedSend(PushMessage message, List<String> recipients, OverflowPolicy overflow, int next)
+public record PacedSend(
+    PushMessage message, List<String> recipients, OverflowPolicy overflow, int next)
     implements CborSerializable {
 
   public PacedSend {

@@ -5,8 +5,8 @@ import io.pushgate.model.SessionId;
 import io.pushgate.paced.PacedCommand.Admitted;
 import io.pushgate.paced.PacedCommand.BatchDone;
 import io.pushgate.paced.PacedCommand.Submit;
-import io.pushgate.paced.PacedCommand.Tick;
 import io.pushgate.paced.PacedCommand.SubmitResult;
+import io.pushgate.paced.PacedCommand.Tick;
 import io.pushgate.paced.PacedEvent.SendProgressed;
 import io.pushgate.paced.PacedEvent.SendQueued;
 import io.pushgate.session.SessionCommand;
@@ -37,18 +37,18 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * accepted here (persisted before the API answers 202) and drained at the app's rate.
  *
  * <p>Contracts: at most {@code maxQueuedRecipients} recipients wait per app; past it a submit is
- * refused (the API answers 429 {@code send_queue_full}). The drain takes, every {@link #TICK},
- * a batch of at most send-rate / 10 recipients of the oldest send, only with tokens from the
- * app's shared {@link RateGate}, enqueues the message in each recipient's session, and persists
- * its progress once the whole batch answered; a batch that did not fully answer is sent again
- * (sessions take a retried message once: {@code Enqueue.idempotent}). A send whose message
- * expired is dropped. Queued sends survive node loss: the queue recovers and resumes.
+ * refused (the API answers 429 {@code send_queue_full}). The drain takes, every {@link #TICK}, a
+ * batch of at most send-rate / 10 recipients of the oldest send, only with tokens from the app's
+ * shared {@link RateGate}, enqueues the message in each recipient's session, and persists its
+ * progress once the whole batch answered; a batch that did not fully answer is sent again (sessions
+ * take a retried message once: {@code Enqueue.idempotent}). A send whose message expired is
+ * dropped. Queued sends survive node loss: the queue recovers and resumes.
  */
-public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, PacedEvent, PacedQueueState> {
+public final class PacedSendQueue
+    extends EventSourcedBehavior<PacedCommand, PacedEvent, PacedQueueState> {
 
   static final Duration TICK = Duration.ofMillis(100);
   private static final String TICK_TIMER = "drain";
-
 
   private final String app;
   private final ActorContext<PacedCommand> ctx;
@@ -59,13 +59,20 @@ public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, Pac
   private final Function<SessionId, EntityRef<SessionCommand>> sessions;
   private final Duration askTimeout;
   private final Clock clock;
+
   /** A batch is being admitted or enqueued: no other starts until it ends. */
   private boolean batchInFlight;
 
   private PacedSendQueue(
-      String app, ActorContext<PacedCommand> ctx, TimerScheduler<PacedCommand> timers, long maxQueuedRecipients,
-      ToIntFunction<String> ratePerSecond, RateGate gate, Function<SessionId, EntityRef<SessionCommand>> sessions,
-      Duration askTimeout, Clock clock) {
+      String app,
+      ActorContext<PacedCommand> ctx,
+      TimerScheduler<PacedCommand> timers,
+      long maxQueuedRecipients,
+      ToIntFunction<String> ratePerSecond,
+      RateGate gate,
+      Function<SessionId, EntityRef<SessionCommand>> sessions,
+      Duration askTimeout,
+      Clock clock) {
     super(PersistenceId.of(PacedSends.TYPE_KEY.name(), app));
     this.app = app;
     this.ctx = ctx;
@@ -79,10 +86,27 @@ public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, Pac
   }
 
   static Behavior<PacedCommand> create(
-      String app, long maxQueuedRecipients, ToIntFunction<String> ratePerSecond, RateGate gate,
-      Function<SessionId, EntityRef<SessionCommand>> sessions, Duration askTimeout, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t ->
-        new PacedSendQueue(app, ctx, t, maxQueuedRecipients, ratePerSecond, gate, sessions, askTimeout, clock)));
+      String app,
+      long maxQueuedRecipients,
+      ToIntFunction<String> ratePerSecond,
+      RateGate gate,
+      Function<SessionId, EntityRef<SessionCommand>> sessions,
+      Duration askTimeout,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                t ->
+                    new PacedSendQueue(
+                        app,
+                        ctx,
+                        t,
+                        maxQueuedRecipients,
+                        ratePerSecond,
+                        gate,
+                        sessions,
+                        askTimeout,
+                        clock)));
   }
 
   @Override
@@ -97,7 +121,9 @@ public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, Pac
 
   @Override
   public SignalHandler<PacedQueueState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::keepDraining).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::keepDraining)
+        .build();
   }
 
   @Override
@@ -105,7 +131,12 @@ public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, Pac
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(Submit.class, this::onSubmit)
-        .onCommand(PacedCommand.Resume.class, (state, cmd) -> { keepDraining(state); return Effect().none(); })
+        .onCommand(
+            PacedCommand.Resume.class,
+            (state, cmd) -> {
+              keepDraining(state);
+              return Effect().none();
+            })
         .onCommand(Tick.class, (state, cmd) -> onTick(state))
         .onCommand(Admitted.class, this::onAdmitted)
         .onCommand(BatchDone.class, this::onBatchDone)
@@ -130,7 +161,8 @@ public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, Pac
   }
 
   private void keepDraining(PacedQueueState state) {
-    if (!state.isEmpty() && !timers.isTimerActive(TICK_TIMER)) timers.startTimerWithFixedDelay(TICK_TIMER, Tick.INSTANCE, TICK);
+    if (!state.isEmpty() && !timers.isTimerActive(TICK_TIMER))
+      timers.startTimerWithFixedDelay(TICK_TIMER, Tick.INSTANCE, TICK);
     if (state.isEmpty()) timers.cancel(TICK_TIMER);
   }
 
@@ -142,14 +174,25 @@ public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, Pac
     }
     if (batchInFlight) return Effect().none();
     if (head.message().isExpired(clock.millis())) {
-      return Effect().persist(new SendProgressed(head.message().id(), head.recipients().size())).thenRun(this::keepDraining);
+      return Effect()
+          .persist(new SendProgressed(head.message().id(), head.recipients().size()))
+          .thenRun(this::keepDraining);
     }
-    int batch = (int) Math.min(head.remaining(), Math.max(1, ratePerSecond.applyAsInt(app) * TICK.toMillis() / 1000));
+    int batch =
+        (int)
+            Math.min(
+                head.remaining(),
+                Math.max(1, ratePerSecond.applyAsInt(app) * TICK.toMillis() / 1000));
     int from = head.next();
     batchInFlight = true;
     ctx.pipeToSelf(
         gate.tryAcquire(app, batch),
-        (allowed, error) -> new Admitted(head.message().id(), from, from + batch, error == null && Boolean.TRUE.equals(allowed)));
+        (allowed, error) ->
+            new Admitted(
+                head.message().id(),
+                from,
+                from + batch,
+                error == null && Boolean.TRUE.equals(allowed)));
     return Effect().none();
   }
 
@@ -174,7 +217,9 @@ public final class PacedSendQueue extends EventSourcedBehavior<PacedCommand, Pac
     PushMessage message = send.message();
     return sessions
         .apply(new SessionId(app, user))
-        .ask(replyTo -> new SessionCommand.Enqueue(message, send.overflow(), true, replyTo), askTimeout);
+        .ask(
+            replyTo -> new SessionCommand.Enqueue(message, send.overflow(), true, replyTo),
+            askTimeout);
   }
 
   private Effect<PacedEvent, PacedQueueState> onBatchDone(PacedQueueState state, BatchDone m) {

@@ -7,11 +7,11 @@ import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What a session sends to the connection attached to it. The connection is an actor on a
- * gateway node, possibly another node than the session's.
+ * What a session sends to the connection attached to it. The connection is an actor on a gateway
+ * node, possibly another node than the session's.
  *
- * <p>Ordering: messages from one session to one connection arrive in the order sent
- * (Pekko's per-sender-receiver ordering), so pushes arrive in {@code seq} order.
+ * <p>Ordering: messages from one session to one connection arrive in the order sent (Pekko's
+ * per-sender-receiver ordering), so pushes arrive in {@code seq} order.
  */
 public sealed interface ConnectionMessage extends CborSerializable {
 
@@ -20,14 +20,18 @@ public sealed interface ConnectionMessage extends CborSerializable {
    * terminates (node crash, rebalance, passivation) the connection re-attaches through sharding.
    *
    * @param pending number of QoS 1 messages waiting, which will now be (re)sent in order
-   * @param topics  the session's server-side topic subscriptions
-   * @param broadcastCursor the session's cumulative ack of its app's broadcasts (written or not):
-   *     a connection that delivers broadcasts itself starts after it
-   * @param createdAtMillis when the session came into being: broadcasts sent before are not for
-   *     it; {@code 0} when not known (a session of an older node, which delivers broadcasts itself)
+   * @param topics the session's server-side topic subscriptions
+   * @param broadcastCursor the session's cumulative ack of its app's broadcasts (written or not): a
+   *     connection that delivers broadcasts itself starts after it
+   * @param createdAtMillis when the session came into being: broadcasts sent before are not for it;
+   *     {@code 0} when not known (a session of an older node, which delivers broadcasts itself)
    */
   record Attached(
-      ActorRef<SessionCommand> session, int pending, List<String> topics, long broadcastCursor, long createdAtMillis)
+      ActorRef<SessionCommand> session,
+      int pending,
+      List<String> topics,
+      long broadcastCursor,
+      long createdAtMillis)
       implements ConnectionMessage {
 
     public Attached {
@@ -55,12 +59,13 @@ public sealed interface ConnectionMessage extends CborSerializable {
   /**
    * One message to write to the client.
    *
-   * @param seq  the session sequence number for a QoS 1 direct message; {@code 0} otherwise
+   * @param seq the session sequence number for a QoS 1 direct message; {@code 0} otherwise
    * @param bseq the app's broadcast sequence number for a QoS 1 broadcast; {@code 0} otherwise
    * @param acceptedAtMillis when the API accepted it (wall clock), for the delivery latency
    *     histogram; {@code 0} if unknown (an older node sent it)
    */
-  record Push(String id, int qos, long seq, long bseq, String data, long acceptedAtMillis) implements ConnectionMessage {
+  record Push(String id, int qos, long seq, long bseq, String data, long acceptedAtMillis)
+      implements ConnectionMessage {
 
     /** A direct message (no bseq). */
     public Push(String id, int qos, long seq, String data, long acceptedAtMillis) {
@@ -75,35 +80,39 @@ public sealed interface ConnectionMessage extends CborSerializable {
 
   /**
    * The session passivates while the connection stays open (nothing in flight, nothing pending,
-   * idle for {@code connected-idle-passivation}). The connection stays attached for its client:
-   * it stops watching {@code session} (its end is no loss) and sends what comes next (acks,
-   * detach) through sharding, which wakes the session; the woken session says {@link Attached}
-   * again and pushes as before.
+   * idle for {@code connected-idle-passivation}). The connection stays attached for its client: it
+   * stops watching {@code session} (its end is no loss) and sends what comes next (acks, detach)
+   * through sharding, which wakes the session; the woken session says {@link Attached} again and
+   * pushes as before.
    */
   record Parked(ActorRef<SessionCommand> session) implements ConnectionMessage {}
 
   /**
    * {@code message} for the connection {@code routeId} of the node whose router this is told to
-   * ({@link SessionCommand.Attach#routeId}): one router per node instead of an actor per connection.
-   * A router that no longer knows {@code routeId} (the connection closed, its detach is still on the
-   * way or was lost) detaches it from {@code sessionEntityId}'s session.
+   * ({@link SessionCommand.Attach#routeId}): one router per node instead of an actor per
+   * connection. A router that no longer knows {@code routeId} (the connection closed, its detach is
+   * still on the way or was lost) detaches it from {@code sessionEntityId}'s session.
    */
   record Routed(
       String routeId,
       String sessionEntityId,
       @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-      @JsonSubTypes({
-        @JsonSubTypes.Type(value = Attached.class, name = "attached"),
-        @JsonSubTypes.Type(value = TopicsChanged.class, name = "topics"),
-        @JsonSubTypes.Type(value = Push.class, name = "push"),
-        @JsonSubTypes.Type(value = Parked.class, name = "parked"),
-        @JsonSubTypes.Type(value = Disconnect.class, name = "disconnect")
-      })
-      ConnectionMessage message)
+          @JsonSubTypes({
+            @JsonSubTypes.Type(value = Attached.class, name = "attached"),
+            @JsonSubTypes.Type(value = TopicsChanged.class, name = "topics"),
+            @JsonSubTypes.Type(value = Push.class, name = "push"),
+            @JsonSubTypes.Type(value = Parked.class, name = "parked"),
+            @JsonSubTypes.Type(value = Disconnect.class, name = "disconnect")
+          })
+          ConnectionMessage message)
       implements ConnectionMessage {
 
-    /** {@code message} as it is told to a connection with this route: wrapped, or as it is when {@code routeId} is null. */
-    public static ConnectionMessage of(String routeId, String sessionEntityId, ConnectionMessage message) {
+    /**
+     * {@code message} as it is told to a connection with this route: wrapped, or as it is when
+     * {@code routeId} is null.
+     */
+    public static ConnectionMessage of(
+        String routeId, String sessionEntityId, ConnectionMessage message) {
       return routeId == null ? message : new Routed(routeId, sessionEntityId, message);
     }
   }

@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The fates of messages that left a session's queue, for the message status API. Bounded: at
- * most {@code maxRecords} entries (oldest ended first out) and none older than the retention,
- * both given when a record is added. Part of the session state (and so of snapshots).
+ * The fates of messages that left a session's queue, for the message status API. Bounded: at most
+ * {@code maxRecords} entries (oldest ended first out) and none older than the retention, both given
+ * when a record is added. Part of the session state (and so of snapshots).
  */
 final class EndedMessages implements CborSerializable {
 
   /** One ended message. */
-  record Ended(String id, Fate fate, long seq, int deliveries, long atMillis) implements CborSerializable {}
+  record Ended(String id, Fate fate, long seq, int deliveries, long atMillis)
+      implements CborSerializable {}
 
   private final LinkedHashMap<String, Ended> byId = new LinkedHashMap<>();
 
@@ -42,7 +43,9 @@ final class EndedMessages implements CborSerializable {
     return byId.size();
   }
 
-  /** Records one end, then removes records beyond {@code maxRecords} or older than the retention. */
+  /**
+   * Records one end, then removes records beyond {@code maxRecords} or older than the retention.
+   */
   void add(Ended ended, int maxRecords, long retentionMillis) {
     byId.remove(ended.id());
     byId.put(ended.id(), ended);
@@ -53,7 +56,11 @@ final class EndedMessages implements CborSerializable {
    * Removes the oldest entries of an insertion-ordered map while it holds more than {@code max} or
    * they are older than {@code oldestKept} (the bound of every record map of the session state).
    */
-  static <R> void prune(LinkedHashMap<String, R> byId, int max, long oldestKept, java.util.function.ToLongFunction<R> atMillis) {
+  static <R> void prune(
+      LinkedHashMap<String, R> byId,
+      int max,
+      long oldestKept,
+      java.util.function.ToLongFunction<R> atMillis) {
     Iterator<R> it = byId.values().iterator();
     while (it.hasNext()) {
       R r = it.next();

@@ -5,19 +5,24 @@ import io.pushgate.notify.DeviceOutcome;
 import java.util.List;
 
 /**
- * The fate of one message in one session. Known while the message is pending and for
- * {@link SessionSettings#statusRetention()} after it ended (bounded by
- * {@link SessionSettings#maxStatusRecords()}); {@link Fate#UNKNOWN} otherwise.
+ * The fate of one message in one session. Known while the message is pending and for {@link
+ * SessionSettings#statusRetention()} after it ended (bounded by {@link
+ * SessionSettings#maxStatusRecords()}); {@link Fate#UNKNOWN} otherwise.
  *
- * @param seq         its sequence number (0 if unknown)
- * @param deliveries  how many times it was pushed on connections that then went away without
- *                    acking it (pending) or in all (ended)
+ * @param seq its sequence number (0 if unknown)
+ * @param deliveries how many times it was pushed on connections that then went away without acking
+ *     it (pending) or in all (ended)
  * @param sinceMillis when it was accepted (pending) or reached its end (other fates)
  * @param notifications the devices its notification went to and their providers' answers, while
- *                    recorded (bounded like ended messages); empty if it was not notified
+ *     recorded (bounded like ended messages); empty if it was not notified
  */
 public record MessageStatus(
-    String messageId, Fate fate, long seq, int deliveries, long sinceMillis, List<DeviceOutcome> notifications)
+    String messageId,
+    Fate fate,
+    long seq,
+    int deliveries,
+    long sinceMillis,
+    List<DeviceOutcome> notifications)
     implements CborSerializable {
 
   public MessageStatus {

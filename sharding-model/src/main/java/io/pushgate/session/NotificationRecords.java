@@ -10,15 +10,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which devices were notified of which messages and what their providers answered, for the
- * message status API. Bounded like {@link EndedMessages}: at most {@code maxRecords} messages
- * (oldest first out) and none older than the retention. Part of the session state. The
- * at-most-once guard is not this record (which may be pruned) but {@link PendingMessage#notified()}.
+ * Which devices were notified of which messages and what their providers answered, for the message
+ * status API. Bounded like {@link EndedMessages}: at most {@code maxRecords} messages (oldest first
+ * out) and none older than the retention. Part of the session state. The at-most-once guard is not
+ * this record (which may be pruned) but {@link PendingMessage#notified()}.
  */
 final class NotificationRecords implements CborSerializable {
 
   /** One message's notification. */
-  record Notice(String messageId, long atMillis, List<DeviceOutcome> devices) implements CborSerializable {
+  record Notice(String messageId, long atMillis, List<DeviceOutcome> devices)
+      implements CborSerializable {
     Notice {
       devices = List.copyOf(devices);
     }
@@ -46,7 +47,8 @@ final class NotificationRecords implements CborSerializable {
   void sent(Notice notice, int maxRecords, long retentionMillis) {
     byId.remove(notice.messageId());
     byId.put(notice.messageId(), notice);
-    EndedMessages.prune(byId, Math.max(1, maxRecords), notice.atMillis() - retentionMillis, Notice::atMillis);
+    EndedMessages.prune(
+        byId, Math.max(1, maxRecords), notice.atMillis() - retentionMillis, Notice::atMillis);
   }
 
   /** Replaces the outcomes of the devices the providers answered for (if still recorded). */

@@ -7,8 +7,8 @@ import io.pushgate.model.PushMessage;
  * A QoS 1 message stored in a session, with the sequence number it was given.
  *
  * @param deliveries how many connections it was pushed on that went away without acking it
- * @param notified   its notification was handed to the user's devices' providers (at most once
- *                   per message: never again, whatever the providers answered)
+ * @param notified its notification was handed to the user's devices' providers (at most once per
+ *     message: never again, whatever the providers answered)
  */
 public record PendingMessage(long seq, PushMessage message, int deliveries, boolean notified)
     implements CborSerializable {

@@ -10,18 +10,22 @@ import java.util.Set;
 
 /**
  * Where a new QoS 1 message goes in a session's queue: which pending message its collapse key
- * replaces, and, under {@link OverflowPolicy#DROP_OLDEST}, which oldest messages make room.
- * Pure: decides from the state without changing it.
+ * replaces, and, under {@link OverflowPolicy#DROP_OLDEST}, which oldest messages make room. Pure:
+ * decides from the state without changing it.
  *
- * @param fits         false when the message cannot be queued (queue full under REJECT, or a
- *                     message larger than the byte limit on its own)
- * @param replacedSeq  the pending message replaced by collapse key (0: none)
- * @param replacedId   its id (null: none)
- * @param droppedSeqs  oldest messages dropped to make room, in order
- * @param droppedIds   their ids
+ * @param fits false when the message cannot be queued (queue full under REJECT, or a message larger
+ *     than the byte limit on its own)
+ * @param replacedSeq the pending message replaced by collapse key (0: none)
+ * @param replacedId its id (null: none)
+ * @param droppedSeqs oldest messages dropped to make room, in order
+ * @param droppedIds their ids
  */
 record QueuePlan(
-    boolean fits, long replacedSeq, String replacedId, List<Long> droppedSeqs, List<String> droppedIds) {
+    boolean fits,
+    long replacedSeq,
+    String replacedId,
+    List<Long> droppedSeqs,
+    List<String> droppedIds) {
 
   static QueuePlan make(
       SessionState state,

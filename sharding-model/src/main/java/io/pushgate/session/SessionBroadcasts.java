@@ -6,15 +6,15 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What a session needs of its app's broadcasts: the entries its node knows, and a way to be told
- * when there are new ones. Implemented on a node by {@link io.pushgate.broadcast.Broadcasts};
- * every method is non-blocking and safe to call from the entity.
+ * when there are new ones. Implemented on a node by {@link io.pushgate.broadcast.Broadcasts}; every
+ * method is non-blocking and safe to call from the entity.
  */
 public interface SessionBroadcasts {
 
   /**
    * The live broadcasts of {@code app} with bseq greater than {@code bseq}, in bseq order, as this
-   * node knows them (possibly behind the log by the time a notification takes; never with gaps
-   * that are not expiries or replacements). Expired entries may be included; callers skip them.
+   * node knows them (possibly behind the log by the time a notification takes; never with gaps that
+   * are not expiries or replacements). Expired entries may be included; callers skip them.
    */
   List<BroadcastEntry> after(String app, long bseq);
 
@@ -24,7 +24,10 @@ public interface SessionBroadcasts {
   /** The session has no connection any more: no more notifications. */
   void detached(String app, ActorRef<SessionCommand> session);
 
-  /** The session persisted an ack of the app's broadcasts in {@code (fromBseq, toBseq]} (for status counts). */
+  /**
+   * The session persisted an ack of the app's broadcasts in {@code (fromBseq, toBseq]} (for status
+   * counts).
+   */
   void acked(String app, long fromBseq, long toBseq);
 
   /** No broadcasts at all (tests of unrelated behaviour). */

@@ -13,15 +13,16 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The status callbacks one session raises (docs/api.md, "Status callbacks"): {@code online} / {@code offline}
- * (decided here, by the session, which sees every connection of its user for its app, whichever
- * node it is on) and the fates of its QoS 1 messages. Connection events are the gateway's.
+ * The status callbacks one session raises (docs/api.md, "Status callbacks"): {@code online} /
+ * {@code offline} (decided here, by the session, which sees every connection of its user for its
+ * app, whichever node it is on) and the fates of its QoS 1 messages. Connection events are the
+ * gateway's.
  *
- * <p>Online / offline: the first attach while not announced online raises {@code online}; when
- * the last connection goes, the entity starts its offline timer ({@link #offlineDelay()}) and
- * {@link #offline} raises {@code offline} if no connection came back meanwhile, so a reconnect
- * inside the delay raises nothing. The announcement is runtime state: a session that moves to
- * another node with its connection attached (rebalance, crash) announces {@code online} again.
+ * <p>Online / offline: the first attach while not announced online raises {@code online}; when the
+ * last connection goes, the entity starts its offline timer ({@link #offlineDelay()}) and {@link
+ * #offline} raises {@code offline} if no connection came back meanwhile, so a reconnect inside the
+ * delay raises nothing. The announcement is runtime state: a session that moves to another node
+ * with its connection attached (rebalance, crash) announces {@code online} again.
  *
  * <p>Fates are raised after the event that decides them is written ({@link #fatesOf}), acks when
  * the ack arrives (they are written lazily, and a lost ack is a redelivery, then acked again).
@@ -72,7 +73,8 @@ final class SessionCallbacks {
   void offline(long nowMillis) {
     if (!online) return;
     online = false;
-    if (sink.wants(app, CallbackEventType.OFFLINE)) sink.offer(CallbackEvents.offline(app, user, nowMillis));
+    if (sink.wants(app, CallbackEventType.OFFLINE))
+      sink.offer(CallbackEvents.offline(app, user, nowMillis));
   }
 
   /** The client acked the pending messages with {@code fromSeq < seq <= toSeq}. */
@@ -93,14 +95,32 @@ final class SessionCallbacks {
     List<Runnable> raises = null;
     for (SessionEvent event : events) {
       if (event instanceof MessagesExpired e) {
-        raises = collect(raises, before, e.seqs(), CallbackEventType.MESSAGE_EXPIRED, e.atMillis(), null);
+        raises =
+            collect(
+                raises, before, e.seqs(), CallbackEventType.MESSAGE_EXPIRED, e.atMillis(), null);
       } else if (event instanceof DeliveryRoundEnded e) {
-        raises = collect(raises, before, e.undeliverableSeqs(), CallbackEventType.MESSAGE_UNDELIVERABLE, e.atMillis(), null);
+        raises =
+            collect(
+                raises,
+                before,
+                e.undeliverableSeqs(),
+                CallbackEventType.MESSAGE_UNDELIVERABLE,
+                e.atMillis(),
+                null);
       } else if (event instanceof MessageQueued e) {
         long at = e.pending().message().acceptedAtMillis();
-        raises = collect(raises, before, e.droppedSeqs(), CallbackEventType.MESSAGE_DROPPED, at, "overflow");
+        raises =
+            collect(
+                raises, before, e.droppedSeqs(), CallbackEventType.MESSAGE_DROPPED, at, "overflow");
         if (e.replacedSeq() > 0) {
-          raises = collect(raises, before, List.of(e.replacedSeq()), CallbackEventType.MESSAGE_DROPPED, at, "replaced");
+          raises =
+              collect(
+                  raises,
+                  before,
+                  List.of(e.replacedSeq()),
+                  CallbackEventType.MESSAGE_DROPPED,
+                  at,
+                  "replaced");
         }
       }
     }
@@ -116,7 +136,12 @@ final class SessionCallbacks {
   }
 
   private List<Runnable> collect(
-      List<Runnable> into, SessionState before, List<Long> seqs, CallbackEventType type, long atMillis, String reason) {
+      List<Runnable> into,
+      SessionState before,
+      List<Long> seqs,
+      CallbackEventType type,
+      long atMillis,
+      String reason) {
     if (seqs.isEmpty() || !sink.wants(app, type)) return into;
     List<Runnable> list = into == null ? new ArrayList<>(seqs.size()) : into;
     for (long seq : seqs) {
@@ -127,11 +152,13 @@ final class SessionCallbacks {
   }
 
   private void raise(CallbackEventType type, PendingMessage p, long atMillis, String reason) {
-    sink.offer(CallbackEvents.messageFate(type, app, user, p.message().id(), p.seq(), atMillis, reason));
+    sink.offer(
+        CallbackEvents.messageFate(type, app, user, p.message().id(), p.seq(), atMillis, reason));
   }
 
   /** The providers answered for a message's notification: {@code message.notified}. */
-  void notified(String messageId, long seq, List<io.pushgate.notify.DeviceOutcome> outcomes, long atMillis) {
+  void notified(
+      String messageId, long seq, List<io.pushgate.notify.DeviceOutcome> outcomes, long atMillis) {
     if (!sink.wants(app, CallbackEventType.MESSAGE_NOTIFIED)) return;
     List<java.util.Map<String, Object>> devices = new ArrayList<>(outcomes.size());
     for (io.pushgate.notify.DeviceOutcome o : outcomes) {

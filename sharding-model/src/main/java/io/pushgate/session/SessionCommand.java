@@ -8,8 +8,10 @@ import io.pushgate.notify.DeviceOutcome;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** Everything a session entity accepts. Sent through sharding ({@code EntityRef}) or to the
- * session's own ref once attached. */
+/**
+ * Everything a session entity accepts. Sent through sharding ({@code EntityRef}) or to the
+ * session's own ref once attached.
+ */
 public sealed interface SessionCommand extends CborSerializable {
 
   /**
@@ -18,7 +20,11 @@ public sealed interface SessionCommand extends CborSerializable {
    * With {@code idempotent} (retried deliveries of the paced send queue), a QoS 1 message whose id
    * the session still holds, pending or ended, is answered {@code QUEUED} without storing it again.
    */
-  record Enqueue(PushMessage message, OverflowPolicy overflow, boolean idempotent, ActorRef<EnqueueResult> replyTo)
+  record Enqueue(
+      PushMessage message,
+      OverflowPolicy overflow,
+      boolean idempotent,
+      ActorRef<EnqueueResult> replyTo)
       implements SessionCommand {
 
     /** Enqueue with the default overflow policy ({@link OverflowPolicy#REJECT}). */
@@ -33,10 +39,10 @@ public sealed interface SessionCommand extends CborSerializable {
   }
 
   /**
-   * Attach a connection. Replaces any attached connection (which gets
-   * {@link ConnectionMessage.Disconnect} with {@link DisconnectReason#REPLACED}). The session
-   * answers {@link ConnectionMessage.Attached} to {@code connection}, then pushes every pending
-   * QoS 1 message in {@code seq} order, at most {@code window} unacked at a time.
+   * Attach a connection. Replaces any attached connection (which gets {@link
+   * ConnectionMessage.Disconnect} with {@link DisconnectReason#REPLACED}). The session answers
+   * {@link ConnectionMessage.Attached} to {@code connection}, then pushes every pending QoS 1
+   * message in {@code seq} order, at most {@code window} unacked at a time.
    *
    * @param window maximum unacked QoS 1 pushes in flight on this connection (at least 1)
    * @param deliversBroadcasts the connection delivers the app's QoS 1 broadcasts itself, from its
@@ -44,18 +50,26 @@ public sealed interface SessionCommand extends CborSerializable {
    *     and reports its client's broadcast acks in {@link Ack}s (coalesced); the session then
    *     neither pushes broadcasts nor bounds those acks by what it delivered. False: the session
    *     delivers them (and an older connection, which does not send the field, gets that)
-   * @param routeId null: {@code connection} is the connection's own actor, told plain
-   *     {@link ConnectionMessage}s. Else {@code connection} is its node's router, shared by every
-   *     connection of that node, and everything for this attachment is told to it wrapped in
-   *     {@link ConnectionMessage.Routed} with this id ({@link #reply}); an older session, which
-   *     does not know the field, is never sent it (the gateway's {@code route-through-node})
+   * @param routeId null: {@code connection} is the connection's own actor, told plain {@link
+   *     ConnectionMessage}s. Else {@code connection} is its node's router, shared by every
+   *     connection of that node, and everything for this attachment is told to it wrapped in {@link
+   *     ConnectionMessage.Routed} with this id ({@link #reply}); an older session, which does not
+   *     know the field, is never sent it (the gateway's {@code route-through-node})
    */
   record Attach(
-      ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection, boolean deliversBroadcasts, String routeId)
+      ConnectionInfo info,
+      int window,
+      ActorRef<ConnectionMessage> connection,
+      boolean deliversBroadcasts,
+      String routeId)
       implements SessionCommand {
 
     /** Addressed to the connection's own actor. */
-    public Attach(ConnectionInfo info, int window, ActorRef<ConnectionMessage> connection, boolean deliversBroadcasts) {
+    public Attach(
+        ConnectionInfo info,
+        int window,
+        ActorRef<ConnectionMessage> connection,
+        boolean deliversBroadcasts) {
       this(info, window, connection, deliversBroadcasts, null);
     }
 
@@ -88,8 +102,8 @@ public sealed interface SessionCommand extends CborSerializable {
    * Cumulative ack from the client: every pending message with {@code seq <= upToSeq} and every
    * broadcast with {@code bseq <= upToBseq} is done (0: nothing new of that kind). Acks above what
    * was delivered on this connection are clamped to it; stale acks are ignored. A connection that
-   * delivers broadcasts itself ({@link Attach#deliversBroadcasts}) clamps its broadcast acks
-   * before it sends them, and sends them coalesced.
+   * delivers broadcasts itself ({@link Attach#deliversBroadcasts}) clamps its broadcast acks before
+   * it sends them, and sends them coalesced.
    */
   record Ack(String connectionId, long upToSeq, long upToBseq) implements SessionCommand {
 
@@ -100,16 +114,19 @@ public sealed interface SessionCommand extends CborSerializable {
   }
 
   /** Ask for the fate of one message (see {@link MessageStatus}). */
-  record GetMessageStatus(String messageId, ActorRef<MessageStatus> replyTo) implements SessionCommand {}
+  record GetMessageStatus(String messageId, ActorRef<MessageStatus> replyTo)
+      implements SessionCommand {}
 
   /** Ask for the session's status. */
   record GetStatus(ActorRef<SessionStatus> replyTo) implements SessionCommand {}
 
   /**
-   * Subscribe ({@code subscribe}) or unsubscribe the session to/from a topic, server-side: persisted,
-   * so it survives reconnects; the attached connection is told ({@link ConnectionMessage.TopicsChanged}).
+   * Subscribe ({@code subscribe}) or unsubscribe the session to/from a topic, server-side:
+   * persisted, so it survives reconnects; the attached connection is told ({@link
+   * ConnectionMessage.TopicsChanged}).
    */
-  record ChangeTopic(String topic, boolean subscribe, ActorRef<TopicResult> replyTo) implements SessionCommand {}
+  record ChangeTopic(String topic, boolean subscribe, ActorRef<TopicResult> replyTo)
+      implements SessionCommand {}
 
   /** Reply to {@link ChangeTopic}. */
   record TopicResult(Outcome outcome, List<String> topics) implements CborSerializable {
@@ -163,13 +180,16 @@ public sealed interface SessionCommand extends CborSerializable {
 
   /**
    * Decide whether pending message {@code seq} is notified now: sent by the entity to itself when
-   * the message was accepted ({@code atAccept}: notify at once if no connection is attached) and
-   * by its notify-after timer or after recovery (notify if still pending and unacked).
+   * the message was accepted ({@code atAccept}: notify at once if no connection is attached) and by
+   * its notify-after timer or after recovery (notify if still pending and unacked).
    */
   record NotifyCheck(long seq, boolean atAccept) implements SessionCommand {}
 
-  /** The providers answered for a message's notification ({@code sent}: the devices as notified). */
-  record NotificationsDone(long seq, String messageId, List<Device> sent, List<DeviceOutcome> outcomes)
+  /**
+   * The providers answered for a message's notification ({@code sent}: the devices as notified).
+   */
+  record NotificationsDone(
+      long seq, String messageId, List<Device> sent, List<DeviceOutcome> outcomes)
       implements SessionCommand {
     public NotificationsDone {
       sent = List.copyOf(sent);
@@ -192,7 +212,10 @@ public sealed interface SessionCommand extends CborSerializable {
     INSTANCE
   }
 
-  /** The park timer fired: passivate with the connection open if the session stayed quiet (connected-idle-passivation). */
+  /**
+   * The park timer fired: passivate with the connection open if the session stayed quiet
+   * (connected-idle-passivation).
+   */
   enum ParkCheck implements SessionCommand {
     INSTANCE
   }
@@ -221,11 +244,11 @@ public sealed interface SessionCommand extends CborSerializable {
   /**
    * Reply to {@link Enqueue}.
    *
-   * @param seq        the assigned sequence number when {@code outcome == QUEUED}, else 0
-   * @param replacedId the id of the pending message this one replaced through its collapse key,
-   *                   or null
-   * @param droppedIds ids of pending messages dropped to make room ({@link OverflowPolicy#DROP_OLDEST}),
-   *                   empty if none
+   * @param seq the assigned sequence number when {@code outcome == QUEUED}, else 0
+   * @param replacedId the id of the pending message this one replaced through its collapse key, or
+   *     null
+   * @param droppedIds ids of pending messages dropped to make room ({@link
+   *     OverflowPolicy#DROP_OLDEST}), empty if none
    */
   record EnqueueResult(
       String messageId, Outcome outcome, long seq, String replacedId, List<String> droppedIds)

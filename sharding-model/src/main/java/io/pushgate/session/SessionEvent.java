@@ -13,17 +13,22 @@ import java.util.List;
 public sealed interface SessionEvent extends CborSerializable {
 
   /**
-   * A QoS 1 message was accepted and given sequence number {@code pending.seq()}; with a
-   * cumulative ack folded in front of it (lazy acks, {@link UnpersistedAck}), so a steady flow of
-   * sends and acks writes one journal row per message.
+   * A QoS 1 message was accepted and given sequence number {@code pending.seq()}; with a cumulative
+   * ack folded in front of it (lazy acks, {@link UnpersistedAck}), so a steady flow of sends and
+   * acks writes one journal row per message.
    *
-   * @param replacedSeq   the pending message it replaced through its collapse key (0: none)
-   * @param droppedSeqs   pending messages dropped to make room (overflow drop-oldest)
-   * @param ackedUpTo     applied first, as {@link MessagesAcked}{@code (ackedUpTo, ackedAtMillis)}
-   *     (0: no ack; events written before lazy acks have none)
+   * @param replacedSeq the pending message it replaced through its collapse key (0: none)
+   * @param droppedSeqs pending messages dropped to make room (overflow drop-oldest)
+   * @param ackedUpTo applied first, as {@link MessagesAcked}{@code (ackedUpTo, ackedAtMillis)} (0:
+   *     no ack; events written before lazy acks have none)
    * @param ackedAtMillis when that ack arrived
    */
-  record MessageQueued(PendingMessage pending, long replacedSeq, List<Long> droppedSeqs, long ackedUpTo, long ackedAtMillis)
+  record MessageQueued(
+      PendingMessage pending,
+      long replacedSeq,
+      List<Long> droppedSeqs,
+      long ackedUpTo,
+      long ackedAtMillis)
       implements SessionEvent {
     public MessageQueued {
       droppedSeqs = droppedSeqs == null ? List.of() : List.copyOf(droppedSeqs);
@@ -54,9 +59,9 @@ public sealed interface SessionEvent extends CborSerializable {
   }
 
   /**
-   * A connection went away without acking: every pending message with {@code seq <= upToSeq}
-   * was pushed on it once more. {@code undeliverableSeqs} reached the delivery limit with this
-   * round and are given up on.
+   * A connection went away without acking: every pending message with {@code seq <= upToSeq} was
+   * pushed on it once more. {@code undeliverableSeqs} reached the delivery limit with this round
+   * and are given up on.
    */
   record DeliveryRoundEnded(long upToSeq, List<Long> undeliverableSeqs, long atMillis)
       implements SessionEvent {
@@ -66,8 +71,8 @@ public sealed interface SessionEvent extends CborSerializable {
   }
 
   /**
-   * The session came into being without a message (its first attach). A session's creation time
-   * is the time of its first event, whichever it is; broadcasts sent before it do not reach it.
+   * The session came into being without a message (its first attach). A session's creation time is
+   * the time of its first event, whichever it is; broadcasts sent before it do not reach it.
    */
   record SessionStarted(long atMillis) implements SessionEvent {}
 
@@ -84,13 +89,18 @@ public sealed interface SessionEvent extends CborSerializable {
    */
   record ConnectionParked(ParkedConnection connection, long atMillis) implements SessionEvent {}
 
-  /** The parked connection is gone (closed, kicked, replaced): a woken session no longer takes it up. */
+  /**
+   * The parked connection is gone (closed, kicked, replaced): a woken session no longer takes it
+   * up.
+   */
   record ParkEnded(long atMillis) implements SessionEvent {}
 
   /** Cumulative broadcast ack: every broadcast of the app with {@code bseq <= upToBseq} is done. */
   record BroadcastsAcked(long upToBseq, long atMillis) implements SessionEvent {}
 
-  /** The app registered (or re-registered, replacing the one with the same id) a device of the user. */
+  /**
+   * The app registered (or re-registered, replacing the one with the same id) a device of the user.
+   */
   record DeviceRegistered(Device device) implements SessionEvent {}
 
   /**
@@ -100,8 +110,8 @@ public sealed interface SessionEvent extends CborSerializable {
   record DeviceRemoved(String deviceId, String reason, long atMillis) implements SessionEvent {}
 
   /**
-   * The notification of pending message {@code seq} was handed to these devices' providers
-   * (written before it is, so a message is notified at most once per device, crash or not).
+   * The notification of pending message {@code seq} was handed to these devices' providers (written
+   * before it is, so a message is notified at most once per device, crash or not).
    *
    * @param devices one {@link DeviceOutcome.Result#PENDING} outcome per device
    */
@@ -116,7 +126,8 @@ public sealed interface SessionEvent extends CborSerializable {
    * The providers answered for a message's notification; {@code removedDeviceIds} were removed
    * because their provider said their token (the one notified, still registered) is invalid.
    */
-  record NotificationReported(String messageId, List<DeviceOutcome> outcomes, List<String> removedDeviceIds, long atMillis)
+  record NotificationReported(
+      String messageId, List<DeviceOutcome> outcomes, List<String> removedDeviceIds, long atMillis)
       implements SessionEvent {
     public NotificationReported {
       outcomes = List.copyOf(outcomes);

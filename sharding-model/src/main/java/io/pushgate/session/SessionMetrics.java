@@ -16,8 +16,10 @@ final class SessionMetrics {
 
   private final MessageMeters node;
   private final MessageMeters.App app;
+
   /** What this session has added to the pending gauge. */
   private long reportedPending;
+
   /** When the write in flight started (System.nanoTime), or 0 when none is. */
   private long writeStartedNanos;
 
@@ -60,7 +62,8 @@ final class SessionMetrics {
       } else if (event instanceof MessagesExpired e) {
         app.expired.increment(e.seqs().size());
       } else if (event instanceof DeliveryRoundEnded e) {
-        if (!e.undeliverableSeqs().isEmpty()) app.undeliverable.increment(e.undeliverableSeqs().size());
+        if (!e.undeliverableSeqs().isEmpty())
+          app.undeliverable.increment(e.undeliverableSeqs().size());
       }
     }
     pendingIs(after.pendingCount());

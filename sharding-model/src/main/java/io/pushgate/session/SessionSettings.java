@@ -6,30 +6,30 @@ import java.time.Duration;
 /**
  * Limits and timings of session entities, from {@code pushgate.session} (reference.conf).
  *
- * @param maxPending       most QoS 1 messages a session stores unacked (default 1000)
- * @param maxPendingBytes  most bytes of pending payload a session stores (default 1 MiB);
- *                         past either limit the app's overflow policy applies
- * @param idlePassivation  how long a session without connection stays in memory after its last
- *                         activity (default 2 min), so a quick reconnect finds it warm
- * @param snapshotEvery    events between snapshots; events covered by a snapshot are deleted
- *                         (default 100)
- * @param maxDeliveries    deliveries without ack after which a message is given up on as
- *                         undeliverable (default 10)
- * @param statusRetention  how long the fate of an ended message stays queryable (default 24 h)
- * @param maxStatusRecords most ended-message records a session keeps for status queries
- *                         (default 1000; the oldest go first)
- * @param maxTopics        most server-side topic subscriptions a session keeps (default 64)
- * @param ackFlushCount    lazy acks: most acked messages whose ack may wait unwritten (default
- *                         64); 1 writes every ack at once
- * @param ackFlushDelay    lazy acks: longest time an ack waits unwritten (default 1 s)
+ * @param maxPending most QoS 1 messages a session stores unacked (default 1000)
+ * @param maxPendingBytes most bytes of pending payload a session stores (default 1 MiB); past
+ *     either limit the app's overflow policy applies
+ * @param idlePassivation how long a session without connection stays in memory after its last
+ *     activity (default 2 min), so a quick reconnect finds it warm
+ * @param snapshotEvery events between snapshots; events covered by a snapshot are deleted (default
+ *     100)
+ * @param maxDeliveries deliveries without ack after which a message is given up on as undeliverable
+ *     (default 10)
+ * @param statusRetention how long the fate of an ended message stays queryable (default 24 h)
+ * @param maxStatusRecords most ended-message records a session keeps for status queries (default
+ *     1000; the oldest go first)
+ * @param maxTopics most server-side topic subscriptions a session keeps (default 64)
+ * @param ackFlushCount lazy acks: most acked messages whose ack may wait unwritten (default 64); 1
+ *     writes every ack at once
+ * @param ackFlushDelay lazy acks: longest time an ack waits unwritten (default 1 s)
  * @param broadcastAckFlushDelay lazy broadcast acks: longest time a broadcast ack (the session's
- *                         cursor into its app's broadcast log) waits unwritten (default 10 s);
- *                         ack-flush-count bounds how many broadcasts it may cover
- * @param maxDevices       most mobile push devices a user registers (default 10)
+ *     cursor into its app's broadcast log) waits unwritten (default 10 s); ack-flush-count bounds
+ *     how many broadcasts it may cover
+ * @param maxDevices most mobile push devices a user registers (default 10)
  * @param connectedIdlePassivation how long a session whose connection stays open, with nothing
- *                         pending and nothing in flight, stays in memory after its last activity
- *                         before it passivates ("parks"; default 2 min in reference.conf); the next
- *                         message, ack or status request wakes it. Zero: never while connected
+ *     pending and nothing in flight, stays in memory after its last activity before it passivates
+ *     ("parks"; default 2 min in reference.conf); the next message, ack or status request wakes it.
+ *     Zero: never while connected
  */
 public record SessionSettings(
     int maxPending,
@@ -66,26 +66,74 @@ public record SessionSettings(
     }
   }
 
-  /** With the default of 64 server-side topic subscriptions, every ack written at once and no parking (tests). */
+  /**
+   * With the default of 64 server-side topic subscriptions, every ack written at once and no
+   * parking (tests).
+   */
   public SessionSettings(
-      int maxPending, long maxPendingBytes, Duration idlePassivation, int snapshotEvery, int maxDeliveries,
-      Duration statusRetention, int maxStatusRecords) {
-    this(maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords, 64,
-        1, Duration.ofSeconds(1), Duration.ofSeconds(1), 10, Duration.ZERO);
+      int maxPending,
+      long maxPendingBytes,
+      Duration idlePassivation,
+      int snapshotEvery,
+      int maxDeliveries,
+      Duration statusRetention,
+      int maxStatusRecords) {
+    this(
+        maxPending,
+        maxPendingBytes,
+        idlePassivation,
+        snapshotEvery,
+        maxDeliveries,
+        statusRetention,
+        maxStatusRecords,
+        64,
+        1,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        10,
+        Duration.ZERO);
   }
 
-  /** These settings with lazy acks: {@code count} and {@code delay} as ack-flush-count and both flush delays. */
+  /**
+   * These settings with lazy acks: {@code count} and {@code delay} as ack-flush-count and both
+   * flush delays.
+   */
   public SessionSettings withLazyAcks(int count, Duration delay) {
     return new SessionSettings(
-        maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords,
-        maxTopics, count, delay, delay, maxDevices, connectedIdlePassivation);
+        maxPending,
+        maxPendingBytes,
+        idlePassivation,
+        snapshotEvery,
+        maxDeliveries,
+        statusRetention,
+        maxStatusRecords,
+        maxTopics,
+        count,
+        delay,
+        delay,
+        maxDevices,
+        connectedIdlePassivation);
   }
 
-  /** These settings with sessions parking after {@code idle} with their connection open (zero: never). */
+  /**
+   * These settings with sessions parking after {@code idle} with their connection open (zero:
+   * never).
+   */
   public SessionSettings withConnectedIdlePassivation(Duration idle) {
     return new SessionSettings(
-        maxPending, maxPendingBytes, idlePassivation, snapshotEvery, maxDeliveries, statusRetention, maxStatusRecords,
-        maxTopics, ackFlushCount, ackFlushDelay, broadcastAckFlushDelay, maxDevices, idle);
+        maxPending,
+        maxPendingBytes,
+        idlePassivation,
+        snapshotEvery,
+        maxDeliveries,
+        statusRetention,
+        maxStatusRecords,
+        maxTopics,
+        ackFlushCount,
+        ackFlushDelay,
+        broadcastAckFlushDelay,
+        maxDevices,
+        idle);
   }
 
   /** Whether sessions park while connected. */

@@ -19,9 +19,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.japi.function.Function;
 
 /**
- * The cluster-wide session registry: one sharded {@link SessionEntity} per {@link SessionId}.
- * The number of shards is fixed by {@code pekko.cluster.sharding.number-of-shards} (256) and
- * must never change on a running cluster.
+ * The cluster-wide session registry: one sharded {@link SessionEntity} per {@link SessionId}. The
+ * number of shards is fixed by {@code pekko.cluster.sharding.number-of-shards} (256) and must never
+ * change on a running cluster.
  */
 public final class SessionSharding {
 
@@ -34,7 +34,10 @@ public final class SessionSharding {
   private final BroadcastFeed broadcastFeed;
 
   private SessionSharding(
-      ClusterSharding sharding, ActorRef<ShardingEnvelope<SessionCommand>> region, Scheduler scheduler, BroadcastFeed broadcastFeed) {
+      ClusterSharding sharding,
+      ActorRef<ShardingEnvelope<SessionCommand>> region,
+      Scheduler scheduler,
+      BroadcastFeed broadcastFeed) {
     this.sharding = sharding;
     this.region = region;
     this.scheduler = scheduler;
@@ -42,8 +45,8 @@ public final class SessionSharding {
   }
 
   /**
-   * Starts the shard region on this node (idempotent per system), and the node's broadcast
-   * replica that its sessions read ({@link Broadcasts}).
+   * Starts the shard region on this node (idempotent per system), and the node's broadcast replica
+   * that its sessions read ({@link Broadcasts}).
    */
   public static SessionSharding init(ActorSystem<?> system) {
     return init(system, CallbackSink.NONE, PushNotifier.NONE);
@@ -53,7 +56,8 @@ public final class SessionSharding {
    * As {@link #init(ActorSystem)}, with sessions raising status callbacks into {@code callbacks}
    * and handing mobile push notifications to {@code notifier}.
    */
-  public static SessionSharding init(ActorSystem<?> system, CallbackSink callbacks, PushNotifier notifier) {
+  public static SessionSharding init(
+      ActorSystem<?> system, CallbackSink callbacks, PushNotifier notifier) {
     Broadcasts broadcasts = Broadcasts.get(system);
     SessionDeps deps =
         SessionDeps.of(SessionSettings.fromConfig(system.settings().config()))
@@ -61,26 +65,34 @@ public final class SessionSharding {
             .withCallbacks(callbacks)
             .withNotifier(notifier);
     ClusterSharding sharding = ClusterSharding.get(system);
-    ActorRef<ShardingEnvelope<SessionCommand>> region = sharding.init(
-        Entity.of(TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), deps))
-            .withStopMessage(SessionCommand.Passivate.INSTANCE));
-    return new SessionSharding(sharding, region, system.scheduler(), broadcasts.feedForConnections());
+    ActorRef<ShardingEnvelope<SessionCommand>> region =
+        sharding.init(
+            Entity.of(
+                    TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), deps))
+                .withStopMessage(SessionCommand.Passivate.INSTANCE));
+    return new SessionSharding(
+        sharding, region, system.scheduler(), broadcasts.feedForConnections());
   }
 
   /**
    * Asks the session (starting it if needed) through this node's shard region and completes with
    * its reply, or fails after {@code timeout}. The same route as {@code session(id).ask}, without
-   * an {@link EntityRef} per call (whose ask URL-encodes a name for every temporary actor: 2 % of
-   * a send's CPU).
+   * an {@link EntityRef} per call (whose ask URL-encodes a name for every temporary actor: 2 % of a
+   * send's CPU).
    */
-  public <R> CompletionStage<R> ask(SessionId id, Function<ActorRef<R>, SessionCommand> command, Duration timeout) {
+  public <R> CompletionStage<R> ask(
+      SessionId id, Function<ActorRef<R>, SessionCommand> command, Duration timeout) {
     String entityId = id.entityId();
-    return AskPattern.ask(region, replyTo -> new ShardingEnvelope<>(entityId, command.apply(replyTo)), timeout, scheduler);
+    return AskPattern.ask(
+        region,
+        replyTo -> new ShardingEnvelope<>(entityId, command.apply(replyTo)),
+        timeout,
+        scheduler);
   }
 
   /**
-   * This node's QoS 1 broadcasts for the gateway's connections to deliver themselves, or null
-   * when sessions deliver them ({@code pushgate.broadcast.delivery = session}).
+   * This node's QoS 1 broadcasts for the gateway's connections to deliver themselves, or null when
+   * sessions deliver them ({@code pushgate.broadcast.delivery = session}).
    */
   public BroadcastFeed broadcastFeed() {
     return broadcastFeed;

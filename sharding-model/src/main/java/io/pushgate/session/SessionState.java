@@ -19,9 +19,9 @@ import java.util.TreeMap;
 
 /**
  * The durable state of one session: its pending QoS 1 messages in {@code seq} order and its
- * sequence counters. Mutable, and changed only by {@link #apply(SessionEvent, int, long)} from the entity's
- * event handler (Pekko persistence allows mutable state confined to the entity). Serialized
- * (snapshots) through the explicitly annotated properties only.
+ * sequence counters. Mutable, and changed only by {@link #apply(SessionEvent, int, long)} from the
+ * entity's event handler (Pekko persistence allows mutable state confined to the entity).
+ * Serialized (snapshots) through the explicitly annotated properties only.
  *
  * <p>Invariants: {@code ackedSeq <= lastSeq}; every pending seq is in {@code (ackedSeq, lastSeq]};
  * seq values are never reused, so a client may de-duplicate by seq.
@@ -41,10 +41,13 @@ public final class SessionState implements CborSerializable {
   private final java.util.TreeSet<String> topics = new java.util.TreeSet<>();
   private final TreeMap<Long, PendingMessage> pending = new TreeMap<>();
   private final EndedMessages ended;
+
   /** The user's devices for mobile push, by id; null until the first (most users have none). */
   private LinkedHashMap<String, Device> devices;
+
   /** Notifications sent and their outcomes; null until the first. */
   private NotificationRecords notices;
+
   /** The connection the session passivated with (connected-idle passivation), or null. */
   private ParkedConnection parked;
 
@@ -81,7 +84,8 @@ public final class SessionState implements CborSerializable {
 
   /**
    * The connection this session passivated with while it stayed open, or null: a woken session
-   * takes it up again ({@link SessionEvent.ConnectionParked}) until it is gone ({@link SessionEvent.ParkEnded}).
+   * takes it up again ({@link SessionEvent.ConnectionParked}) until it is gone ({@link
+   * SessionEvent.ParkEnded}).
    */
   @JsonProperty("parked")
   public ParkedConnection parked() {
@@ -226,7 +230,8 @@ public final class SessionState implements CborSerializable {
   /** The earliest expiry among pending messages, or {@code Long.MAX_VALUE} if none. */
   public long earliestExpiry() {
     long earliest = Long.MAX_VALUE;
-    for (PendingMessage p : pending.values()) earliest = Math.min(earliest, p.message().expiresAtMillis());
+    for (PendingMessage p : pending.values())
+      earliest = Math.min(earliest, p.message().expiresAtMillis());
     return earliest;
   }
 
@@ -257,7 +262,10 @@ public final class SessionState implements CborSerializable {
       PendingMessage p = pending.get(sent.seq());
       if (p != null) pending.put(p.seq(), p.markNotified());
       if (notices == null) notices = new NotificationRecords();
-      notices.sent(new NotificationRecords.Notice(sent.messageId(), sent.atMillis(), sent.devices()), maxStatusRecords, statusRetentionMillis);
+      notices.sent(
+          new NotificationRecords.Notice(sent.messageId(), sent.atMillis(), sent.devices()),
+          maxStatusRecords,
+          statusRetentionMillis);
     } else if (event instanceof SessionEvent.NotificationReported reported) {
       if (notices != null) notices.reported(reported.messageId(), reported.outcomes());
       if (devices != null) reported.removedDeviceIds().forEach(devices::remove);
@@ -269,28 +277,35 @@ public final class SessionState implements CborSerializable {
       broadcastCursor = Math.max(broadcastCursor, acked.upToBseq());
     } else if (event instanceof SessionEvent.MessageQueued queued) {
       if (queued.ackedUpTo() > 0) {
-        apply(new SessionEvent.MessagesAcked(queued.ackedUpTo(), queued.ackedAtMillis()), maxStatusRecords, statusRetentionMillis);
+        apply(
+            new SessionEvent.MessagesAcked(queued.ackedUpTo(), queued.ackedAtMillis()),
+            maxStatusRecords,
+            statusRetentionMillis);
       }
       long at = queued.pending().message().acceptedAtMillis();
       end(queued.replacedSeq(), Fate.REPLACED, at, maxStatusRecords, statusRetentionMillis);
-      for (long seq : queued.droppedSeqs()) end(seq, Fate.DROPPED, at, maxStatusRecords, statusRetentionMillis);
+      for (long seq : queued.droppedSeqs())
+        end(seq, Fate.DROPPED, at, maxStatusRecords, statusRetentionMillis);
       put(queued.pending());
       lastSeq = Math.max(lastSeq, queued.pending().seq());
     } else if (event instanceof SessionEvent.MessagesAcked acked) {
       long upTo = Math.min(acked.upToSeq(), lastSeq);
       if (upTo > ackedSeq) {
         List<Long> done = new ArrayList<>(pending.headMap(upTo, true).keySet());
-        for (long seq : done) end(seq, Fate.ACKED, acked.atMillis(), maxStatusRecords, statusRetentionMillis);
+        for (long seq : done)
+          end(seq, Fate.ACKED, acked.atMillis(), maxStatusRecords, statusRetentionMillis);
         ackedSeq = upTo;
       }
     } else if (event instanceof SessionEvent.MessagesExpired expired) {
-      for (long seq : expired.seqs()) end(seq, Fate.EXPIRED, expired.atMillis(), maxStatusRecords, statusRetentionMillis);
+      for (long seq : expired.seqs())
+        end(seq, Fate.EXPIRED, expired.atMillis(), maxStatusRecords, statusRetentionMillis);
     } else if (event instanceof SessionEvent.DeliveryRoundEnded round) {
       for (PendingMessage p : new ArrayList<>(pending.headMap(round.upToSeq(), true).values())) {
         pending.put(p.seq(), p.delivered());
       }
       for (long seq : round.undeliverableSeqs()) {
-        if (end(seq, Fate.UNDELIVERABLE, round.atMillis(), maxStatusRecords, statusRetentionMillis)) {
+        if (end(
+            seq, Fate.UNDELIVERABLE, round.atMillis(), maxStatusRecords, statusRetentionMillis)) {
           undeliverableTotal++;
         }
       }
@@ -299,7 +314,8 @@ public final class SessionState implements CborSerializable {
   }
 
   private static long timeOf(SessionEvent event) {
-    if (event instanceof SessionEvent.MessageQueued e) return e.pending().message().acceptedAtMillis();
+    if (event instanceof SessionEvent.MessageQueued e)
+      return e.pending().message().acceptedAtMillis();
     if (event instanceof SessionEvent.MessagesAcked e) return e.atMillis();
     if (event instanceof SessionEvent.MessagesExpired e) return e.atMillis();
     if (event instanceof SessionEvent.DeliveryRoundEnded e) return e.atMillis();
@@ -323,7 +339,8 @@ public final class SessionState implements CborSerializable {
     pendingBytes -= removed.message().weight();
     if (maxRecords > 0) {
       ended.add(
-          new EndedMessages.Ended(removed.message().id(), fate, seq, removed.deliveries(), atMillis),
+          new EndedMessages.Ended(
+              removed.message().id(), fate, seq, removed.deliveries(), atMillis),
           maxRecords,
           retentionMillis);
     }

@@ -6,14 +6,14 @@ import java.util.List;
 /**
  * A snapshot of one session for the status API.
  *
- * @param online      whether a connection is attached
+ * @param online whether a connection is attached
  * @param connections the attached connections (at most one with the default policy)
- * @param pending     QoS 1 messages stored and not yet acked
- * @param lastSeq     highest sequence number assigned so far (0 if none)
- * @param ackedSeq    highest sequence number acked so far (0 if none)
+ * @param pending QoS 1 messages stored and not yet acked
+ * @param lastSeq highest sequence number assigned so far (0 if none)
+ * @param ackedSeq highest sequence number acked so far (0 if none)
  * @param undeliverable messages given up on after {@code max-deliveries} deliveries without ack,
- *                    over the session's lifetime
- * @param topics      the session's server-side topic subscriptions (empty from an older node)
+ *     over the session's lifetime
+ * @param topics the session's server-side topic subscriptions (empty from an older node)
  */
 public record SessionStatus(
     boolean online,

@@ -9,12 +9,11 @@ import java.util.List;
 /**
  * The highest cumulative QoS 1 ack a session received and has not persisted yet (lazy acks,
  * docs/protocol.md "Acks"). The session releases delivery credit on the ack at once and writes
- * {@link MessagesAcked} later: with the next event it persists anyway (folded into a
- * {@link MessageQueued}, so a steady send-and-ack flow costs one journal row per message, not
- * two), when
- * {@code ack-flush-count} acked messages are unwritten, after {@code ack-flush-delay}, and
- * before the session stops, detaches, reports its status or re-attaches. A crash loses at most
- * what was unwritten: those messages are redelivered (at-least-once), never lost.
+ * {@link MessagesAcked} later: with the next event it persists anyway (folded into a {@link
+ * MessageQueued}, so a steady send-and-ack flow costs one journal row per message, not two), when
+ * {@code ack-flush-count} acked messages are unwritten, after {@code ack-flush-delay}, and before
+ * the session stops, detaches, reports its status or re-attaches. A crash loses at most what was
+ * unwritten: those messages are redelivered (at-least-once), never lost.
  *
  * <p>Runtime state of one entity; confined to it.
  */
@@ -52,10 +51,10 @@ final class UnpersistedAck {
 
   /**
    * {@code events} with the unwritten ack, if there is one, written with them (it is then
-   * considered written: a failed write stops the entity). Folded into their
-   * {@link MessageQueued} if they have one (one journal row for both; expiries of messages the
-   * ack covers are left out, the ack ends them), else a {@link MessagesAcked} in front. Events
-   * after the ack that name acked messages (delivery rounds) find them gone and leave them alone.
+   * considered written: a failed write stops the entity). Folded into their {@link MessageQueued}
+   * if they have one (one journal row for both; expiries of messages the ack covers are left out,
+   * the ack ends them), else a {@link MessagesAcked} in front. Events after the ack that name acked
+   * messages (delivery rounds) find them gone and leave them alone.
    */
   List<SessionEvent> prependTo(SessionState state, List<SessionEvent> events) {
     if (!pending(state)) return events;

@@ -20,11 +20,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The history of one topic of one app that keeps history: the last {@code size} messages, none
- * older than {@code ttl}, each with an offset (1, 2, 3, ...) within an epoch. Kept in memory
- * only, in the manner of Centrifugo's memory engine: when the entity stops (rebalance, node
- * loss) the history is gone and the next incarnation starts a new epoch, so a client resuming
- * from an old epoch is told {@code recovered: false}. Messages are published live from here, in
- * offset order, so a subscriber sees offsets increase.
+ * older than {@code ttl}, each with an offset (1, 2, 3, ...) within an epoch. Kept in memory only,
+ * in the manner of Centrifugo's memory engine: when the entity stops (rebalance, node loss) the
+ * history is gone and the next incarnation starts a new epoch, so a client resuming from an old
+ * epoch is told {@code recovered: false}. Messages are published live from here, in offset order,
+ * so a subscriber sees offsets increase.
  */
 public final class TopicHistory extends AbstractBehavior<TopicHistoryCommand> {
 
@@ -38,8 +38,12 @@ public final class TopicHistory extends AbstractBehavior<TopicHistoryCommand> {
   private long top;
 
   private TopicHistory(
-      ActorContext<TopicHistoryCommand> ctx, String app, String topic, TopicHistoryPolicy.Retention retention,
-      Clock clock, Consumer<LivePush> publish) {
+      ActorContext<TopicHistoryCommand> ctx,
+      String app,
+      String topic,
+      TopicHistoryPolicy.Retention retention,
+      Clock clock,
+      Consumer<LivePush> publish) {
     super(ctx);
     this.app = app;
     this.topic = topic;
@@ -48,9 +52,15 @@ public final class TopicHistory extends AbstractBehavior<TopicHistoryCommand> {
     this.publish = publish;
   }
 
-  /** @param publish sends a message live to the topic's subscribers (cluster pub/sub) */
+  /**
+   * @param publish sends a message live to the topic's subscribers (cluster pub/sub)
+   */
   public static Behavior<TopicHistoryCommand> create(
-      String app, String topic, TopicHistoryPolicy.Retention retention, Clock clock, Consumer<LivePush> publish) {
+      String app,
+      String topic,
+      TopicHistoryPolicy.Retention retention,
+      Clock clock,
+      Consumer<LivePush> publish) {
     return Behaviors.setup(ctx -> new TopicHistory(ctx, app, topic, retention, clock, publish));
   }
 

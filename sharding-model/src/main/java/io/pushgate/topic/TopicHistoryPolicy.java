@@ -7,17 +7,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which topics keep history, from {@code pushgate.topics.history} (reference.conf): a list of
- * rules {@code { app = "*", pattern = "scores.>", size = 100, ttl = 10 minutes }}; the first rule
- * whose app ({@code *}: any) and pattern match decides. Topics matched by no rule keep none.
+ * Which topics keep history, from {@code pushgate.topics.history} (reference.conf): a list of rules
+ * {@code { app = "*", pattern = "scores.>", size = 100, ttl = 10 minutes }}; the first rule whose
+ * app ({@code *}: any) and pattern match decides. Topics matched by no rule keep none.
  */
 public final class TopicHistoryPolicy {
 
-  /** How much history one topic keeps: at most {@code size} messages, none older than {@code ttl}. */
+  /**
+   * How much history one topic keeps: at most {@code size} messages, none older than {@code ttl}.
+   */
   public record Retention(int size, Duration ttl) {
     public Retention {
       if (size < 1) throw new IllegalArgumentException("history size must be >= 1");
-      if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("history ttl must be > 0");
+      if (ttl.isNegative() || ttl.isZero())
+        throw new IllegalArgumentException("history ttl must be > 0");
     }
   }
 
@@ -45,8 +48,13 @@ public final class TopicHistoryPolicy {
           throw new IllegalArgumentException("pushgate.topics.history: invalid pattern " + pattern);
         }
         int size = c.getInt("size");
-        if (size > MAX_SIZE) throw new IllegalArgumentException("pushgate.topics.history: size above " + MAX_SIZE);
-        rules.add(new Rule(c.hasPath("app") ? c.getString("app") : "*", pattern, new Retention(size, c.getDuration("ttl"))));
+        if (size > MAX_SIZE)
+          throw new IllegalArgumentException("pushgate.topics.history: size above " + MAX_SIZE);
+        rules.add(
+            new Rule(
+                c.hasPath("app") ? c.getString("app") : "*",
+                pattern,
+                new Retention(size, c.getDuration("ttl"))));
       }
     }
     return new TopicHistoryPolicy(rules);

@@ -6,16 +6,17 @@ import java.util.regex.Pattern;
 /**
  * Topic names and the patterns that grant them (docs/protocol.md, "Topics").
  *
- * <p>A topic name is 1..128 characters of {@code [A-Za-z0-9_-]} in segments separated by
- * {@code .} (no empty segment), e.g. {@code scores.nba}. A pattern is a topic name whose
- * segments may be {@code *} (exactly one segment) and whose last segment may be {@code >} (one
- * or more segments), e.g. {@code scores.*} or {@code news.>}; {@code >} alone grants every topic.
+ * <p>A topic name is 1..128 characters of {@code [A-Za-z0-9_-]} in segments separated by {@code .}
+ * (no empty segment), e.g. {@code scores.nba}. A pattern is a topic name whose segments may be
+ * {@code *} (exactly one segment) and whose last segment may be {@code >} (one or more segments),
+ * e.g. {@code scores.*} or {@code news.>}; {@code >} alone grants every topic.
  */
 public final class TopicName {
 
   public static final int MAX_LENGTH = 128;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
-  private static final Pattern PATTERN = Pattern.compile("([A-Za-z0-9_-]+|\\*)(\\.([A-Za-z0-9_-]+|\\*))*(\\.>)?|>");
+  private static final Pattern PATTERN =
+      Pattern.compile("([A-Za-z0-9_-]+|\\*)(\\.([A-Za-z0-9_-]+|\\*))*(\\.>)?|>");
 
   /** The rule, for error messages. */
   public static final String RULE =
@@ -24,11 +25,17 @@ public final class TopicName {
   private TopicName() {}
 
   public static boolean isValid(String topic) {
-    return topic != null && !topic.isEmpty() && topic.length() <= MAX_LENGTH && NAME.matcher(topic).matches();
+    return topic != null
+        && !topic.isEmpty()
+        && topic.length() <= MAX_LENGTH
+        && NAME.matcher(topic).matches();
   }
 
   public static boolean isValidPattern(String pattern) {
-    return pattern != null && !pattern.isEmpty() && pattern.length() <= MAX_LENGTH && PATTERN.matcher(pattern).matches();
+    return pattern != null
+        && !pattern.isEmpty()
+        && pattern.length() <= MAX_LENGTH
+        && PATTERN.matcher(pattern).matches();
   }
 
   /** Whether {@code pattern} grants {@code topic} (both assumed valid). */

@@ -40,13 +40,22 @@ public final class Topics implements Extension {
                   String app = id.substring(0, bar);
                   String topic = id.substring(bar + 1);
                   TopicHistoryPolicy.Retention retention =
-                      policy.retentionOf(app, topic).orElse(new TopicHistoryPolicy.Retention(1, java.time.Duration.ofSeconds(1)));
+                      policy
+                          .retentionOf(app, topic)
+                          .orElse(
+                              new TopicHistoryPolicy.Retention(1, java.time.Duration.ofSeconds(1)));
                   return TopicHistory.create(
-                      app, topic, retention, clock, push -> topics.publish(LivePush.class, push.clusterTopic(), push));
+                      app,
+                      topic,
+                      retention,
+                      clock,
+                      push -> topics.publish(LivePush.class, push.clusterTopic(), push));
                 })
             .withStopMessage(TopicHistoryCommand.Passivate.INSTANCE)
             // history lives in memory: an idle topic must keep it, so never passivate
-            .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+            .withSettings(
+                org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
+                    .withNoPassivationStrategy()));
   }
 
   public static Topics get(ActorSystem<?> system) {

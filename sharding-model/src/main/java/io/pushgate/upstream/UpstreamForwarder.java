@@ -13,5 +13,6 @@ public interface UpstreamForwarder {
   CompletionStage<UpstreamResult> forward(UpstreamRequest request);
 
   /** Accepts nothing: every request is {@link UpstreamResult.NotAllowed}. */
-  UpstreamForwarder NONE = request -> CompletableFuture.completedFuture(new UpstreamResult.NotAllowed());
+  UpstreamForwarder NONE =
+      request -> CompletableFuture.completedFuture(new UpstreamResult.NotAllowed());
 }

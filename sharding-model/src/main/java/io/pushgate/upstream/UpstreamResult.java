@@ -6,8 +6,8 @@ public sealed interface UpstreamResult {
   /**
    * The backend answered 2xx.
    *
-   * @param replyId    the message id of the backend's reply, queued to the user as a QoS 1 push,
-   *                   or null if it sent none
+   * @param replyId the message id of the backend's reply, queued to the user as a QoS 1 push, or
+   *     null if it sent none
    * @param replyError why a reply the backend sent was not delivered (e.g. too large), or null
    */
   record Ok(String replyId, String replyError) implements UpstreamResult {}

@@ -25,7 +25,8 @@ class ClientTokensTest {
   void issuedTokenVerifies() {
     String token = tokens.issue(DEMO, "alice", Duration.ofHours(1));
     assertEquals(
-        new TokenVerification.Valid("alice", NOW.plus(Duration.ofHours(1))), tokens.verify(DEMO, token));
+        new TokenVerification.Valid("alice", NOW.plus(Duration.ofHours(1))),
+        tokens.verify(DEMO, token));
   }
 
   @Test
@@ -63,11 +64,17 @@ class ClientTokensTest {
   @Test
   void otherAlgorithmsAndGarbageAreRefused() {
     String hs384 =
-        JWT.create().withSubject("alice").withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.HMAC384(SECRET));
-    assertEquals(new TokenVerification.Invalid("algorithm must be HS256"), tokens.verify(DEMO, hs384));
-    String none = JWT.create().withSubject("alice").withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.none());
+        JWT.create()
+            .withSubject("alice")
+            .withExpiresAt(NOW.plusSeconds(60))
+            .sign(Algorithm.HMAC384(SECRET));
+    assertEquals(
+        new TokenVerification.Invalid("algorithm must be HS256"), tokens.verify(DEMO, hs384));
+    String none =
+        JWT.create().withSubject("alice").withExpiresAt(NOW.plusSeconds(60)).sign(Algorithm.none());
     assertInstanceOf(TokenVerification.Invalid.class, tokens.verify(DEMO, none));
-    assertEquals(new TokenVerification.Invalid("malformed token"), tokens.verify(DEMO, "not.a.jwt"));
+    assertEquals(
+        new TokenVerification.Invalid("malformed token"), tokens.verify(DEMO, "not.a.jwt"));
     assertEquals(new TokenVerification.Invalid("missing token"), tokens.verify(DEMO, ""));
     assertEquals(new TokenVerification.Invalid("missing token"), tokens.verify(DEMO, null));
   }
@@ -82,7 +89,8 @@ class ClientTokensTest {
 
   @Test
   void issueValidatesArguments() {
-    assertThrows(IllegalArgumentException.class, () -> tokens.issue(DEMO, "a/b", Duration.ofHours(1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> tokens.issue(DEMO, "a/b", Duration.ofHours(1)));
     assertThrows(IllegalArgumentException.class, () -> tokens.issue(DEMO, "alice", Duration.ZERO));
   }
 }

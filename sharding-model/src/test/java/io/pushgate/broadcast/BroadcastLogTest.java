@@ -33,7 +33,14 @@ class BroadcastLogTest {
   private static final long NOW = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
   private static final BroadcastSettings SETTINGS =
       new BroadcastSettings(
-          3, 2, 100, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(5), true, Duration.ofSeconds(1));
+          3,
+          2,
+          100,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(5),
+          true,
+          Duration.ofSeconds(1));
 
   private final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
@@ -45,7 +52,9 @@ class BroadcastLogTest {
   void fresh() {
     clock.set(NOW);
     announced.clear();
-    log = EventSourcedBehaviorTestKit.create(testKit.system(), BroadcastLog.create("demo", SETTINGS, clock, announced::add));
+    log =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), BroadcastLog.create("demo", SETTINGS, clock, announced::add));
   }
 
   @AfterAll
@@ -93,7 +102,8 @@ class BroadcastLogTest {
     Entries all = log.<Entries>runCommand(r -> new BroadcastCommand.GetSince(0, r)).reply();
     assertTrue(all.entries().isEmpty());
     assertEquals("expired", info("short").fate());
-    for (String id : List.of("x", "y", "z")) assertEquals(Outcome.PUBLISHED, publish(id, 60_000, null).reply().outcome());
+    for (String id : List.of("x", "y", "z"))
+      assertEquals(Outcome.PUBLISHED, publish(id, 60_000, null).reply().outcome());
     assertEquals("expired", info("short").fate(), "ended record kept");
   }
 
@@ -107,7 +117,10 @@ class BroadcastLogTest {
     assertTrue(full.events().isEmpty());
     assertEquals(3, log.getState().head());
     var collapsing = publish("e", 60_000, "k");
-    assertEquals(Outcome.PUBLISHED, collapsing.reply().outcome(), "a broadcast that replaces a live one fits");
+    assertEquals(
+        Outcome.PUBLISHED,
+        collapsing.reply().outcome(),
+        "a broadcast that replaces a live one fits");
     assertEquals("c", collapsing.reply().replacedId());
   }
 
@@ -124,10 +137,14 @@ class BroadcastLogTest {
     assertNull(publish("b", 60_000, null).reply().replacedId());
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<BroadcastCommand, BroadcastEvent, BroadcastLogState, PublishResult>
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          BroadcastCommand, BroadcastEvent, BroadcastLogState, PublishResult>
       publish(String id, long ttlMillis, String collapseKey) {
     long now = clock.millis();
-    return log.runCommand(r -> new BroadcastCommand.Publish(id, "\"" + id + "\"", now, now + ttlMillis, collapseKey, r));
+    return log.runCommand(
+        r ->
+            new BroadcastCommand.Publish(
+                id, "\"" + id + "\"", now, now + ttlMillis, collapseKey, r));
   }
 
   private BroadcastInfo info(String id) {

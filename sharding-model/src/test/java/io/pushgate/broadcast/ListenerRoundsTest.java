@@ -41,7 +41,8 @@ class ListenerRoundsTest {
     for (int i = 0; i < 4; i++) listener("l" + i);
     rounds.broadcastArrived();
     rounds.tell(3);
-    rounds.broadcastArrived(); // the one not told yet hears in this round, the three told again after
+    rounds
+        .broadcastArrived(); // the one not told yet hears in this round, the three told again after
     rounds.broadcastArrived(); // folded into the same next round
     rounds.tell(100);
     assertEquals(8, told.size(), "one round to end, one more for everyone: " + told);

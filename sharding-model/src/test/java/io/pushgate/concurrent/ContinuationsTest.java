@@ -24,9 +24,23 @@ class ContinuationsTest {
     CompletionStage<String> stage = FutureConverters.asJava(promise.future());
     AtomicReference<Thread> plain = new AtomicReference<>();
     AtomicReference<Thread> direct = new AtomicReference<>();
-    CompletableFuture<String> viaPlain = stage.thenApply(s -> { plain.set(Thread.currentThread()); return s; }).toCompletableFuture();
+    CompletableFuture<String> viaPlain =
+        stage
+            .thenApply(
+                s -> {
+                  plain.set(Thread.currentThread());
+                  return s;
+                })
+            .toCompletableFuture();
     CompletableFuture<String> viaDirect =
-        stage.thenApplyAsync(s -> { direct.set(Thread.currentThread()); return s; }, Continuations.SAME_THREAD).toCompletableFuture();
+        stage
+            .thenApplyAsync(
+                s -> {
+                  direct.set(Thread.currentThread());
+                  return s;
+                },
+                Continuations.SAME_THREAD)
+            .toCompletableFuture();
 
     Thread completer = new Thread(() -> promise.success("done"), "completer");
     completer.start();

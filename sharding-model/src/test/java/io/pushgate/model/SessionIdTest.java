@@ -19,12 +19,21 @@ class SessionIdTest {
       int length = random.nextInt(n % 10 == 0 ? 140 : 6);
       StringBuilder s = new StringBuilder();
       for (int i = 0; i < length; i++) {
-        s.append(random.nextInt(4) == 0 ? (char) ('a' + random.nextInt(26)) : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        s.append(
+            random.nextInt(4) == 0
+                ? (char) ('a' + random.nextInt(26))
+                : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
       }
       String id = s.toString();
-      assertEquals(SessionId.USER_ID.matcher(id).matches(), SessionId.isValidUser(id), () -> "user \"" + id + "\"");
+      assertEquals(
+          SessionId.USER_ID.matcher(id).matches(),
+          SessionId.isValidUser(id),
+          () -> "user \"" + id + "\"");
       String app = id.toLowerCase();
-      assertEquals(SessionId.APP_ID.matcher(app).matches(), SessionId.isValidApp(app), () -> "app \"" + app + "\"");
+      assertEquals(
+          SessionId.APP_ID.matcher(app).matches(),
+          SessionId.isValidApp(app),
+          () -> "app \"" + app + "\"");
     }
   }
 

@@ -10,9 +10,9 @@ import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
 import io.pushgate.session.ConnectionMessage.Attached;
 import io.pushgate.session.ConnectionMessage.Push;
-import io.pushgate.testing.MutableClock;
 import io.pushgate.session.SessionEvent.BroadcastsAcked;
 import io.pushgate.session.SessionEvent.SessionStarted;
+import io.pushgate.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +53,11 @@ class SessionBroadcastTest {
     broadcasts.registered.clear();
     session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), SessionEntity.create("demo:alice", null, SessionDeps.of(SETTINGS).withClock(clock).withBroadcasts(broadcasts)));
+            testKit.system(),
+            SessionEntity.create(
+                "demo:alice",
+                null,
+                SessionDeps.of(SETTINGS).withClock(clock).withBroadcasts(broadcasts)));
   }
 
   @AfterAll
@@ -101,7 +105,10 @@ class SessionBroadcastTest {
     assertEquals(2, conn.expectMessageClass(Push.class).bseq());
 
     var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 0, 5));
-    assertEquals(2, ((BroadcastsAcked) acked.event()).upToBseq(), "ack beyond what was delivered is clamped");
+    assertEquals(
+        2,
+        ((BroadcastsAcked) acked.event()).upToBseq(),
+        "ack beyond what was delivered is clamped");
     assertEquals(2, acked.state().broadcastCursor());
     assertEquals(2, broadcasts.lastAckTo);
 
@@ -138,16 +145,21 @@ class SessionBroadcastTest {
     for (int b = 1; b <= 3; b++) broadcasts.add(entry(b, NOW + b, NOW + 60_000));
     session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
     for (int b = 1; b <= 3; b++) {
-      assertEquals(b, conn.expectMessageClass(Push.class).bseq(), "the ack released the window at once");
+      assertEquals(
+          b, conn.expectMessageClass(Push.class).bseq(), "the ack released the window at once");
       conn.expectNoMessage(Duration.ofMillis(100)); // window of 1
       var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 0, b));
-      assertTrue(acked.events().isEmpty(), "a broadcast ack was written at once: " + acked.events());
+      assertTrue(
+          acked.events().isEmpty(), "a broadcast ack was written at once: " + acked.events());
     }
     assertEquals(0, session.getState().broadcastCursor());
     assertEquals(0, broadcasts.lastAckTo, "reported to the log before it was written");
 
     var detached = session.runCommand(new SessionCommand.Detach(connectionId()));
-    assertEquals(List.of(new BroadcastsAcked(3, NOW)), detached.events(), "one row for the three acks, at detach");
+    assertEquals(
+        List.of(new BroadcastsAcked(3, NOW)),
+        detached.events(),
+        "one row for the three acks, at detach");
     assertEquals(3, broadcasts.lastAckTo);
     session.restart();
     assertEquals(3, session.getState().broadcastCursor());
@@ -161,17 +173,32 @@ class SessionBroadcastTest {
     session.restart(); // the node died before the flush
     TestProbe<ConnectionMessage> again = attach(8);
     again.expectMessageClass(Attached.class);
-    assertEquals(1, again.expectMessageClass(Push.class).bseq(), "the broadcast whose ack was lost is delivered again");
+    assertEquals(
+        1,
+        again.expectMessageClass(Push.class).bseq(),
+        "the broadcast whose ack was lost is delivered again");
   }
 
   @Test
   void unwrittenBroadcastAcksAreWrittenAfterTheirDelay() {
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:carol", null, SessionDeps.of(SETTINGS.withLazyAcks(64, Duration.ofMillis(200))).withClock(clock).withBroadcasts(broadcasts)));
+    session =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            SessionEntity.create(
+                "demo:carol",
+                null,
+                SessionDeps.of(SETTINGS.withLazyAcks(64, Duration.ofMillis(200)))
+                    .withClock(clock)
+                    .withBroadcasts(broadcasts)));
     deliverOneBroadcastAndAckItUnwritten();
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
-      assertEquals(1, session.getState().broadcastCursor(), "not written after its delay");
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertEquals(1, session.getState().broadcastCursor(), "not written after its delay");
+              return null;
+            });
     assertEquals(1, broadcasts.lastAckTo);
   }
 
@@ -213,7 +240,8 @@ class SessionBroadcastTest {
     Attached attached = delivering.expectMessageClass(Attached.class);
     assertEquals(1, attached.broadcastCursor());
     assertEquals(NOW, attached.createdAtMillis(), "the session's creation, not this attach");
-    assertEquals(0, broadcasts.registered.size(), "the hub still tells a session whose connection delivers");
+    assertEquals(
+        0, broadcasts.registered.size(), "the hub still tells a session whose connection delivers");
     session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
     delivering.expectNoMessage(Duration.ofMillis(200));
   }
@@ -225,7 +253,9 @@ class SessionBroadcastTest {
     assertEquals(0, conn.expectMessageClass(Attached.class).broadcastCursor());
     for (int b = 1; b <= 3; b++) broadcasts.add(entry(b, NOW + b, NOW + 60_000));
     // the connection delivered 1..3 itself and reports its client's cumulative ack
-    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 3)).events().isEmpty(), "written at once");
+    assertTrue(
+        session.runCommand(new SessionCommand.Ack(connectionId(), 0, 3)).events().isEmpty(),
+        "written at once");
     var detached = session.runCommand(new SessionCommand.Detach(connectionId()));
     assertEquals(List.of(new BroadcastsAcked(3, NOW)), detached.events());
     assertEquals(3, broadcasts.lastAckTo);
@@ -243,13 +273,25 @@ class SessionBroadcastTest {
     broadcasts.add(entry(1, NOW + 1, NOW + 60_000));
     session.runCommand(SessionCommand.BroadcastsAvailable.INSTANCE);
     assertEquals(1, conn.expectMessageClass(Push.class).bseq());
-    assertTrue(session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)).events().isEmpty(), "written at once");
+    assertTrue(
+        session.runCommand(new SessionCommand.Ack(connectionId(), 0, 1)).events().isEmpty(),
+        "written at once");
   }
 
-  /** A session whose acks wait (64 messages or broadcasts, 5 minutes) unless something writes them. */
+  /**
+   * A session whose acks wait (64 messages or broadcasts, 5 minutes) unless something writes them.
+   */
   private void lazy() {
     broadcasts.lastAckTo = 0;
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:bob" + connections, null, SessionDeps.of(SETTINGS.withLazyAcks(64, Duration.ofMinutes(5))).withClock(clock).withBroadcasts(broadcasts)));
+    session =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            SessionEntity.create(
+                "demo:bob" + connections,
+                null,
+                SessionDeps.of(SETTINGS.withLazyAcks(64, Duration.ofMinutes(5)))
+                    .withClock(clock)
+                    .withBroadcasts(broadcasts)));
   }
 
   private void enqueue(String id) {
@@ -257,7 +299,9 @@ class SessionBroadcastTest {
         session.<SessionCommand.EnqueueResult>runCommand(
             replyTo ->
                 new SessionCommand.Enqueue(
-                    new PushMessage(id, Qos.AT_LEAST_ONCE, "1", clock.millis(), clock.millis() + 3_600_000), replyTo));
+                    new PushMessage(
+                        id, Qos.AT_LEAST_ONCE, "1", clock.millis(), clock.millis() + 3_600_000),
+                    replyTo));
     assertInstanceOf(SessionEvent.MessageQueued.class, result.event());
   }
 
@@ -265,7 +309,10 @@ class SessionBroadcastTest {
     connections++;
     TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
     session.runCommand(
-        new SessionCommand.Attach(new ConnectionInfo(connectionId(), "n", "websocket", clock.millis()), window, probe.ref()));
+        new SessionCommand.Attach(
+            new ConnectionInfo(connectionId(), "n", "websocket", clock.millis()),
+            window,
+            probe.ref()));
     return probe;
   }
 
@@ -274,7 +321,11 @@ class SessionBroadcastTest {
     connections++;
     TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
     session.runCommand(
-        new SessionCommand.Attach(new ConnectionInfo(connectionId(), "n", "websocket", clock.millis()), window, probe.ref(), true));
+        new SessionCommand.Attach(
+            new ConnectionInfo(connectionId(), "n", "websocket", clock.millis()),
+            window,
+            probe.ref(),
+            true));
     return probe;
   }
 

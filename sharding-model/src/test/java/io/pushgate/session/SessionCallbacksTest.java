@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The status callbacks a session raises: online / offline with the debounce, and the fates of
- * its QoS 1 messages, each with the id receivers de-duplicate by. Serialization checks are on.
+ * The status callbacks a session raises: online / offline with the debounce, and the fates of its
+ * QoS 1 messages, each with the id receivers de-duplicate by. Serialization checks are on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionCallbacksTest {
@@ -40,7 +40,14 @@ class SessionCallbacksTest {
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   private final MutableClock clock = new MutableClock(NOW);
   private final SessionSettings settings =
-      new SessionSettings(MAX_PENDING, 1 << 20, Duration.ofMinutes(2), 100, MAX_DELIVERIES, Duration.ofHours(1), 100);
+      new SessionSettings(
+          MAX_PENDING,
+          1 << 20,
+          Duration.ofMinutes(2),
+          100,
+          MAX_DELIVERIES,
+          Duration.ofHours(1),
+          100);
   private EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> session;
   private int connections;
 
@@ -53,8 +60,11 @@ class SessionCallbacksTest {
     RecordingCallbackSink sink = new RecordingCallbackSink(offlineDelay, wanted);
     clock.set(NOW);
     connections = 0;
-    session = EventSourcedBehaviorTestKit.create(
-        testKit.system(), SessionEntity.create("demo:carol", null, SessionDeps.of(settings).withClock(clock).withCallbacks(sink)));
+    session =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            SessionEntity.create(
+                "demo:carol", null, SessionDeps.of(settings).withClock(clock).withCallbacks(sink)));
     session.clear();
     return sink;
   }
@@ -69,7 +79,9 @@ class SessionCallbacksTest {
     assertEquals("conn-1", online.details().get("connection"));
     assertEquals("node-1", online.details().get("node"));
     session.runCommand(new SessionCommand.Detach("conn-1"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> sink.events(CallbackEventType.OFFLINE).size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> sink.events(CallbackEventType.OFFLINE).size() == 1);
     assertEquals(List.of(CallbackEventType.ONLINE, CallbackEventType.OFFLINE), types(sink));
   }
 
@@ -79,7 +91,9 @@ class SessionCallbacksTest {
     attach().expectMessageClass(Attached.class);
     session.runCommand(new SessionCommand.Detach("conn-1"));
     attach().expectMessageClass(Attached.class); // inside the delay
-    await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3))
+    await()
+        .during(Duration.ofMillis(1_000))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> types(sink).equals(List.of(CallbackEventType.ONLINE)));
     // and a replacing connection (a second attach while attached) announces nothing either
     attach().expectMessageClass(Attached.class);
@@ -90,9 +104,13 @@ class SessionCallbacksTest {
   void passivationWithoutAConnectionRaisesOfflineAtOnce() {
     RecordingCallbackSink sink = new RecordingCallbackSink(Duration.ofHours(1));
     ActorRef<SessionCommand> entity =
-        testKit.spawn(SessionEntity.create("demo:dave", null, SessionDeps.of(settings).withClock(clock).withCallbacks(sink)));
+        testKit.spawn(
+            SessionEntity.create(
+                "demo:dave", null, SessionDeps.of(settings).withClock(clock).withCallbacks(sink)));
     TestProbe<ConnectionMessage> conn = testKit.createTestProbe();
-    entity.tell(new SessionCommand.Attach(new ConnectionInfo("c-1", "node-1", "websocket", NOW), 8, conn.ref()));
+    entity.tell(
+        new SessionCommand.Attach(
+            new ConnectionInfo("c-1", "node-1", "websocket", NOW), 8, conn.ref()));
     conn.expectMessageClass(Attached.class);
     entity.tell(new SessionCommand.Detach("c-1"));
     entity.tell(SessionCommand.Passivate.INSTANCE);
@@ -111,10 +129,12 @@ class SessionCallbacksTest {
     session.runCommand(new SessionCommand.Ack("conn-1", 2));
     session.runCommand(new SessionCommand.Ack("conn-1", 2)); // a repeated ack reports nothing new
     List<CallbackEvent> acked = sink.events(CallbackEventType.MESSAGE_ACKED);
-    assertEquals(List.of("m1", "m2"), acked.stream().map(e -> e.details().get("messageId")).toList());
+    assertEquals(
+        List.of("m1", "m2"), acked.stream().map(e -> e.details().get("messageId")).toList());
     assertEquals("message.acked:demo:carol:m1", acked.get(0).id());
     assertEquals(1L, acked.get(0).details().get("seq"));
-    assertEquals(List.of(CallbackEventType.MESSAGE_ACKED, CallbackEventType.MESSAGE_ACKED), types(sink));
+    assertEquals(
+        List.of(CallbackEventType.MESSAGE_ACKED, CallbackEventType.MESSAGE_ACKED), types(sink));
   }
 
   @Test
@@ -128,15 +148,20 @@ class SessionCallbacksTest {
     enqueue(message("a", 3_600_000, null), OverflowPolicy.DROP_OLDEST);
     enqueue(message("b", 3_600_000, null), OverflowPolicy.DROP_OLDEST); // k2, a, b: full
     enqueue(message("c", 3_600_000, null), OverflowPolicy.DROP_OLDEST); // drops k2
-    assertEquals("short", single(sink, CallbackEventType.MESSAGE_EXPIRED).details().get("messageId"));
+    assertEquals(
+        "short", single(sink, CallbackEventType.MESSAGE_EXPIRED).details().get("messageId"));
     List<CallbackEvent> dropped = sink.events(CallbackEventType.MESSAGE_DROPPED);
-    assertEquals(List.of("k1", "k2"), dropped.stream().map(e -> e.details().get("messageId")).toList());
-    assertEquals(List.of("replaced", "overflow"), dropped.stream().map(e -> e.details().get("reason")).toList());
+    assertEquals(
+        List.of("k1", "k2"), dropped.stream().map(e -> e.details().get("messageId")).toList());
+    assertEquals(
+        List.of("replaced", "overflow"),
+        dropped.stream().map(e -> e.details().get("reason")).toList());
   }
 
   @Test
   void undeliverableIsReportedOnceTheLastRoundEnds() {
-    RecordingCallbackSink sink = sessionWith(Duration.ofHours(1), CallbackEventType.MESSAGE_UNDELIVERABLE);
+    RecordingCallbackSink sink =
+        sessionWith(Duration.ofHours(1), CallbackEventType.MESSAGE_UNDELIVERABLE);
     enqueue(message("stuck", 3_600_000, null), OverflowPolicy.REJECT);
     for (int round = 1; round <= MAX_DELIVERIES; round++) {
       TestProbe<ConnectionMessage> conn = attach();
@@ -158,7 +183,10 @@ class SessionCallbacksTest {
     conn.expectMessageClass(Push.class);
     session.runCommand(new SessionCommand.Ack("conn-1", 1));
     session.runCommand(new SessionCommand.Detach("conn-1"));
-    await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> sink.events().isEmpty());
+    await()
+        .during(Duration.ofMillis(400))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> sink.events().isEmpty());
   }
 
   // ---- helpers ----
@@ -168,16 +196,22 @@ class SessionCallbacksTest {
     TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
     session.runCommand(
         new SessionCommand.Attach(
-            new ConnectionInfo("conn-" + connections, "node-1", "websocket", clock.millis()), 64, probe.ref()));
+            new ConnectionInfo("conn-" + connections, "node-1", "websocket", clock.millis()),
+            64,
+            probe.ref()));
     return probe;
   }
 
   private EnqueueResult enqueue(PushMessage message, OverflowPolicy overflow) {
-    return session.<EnqueueResult>runCommand(replyTo -> new SessionCommand.Enqueue(message, overflow, replyTo)).reply();
+    return session
+        .<EnqueueResult>runCommand(
+            replyTo -> new SessionCommand.Enqueue(message, overflow, replyTo))
+        .reply();
   }
 
   private static PushMessage message(String id, long ttlMillis, String collapseKey) {
-    return new PushMessage(id, Qos.AT_LEAST_ONCE, "{\"id\":\"" + id + "\"}", NOW, NOW + ttlMillis, collapseKey);
+    return new PushMessage(
+        id, Qos.AT_LEAST_ONCE, "{\"id\":\"" + id + "\"}", NOW, NOW + ttlMillis, collapseKey);
   }
 
   private static CallbackEvent single(RecordingCallbackSink sink, CallbackEventType type) {
@@ -189,5 +223,4 @@ class SessionCallbacksTest {
   private static List<CallbackEventType> types(RecordingCallbackSink sink) {
     return sink.events().stream().map(CallbackEvent::type).toList();
   }
-
 }

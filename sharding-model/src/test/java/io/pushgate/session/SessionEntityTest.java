@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.model.PushMessage;
-import io.pushgate.testing.MutableClock;
 import io.pushgate.model.Qos;
 import io.pushgate.session.ConnectionMessage.Attached;
 import io.pushgate.session.ConnectionMessage.Disconnect;
@@ -16,12 +15,10 @@ import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesAcked;
 import io.pushgate.session.SessionEvent.MessagesExpired;
-import java.time.Clock;
+import io.pushgate.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -32,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Entity-level tests of {@link SessionEntity}: every command runs through the persistence
- * testkit with serialization checks of commands, events and state on.
+ * Entity-level tests of {@link SessionEntity}: every command runs through the persistence testkit
+ * with serialization checks of commands, events and state on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionEntityTest {
@@ -41,7 +38,8 @@ class SessionEntityTest {
   private static final long NOW = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
   private static final int MAX_DELIVERIES = 3;
   private static final SessionSettings SETTINGS =
-      new SessionSettings(5, 1 << 20, Duration.ofMinutes(2), 100, MAX_DELIVERIES, Duration.ofHours(24), 4);
+      new SessionSettings(
+          5, 1 << 20, Duration.ofMinutes(2), 100, MAX_DELIVERIES, Duration.ofHours(24), 4);
 
   private final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
@@ -54,7 +52,8 @@ class SessionEntityTest {
     clock.set(NOW);
     session =
         EventSourcedBehaviorTestKit.create(
-            testKit.system(), SessionEntity.create("demo:alice", null, SessionDeps.of(SETTINGS).withClock(clock)));
+            testKit.system(),
+            SessionEntity.create("demo:alice", null, SessionDeps.of(SETTINGS).withClock(clock)));
   }
 
   @AfterAll
@@ -73,7 +72,10 @@ class SessionEntityTest {
     TestProbe<ConnectionMessage> conn = attach(64);
     assertEquals(1, conn.expectMessageClass(Attached.class).pending());
     Push push = conn.expectMessageClass(Push.class);
-    assertEquals(new Push("m1", 1, 1, "{\"n\":\"m1\"}", NOW), push, "carries its accept time for the delivery latency");
+    assertEquals(
+        new Push("m1", 1, 1, "{\"n\":\"m1\"}", NOW),
+        push,
+        "carries its accept time for the delivery latency");
 
     var acked = session.runCommand(new SessionCommand.Ack(connectionId(), 1));
     assertEquals(1, ((MessagesAcked) acked.event()).upToSeq());
@@ -203,7 +205,8 @@ class SessionEntityTest {
     old.expectMessageClass(Attached.class);
     TestProbe<ConnectionMessage> replacement = attach(64);
     replacement.expectMessageClass(Attached.class);
-    assertEquals(new Disconnect(DisconnectReason.REPLACED), old.expectMessageClass(Disconnect.class));
+    assertEquals(
+        new Disconnect(DisconnectReason.REPLACED), old.expectMessageClass(Disconnect.class));
 
     enqueue(qos1("m1"));
     replacement.expectMessageClass(Push.class);
@@ -224,8 +227,10 @@ class SessionEntityTest {
 
     var kicked = session.<SessionCommand.KickResult>runCommand(SessionCommand.Kick::new);
     assertEquals(1, kicked.reply().connectionsClosed());
-    assertEquals(new Disconnect(DisconnectReason.KICKED), conn.expectMessageClass(Disconnect.class));
-    SessionStatus offline = session.<SessionStatus>runCommand(SessionCommand.GetStatus::new).reply();
+    assertEquals(
+        new Disconnect(DisconnectReason.KICKED), conn.expectMessageClass(Disconnect.class));
+    SessionStatus offline =
+        session.<SessionStatus>runCommand(SessionCommand.GetStatus::new).reply();
     assertEquals(false, offline.online());
     assertEquals(1, offline.pending());
   }
@@ -256,9 +261,17 @@ class SessionEntityTest {
   @Test
   void aRetriedIdempotentEnqueueIsStoredOnceAndAnOrdinaryOneAgain() {
     PushMessage message = qos1("paced");
-    var first = session.<EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
+    var first =
+        session.<EnqueueResult>runCommand(
+            r ->
+                new SessionCommand.Enqueue(
+                    message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
     assertEquals(1, first.reply().seq());
-    var retried = session.<EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
+    var retried =
+        session.<EnqueueResult>runCommand(
+            r ->
+                new SessionCommand.Enqueue(
+                    message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
     assertEquals(new EnqueueResult("paced", Outcome.QUEUED, 1), retried.reply());
     assertTrue(retried.events().isEmpty(), "a retried paced delivery was stored twice");
     var ordinary = enqueue(message);

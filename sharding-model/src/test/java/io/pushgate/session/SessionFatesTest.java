@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.pushgate.testing.MutableClock;
 import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
@@ -17,6 +16,7 @@ import io.pushgate.session.MessageStatus.Fate;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionEvent.DeliveryRoundEnded;
+import io.pushgate.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The fates of QoS 1 messages in a session: expired, replaced (collapse key), dropped or
- * rejected (bounded queue), undeliverable (give-up guard), and their status records.
- * Serialization checks are on for every command, event and state.
+ * The fates of QoS 1 messages in a session: expired, replaced (collapse key), dropped or rejected
+ * (bounded queue), undeliverable (give-up guard), and their status records. Serialization checks
+ * are on for every command, event and state.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionFatesTest {
@@ -53,13 +53,20 @@ class SessionFatesTest {
     session = sessionWithByteLimit(1 << 20);
   }
 
-  private EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> sessionWithByteLimit(
-      long maxBytes) {
+  private EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState>
+      sessionWithByteLimit(long maxBytes) {
     SessionSettings settings =
         new SessionSettings(
-            MAX_PENDING, maxBytes, Duration.ofMinutes(2), 100, MAX_DELIVERIES, Duration.ofHours(1), MAX_STATUS_RECORDS);
+            MAX_PENDING,
+            maxBytes,
+            Duration.ofMinutes(2),
+            100,
+            MAX_DELIVERIES,
+            Duration.ofHours(1),
+            MAX_STATUS_RECORDS);
     return EventSourcedBehaviorTestKit.create(
-        testKit.system(), SessionEntity.create("demo:bob", null, SessionDeps.of(settings).withClock(clock)));
+        testKit.system(),
+        SessionEntity.create("demo:bob", null, SessionDeps.of(settings).withClock(clock)));
   }
 
   @AfterAll
@@ -98,7 +105,8 @@ class SessionFatesTest {
 
   @Test
   void rejectPolicyRefusesWhenFullAndKeepsWhatIsQueued() {
-    for (int i = 1; i <= MAX_PENDING; i++) enqueue(message("m" + i, 3_600_000, null), OverflowPolicy.REJECT);
+    for (int i = 1; i <= MAX_PENDING; i++)
+      enqueue(message("m" + i, 3_600_000, null), OverflowPolicy.REJECT);
     EnqueueResult refused = enqueue(message("late", 3_600_000, null), OverflowPolicy.REJECT);
     assertEquals(Outcome.QUEUE_FULL, refused.outcome());
     assertEquals(List.of("m1", "m2", "m3"), pendingIds());
@@ -107,7 +115,8 @@ class SessionFatesTest {
 
   @Test
   void dropOldestMakesRoomAndReportsWhatItDropped() {
-    for (int i = 1; i <= MAX_PENDING; i++) enqueue(message("m" + i, 3_600_000, null), OverflowPolicy.DROP_OLDEST);
+    for (int i = 1; i <= MAX_PENDING; i++)
+      enqueue(message("m" + i, 3_600_000, null), OverflowPolicy.DROP_OLDEST);
     EnqueueResult result = enqueue(message("m4", 3_600_000, null), OverflowPolicy.DROP_OLDEST);
     assertEquals(Outcome.QUEUED, result.outcome());
     assertEquals(List.of("m1"), result.droppedIds());
@@ -118,13 +127,19 @@ class SessionFatesTest {
   @Test
   void pendingBytesAreBoundedToo() {
     session = sessionWithByteLimit(300);
-    PushMessage big = new PushMessage("big1", Qos.AT_LEAST_ONCE, "\"" + "x".repeat(200) + "\"", NOW, NOW + 3_600_000);
-    PushMessage big2 = new PushMessage("big2", Qos.AT_LEAST_ONCE, "\"" + "y".repeat(200) + "\"", NOW, NOW + 3_600_000);
+    PushMessage big =
+        new PushMessage(
+            "big1", Qos.AT_LEAST_ONCE, "\"" + "x".repeat(200) + "\"", NOW, NOW + 3_600_000);
+    PushMessage big2 =
+        new PushMessage(
+            "big2", Qos.AT_LEAST_ONCE, "\"" + "y".repeat(200) + "\"", NOW, NOW + 3_600_000);
     assertEquals(Outcome.QUEUED, enqueue(big, OverflowPolicy.REJECT).outcome());
     assertEquals(Outcome.QUEUE_FULL, enqueue(big2, OverflowPolicy.REJECT).outcome());
     EnqueueResult dropped = enqueue(big2, OverflowPolicy.DROP_OLDEST);
     assertEquals(List.of("big1"), dropped.droppedIds());
-    PushMessage huge = new PushMessage("huge", Qos.AT_LEAST_ONCE, "\"" + "z".repeat(400) + "\"", NOW, NOW + 3_600_000);
+    PushMessage huge =
+        new PushMessage(
+            "huge", Qos.AT_LEAST_ONCE, "\"" + "z".repeat(400) + "\"", NOW, NOW + 3_600_000);
     assertEquals(Outcome.QUEUE_FULL, enqueue(huge, OverflowPolicy.DROP_OLDEST).outcome());
   }
 
@@ -194,11 +209,16 @@ class SessionFatesTest {
   // ---- helpers ----
 
   private EnqueueResult enqueue(PushMessage message, OverflowPolicy overflow) {
-    return session.<EnqueueResult>runCommand(replyTo -> new SessionCommand.Enqueue(message, overflow, replyTo)).reply();
+    return session
+        .<EnqueueResult>runCommand(
+            replyTo -> new SessionCommand.Enqueue(message, overflow, replyTo))
+        .reply();
   }
 
   private MessageStatus status(String id) {
-    return session.<MessageStatus>runCommand(replyTo -> new SessionCommand.GetMessageStatus(id, replyTo)).reply();
+    return session
+        .<MessageStatus>runCommand(replyTo -> new SessionCommand.GetMessageStatus(id, replyTo))
+        .reply();
   }
 
   private TestProbe<ConnectionMessage> attach() {
@@ -206,7 +226,9 @@ class SessionFatesTest {
     TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
     session.runCommand(
         new SessionCommand.Attach(
-            new ConnectionInfo(connectionId(), "node-1", "websocket", clock.millis()), 64, probe.ref()));
+            new ConnectionInfo(connectionId(), "node-1", "websocket", clock.millis()),
+            64,
+            probe.ref()));
     return probe;
   }
 
@@ -219,6 +241,7 @@ class SessionFatesTest {
   }
 
   private static PushMessage message(String id, long ttlMillis, String collapseKey) {
-    return new PushMessage(id, Qos.AT_LEAST_ONCE, "{\"id\":\"" + id + "\"}", NOW, NOW + ttlMillis, collapseKey);
+    return new PushMessage(
+        id, Qos.AT_LEAST_ONCE, "{\"id\":\"" + id + "\"}", NOW, NOW + ttlMillis, collapseKey);
   }
 }

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Lazy acks ({@link UnpersistedAck}): an ack releases credit at once and is written with the
- * next event, at {@code ack-flush-count}, after {@code ack-flush-delay}, or before a stop,
- * detach or status answer; a crash before the write redelivers, never loses. Persistence
- * testkit with serialization checks on.
+ * Lazy acks ({@link UnpersistedAck}): an ack releases credit at once and is written with the next
+ * event, at {@code ack-flush-count}, after {@code ack-flush-delay}, or before a stop, detach or
+ * status answer; a crash before the write redelivers, never loses. Persistence testkit with
+ * serialization checks on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionLazyAckTest {
@@ -53,7 +53,10 @@ class SessionLazyAckTest {
     SessionSettings settings =
         new SessionSettings(5, 1 << 20, Duration.ofMinutes(2), 100, 3, Duration.ofHours(24), 4)
             .withLazyAcks(FLUSH_COUNT, flushDelay);
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:lazy", null, SessionDeps.of(settings).withClock(clock)));
+    session =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            SessionEntity.create("demo:lazy", null, SessionDeps.of(settings).withClock(clock)));
   }
 
   @Test
@@ -91,7 +94,9 @@ class SessionLazyAckTest {
     var next = enqueue("m2");
     assertEquals(1, next.events().size(), "no expiry for a message the ack covers");
     assertEquals(1, ((MessageQueued) next.events().get(0)).ackedUpTo());
-    var status = session.<MessageStatus>runCommand(replyTo -> new SessionCommand.GetMessageStatus("short", replyTo));
+    var status =
+        session.<MessageStatus>runCommand(
+            replyTo -> new SessionCommand.GetMessageStatus("short", replyTo));
     assertEquals(MessageStatus.Fate.ACKED, status.reply().fate());
   }
 
@@ -135,7 +140,10 @@ class SessionLazyAckTest {
     assertEquals(0, session.getState().ackedSeq());
     TestProbe<ConnectionMessage> again = attach(64);
     assertEquals(1, again.expectMessageClass(Attached.class).pending());
-    assertEquals(new Push("m1", 1, 1, "{\"n\":\"m1\"}", NOW), again.expectMessageClass(Push.class), "redelivered, not lost");
+    assertEquals(
+        new Push("m1", 1, 1, "{\"n\":\"m1\"}", NOW),
+        again.expectMessageClass(Push.class),
+        "redelivered, not lost");
   }
 
   @Test
@@ -166,9 +174,13 @@ class SessionLazyAckTest {
         new SessionSettings(5, 1 << 20, Duration.ofMinutes(2), 100, 3, Duration.ofHours(24), 4)
             .withLazyAcks(FLUSH_COUNT, Duration.ofMinutes(1));
     String entityId = "demo:stopping";
-    var entity = testKit.spawn(SessionEntity.create(entityId, null, SessionDeps.of(settings).withClock(clock)));
+    var entity =
+        testKit.spawn(
+            SessionEntity.create(entityId, null, SessionDeps.of(settings).withClock(clock)));
     TestProbe<ConnectionMessage> conn = testKit.createTestProbe();
-    entity.tell(new SessionCommand.Attach(new ConnectionInfo("s1", "node-1", "websocket", NOW), 64, conn.ref()));
+    entity.tell(
+        new SessionCommand.Attach(
+            new ConnectionInfo("s1", "node-1", "websocket", NOW), 64, conn.ref()));
     conn.expectMessageClass(Attached.class);
     TestProbe<EnqueueResult> replies = testKit.createTestProbe();
     PushMessage message = new PushMessage("m1", Qos.AT_LEAST_ONCE, "{}", NOW, NOW + 3_600_000);
@@ -179,10 +191,17 @@ class SessionLazyAckTest {
     entity.tell(SessionCommand.Passivate.INSTANCE); // passivation and shard hand-off stop this way
     conn.expectTerminated(entity, Duration.ofSeconds(10));
 
-    String persistenceId = org.apache.pekko.persistence.typed.PersistenceId.of(SessionSharding.TYPE_KEY.name(), entityId).id();
-    List<Object> written = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system())
-        .persistedInStorage(persistenceId);
-    assertEquals(new MessagesAcked(1, NOW), written.get(written.size() - 1), "a clean stop redelivers nothing");
+    String persistenceId =
+        org.apache.pekko.persistence.typed.PersistenceId.of(
+                SessionSharding.TYPE_KEY.name(), entityId)
+            .id();
+    List<Object> written =
+        org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system())
+            .persistedInStorage(persistenceId);
+    assertEquals(
+        new MessagesAcked(1, NOW),
+        written.get(written.size() - 1),
+        "a clean stop redelivers nothing");
   }
 
   @Test
@@ -193,7 +212,8 @@ class SessionLazyAckTest {
     for (int i = 1; i <= 5; i++) enqueue("m" + i); // max-pending 5: full
     for (int i = 1; i <= 5; i++) conn.expectMessageClass(Push.class);
     assertEquals(Outcome.QUEUE_FULL, enqueue("full").reply().outcome());
-    session.runCommand(new SessionCommand.Ack(connectionId(), 2)); // below the flush count: unwritten
+    session.runCommand(
+        new SessionCommand.Ack(connectionId(), 2)); // below the flush count: unwritten
 
     var sixth = enqueue("m6");
     assertEquals(new EnqueueResult("m6", Outcome.QUEUED, 6), sixth.reply());
@@ -201,15 +221,20 @@ class SessionLazyAckTest {
     assertEquals(List.of(3L, 4L, 5L, 6L), seqs(sixth.state()));
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<SessionCommand, SessionEvent, SessionState, EnqueueResult> enqueue(String id) {
-    PushMessage message = new PushMessage(id, Qos.AT_LEAST_ONCE, "{\"n\":\"" + id + "\"}", NOW, NOW + 3_600_000);
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          SessionCommand, SessionEvent, SessionState, EnqueueResult>
+      enqueue(String id) {
+    PushMessage message =
+        new PushMessage(id, Qos.AT_LEAST_ONCE, "{\"n\":\"" + id + "\"}", NOW, NOW + 3_600_000);
     return session.runCommand(replyTo -> new SessionCommand.Enqueue(message, replyTo));
   }
 
   private TestProbe<ConnectionMessage> attach(int window) {
     connectionCounter++;
     TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
-    session.runCommand(new SessionCommand.Attach(new ConnectionInfo(connectionId(), "node-1", "websocket", NOW), window, probe.ref()));
+    session.runCommand(
+        new SessionCommand.Attach(
+            new ConnectionInfo(connectionId(), "node-1", "websocket", NOW), window, probe.ref()));
     return probe;
   }
 

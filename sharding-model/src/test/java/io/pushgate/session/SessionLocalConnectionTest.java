@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A connection of the session's own node registered in {@link LocalConnections}: the session
- * hands it everything of the attachment through its sink, in order, and nothing through its
- * actor; a connection not registered (another node's) gets everything through its actor.
+ * A connection of the session's own node registered in {@link LocalConnections}: the session hands
+ * it everything of the attachment through its sink, in order, and nothing through its actor; a
+ * connection not registered (another node's) gets everything through its actor.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionLocalConnectionTest {
@@ -42,7 +42,11 @@ class SessionLocalConnectionTest {
 
   @BeforeEach
   void fresh() {
-    session = EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create("demo:local" + connections, null, SessionDeps.of(SETTINGS).withClock(clock)));
+    session =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            SessionEntity.create(
+                "demo:local" + connections, null, SessionDeps.of(SETTINGS).withClock(clock)));
   }
 
   @AfterAll
@@ -67,9 +71,15 @@ class SessionLocalConnectionTest {
 
       TestProbe<ConnectionMessage> next = testKit.createTestProbe();
       attach(next); // not registered: another node's connection
-      assertEquals(new Disconnect(DisconnectReason.REPLACED), sink.poll(5, TimeUnit.SECONDS), "the replaced one is told through its sink");
+      assertEquals(
+          new Disconnect(DisconnectReason.REPLACED),
+          sink.poll(5, TimeUnit.SECONDS),
+          "the replaced one is told through its sink");
       next.expectMessageClass(Attached.class);
-      assertEquals("m1", next.expectMessageClass(Push.class).id(), "unacked messages go to the new connection's actor");
+      assertEquals(
+          "m1",
+          next.expectMessageClass(Push.class).id(),
+          "unacked messages go to the new connection's actor");
       assertEquals("m3", next.expectMessageClass(Push.class).id());
       actor.expectNoMessage(Duration.ofMillis(200));
     } finally {
@@ -80,38 +90,57 @@ class SessionLocalConnectionTest {
 
   @Test
   void aRoutedConnectionOfAnotherNodeGetsEverythingWrappedWithItsRoute() {
-    TestProbe<ConnectionMessage> router = testKit.createTestProbe(); // another node's router: not registered here
+    TestProbe<ConnectionMessage> router =
+        testKit.createTestProbe(); // another node's router: not registered here
     String entityId = "demo:local" + connections;
     enqueue("m1", Qos.AT_LEAST_ONCE);
     routedAttach(router, "r1");
     ConnectionMessage.Routed attached = router.expectMessageClass(ConnectionMessage.Routed.class);
     assertEquals("r1", attached.routeId());
-    assertEquals(entityId, attached.sessionEntityId(), "so a router that lost the route can detach it");
+    assertEquals(
+        entityId, attached.sessionEntityId(), "so a router that lost the route can detach it");
     assertInstanceOf(Attached.class, attached.message());
-    assertEquals("m1", ((Push) router.expectMessageClass(ConnectionMessage.Routed.class).message()).id());
+    assertEquals(
+        "m1", ((Push) router.expectMessageClass(ConnectionMessage.Routed.class).message()).id());
 
     routedAttach(router, "r2"); // another connection of the same node: same router, another route
     ConnectionMessage.Routed replaced = router.expectMessageClass(ConnectionMessage.Routed.class);
-    assertEquals(new ConnectionMessage.Routed("r1", entityId, new Disconnect(DisconnectReason.REPLACED)), replaced);
+    assertEquals(
+        new ConnectionMessage.Routed("r1", entityId, new Disconnect(DisconnectReason.REPLACED)),
+        replaced);
     ConnectionMessage.Routed again = router.expectMessageClass(ConnectionMessage.Routed.class);
     assertEquals("r2", again.routeId());
     assertInstanceOf(Attached.class, again.message());
-    assertEquals("m1", ((Push) router.expectMessageClass(ConnectionMessage.Routed.class).message()).id(), "unacked: pushed to the new route");
+    assertEquals(
+        "m1",
+        ((Push) router.expectMessageClass(ConnectionMessage.Routed.class).message()).id(),
+        "unacked: pushed to the new route");
   }
 
   private void routedAttach(TestProbe<ConnectionMessage> router, String routeId) {
-    session.runCommand(new SessionCommand.Attach(
-        new ConnectionInfo(routeId, "n", "websocket", clock.millis()), 8, router.ref(), false, routeId));
+    session.runCommand(
+        new SessionCommand.Attach(
+            new ConnectionInfo(routeId, "n", "websocket", clock.millis()),
+            8,
+            router.ref(),
+            false,
+            routeId));
   }
 
   private void enqueue(String id, Qos qos) {
-    session.<SessionCommand.EnqueueResult>runCommand(replyTo -> new SessionCommand.Enqueue(
-        new PushMessage(id, qos, "{}", clock.millis(), clock.millis() + 3_600_000), replyTo));
+    session.<SessionCommand.EnqueueResult>runCommand(
+        replyTo ->
+            new SessionCommand.Enqueue(
+                new PushMessage(id, qos, "{}", clock.millis(), clock.millis() + 3_600_000),
+                replyTo));
   }
 
   private void attach(TestProbe<ConnectionMessage> connection) {
     connections++;
-    session.runCommand(new SessionCommand.Attach(
-        new ConnectionInfo("c" + connections, "n", "websocket", clock.millis()), 8, connection.ref()));
+    session.runCommand(
+        new SessionCommand.Attach(
+            new ConnectionInfo("c" + connections, "n", "websocket", clock.millis()),
+            8,
+            connection.ref()));
   }
 }

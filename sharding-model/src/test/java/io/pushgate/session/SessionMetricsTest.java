@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What a session records into the node's meters: accepts, acks, drops, expiries, the pending
- * gauge (kept right across a restart, nothing counted twice on replay) and journal writes,
- * failed ones included. Each test uses its own app, so its counts are its own.
+ * What a session records into the node's meters: accepts, acks, drops, expiries, the pending gauge
+ * (kept right across a restart, nothing counted twice on replay) and journal writes, failed ones
+ * included. Each test uses its own app, so its counts are its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionMetricsTest {
@@ -57,10 +57,12 @@ class SessionMetricsTest {
 
     session.restart();
     assertEquals(2, pending("counts"), "the gauge after recovery holds the session's pending once");
-    assertEquals(2, count("pushgate.messages.accepted", "counts", "qos", "1"), "replay counts nothing");
+    assertEquals(
+        2, count("pushgate.messages.accepted", "counts", "qos", "1"), "replay counts nothing");
 
     TestProbe<ConnectionMessage> conn = testKit.createTestProbe();
-    session.runCommand(new SessionCommand.Attach(new ConnectionInfo("c1", "n", "websocket", NOW), 64, conn.ref()));
+    session.runCommand(
+        new SessionCommand.Attach(new ConnectionInfo("c1", "n", "websocket", NOW), 64, conn.ref()));
     session.runCommand(new SessionCommand.Ack("c1", 2));
     assertEquals(2, count("pushgate.messages.acked", "counts"));
     assertEquals(0, pending("counts"));
@@ -70,7 +72,8 @@ class SessionMetricsTest {
     session.runCommand(new SessionCommand.Detach("c1"));
     session.<EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(qos0("y"), r));
     assertEquals(1, count("pushgate.messages.dropped", "counts", "reason", "offline"));
-    assertTrue(registry.get("pushgate.journal.write").timer().count() >= 3, "journal writes are timed");
+    assertTrue(
+        registry.get("pushgate.journal.write").timer().count() >= 3, "journal writes are timed");
   }
 
   @Test
@@ -81,7 +84,8 @@ class SessionMetricsTest {
     session.runCommand(SessionCommand.ExpiryCheck.INSTANCE);
     assertEquals(1, count("pushgate.messages.expired", "fates"));
 
-    PushMessage keyed = new PushMessage("k1", Qos.AT_LEAST_ONCE, "1", NOW, NOW + 3_600_000, "score");
+    PushMessage keyed =
+        new PushMessage("k1", Qos.AT_LEAST_ONCE, "1", NOW, NOW + 3_600_000, "score");
     enqueue(session, keyed);
     enqueue(session, new PushMessage("k2", Qos.AT_LEAST_ONCE, "2", NOW, NOW + 3_600_000, "score"));
     assertEquals(1, count("pushgate.messages.dropped", "fates", "reason", "replaced"));
@@ -91,7 +95,9 @@ class SessionMetricsTest {
 
   @Test
   void aFailedJournalWriteIsCountedAndTheSessionStops() {
-    var entity = testKit.spawn(SessionEntity.create("failing:alice", null, SessionDeps.of(SETTINGS).withClock(clock)));
+    var entity =
+        testKit.spawn(
+            SessionEntity.create("failing:alice", null, SessionDeps.of(SETTINGS).withClock(clock)));
     TestProbe<EnqueueResult> replies = testKit.createTestProbe();
     PersistenceTestKit.create(testKit.system()).failNextPersisted();
     double before = registry.get("pushgate.journal.write.failures").counter().count();
@@ -103,11 +109,15 @@ class SessionMetricsTest {
 
   // ---- helpers ----
 
-  private EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> session(String entityId) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), SessionEntity.create(entityId, null, SessionDeps.of(SETTINGS).withClock(clock)));
+  private EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> session(
+      String entityId) {
+    return EventSourcedBehaviorTestKit.create(
+        testKit.system(),
+        SessionEntity.create(entityId, null, SessionDeps.of(SETTINGS).withClock(clock)));
   }
 
-  private static void enqueue(EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> s, PushMessage m) {
+  private static void enqueue(
+      EventSourcedBehaviorTestKit<SessionCommand, SessionEvent, SessionState> s, PushMessage m) {
     s.<EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(m, r));
   }
 

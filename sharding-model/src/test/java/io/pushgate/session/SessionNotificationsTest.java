@@ -40,7 +40,8 @@ class SessionNotificationsTest {
 
   private static final long NOW = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
   private static final Duration NOTIFY_AFTER = Duration.ofSeconds(30);
-  private static final Notification HELLO = new Notification("Hi", "You have mail", Map.of("k", "v"), null, 1, null);
+  private static final Notification HELLO =
+      new Notification("Hi", "You have mail", Map.of("k", "v"), null, 1, null);
 
   private final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
@@ -62,11 +63,16 @@ class SessionNotificationsTest {
     sessions++;
     notifier = new RecordingNotifier(NOTIFY_AFTER, RecordingNotifier.allSent());
     callbacks = new RecordingCallbackSink(Duration.ofHours(1), CallbackEventType.MESSAGE_NOTIFIED);
-    session = EventSourcedBehaviorTestKit.create(
-        testKit.system(),
-        SessionEntity.create(
-            "demo:u" + sessions, null,
-            SessionDeps.of(settings).withClock(clock).withCallbacks(callbacks).withNotifier(notifier)));
+    session =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            SessionEntity.create(
+                "demo:u" + sessions,
+                null,
+                SessionDeps.of(settings)
+                    .withClock(clock)
+                    .withCallbacks(callbacks)
+                    .withNotifier(notifier)));
   }
 
   @Test
@@ -79,12 +85,16 @@ class SessionNotificationsTest {
     assertEquals(DeviceReply.Outcome.TOO_MANY_DEVICES, full.outcome());
     assertEquals(settings.maxDevices(), full.devices().size());
     assertEquals("tok-2", session.getState().device("phone").orElseThrow().token());
-    DeviceReply removed = session.<DeviceReply>runCommand(r -> new SessionCommand.RemoveDevice("phone", r)).reply();
+    DeviceReply removed =
+        session.<DeviceReply>runCommand(r -> new SessionCommand.RemoveDevice("phone", r)).reply();
     assertEquals(DeviceReply.Outcome.REMOVED, removed.outcome());
     assertEquals(settings.maxDevices() - 1, removed.devices().size());
     assertEquals(
         DeviceReply.Outcome.NOT_FOUND,
-        session.<DeviceReply>runCommand(r -> new SessionCommand.RemoveDevice("phone", r)).reply().outcome());
+        session
+            .<DeviceReply>runCommand(r -> new SessionCommand.RemoveDevice("phone", r))
+            .reply()
+            .outcome());
     session.restart();
     assertEquals(settings.maxDevices() - 1, session.getState().deviceCount());
   }
@@ -95,10 +105,16 @@ class SessionNotificationsTest {
     put("phone", Platform.FCM, "fcm-token");
     put("tablet", Platform.APNS, "apns-token");
     enqueue("m1", HELLO);
-    await().atMost(Duration.ofSeconds(5)).until(() -> notifiedOf("m1").stream().allMatch(o -> o.result() == DeviceOutcome.Result.SENT)
-        && notifiedOf("m1").size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                notifiedOf("m1").stream().allMatch(o -> o.result() == DeviceOutcome.Result.SENT)
+                    && notifiedOf("m1").size() == 2);
     assertEquals(1, notifier.requests().size());
-    assertEquals(List.of("phone", "tablet"), notifier.requests().get(0).devices().stream().map(Device::id).toList());
+    assertEquals(
+        List.of("phone", "tablet"),
+        notifier.requests().get(0).devices().stream().map(Device::id).toList());
     assertEquals(NOW + 3_600_000, notifier.requests().get(0).expiresAtMillis());
     CallbackEvent notified = callbacks.events(CallbackEventType.MESSAGE_NOTIFIED).get(0);
     assertEquals("m1", notified.details().get("messageId"));
@@ -108,7 +124,10 @@ class SessionNotificationsTest {
     assertEquals("m1", conn.expectMessageClass(Push.class).id());
     // a restart does not notify it again
     session.restart();
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> notifier.requests().size() == 1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> notifier.requests().size() == 1);
   }
 
   @Test
@@ -139,7 +158,10 @@ class SessionNotificationsTest {
     session.runCommand(new SessionCommand.NotifyCheck(1, false));
     await().atMost(Duration.ofSeconds(5)).until(() -> notifier.requests().size() == 1);
     session.runCommand(new SessionCommand.NotifyCheck(1, false)); // a second timer: at most once
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> notifier.requests().size() == 1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> notifier.requests().size() == 1);
   }
 
   @Test
@@ -159,16 +181,27 @@ class SessionNotificationsTest {
     newSession();
     put("phone", Platform.FCM, "stale");
     put("tablet", Platform.APNS, "old-apns");
-    notifier.answerWith(r -> r.devices().stream()
-        .map(d -> new DeviceOutcome(d.id(), d.platform(), DeviceOutcome.Result.UNREGISTERED, "Unregistered", NOW))
-        .toList());
+    notifier.answerWith(
+        r ->
+            r.devices().stream()
+                .map(
+                    d ->
+                        new DeviceOutcome(
+                            d.id(),
+                            d.platform(),
+                            DeviceOutcome.Result.UNREGISTERED,
+                            "Unregistered",
+                            NOW))
+                .toList());
     enqueue("m1", HELLO);
     await().atMost(Duration.ofSeconds(5)).until(() -> session.getState().deviceCount() == 0);
     put("phone", Platform.FCM, "fresh");
     notifier.answerWith(RecordingNotifier.allSent());
     enqueue("m2", HELLO);
     await().atMost(Duration.ofSeconds(5)).until(() -> notifier.requests().size() == 2);
-    assertEquals(List.of("fresh"), notifier.requests().get(1).devices().stream().map(Device::token).toList());
+    assertEquals(
+        List.of("fresh"),
+        notifier.requests().get(1).devices().stream().map(Device::token).toList());
   }
 
   @Test
@@ -176,8 +209,10 @@ class SessionNotificationsTest {
     newSession();
     put("phone", Platform.FCM, "fcm-token");
     enqueue("plain", null);
-    session.<SessionCommand.EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(
-        new PushMessage("q0", Qos.AT_MOST_ONCE, "1", NOW, NOW + 1000, null, HELLO), r));
+    session.<SessionCommand.EnqueueResult>runCommand(
+        r ->
+            new SessionCommand.Enqueue(
+                new PushMessage("q0", Qos.AT_MOST_ONCE, "1", NOW, NOW + 1000, null, HELLO), r));
     clock.set(NOW + NOTIFY_AFTER.toMillis() + 1);
     session.runCommand(new SessionCommand.NotifyCheck(1, false));
     assertTrue(notifier.requests().isEmpty());
@@ -186,22 +221,37 @@ class SessionNotificationsTest {
   // ---- helpers ----
 
   private DeviceReply put(String id, Platform platform, String token) {
-    Device device = new Device(id, platform, token, platform == Platform.APNS ? "com.example.app" : null, clock.millis());
+    Device device =
+        new Device(
+            id,
+            platform,
+            token,
+            platform == Platform.APNS ? "com.example.app" : null,
+            clock.millis());
     return session.<DeviceReply>runCommand(r -> new SessionCommand.PutDevice(device, r)).reply();
   }
 
   private void enqueue(String id, Notification notification) {
-    PushMessage message = new PushMessage(id, Qos.AT_LEAST_ONCE, "{}", clock.millis(), NOW + 3_600_000, null, notification);
+    PushMessage message =
+        new PushMessage(
+            id, Qos.AT_LEAST_ONCE, "{}", clock.millis(), NOW + 3_600_000, null, notification);
     session.<SessionCommand.EnqueueResult>runCommand(r -> new SessionCommand.Enqueue(message, r));
   }
 
   private TestProbe<ConnectionMessage> attach(String connectionId) {
     TestProbe<ConnectionMessage> probe = testKit.createTestProbe();
-    session.runCommand(new SessionCommand.Attach(new ConnectionInfo(connectionId, "node-1", "websocket", clock.millis()), 8, probe.ref()));
+    session.runCommand(
+        new SessionCommand.Attach(
+            new ConnectionInfo(connectionId, "node-1", "websocket", clock.millis()),
+            8,
+            probe.ref()));
     return probe;
   }
 
   private List<DeviceOutcome> notifiedOf(String messageId) {
-    return session.<MessageStatus>runCommand(r -> new SessionCommand.GetMessageStatus(messageId, r)).reply().notifications();
+    return session
+        .<MessageStatus>runCommand(r -> new SessionCommand.GetMessageStatus(messageId, r))
+        .reply()
+        .notifications();
   }
 }

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.TestInstance;
  * Parking (connected-idle passivation): a session whose connection stays open, with nothing
  * pending, passivates after the quiet period and tells its connection; the next incarnation, woken
  * by a message, takes the same connection up again (says {@link Attached}, pushes, takes acks); a
- * session with something pending does not park; a parked connection that is gone is detached
- * when the session wakes, and the park ends in the journal; a new connection replaces a parked one.
- * Each incarnation is a fresh actor on the same in-memory journal, as sharding would start it.
+ * session with something pending does not park; a parked connection that is gone is detached when
+ * the session wakes, and the park ends in the journal; a new connection replaces a parked one. Each
+ * incarnation is a fresh actor on the same in-memory journal, as sharding would start it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionParkingTest {
@@ -76,7 +76,10 @@ class SessionParkingTest {
     ActorRef<SessionCommand> second = incarnation(id);
     enqueue(second, "m2", Qos.AT_LEAST_ONCE);
     Attached resumed = connection.expectMessageClass(Attached.class);
-    assertNotEquals(firstRef, resumed.session(), "the new incarnation says Attached so the connection watches it");
+    assertNotEquals(
+        firstRef,
+        resumed.session(),
+        "the new incarnation says Attached so the connection watches it");
     assertEquals(0, resumed.pending(), "woken before the message was queued");
     Push push = connection.expectMessageClass(Push.class);
     assertEquals("m2", push.id());
@@ -87,8 +90,12 @@ class SessionParkingTest {
     assertEquals("c1", status.connections().get(0).connectionId());
     assertEquals(2, status.ackedSeq());
     enqueue(second, "q0", Qos.AT_MOST_ONCE);
-    assertEquals("q0", connection.expectMessageClass(Push.class).id(), "QoS 0 reaches a woken connection");
-    assertEquals(second, connection.expectMessageClass(Parked.class, WAIT).session(), "and it parks again when quiet");
+    assertEquals(
+        "q0", connection.expectMessageClass(Push.class).id(), "QoS 0 reaches a woken connection");
+    assertEquals(
+        second,
+        connection.expectMessageClass(Parked.class, WAIT).session(),
+        "and it parks again when quiet");
   }
 
   @Test
@@ -119,17 +126,21 @@ class SessionParkingTest {
     ActorRef<SessionCommand> second = incarnation(id);
     enqueue(second, "m1", Qos.AT_LEAST_ONCE);
     TestProbe<SessionStatus> statuses = testKit.createTestProbe();
-    statuses.awaitAssert(WAIT, () -> {
-      second.tell(new SessionCommand.GetStatus(statuses.ref()));
-      assertFalse(statuses.receiveMessage().online(), "the death watch detached the gone connection");
-      return null;
-    });
+    statuses.awaitAssert(
+        WAIT,
+        () -> {
+          second.tell(new SessionCommand.GetStatus(statuses.ref()));
+          assertFalse(
+              statuses.receiveMessage().online(), "the death watch detached the gone connection");
+          return null;
+        });
     second.tell(SessionCommand.Passivate.INSTANCE);
     testKit.createTestProbe().expectTerminated(second, WAIT);
 
     ActorRef<SessionCommand> third = incarnation(id);
     SessionStatus status = status(third);
-    assertFalse(status.online(), "the park ended in the journal: a later incarnation does not take it up");
+    assertFalse(
+        status.online(), "the park ended in the journal: a later incarnation does not take it up");
     assertEquals(1, status.pending(), "the message waits for the user's return");
   }
 
@@ -147,7 +158,8 @@ class SessionParkingTest {
     TestProbe<ConnectionMessage> next = testKit.createTestProbe();
     attach(second, next, "c2");
     old.expectMessageClass(Attached.class); // woken: took the old one up
-    assertEquals(new Disconnect(DisconnectReason.REPLACED), old.expectMessageClass(Disconnect.class));
+    assertEquals(
+        new Disconnect(DisconnectReason.REPLACED), old.expectMessageClass(Disconnect.class));
     next.expectMessageClass(Attached.class);
     assertEquals("c2", status(second).connections().get(0).connectionId());
   }
@@ -158,13 +170,18 @@ class SessionParkingTest {
     ParkedConnection parked =
         new ParkedConnection(
             ActorRefResolver.get(testKit.system()).toSerializationFormat(connection.ref()),
-            new ConnectionInfo("c1", "node", "websocket", NOW), 8, true, "route-1");
+            new ConnectionInfo("c1", "node", "websocket", NOW),
+            8,
+            true,
+            "route-1");
     SessionEvent.ConnectionParked event = new SessionEvent.ConnectionParked(parked, NOW);
     assertEquals(event, roundTrip(event));
     SessionState state = new SessionState().apply(event, 100, 3_600_000);
     assertEquals(parked, ((SessionState) roundTrip(state)).parked());
     assertEquals(null, state.apply(new SessionEvent.ParkEnded(NOW + 1), 100, 3_600_000).parked());
-    assertEquals(connection.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(parked.connectionRef()));
+    assertEquals(
+        connection.ref(),
+        ActorRefResolver.get(testKit.system()).resolveActorRef(parked.connectionRef()));
   }
 
   @Test
@@ -177,7 +194,8 @@ class SessionParkingTest {
             new Push("m1", 1, 3, 0, "{\"x\":1}", NOW),
             new Parked(session.ref()),
             new Disconnect(DisconnectReason.KICKED))) {
-      ConnectionMessage.Routed routed = new ConnectionMessage.Routed("route-1", "demo:bob", message);
+      ConnectionMessage.Routed routed =
+          new ConnectionMessage.Routed("route-1", "demo:bob", message);
       assertEquals(routed, roundTrip(routed), "routed " + message.getClass().getSimpleName());
     }
   }
@@ -185,21 +203,39 @@ class SessionParkingTest {
   private Object roundTrip(Object value) throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     var serializer = serialization.findSerializerFor(value);
-    byte[] bytes = serialization.serialize(value).get(); // with the system's transport information (actor refs)
-    return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, value)).get();
+    byte[] bytes =
+        serialization
+            .serialize(value)
+            .get(); // with the system's transport information (actor refs)
+    return serialization
+        .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, value))
+        .get();
   }
 
   private ActorRef<SessionCommand> incarnation(String id) {
-    return testKit.spawn(SessionEntity.create(id, null, SessionDeps.of(SETTINGS).withClock(clock).withCallbacks(CallbackSink.NONE)));
+    return testKit.spawn(
+        SessionEntity.create(
+            id, null, SessionDeps.of(SETTINGS).withClock(clock).withCallbacks(CallbackSink.NONE)));
   }
 
-  private void attach(ActorRef<SessionCommand> session, TestProbe<ConnectionMessage> connection, String connectionId) {
-    session.tell(new SessionCommand.Attach(new ConnectionInfo(connectionId, "n", "websocket", clock.millis()), 8, connection.ref(), true));
+  private void attach(
+      ActorRef<SessionCommand> session,
+      TestProbe<ConnectionMessage> connection,
+      String connectionId) {
+    session.tell(
+        new SessionCommand.Attach(
+            new ConnectionInfo(connectionId, "n", "websocket", clock.millis()),
+            8,
+            connection.ref(),
+            true));
   }
 
   private void enqueue(ActorRef<SessionCommand> session, String id, Qos qos) {
     TestProbe<SessionCommand.EnqueueResult> replies = testKit.createTestProbe();
-    session.tell(new SessionCommand.Enqueue(new PushMessage(id, qos, "{}", clock.millis(), clock.millis() + 3_600_000), replies.ref()));
+    session.tell(
+        new SessionCommand.Enqueue(
+            new PushMessage(id, qos, "{}", clock.millis(), clock.millis() + 3_600_000),
+            replies.ref()));
     replies.expectMessageClass(SessionCommand.EnqueueResult.class, WAIT);
   }
 

@@ -18,7 +18,8 @@ public final class RecordingCallbackSink implements CallbackSink {
 
   public RecordingCallbackSink(Duration offlineDelay, CallbackEventType... wanted) {
     this.offlineDelay = offlineDelay;
-    this.wanted = wanted.length == 0 ? EnumSet.allOf(CallbackEventType.class) : EnumSet.of(wanted[0], wanted);
+    this.wanted =
+        wanted.length == 0 ? EnumSet.allOf(CallbackEventType.class) : EnumSet.of(wanted[0], wanted);
   }
 
   @Override
@@ -28,7 +29,8 @@ public final class RecordingCallbackSink implements CallbackSink {
 
   @Override
   public void offer(CallbackEvent event) {
-    if (!wanted.contains(event.type())) throw new AssertionError("offered an unwanted event: " + event);
+    if (!wanted.contains(event.type()))
+      throw new AssertionError("offered an unwanted event: " + event);
     events.add(event);
   }
 

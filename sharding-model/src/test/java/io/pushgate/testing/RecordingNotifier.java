@@ -12,9 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A {@link PushNotifier} for entity tests: records every request and answers each with the
- * outcomes {@code answer} gives (the providers themselves are tested in the api module against
- * local servers that implement their contracts).
+ * A {@link PushNotifier} for entity tests: records every request and answers each with the outcomes
+ * {@code answer} gives (the providers themselves are tested in the api module against local servers
+ * that implement their contracts).
  */
 public final class RecordingNotifier implements PushNotifier {
 
@@ -22,16 +22,18 @@ public final class RecordingNotifier implements PushNotifier {
   private final List<NotificationRequest> requests = new CopyOnWriteArrayList<>();
   private volatile Function<NotificationRequest, List<DeviceOutcome>> answer;
 
-  public RecordingNotifier(Duration notifyAfter, Function<NotificationRequest, List<DeviceOutcome>> answer) {
+  public RecordingNotifier(
+      Duration notifyAfter, Function<NotificationRequest, List<DeviceOutcome>> answer) {
     this.notifyAfter = Optional.of(notifyAfter);
     this.answer = answer;
   }
 
   /** Every device answered {@code SENT}. */
   public static Function<NotificationRequest, List<DeviceOutcome>> allSent() {
-    return r -> r.devices().stream()
-        .map(d -> new DeviceOutcome(d.id(), d.platform(), DeviceOutcome.Result.SENT, null, 1))
-        .toList();
+    return r ->
+        r.devices().stream()
+            .map(d -> new DeviceOutcome(d.id(), d.platform(), DeviceOutcome.Result.SENT, null, 1))
+            .toList();
   }
 
   public void answerWith(Function<NotificationRequest, List<DeviceOutcome>> answer) {

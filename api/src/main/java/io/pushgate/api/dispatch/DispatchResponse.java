@@ -8,7 +8,8 @@ public record DispatchResponse(List<String> endpoints, Reconnect reconnect) {
   /** The reconnect policy on the wire, in milliseconds. */
   public record Reconnect(long baseMillis, double factor, double jitter, long maxMillis) {
     public static Reconnect of(ReconnectPolicy policy) {
-      return new Reconnect(policy.base().toMillis(), policy.factor(), policy.jitter(), policy.max().toMillis());
+      return new Reconnect(
+          policy.base().toMillis(), policy.factor(), policy.jitter(), policy.max().toMillis());
     }
   }
 

@@ -32,14 +32,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC API's port ({@code pushgate.api.grpc}, default 8083): Pekko gRPC over Pekko HTTP's
- * HTTP/2 server, plaintext (h2c with prior knowledge) or TLS. Serves {@code pushgate.v1.PushgateApi}
- * ({@link GrpcApiService}), the standard health service ({@link GrpcHealth}) and server reflection,
- * so {@code grpcurl} works without the proto.
+ * HTTP/2 server, plaintext (h2c with prior knowledge) or TLS. Serves {@code
+ * pushgate.v1.PushgateApi} ({@link GrpcApiService}), the standard health service ({@link
+ * GrpcHealth}) and server reflection, so {@code grpcurl} works without the proto.
  *
  * <p>Bounds: {@code http.max-connections} connections, {@code http.http2.max-concurrent-streams}
  * calls per connection, request messages of at most {@code max-message-bytes} (checked on the gRPC
  * framing before a message is buffered, {@link GrpcMessageLimit}: a larger one fails its call
- * RESOURCE_EXHAUSTED {@code payload_too_large}), {@code publish.max-in-flight} sends per Publish stream.
+ * RESOURCE_EXHAUSTED {@code payload_too_large}), {@code publish.max-in-flight} sends per Publish
+ * stream.
  */
 public final class GrpcApiServer {
 
@@ -63,48 +64,76 @@ public final class GrpcApiServer {
   /**
    * Binds the gRPC port.
    *
-   * @return completes once bound; fails if the port cannot be bound, or if TLS is on without a context
+   * @return completes once bound; fails if the port cannot be bound, or if TLS is on without a
+   *     context
    */
   public static CompletionStage<GrpcApiServer> start(ActorSystem<?> system, Deps deps) {
     GrpcApiSettings settings = deps.settings();
     if (settings.tls() && deps.tls().isEmpty()) {
-      throw new IllegalArgumentException("pushgate.api.grpc.tls is on: enable pushgate.gateway.tls, whose certificate it serves");
+      throw new IllegalArgumentException(
+          "pushgate.api.grpc.tls is on: enable pushgate.gateway.tls, whose certificate it serves");
     }
     GrpcApiServer[] self = new GrpcApiServer[1];
     GrpcHealth health = new GrpcHealth(() -> self[0] == null || self[0].serving);
     Function<HttpRequest, CompletionStage<HttpResponse>> api =
         PushgateApiPowerApiHandlerFactory.partial(
-            new GrpcApiService(deps.api(), settings.maxInFlight()), PushgateApi.name,
-            org.apache.pekko.stream.SystemMaterializer.get(system).materializer(), GrpcApiServer::errors, system);
-    Function<HttpRequest, CompletionStage<HttpResponse>> handler = ServiceHandler.concatOrNotFound(
-        api,
-        HealthHandlerFactory.partial(health, Health.name, system),
-        ServerReflection.create(List.of(PushgateApi.description, Health.description), system));
+            new GrpcApiService(deps.api(), settings.maxInFlight()),
+            PushgateApi.name,
+            org.apache.pekko.stream.SystemMaterializer.get(system).materializer(),
+            GrpcApiServer::errors,
+            system);
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler =
+        ServiceHandler.concatOrNotFound(
+            api,
+            HealthHandlerFactory.partial(health, Health.name, system),
+            ServerReflection.create(List.of(PushgateApi.description, Health.description), system));
     @SuppressWarnings({"unchecked", "rawtypes"})
-    org.apache.pekko.stream.scaladsl.Flow<org.apache.pekko.util.ByteString, org.apache.pekko.util.ByteString, Object> limit =
-        (org.apache.pekko.stream.scaladsl.Flow) org.apache.pekko.stream.scaladsl.Flow.fromGraph(new GrpcMessageLimit(settings.maxMessageBytes()));
-    Function<HttpRequest, CompletionStage<HttpResponse>> bounded = request -> handler.apply(request.withEntity(
-        ((org.apache.pekko.http.scaladsl.model.RequestEntity) request.entity()).transformDataBytes(limit)));
-    ServerBuilder builder = Http.get(system)
-        .newServerAt(settings.host(), settings.port())
-        .withSettings(ServerSettings.create(settings.http()));
-    if (deps.tls().isPresent()) builder = builder.enableHttps(ConnectionContext.httpsServer(deps.tls().get()));
-    return builder.bind(bounded).thenApply(binding -> {
-      GrpcApiServer server = new GrpcApiServer(binding);
-      self[0] = server;
-      log.info("gRPC API listening on {}{}", binding.localAddress(), deps.tls().isPresent() ? " (TLS)" : "");
-      return server;
-    });
+    org.apache.pekko.stream.scaladsl.Flow<
+            org.apache.pekko.util.ByteString, org.apache.pekko.util.ByteString, Object>
+        limit =
+            (org.apache.pekko.stream.scaladsl.Flow)
+                org.apache.pekko.stream.scaladsl.Flow.fromGraph(
+                    new GrpcMessageLimit(settings.maxMessageBytes()));
+    Function<HttpRequest, CompletionStage<HttpResponse>> bounded =
+        request ->
+            handler.apply(
+                request.withEntity(
+                    ((org.apache.pekko.http.scaladsl.model.RequestEntity) request.entity())
+                        .transformDataBytes(limit)));
+    ServerBuilder builder =
+        Http.get(system)
+            .newServerAt(settings.host(), settings.port())
+            .withSettings(ServerSettings.create(settings.http()));
+    if (deps.tls().isPresent())
+      builder = builder.enableHttps(ConnectionContext.httpsServer(deps.tls().get()));
+    return builder
+        .bind(bounded)
+        .thenApply(
+            binding -> {
+              GrpcApiServer server = new GrpcApiServer(binding);
+              self[0] = server;
+              log.info(
+                  "gRPC API listening on {}{}",
+                  binding.localAddress(),
+                  deps.tls().isPresent() ? " (TLS)" : "");
+              return server;
+            });
   }
 
-  /** Our problems as statuses; a message over max-message-bytes as payload_too_large; else Pekko gRPC's mapping. */
-  private static org.apache.pekko.japi.Function<Throwable, Trailers> errors(org.apache.pekko.actor.ActorSystem system)
-      throws Exception {
-    org.apache.pekko.japi.Function<Throwable, Trailers> standard = GrpcExceptionHandler.defaultMapper().apply(system);
+  /**
+   * Our problems as statuses; a message over max-message-bytes as payload_too_large; else Pekko
+   * gRPC's mapping.
+   */
+  private static org.apache.pekko.japi.Function<Throwable, Trailers> errors(
+      org.apache.pekko.actor.ActorSystem system) throws Exception {
+    org.apache.pekko.japi.Function<Throwable, Trailers> standard =
+        GrpcExceptionHandler.defaultMapper().apply(system);
     return error -> {
       for (Throwable t = error; t != null; t = t.getCause()) {
         if (t instanceof GrpcMessageLimit.TooLarge tooLarge) {
-          var e = GrpcErrors.exception(new ApiProblem(ErrorCode.PAYLOAD_TOO_LARGE, tooLarge.getMessage()));
+          var e =
+              GrpcErrors.exception(
+                  new ApiProblem(ErrorCode.PAYLOAD_TOO_LARGE, tooLarge.getMessage()));
           return new Trailers(e.status(), e.getMetadata());
         }
         if (t instanceof ApiProblem problem) {
@@ -122,8 +151,8 @@ public final class GrpcApiServer {
   }
 
   /**
-   * Reports NOT_SERVING on health, stops accepting, lets calls in progress finish for up to
-   * {@code deadline}, then closes every connection.
+   * Reports NOT_SERVING on health, stops accepting, lets calls in progress finish for up to {@code
+   * deadline}, then closes every connection.
    */
   public CompletionStage<Done> stop(Duration deadline) {
     serving = false;

@@ -36,7 +36,8 @@ final class GrpcHealth implements Health {
   public CompletionStage<HealthCheckResponse> check(HealthCheckRequest in) {
     if (!known(in.getService())) {
       return CompletableFuture.failedFuture(
-          new GrpcServiceException(io.grpc.Status.NOT_FOUND.withDescription("unknown service " + in.getService())));
+          new GrpcServiceException(
+              io.grpc.Status.NOT_FOUND.withDescription("unknown service " + in.getService())));
     }
     return CompletableFuture.completedFuture(response(status()));
   }
@@ -50,7 +51,12 @@ final class GrpcHealth implements Health {
         .map(tick -> status())
         .statefulMap(
             () -> ServingStatus.UNKNOWN,
-            (last, now) -> Pair.create(now, now == last ? Optional.<HealthCheckResponse>empty() : Optional.of(response(now))),
+            (last, now) ->
+                Pair.create(
+                    now,
+                    now == last
+                        ? Optional.<HealthCheckResponse>empty()
+                        : Optional.of(response(now))),
             last -> Optional.empty())
         .filter(Optional::isPresent)
         .map(Optional::get)

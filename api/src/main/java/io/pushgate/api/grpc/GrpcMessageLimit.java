@@ -22,8 +22,15 @@ final class GrpcMessageLimit extends GraphStage<FlowShape<ByteString, ByteString
   /** A request message over the limit. */
   static final class TooLarge extends RuntimeException {
     TooLarge(long length, int max) {
-      super("a request message of " + length + " bytes; at most " + max + " are allowed (pushgate.api.grpc.max-message-bytes)",
-          null, false, false);
+      super(
+          "a request message of "
+              + length
+              + " bytes; at most "
+              + max
+              + " are allowed (pushgate.api.grpc.max-message-bytes)",
+          null,
+          false,
+          false);
     }
   }
 
@@ -48,47 +55,54 @@ final class GrpcMessageLimit extends GraphStage<FlowShape<ByteString, ByteString
     return new GraphStageLogic(shape) {
       /** Bytes of the current message's prefix seen so far (0..4), or -1 while in its body. */
       private int prefixSeen;
+
       private long length;
+
       /** Body bytes of the current message still to come. */
       private long remaining;
+
       private boolean draining;
 
       {
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            ByteString chunk = grab(in);
-            if (draining) {
-              pull(in);
-              return;
-            }
-            long tooLarge = scan(chunk);
-            if (tooLarge >= 0) {
-              draining = true;
-              fail(out, new TooLarge(tooLarge, maxMessageBytes));
-              pull(in);
-              return;
-            }
-            push(out, chunk);
-          }
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                ByteString chunk = grab(in);
+                if (draining) {
+                  pull(in);
+                  return;
+                }
+                long tooLarge = scan(chunk);
+                if (tooLarge >= 0) {
+                  draining = true;
+                  fail(out, new TooLarge(tooLarge, maxMessageBytes));
+                  pull(in);
+                  return;
+                }
+                push(out, chunk);
+              }
 
-          @Override
-          public void onUpstreamFinish() {
-            if (draining) completeStage();
-            else complete(out);
-          }
-        });
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            pull(in);
-          }
+              @Override
+              public void onUpstreamFinish() {
+                if (draining) completeStage();
+                else complete(out);
+              }
+            });
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                pull(in);
+              }
 
-          @Override
-          public void onDownstreamFinish(Throwable cause) {
-            if (!draining) cancelStage(cause);
-          }
-        });
+              @Override
+              public void onDownstreamFinish(Throwable cause) {
+                if (!draining) cancelStage(cause);
+              }
+            });
       }
 
       /** Walks the chunk's framing; the length of a message over the limit, or -1. */
@@ -102,7 +116,8 @@ final class GrpcMessageLimit extends GraphStage<FlowShape<ByteString, ByteString
             i += (int) skip;
             continue;
           }
-          if (prefixSeen > 0) length = (length << 8) | (chunk.apply(i) & 0xff); // byte 0 is the flag
+          if (prefixSeen > 0)
+            length = (length << 8) | (chunk.apply(i) & 0xff); // byte 0 is the flag
           prefixSeen++;
           i++;
           if (prefixSeen == PREFIX) {

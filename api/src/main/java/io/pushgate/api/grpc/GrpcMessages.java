@@ -51,8 +51,10 @@ final class GrpcMessages {
   }
 
   /** A notification as the JSON object the HTTP API takes, so both pass the same checks. */
-  private static com.fasterxml.jackson.databind.JsonNode notification(io.pushgate.grpc.v1.Notification n) {
-    com.fasterxml.jackson.databind.node.ObjectNode o = io.pushgate.api.ApiJson.mapper().createObjectNode();
+  private static com.fasterxml.jackson.databind.JsonNode notification(
+      io.pushgate.grpc.v1.Notification n) {
+    com.fasterxml.jackson.databind.node.ObjectNode o =
+        io.pushgate.api.ApiJson.mapper().createObjectNode();
     if (n.hasTitle()) o.put("title", n.getTitle());
     if (n.hasBody()) o.put("body", n.getBody());
     if (n.getDataCount() > 0) {
@@ -66,44 +68,58 @@ final class GrpcMessages {
   }
 
   /** A device registration as the JSON body the HTTP API takes. */
-  static com.fasterxml.jackson.databind.JsonNode deviceBody(io.pushgate.grpc.v1.PutDeviceRequest in) {
-    com.fasterxml.jackson.databind.node.ObjectNode o = io.pushgate.api.ApiJson.mapper().createObjectNode();
+  static com.fasterxml.jackson.databind.JsonNode deviceBody(
+      io.pushgate.grpc.v1.PutDeviceRequest in) {
+    com.fasterxml.jackson.databind.node.ObjectNode o =
+        io.pushgate.api.ApiJson.mapper().createObjectNode();
     o.put("platform", in.getPlatform());
     o.put("token", in.getToken());
     if (!in.getTopic().isEmpty()) o.put("topic", in.getTopic());
     return o;
   }
 
-  static io.pushgate.grpc.v1.PutDeviceResponse registered(io.pushgate.api.DeviceService.Registered r) {
-    return io.pushgate.grpc.v1.PutDeviceResponse.newBuilder().setCreated(r.created()).setDevices(devices(r.devices())).build();
+  static io.pushgate.grpc.v1.PutDeviceResponse registered(
+      io.pushgate.api.DeviceService.Registered r) {
+    return io.pushgate.grpc.v1.PutDeviceResponse.newBuilder()
+        .setCreated(r.created())
+        .setDevices(devices(r.devices()))
+        .build();
   }
 
   static io.pushgate.grpc.v1.Devices devices(io.pushgate.api.DevicesResponse r) {
-    io.pushgate.grpc.v1.Devices.Builder b = io.pushgate.grpc.v1.Devices.newBuilder().setUser(r.user());
+    io.pushgate.grpc.v1.Devices.Builder b =
+        io.pushgate.grpc.v1.Devices.newBuilder().setUser(r.user());
     for (io.pushgate.api.DevicesResponse.View d : r.devices()) {
-      b.addDevices(io.pushgate.grpc.v1.Device.newBuilder()
-          .setId(d.id())
-          .setPlatform(d.platform())
-          .setTopic(d.topic() == null ? "" : d.topic())
-          .setTokenHint(d.tokenHint())
-          .setRegisteredAt(timestamp(d.registeredAt())));
+      b.addDevices(
+          io.pushgate.grpc.v1.Device.newBuilder()
+              .setId(d.id())
+              .setPlatform(d.platform())
+              .setTopic(d.topic() == null ? "" : d.topic())
+              .setTokenHint(d.tokenHint())
+              .setRegisteredAt(timestamp(d.registeredAt())));
     }
     return b.build();
   }
 
   static SendResponse send(SendMessageResponse r) {
-    SendResponse.Builder b = SendResponse.newBuilder().setId(r.id()).setAllAccepted(r.allAccepted());
-    for (SendMessageResponse.Recipient recipient : r.recipients()) b.addRecipients(recipient(recipient));
+    SendResponse.Builder b =
+        SendResponse.newBuilder().setId(r.id()).setAllAccepted(r.allAccepted());
+    for (SendMessageResponse.Recipient recipient : r.recipients())
+      b.addRecipients(recipient(recipient));
     if (r.paced() != null) {
-      b.setPaced(Paced.newBuilder().setRecipients(r.paced().recipients()).setQueuedAhead(r.paced().queuedAhead()));
+      b.setPaced(
+          Paced.newBuilder()
+              .setRecipients(r.paced().recipients())
+              .setQueuedAhead(r.paced().queuedAhead()));
     }
     return b.build();
   }
 
   private static Recipient recipient(SendMessageResponse.Recipient r) {
-    Recipient.Builder b = Recipient.newBuilder()
-        .setUser(r.user())
-        .setStatus(RecipientStatus.valueOf(r.status().name()));
+    Recipient.Builder b =
+        Recipient.newBuilder()
+            .setUser(r.user())
+            .setStatus(RecipientStatus.valueOf(r.status().name()));
     if (r.seq() != null) b.setSeq(r.seq());
     if (r.replaced() != null) b.setReplaced(r.replaced());
     if (r.dropped() != null) b.addAllDropped(r.dropped());
@@ -114,13 +130,19 @@ final class GrpcMessages {
     SendBatchResponse.Builder b = SendBatchResponse.newBuilder().setAllAccepted(r.allAccepted());
     for (BatchSendResponse.Result result : r.results()) {
       if (result.problem() == null) {
-        b.addResults(BatchResult.newBuilder().setSent(send(new SendMessageResponse(result.id(), result.recipients(), result.paced()))));
+        b.addResults(
+            BatchResult.newBuilder()
+                .setSent(
+                    send(
+                        new SendMessageResponse(
+                            result.id(), result.recipients(), result.paced()))));
       } else {
         ErrorCode code = ErrorCode.valueOf(result.problem().code().toUpperCase(Locale.ROOT));
-        Problem.Builder p = Problem.newBuilder()
-            .setCode(code.code())
-            .setDetail(result.problem().detail())
-            .setGrpcStatus(GrpcErrors.status(code).value());
+        Problem.Builder p =
+            Problem.newBuilder()
+                .setCode(code.code())
+                .setDetail(result.problem().detail())
+                .setGrpcStatus(GrpcErrors.status(code).value());
         if (result.problem().field() != null) p.setField(result.problem().field());
         b.addResults(BatchResult.newBuilder().setRefused(p));
       }
@@ -129,7 +151,8 @@ final class GrpcMessages {
   }
 
   static io.pushgate.grpc.v1.BroadcastResponse broadcast(BroadcastResponse r) {
-    io.pushgate.grpc.v1.BroadcastResponse.Builder b = io.pushgate.grpc.v1.BroadcastResponse.newBuilder().setId(r.id()).setQos(r.qos());
+    io.pushgate.grpc.v1.BroadcastResponse.Builder b =
+        io.pushgate.grpc.v1.BroadcastResponse.newBuilder().setId(r.id()).setQos(r.qos());
     if (r.bseq() != null) b.setBseq(r.bseq());
     if (r.replacedId() != null) b.setReplacedId(r.replacedId());
     return b.build();
@@ -149,7 +172,8 @@ final class GrpcMessages {
   }
 
   static PublishTopicResponse topicMessage(TopicMessageResponse r) {
-    PublishTopicResponse.Builder b = PublishTopicResponse.newBuilder().setId(r.id()).setTopic(r.topic());
+    PublishTopicResponse.Builder b =
+        PublishTopicResponse.newBuilder().setId(r.id()).setTopic(r.topic());
     if (r.offset() != null) b.setOffset(r.offset());
     if (r.epoch() != null) b.setEpoch(r.epoch());
     return b.build();
@@ -160,40 +184,44 @@ final class GrpcMessages {
   }
 
   static UserStatus userStatus(UserStatusResponse r) {
-    UserStatus.Builder b = UserStatus.newBuilder()
-        .setApp(r.app())
-        .setUser(r.user())
-        .setOnline(r.online())
-        .setPending(r.pending())
-        .setLastSeq(r.lastSeq())
-        .setAckedSeq(r.ackedSeq())
-        .setUndeliverable(r.undeliverable())
-        .addAllTopics(r.topics());
+    UserStatus.Builder b =
+        UserStatus.newBuilder()
+            .setApp(r.app())
+            .setUser(r.user())
+            .setOnline(r.online())
+            .setPending(r.pending())
+            .setLastSeq(r.lastSeq())
+            .setAckedSeq(r.ackedSeq())
+            .setUndeliverable(r.undeliverable())
+            .addAllTopics(r.topics());
     for (UserStatusResponse.Connection c : r.connections()) {
-      b.addConnections(Connection.newBuilder()
-          .setId(c.id())
-          .setNode(c.node())
-          .setTransport(c.transport())
-          .setSince(timestamp(c.since())));
+      b.addConnections(
+          Connection.newBuilder()
+              .setId(c.id())
+              .setNode(c.node())
+              .setTransport(c.transport())
+              .setSince(timestamp(c.since())));
     }
     return b.build();
   }
 
   static MessageStatus messageStatus(MessageStatusResponse r) {
-    MessageStatus.Builder b = MessageStatus.newBuilder()
-        .setId(r.id())
-        .setUser(r.user())
-        .setStatus(r.status())
-        .setDeliveries(r.deliveries());
+    MessageStatus.Builder b =
+        MessageStatus.newBuilder()
+            .setId(r.id())
+            .setUser(r.user())
+            .setStatus(r.status())
+            .setDeliveries(r.deliveries());
     if (r.seq() != null) b.setSeq(r.seq());
     if (r.since() != null) b.setSince(timestamp(r.since()));
     for (MessageStatusResponse.Notified n : r.notifications()) {
-      b.addNotifications(io.pushgate.grpc.v1.DeviceNotification.newBuilder()
-          .setDevice(n.device())
-          .setPlatform(n.platform())
-          .setResult(n.result())
-          .setReason(n.reason() == null ? "" : n.reason())
-          .setAt(timestamp(n.at())));
+      b.addNotifications(
+          io.pushgate.grpc.v1.DeviceNotification.newBuilder()
+              .setDevice(n.device())
+              .setPlatform(n.platform())
+              .setResult(n.result())
+              .setReason(n.reason() == null ? "" : n.reason())
+              .setAt(timestamp(n.at())));
     }
     return b.build();
   }

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Idempotency keys kept in this JVM, bounded by {@code maxEntries} (oldest first out) and by
- * their retention. For a single node with Redis disabled, and for tests; not cluster-wide.
+ * Idempotency keys kept in this JVM, bounded by {@code maxEntries} (oldest first out) and by their
+ * retention. For a single node with Redis disabled, and for tests; not cluster-wide.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
@@ -22,7 +22,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private final int maxEntries;
   private final Clock clock;
 
-  public InMemoryIdempotencyStore(Duration retention, Duration inFlightTimeout, int maxEntries, Clock clock) {
+  public InMemoryIdempotencyStore(
+      Duration retention, Duration inFlightTimeout, int maxEntries, Clock clock) {
     this.retention = retention;
     this.inFlightTimeout = inFlightTimeout;
     this.maxEntries = maxEntries;
@@ -34,8 +35,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     long now = clock.millis();
     evict(now);
     Timed existing = entries.get(app + ":" + key);
-    if (existing != null) return CompletableFuture.completedFuture(existing.entry().claimFor(requestHash));
-    entries.put(app + ":" + key, new Timed(StoredEntry.inFlight(requestHash), now + inFlightTimeout.toMillis()));
+    if (existing != null)
+      return CompletableFuture.completedFuture(existing.entry().claimFor(requestHash));
+    entries.put(
+        app + ":" + key,
+        new Timed(StoredEntry.inFlight(requestHash), now + inFlightTimeout.toMillis()));
     return CompletableFuture.completedFuture(new Claim.Fresh());
   }
 
@@ -44,7 +48,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       String app, String key, String requestHash, StoredResponse response) {
     entries.put(
         app + ":" + key,
-        new Timed(new StoredEntry(requestHash, response.status(), response.body()), clock.millis() + retention.toMillis()));
+        new Timed(
+            new StoredEntry(requestHash, response.status(), response.body()),
+            clock.millis() + retention.toMillis()));
     return CompletableFuture.completedFuture(null);
   }
 

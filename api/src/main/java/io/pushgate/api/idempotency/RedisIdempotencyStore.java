@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Idempotency keys in the shared Redis: {@code SET NX} claims a key atomically across the
- * cluster (with the in-flight timeout as its expiry), the final answer replaces it with the
- * retention as expiry. Fails its stage when Redis cannot be reached.
+ * Idempotency keys in the shared Redis: {@code SET NX} claims a key atomically across the cluster
+ * (with the in-flight timeout as its expiry), the final answer replaces it with the retention as
+ * expiry. Fails its stage when Redis cannot be reached.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
@@ -17,7 +17,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   private final Duration retention;
   private final Duration inFlightTimeout;
 
-  public RedisIdempotencyStore(RedisConnection redis, String keyPrefix, Duration retention, Duration inFlightTimeout) {
+  public RedisIdempotencyStore(
+      RedisConnection redis, String keyPrefix, Duration retention, Duration inFlightTimeout) {
     this.redis = redis;
     this.keyPrefix = keyPrefix;
     this.retention = retention;
@@ -31,21 +32,29 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         .commands()
         .thenCompose(
             c ->
-                c.set(redisKey, StoredEntry.inFlight(requestHash).toJson(), SetArgs.Builder.nx().px(inFlightTimeout))
+                c.set(
+                        redisKey,
+                        StoredEntry.inFlight(requestHash).toJson(),
+                        SetArgs.Builder.nx().px(inFlightTimeout))
                     .thenCompose(
                         ok -> {
-                          if ("OK".equals(ok)) return java.util.concurrent.CompletableFuture.completedFuture((Claim) new Claim.Fresh());
+                          if ("OK".equals(ok))
+                            return java.util.concurrent.CompletableFuture.completedFuture(
+                                (Claim) new Claim.Fresh());
                           return c.get(redisKey)
                               .thenApply(
                                   json ->
                                       json == null
-                                          ? (Claim) new Claim.InProgress() // expired between SET and GET: retry
+                                          ? (Claim)
+                                              new Claim.InProgress() // expired between SET and GET:
+                                          // retry
                                           : StoredEntry.fromJson(json).claimFor(requestHash));
                         }));
   }
 
   @Override
-  public CompletionStage<Void> complete(String app, String key, String requestHash, StoredResponse response) {
+  public CompletionStage<Void> complete(
+      String app, String key, String requestHash, StoredResponse response) {
     String json = new StoredEntry(requestHash, response.status(), response.body()).toJson();
     return redis
         .commands()

@@ -22,9 +22,9 @@ import java.util.concurrent.CompletionStage;
  * JWT>}, {@code apns-topic}, {@code apns-push-type: alert}, {@code apns-expiration} (the message's
  * expiry), {@code apns-priority: 10} and {@code apns-collapse-id}; body {@code {"aps":{"alert":
  * {"title","body"},"sound","badge"}, <data keys>, "pushgateMessageId"}}. Answers as Apple documents
- * them: 200 sent; 410 {@code Unregistered} and 400 {@code BadDeviceToken} invalid token; 403
- * {@code ExpiredProviderToken} renews the JWT and is retried; 429 and 5xx retried; others fail
- * with Apple's reason. Thread-safe.
+ * them: 200 sent; 410 {@code Unregistered} and 400 {@code BadDeviceToken} invalid token; 403 {@code
+ * ExpiredProviderToken} renews the JWT and is retried; 429 and 5xx retried; others fail with
+ * Apple's reason. Thread-safe.
  */
 final class ApnsSender implements ProviderSender {
 
@@ -47,13 +47,21 @@ final class ApnsSender implements ProviderSender {
   @Override
   public CompletionStage<ProviderAnswer> send(NotificationRequest request, Device device) {
     Notification n = request.notification();
-    String topic = device.topic() != null && !device.topic().isEmpty() ? device.topic() : config.credentials().topic();
+    String topic =
+        device.topic() != null && !device.topic().isEmpty()
+            ? device.topic()
+            : config.credentials().topic();
     if (topic == null || topic.isEmpty()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(ProviderAnswer.failed("no_topic"));
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          ProviderAnswer.failed("no_topic"));
     }
     String jwt = tokens.token();
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(base + "/3/device/" + URLEncoder.encode(device.token(), StandardCharsets.UTF_8)))
+        HttpRequest.newBuilder(
+                URI.create(
+                    base
+                        + "/3/device/"
+                        + URLEncoder.encode(device.token(), StandardCharsets.UTF_8)))
             .version(ProviderSender.versionFor(config.baseUrl()))
             .timeout(timeout)
             .header("authorization", "bearer " + jwt)
@@ -64,7 +72,9 @@ final class ApnsSender implements ProviderSender {
             .header("content-type", "application/json");
     if (n.collapseKey() != null) builder.header("apns-collapse-id", n.collapseKey());
     byte[] body = ApiJson.bytes(payload(request));
-    return http.sendAsync(builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray())
+    return http.sendAsync(
+            builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(response -> classify(response, jwt));
   }
 
@@ -90,11 +100,15 @@ final class ApnsSender implements ProviderSender {
     if (status == 410 || INVALID_TOKEN.contains(reason)) {
       return ProviderAnswer.invalidToken(reason);
     }
-    if (status == 403 && ("ExpiredProviderToken".equals(reason) || "InvalidProviderToken".equals(reason))) {
+    if (status == 403
+        && ("ExpiredProviderToken".equals(reason) || "InvalidProviderToken".equals(reason))) {
       tokens.invalidate(jwt);
-      return "ExpiredProviderToken".equals(reason) ? ProviderAnswer.retry(reason, null) : ProviderAnswer.failed(reason);
+      return "ExpiredProviderToken".equals(reason)
+          ? ProviderAnswer.retry(reason, null)
+          : ProviderAnswer.failed(reason);
     }
-    if (status == 429 || status >= 500) return ProviderAnswer.retry(reason, ProviderAnswer.retryAfter(response));
+    if (status == 429 || status >= 500)
+      return ProviderAnswer.retry(reason, ProviderAnswer.retryAfter(response));
     return ProviderAnswer.failed(reason);
   }
 

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * APNs provider authentication tokens, as Apple documents them: an ES256 JWT with header
- * {@code kid} = key id and claims {@code iss} = team id, {@code iat}; reused for
- * {@link #REFRESH_AFTER} (Apple refuses tokens older than an hour and asks for no more than one new
- * token per 20 minutes). Thread-safe.
+ * APNs provider authentication tokens, as Apple documents them: an ES256 JWT with header {@code
+ * kid} = key id and claims {@code iss} = team id, {@code iat}; reused for {@link #REFRESH_AFTER}
+ * (Apple refuses tokens older than an hour and asks for no more than one new token per 20 minutes).
+ * Thread-safe.
  */
 final class ApnsTokens {
 
@@ -38,7 +38,14 @@ final class ApnsTokens {
       synchronized (this) {
         t = current;
         if (t == null || !now.isBefore(t.issuedAt().plus(REFRESH_AFTER))) {
-          t = new Token(JWT.create().withKeyId(credentials.keyId()).withIssuer(credentials.teamId()).withIssuedAt(now).sign(es256), now);
+          t =
+              new Token(
+                  JWT.create()
+                      .withKeyId(credentials.keyId())
+                      .withIssuer(credentials.teamId())
+                      .withIssuedAt(now)
+                      .sign(es256),
+                  now);
           current = t;
         }
       }
@@ -46,7 +53,10 @@ final class ApnsTokens {
     return t.jwt();
   }
 
-  /** APNs said the token expired or is invalid ({@code ExpiredProviderToken}): sign a new one next time. */
+  /**
+   * APNs said the token expired or is invalid ({@code ExpiredProviderToken}): sign a new one next
+   * time.
+   */
   void invalidate(String refused) {
     synchronized (this) {
       Token t = current;

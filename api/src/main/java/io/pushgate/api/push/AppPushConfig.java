@@ -12,13 +12,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One app's mobile push set-up, from {@code pushgate.apps.<app>.push} (apps.conf, docs/push.md).
- * A provider is on when its credentials are given, as a file or as the value itself (from a
+ * One app's mobile push set-up, from {@code pushgate.apps.<app>.push} (apps.conf, docs/push.md). A
+ * provider is on when its credentials are given, as a file or as the value itself (from a
  * variable); none given: the app's messages are never notified. Credentials are read once at
  * start-up and never logged.
  *
  * @param notifyAfter how long a QoS 1 message may stay unacked by a connected user before it is
- *                    notified anyway (default 30 s)
+ *     notified anyway (default 30 s)
  */
 record AppPushConfig(String app, Duration notifyAfter, Optional<Fcm> fcm, Optional<Apns> apns) {
 
@@ -32,11 +32,15 @@ record AppPushConfig(String app, Duration notifyAfter, Optional<Fcm> fcm, Option
     return fcm.isPresent() || apns.isPresent();
   }
 
-  /** @throws IllegalArgumentException naming the key at fault, never a credential */
+  /**
+   * @throws IllegalArgumentException naming the key at fault, never a credential
+   */
   static AppPushConfig fromConfig(String app, Config push) {
     String prefix = "pushgate.apps." + app + ".push.";
-    Duration notifyAfter = push.hasPath("notify-after") ? push.getDuration("notify-after") : Duration.ofSeconds(30);
-    if (notifyAfter.isNegative()) throw new IllegalArgumentException(prefix + "notify-after must be >= 0");
+    Duration notifyAfter =
+        push.hasPath("notify-after") ? push.getDuration("notify-after") : Duration.ofSeconds(30);
+    if (notifyAfter.isNegative())
+      throw new IllegalArgumentException(prefix + "notify-after must be >= 0");
     Optional<Fcm> fcm = Optional.empty();
     if (push.hasPath("fcm")) {
       Config c = push.getConfig("fcm");
@@ -44,10 +48,28 @@ record AppPushConfig(String app, Duration notifyAfter, Optional<Fcm> fcm, Option
       if (json.isPresent()) {
         FcmCredentials creds = FcmCredentials.fromJson(json.get(), prefix + "fcm.service-account");
         String project = text(c, "project-id");
-        if (!project.isEmpty()) creds = new FcmCredentials(project, creds.clientEmail(), creds.privateKeyId(), creds.privateKey(), creds.tokenUri());
+        if (!project.isEmpty())
+          creds =
+              new FcmCredentials(
+                  project,
+                  creds.clientEmail(),
+                  creds.privateKeyId(),
+                  creds.privateKey(),
+                  creds.tokenUri());
         String tokenUri = text(c, "token-url");
-        if (!tokenUri.isEmpty()) creds = new FcmCredentials(creds.projectId(), creds.clientEmail(), creds.privateKeyId(), creds.privateKey(), tokenUri);
-        fcm = Optional.of(new Fcm(creds, URI.create(orDefault(text(c, "base-url"), "https://fcm.googleapis.com"))));
+        if (!tokenUri.isEmpty())
+          creds =
+              new FcmCredentials(
+                  creds.projectId(),
+                  creds.clientEmail(),
+                  creds.privateKeyId(),
+                  creds.privateKey(),
+                  tokenUri);
+        fcm =
+            Optional.of(
+                new Fcm(
+                    creds,
+                    URI.create(orDefault(text(c, "base-url"), "https://fcm.googleapis.com"))));
       }
     }
     Optional<Apns> apns = Optional.empty();
@@ -58,15 +80,20 @@ record AppPushConfig(String app, Duration notifyAfter, Optional<Fcm> fcm, Option
         String keyId = required(c, "key-id", prefix + "apns.key-id");
         String teamId = required(c, "team-id", prefix + "apns.team-id");
         ECPrivateKey key = (ECPrivateKey) PemKeys.privateKey(pem.get(), "EC", prefix + "apns.key");
-        apns = Optional.of(new Apns(
-            new ApnsCredentials(keyId, teamId, key, text(c, "topic")),
-            URI.create(orDefault(text(c, "base-url"), "https://api.push.apple.com"))));
+        apns =
+            Optional.of(
+                new Apns(
+                    new ApnsCredentials(keyId, teamId, key, text(c, "topic")),
+                    URI.create(orDefault(text(c, "base-url"), "https://api.push.apple.com"))));
       }
     }
     return new AppPushConfig(app, notifyAfter, fcm, apns);
   }
 
-  /** The value of {@code valueKey}, else the content of the file named by {@code fileKey}; empty if neither. */
+  /**
+   * The value of {@code valueKey}, else the content of the file named by {@code fileKey}; empty if
+   * neither.
+   */
   private static Optional<String> secret(Config c, String fileKey, String valueKey, String where) {
     String value = text(c, valueKey);
     if (!value.isEmpty()) return Optional.of(value);
@@ -81,7 +108,8 @@ record AppPushConfig(String app, Duration notifyAfter, Optional<Fcm> fcm, Option
 
   private static String required(Config c, String key, String name) {
     String value = text(c, key);
-    if (value.isEmpty()) throw new IllegalArgumentException(name + " is required when a key is given");
+    if (value.isEmpty())
+      throw new IllegalArgumentException(name + " is required when a key is given");
     return value;
   }
 

@@ -33,7 +33,8 @@ final class AppPushQueue {
   /** One provider of the app: how to send, and its breaker. */
   record Provider(ProviderSender sender, CircuitBreaker breaker) {}
 
-  private record Job(NotificationRequest request, Device device, CompletableFuture<DeviceOutcome> result) {}
+  private record Job(
+      NotificationRequest request, Device device, CompletableFuture<DeviceOutcome> result) {}
 
   private final String app;
   private final Map<Platform, Provider> providers;
@@ -44,7 +45,12 @@ final class AppPushQueue {
   private final BoundedSourceQueue<Job> queue;
 
   AppPushQueue(
-      String app, Map<Platform, Provider> providers, PushSettings settings, PushMeters meters, Clock clock, ActorSystem<?> system) {
+      String app,
+      Map<Platform, Provider> providers,
+      PushSettings settings,
+      PushMeters meters,
+      Clock clock,
+      ActorSystem<?> system) {
     this.app = app;
     this.providers = Map.copyOf(providers);
     this.settings = settings;
@@ -53,19 +59,23 @@ final class AppPushQueue {
     this.system = system;
     this.queue =
         Source.<Job>queue(settings.queueSize())
-            .mapAsyncUnordered(settings.maxInFlight(), job -> deliver(job, 1).thenApply(job.result()::complete))
+            .mapAsyncUnordered(
+                settings.maxInFlight(), job -> deliver(job, 1).thenApply(job.result()::complete))
             .to(Sink.ignore())
             .run(system);
     meters.queue(app, queue::size);
-    this.providers.forEach((platform, p) ->
-        meters.circuit(app, platform.wireName(), () -> p.breaker().isClosed() ? 0 : 1));
+    this.providers.forEach(
+        (platform, p) ->
+            meters.circuit(app, platform.wireName(), () -> p.breaker().isClosed() ? 0 : 1));
   }
 
   /** Queues one device's notification; completes with its outcome (never fails). */
   CompletionStage<DeviceOutcome> offer(NotificationRequest request, Device device) {
     CompletableFuture<DeviceOutcome> result = new CompletableFuture<>();
     QueueOfferResult offered = queue.offer(new Job(request, device, result));
-    if (offered != QueueOfferResult.enqueued()) return CompletableFuture.completedFuture(outcome(device, DeviceOutcome.Result.DROPPED, "queue_full"));
+    if (offered != QueueOfferResult.enqueued())
+      return CompletableFuture.completedFuture(
+          outcome(device, DeviceOutcome.Result.DROPPED, "queue_full"));
     return result;
   }
 
@@ -75,12 +85,18 @@ final class AppPushQueue {
       return done(outcome(device, DeviceOutcome.Result.DROPPED, "expired"));
     }
     Provider provider = providers.get(device.platform());
-    if (provider == null) return done(outcome(device, DeviceOutcome.Result.DROPPED, "provider_not_configured"));
+    if (provider == null)
+      return done(outcome(device, DeviceOutcome.Result.DROPPED, "provider_not_configured"));
     CompletionStage<ProviderAnswer> answer;
     try {
-      answer = provider.breaker().callWithCircuitBreakerCS(
-          () -> provider.sender().send(job.request(), device),
-          (ok, error) -> error.isPresent() || ok.map(a -> a.kind() == ProviderAnswer.Kind.RETRY).orElse(false));
+      answer =
+          provider
+              .breaker()
+              .callWithCircuitBreakerCS(
+                  () -> provider.sender().send(job.request(), device),
+                  (ok, error) ->
+                      error.isPresent()
+                          || ok.map(a -> a.kind() == ProviderAnswer.Kind.RETRY).orElse(false));
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
@@ -97,25 +113,44 @@ final class AppPushQueue {
       case INVALID_TOKEN:
         return done(outcome(device, DeviceOutcome.Result.UNREGISTERED, answer.reason()));
       case FAILED:
-        return done(outcome(device, "circuit_open".equals(answer.reason()) ? DeviceOutcome.Result.DROPPED : DeviceOutcome.Result.FAILED, answer.reason()));
+        return done(
+            outcome(
+                device,
+                "circuit_open".equals(answer.reason())
+                    ? DeviceOutcome.Result.DROPPED
+                    : DeviceOutcome.Result.FAILED,
+                answer.reason()));
       default:
-        if (attempt >= settings.maxAttempts()) return done(outcome(device, DeviceOutcome.Result.FAILED, answer.reason()));
+        if (attempt >= settings.maxAttempts())
+          return done(outcome(device, DeviceOutcome.Result.FAILED, answer.reason()));
         meters.retried(app, device.platform().wireName());
         Duration wait = backoff(attempt, answer.retryAfter());
-        return Patterns.after(wait, system.classicSystem().scheduler(), system.executionContext(), () -> deliver(job, attempt + 1));
+        return Patterns.after(
+            wait,
+            system.classicSystem().scheduler(),
+            system.executionContext(),
+            () -> deliver(job, attempt + 1));
     }
   }
 
-  /** {@code backoff-min} doubled per try, or the provider's Retry-After; at most {@code backoff-max}. */
+  /**
+   * {@code backoff-min} doubled per try, or the provider's Retry-After; at most {@code
+   * backoff-max}.
+   */
   private Duration backoff(int attempt, Duration retryAfter) {
-    Duration wait = retryAfter != null ? retryAfter : settings.backoffMin().multipliedBy(1L << Math.min(20, attempt - 1));
+    Duration wait =
+        retryAfter != null
+            ? retryAfter
+            : settings.backoffMin().multipliedBy(1L << Math.min(20, attempt - 1));
     return wait.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : wait;
   }
 
   private static ProviderAnswer noAnswer(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof CircuitBreakerOpenException) return ProviderAnswer.failed("circuit_open");
-    if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
+    if (cause instanceof HttpTimeoutException
+        || cause instanceof java.util.concurrent.TimeoutException) {
       return ProviderAnswer.retry("timeout", null);
     }
     if (cause instanceof java.io.IOException) return ProviderAnswer.retry("connection", null);
@@ -123,7 +158,11 @@ final class AppPushQueue {
   }
 
   private DeviceOutcome outcome(Device device, DeviceOutcome.Result result, String reason) {
-    meters.outcome(app, device.platform().wireName(), result.name().toLowerCase(java.util.Locale.ROOT), reason);
+    meters.outcome(
+        app,
+        device.platform().wireName(),
+        result.name().toLowerCase(java.util.Locale.ROOT),
+        reason);
     return new DeviceOutcome(device.id(), device.platform(), result, reason, clock.millis());
   }
 

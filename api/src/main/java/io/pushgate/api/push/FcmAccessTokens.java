@@ -28,6 +28,7 @@ final class FcmAccessTokens {
 
   static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
   static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
   /** A token is renewed this long before it expires. */
   static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
 
@@ -51,7 +52,8 @@ final class FcmAccessTokens {
   /** A valid access token: the cached one, or a new one. */
   synchronized CompletionStage<String> token() {
     CompletableFuture<Cached> cached = current;
-    if (cached != null && (!cached.isDone() || usable(cached))) return cached.thenApply(Cached::token);
+    if (cached != null && (!cached.isDone() || usable(cached)))
+      return cached.thenApply(Cached::token);
     current = fetch();
     return current.thenApply(Cached::token);
   }
@@ -78,8 +80,10 @@ final class FcmAccessTokens {
             .withExpiresAt(now.plus(Duration.ofHours(1)))
             .sign(rs256);
     String form =
-        "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8)
-            + "&assertion=" + URLEncoder.encode(assertion, StandardCharsets.UTF_8);
+        "grant_type="
+            + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8)
+            + "&assertion="
+            + URLEncoder.encode(assertion, StandardCharsets.UTF_8);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(credentials.tokenUri()))
             .version(ProviderSender.versionFor(URI.create(credentials.tokenUri())))
@@ -91,11 +95,13 @@ final class FcmAccessTokens {
         .thenApply(
             response -> {
               if (response.statusCode() != 200) {
-                throw new IllegalStateException("FCM token endpoint answered " + response.statusCode());
+                throw new IllegalStateException(
+                    "FCM token endpoint answered " + response.statusCode());
               }
               JsonNode body = ApiJson.parse(response.body());
               String token = body.path("access_token").asText("");
-              if (token.isEmpty()) throw new IllegalStateException("FCM token endpoint answered no access_token");
+              if (token.isEmpty())
+                throw new IllegalStateException("FCM token endpoint answered no access_token");
               long expiresIn = body.path("expires_in").asLong(3600);
               return new Cached(token, now.plusSeconds(expiresIn).minus(REFRESH_MARGIN));
             });

@@ -6,20 +6,28 @@ import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPrivateKey;
 
 /**
- * A Firebase service account, as the JSON file the Firebase console downloads
- * ({@code project_id}, {@code client_email}, {@code private_key_id}, {@code private_key},
- * {@code token_uri}). {@link #toString()} leaves the key out.
+ * A Firebase service account, as the JSON file the Firebase console downloads ({@code project_id},
+ * {@code client_email}, {@code private_key_id}, {@code private_key}, {@code token_uri}). {@link
+ * #toString()} leaves the key out.
  */
-record FcmCredentials(String projectId, String clientEmail, String privateKeyId, RSAPrivateKey privateKey, String tokenUri) {
+record FcmCredentials(
+    String projectId,
+    String clientEmail,
+    String privateKeyId,
+    RSAPrivateKey privateKey,
+    String tokenUri) {
 
-  /** @throws IllegalArgumentException naming the missing field (never a value) */
+  /**
+   * @throws IllegalArgumentException naming the missing field (never a value)
+   */
   static FcmCredentials fromJson(String json, String what) {
     JsonNode root = ApiJson.parse(json.getBytes(StandardCharsets.UTF_8));
     return new FcmCredentials(
         field(root, "project_id", what),
         field(root, "client_email", what),
         root.path("private_key_id").asText(""),
-        (RSAPrivateKey) PemKeys.privateKey(field(root, "private_key", what), "RSA", what + " private_key"),
+        (RSAPrivateKey)
+            PemKeys.privateKey(field(root, "private_key", what), "RSA", what + " private_key"),
         root.path("token_uri").asText("https://oauth2.googleapis.com/token"));
   }
 

@@ -37,21 +37,26 @@ final class FcmSender implements ProviderSender {
     this.clock = clock;
     this.tokens = new FcmAccessTokens(config.credentials(), http, timeout, clock);
     String base = config.baseUrl().toString().replaceAll("/+$", "");
-    this.sendUrl = URI.create(base + "/v1/projects/" + config.credentials().projectId() + "/messages:send");
+    this.sendUrl =
+        URI.create(base + "/v1/projects/" + config.credentials().projectId() + "/messages:send");
   }
 
   @Override
   public CompletionStage<ProviderAnswer> send(NotificationRequest request, Device device) {
     byte[] body = ApiJson.bytes(Map.of("message", message(request, device)));
-    return tokens.token().thenCompose(token -> http.sendAsync(
-            HttpRequest.newBuilder(sendUrl)
-                .version(ProviderSender.versionFor(sendUrl))
-                .timeout(timeout)
-                .header("authorization", "Bearer " + token)
-                .header("content-type", "application/json; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray()))
+    return tokens
+        .token()
+        .thenCompose(
+            token ->
+                http.sendAsync(
+                    HttpRequest.newBuilder(sendUrl)
+                        .version(ProviderSender.versionFor(sendUrl))
+                        .timeout(timeout)
+                        .header("authorization", "Bearer " + token)
+                        .header("content-type", "application/json; charset=UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray()))
         .thenApply(this::classify);
   }
 
@@ -91,11 +96,15 @@ final class FcmSender implements ProviderSender {
       tokens.invalidate();
       return ProviderAnswer.retry(code, null);
     }
-    if (status == 429 || status >= 500) return ProviderAnswer.retry(code, ProviderAnswer.retryAfter(response));
+    if (status == 429 || status >= 500)
+      return ProviderAnswer.retry(code, ProviderAnswer.retryAfter(response));
     return ProviderAnswer.failed(code);
   }
 
-  /** FCM's {@code FcmError.errorCode} if given, else the error's {@code status}, else {@code http_<status>}. */
+  /**
+   * FCM's {@code FcmError.errorCode} if given, else the error's {@code status}, else {@code
+   * http_<status>}.
+   */
   private static String errorCode(byte[] body, int status) {
     try {
       JsonNode error = ApiJson.parse(body).path("error");

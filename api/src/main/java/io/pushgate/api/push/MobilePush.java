@@ -55,7 +55,8 @@ public final class MobilePush implements PushNotifier {
   /**
    * Reads {@code pushgate.push} and every {@code pushgate.apps.<app>.push} of {@code config}.
    *
-   * @throws IllegalArgumentException for invalid settings or credentials, naming the key (never a secret)
+   * @throws IllegalArgumentException for invalid settings or credentials, naming the key (never a
+   *     secret)
    */
   public static MobilePush start(ActorSystem<?> system, Config config) {
     PushSettings settings = PushSettings.fromConfig(config);
@@ -74,12 +75,28 @@ public final class MobilePush implements PushNotifier {
       Clock clock = Clock.systemUTC();
       for (AppPushConfig c : configs.values()) {
         Map<Platform, AppPushQueue.Provider> providers = new EnumMap<>(Platform.class);
-        c.fcm().ifPresent(f -> providers.put(Platform.FCM,
-            new AppPushQueue.Provider(new FcmSender(f, http, settings.requestTimeout(), clock), breaker(system, settings, c.app(), "fcm"))));
-        c.apns().ifPresent(a -> providers.put(Platform.APNS,
-            new AppPushQueue.Provider(new ApnsSender(a, http, settings.requestTimeout(), clock), breaker(system, settings, c.app(), "apns"))));
+        c.fcm()
+            .ifPresent(
+                f ->
+                    providers.put(
+                        Platform.FCM,
+                        new AppPushQueue.Provider(
+                            new FcmSender(f, http, settings.requestTimeout(), clock),
+                            breaker(system, settings, c.app(), "fcm"))));
+        c.apns()
+            .ifPresent(
+                a ->
+                    providers.put(
+                        Platform.APNS,
+                        new AppPushQueue.Provider(
+                            new ApnsSender(a, http, settings.requestTimeout(), clock),
+                            breaker(system, settings, c.app(), "apns"))));
         queues.put(c.app(), new AppPushQueue(c.app(), providers, settings, meters, clock, system));
-        log.info("mobile push of app {}: {} (notify-after {})", c.app(), providers.keySet(), c.notifyAfter());
+        log.info(
+            "mobile push of app {}: {} (notify-after {})",
+            c.app(),
+            providers.keySet(),
+            c.notifyAfter());
       }
     }
     return new MobilePush(configs, queues);
@@ -105,26 +122,38 @@ public final class MobilePush implements PushNotifier {
     AppPushQueue queue = queues.get(request.app());
     if (queue == null) return CompletableFuture.completedFuture(List.of());
     List<CompletableFuture<DeviceOutcome>> each = new ArrayList<>(request.devices().size());
-    for (Device device : request.devices()) each.add(queue.offer(request, device).toCompletableFuture());
+    for (Device device : request.devices())
+      each.add(queue.offer(request, device).toCompletableFuture());
     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
         .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
   }
 
-  private static CircuitBreaker breaker(ActorSystem<?> system, PushSettings settings, String app, String provider) {
+  private static CircuitBreaker breaker(
+      ActorSystem<?> system, PushSettings settings, String app, String provider) {
     CircuitBreaker breaker =
         CircuitBreaker.create(
-                system.classicSystem().scheduler(), settings.breakerMaxFailures(), settings.requestTimeout().plusSeconds(1),
+                system.classicSystem().scheduler(),
+                settings.breakerMaxFailures(),
+                settings.requestTimeout().plusSeconds(1),
                 settings.breakerResetTimeout())
             .withExponentialBackoff(settings.breakerMaxResetTimeout());
-    breaker.addOnOpenListener(() -> log.warn(
-        "mobile push of app {}: circuit to {} open after {} failed requests; its notifications are dropped meanwhile",
-        app, provider, settings.breakerMaxFailures()));
-    breaker.addOnCloseListener(() -> log.info("mobile push of app {}: circuit to {} closed", app, provider));
+    breaker.addOnOpenListener(
+        () ->
+            log.warn(
+                "mobile push of app {}: circuit to {} open after {} failed requests; its notifications are dropped meanwhile",
+                app,
+                provider,
+                settings.breakerMaxFailures()));
+    breaker.addOnCloseListener(
+        () -> log.info("mobile push of app {}: circuit to {} closed", app, provider));
     return breaker;
   }
 
   private static HttpClient httpClient(PushSettings settings) {
-    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(settings.requestTimeout());
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_2)
+            .connectTimeout(settings.requestTimeout());
     if (!settings.caFile().isEmpty()) builder.sslContext(trusting(Path.of(settings.caFile())));
     return builder.build();
   }
@@ -138,7 +167,8 @@ public final class MobilePush implements PushNotifier {
       for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         store.setCertificateEntry("ca-" + i++, cert);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
@@ -146,7 +176,8 @@ public final class MobilePush implements PushNotifier {
     } catch (IOException e) {
       throw new UncheckedIOException("pushgate.push.ca-file: cannot read " + pem, e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("pushgate.push.ca-file: " + pem + " holds no usable certificate", e);
+      throw new IllegalArgumentException(
+          "pushgate.push.ca-file: " + pem + " holds no usable certificate", e);
     }
   }
 }

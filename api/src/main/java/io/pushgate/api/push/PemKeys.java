@@ -6,7 +6,10 @@ import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
-/** Reads the PKCS#8 PEM private keys providers hand out (FCM service accounts: RSA; APNs {@code .p8}: EC). */
+/**
+ * Reads the PKCS#8 PEM private keys providers hand out (FCM service accounts: RSA; APNs {@code
+ * .p8}: EC).
+ */
 final class PemKeys {
 
   private PemKeys() {}
@@ -24,7 +27,8 @@ final class PemKeys {
       byte[] der = Base64.getDecoder().decode(base64);
       return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(what + " is not a PKCS#8 PEM " + algorithm + " private key", e);
+      throw new IllegalArgumentException(
+          what + " is not a PKCS#8 PEM " + algorithm + " private key", e);
     }
   }
 }

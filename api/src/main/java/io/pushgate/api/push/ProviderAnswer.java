@@ -6,7 +6,7 @@ import java.time.Duration;
  * What a provider said about one notification, classified as its documentation says to act on it.
  *
  * @param reason the provider's own code ({@code UNREGISTERED}, {@code BadDeviceToken}, ...) or ours
- *               ({@code http_503}, {@code timeout}); null when sent
+ *     ({@code http_503}, {@code timeout}); null when sent
  * @param retryAfter the provider's {@code Retry-After}, or null
  */
 record ProviderAnswer(Kind kind, String reason, Duration retryAfter) {
@@ -38,12 +38,17 @@ record ProviderAnswer(Kind kind, String reason, Duration retryAfter) {
 
   /** {@code Retry-After} in seconds (HTTP-date forms are not used by FCM or APNs), or null. */
   static Duration retryAfter(java.net.http.HttpResponse<?> response) {
-    return response.headers().firstValue("retry-after").map(v -> {
-      try {
-        return Duration.ofSeconds(Long.parseLong(v.trim()));
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }).orElse(null);
+    return response
+        .headers()
+        .firstValue("retry-after")
+        .map(
+            v -> {
+              try {
+                return Duration.ofSeconds(Long.parseLong(v.trim()));
+              } catch (NumberFormatException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 }

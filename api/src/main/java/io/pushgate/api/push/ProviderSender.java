@@ -18,6 +18,8 @@ interface ProviderSender {
    * a plain {@code http} URL (a local proxy or test server), without the JDK's h2c upgrade attempt.
    */
   static java.net.http.HttpClient.Version versionFor(java.net.URI url) {
-    return "https".equalsIgnoreCase(url.getScheme()) ? java.net.http.HttpClient.Version.HTTP_2 : java.net.http.HttpClient.Version.HTTP_1_1;
+    return "https".equalsIgnoreCase(url.getScheme())
+        ? java.net.http.HttpClient.Version.HTTP_2
+        : java.net.http.HttpClient.Version.HTTP_1_1;
   }
 }

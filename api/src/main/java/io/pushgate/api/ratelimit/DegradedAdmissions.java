@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts, exactly, the recipients of the sends that this node admitted from its fallback bucket
- * while the shared limiter was unreachable ({@link RateDecision#servedLocally()}): the cost of
- * each admitted send once, whether its tokens came straight from the fallback or from a lease
- * the fallback granted. (Counting at the fallback would count whole leases, most of whose tokens
- * may never be used.) Wraps the limiter the API asks; thread-safe.
+ * while the shared limiter was unreachable ({@link RateDecision#servedLocally()}): the cost of each
+ * admitted send once, whether its tokens came straight from the fallback or from a lease the
+ * fallback granted. (Counting at the fallback would count whole leases, most of whose tokens may
+ * never be used.) Wraps the limiter the API asks; thread-safe.
  */
 public final class DegradedAdmissions implements SendRateLimiter {
 
@@ -24,10 +24,14 @@ public final class DegradedAdmissions implements SendRateLimiter {
 
   @Override
   public CompletionStage<RateDecision> acquire(App app, int cost) {
-    return limiter.acquire(app, cost).thenApplyAsync(decision -> {
-      if (decision.allowed() && decision.servedLocally()) admitted.add(cost);
-      return decision;
-    }, SAME_THREAD);
+    return limiter
+        .acquire(app, cost)
+        .thenApplyAsync(
+            decision -> {
+              if (decision.allowed() && decision.servedLocally()) admitted.add(cost);
+              return decision;
+            },
+            SAME_THREAD);
   }
 
   /** Recipients admitted by the per-node fallback since the node started. */

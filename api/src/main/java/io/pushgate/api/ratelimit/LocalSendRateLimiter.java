@@ -23,7 +23,8 @@ public final class LocalSendRateLimiter implements SendRateLimiter {
     long now = System.nanoTime();
     LocalTokenBucket bucket =
         buckets.computeIfAbsent(
-            app.id(), id -> new LocalTokenBucket(app.limits().sendRate(), app.limits().sendBurst(), now));
+            app.id(),
+            id -> new LocalTokenBucket(app.limits().sendRate(), app.limits().sendBurst(), now));
     return bucket.acquire(cost, now);
   }
 }

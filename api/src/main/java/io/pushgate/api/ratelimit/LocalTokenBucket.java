@@ -1,8 +1,8 @@
 package io.pushgate.api.ratelimit;
 
 /**
- * A token bucket in this JVM, for one app. Thread-safe (synchronized: a few arithmetic
- * operations per send, never contended for long).
+ * A token bucket in this JVM, for one app. Thread-safe (synchronized: a few arithmetic operations
+ * per send, never contended for long).
  */
 final class LocalTokenBucket {
 

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Redis fails or times out ({@code pushgate.redis.command-timeout}), the node serves the
  * same limit from a local bucket per app (so during an outage each node allows the full rate),
- * marks what it admits that way ({@link RateDecision#servedLocally()}, counted by
- * {@link DegradedAdmissions}), logs once per transition, and reports itself degraded.
- * While degraded it tries Redis again at most once per second, never per request.
+ * marks what it admits that way ({@link RateDecision#servedLocally()}, counted by {@link
+ * DegradedAdmissions}), logs once per transition, and reports itself degraded. While degraded it
+ * tries Redis again at most once per second, never per request.
  */
 public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterHealth {
 
@@ -73,7 +73,9 @@ public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterH
   private final AtomicBoolean degraded = new AtomicBoolean();
   private final AtomicLong lastFailureNanos = new AtomicLong();
 
-  /** @param keyPrefix prefix of the bucket keys, e.g. {@code "pushgate:rate:"} */
+  /**
+   * @param keyPrefix prefix of the bucket keys, e.g. {@code "pushgate:rate:"}
+   */
   public RedisSendRateLimiter(RedisConnection redis, String keyPrefix) {
     this.redis = redis;
     this.keyPrefix = keyPrefix;
@@ -106,22 +108,29 @@ public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterH
             });
   }
 
-  private CompletionStage<RateDecision> run(RedisAsyncCommands<String, String> commands, App app, int cost) {
+  private CompletionStage<RateDecision> run(
+      RedisAsyncCommands<String, String> commands, App app, int cost) {
     String[] keys = {keyPrefix + app.id()};
     String[] args = {
-      Integer.toString(app.limits().sendRate()), Integer.toString(app.limits().sendBurst()), Integer.toString(cost)
+      Integer.toString(app.limits().sendRate()),
+      Integer.toString(app.limits().sendBurst()),
+      Integer.toString(cost)
     };
     CompletionStage<List<Long>> reply =
-        commands.<List<Long>>evalsha(SHA, ScriptOutputType.MULTI, keys, args)
+        commands
+            .<List<Long>>evalsha(SHA, ScriptOutputType.MULTI, keys, args)
             .toCompletableFuture()
             .exceptionallyCompose(
                 e -> {
                   if (unwrap(e) instanceof RedisNoScriptException) {
-                    return commands.<List<Long>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+                    return commands
+                        .<List<Long>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args)
+                        .toCompletableFuture();
                   }
                   return CompletableFuture.failedFuture(e);
                 });
-    return reply.thenApply(r -> r.get(0) == 1L ? RateDecision.ALLOWED : RateDecision.refused(r.get(1)));
+    return reply.thenApply(
+        r -> r.get(0) == 1L ? RateDecision.ALLOWED : RateDecision.refused(r.get(1)));
   }
 
   private RateDecision admitLocally(App app, int cost) {
@@ -136,14 +145,16 @@ public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterH
 
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null)
+      t = t.getCause();
     return t;
   }
 
   private static String sha1(String script) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -2,7 +2,6 @@ package io.pushgate.api.server;
 
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
-import io.pushgate.metrics.PushgateMeters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -18,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pushgate.metrics.PushgateMeters;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,20 +48,19 @@ import org.apache.pekko.util.ByteString;
  * layer, composed here so the port can do what {@code Http.newServerAt(..).bind(..)} does not:
  *
  * <ul>
- *   <li>a burst of new connections waits in an accept queue of {@code backlog} (Pekko's default
- *       is 100; past it the kernel drops SYNs and clients wait seconds for a retransmission);
- *   <li>past {@code max-connections}, up to {@code max-refusing-connections} more are accepted
- *       and each request on them is answered 503 {@code overloaded} with {@code Retry-After}
- *       (then closed) instead of waiting unanswered in the queue;
+ *   <li>a burst of new connections waits in an accept queue of {@code backlog} (Pekko's default is
+ *       100; past it the kernel drops SYNs and clients wait seconds for a retransmission);
+ *   <li>past {@code max-connections}, up to {@code max-refusing-connections} more are accepted and
+ *       each request on them is answered 503 {@code overloaded} with {@code Retry-After} (then
+ *       closed) instead of waiting unanswered in the queue;
  *   <li>the {@link ConnectionGuard} answers slow heads (408) and garbage (400) itself, and the
  *       socket is half-closed (TCP half-close on), so the node's last answer on a connection is
  *       read by a client that is still sending rather than lost to a reset.
  * </ul>
  *
- * Every request's {@code request-timeout} answer is {@link ListenerAnswers#notAnswered()}.
- * Stopping unbinds, answers new requests 503 {@code overloaded} with {@code Connection: close},
- * lets requests in progress finish until the deadline and then closes every connection.
- * Thread-safe.
+ * Every request's {@code request-timeout} answer is {@link ListenerAnswers#notAnswered()}. Stopping
+ * unbinds, answers new requests 503 {@code overloaded} with {@code Connection: close}, lets
+ * requests in progress finish until the deadline and then closes every connection. Thread-safe.
  */
 public final class ApiListener {
 
@@ -76,8 +75,8 @@ public final class ApiListener {
   }
 
   /**
-   * Binds {@code settings.host():port()} and serves each request with {@code handler} (which
-   * must answer every request; a failed stage becomes Pekko's 500).
+   * Binds {@code settings.host():port()} and serves each request with {@code handler} (which must
+   * answer every request; a failed stage becomes Pekko's 500).
    *
    * @param answers the answers the listener gives itself (rendered by the API, which owns the
    *     problem format)
@@ -90,42 +89,56 @@ public final class ApiListener {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
     Materializer materializer = Materializer.matFromSystem(system);
     ApiServerMeters meters = new ApiServerMeters(PushgateMeters.get(system).registry());
-    Connections connections = new Connections(system, settings, answers, handler, meters, materializer);
+    Connections connections =
+        new Connections(system, settings, answers, handler, meters, materializer);
     EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("pushgate-api-io", true), NioIoHandler.newFactory());
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, settings.backlog())
-        .option(ChannelOption.SO_REUSEADDR, true)
-        // one accept per read, so the admission below can stop accepting between two connections
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
-        .handler(new ChannelInboundHandlerAdapter() {
-          @Override
-          public void channelRead(ChannelHandlerContext ctx, Object child) {
-            connections.admit(ctx.channel(), (Channel) child);
-            ctx.fireChannelRead(child);
-          }
-        })
-        .childOption(ChannelOption.AUTO_READ, false) // the connection's flow starts reading
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel channel) {
-            ChannelFlow.install(channel);
-            connections.handle(channel);
-          }
-        });
+        new MultiThreadIoEventLoopGroup(
+            settings.ioThreads(),
+            new DefaultThreadFactory("pushgate-api-io", true),
+            NioIoHandler.newFactory());
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, settings.backlog())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            // one accept per read, so the admission below can stop accepting between two
+            // connections
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+            .handler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object child) {
+                    connections.admit(ctx.channel(), (Channel) child);
+                    ctx.fireChannelRead(child);
+                  }
+                })
+            .childOption(ChannelOption.AUTO_READ, false) // the connection's flow starts reading
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel channel) {
+                    ChannelFlow.install(channel);
+                    connections.handle(channel);
+                  }
+                });
     CompletableFuture<ApiListener> bound = new CompletableFuture<>();
-    bootstrap.bind(settings.host(), settings.port()).addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        bound.complete(new ApiListener(f.channel(), group, connections));
-      } else {
-        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-        bound.completeExceptionally(f.cause());
-      }
-    });
+    bootstrap
+        .bind(settings.host(), settings.port())
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess()) {
+                    bound.complete(new ApiListener(f.channel(), group, connections));
+                  } else {
+                    group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                    bound.completeExceptionally(f.cause());
+                  }
+                });
     return bound;
   }
 
@@ -135,19 +148,22 @@ public final class ApiListener {
   }
 
   /**
-   * Stops accepting, answers new requests 503 {@code overloaded}, gives requests in progress up
-   * to {@code deadline} to finish, then closes every connection. Never fails.
+   * Stops accepting, answers new requests 503 {@code overloaded}, gives requests in progress up to
+   * {@code deadline} to finish, then closes every connection. Never fails.
    */
   public CompletionStage<Done> stop(Duration deadline) {
     CompletableFuture<Void> unbound = new CompletableFuture<>();
     server.close().addListener(f -> unbound.complete(null));
     return unbound
         .thenCompose(x -> connections.drain(deadline))
-        .thenCompose(drained -> {
-          CompletableFuture<Done> stopped = new CompletableFuture<>();
-          group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> stopped.complete(Done.getInstance()));
-          return stopped;
-        });
+        .thenCompose(
+            drained -> {
+              CompletableFuture<Done> stopped = new CompletableFuture<>();
+              group
+                  .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                  .addListener(f -> stopped.complete(Done.getInstance()));
+              return stopped;
+            });
   }
 
   /** The per-connection work: admission, the layers of one connection, requests in flight. */
@@ -160,9 +176,12 @@ public final class ApiListener {
     private final SharedKillSwitch killSwitch = KillSwitches.shared("api-connections");
     private final org.apache.pekko.japi.Function<HttpRequest, HttpResponse> notAnswered;
     private final AtomicInteger served = new AtomicInteger();
-    private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("pushgate-api-admitted");
+    private static final AttributeKey<Boolean> ADMITTED =
+        AttributeKey.valueOf("pushgate-api-admitted");
+
     /** Connections accepted past max-connections, only to be answered 503. */
     private final AtomicInteger refusingNow = new AtomicInteger();
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
     private final Flow<ByteString, ByteString, NotUsed> serving;
@@ -183,37 +202,57 @@ public final class ApiListener {
       this.materializer = materializer;
       this.notAnswered = request -> answers.notAnswered();
       // blueprints, built once and materialized per connection
-      BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers = layers(system, settings, answers, meters);
-      this.serving = Flow.<HttpRequest>create()
-          .mapAsync(settings.http().getPipeliningLimit(), this::serve)
-          .join(layers);
-      this.refusing = Flow.<HttpRequest>create()
-          .map(request -> {
-            request.discardEntityBytes(materializer);
-            return answers.overConnections();
-          })
-          .join(layers);
+      BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers =
+          layers(system, settings, answers, meters);
+      this.serving =
+          Flow.<HttpRequest>create()
+              .mapAsync(settings.http().getPipeliningLimit(), this::serve)
+              .join(layers);
+      this.refusing =
+          Flow.<HttpRequest>create()
+              .map(
+                  request -> {
+                    request.discardEntityBytes(materializer);
+                    return answers.overConnections();
+                  })
+              .join(layers);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> layers(
-        ActorSystem<?> system, ApiListenerSettings settings, ListenerAnswers answers, ApiServerMeters meters) {
+        ActorSystem<?> system,
+        ApiListenerSettings settings,
+        ListenerAnswers answers,
+        ApiServerMeters meters) {
       BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
           (BidiFlow) TLSPlacebo.apply().asJava();
       BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> http =
-          Http.get(system).serverLayer(settings.http(), Optional.empty(), system.classicSystem().log())
+          Http.get(system)
+              .serverLayer(settings.http(), Optional.empty(), system.classicSystem().log())
               .atop(plain)
-              .atop(ConnectionGuard.flow(settings.requestReadTimeout(), settings.lingerTimeout(), guardAnswers(settings, answers), meters));
-      return settings.idleTimeout().map(t -> http.atop(BidiFlow.bidirectionalIdleTimeout(t))).orElse(http);
+              .atop(
+                  ConnectionGuard.flow(
+                      settings.requestReadTimeout(),
+                      settings.lingerTimeout(),
+                      guardAnswers(settings, answers),
+                      meters));
+      return settings
+          .idleTimeout()
+          .map(t -> http.atop(BidiFlow.bidirectionalIdleTimeout(t)))
+          .orElse(http);
     }
 
-    private static ConnectionGuard.Answers guardAnswers(ApiListenerSettings settings, ListenerAnswers answers) {
+    private static ConnectionGuard.Answers guardAnswers(
+        ApiListenerSettings settings, ListenerAnswers answers) {
       return ConnectionGuard.Answers.render(
           answers, settings.http().getServerHeader().map(h -> h.value()).orElse("pushgate"));
     }
 
     /** One accepted connection: served, or refused when {@code max-connections} are served. */
-    /** On the server's event loop, as each connection is accepted: served or refusing, and whether to accept more. */
+    /**
+     * On the server's event loop, as each connection is accepted: served or refusing, and whether
+     * to accept more.
+     */
     void admit(Channel server, Channel channel) {
       boolean admitted = reserve();
       if (admitted) {
@@ -224,15 +263,18 @@ public final class ApiListener {
       }
       channel.attr(ADMITTED).set(admitted);
       updateAccepting(server);
-      channel.closeFuture().addListener(f -> {
-        if (admitted) {
-          served.decrementAndGet();
-          meters.closed();
-        } else {
-          refusingNow.decrementAndGet();
-        }
-        server.eventLoop().execute(() -> updateAccepting(server));
-      });
+      channel
+          .closeFuture()
+          .addListener(
+              f -> {
+                if (admitted) {
+                  served.decrementAndGet();
+                  meters.closed();
+                } else {
+                  refusingNow.decrementAndGet();
+                }
+                server.eventLoop().execute(() -> updateAccepting(server));
+              });
     }
 
     /** The connection's layers, once its pipeline is set up: served, or refused with 503. */
@@ -244,12 +286,14 @@ public final class ApiListener {
     }
 
     /**
-     * Past {@code max-connections} served and {@code max-refusing-connections} refusing, the
-     * server stops accepting (new connections wait in the backlog) until one closes. Runs on the
-     * server channel's event loop (one accept per read), so no connection slips past.
+     * Past {@code max-connections} served and {@code max-refusing-connections} refusing, the server
+     * stops accepting (new connections wait in the backlog) until one closes. Runs on the server
+     * channel's event loop (one accept per read), so no connection slips past.
      */
     private void updateAccepting(Channel server) {
-      boolean full = served.get() >= settings.maxConnections() && refusingNow.get() >= settings.maxRefusingConnections();
+      boolean full =
+          served.get() >= settings.maxConnections()
+              && refusingNow.get() >= settings.maxRefusingConnections();
       server.config().setAutoRead(!full);
     }
 
@@ -266,7 +310,9 @@ public final class ApiListener {
         request.discardEntityBytes(materializer);
         return CompletableFuture.completedFuture(answers.stopping());
       }
-      request.getHeader(TimeoutAccess.class).ifPresent(t -> t.timeoutAccess().updateHandler(notAnswered));
+      request
+          .getHeader(TimeoutAccess.class)
+          .ifPresent(t -> t.timeoutAccess().updateHandler(notAnswered));
       inFlight.incrementAndGet();
       CompletionStage<HttpResponse> response;
       try {
@@ -287,8 +333,7 @@ public final class ApiListener {
     CompletionStage<Void> drain(Duration deadline) {
       stopping = true;
       if (inFlight.get() == 0) idle.complete(null);
-      return idle
-          .completeOnTimeout(null, deadline.toMillis(), TimeUnit.MILLISECONDS)
+      return idle.completeOnTimeout(null, deadline.toMillis(), TimeUnit.MILLISECONDS)
           .thenRun(killSwitch::shutdown);
     }
   }

@@ -41,7 +41,8 @@ final class ApiServerMeters {
 
   private Counter outcome(String outcome) {
     return Counter.builder("pushgate.api.connections")
-        .description("API connections accepted, by outcome (refused: over max-connections, answered 503)")
+        .description(
+            "API connections accepted, by outcome (refused: over max-connections, answered 503)")
         .tag("outcome", outcome)
         .register(registry);
   }
@@ -64,10 +65,12 @@ final class ApiServerMeters {
   void cut(String reason) {
     cuts.computeIfAbsent(
             reason,
-            r -> Counter.builder("pushgate.api.requests.cut")
-                .description("API requests answered by the connection guard: 408 read_timeout, 400 malformed")
-                .tag("reason", r)
-                .register(registry))
+            r ->
+                Counter.builder("pushgate.api.requests.cut")
+                    .description(
+                        "API requests answered by the connection guard: 408 read_timeout, 400 malformed")
+                    .tag("reason", r)
+                    .register(registry))
         .increment();
   }
 

@@ -24,26 +24,28 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * One accepted Netty channel as a Pekko Streams flow of bytes, under the API's HTTP layer: what
- * the flow emits was read from the socket, what it takes is written to it. It replaces Pekko IO's
- * TCP connection there: a read reaches the stream in one hand-off (event loop to the stream's
- * actor) and a write leaves it in one (the other way), where Pekko IO takes about six per request
+ * One accepted Netty channel as a Pekko Streams flow of bytes, under the API's HTTP layer: what the
+ * flow emits was read from the socket, what it takes is written to it. It replaces Pekko IO's TCP
+ * connection there: a read reaches the stream in one hand-off (event loop to the stream's actor)
+ * and a write leaves it in one (the other way), where Pekko IO takes about six per request
  * (selector, connection actor, read resumption with its selector wake-up, write acknowledgement;
  * docs/benchmarks.md, "The unicast path").
  *
  * <p>Semantics, those of Pekko's TCP flow with half-close on:
+ *
  * <ul>
  *   <li>Reads are pushed as they arrive. At most {@value #MAX_WAITING_READS} reads wait for demand;
- *       then the channel stops reading (auto-read off) until they are taken.</li>
- *   <li>The peer's half-close (FIN) completes the output once the reads before it are taken.</li>
+ *       then the channel stops reading (auto-read off) until they are taken.
+ *   <li>The peer's half-close (FIN) completes the output once the reads before it are taken.
  *   <li>Completing the input (nothing more to write) half-closes the socket after the writes before
- *       it; failing it closes the channel at once.</li>
+ *       it; failing it closes the channel at once.
  *   <li>Writes are pulled one at a time while the channel is writable (its outbound buffer under
- *       the high-water mark), then only when it is writable again.</li>
+ *       the high-water mark), then only when it is writable again.
  *   <li>The channel is closed, after every write, when the stage stops (both sides done, or the
  *       stream torn down); the channel closing (reset, our close) completes the output and cancels
- *       the input.</li>
+ *       the input.
  * </ul>
+ *
  * The channel must be created with auto-read off and have {@link Bridge} in its pipeline (see
  * {@link #install}); the flow turns reading on when it starts. Materialize once per channel.
  */
@@ -76,7 +78,10 @@ final class ChannelFlow extends GraphStage<FlowShape<ByteString, ByteString>> {
     return shape;
   }
 
-  /** What the event loop tells the stage; each method only hands over to the stage (async callbacks). */
+  /**
+   * What the event loop tells the stage; each method only hands over to the stage (async
+   * callbacks).
+   */
   private interface Listener {
     void read(ByteString bytes);
 
@@ -147,55 +152,66 @@ final class ChannelFlow extends GraphStage<FlowShape<ByteString, ByteString>> {
       private boolean awaitingWritable;
 
       {
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            ByteString next = waiting.poll();
-            if (next != null) {
-              push(out, next);
-              if (paused && waiting.size() < MAX_WAITING_READS) {
-                paused = false;
-                channel.config().setAutoRead(true);
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                ByteString next = waiting.poll();
+                if (next != null) {
+                  push(out, next);
+                  if (paused && waiting.size() < MAX_WAITING_READS) {
+                    paused = false;
+                    channel.config().setAutoRead(true);
+                  }
+                } else if (peerClosed) {
+                  complete(out);
+                }
               }
-            } else if (peerClosed) {
-              complete(out);
-            }
-          }
 
-          @Override
-          public void onDownstreamFinish(Throwable cause) {
-            // no more reads wanted: the writes still go out; the channel closes when the stage stops
-            waiting.clear();
-            if (isClosed(in)) completeStage();
-          }
-        });
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            ByteString bytes = grab(in);
-            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes.asByteBuffer()), channel.voidPromise());
-            if (channel.isWritable()) {
-              pull(in);
-            } else {
-              awaitingWritable = true;
-            }
-          }
-
-          @Override
-          public void onUpstreamFinish() {
-            // half-close after the writes before it (a FIN; the peer may still send)
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-              if (channel instanceof SocketChannel socket && channel.isActive()) socket.shutdownOutput();
+              @Override
+              public void onDownstreamFinish(Throwable cause) {
+                // no more reads wanted: the writes still go out; the channel closes when the stage
+                // stops
+                waiting.clear();
+                if (isClosed(in)) completeStage();
+              }
             });
-            if (isClosed(out)) completeStage();
-          }
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                ByteString bytes = grab(in);
+                channel.writeAndFlush(
+                    Unpooled.wrappedBuffer(bytes.asByteBuffer()), channel.voidPromise());
+                if (channel.isWritable()) {
+                  pull(in);
+                } else {
+                  awaitingWritable = true;
+                }
+              }
 
-          @Override
-          public void onUpstreamFailure(Throwable ex) {
-            channel.close();
-            failStage(ex);
-          }
-        });
+              @Override
+              public void onUpstreamFinish() {
+                // half-close after the writes before it (a FIN; the peer may still send)
+                channel
+                    .writeAndFlush(Unpooled.EMPTY_BUFFER)
+                    .addListener(
+                        (ChannelFutureListener)
+                            f -> {
+                              if (channel instanceof SocketChannel socket && channel.isActive())
+                                socket.shutdownOutput();
+                            });
+                if (isClosed(out)) completeStage();
+              }
+
+              @Override
+              public void onUpstreamFailure(Throwable ex) {
+                channel.close();
+                failStage(ex);
+              }
+            });
       }
 
       @Override
@@ -204,27 +220,28 @@ final class ChannelFlow extends GraphStage<FlowShape<ByteString, ByteString>> {
         AsyncCallback<Boolean> onPeerClosed = createAsyncCallback(x -> onPeerClosed());
         AsyncCallback<Boolean> onWritable = createAsyncCallback(x -> onWritable());
         AsyncCallback<Boolean> onClosed = createAsyncCallback(x -> onClosed());
-        Listener listener = new Listener() {
-          @Override
-          public void read(ByteString bytes) {
-            onRead.invoke(bytes);
-          }
+        Listener listener =
+            new Listener() {
+              @Override
+              public void read(ByteString bytes) {
+                onRead.invoke(bytes);
+              }
 
-          @Override
-          public void peerClosed() {
-            onPeerClosed.invoke(true);
-          }
+              @Override
+              public void peerClosed() {
+                onPeerClosed.invoke(true);
+              }
 
-          @Override
-          public void writable() {
-            onWritable.invoke(true);
-          }
+              @Override
+              public void writable() {
+                onWritable.invoke(true);
+              }
 
-          @Override
-          public void closed() {
-            onClosed.invoke(true);
-          }
-        };
+              @Override
+              public void closed() {
+                onClosed.invoke(true);
+              }
+            };
         Bridge bridge = channel.pipeline().get(Bridge.class);
         ChannelHandlerContext ctx = bridge == null ? null : channel.pipeline().context(bridge);
         if (ctx == null) { // closed and torn down before the stream started

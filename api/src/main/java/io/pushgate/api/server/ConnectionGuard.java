@@ -21,30 +21,33 @@ import org.apache.pekko.util.ByteString;
  *
  * <ul>
  *   <li><b>Read deadline</b>: a request head must arrive whole within {@code request-read-timeout}
- *       of its first byte (of the connection's opening, for the first request), else 408
- *       {@code request_timeout} and the connection is closed. Bounds slowloris senders, which the
- *       idle timeout does not (every byte resets it). Between a whole head and the start of its
- *       response nothing is timed here: the body is bounded by the API's own body read deadline
- *       and the response by {@code request-timeout}. An idle keep-alive connection is bounded by
- *       {@code idle-timeout}.
+ *       of its first byte (of the connection's opening, for the first request), else 408 {@code
+ *       request_timeout} and the connection is closed. Bounds slowloris senders, which the idle
+ *       timeout does not (every byte resets it). Between a whole head and the start of its response
+ *       nothing is timed here: the body is bounded by the API's own body read deadline and the
+ *       response by {@code request-timeout}. An idle keep-alive connection is bounded by {@code
+ *       idle-timeout}.
  *   <li><b>Garbage</b>: the first request of a connection must start with a token character (an
  *       HTTP method), after optional empty lines; anything else (TLS to a plain port, a binary
- *       protocol) gets 400 {@code bad_request} at once instead of waiting for a line end that
- *       never comes.
+ *       protocol) gets 400 {@code bad_request} at once instead of waiting for a line end that never
+ *       comes.
  * </ul>
  *
- * <p>After it answered, the guard stops passing bytes either way, completes the socket's write
- * side and keeps reading and discarding for {@code linger} before closing, so a client still
- * sending gets the answer instead of a reset. The end of a head is found by its empty line
- * ({@code CRLF CRLF} or {@code LF LF}); bodies and pipelined requests are not scanned. One
- * instance per connection; confined to its stream stage.
+ * <p>After it answered, the guard stops passing bytes either way, completes the socket's write side
+ * and keeps reading and discarding for {@code linger} before closing, so a client still sending
+ * gets the answer instead of a reset. The end of a head is found by its empty line ({@code CRLF
+ * CRLF} or {@code LF LF}); bodies and pipelined requests are not scanned. One instance per
+ * connection; confined to its stream stage.
  */
-final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString, ByteString, ByteString>> {
+final class ConnectionGuard
+    extends GraphStage<BidiShape<ByteString, ByteString, ByteString, ByteString>> {
 
   /** The guard's two answers as bytes on the wire, rendered once per listener. */
   record Answers(ByteString requestTimeout, ByteString malformed) {
     static Answers render(ListenerAnswers answers, String server) {
-      return new Answers(RawResponse.render(answers.slowRequest(), server), RawResponse.render(answers.malformed(), server));
+      return new Answers(
+          RawResponse.render(answers.slowRequest(), server),
+          RawResponse.render(answers.malformed(), server));
     }
   }
 
@@ -60,7 +63,8 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
   private final Answers answers;
   private final ApiServerMeters meters;
 
-  private ConnectionGuard(Duration readTimeout, Duration linger, Answers answers, ApiServerMeters meters) {
+  private ConnectionGuard(
+      Duration readTimeout, Duration linger, Answers answers, ApiServerMeters meters) {
     this.readTimeout = readTimeout;
     this.linger = linger;
     this.answers = answers;
@@ -89,78 +93,93 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
   private final class Logic extends TimerGraphStageLogic {
     /** No byte of the connection seen yet: the garbage check applies to the first one. */
     private boolean firstRequest = true;
+
     /** A whole head arrived and its response has not started: inbound bytes are not scanned. */
     private boolean awaitingResponse;
+
     /** The head being read has ended a line and seen nothing but CR since. */
     private boolean afterLineFeed;
+
     private boolean armed;
+
     /** The guard answered: bytes are no longer passed, the answer is (being) written. */
     private ByteString answer;
 
     Logic() {
       super(shape);
-      setHandler(fromNet, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          ByteString bytes = grab(fromNet);
-          if (answer != null) {
-            pull(fromNet); // lingering: read and discard
-            return;
-          }
-          if (inspect(bytes)) push(toHttp, bytes);
-        }
+      setHandler(
+          fromNet,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              ByteString bytes = grab(fromNet);
+              if (answer != null) {
+                pull(fromNet); // lingering: read and discard
+                return;
+              }
+              if (inspect(bytes)) push(toHttp, bytes);
+            }
 
-        @Override
-        public void onUpstreamFinish() {
-          if (answer != null) completeStage();
-          else complete(toHttp); // the client half-closed: the HTTP layer answers what it has, then closes
-        }
-      });
-      setHandler(toHttp, new AbstractOutHandler() {
-        @Override
-        public void onPull() {
-          if (answer == null && !hasBeenPulled(fromNet)) pull(fromNet);
-        }
+            @Override
+            public void onUpstreamFinish() {
+              if (answer != null) completeStage();
+              else
+                complete(
+                    toHttp); // the client half-closed: the HTTP layer answers what it has, then
+              // closes
+            }
+          });
+      setHandler(
+          toHttp,
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              if (answer == null && !hasBeenPulled(fromNet)) pull(fromNet);
+            }
 
-        @Override
-        public void onDownstreamFinish(Throwable cause) {
-          if (answer == null) cancel(fromNet, cause);
-        }
-      });
-      setHandler(fromHttp, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          ByteString bytes = grab(fromHttp);
-          if (answer != null) return; // our answer owns the socket now
-          responseStarted(bytes);
-          push(toNet, bytes);
-        }
+            @Override
+            public void onDownstreamFinish(Throwable cause) {
+              if (answer == null) cancel(fromNet, cause);
+            }
+          });
+      setHandler(
+          fromHttp,
+          new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              ByteString bytes = grab(fromHttp);
+              if (answer != null) return; // our answer owns the socket now
+              responseStarted(bytes);
+              push(toNet, bytes);
+            }
 
-        @Override
-        public void onUpstreamFinish() {
-          if (answer == null) {
-            cancelTimer(DEADLINE);
-            complete(toNet);
-          }
-        }
+            @Override
+            public void onUpstreamFinish() {
+              if (answer == null) {
+                cancelTimer(DEADLINE);
+                complete(toNet);
+              }
+            }
 
-        @Override
-        public void onUpstreamFailure(Throwable ex) {
-          if (answer == null) fail(toNet, ex);
-        }
-      });
-      setHandler(toNet, new AbstractOutHandler() {
-        @Override
-        public void onPull() {
-          if (answer != null) writeAnswer();
-          else if (!hasBeenPulled(fromHttp) && !isClosed(fromHttp)) pull(fromHttp);
-        }
+            @Override
+            public void onUpstreamFailure(Throwable ex) {
+              if (answer == null) fail(toNet, ex);
+            }
+          });
+      setHandler(
+          toNet,
+          new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              if (answer != null) writeAnswer();
+              else if (!hasBeenPulled(fromHttp) && !isClosed(fromHttp)) pull(fromHttp);
+            }
 
-        @Override
-        public void onDownstreamFinish(Throwable cause) {
-          completeStage();
-        }
-      });
+            @Override
+            public void onDownstreamFinish(Throwable cause) {
+              completeStage();
+            }
+          });
     }
 
     @Override
@@ -174,7 +193,8 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
       int n = bytes.length();
       int i = 0;
       if (firstRequest) {
-        while (i < n && (bytes.apply(i) == '\r' || bytes.apply(i) == '\n')) i++; // empty lines first (RFC 9112 2.2)
+        while (i < n && (bytes.apply(i) == '\r' || bytes.apply(i) == '\n'))
+          i++; // empty lines first (RFC 9112 2.2)
         if (i == n) return true;
         if (!isTokenChar(bytes.apply(i))) {
           meters.cut("malformed");
@@ -198,7 +218,8 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
         afterLineFeed = true;
         i = lineFeed + 1;
       }
-      // timed only when a head is left incomplete: the usual head, whole in one read, costs no timer
+      // timed only when a head is left incomplete: the usual head, whole in one read, costs no
+      // timer
       if (!armed) arm();
       return true;
     }
@@ -215,7 +236,8 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
     private void responseStarted(ByteString bytes) {
       // the next request's first byte arms the deadline; bytes of it that came before this
       // response (pipelining) are not timed: idle-timeout bounds a pipelined head left unfinished
-      if (awaitingResponse && !isInterim(bytes)) awaitingResponse = false; // 100 Continue: the body is still to come
+      if (awaitingResponse && !isInterim(bytes))
+        awaitingResponse = false; // 100 Continue: the body is still to come
     }
 
     private void arm() {
@@ -255,7 +277,10 @@ final class ConnectionGuard extends GraphStage<BidiShape<ByteString, ByteString,
 
   /** A 1xx status line: {@code HTTP/1.x 1..}. */
   private static boolean isInterim(ByteString bytes) {
-    return bytes.length() > 9 && bytes.apply(0) == 'H' && bytes.apply(8) == ' ' && bytes.apply(9) == '1';
+    return bytes.length() > 9
+        && bytes.apply(0) == 'H'
+        && bytes.apply(8) == ' '
+        && bytes.apply(9) == '1';
   }
 
   /** RFC 9110 tchar: the characters a method may have. */

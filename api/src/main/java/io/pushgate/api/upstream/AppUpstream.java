@@ -17,7 +17,8 @@ final class AppUpstream {
   final AtomicLong notAllowed = new AtomicLong();
   final AtomicLong busy = new AtomicLong();
   final AtomicLong replies = new AtomicLong();
-  final java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>("");
+  final java.util.concurrent.atomic.AtomicReference<String> lastError =
+      new java.util.concurrent.atomic.AtomicReference<>("");
 
   AppUpstream(UpstreamEndpoint endpoint, CircuitBreaker breaker) {
     this.endpoint = endpoint;
@@ -27,7 +28,16 @@ final class AppUpstream {
   UpstreamStats stats() {
     String circuit = io.pushgate.api.webhook.BackendEndpoints.circuit(breaker);
     return new UpstreamStats(
-        endpoint.app(), inFlight.get(), forwarded.get(), ok.get(), rejected.get(), failed.get(), notAllowed.get(),
-        busy.get(), replies.get(), circuit, lastError.get());
+        endpoint.app(),
+        inFlight.get(),
+        forwarded.get(),
+        ok.get(),
+        rejected.get(),
+        failed.get(),
+        notAllowed.get(),
+        busy.get(),
+        replies.get(),
+        circuit,
+        lastError.get());
   }
 }

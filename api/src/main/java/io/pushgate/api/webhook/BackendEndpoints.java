@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.apache.pekko.pattern.CircuitBreaker;
 
 /**
- * What every per-app backend endpoint (status callbacks, upstream data) checks the same way:
- * its URLs, its signing secret, and how its circuit state is shown. Pure and thread-safe.
+ * What every per-app backend endpoint (status callbacks, upstream data) checks the same way: its
+ * URLs, its signing secret, and how its circuit state is shown. Pure and thread-safe.
  */
 public final class BackendEndpoints {
 
@@ -17,7 +17,7 @@ public final class BackendEndpoints {
   private BackendEndpoints() {}
 
   /**
-   * @param key   the configuration key, named in errors
+   * @param key the configuration key, named in errors
    * @param value the configured URL; blank means none
    * @throws IllegalArgumentException if it is not an http:// or https:// URL with a host
    */
@@ -30,13 +30,16 @@ public final class BackendEndpoints {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + " is not a URL: " + e.getMessage());
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
       throw new IllegalArgumentException(key + " must be an http:// or https:// URL, was " + url);
     }
     return Optional.of(uri);
   }
 
-  /** @throws IllegalArgumentException naming {@code key} if the secret is shorter than 32 bytes */
+  /**
+   * @throws IllegalArgumentException naming {@code key} if the secret is shorter than 32 bytes
+   */
   public static byte[] secret(String key, String value) {
     byte[] secret = (value == null ? "" : value).getBytes(StandardCharsets.UTF_8);
     if (secret.length < MIN_SECRET_BYTES) {
@@ -46,17 +49,19 @@ public final class BackendEndpoints {
   }
 
   /**
-   * Every app's {@code pushgate.apps.<app>.<section>} object (empty for an app without one), in
-   * app order; no apps at all is an empty map.
+   * Every app's {@code pushgate.apps.<app>.<section>} object (empty for an app without one), in app
+   * order; no apps at all is an empty map.
    */
   public static java.util.SortedMap<String, Optional<com.typesafe.config.Config>> appSections(
       com.typesafe.config.Config config, String section) {
-    java.util.SortedMap<String, Optional<com.typesafe.config.Config>> sections = new java.util.TreeMap<>();
+    java.util.SortedMap<String, Optional<com.typesafe.config.Config>> sections =
+        new java.util.TreeMap<>();
     if (!config.hasPath("pushgate.apps")) return sections;
     com.typesafe.config.Config apps = config.getConfig("pushgate.apps");
     for (String app : config.getObject("pushgate.apps").keySet()) {
       com.typesafe.config.Config one = apps.getConfig("\"" + app + "\"");
-      sections.put(app, one.hasPath(section) ? Optional.of(one.getConfig(section)) : Optional.empty());
+      sections.put(
+          app, one.hasPath(section) ? Optional.of(one.getConfig(section)) : Optional.empty());
     }
     return sections;
   }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON body of one callback request (docs/api.md, "Status callbacks"):
- * {@code {"events":[{"id":..,"type":..,"time":"2026-..Z","app":..,"user":..,"details":{..}}]}},
- * events in the order they were raised on this node.
+ * The JSON body of one callback request (docs/api.md, "Status callbacks"): {@code
+ * {"events":[{"id":..,"type":..,"time":"2026-..Z","app":..,"user":..,"details":{..}}]}}, events in
+ * the order they were raised on this node.
  */
 final class WebhookBody {
 

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * One app's bounded queue of callback events on this node. {@link #offer} never blocks and never
  * grows past {@code capacity}: when full, the oldest event is dropped and counted. Thread-safe
- * (sessions and event loops offer, the app's sender takes); every operation is O(1) per event
- * under one short lock.
+ * (sessions and event loops offer, the app's sender takes); every operation is O(1) per event under
+ * one short lock.
  */
 final class WebhookQueue {
 

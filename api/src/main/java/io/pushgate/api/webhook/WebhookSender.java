@@ -20,23 +20,27 @@ import org.apache.pekko.pattern.CircuitBreakerOpenException;
 /**
  * Delivers one app's queued callback events, one POST at a time, in the order they were raised.
  *
- * <p>Every {@code max-batch-delay} it takes up to {@code max-batch-events} from the queue and
- * POSTs them; after a 2xx it sends the next batch at once if events are waiting. A failed POST
- * (non-2xx, timeout, refused) is retried with the same events (so the same ids) after an
- * exponential backoff with jitter; after {@code max-attempts} the batch is given up on and
- * counted {@code failed}. Every POST runs through the endpoint's circuit breaker: while it is
- * open no request is made and the batch waits, without spending attempts, until the breaker lets
- * one trial through. Events keep queuing meanwhile (bounded, oldest dropped), so a slow or dead
- * receiver costs at most the queue. On {@link Drain} (node shutdown) it sends what is queued at
- * once and answers when nothing is left.
+ * <p>Every {@code max-batch-delay} it takes up to {@code max-batch-events} from the queue and POSTs
+ * them; after a 2xx it sends the next batch at once if events are waiting. A failed POST (non-2xx,
+ * timeout, refused) is retried with the same events (so the same ids) after an exponential backoff
+ * with jitter; after {@code max-attempts} the batch is given up on and counted {@code failed}.
+ * Every POST runs through the endpoint's circuit breaker: while it is open no request is made and
+ * the batch waits, without spending attempts, until the breaker lets one trial through. Events keep
+ * queuing meanwhile (bounded, oldest dropped), so a slow or dead receiver costs at most the queue.
+ * On {@link Drain} (node shutdown) it sends what is queued at once and answers when nothing is
+ * left.
  */
 final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
 
   sealed interface Command {}
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
-  private enum Retry implements Command { INSTANCE }
+  private enum Retry implements Command {
+    INSTANCE
+  }
 
   private record Delivered() implements Command {}
 
@@ -52,21 +56,29 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   private final BackendClient client;
   private final WebhookSettings settings;
   private List<CallbackEvent> batch;
+
   /** The batch's JSON, encoded once; every attempt signs it anew (fresh timestamp). */
   private byte[] batchBody;
+
   private int attempts;
   private long droppedLogged;
   private final List<ActorRef<Done>> drainedWaiters = new java.util.ArrayList<>(0);
 
   static Behavior<Command> create(AppWebhook hook, BackendClient client, WebhookSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.maxBatchDelay());
-      return new WebhookSender(ctx, timers, hook, client, settings);
-    }));
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.maxBatchDelay());
+                  return new WebhookSender(ctx, timers, hook, client, settings);
+                }));
   }
 
   private WebhookSender(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, AppWebhook hook, BackendClient client,
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      AppWebhook hook,
+      BackendClient client,
       WebhookSettings settings) {
     super(ctx);
     this.timers = timers;
@@ -79,7 +91,12 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Tick.class, t -> onTick())
-        .onMessage(Retry.class, r -> { post(); return this; })
+        .onMessage(
+            Retry.class,
+            r -> {
+              post();
+              return this;
+            })
         .onMessage(Delivered.class, d -> onDelivered())
         .onMessage(Failed.class, this::onFailed)
         .onMessage(Drain.class, this::onDrain)
@@ -120,11 +137,16 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   private void post() {
     attempts++;
     byte[] body = batchBody;
-    String signature = WebhookSignature.header(hook.endpoint.secret(), Instant.now().getEpochSecond(), body);
-    getContext().pipeToSelf(
-        hook.breaker.callWithCircuitBreakerCS(() -> client.post(hook.endpoint.url(), body, signature, 0)
-            .thenApply(WebhookSender::successOrFailure)),
-        (status, error) -> error == null ? new Delivered() : new Failed(error));
+    String signature =
+        WebhookSignature.header(hook.endpoint.secret(), Instant.now().getEpochSecond(), body);
+    getContext()
+        .pipeToSelf(
+            hook.breaker.callWithCircuitBreakerCS(
+                () ->
+                    client
+                        .post(hook.endpoint.url(), body, signature, 0)
+                        .thenApply(WebhookSender::successOrFailure)),
+            (status, error) -> error == null ? new Delivered() : new Failed(error));
   }
 
   /** A POST was made (its answer, or its failure, came back). */
@@ -143,7 +165,10 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   }
 
   private Behavior<Command> onFailed(Failed failed) {
-    Throwable cause = failed.cause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : failed.cause();
+    Throwable cause =
+        failed.cause() instanceof CompletionException c && c.getCause() != null
+            ? c.getCause()
+            : failed.cause();
     if (cause instanceof CircuitBreakerOpenException open) {
       // no request was made: wait for the breaker's trial without spending an attempt
       attempts--;
@@ -156,17 +181,29 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
     hook.lastError.set(error);
     if (attempts >= settings.maxAttempts()) {
       hook.failed.addAndGet(batch.size());
-      getContext().getLog().warn(
-          "callbacks of app {}: gave up on {} events after {} attempts to {} (last: {})",
-          hook.endpoint.app(), batch.size(), attempts, hook.endpoint.url(), error);
+      getContext()
+          .getLog()
+          .warn(
+              "callbacks of app {}: gave up on {} events after {} attempts to {} (last: {})",
+              hook.endpoint.app(),
+              batch.size(),
+              attempts,
+              hook.endpoint.url(),
+              error);
       batch = null;
       batchBody = null;
       nextBatch();
       return this;
     }
     Duration delay = settings.backoff(attempts, ThreadLocalRandom.current().nextDouble());
-    getContext().getLog().debug(
-        "callbacks of app {}: POST failed ({}), retry {} in {} ms", hook.endpoint.app(), error, attempts, delay.toMillis());
+    getContext()
+        .getLog()
+        .debug(
+            "callbacks of app {}: POST failed ({}), retry {} in {} ms",
+            hook.endpoint.app(),
+            error,
+            attempts,
+            delay.toMillis());
     timers.startSingleTimer(RETRY_TIMER, Retry.INSTANCE, delay);
     return this;
   }
@@ -191,9 +228,14 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
   private void logDrops() {
     long dropped = hook.queue.dropped();
     if (dropped == droppedLogged) return;
-    getContext().getLog().warn(
-        "callbacks of app {}: queue full ({} events), dropped the {} oldest events (total {})",
-        hook.endpoint.app(), settings.queueSize(), dropped - droppedLogged, dropped);
+    getContext()
+        .getLog()
+        .warn(
+            "callbacks of app {}: queue full ({} events), dropped the {} oldest events (total {})",
+            hook.endpoint.app(),
+            settings.queueSize(),
+            dropped - droppedLogged,
+            dropped);
     droppedLogged = dropped;
   }
 

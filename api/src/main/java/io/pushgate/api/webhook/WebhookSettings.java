@@ -4,24 +4,24 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * How status callbacks are delivered, for every app of the node: {@code pushgate.callbacks}
- * (this module's reference.conf; docs/configuration.md). Immutable.
+ * How status callbacks are delivered, for every app of the node: {@code pushgate.callbacks} (this
+ * module's reference.conf; docs/configuration.md). Immutable.
  *
- * @param queueSize              events queued per app on this node; past it the oldest is dropped
- *                               and counted (default 10,000)
- * @param maxBatchEvents         most events in one POST (default 100)
- * @param maxBatchDelay          longest an event waits for a batch to fill (default 200 ms)
- * @param requestTimeout         a POST not answered within this fails and is retried (default 5 s)
- * @param maxAttempts            POSTs of one batch before it is given up on and counted failed (12)
- * @param minBackoff             first retry delay (500 ms), doubled per attempt up to maxBackoff (30 s)
- * @param maxBackoff             longest retry delay
- * @param randomFactor           jitter: each delay is stretched by up to this fraction (0.2)
- * @param breakerMaxFailures     consecutive failed POSTs that open the endpoint's circuit (5)
- * @param breakerResetTimeout    how long it stays open before one trial POST (10 s), doubled after
- *                               each failed trial up to breakerMaxResetTimeout (5 min)
+ * @param queueSize events queued per app on this node; past it the oldest is dropped and counted
+ *     (default 10,000)
+ * @param maxBatchEvents most events in one POST (default 100)
+ * @param maxBatchDelay longest an event waits for a batch to fill (default 200 ms)
+ * @param requestTimeout a POST not answered within this fails and is retried (default 5 s)
+ * @param maxAttempts POSTs of one batch before it is given up on and counted failed (12)
+ * @param minBackoff first retry delay (500 ms), doubled per attempt up to maxBackoff (30 s)
+ * @param maxBackoff longest retry delay
+ * @param randomFactor jitter: each delay is stretched by up to this fraction (0.2)
+ * @param breakerMaxFailures consecutive failed POSTs that open the endpoint's circuit (5)
+ * @param breakerResetTimeout how long it stays open before one trial POST (10 s), doubled after
+ *     each failed trial up to breakerMaxResetTimeout (5 min)
  * @param breakerMaxResetTimeout longest open period
- * @param offlineDelay           default debounce of {@code offline} (3 s); per app overridable
- * @param stopTimeout            node shutdown: how long queued events may take to go out (5 s)
+ * @param offlineDelay default debounce of {@code offline} (3 s); per app overridable
+ * @param stopTimeout node shutdown: how long queued events may take to go out (5 s)
  */
 public record WebhookSettings(
     int queueSize,
@@ -44,10 +44,12 @@ public record WebhookSettings(
     positive(maxAttempts, "max-attempts");
     positive(breakerMaxFailures, "breaker.max-failures");
     if (randomFactor < 0 || randomFactor > 1) {
-      throw new IllegalArgumentException("pushgate.callbacks.backoff.random-factor must be between 0 and 1");
+      throw new IllegalArgumentException(
+          "pushgate.callbacks.backoff.random-factor must be between 0 and 1");
     }
     if (minBackoff.compareTo(maxBackoff) > 0) {
-      throw new IllegalArgumentException("pushgate.callbacks.backoff.min must not exceed backoff.max");
+      throw new IllegalArgumentException(
+          "pushgate.callbacks.backoff.min must not exceed backoff.max");
     }
   }
 
@@ -80,6 +82,7 @@ public record WebhookSettings(
   }
 
   private static void positive(int value, String key) {
-    if (value < 1) throw new IllegalArgumentException("pushgate.callbacks." + key + " must be >= 1");
+    if (value < 1)
+      throw new IllegalArgumentException("pushgate.callbacks." + key + " must be >= 1");
   }
 }

@@ -10,8 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The {@code Pushgate-Signature} header of a callback request: {@code t=<unix seconds>,v1=<hex>}
  * where {@code v1} is HMAC-SHA256 with the app's callback secret over {@code "<t>." + body}
- * (docs/api.md, "Status callbacks" has a verification snippet). Signing the timestamp lets receivers refuse
- * replays older than their tolerance. Pure and thread-safe.
+ * (docs/api.md, "Status callbacks" has a verification snippet). Signing the timestamp lets
+ * receivers refuse replays older than their tolerance. Pure and thread-safe.
  */
 public final class WebhookSignature {
 
@@ -24,10 +24,11 @@ public final class WebhookSignature {
   }
 
   /**
-   * What a receiver does: true if {@code header} carries a valid v1 signature of {@code body}
-   * made within {@code toleranceSeconds} of {@code nowSeconds}.
+   * What a receiver does: true if {@code header} carries a valid v1 signature of {@code body} made
+   * within {@code toleranceSeconds} of {@code nowSeconds}.
    */
-  public static boolean verify(byte[] secret, String header, byte[] body, long nowSeconds, long toleranceSeconds) {
+  public static boolean verify(
+      byte[] secret, String header, byte[] body, long nowSeconds, long toleranceSeconds) {
     if (header == null) return false;
     long t = -1;
     String v1 = null;
@@ -44,7 +45,8 @@ public final class WebhookSignature {
       }
     }
     if (t < 0 || v1 == null || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
-    byte[] expected = HexFormat.of().formatHex(hmac(secret, t, body)).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected =
+        HexFormat.of().formatHex(hmac(secret, t, body)).getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, v1.getBytes(StandardCharsets.US_ASCII));
   }
 

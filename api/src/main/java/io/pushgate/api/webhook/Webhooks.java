@@ -14,22 +14,22 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's status callbacks (webhooks, docs/api.md, "Status callbacks"): a {@link CallbackSink} that queues
- * each event for its app (bounded per app, oldest dropped) and one {@link WebhookSender} per app
- * with a callback URL, which POSTs signed batches through the app's circuit breaker. Sessions and
- * gateways of this node offer their events here; nothing they do waits for a callback.
+ * The node's status callbacks (webhooks, docs/api.md, "Status callbacks"): a {@link CallbackSink}
+ * that queues each event for its app (bounded per app, oldest dropped) and one {@link
+ * WebhookSender} per app with a callback URL, which POSTs signed batches through the app's circuit
+ * breaker. Sessions and gateways of this node offer their events here; nothing they do waits for a
+ * callback.
  *
  * <p>Delivery is at-least-once while the node runs (receivers de-duplicate by event id). A node
- * that stops gracefully sends what is queued in its last shutdown phase, for at most
- * {@code stop-timeout}; what is still queued after that, or when a node crashes, is lost.
- * Thread-safe.
+ * that stops gracefully sends what is queued in its last shutdown phase, for at most {@code
+ * stop-timeout}; what is still queued after that, or when a node crashes, is lost. Thread-safe.
  */
 public final class Webhooks implements CallbackSink {
 
@@ -41,7 +41,9 @@ public final class Webhooks implements CallbackSink {
   private final ActorSystem<?> system;
 
   private Webhooks(
-      ActorSystem<?> system, Map<String, AppWebhook> hooks, Map<String, ActorRef<WebhookSender.Command>> senders,
+      ActorSystem<?> system,
+      Map<String, AppWebhook> hooks,
+      Map<String, ActorRef<WebhookSender.Command>> senders,
       Duration defaultOfflineDelay) {
     this.system = system;
     this.hooks = Map.copyOf(hooks);
@@ -49,7 +51,10 @@ public final class Webhooks implements CallbackSink {
     this.defaultOfflineDelay = defaultOfflineDelay;
   }
 
-  /** Reads {@code pushgate.callbacks} and every {@code pushgate.apps.<app>.callbacks} of the system's config. */
+  /**
+   * Reads {@code pushgate.callbacks} and every {@code pushgate.apps.<app>.callbacks} of the
+   * system's config.
+   */
   public static Webhooks start(ActorSystem<?> system) {
     return start(system, system.settings().config());
   }
@@ -63,66 +68,108 @@ public final class Webhooks implements CallbackSink {
     Map<String, AppWebhook> hooks = new TreeMap<>();
     Map<String, ActorRef<WebhookSender.Command>> senders = new TreeMap<>();
     if (!endpoints.isEmpty()) {
-      BackendClient client = new BackendClient(system, settings.requestTimeout(), "pushgate-callbacks", 4, 256); // one POST in flight per app
+      BackendClient client =
+          new BackendClient(
+              system,
+              settings.requestTimeout(),
+              "pushgate-callbacks",
+              4,
+              256); // one POST in flight per app
       for (WebhookEndpoint endpoint : endpoints.values()) {
-        AppWebhook hook = new AppWebhook(endpoint, new WebhookQueue(settings.queueSize()), breaker(system, settings, endpoint));
-        senders.put(endpoint.app(),
-            system.systemActorOf(WebhookSender.create(hook, client, settings), "callbacks-" + endpoint.app(), Props.empty()));
+        AppWebhook hook =
+            new AppWebhook(
+                endpoint,
+                new WebhookQueue(settings.queueSize()),
+                breaker(system, settings, endpoint));
+        senders.put(
+            endpoint.app(),
+            system.systemActorOf(
+                WebhookSender.create(hook, client, settings),
+                "callbacks-" + endpoint.app(),
+                Props.empty()));
         hooks.put(endpoint.app(), hook);
-        log.info("callbacks of app {}: {} to {}", endpoint.app(), endpoint.events(), endpoint.url());
+        log.info(
+            "callbacks of app {}: {} to {}", endpoint.app(), endpoint.events(), endpoint.url());
       }
     }
     Webhooks webhooks = new Webhooks(system, hooks, senders, settings.offlineDelay());
     if (!hooks.isEmpty()) {
       // last: after the gateway closed its connections and sharding handed off its sessions
       // (their disconnected and offline events are queued by then)
-      CoordinatedShutdown.get(system).addTask(
-          CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "pushgate-callbacks-drain",
-          () -> webhooks.drain(settings.stopTimeout()));
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+              "pushgate-callbacks-drain",
+              () -> webhooks.drain(settings.stopTimeout()));
     }
     return webhooks;
   }
 
   /**
-   * Sends every app's queued events now and completes when all are delivered (or given up on),
-   * or after {@code timeout}; never fails. The node calls it in its last shutdown phase.
+   * Sends every app's queued events now and completes when all are delivered (or given up on), or
+   * after {@code timeout}; never fails. The node calls it in its last shutdown phase.
    */
   public CompletionStage<Done> drain(Duration timeout) {
-    CompletableFuture<?>[] all = senders.values().stream()
-        .map(sender -> AskPattern.<WebhookSender.Command, Done>ask(
-                sender, WebhookSender.Drain::new, timeout, system.scheduler())
-            .toCompletableFuture()
-            .exceptionally(e -> Done.getInstance()))
-        .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(all).thenApply(v -> {
-      hooks.values().forEach(h -> {
-        if (h.queue.size() > 0) {
-          log.warn("callbacks of app {}: {} events still queued at shutdown are lost", h.endpoint.app(), h.queue.size());
-        }
-      });
-      return Done.getInstance();
-    });
+    CompletableFuture<?>[] all =
+        senders.values().stream()
+            .map(
+                sender ->
+                    AskPattern.<WebhookSender.Command, Done>ask(
+                            sender, WebhookSender.Drain::new, timeout, system.scheduler())
+                        .toCompletableFuture()
+                        .exceptionally(e -> Done.getInstance()))
+            .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(all)
+        .thenApply(
+            v -> {
+              hooks
+                  .values()
+                  .forEach(
+                      h -> {
+                        if (h.queue.size() > 0) {
+                          log.warn(
+                              "callbacks of app {}: {} events still queued at shutdown are lost",
+                              h.endpoint.app(),
+                              h.queue.size());
+                        }
+                      });
+              return Done.getInstance();
+            });
   }
 
-  private static Map<String, WebhookEndpoint> endpoints(Config config, Duration defaultOfflineDelay) {
+  private static Map<String, WebhookEndpoint> endpoints(
+      Config config, Duration defaultOfflineDelay) {
     Map<String, WebhookEndpoint> endpoints = new TreeMap<>();
-    BackendEndpoints.appSections(config, "callbacks").forEach((app, callbacks) ->
-        WebhookEndpoint.fromConfig(app, callbacks, defaultOfflineDelay).ifPresent(e -> endpoints.put(app, e)));
+    BackendEndpoints.appSections(config, "callbacks")
+        .forEach(
+            (app, callbacks) ->
+                WebhookEndpoint.fromConfig(app, callbacks, defaultOfflineDelay)
+                    .ifPresent(e -> endpoints.put(app, e)));
     return endpoints;
   }
 
-  private static CircuitBreaker breaker(ActorSystem<?> system, WebhookSettings settings, WebhookEndpoint endpoint) {
+  private static CircuitBreaker breaker(
+      ActorSystem<?> system, WebhookSettings settings, WebhookEndpoint endpoint) {
     // the call timeout is the client's own request timeout plus a margin: the client fails first
     Duration callTimeout = settings.requestTimeout().plusSeconds(1);
     CircuitBreaker breaker =
         CircuitBreaker.create(
-                system.classicSystem().scheduler(), settings.breakerMaxFailures(), callTimeout, settings.breakerResetTimeout())
+                system.classicSystem().scheduler(),
+                settings.breakerMaxFailures(),
+                callTimeout,
+                settings.breakerResetTimeout())
             .withExponentialBackoff(settings.breakerMaxResetTimeout());
     String app = endpoint.app();
-    breaker.addOnOpenListener(() -> log.warn(
-        "callbacks of app {}: circuit open after {} failed requests to {}; events queue meanwhile",
-        app, settings.breakerMaxFailures(), endpoint.url()));
-    breaker.addOnCloseListener(() -> log.info("callbacks of app {}: circuit closed, {} answers again", app, endpoint.url()));
+    breaker.addOnOpenListener(
+        () ->
+            log.warn(
+                "callbacks of app {}: circuit open after {} failed requests to {}; events queue meanwhile",
+                app,
+                settings.breakerMaxFailures(),
+                endpoint.url()));
+    breaker.addOnCloseListener(
+        () ->
+            log.info("callbacks of app {}: circuit closed, {} answers again", app, endpoint.url()));
     return breaker;
   }
 

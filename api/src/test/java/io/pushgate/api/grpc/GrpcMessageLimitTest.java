@@ -51,10 +51,11 @@ class GrpcMessageLimitTest {
 
   private static ByteString run(List<ByteString> chunks, int max, AtomicInteger read) {
     return Source.from(chunks)
-        .map(c -> {
-          read.incrementAndGet();
-          return c;
-        })
+        .map(
+            c -> {
+              read.incrementAndGet();
+              return c;
+            })
         .via(Flow.fromGraph(new GrpcMessageLimit(max)))
         .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
         .toCompletableFuture()
@@ -65,7 +66,8 @@ class GrpcMessageLimitTest {
   @Test
   void messagesUpToTheLimitPassUnchangedWhereverTheChunksAreCut() {
     Random random = new Random(7);
-    ByteString body = frame(0).concat(frame(10)).concat(frame(100)).concat(frame(3)).concat(frame(100));
+    ByteString body =
+        frame(0).concat(frame(10)).concat(frame(100)).concat(frame(3)).concat(frame(100));
     for (int i = 0; i < 50; i++) {
       assertEquals(body, run(chunks(body, random), 100, new AtomicInteger()));
     }
@@ -78,6 +80,8 @@ class GrpcMessageLimitTest {
     AtomicInteger read = new AtomicInteger();
     CompletionException e = assertThrows(CompletionException.class, () -> run(chunks, 100, read));
     assertInstanceOf(GrpcMessageLimit.TooLarge.class, e.getCause());
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> read.get() == chunks.size());
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> read.get() == chunks.size());
   }
 }

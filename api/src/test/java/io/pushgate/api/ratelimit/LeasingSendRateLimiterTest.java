@@ -19,11 +19,13 @@ class LeasingSendRateLimiterTest {
 
   /** The shared limiter: a bucket that never refills, recording what it was asked for. */
   private long sharedTokens = 1_000_000;
+
   private final List<Integer> asked = new ArrayList<>();
   private final SendRateLimiter shared =
       (app, cost) -> {
         asked.add(cost);
-        if (sharedTokens < cost) return CompletableFuture.completedFuture(RateDecision.refused(1000));
+        if (sharedTokens < cost)
+          return CompletableFuture.completedFuture(RateDecision.refused(1000));
         sharedTokens -= cost;
         return CompletableFuture.completedFuture(RateDecision.ALLOWED);
       };
@@ -38,7 +40,8 @@ class LeasingSendRateLimiterTest {
         "key",
         "a-token-secret-of-at-least-32-bytes!!",
         false,
-        new AppLimits(defaults.defaultTtl(), defaults.maxTtl(), OverflowPolicy.REJECT, rate, burst));
+        new AppLimits(
+            defaults.defaultTtl(), defaults.maxTtl(), OverflowPolicy.REJECT, rate, burst));
   }
 
   private static boolean allowed(CompletionStage<RateDecision> stage) {
@@ -96,7 +99,8 @@ class LeasingSendRateLimiterTest {
     SlowShared slow = new SlowShared();
     List<CompletableFuture<RateDecision>> answers = slow.answers;
     List<Integer> costs = slow.costs;
-    LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
+    LeasingSendRateLimiter leasing =
+        new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
     App app = app(10_000, 10_000); // lease size 100
     List<CompletionStage<RateDecision>> sends = new ArrayList<>();
     for (int i = 0; i < 1000; i++) sends.add(leasing.acquire(app, 1));
@@ -111,17 +115,24 @@ class LeasingSendRateLimiterTest {
     SlowShared slow = new SlowShared();
     List<CompletableFuture<RateDecision>> answers = slow.answers;
     List<Integer> costs = slow.costs;
-    LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
+    LeasingSendRateLimiter leasing =
+        new LeasingSendRateLimiter(slow, 100, Duration.ofSeconds(1), now::get);
     App app = app(10_000, 10_000);
     List<CompletionStage<RateDecision>> sends = new ArrayList<>();
     for (int i = 0; i < 5; i++) sends.add(leasing.acquire(app, 1));
     answers.get(0).complete(RateDecision.refused(1000));
-    assertEquals(List.of(100, 1, 1, 1, 1, 1), costs, "after a refused lease, each send asks for its own cost");
-    for (int i = 1; i < answers.size(); i++) answers.get(i).complete(i <= 2 ? RateDecision.ALLOWED : RateDecision.refused(1000));
+    assertEquals(
+        List.of(100, 1, 1, 1, 1, 1),
+        costs,
+        "after a refused lease, each send asks for its own cost");
+    for (int i = 1; i < answers.size(); i++)
+      answers.get(i).complete(i <= 2 ? RateDecision.ALLOWED : RateDecision.refused(1000));
     assertEquals(2, sends.stream().filter(LeasingSendRateLimiterTest::allowed).count());
   }
 
-  /** A shared limiter that answers when the test completes its answers, recording each cost asked. */
+  /**
+   * A shared limiter that answers when the test completes its answers, recording each cost asked.
+   */
   private static final class SlowShared implements SendRateLimiter {
     final List<CompletableFuture<RateDecision>> answers = new ArrayList<>();
     final List<Integer> costs = new ArrayList<>();

@@ -23,7 +23,8 @@ class LocalTokenBucketTest {
   void aClockReadOutOfOrderAdmitsNoMoreThanTheRate() {
     LocalTokenBucket bucket = new LocalTokenBucket(1_000, 100, 0);
     assertTrue(bucket.acquire(100, 0).allowed());
-    int admitted = admitted(bucket, 5 * MS, 10) + admitted(bucket, 2 * MS, 10) + admitted(bucket, 5 * MS, 10);
+    int admitted =
+        admitted(bucket, 5 * MS, 10) + admitted(bucket, 2 * MS, 10) + admitted(bucket, 5 * MS, 10);
     assertEquals(5, admitted, "5 ms at 1,000/s, however the calls are ordered");
   }
 

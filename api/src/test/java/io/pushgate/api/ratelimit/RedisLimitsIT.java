@@ -30,8 +30,10 @@ import org.junit.jupiter.api.TestInstance;
 class RedisLimitsIT {
 
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final RedisSettings REDIS = new RedisSettings(true, "redis://127.0.0.1:6379", Duration.ofSeconds(2));
-  private static final RedisSettings DEAD = new RedisSettings(true, "redis://127.0.0.1:1", Duration.ofMillis(200));
+  private static final RedisSettings REDIS =
+      new RedisSettings(true, "redis://127.0.0.1:6379", Duration.ofSeconds(2));
+  private static final RedisSettings DEAD =
+      new RedisSettings(true, "redis://127.0.0.1:1", Duration.ofMillis(200));
 
   private final RedisConnection nodeA = new RedisConnection(REDIS);
   private final RedisConnection nodeB = new RedisConnection(REDIS);
@@ -45,11 +47,17 @@ class RedisLimitsIT {
   }
 
   private static App app(String id, int rate, int burst) {
-    return new App(id, "key", "redis-it-token-secret-0123456789abcdef", false,
-        new AppLimits(Duration.ofHours(1), Duration.ofHours(2), OverflowPolicy.REJECT, rate, burst));
+    return new App(
+        id,
+        "key",
+        "redis-it-token-secret-0123456789abcdef",
+        false,
+        new AppLimits(
+            Duration.ofHours(1), Duration.ofHours(2), OverflowPolicy.REJECT, rate, burst));
   }
 
-  private static RateDecision get(java.util.concurrent.CompletionStage<RateDecision> stage) throws Exception {
+  private static RateDecision get(java.util.concurrent.CompletionStage<RateDecision> stage)
+      throws Exception {
     return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -61,7 +69,9 @@ class RedisLimitsIT {
     assertTrue(get(a.acquire(app, 3)).allowed(), "the burst");
     RateDecision refused = get(b.acquire(app, 1));
     assertFalse(refused.allowed(), "node B sees node A's spending");
-    assertTrue(refused.retryAfterMillis() > 0 && refused.retryAfterMillis() <= 500, "retry after " + refused);
+    assertTrue(
+        refused.retryAfterMillis() > 0 && refused.retryAfterMillis() <= 500,
+        "retry after " + refused);
     await().atMost(Duration.ofSeconds(10)).until(() -> get(b.acquire(app, 1)).allowed());
     assertFalse(a.degraded());
     assertFalse(refused.servedLocally());
@@ -89,10 +99,12 @@ class RedisLimitsIT {
     App app = app("leased-" + RUN, 10_000, 10_000); // lease size 100
     RedisSendRateLimiter limiter = new RedisSendRateLimiter(dead, "pushgate-it:rate:");
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-    LeasingSendRateLimiter leasing = new LeasingSendRateLimiter(limiter, 100, Duration.ofMillis(100), now::get);
+    LeasingSendRateLimiter leasing =
+        new LeasingSendRateLimiter(limiter, 100, Duration.ofMillis(100), now::get);
     DegradedAdmissions counted = new DegradedAdmissions(leasing);
     for (int i = 0; i < 600; i++) {
-      if (i % 10 == 0) now.addAndGet(Duration.ofMillis(150).toNanos()); // the lease expired meanwhile
+      if (i % 10 == 0)
+        now.addAndGet(Duration.ofMillis(150).toNanos()); // the lease expired meanwhile
       RateDecision decision = get(counted.acquire(app, 1));
       assertTrue(decision.allowed() && decision.servedLocally(), "send " + i + ": " + decision);
     }
@@ -102,21 +114,37 @@ class RedisLimitsIT {
 
   @Test
   void idempotencyKeysAreSharedByAllNodes() throws Exception {
-    RedisIdempotencyStore a = new RedisIdempotencyStore(nodeA, "pushgate-it:idem:", Duration.ofMinutes(5), Duration.ofSeconds(30));
-    RedisIdempotencyStore b = new RedisIdempotencyStore(nodeB, "pushgate-it:idem:", Duration.ofMinutes(5), Duration.ofSeconds(30));
+    RedisIdempotencyStore a =
+        new RedisIdempotencyStore(
+            nodeA, "pushgate-it:idem:", Duration.ofMinutes(5), Duration.ofSeconds(30));
+    RedisIdempotencyStore b =
+        new RedisIdempotencyStore(
+            nodeB, "pushgate-it:idem:", Duration.ofMinutes(5), Duration.ofSeconds(30));
     String key = "k-" + RUN;
-    assertInstanceOf(Claim.Fresh.class, a.claim("demo", key, "h1").toCompletableFuture().get(10, TimeUnit.SECONDS));
-    assertInstanceOf(Claim.InProgress.class, b.claim("demo", key, "h1").toCompletableFuture().get(10, TimeUnit.SECONDS));
-    a.complete("demo", key, "h1", new StoredResponse(202, "{\"id\":\"m1\"}")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertInstanceOf(
+        Claim.Fresh.class,
+        a.claim("demo", key, "h1").toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(
+        Claim.InProgress.class,
+        b.claim("demo", key, "h1").toCompletableFuture().get(10, TimeUnit.SECONDS));
+    a.complete("demo", key, "h1", new StoredResponse(202, "{\"id\":\"m1\"}"))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     Claim replay = b.claim("demo", key, "h1").toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(new Claim.Replay(new StoredResponse(202, "{\"id\":\"m1\"}")), replay);
-    assertInstanceOf(Claim.Reused.class, b.claim("demo", key, "h2").toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(
+        Claim.Reused.class,
+        b.claim("demo", key, "h2").toCompletableFuture().get(10, TimeUnit.SECONDS));
     b.release("demo", key).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test
   void idempotencyStoreFailsWhenRedisIsUnreachable() {
-    RedisIdempotencyStore store = new RedisIdempotencyStore(dead, "pushgate-it:idem:", Duration.ofMinutes(5), Duration.ofSeconds(30));
-    assertThrows(Exception.class, () -> store.claim("demo", "k", "h").toCompletableFuture().get(10, TimeUnit.SECONDS));
+    RedisIdempotencyStore store =
+        new RedisIdempotencyStore(
+            dead, "pushgate-it:idem:", Duration.ofMinutes(5), Duration.ofSeconds(30));
+    assertThrows(
+        Exception.class,
+        () -> store.claim("demo", "k", "h").toCompletableFuture().get(10, TimeUnit.SECONDS));
   }
 }

@@ -20,13 +20,14 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 /**
  * A real HTTP receiver for status callbacks and upstream data in tests: a Pekko HTTP server in an
  * actor system of its own, on 127.0.0.1, that records every request and answers with the status
- * (and body) set by {@link #answer}, or never answers ({@link #hang}), or is down ({@link #stop}, then
- * {@link #restart} on the same port).
+ * (and body) set by {@link #answer}, or never answers ({@link #hang}), or is down ({@link #stop},
+ * then {@link #restart} on the same port).
  */
 public final class CallbackReceiver implements AutoCloseable {
 
   /** One request as received. */
-  public record Received(String path, String signature, String userAgent, byte[] body, JsonNode json) {}
+  public record Received(
+      String path, String signature, String userAgent, byte[] body, JsonNode json) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,10 +40,12 @@ public final class CallbackReceiver implements AutoCloseable {
   private int port;
 
   private CallbackReceiver() {
-    system = ActorSystem.create(
-        Behaviors.empty(), "callback-receiver",
-        ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
-            .withFallback(ConfigFactory.defaultReference()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "callback-receiver",
+            ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.defaultReference()));
   }
 
   /** Starts a receiver on an ephemeral port answering 200. */
@@ -109,8 +112,12 @@ public final class CallbackReceiver implements AutoCloseable {
 
   private void bind(int onPort) {
     try {
-      binding = Http.get(system).newServerAt("127.0.0.1", onPort).bind(this::handle)
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      binding =
+          Http.get(system)
+              .newServerAt("127.0.0.1", onPort)
+              .bind(this::handle)
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("callback receiver could not bind port " + onPort, e);
     }
@@ -118,22 +125,29 @@ public final class CallbackReceiver implements AutoCloseable {
   }
 
   private java.util.concurrent.CompletionStage<HttpResponse> handle(HttpRequest request) {
-    return request.entity().toStrict(5_000, system).thenCompose(strict -> {
-      byte[] body = strict.getData().toArray();
-      received.add(new Received(
-          request.getUri().path(),
-          request.getHeader("Pushgate-Signature").map(h -> h.value()).orElse(null),
-          request.getHeader("User-Agent").map(h -> h.value()).orElse(null),
-          body,
-          parse(body)));
-      if (hang) return new CompletableFuture<>();
-      HttpResponse response = HttpResponse.create().withStatus(status);
-      String answer = this.body;
-      if (!answer.isEmpty()) {
-        response = response.withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, answer);
-      }
-      return CompletableFuture.completedFuture(response);
-    });
+    return request
+        .entity()
+        .toStrict(5_000, system)
+        .thenCompose(
+            strict -> {
+              byte[] body = strict.getData().toArray();
+              received.add(
+                  new Received(
+                      request.getUri().path(),
+                      request.getHeader("Pushgate-Signature").map(h -> h.value()).orElse(null),
+                      request.getHeader("User-Agent").map(h -> h.value()).orElse(null),
+                      body,
+                      parse(body)));
+              if (hang) return new CompletableFuture<>();
+              HttpResponse response = HttpResponse.create().withStatus(status);
+              String answer = this.body;
+              if (!answer.isEmpty()) {
+                response =
+                    response.withEntity(
+                        org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, answer);
+              }
+              return CompletableFuture.completedFuture(response);
+            });
   }
 
   private static JsonNode parse(byte[] body) {

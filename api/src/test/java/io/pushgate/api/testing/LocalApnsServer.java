@@ -44,8 +44,11 @@ public final class LocalApnsServer extends LocalProviderServer {
     this.caPem = caPem;
   }
 
-  /** Starts on an ephemeral port with a certificate signed by a new test CA, made in {@code dir}. */
-  public static LocalApnsServer start(ECPublicKey signingKey, String keyId, String teamId, Path dir) throws Exception {
+  /**
+   * Starts on an ephemeral port with a certificate signed by a new test CA, made in {@code dir}.
+   */
+  public static LocalApnsServer start(ECPublicKey signingKey, String keyId, String teamId, Path dir)
+      throws Exception {
     Path ca = dir.resolve("apns-ca.pem");
     LocalApnsServer server = new LocalApnsServer(signingKey, keyId, teamId, ca);
     server.bind(Optional.of(TestPushKeys.serverSignedByTestCa(dir, ca)));
@@ -63,42 +66,66 @@ public final class LocalApnsServer extends LocalProviderServer {
 
   @Override
   protected CompletionStage<HttpResponse> route(HttpRequest request) {
-    return request.entity().toStrict(10_000, Materializer.matFromSystem(system())).thenCompose(strict -> {
-      String path = request.getUri().path();
-      if (!request.method().value().equals("POST") || !path.startsWith("/3/device/")) {
-        return done(reason(404, "BadPath"));
-      }
-      String token = URLDecoder.decode(path.substring("/3/device/".length()), StandardCharsets.UTF_8);
-      String auth = request.getHeader("authorization").map(h -> h.value()).orElse("");
-      try {
-        DecodedJWT jwt = JWT.require(Algorithm.ECDSA256(signingKey, (ECPrivateKey) null)).withIssuer(teamId).build()
-            .verify(auth.regionMatches(true, 0, "bearer ", 0, 7) ? auth.substring(7) : "");
-        if (!keyId.equals(jwt.getKeyId()) || jwt.getIssuedAtAsInstant() == null) return done(reason(403, "InvalidProviderToken"));
-      } catch (JWTVerificationException e) {
-        return done(reason(403, "InvalidProviderToken"));
-      }
-      Map<String, String> headers = new HashMap<>();
-      request.getHeaders().forEach(h -> headers.put(h.lowercaseName(), h.value()));
-      com.fasterxml.jackson.databind.JsonNode body;
-      try {
-        body = JSON.readTree(strict.getData().utf8String());
-      } catch (Exception e) {
-        return done(reason(400, "PayloadEmpty"));
-      }
-      record(new Received(token, request.protocol().value(), headers, body, System.currentTimeMillis()));
-      int status = statusFor(token, 410);
-      return switch (status) {
-        case 0 -> never();
-        case 200 -> done(HttpResponse.create().withStatus(200).addHeader(RawHeader.create("apns-id", java.util.UUID.randomUUID().toString())));
-        case 410 -> done(reason(410, "Unregistered"));
-        case 429 -> done(reason(429, "TooManyRequests"));
-        default -> done(reason(status, "ServiceUnavailable"));
-      };
-    });
+    return request
+        .entity()
+        .toStrict(10_000, Materializer.matFromSystem(system()))
+        .thenCompose(
+            strict -> {
+              String path = request.getUri().path();
+              if (!request.method().value().equals("POST") || !path.startsWith("/3/device/")) {
+                return done(reason(404, "BadPath"));
+              }
+              String token =
+                  URLDecoder.decode(path.substring("/3/device/".length()), StandardCharsets.UTF_8);
+              String auth = request.getHeader("authorization").map(h -> h.value()).orElse("");
+              try {
+                DecodedJWT jwt =
+                    JWT.require(Algorithm.ECDSA256(signingKey, (ECPrivateKey) null))
+                        .withIssuer(teamId)
+                        .build()
+                        .verify(
+                            auth.regionMatches(true, 0, "bearer ", 0, 7) ? auth.substring(7) : "");
+                if (!keyId.equals(jwt.getKeyId()) || jwt.getIssuedAtAsInstant() == null)
+                  return done(reason(403, "InvalidProviderToken"));
+              } catch (JWTVerificationException e) {
+                return done(reason(403, "InvalidProviderToken"));
+              }
+              Map<String, String> headers = new HashMap<>();
+              request.getHeaders().forEach(h -> headers.put(h.lowercaseName(), h.value()));
+              com.fasterxml.jackson.databind.JsonNode body;
+              try {
+                body = JSON.readTree(strict.getData().utf8String());
+              } catch (Exception e) {
+                return done(reason(400, "PayloadEmpty"));
+              }
+              record(
+                  new Received(
+                      token,
+                      request.protocol().value(),
+                      headers,
+                      body,
+                      System.currentTimeMillis()));
+              int status = statusFor(token, 410);
+              return switch (status) {
+                case 0 -> never();
+                case 200 ->
+                    done(
+                        HttpResponse.create()
+                            .withStatus(200)
+                            .addHeader(
+                                RawHeader.create(
+                                    "apns-id", java.util.UUID.randomUUID().toString())));
+                case 410 -> done(reason(410, "Unregistered"));
+                case 429 -> done(reason(429, "TooManyRequests"));
+                default -> done(reason(status, "ServiceUnavailable"));
+              };
+            });
   }
 
   private static HttpResponse reason(int status, String reason) {
-    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, "{\"reason\":\"" + reason + "\"}");
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(ContentTypes.APPLICATION_JSON, "{\"reason\":\"" + reason + "\"}");
   }
 
   private static CompletionStage<HttpResponse> done(HttpResponse response) {

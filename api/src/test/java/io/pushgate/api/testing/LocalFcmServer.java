@@ -60,20 +60,28 @@ public final class LocalFcmServer extends LocalProviderServer {
 
   @Override
   protected CompletionStage<HttpResponse> route(HttpRequest request) {
-    return request.entity().toStrict(10_000, Materializer.matFromSystem(system())).thenCompose(strict -> {
-      String body = strict.getData().utf8String();
-      String path = request.getUri().path();
-      if (path.equals("/token")) return token(body);
-      if (path.equals("/v1/projects/" + projectId + "/messages:send")) return send(request, body);
-      return done(HttpResponse.create().withStatus(404));
-    });
+    return request
+        .entity()
+        .toStrict(10_000, Materializer.matFromSystem(system()))
+        .thenCompose(
+            strict -> {
+              String body = strict.getData().utf8String();
+              String path = request.getUri().path();
+              if (path.equals("/token")) return token(body);
+              if (path.equals("/v1/projects/" + projectId + "/messages:send"))
+                return send(request, body);
+              return done(HttpResponse.create().withStatus(404));
+            });
   }
 
   private CompletionStage<HttpResponse> token(String form) {
     Map<String, String> fields = new HashMap<>();
     for (String pair : form.split("&")) {
       int eq = pair.indexOf('=');
-      if (eq > 0) fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      if (eq > 0)
+        fields.put(
+            pair.substring(0, eq),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(fields.get("grant_type"))) {
       return done(json(400, "{\"error\":\"unsupported_grant_type\"}"));
@@ -85,11 +93,19 @@ public final class LocalFcmServer extends LocalProviderServer {
           .build()
           .verify(fields.getOrDefault("assertion", ""));
     } catch (JWTVerificationException e) {
-      return done(json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"" + e.getClass().getSimpleName() + "\"}"));
+      return done(
+          json(
+              400,
+              "{\"error\":\"invalid_grant\",\"error_description\":\""
+                  + e.getClass().getSimpleName()
+                  + "\"}"));
     }
     String token = "ya29.test-" + tokensIssued.incrementAndGet();
     accessTokens.put(token, true);
-    return done(json(200, "{\"access_token\":\"" + token + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}"));
+    return done(
+        json(
+            200,
+            "{\"access_token\":\"" + token + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}"));
   }
 
   private CompletionStage<HttpResponse> send(HttpRequest request, String body) {
@@ -106,17 +122,31 @@ public final class LocalFcmServer extends LocalProviderServer {
     String token = json.path("message").path("token").asText("");
     Map<String, String> headers = new HashMap<>();
     request.getHeaders().forEach(h -> headers.put(h.lowercaseName(), h.value()));
-    record(new Received(token, request.protocol().value(), headers, json, System.currentTimeMillis()));
+    record(
+        new Received(token, request.protocol().value(), headers, json, System.currentTimeMillis()));
     int status = statusFor(token, 404);
     return switch (status) {
       case 0 -> never();
-      case 200 -> done(json(200, "{\"name\":\"projects/" + projectId + "/messages/" + System.nanoTime() + "\"}"));
-      case 404 -> done(json(404, "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\","
-          + "\"details\":[{\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"UNREGISTERED\"}]}}"));
-      case 429 -> done(json(429, "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":"
-          + "\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"QUOTA_EXCEEDED\"}]}}")
-          .addHeader(RawHeader.create("Retry-After", "1")));
-      default -> done(json(status, "{\"error\":{\"code\":" + status + ",\"status\":\"UNAVAILABLE\"}}"));
+      case 200 ->
+          done(
+              json(
+                  200,
+                  "{\"name\":\"projects/" + projectId + "/messages/" + System.nanoTime() + "\"}"));
+      case 404 ->
+          done(
+              json(
+                  404,
+                  "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\","
+                      + "\"details\":[{\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"UNREGISTERED\"}]}}"));
+      case 429 ->
+          done(
+              json(
+                      429,
+                      "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":"
+                          + "\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"QUOTA_EXCEEDED\"}]}}")
+                  .addHeader(RawHeader.create("Retry-After", "1")));
+      default ->
+          done(json(status, "{\"error\":{\"code\":" + status + ",\"status\":\"UNAVAILABLE\"}}"));
     };
   }
 

@@ -44,7 +44,8 @@ public abstract class LocalProviderServer implements AutoCloseable {
   }
 
   /** One send request as received. */
-  public record Received(String token, String protocol, Map<String, String> headers, JsonNode body, long atMillis) {}
+  public record Received(
+      String token, String protocol, Map<String, String> headers, JsonNode body, long atMillis) {}
 
   protected static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,11 +56,14 @@ public abstract class LocalProviderServer implements AutoCloseable {
   private ServerBinding binding;
 
   protected LocalProviderServer(String name) {
-    system = ActorSystem.create(
-        Behaviors.empty(), name,
-        ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING\n"
-                + "pekko.http.server.enable-http2 = on\npekko.http.server.request-timeout = 60s")
-            .withFallback(ConfigFactory.defaultReference()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            name,
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\npekko.loglevel = WARNING\n"
+                        + "pekko.http.server.enable-http2 = on\npekko.http.server.request-timeout = 60s")
+                .withFallback(ConfigFactory.defaultReference()));
   }
 
   protected final void bind(Optional<SSLContext> tls) {

@@ -22,8 +22,13 @@ class UpstreamEndpointTest {
 
   @Test
   void typesGoToTheirUrlOthersToTheDefaultAndEmptyMeansRefused() {
-    UpstreamEndpoint e = parse("secret = \"" + SECRET + "\", default-url = \"http://d/up\","
-        + " types { chat = \"https://c/up\", audit = \"\", \"log.v2\" = \"http://l/up\" }").orElseThrow();
+    UpstreamEndpoint e =
+        parse(
+                "secret = \""
+                    + SECRET
+                    + "\", default-url = \"http://d/up\","
+                    + " types { chat = \"https://c/up\", audit = \"\", \"log.v2\" = \"http://l/up\" }")
+            .orElseThrow();
     assertEquals(Optional.of(URI.create("https://c/up")), e.urlFor("chat"));
     assertEquals(Optional.of(URI.create("http://l/up")), e.urlFor("log.v2"));
     assertEquals(Optional.empty(), e.urlFor("audit"));
@@ -32,7 +37,8 @@ class UpstreamEndpointTest {
 
   @Test
   void withoutADefaultOnlyListedTypesAreTaken() {
-    UpstreamEndpoint e = parse("secret = \"" + SECRET + "\", types { chat = \"http://c/up\" }").orElseThrow();
+    UpstreamEndpoint e =
+        parse("secret = \"" + SECRET + "\", types { chat = \"http://c/up\" }").orElseThrow();
     assertEquals(Optional.empty(), e.urlFor("other"));
   }
 
@@ -44,11 +50,17 @@ class UpstreamEndpointTest {
 
   @Test
   void badUrlsAndShortSecretsAreRefusedNamingTheKey() {
-    IllegalArgumentException url = assertThrows(IllegalArgumentException.class,
-        () -> parse("secret = \"" + SECRET + "\", types { chat = \"ftp://x/y\" }"));
-    assertTrue(url.getMessage().contains("pushgate.apps.shop.upstream.types.chat"), url.getMessage());
-    IllegalArgumentException secret = assertThrows(IllegalArgumentException.class,
-        () -> parse("secret = \"short\", default-url = \"http://d/up\""));
-    assertTrue(secret.getMessage().contains("pushgate.apps.shop.upstream.secret"), secret.getMessage());
+    IllegalArgumentException url =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("secret = \"" + SECRET + "\", types { chat = \"ftp://x/y\" }"));
+    assertTrue(
+        url.getMessage().contains("pushgate.apps.shop.upstream.types.chat"), url.getMessage());
+    IllegalArgumentException secret =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("secret = \"short\", default-url = \"http://d/up\""));
+    assertTrue(
+        secret.getMessage().contains("pushgate.apps.shop.upstream.secret"), secret.getMessage());
   }
 }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Webhook delivery against a real HTTP receiver that answers 2xx, 5xx, hangs or is down:
- * signed batches in order, retries with the same event ids, the circuit breaker opening and
- * closing, give-up after max-attempts, and the queue bound while the receiver is down.
+ * Webhook delivery against a real HTTP receiver that answers 2xx, 5xx, hangs or is down: signed
+ * batches in order, retries with the same event ids, the circuit breaker opening and closing,
+ * give-up after max-attempts, and the queue bound while the receiver is down.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhooksTest {
@@ -35,9 +35,11 @@ class WebhooksTest {
   private static final String SECRET = "callback-secret-of-at-least-32-bytes!";
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private final ActorTestKit testKit = ActorTestKit.create(
-      "WebhooksTest", ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
-          .withFallback(ConfigFactory.load()));
+  private final ActorTestKit testKit =
+      ActorTestKit.create(
+          "WebhooksTest",
+          ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
+              .withFallback(ConfigFactory.load()));
   private final CallbackReceiver receiver = CallbackReceiver.start();
   private int apps;
 
@@ -56,7 +58,8 @@ class WebhooksTest {
   void signedBatchesArriveInOrder() {
     String app = nextApp();
     Webhooks hooks = start(app, "");
-    for (int i = 0; i < 250; i++) hooks.offer(CallbackEvents.online(app, "u" + i, 1_000L * i, "c" + i, "node-1"));
+    for (int i = 0; i < 250; i++)
+      hooks.offer(CallbackEvents.online(app, "u" + i, 1_000L * i, "c" + i, "node-1"));
     await().atMost(WAIT).until(() -> received(app).size() == 250);
     List<JsonNode> events = received(app);
     for (int i = 0; i < 250; i++) assertEquals("u" + i, events.get(i).path("user").asText());
@@ -70,7 +73,10 @@ class WebhooksTest {
     long now = Instant.now().getEpochSecond();
     for (CallbackReceiver.Received r : requests) {
       assertTrue(r.json().path("events").size() <= 100);
-      assertTrue(WebhookSignature.verify(SECRET.getBytes(StandardCharsets.UTF_8), r.signature(), r.body(), now, 60), r.signature());
+      assertTrue(
+          WebhookSignature.verify(
+              SECRET.getBytes(StandardCharsets.UTF_8), r.signature(), r.body(), now, 60),
+          r.signature());
       assertEquals("pushgate-callbacks", r.userAgent().split(" ")[0]);
     }
     WebhookStats stats = hooks.stats(app).orElseThrow();
@@ -85,9 +91,17 @@ class WebhooksTest {
     byte[] body = "{\"events\":[]}".getBytes(StandardCharsets.UTF_8);
     String header = WebhookSignature.header(key, 1_000, body);
     assertTrue(WebhookSignature.verify(key, header, body, 1_010, 300));
-    assertFalse(WebhookSignature.verify(key, header, "{\"events\":[1]}".getBytes(StandardCharsets.UTF_8), 1_010, 300));
+    assertFalse(
+        WebhookSignature.verify(
+            key, header, "{\"events\":[1]}".getBytes(StandardCharsets.UTF_8), 1_010, 300));
     assertFalse(WebhookSignature.verify(key, header, body, 2_000, 300));
-    assertFalse(WebhookSignature.verify("another-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8), header, body, 1_010, 300));
+    assertFalse(
+        WebhookSignature.verify(
+            "another-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8),
+            header,
+            body,
+            1_010,
+            300));
     assertFalse(WebhookSignature.verify(key, "v1=00", body, 1_010, 300));
   }
 
@@ -102,8 +116,10 @@ class WebhooksTest {
     receiver.answer(204);
     await().atMost(WAIT).until(() -> hooks.stats(app).orElseThrow().sent() == 2);
     Set<String> idsPerRequest = new HashSet<>();
-    for (CallbackReceiver.Received r : requests(app)) idsPerRequest.add(r.json().path("events").toString());
-    assertEquals(1, idsPerRequest.size(), "every attempt carries the same events: " + idsPerRequest);
+    for (CallbackReceiver.Received r : requests(app))
+      idsPerRequest.add(r.json().path("events").toString());
+    assertEquals(
+        1, idsPerRequest.size(), "every attempt carries the same events: " + idsPerRequest);
     WebhookStats stats = hooks.stats(app).orElseThrow();
     assertTrue(stats.retried() >= 2, stats.toString());
     assertEquals("HTTP 503", stats.lastError());
@@ -113,12 +129,16 @@ class WebhooksTest {
   void theBreakerOpensAfterMaxFailuresAndClosesAfterASuccessfulTrial() {
     String app = nextApp();
     receiver.answer(500);
-    Webhooks hooks = start(app, "breaker { max-failures = 3, reset-timeout = 2s }\nmax-attempts = 100");
+    Webhooks hooks =
+        start(app, "breaker { max-failures = 3, reset-timeout = 2s }\nmax-attempts = 100");
     hooks.offer(CallbackEvents.offline(app, "carol", 1));
     await().atMost(WAIT).until(() -> hooks.stats(app).orElseThrow().circuit().equals("open"));
     assertEquals(3, requests(app).size());
     // open: no request reaches the receiver, and no attempt is spent
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> requests(app).size() == 3);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> requests(app).size() == 3);
     receiver.answer(200);
     await().atMost(WAIT).until(() -> hooks.stats(app).orElseThrow().sent() == 1);
     assertEquals(4, requests(app).size(), "one trial request closed the circuit");
@@ -134,7 +154,8 @@ class WebhooksTest {
     await().atMost(WAIT).until(() -> requests(app).size() >= 2);
     receiver.answer(200);
     await().atMost(WAIT).until(() -> hooks.stats(app).orElseThrow().sent() == 1);
-    assertEquals("no answer within the request timeout", hooks.stats(app).orElseThrow().lastError());
+    assertEquals(
+        "no answer within the request timeout", hooks.stats(app).orElseThrow().lastError());
   }
 
   @Test
@@ -156,7 +177,11 @@ class WebhooksTest {
     String app = nextApp();
     try (CallbackReceiver down = CallbackReceiver.start()) {
       down.stop();
-      Webhooks hooks = start(app, "queue-size = 50\nmax-batch-events = 10\nbreaker { max-failures = 2, reset-timeout = 300ms }\nmax-attempts = 1000", down.url());
+      Webhooks hooks =
+          start(
+              app,
+              "queue-size = 50\nmax-batch-events = 10\nbreaker { max-failures = 2, reset-timeout = 300ms }\nmax-attempts = 1000",
+              down.url());
       for (int i = 0; i < 1_000; i++) {
         hooks.offer(CallbackEvents.offline(app, "u" + i, i));
         assertTrue(hooks.stats(app).orElseThrow().queued() <= 50);
@@ -165,10 +190,18 @@ class WebhooksTest {
       assertTrue(whileDown.dropped() >= 1_000 - 50 - 10, whileDown.toString());
       assertEquals(1_000, whileDown.offered());
       down.restart();
-      await().atMost(WAIT).until(() -> hooks.stats(app).orElseThrow().queued() == 0
-          && hooks.stats(app).orElseThrow().sent() == 1_000 - hooks.stats(app).orElseThrow().dropped());
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  hooks.stats(app).orElseThrow().queued() == 0
+                      && hooks.stats(app).orElseThrow().sent()
+                          == 1_000 - hooks.stats(app).orElseThrow().dropped());
       List<JsonNode> events = down.events();
-      assertEquals("u999", events.get(events.size() - 1).path("user").asText(), "the newest event is delivered");
+      assertEquals(
+          "u999",
+          events.get(events.size() - 1).path("user").asText(),
+          "the newest event is delivered");
       Set<String> users = new HashSet<>();
       events.forEach(e -> users.add(e.path("user").asText()));
       for (int i = 950; i < 1_000; i++) assertTrue(users.contains("u" + i), "u" + i);
@@ -180,8 +213,14 @@ class WebhooksTest {
     String app = nextApp();
     Webhooks hooks = start(app, "max-batch-delay = 1h, max-batch-events = 10");
     for (int i = 0; i < 35; i++) hooks.offer(CallbackEvents.offline(app, "d" + i, i));
-    assertEquals(35, hooks.stats(app).orElseThrow().queued(), "nothing goes out before the (1 h) batch delay");
-    hooks.drain(Duration.ofSeconds(10)).toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(
+        35,
+        hooks.stats(app).orElseThrow().queued(),
+        "nothing goes out before the (1 h) batch delay");
+    hooks
+        .drain(Duration.ofSeconds(10))
+        .toCompletableFuture()
+        .get(15, java.util.concurrent.TimeUnit.SECONDS);
     assertEquals(35, hooks.stats(app).orElseThrow().sent());
     assertEquals(35, received(app).size());
     assertEquals(4, requests(app).size(), "in batches of max-batch-events");
@@ -194,7 +233,10 @@ class WebhooksTest {
     Webhooks hooks = start(app, "max-batch-delay = 1h\nrequest-timeout = 30s");
     hooks.offer(CallbackEvents.offline(app, "h", 1));
     long start = System.nanoTime();
-    hooks.drain(Duration.ofMillis(500)).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    hooks
+        .drain(Duration.ofMillis(500))
+        .toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
     assertTrue(System.nanoTime() - start < 5_000_000_000L, "bounded by its timeout");
   }
 
@@ -205,7 +247,8 @@ class WebhooksTest {
     assertTrue(hooks.wants(app, CallbackEventType.ONLINE));
     assertFalse(hooks.wants(app, CallbackEventType.MESSAGE_ACKED));
     assertFalse(hooks.wants("other", CallbackEventType.ONLINE));
-    hooks.offer(CallbackEvents.messageFate(CallbackEventType.MESSAGE_ACKED, app, "u", "m1", 1, 1, null));
+    hooks.offer(
+        CallbackEvents.messageFate(CallbackEventType.MESSAGE_ACKED, app, "u", "m1", 1, 1, null));
     assertEquals(0, hooks.stats(app).orElseThrow().offered());
     assertTrue(hooks.stats("other").isEmpty());
     assertEquals(Duration.ofSeconds(7), hooks.offlineDelay(app));
@@ -213,17 +256,31 @@ class WebhooksTest {
 
   @Test
   void invalidSettingsAreRefusedNamingTheKey() {
-    assertRefused("callbacks { url = \"ftp://x/y\", secret = \"" + SECRET + "\", events = [online] }", "callbacks.url");
-    assertRefused("callbacks { url = \"http://x/y\", secret = \"short\", events = [online] }", "callbacks.secret");
-    assertRefused("callbacks { url = \"http://x/y\", secret = \"" + SECRET + "\", events = \"online,nonsense\" }", "nonsense");
-    assertRefused("callbacks { url = \"http://x/y\", secret = \"" + SECRET + "\", events = [] }", "callbacks.events");
+    assertRefused(
+        "callbacks { url = \"ftp://x/y\", secret = \"" + SECRET + "\", events = [online] }",
+        "callbacks.url");
+    assertRefused(
+        "callbacks { url = \"http://x/y\", secret = \"short\", events = [online] }",
+        "callbacks.secret");
+    assertRefused(
+        "callbacks { url = \"http://x/y\", secret = \""
+            + SECRET
+            + "\", events = \"online,nonsense\" }",
+        "nonsense");
+    assertRefused(
+        "callbacks { url = \"http://x/y\", secret = \"" + SECRET + "\", events = [] }",
+        "callbacks.events");
   }
 
   // ---- helpers ----
 
   private void assertRefused(String appConfig, String expected) {
-    Config config = ConfigFactory.parseString("pushgate.apps.bad { " + appConfig + " }").withFallback(ConfigFactory.load());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Webhooks.start(testKit.system(), config));
+    Config config =
+        ConfigFactory.parseString("pushgate.apps.bad { " + appConfig + " }")
+            .withFallback(ConfigFactory.load());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Webhooks.start(testKit.system(), config));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
@@ -236,12 +293,21 @@ class WebhooksTest {
   }
 
   private Webhooks start(String app, String callbacks, String url) {
-    Config config = ConfigFactory.parseString(
-            "pushgate.callbacks { max-batch-delay = 50ms, request-timeout = 2s, backoff { min = 50ms, max = 200ms } }\n"
-                + "pushgate.callbacks { " + callbacks + " }\n"
-                + "pushgate.apps." + app + ".callbacks { url = \"" + url + "\", secret = \"" + SECRET + "\","
-                + " events = \"online, offline\", offline-delay = 7s }")
-        .withFallback(ConfigFactory.load());
+    Config config =
+        ConfigFactory.parseString(
+                "pushgate.callbacks { max-batch-delay = 50ms, request-timeout = 2s, backoff { min = 50ms, max = 200ms } }\n"
+                    + "pushgate.callbacks { "
+                    + callbacks
+                    + " }\n"
+                    + "pushgate.apps."
+                    + app
+                    + ".callbacks { url = \""
+                    + url
+                    + "\", secret = \""
+                    + SECRET
+                    + "\","
+                    + " events = \"online, offline\", offline-delay = 7s }")
+            .withFallback(ConfigFactory.load());
     return Webhooks.start(testKit.system(), config.resolve());
   }
 

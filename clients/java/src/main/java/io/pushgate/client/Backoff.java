@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * The reconnect backoff dispatch hands out ({@code GET /v1/dispatch}, docs/api.md): attempt
- * {@code n} (from 0) waits {@code min(max, base * factor^n) * (1 +- jitter)}. Immutable.
+ * The reconnect backoff dispatch hands out ({@code GET /v1/dispatch}, docs/api.md): attempt {@code
+ * n} (from 0) waits {@code min(max, base * factor^n) * (1 +- jitter)}. Immutable.
  */
 public final class Backoff {
 
@@ -27,11 +27,20 @@ public final class Backoff {
   /** The delay before attempt {@code attempt}; {@code random} gives values in [0, 1). */
   public Duration delay(int attempt, DoubleSupplier random) {
     double raw = Math.min(maxMillis, baseMillis * Math.pow(factor, attempt));
-    return Duration.ofMillis(Math.max(0, Math.round(raw * (1 + jitter * (2 * random.getAsDouble() - 1)))));
+    return Duration.ofMillis(
+        Math.max(0, Math.round(raw * (1 + jitter * (2 * random.getAsDouble() - 1)))));
   }
 
   @Override
   public String toString() {
-    return "Backoff[base=" + baseMillis + "ms, factor=" + factor + ", jitter=" + jitter + ", max=" + maxMillis + "ms]";
+    return "Backoff[base="
+        + baseMillis
+        + "ms, factor="
+        + factor
+        + ", jitter="
+        + jitter
+        + ", max="
+        + maxMillis
+        + "ms]";
   }
 }

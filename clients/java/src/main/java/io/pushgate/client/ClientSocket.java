@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One WebSocket of a {@link PushgateClient} and its state: its sends are chained (the JDK allows
- * one outstanding send), at most {@code max} waiting; beyond that {@link #send} answers false.
- * Its fields are the client thread's; {@link #send} may complete on the JDK's threads.
+ * one outstanding send), at most {@code max} waiting; beyond that {@link #send} answers false. Its
+ * fields are the client thread's; {@link #send} may complete on the JDK's threads.
  */
 final class ClientSocket {
   private final int max;
@@ -26,7 +26,11 @@ final class ClientSocket {
     if (ws == null || queued.get() >= max) return false;
     queued.incrementAndGet();
     WebSocket socket = ws;
-    sends = sends.handle((x, e) -> null).thenCompose(x -> socket.sendText(text, true)).whenComplete((x, e) -> queued.decrementAndGet());
+    sends =
+        sends
+            .handle((x, e) -> null)
+            .thenCompose(x -> socket.sendText(text, true))
+            .whenComplete((x, e) -> queued.decrementAndGet());
     return true;
   }
 

@@ -16,11 +16,15 @@ public final class CloseCodes {
   public static final int REPLACED = 4102;
 
   /** Close codes after which the client stops. */
-  public static final Set<Integer> TERMINAL = Set.of(1002, 1007, 1008, 1009, 4101, 4102, 4103, 4104);
+  public static final Set<Integer> TERMINAL =
+      Set.of(1002, 1007, 1008, 1009, 4101, 4102, 4103, 4104);
 
   private CloseCodes() {}
 
-  /** Whether to reconnect after {@code code}; {@code tokenRefreshable}: the token source mints fresh tokens. */
+  /**
+   * Whether to reconnect after {@code code}; {@code tokenRefreshable}: the token source mints fresh
+   * tokens.
+   */
   public static boolean shouldReconnect(int code, boolean tokenRefreshable) {
     if (code == INVALID_TOKEN) return tokenRefreshable;
     return !TERMINAL.contains(code);

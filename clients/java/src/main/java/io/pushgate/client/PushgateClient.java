@@ -29,16 +29,16 @@ import java.util.function.Supplier;
 /**
  * A Pushgate client over WebSocket (JDK {@link HttpClient}; docs/protocol.md). It asks dispatch
  * where to connect, says hello, pings every granted heartbeat and treats a pong overdue by one
- * heartbeat as a dead server, passes each message to the {@link PushgateListener} once
- * (duplicates by {@code seq}/{@code bseq} per app are acked, not passed on), acks cumulatively
- * after {@code ackBatch} messages or {@code ackDelay}, re-subscribes its topics and re-binds its
- * apps on every connection, reconnects with dispatch's backoff and jitter (reset after a minute
- * connected), honours {@code reconnect} frames, and stops at terminal close codes.
+ * heartbeat as a dead server, passes each message to the {@link PushgateListener} once (duplicates
+ * by {@code seq}/{@code bseq} per app are acked, not passed on), acks cumulatively after {@code
+ * ackBatch} messages or {@code ackDelay}, re-subscribes its topics and re-binds its apps on every
+ * connection, reconnects with dispatch's backoff and jitter (reset after a minute connected),
+ * honours {@code reconnect} frames, and stops at terminal close codes.
  *
  * <p>Threading: all state lives on one thread of the client's own; public methods may be called
- * from any thread. Bounds: at most {@link Builder#maxQueuedSends} frames wait to be sent (beyond
- * it {@link #send} answers false), incoming messages are at most {@code max-frame-bytes} (the
- * server's bound), and the listener runs on the client's thread.
+ * from any thread. Bounds: at most {@link Builder#maxQueuedSends} frames wait to be sent (beyond it
+ * {@link #send} answers false), incoming messages are at most {@code max-frame-bytes} (the server's
+ * bound), and the listener runs on the client's thread.
  */
 public final class PushgateClient implements AutoCloseable {
 
@@ -81,17 +81,22 @@ public final class PushgateClient implements AutoCloseable {
     this.ackBatch = b.ackBatch;
     this.maxQueuedSends = b.maxQueuedSends;
     this.topics.addAll(b.topics);
-    this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "pushgate-client-" + app + "-" + user);
-      t.setDaemon(true);
-      return t;
-    });
+    this.http =
+        b.http != null
+            ? b.http
+            : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pushgate-client-" + app + "-" + user);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * @param api  the API's base URL, where dispatch is ({@code http://localhost:8081})
-   * @param app  the app id
+   * @param api the API's base URL, where dispatch is ({@code http://localhost:8081})
+   * @param app the app id
    * @param user the user id
    */
   public static Builder builder(URI api, String app, String user) {
@@ -100,82 +105,93 @@ public final class PushgateClient implements AutoCloseable {
 
   /** Starts connecting; keeps reconnecting until {@link #close()} or a terminal close code. */
   public void connect() {
-    run(() -> {
-      if (!stopped) return;
-      stopped = false;
-      open();
-    });
+    run(
+        () -> {
+          if (!stopped) return;
+          stopped = false;
+          open();
+        });
   }
 
   /** Flushes pending acks, closes with 1000 and stops the client's thread. */
   @Override
   public void close() {
-    run(() -> {
-      boolean wasRunning = !stopped;
-      flushAcks();
-      stopped = true;
-      stopHeartbeat();
-      ClientSocket c = connection;
-      connection = null;
-      if (c != null) c.close(CloseCodes.NORMAL, "client");
-      if (wasRunning) notify(() -> listener.onClosed(CloseCodes.NORMAL, "client", false));
-      thread.schedule(thread::shutdown, 1, TimeUnit.SECONDS); // lets the close frame go out
-    });
+    run(
+        () -> {
+          boolean wasRunning = !stopped;
+          flushAcks();
+          stopped = true;
+          stopHeartbeat();
+          ClientSocket c = connection;
+          connection = null;
+          if (c != null) c.close(CloseCodes.NORMAL, "client");
+          if (wasRunning) notify(() -> listener.onClosed(CloseCodes.NORMAL, "client", false));
+          thread.schedule(thread::shutdown, 1, TimeUnit.SECONDS); // lets the close frame go out
+        });
   }
 
   /** Subscribes to {@code topic} now and on every later connection (the token must grant it). */
   public void subscribe(String topic) {
-    run(() -> {
-      topics.add(topic);
-      send(frame("sub").put("topic", topic));
-    });
+    run(
+        () -> {
+          topics.add(topic);
+          send(frame("sub").put("topic", topic));
+        });
   }
 
   public void unsubscribe(String topic) {
-    run(() -> {
-      topics.remove(topic);
-      send(frame("unsub").put("topic", topic));
-    });
+    run(
+        () -> {
+          topics.remove(topic);
+          send(frame("unsub").put("topic", topic));
+        });
   }
 
   /** Binds another app's session to this connection, now and after every reconnect. */
   public void bind(String otherApp, Supplier<String> token) {
-    run(() -> {
-      bound.put(otherApp, token);
-      if (connection != null && connection.welcomed) sendBind(otherApp, token);
-    });
+    run(
+        () -> {
+          bound.put(otherApp, token);
+          if (connection != null && connection.welcomed) sendBind(otherApp, token);
+        });
   }
 
   public void unbind(String otherApp) {
-    run(() -> {
-      bound.remove(otherApp);
-      send(frame("unbind").put("app", otherApp));
-    });
+    run(
+        () -> {
+          bound.remove(otherApp);
+          send(frame("unbind").put("app", otherApp));
+        });
   }
 
-  /** Sends {@code data} upstream to the app's backend; the answer is an {@code upack} or {@code error} frame with {@code id}. */
+  /**
+   * Sends {@code data} upstream to the app's backend; the answer is an {@code upack} or {@code
+   * error} frame with {@code id}.
+   */
   public CompletionStage<Boolean> up(String id, String type, JsonNode data) {
     CompletableFuture<Boolean> sent = new CompletableFuture<>();
-    run(() -> {
-      ObjectNode f = frame("up").put("id", id).put("type", type);
-      f.set("data", data);
-      sent.complete(send(f));
-    });
+    run(
+        () -> {
+          ObjectNode f = frame("up").put("id", id).put("type", type);
+          f.set("data", data);
+          sent.complete(send(f));
+        });
     return sent;
   }
 
   /**
-   * Drops the connection as a network failure would, without a close frame (for tests, and for
-   * apps that know the network changed); the client reconnects with its backoff.
+   * Drops the connection as a network failure would, without a close frame (for tests, and for apps
+   * that know the network changed); the client reconnects with its backoff.
    */
   public void abortConnection() {
-    run(() -> {
-      ClientSocket c = connection;
-      if (c != null) {
-        c.abort();
-        onConnectionEnded(c, CloseCodes.ABNORMAL, "aborted");
-      }
-    });
+    run(
+        () -> {
+          ClientSocket c = connection;
+          if (c != null) {
+            c.abort();
+            onConnectionEnded(c, CloseCodes.ABNORMAL, "aborted");
+          }
+        });
   }
 
   // ---- lifecycle (on `thread`) ----
@@ -192,37 +208,60 @@ public final class PushgateClient implements AutoCloseable {
     }
     List<String> endpoints = nextEndpoints;
     nextEndpoints = null;
-    CompletionStage<List<String>> where = endpoints != null ? CompletableFuture.completedFuture(endpoints) : dispatch(token);
-    where.whenCompleteAsync((list, error) -> {
-      if (stopped) return;
-      if (error != null) {
-        notify(() -> listener.onError(error));
-        retry(CloseCodes.ABNORMAL, "dispatch failed");
-      } else {
-        tryEndpoint(list, 0, token);
-      }
-    }, thread);
+    CompletionStage<List<String>> where =
+        endpoints != null ? CompletableFuture.completedFuture(endpoints) : dispatch(token);
+    where.whenCompleteAsync(
+        (list, error) -> {
+          if (stopped) return;
+          if (error != null) {
+            notify(() -> listener.onError(error));
+            retry(CloseCodes.ABNORMAL, "dispatch failed");
+          } else {
+            tryEndpoint(list, 0, token);
+          }
+        },
+        thread);
   }
 
   private CompletionStage<List<String>> dispatch(String token) {
-    URI uri = URI.create(api.toString().replaceAll("/$", "") + "/v1/dispatch?app=" + enc(app) + "&user=" + enc(user));
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-      if (response.statusCode() != 200) throw new IllegalStateException("dispatch answered " + response.statusCode() + ": " + response.body());
-      try {
-        JsonNode body = JSON.readTree(response.body());
-        JsonNode r = body.path("reconnect");
-        if (r.isObject()) {
-          backoff = new Backoff(r.path("baseMillis").asLong(1000), r.path("factor").asDouble(1.8), r.path("jitter").asDouble(0.3), r.path("maxMillis").asLong(300_000));
-        }
-        List<String> list = new ArrayList<>();
-        body.path("endpoints").forEach(e -> list.add(e.asText()));
-        if (list.isEmpty()) throw new IllegalStateException("dispatch returned no endpoints");
-        return list;
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("dispatch answered no JSON", e);
-      }
-    });
+    URI uri =
+        URI.create(
+            api.toString().replaceAll("/$", "")
+                + "/v1/dispatch?app="
+                + enc(app)
+                + "&user="
+                + enc(user));
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + token)
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              if (response.statusCode() != 200)
+                throw new IllegalStateException(
+                    "dispatch answered " + response.statusCode() + ": " + response.body());
+              try {
+                JsonNode body = JSON.readTree(response.body());
+                JsonNode r = body.path("reconnect");
+                if (r.isObject()) {
+                  backoff =
+                      new Backoff(
+                          r.path("baseMillis").asLong(1000),
+                          r.path("factor").asDouble(1.8),
+                          r.path("jitter").asDouble(0.3),
+                          r.path("maxMillis").asLong(300_000));
+                }
+                List<String> list = new ArrayList<>();
+                body.path("endpoints").forEach(e -> list.add(e.asText()));
+                if (list.isEmpty())
+                  throw new IllegalStateException("dispatch returned no endpoints");
+                return list;
+              } catch (java.io.IOException e) {
+                throw new IllegalStateException("dispatch answered no JSON", e);
+              }
+            });
   }
 
   private void tryEndpoint(List<String> endpoints, int index, String token) {
@@ -233,31 +272,35 @@ public final class PushgateClient implements AutoCloseable {
     }
     ClientSocket c = new ClientSocket(maxQueuedSends);
     connection = c;
-    http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+    http.newWebSocketBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
         .buildAsync(URI.create(endpoints.get(index)), new Frames(c))
-        .whenCompleteAsync((ws, error) -> {
-          if (connection != c) {
-            if (ws != null) ws.abort();
-            return;
-          }
-          if (error != null) {
-            connection = null;
-            tryEndpoint(endpoints, index + 1, token);
-            return;
-          }
-          c.ws = ws;
-          c.openedAtNanos = System.nanoTime();
-          ObjectNode hello = frame("hello").put("app", app).put("token", token);
-          if (hb != null) hello.put("hb", hb);
-          c.send(hello.toString());
-        }, thread);
+        .whenCompleteAsync(
+            (ws, error) -> {
+              if (connection != c) {
+                if (ws != null) ws.abort();
+                return;
+              }
+              if (error != null) {
+                connection = null;
+                tryEndpoint(endpoints, index + 1, token);
+                return;
+              }
+              c.ws = ws;
+              c.openedAtNanos = System.nanoTime();
+              ObjectNode hello = frame("hello").put("app", app).put("token", token);
+              if (hb != null) hello.put("hb", hb);
+              c.send(hello.toString());
+            },
+            thread);
   }
 
   private void onConnectionEnded(ClientSocket c, int code, String reason) {
     if (connection != c) return;
     connection = null;
     stopHeartbeat();
-    if (c.openedAtNanos != 0 && System.nanoTime() - c.openedAtNanos >= STABLE.toNanos()) attempt = 0;
+    if (c.openedAtNanos != 0 && System.nanoTime() - c.openedAtNanos >= STABLE.toNanos())
+      attempt = 0;
     retry(code, reason);
   }
 
@@ -269,7 +312,10 @@ public final class PushgateClient implements AutoCloseable {
       thread.shutdown();
       return;
     }
-    Duration delay = nextEndpoints != null ? Duration.ZERO : backoff.delay(attempt++, ThreadLocalRandom.current()::nextDouble);
+    Duration delay =
+        nextEndpoints != null
+            ? Duration.ZERO
+            : backoff.delay(attempt++, ThreadLocalRandom.current()::nextDouble);
     notify(() -> listener.onReconnecting(code, reason, delay));
     thread.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -299,12 +345,15 @@ public final class PushgateClient implements AutoCloseable {
       List<String> list = new ArrayList<>();
       f.path("endpoints").forEach(e -> list.add(e.asText()));
       nextEndpoints = list.isEmpty() ? null : list;
-      thread.schedule(() -> {
-        if (connection == c) {
-          c.close(CloseCodes.NORMAL, "reconnect");
-          onConnectionEnded(c, CloseCodes.NORMAL, "reconnect");
-        }
-      }, f.path("after").asLong(0), TimeUnit.MILLISECONDS);
+      thread.schedule(
+          () -> {
+            if (connection == c) {
+              c.close(CloseCodes.NORMAL, "reconnect");
+              onConnectionEnded(c, CloseCodes.NORMAL, "reconnect");
+            }
+          },
+          f.path("after").asLong(0),
+          TimeUnit.MILLISECONDS);
       notify(() -> listener.onFrame(f));
     } else {
       notify(() -> listener.onFrame(f));
@@ -316,7 +365,15 @@ public final class PushgateClient implements AutoCloseable {
     int qos = f.path("qos").asInt();
     long seq = f.path("seq").asLong(0);
     long bseq = f.path("bseq").asLong(0);
-    Message m = new Message(forApp, f.path("id").asText(), qos, seq, bseq, f.hasNonNull("topic") ? f.get("topic").asText() : null, f.get("data"));
+    Message m =
+        new Message(
+            forApp,
+            f.path("id").asText(),
+            qos,
+            seq,
+            bseq,
+            f.hasNonNull("topic") ? f.get("topic").asText() : null,
+            f.get("data"));
     if (qos == 0) {
       notify(() -> listener.onMessage(m));
       return;
@@ -328,10 +385,13 @@ public final class PushgateClient implements AutoCloseable {
       ack(forApp, cursor);
     } else if (!cursor.timerRunning) {
       cursor.timerRunning = true;
-      thread.schedule(() -> {
-        cursor.timerRunning = false;
-        if (cursor.unacked > 0) ack(forApp, cursor);
-      }, ackDelay.toMillis(), TimeUnit.MILLISECONDS);
+      thread.schedule(
+          () -> {
+            cursor.timerRunning = false;
+            if (cursor.unacked > 0) ack(forApp, cursor);
+          },
+          ackDelay.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -344,9 +404,12 @@ public final class PushgateClient implements AutoCloseable {
   }
 
   private void flushAcks() {
-    receipts.all().forEach((a, cursor) -> {
-      if (cursor.unacked > 0) ack(a, cursor);
-    });
+    receipts
+        .all()
+        .forEach(
+            (a, cursor) -> {
+              if (cursor.unacked > 0) ack(a, cursor);
+            });
   }
 
   private void sendBind(String otherApp, Supplier<String> token) {
@@ -362,15 +425,21 @@ public final class PushgateClient implements AutoCloseable {
   private void startHeartbeat(ClientSocket c, int seconds) {
     stopHeartbeat();
     long period = TimeUnit.SECONDS.toNanos(seconds);
-    heartbeat = thread.scheduleAtFixedRate(() -> {
-      if (connection != c) return;
-      if (System.nanoTime() - c.lastHeardNanos > 2 * period) { // a pong overdue by a heartbeat
-        c.abort();
-        onConnectionEnded(c, 4001, "server silent");
-        return;
-      }
-      c.send(frame("ping").toString());
-    }, seconds, seconds, TimeUnit.SECONDS);
+    heartbeat =
+        thread.scheduleAtFixedRate(
+            () -> {
+              if (connection != c) return;
+              if (System.nanoTime() - c.lastHeardNanos
+                  > 2 * period) { // a pong overdue by a heartbeat
+                c.abort();
+                onConnectionEnded(c, 4001, "server silent");
+                return;
+              }
+              c.send(frame("ping").toString());
+            },
+            seconds,
+            seconds,
+            TimeUnit.SECONDS);
   }
 
   private void stopHeartbeat() {
@@ -469,7 +538,10 @@ public final class PushgateClient implements AutoCloseable {
       return this;
     }
 
-    /** A token source asked before every connection attempt (called on the client's thread; may block briefly): 4100 is then retried. */
+    /**
+     * A token source asked before every connection attempt (called on the client's thread; may
+     * block briefly): 4100 is then retried.
+     */
     public Builder token(Supplier<String> tokens) {
       this.tokens = Objects.requireNonNull(tokens, "tokens");
       this.refreshableToken = true;
@@ -481,7 +553,9 @@ public final class PushgateClient implements AutoCloseable {
       return this;
     }
 
-    /** The heartbeat to propose, in seconds (the server grants 10..300; default: the server's 30). */
+    /**
+     * The heartbeat to propose, in seconds (the server grants 10..300; default: the server's 30).
+     */
     public Builder heartbeatSeconds(int seconds) {
       this.hb = seconds;
       return this;
@@ -493,7 +567,10 @@ public final class PushgateClient implements AutoCloseable {
       return this;
     }
 
-    /** An ack goes out at once after this many QoS 1 pushes (default 32, below the server's window of 64). */
+    /**
+     * An ack goes out at once after this many QoS 1 pushes (default 32, below the server's window
+     * of 64).
+     */
     public Builder ackBatch(int pushes) {
       if (pushes < 1) throw new IllegalArgumentException("ackBatch must be at least 1");
       this.ackBatch = pushes;

@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * What a {@link PushgateClient} tells its app. Every method is called on the client's own thread,
- * one at a time, in the order things happened; a slow listener delays the client (acks, pings),
- * so hand long work to another executor. Exceptions thrown here are reported to {@link #onError}.
+ * one at a time, in the order things happened; a slow listener delays the client (acks, pings), so
+ * hand long work to another executor. Exceptions thrown here are reported to {@link #onError}.
  */
 public interface PushgateListener {
 
@@ -20,15 +20,18 @@ public interface PushgateListener {
   default void onReconnecting(int closeCode, String reason, Duration delay) {}
 
   /**
-   * The client stopped: {@code terminal} true after a close code that forbids reconnecting
-   * (kicked, replaced, unknown app, invalid token without a fresh one, client bugs), false after
-   * {@link PushgateClient#close()}.
+   * The client stopped: {@code terminal} true after a close code that forbids reconnecting (kicked,
+   * replaced, unknown app, invalid token without a fresh one, client bugs), false after {@link
+   * PushgateClient#close()}.
    */
   default void onClosed(int closeCode, String reason, boolean terminal) {}
 
   /** Any other server frame (pong, subscribed, bound, upack, error, ...). */
   default void onFrame(JsonNode frame) {}
 
-  /** A failure that does not end the client by itself (dispatch failed, a bad frame, a listener threw). */
+  /**
+   * A failure that does not end the client by itself (dispatch failed, a bad frame, a listener
+   * threw).
+   */
   default void onError(Throwable error) {}
 }

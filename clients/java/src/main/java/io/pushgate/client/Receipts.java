@@ -26,8 +26,8 @@ final class Receipts {
   }
 
   /**
-   * Records a QoS 1 push; true if it is new (to be passed on), false if a duplicate. Either way
-   * it counts towards the next ack.
+   * Records a QoS 1 push; true if it is new (to be passed on), false if a duplicate. Either way it
+   * counts towards the next ack.
    */
   boolean received(String app, long seq, long bseq) {
     Cursor c = cursor(app);

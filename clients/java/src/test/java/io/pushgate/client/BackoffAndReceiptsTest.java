@@ -21,8 +21,10 @@ class BackoffAndReceiptsTest {
 
   @Test
   void terminalCodesStopAndInvalidTokenRetriesOnlyWithATokenSource() {
-    for (int code : new int[] {1002, 1007, 1008, 1009, 4101, 4102, 4103, 4104}) assertFalse(CloseCodes.shouldReconnect(code, true), "" + code);
-    for (int code : new int[] {1001, 1006, 1011, 1013, 4000, 4001, 4002, 4003, 4004}) assertTrue(CloseCodes.shouldReconnect(code, false), "" + code);
+    for (int code : new int[] {1002, 1007, 1008, 1009, 4101, 4102, 4103, 4104})
+      assertFalse(CloseCodes.shouldReconnect(code, true), "" + code);
+    for (int code : new int[] {1001, 1006, 1011, 1013, 4000, 4001, 4002, 4003, 4004})
+      assertTrue(CloseCodes.shouldReconnect(code, false), "" + code);
     assertFalse(CloseCodes.shouldReconnect(4100, false));
     assertTrue(CloseCodes.shouldReconnect(4100, true));
   }

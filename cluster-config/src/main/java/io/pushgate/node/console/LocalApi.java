@@ -8,8 +8,8 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * Where this node's backend API listens, once it is bound: the console's {@link ApiProxy}
- * forwards there. Empty on a node without the gateway role. Thread-safe.
+ * Where this node's backend API listens, once it is bound: the console's {@link ApiProxy} forwards
+ * there. Empty on a node without the gateway role. Thread-safe.
  */
 public final class LocalApi implements Extension {
 

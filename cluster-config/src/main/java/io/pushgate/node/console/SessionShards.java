@@ -13,11 +13,11 @@ import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * {@code GET /cluster/sessions/shards}: how the session shards are spread over the nodes, asked
- * of every region in the cluster (bounded by {@link #TIMEOUT}; a region that does not answer in
- * time shows 0 shards, and shards that did not answer their region are counted in
- * {@code failed}). The answer:
- * {@code {"regions":[{"node":"pekko://pushgate@10.0.0.1:25520","shards":34,"entities":1200,"failed":0}]}}.
+ * {@code GET /cluster/sessions/shards}: how the session shards are spread over the nodes, asked of
+ * every region in the cluster (bounded by {@link #TIMEOUT}; a region that does not answer in time
+ * shows 0 shards, and shards that did not answer their region are counted in {@code failed}). The
+ * answer: {@code
+ * {"regions":[{"node":"pekko://pushgate@10.0.0.1:25520","shards":34,"entities":1200,"failed":0}]}}.
  */
 final class SessionShards {
 
@@ -37,13 +37,19 @@ final class SessionShards {
         s -> {
           ObjectNode root = JSON.createObjectNode();
           ArrayNode regions = root.putArray("regions");
-          s.getRegions().forEach((address, region) -> {
-            ObjectNode r = regions.addObject();
-            r.put("node", address.toString());
-            r.put("shards", region.getStats().size());
-            r.put("entities", region.getStats().values().stream().mapToLong(v -> ((Number) v).longValue()).sum());
-            r.put("failed", region.getFailed().size());
-          });
+          s.getRegions()
+              .forEach(
+                  (address, region) -> {
+                    ObjectNode r = regions.addObject();
+                    r.put("node", address.toString());
+                    r.put("shards", region.getStats().size());
+                    r.put(
+                        "entities",
+                        region.getStats().values().stream()
+                            .mapToLong(v -> ((Number) v).longValue())
+                            .sum());
+                    r.put("failed", region.getFailed().size());
+                  });
           return root.toString();
         });
   }

@@ -20,9 +20,9 @@ import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * The cluster's view of where clients should connect: gateway endpoints shared through
- * {@link EndpointPublisher}, shard homes from {@link ShardHomes}, filtered by current membership
- * (only Up, reachable members). Reads are lock-free snapshots; safe from any thread.
+ * The cluster's view of where clients should connect: gateway endpoints shared through {@link
+ * EndpointPublisher}, shard homes from {@link ShardHomes}, filtered by current membership (only Up,
+ * reachable members). Reads are lock-free snapshots; safe from any thread.
  */
 public final class ClusterEndpointDirectory implements EndpointDirectory {
 
@@ -34,7 +34,8 @@ public final class ClusterEndpointDirectory implements EndpointDirectory {
 
   private ClusterEndpointDirectory(ActorSystem<?> system) {
     this.cluster = Cluster.get(system);
-    int numberOfShards = system.settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+    int numberOfShards =
+        system.settings().config().getInt("pekko.cluster.sharding.number-of-shards");
     this.shards = new HashCodeMessageExtractor<>(numberOfShards);
   }
 
@@ -47,9 +48,13 @@ public final class ClusterEndpointDirectory implements EndpointDirectory {
     ClusterEndpointDirectory directory = new ClusterEndpointDirectory(system);
     directory.publisher =
         system.systemActorOf(
-            EndpointPublisher.create(directory.endpoints), "pushgate-endpoint-publisher", Props.empty());
+            EndpointPublisher.create(directory.endpoints),
+            "pushgate-endpoint-publisher",
+            Props.empty());
     system.systemActorOf(
-        ShardHomes.create(pollInterval, directory.homes).unsafeCast(), "pushgate-shard-homes", Props.empty());
+        ShardHomes.create(pollInterval, directory.homes).unsafeCast(),
+        "pushgate-shard-homes",
+        Props.empty());
     return directory;
   }
 
@@ -64,7 +69,8 @@ public final class ClusterEndpointDirectory implements EndpointDirectory {
     Map<String, String> known = endpoints.get();
     String home = homes.get().get(shards.shardId(session.entityId()));
     List<String> ordered = new ArrayList<>();
-    if (home != null && usable.contains(home) && known.containsKey(home)) ordered.add(known.get(home));
+    if (home != null && usable.contains(home) && known.containsKey(home))
+      ordered.add(known.get(home));
     int spread = session.entityId().hashCode();
     known.entrySet().stream()
         .filter(e -> usable.contains(e.getKey()) && !e.getKey().equals(home))

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
@@ -26,46 +26,51 @@ final class EndpointPublisher {
   /** Publish this node's client endpoint (sent once its gateway is bound). */
   record Publish(String endpoint) implements Msg {}
 
-  private record Changed(Replicator.SubscribeResponse<LWWMap<String, String>> response) implements Msg {}
+  private record Changed(Replicator.SubscribeResponse<LWWMap<String, String>> response)
+      implements Msg {}
 
-  private record Updated(Replicator.UpdateResponse<LWWMap<String, String>> response) implements Msg {}
+  private record Updated(Replicator.UpdateResponse<LWWMap<String, String>> response)
+      implements Msg {}
 
   private EndpointPublisher() {}
 
-  /** @param view receives the latest address → endpoint map */
+  /**
+   * @param view receives the latest address → endpoint map
+   */
   static Behavior<Msg> create(AtomicReference<Map<String, String>> view) {
     return Behaviors.<Msg>setup(
-            ctx ->
-                DistributedData.<Msg, LWWMap<String, String>>withReplicatorMessageAdapter(
-                    replicator -> {
-                      SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
-                      String address = self.uniqueAddress().address().toString();
-                      replicator.subscribe(KEY, Changed::new);
-                      return Behaviors.receive(Msg.class)
-                          .onMessage(
-                              Changed.class,
-                              changed -> {
-                                if (changed.response() instanceof Replicator.Changed<LWWMap<String, String>> c) {
-                                  view.set(Map.copyOf(c.get(KEY).getEntries()));
-                                }
-                                return Behaviors.same();
-                              })
-                          .onMessage(
-                              Publish.class,
-                              publish -> {
-                                replicator.askUpdate(
-                                    replyTo ->
-                                        new Replicator.Update<>(
-                                            KEY,
-                                            LWWMap.empty(),
-                                            Replicator.writeLocal(),
-                                            replyTo,
-                                            map -> map.put(self, address, publish.endpoint())),
-                                    Updated::new);
-                                return Behaviors.same();
-                              })
-                          .onMessage(Updated.class, updated -> Behaviors.same())
-                          .build();
-                    }));
+        ctx ->
+            DistributedData.<Msg, LWWMap<String, String>>withReplicatorMessageAdapter(
+                replicator -> {
+                  SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+                  String address = self.uniqueAddress().address().toString();
+                  replicator.subscribe(KEY, Changed::new);
+                  return Behaviors.receive(Msg.class)
+                      .onMessage(
+                          Changed.class,
+                          changed -> {
+                            if (changed.response()
+                                instanceof Replicator.Changed<LWWMap<String, String>> c) {
+                              view.set(Map.copyOf(c.get(KEY).getEntries()));
+                            }
+                            return Behaviors.same();
+                          })
+                      .onMessage(
+                          Publish.class,
+                          publish -> {
+                            replicator.askUpdate(
+                                replyTo ->
+                                    new Replicator.Update<>(
+                                        KEY,
+                                        LWWMap.empty(),
+                                        Replicator.writeLocal(),
+                                        replyTo,
+                                        map -> map.put(self, address, publish.endpoint())),
+                                Updated::new);
+                            return Behaviors.same();
+                          })
+                      .onMessage(Updated.class, updated -> Behaviors.same())
+                      .build();
+                }));
   }
 }

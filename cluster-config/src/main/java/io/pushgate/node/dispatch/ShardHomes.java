@@ -12,10 +12,9 @@ import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Keeps a map shard id → cluster address of the node hosting it, polled from sharding every
- * {@code interval} (so dispatch can put the session's home first without asking anyone per
- * request). Stale by at most one interval after a rebalance; dispatch then only orders
- * endpoints less well.
+ * Keeps a map shard id → cluster address of the node hosting it, polled from sharding every {@code
+ * interval} (so dispatch can put the session's home first without asking anyone per request). Stale
+ * by at most one interval after a rebalance; dispatch then only orders endpoints less well.
  */
 final class ShardHomes {
 
@@ -38,17 +37,24 @@ final class ShardHomes {
                             () -> {
                               ClusterSharding.get(ctx.getSystem())
                                   .shardState()
-                                  .tell(new GetClusterShardingStats(SessionSharding.TYPE_KEY, interval, adapter));
+                                  .tell(
+                                      new GetClusterShardingStats(
+                                          SessionSharding.TYPE_KEY, interval, adapter));
                               return Behaviors.same();
                             })
                         .onMessage(
                             ShardRegion.ClusterShardingStats.class,
                             stats -> {
                               Map<String, String> homes = new HashMap<>();
-                              stats.getRegions()
+                              stats
+                                  .getRegions()
                                   .forEach(
                                       (address, region) ->
-                                          region.getStats().keySet().forEach(shard -> homes.put(shard, address.toString())));
+                                          region
+                                              .getStats()
+                                              .keySet()
+                                              .forEach(
+                                                  shard -> homes.put(shard, address.toString())));
                               view.set(Map.copyOf(homes));
                               return Behaviors.same();
                             })

@@ -10,14 +10,15 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * Components that can run degraded without failing the node (e.g. Redis down: rate limits fall
- * back to a local limiter). Each registers a probe; {@code /ready} reports every component whose
- * probe returns details as "degraded" while still answering 200. Probes must be cheap and
- * non-blocking (they run on every {@code /ready} request). Thread-safe.
+ * Components that can run degraded without failing the node (e.g. Redis down: rate limits fall back
+ * to a local limiter). Each registers a probe; {@code /ready} reports every component whose probe
+ * returns details as "degraded" while still answering 200. Probes must be cheap and non-blocking
+ * (they run on every {@code /ready} request). Thread-safe.
  */
 public final class DegradedComponents implements Extension {
 
-  private final Map<String, Supplier<Optional<Map<String, Object>>>> probes = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<Optional<Map<String, Object>>>> probes =
+      new ConcurrentHashMap<>();
 
   /**
    * @param probe empty while the component is healthy; details (e.g. counts) while degraded

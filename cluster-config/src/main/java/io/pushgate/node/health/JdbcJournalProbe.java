@@ -7,7 +7,10 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Properties;
 
-/** The JDBC journal's probe: one kept connection, validated with a bounded ping; reconnected when that fails. */
+/**
+ * The JDBC journal's probe: one kept connection, validated with a bounded ping; reconnected when
+ * that fails.
+ */
 final class JdbcJournalProbe implements JournalProbe {
 
   private final DatabaseSettings database;
@@ -27,8 +30,10 @@ final class JdbcJournalProbe implements JournalProbe {
       props.setProperty("password", database.password());
       // bound the connect and every read: MariaDB Connector/J takes milliseconds, PostgreSQL's
       // driver seconds (H2 ignores both)
-      String bound = database.kind() == DatabaseKind.POSTGRESQL
-          ? Integer.toString(seconds) : Long.toString(timeout.toMillis());
+      String bound =
+          database.kind() == DatabaseKind.POSTGRESQL
+              ? Integer.toString(seconds)
+              : Long.toString(timeout.toMillis());
       props.setProperty("connectTimeout", bound);
       props.setProperty("socketTimeout", bound);
       connection = DriverManager.getConnection(database.url(), props);

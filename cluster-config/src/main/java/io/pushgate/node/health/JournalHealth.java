@@ -14,14 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the journal's store answers, as {@code /ready} reports it: probed every
- * {@code probe-interval} on the blocking-IO dispatcher ({@link JdbcJournalProbe}: a kept
- * connection, pinged; {@link CassandraJournalProbe}: a read at the write consistency), each probe
- * bounded by {@code timeout}, read instantly by the readiness
- * route. The database is <em>unreachable</em> when a probe failed or when a probe has not come
- * back within {@code timeout} (a frozen database accepts TCP connections and then says nothing).
- * So {@code /ready} answers at once and turns 503 at most {@code probe-interval + timeout} after
- * the database stops answering, and 200 again at most {@code probe-interval} after it answers.
+ * Whether the journal's store answers, as {@code /ready} reports it: probed every {@code
+ * probe-interval} on the blocking-IO dispatcher ({@link JdbcJournalProbe}: a kept connection,
+ * pinged; {@link CassandraJournalProbe}: a read at the write consistency), each probe bounded by
+ * {@code timeout}, read instantly by the readiness route. The database is <em>unreachable</em> when
+ * a probe failed or when a probe has not come back within {@code timeout} (a frozen database
+ * accepts TCP connections and then says nothing). So {@code /ready} answers at once and turns 503
+ * at most {@code probe-interval + timeout} after the database stops answering, and 200 again at
+ * most {@code probe-interval} after it answers.
  *
  * <p>Logs one line per change of state (WARN when it becomes unreachable, INFO when it answers
  * again), never one per probe. Thread-safe.
@@ -68,13 +68,16 @@ public final class JournalHealth implements Extension {
             config.getDuration("timeout"),
             system.dispatchers().lookup(DispatcherSelector.blocking()));
     Duration interval = config.getDuration("probe-interval");
-    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, health::tick, system.executionContext());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(Duration.ZERO, interval, health::tick, system.executionContext());
     return health;
   }
 
   private static JournalProbe probeFor(ActorSystem<?> system) {
     JournalStore store = JournalStore.fromConfig(system.settings().config());
-    if (store instanceof JournalStore.Cassandra c) return new CassandraJournalProbe(system, c.cassandra());
+    if (store instanceof JournalStore.Cassandra c)
+      return new CassandraJournalProbe(system, c.cassandra());
     return new JdbcJournalProbe(((JournalStore.Jdbc) store).database());
   }
 
@@ -90,17 +93,18 @@ public final class JournalHealth implements Extension {
     status(); // a probe hanging past the timeout counts as unreachable
     if (!probing.compareAndSet(false, true)) return; // the last probe still hangs: do not pile up
     probeStartedNanos.set(System.nanoTime());
-    blocking.execute(() -> {
-      try {
-        probe.probe(timeout);
-        change(true, "answers");
-      } catch (Exception e) {
-        probe.reset();
-        change(false, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
-      } finally {
-        probing.set(false);
-      }
-    });
+    blocking.execute(
+        () -> {
+          try {
+            probe.probe(timeout);
+            change(true, "answers");
+          } catch (Exception e) {
+            probe.reset();
+            change(false, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+          } finally {
+            probing.set(false);
+          }
+        });
   }
 
   private synchronized void change(boolean reachable, String detail) {
@@ -109,7 +113,10 @@ public final class JournalHealth implements Extension {
     if (reachable) {
       log.info("Journal {} answers again: /ready is 200 again", probe.describe());
     } else {
-      log.warn("Journal {} is unreachable ({}): /ready is 503 until it answers", probe.describe(), detail);
+      log.warn(
+          "Journal {} is unreachable ({}): /ready is 503 until it answers",
+          probe.describe(),
+          detail);
     }
   }
 

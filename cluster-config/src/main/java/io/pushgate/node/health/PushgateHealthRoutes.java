@@ -22,15 +22,17 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 /**
  * Operator health endpoints on the management port, replacing Pekko's plain-text ones with JSON
  * that can say "degraded":
+ *
  * <ul>
- *   <li>{@code GET /alive}: 200 {@code {"status":"alive"}} or 503;</li>
+ *   <li>{@code GET /alive}: 200 {@code {"status":"alive"}} or 503;
  *   <li>{@code GET /ready}: 503 {@code {"status":"not_ready","reason":R,"detail":...}} with a
  *       stable {@code R}: {@code journal_unreachable} (from {@link JournalHealth}, answered at
- *       once, with {@code since}) or {@code not_cluster_member} (Pekko's readiness checks failed
- *       or did not answer); else 200 with {@code "ready"}, or {@code "degraded"} plus the details
- *       of each {@link DegradedComponents degraded component};</li>
- *   <li>{@code GET /startup}: like {@code /alive} for the startup checks.</li>
+ *       once, with {@code since}) or {@code not_cluster_member} (Pekko's readiness checks failed or
+ *       did not answer); else 200 with {@code "ready"}, or {@code "degraded"} plus the details of
+ *       each {@link DegradedComponents degraded component};
+ *   <li>{@code GET /startup}: like {@code /alive} for the startup checks.
  * </ul>
+ *
  * The checks themselves are Pekko Management's ({@code pekko.management.health-checks}).
  */
 public final class PushgateHealthRoutes extends AllDirectives implements ManagementRouteProvider {
@@ -44,7 +46,9 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
   public PushgateHealthRoutes(ExtendedActorSystem system) {
     this.checks =
         new HealthChecks(
-            system, HealthCheckSettings.create(system.settings().config().getConfig("pekko.management.health-checks")));
+            system,
+            HealthCheckSettings.create(
+                system.settings().config().getConfig("pekko.management.health-checks")));
     this.degraded = DegradedComponents.get(Adapter.toTyped(system));
     this.journal = JournalHealth.get(Adapter.toTyped(system));
   }
@@ -55,7 +59,8 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
         () ->
             concat(
                 path("alive", () -> completeWithFuture(simple(checks.aliveResult(), "alive"))),
-                path("startup", () -> completeWithFuture(simple(checks.startupResult(), "started"))),
+                path(
+                    "startup", () -> completeWithFuture(simple(checks.startupResult(), "started"))),
                 path("ready", () -> completeWithFuture(readiness()))));
   }
 
@@ -65,7 +70,11 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", "not_ready");
       body.put("reason", "journal_unreachable");
-      body.put("detail", "the journal database does not answer (" + db.detail() + "); QoS 1 sends cannot be stored");
+      body.put(
+          "detail",
+          "the journal database does not answer ("
+              + db.detail()
+              + "); QoS 1 sends cannot be stored");
       body.put("since", db.since().toString());
       return java.util.concurrent.CompletableFuture.completedFuture(json(503, body));
     }
@@ -85,15 +94,21 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
   }
 
   private static HttpResponse notClusterMember() {
-    return json(503, Map.of(
-        "status", "not_ready",
-        "reason", "not_cluster_member",
-        "detail", "this node is not an Up member of the cluster (joining, leaving or unreachable)"));
+    return json(
+        503,
+        Map.of(
+            "status", "not_ready",
+            "reason", "not_cluster_member",
+            "detail",
+                "this node is not an Up member of the cluster (joining, leaving or unreachable)"));
   }
 
-  private static CompletionStage<HttpResponse> simple(CompletionStage<CheckResult> check, String okStatus) {
+  private static CompletionStage<HttpResponse> simple(
+      CompletionStage<CheckResult> check, String okStatus) {
     return check
-        .thenApplyAsync(r -> r.isSuccess() ? json(200, Map.of("status", okStatus)) : notOk(r, "failed"), SAME_THREAD)
+        .thenApplyAsync(
+            r -> r.isSuccess() ? json(200, Map.of("status", okStatus)) : notOk(r, "failed"),
+            SAME_THREAD)
         .exceptionallyAsync(
             e -> json(503, Map.of("status", "failed", "reason", "check_failed")), SAME_THREAD);
   }

@@ -12,8 +12,8 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
  * {@code GET /metrics} on the management port: {@link NodeMetrics} in the Prometheus text
- * exposition format (version 0.0.4). Behind the management port's credential like every
- * operator route (pushgate.management.auth).
+ * exposition format (version 0.0.4). Behind the management port's credential like every operator
+ * route (pushgate.management.auth).
  */
 public final class MetricsRoutes extends AllDirectives implements ManagementRouteProvider {
 
@@ -25,7 +25,15 @@ public final class MetricsRoutes extends AllDirectives implements ManagementRout
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return path("metrics", () -> get(() -> complete(
-        HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))));
+    return path(
+        "metrics",
+        () ->
+            get(
+                () ->
+                    complete(
+                        HttpResponse.create()
+                            .withEntity(
+                                HttpEntities.create(
+                                    ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape())))));
   }
 }

@@ -20,8 +20,10 @@ class RepeatedLogFilterTest {
     filter.setWindowSeconds(60);
     int logged = 0;
     for (int i = 0; i < 1000; i++) {
-      String perSession = "Supervisor StopSupervisor saw failure: Failed to persist event for session|demo:u" + i;
-      if (filter.decide(null, session, Level.ERROR, perSession, null, null) == FilterReply.NEUTRAL) logged++;
+      String perSession =
+          "Supervisor StopSupervisor saw failure: Failed to persist event for session|demo:u" + i;
+      if (filter.decide(null, session, Level.ERROR, perSession, null, null) == FilterReply.NEUTRAL)
+        logged++;
     }
     assertEquals(1, logged);
   }
@@ -29,11 +31,20 @@ class RepeatedLogFilterTest {
   @Test
   void otherKindsOfLinesAndInfoLinesAreNotHeldBack() {
     RepeatedLogFilter filter = new RepeatedLogFilter();
-    assertEquals(FilterReply.NEUTRAL, filter.decide(null, session, Level.ERROR, "Supervisor StopSupervisor saw failure: X", null, null));
-    assertEquals(FilterReply.NEUTRAL, filter.decide(null, api, Level.WARN, "message {} of app {}: did not answer", null, null));
-    assertEquals(FilterReply.DENY, filter.decide(null, api, Level.WARN, "message {} of app {}: did not answer", null, null));
+    assertEquals(
+        FilterReply.NEUTRAL,
+        filter.decide(
+            null, session, Level.ERROR, "Supervisor StopSupervisor saw failure: X", null, null));
+    assertEquals(
+        FilterReply.NEUTRAL,
+        filter.decide(null, api, Level.WARN, "message {} of app {}: did not answer", null, null));
+    assertEquals(
+        FilterReply.DENY,
+        filter.decide(null, api, Level.WARN, "message {} of app {}: did not answer", null, null));
     for (int i = 0; i < 10; i++) {
-      assertEquals(FilterReply.NEUTRAL, filter.decide(null, api, Level.INFO, "message {} of app {}: did not answer", null, null));
+      assertEquals(
+          FilterReply.NEUTRAL,
+          filter.decide(null, api, Level.INFO, "message {} of app {}: did not answer", null, null));
     }
   }
 }

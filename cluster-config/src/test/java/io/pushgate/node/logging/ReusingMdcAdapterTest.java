@@ -25,7 +25,8 @@ class ReusingMdcAdapterTest {
     mdc.put("pekkoSource", "b");
     mdc.put("none", null);
     assertEquals("b", mdc.get("pekkoSource"));
-    assertEquals(Map.of("pekkoSource", "b", "persistenceId", "p1"), withoutNulls(mdc.getCopyOfContextMap()));
+    assertEquals(
+        Map.of("pekkoSource", "b", "persistenceId", "p1"), withoutNulls(mdc.getCopyOfContextMap()));
     assertEquals(3, mdc.getCopyOfContextMap().size());
 
     mdc.remove("pekkoSource");
@@ -62,11 +63,14 @@ class ReusingMdcAdapterTest {
   @Test
   void eachThreadHasItsOwn() throws Exception {
     mdc.put("a", "main");
-    String other = CompletableFuture.supplyAsync(() -> {
-      String seen = mdc.get("a");
-      mdc.put("a", "other");
-      return seen;
-    }).get();
+    String other =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  String seen = mdc.get("a");
+                  mdc.put("a", "other");
+                  return seen;
+                })
+            .get();
     assertNull(other);
     assertEquals("main", mdc.get("a"));
   }
@@ -98,7 +102,8 @@ class ReusingMdcAdapterTest {
     provider.getMDCAdapter().clear();
     logger.warn("without");
 
-    assertEquals(Map.of("persistenceId", "session|demo:u1"), events.list.get(0).getMDCPropertyMap());
+    assertEquals(
+        Map.of("persistenceId", "session|demo:u1"), events.list.get(0).getMDCPropertyMap());
     assertEquals(Map.of(), events.list.get(1).getMDCPropertyMap());
   }
 

@@ -10,17 +10,17 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * One binding's QoS 1 broadcasts when its connection delivers them itself, the way topic
- * messages reach connections: from the node's replica ({@link BroadcastFeed}) as one frame
- * encoded per node, with the session's delivery rules kept here (bseq order, at most
- * {@code window} unacked, nothing expired or sent before the session came into being, every
- * unacked one again after a re-attach). The client's cumulative acks are clamped to what was
- * delivered, held, and told to the session at most once per {@code ack-report-delay} (or sooner,
- * with a message ack), so a broadcast costs the session no message per delivery; a crash of this
- * node before a report delivers those broadcasts again (at-least-once).
+ * One binding's QoS 1 broadcasts when its connection delivers them itself, the way topic messages
+ * reach connections: from the node's replica ({@link BroadcastFeed}) as one frame encoded per node,
+ * with the session's delivery rules kept here (bseq order, at most {@code window} unacked, nothing
+ * expired or sent before the session came into being, every unacked one again after a re-attach).
+ * The client's cumulative acks are clamped to what was delivered, held, and told to the session at
+ * most once per {@code ack-report-delay} (or sooner, with a message ack), so a broadcast costs the
+ * session no message per delivery; a crash of this node before a report delivers those broadcasts
+ * again (at-least-once).
  *
- * <p>Confined to the connection's event loop: it is woken there by its loop's group
- * ({@link BroadcastLoops}), not by the feed's hub.
+ * <p>Confined to the connection's event loop: it is woken there by its loop's group ({@link
+ * BroadcastLoops}), not by the feed's hub.
  */
 final class BroadcastDelivery {
 
@@ -36,26 +36,38 @@ final class BroadcastDelivery {
   private final BroadcastFeed feed;
   private final BroadcastLoops loops;
   private final Outlet out;
+
   /** One instance: what the loop's group runs when there is news, and the key it is known by. */
   private final Runnable pumpTask = this::pump;
 
   /** Attached with a cursor from a session that leaves delivery to the connection. */
   private boolean started;
+
   private boolean following;
   private boolean stopped;
   private long createdAtMillis;
+
   /** The client's cumulative ack, or the session's cursor if that is further. */
   private long acked;
+
   /** The highest bseq written (or stepped over) since the last start. */
   private long deliveredUpTo;
+
   /** Written, not acked: at most {@code window}. */
   private final BseqRing inFlight;
+
   /** The cumulative ack the session was told (or started from). */
   private long reportedUpTo;
+
   private Transport.Timer reportTimer;
+
   /** One instance for every report this binding schedules. */
   private final Runnable reportTask = this::report;
-  /** The session is parked: acks are held (a report would wake it), until it wakes or the binding ends. */
+
+  /**
+   * The session is parked: acks are held (a report would wake it), until it wakes or the binding
+   * ends.
+   */
   private boolean holdingReports;
 
   BroadcastDelivery(String app, BroadcastLoops loops, int window, Outlet out) {
@@ -67,9 +79,9 @@ final class BroadcastDelivery {
   }
 
   /**
-   * The session attached (again) and leaves delivery to the connection: every live broadcast
-   * after its cursor (or after the client's own ack, if further: the session may have lost
-   * unwritten acks) that is not older than the session is delivered, unacked ones again.
+   * The session attached (again) and leaves delivery to the connection: every live broadcast after
+   * its cursor (or after the client's own ack, if further: the session may have lost unwritten
+   * acks) that is not older than the session is delivered, unacked ones again.
    */
   void start(long sessionCursor, long sessionCreatedAtMillis) {
     if (stopped) return;
@@ -93,7 +105,10 @@ final class BroadcastDelivery {
     inFlight.clear();
   }
 
-  /** Whether the connection delivers this binding's broadcasts now (else its acks go to the session as they come). */
+  /**
+   * Whether the connection delivers this binding's broadcasts now (else its acks go to the session
+   * as they come).
+   */
   boolean active() {
     return started && !stopped;
   }

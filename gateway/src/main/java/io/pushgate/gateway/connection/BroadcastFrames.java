@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * QoS 1 broadcast push frames of this gateway node, encoded once and shared by every connection
- * that is given the same broadcast (the frame is the same for every user of the app: same id,
- * bseq and data). Thread-safe. Bounded: past {@link #MAX_FRAMES} frames the cache starts again
- * empty (a broadcast's pushes cluster in time, so a rare re-encoding is all it costs).
+ * that is given the same broadcast (the frame is the same for every user of the app: same id, bseq
+ * and data). Thread-safe. Bounded: past {@link #MAX_FRAMES} frames the cache starts again empty (a
+ * broadcast's pushes cluster in time, so a rare re-encoding is all it costs).
  */
 final class BroadcastFrames {
 
@@ -28,9 +28,10 @@ final class BroadcastFrames {
     if (frame == null) {
       if (frames.size() >= MAX_FRAMES) frames.clear();
       String named = withApp ? app : null;
-      frame = new SharedFrame(
-          FrameCodec.push(id, 1, 0, bseq, data, named).getBytes(StandardCharsets.UTF_8),
-          () -> CborCodec.push(id, 1, 0, bseq, data, named));
+      frame =
+          new SharedFrame(
+              FrameCodec.push(id, 1, 0, bseq, data, named).getBytes(StandardCharsets.UTF_8),
+              () -> CborCodec.push(id, 1, 0, bseq, data, named));
       frames.put(key, frame);
     }
     return frame;

@@ -12,21 +12,21 @@ import java.util.function.ToIntFunction;
 
 /**
  * The node's connections that deliver QoS 1 broadcasts themselves ({@link BroadcastDelivery}),
- * grouped by event loop and app: each group follows the {@link BroadcastFeed} once, so a
- * broadcast costs the feed's hub one notification and one task hand-off per loop instead of one
- * per connection (10,000 per broadcast to 10,000 online users on a node). Told, a group wakes its
+ * grouped by event loop and app: each group follows the {@link BroadcastFeed} once, so a broadcast
+ * costs the feed's hub one notification and one task hand-off per loop instead of one per
+ * connection (10,000 per broadcast to 10,000 online users on a node). Told, a group wakes its
  * members on their loop, where each pumps what is new for it.
  *
- * <p>Pacing: a group wakes at most a slice of its members per {@link #TICK}, the app's
- * {@code send-rate} per second on this node shared equally among the app's groups here, so the
- * node's pace is what it was when the hub told each connection (the hub paces the groups as well,
- * each counting as one listener). A member that joins starts with a pump of its own, so it
- * misses nothing while it waits for the next broadcast.
+ * <p>Pacing: a group wakes at most a slice of its members per {@link #TICK}, the app's {@code
+ * send-rate} per second on this node shared equally among the app's groups here, so the node's pace
+ * is what it was when the hub told each connection (the hub paces the groups as well, each counting
+ * as one listener). A member that joins starts with a pump of its own, so it misses nothing while
+ * it waits for the next broadcast.
  *
- * <p>Thread-safety: {@link #follow} and {@link #unfollow} are called on the member's own loop,
- * the way {@link BroadcastDelivery} runs; a group's members are touched only there. Groups of
- * different loops share nothing but the map that finds them. A transport whose executor is one
- * per connection (TCP) gets groups of one, which cost what a single listener cost before.
+ * <p>Thread-safety: {@link #follow} and {@link #unfollow} are called on the member's own loop, the
+ * way {@link BroadcastDelivery} runs; a group's members are touched only there. Groups of different
+ * loops share nothing but the map that finds them. A transport whose executor is one per connection
+ * (TCP) gets groups of one, which cost what a single listener cost before.
  */
 final class BroadcastLoops {
 
@@ -61,14 +61,20 @@ final class BroadcastLoops {
   }
 
   /**
-   * {@code pump} is run on {@code loop} whenever {@code app} has new broadcasts, until
-   * {@link #unfollow}. Called on {@code loop}.
+   * {@code pump} is run on {@code loop} whenever {@code app} has new broadcasts, until {@link
+   * #unfollow}. Called on {@code loop}.
    */
   void follow(String app, Loop loop, Runnable pump) {
-    groups.computeIfAbsent(new Key(loop.executor(), app), k -> newGroup(app, loop)).members.add(pump);
+    groups
+        .computeIfAbsent(new Key(loop.executor(), app), k -> newGroup(app, loop))
+        .members
+        .add(pump);
   }
 
-  /** No more wake-ups for {@code pump} (the instance given to {@link #follow}). Called on {@code loop}. */
+  /**
+   * No more wake-ups for {@code pump} (the instance given to {@link #follow}). Called on {@code
+   * loop}.
+   */
   void unfollow(String app, Executor loop, Runnable pump) {
     Key key = new Key(loop, app);
     Group group = groups.get(key);
@@ -98,12 +104,16 @@ final class BroadcastLoops {
     final String app;
     final Loop loop;
     final ListenerRounds members = new ListenerRounds();
+
     /** Set from the hub's thread: a wake-up is on its way to the loop. */
     private final AtomicBoolean told = new AtomicBoolean();
+
     private final Runnable onTold = this::onTold;
     private final Runnable onTick = this::onTick;
+
     /** What the feed runs (on its hub's thread): hands over to the loop, at most one at a time. */
     final Runnable listener = this::hear;
+
     private Transport.Timer timer;
     private boolean closed;
 
@@ -113,7 +123,8 @@ final class BroadcastLoops {
     }
 
     private void hear() {
-      if (!told.compareAndSet(false, true)) return; // the one on its way will find this broadcast too
+      if (!told.compareAndSet(false, true))
+        return; // the one on its way will find this broadcast too
       try {
         loop.executor().execute(onTold);
       } catch (RejectedExecutionException e) {

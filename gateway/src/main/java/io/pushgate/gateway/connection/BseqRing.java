@@ -3,11 +3,11 @@ package io.pushgate.gateway.connection;
 /**
  * The bseqs a connection has written and its client not yet acked, oldest first: a ring of
  * primitive longs bounded by the in-flight window. Adding and removing store no references, so a
- * delivery gives the garbage collector nothing to track (a boxed {@code Long} in a long-lived
- * queue was a fresh object stored into an old one per delivery, which G1 has to refine).
+ * delivery gives the garbage collector nothing to track (a boxed {@code Long} in a long-lived queue
+ * was a fresh object stored into an old one per delivery, which G1 has to refine).
  *
- * <p>Memory: nothing until the first bseq, then 8 slots, doubled as needed up to the capacity
- * (64 by default: 512 bytes), so idle connections do not pay for the window.
+ * <p>Memory: nothing until the first bseq, then 8 slots, doubled as needed up to the capacity (64
+ * by default: 512 bytes), so idle connections do not pay for the window.
  *
  * <p>Not thread-safe: confined to its connection's event loop like {@link BroadcastDelivery}.
  */
@@ -23,7 +23,8 @@ final class BseqRing {
 
   /** A ring that holds at most {@code capacity} bseqs ({@code capacity >= 1}). */
   BseqRing(int capacity) {
-    if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+    if (capacity < 1)
+      throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
     this.capacity = capacity;
   }
 

@@ -1,7 +1,7 @@
 package io.pushgate.gateway.connection;
 
-import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.auth.TokenVerification;
+import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.protocol.CborCodec;
@@ -17,7 +17,6 @@ import io.pushgate.session.ConnectionInfo;
 import io.pushgate.session.ConnectionMessage;
 import io.pushgate.session.DisconnectReason;
 import io.pushgate.topic.Topics;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,28 +30,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection, whatever its transport: the protocol state machine of docs/protocol.md
- * (hello, token, attach, acks, heartbeats, bind, topics, upstream, limits, close codes, drain).
- * It knows nothing of sockets: it reads parsed frames and events from its {@link Transport} and
- * writes frames and the close through it.
+ * (hello, token, attach, acks, heartbeats, bind, topics, upstream, limits, close codes, drain). It
+ * knows nothing of sockets: it reads parsed frames and events from its {@link Transport} and writes
+ * frames and the close through it.
  *
- * <p>Threading: every field is read and written only on {@link Transport#executor()}. Messages
- * from the sessions arrive through the node's {@link ConnectionRouter} (or a {@link ConnectionActor}
- * per bound app with {@code route-through-node = false}), or straight from a session of this node
+ * <p>Threading: every field is read and written only on {@link Transport#executor()}. Messages from
+ * the sessions arrive through the node's {@link ConnectionRouter} (or a {@link ConnectionActor} per
+ * bound app with {@code route-through-node = false}), or straight from a session of this node
  * ({@link io.pushgate.session.LocalConnections}), and are handed over to that executor; nothing
  * here blocks.
  *
- * <p>Lifecycle: {@code OPENING} → {@link #onOpen()} → {@code AWAITING_HELLO} (hello timer) →
- * hello verified and admitted ({@link ConnectionAdmission}), {@code Attach} sent through the
- * {@link io.pushgate.gateway.SessionDirectory} →
- * {@code ATTACHING} (attach timer) → {@code Attached} → welcome → {@code OPEN} (with
- * {@code welcome-before-attach}: welcome and {@code OPEN} right after the {@code Attach}, the
- * session's messages once it says {@code Attached}). If the watched
- * session actor terminates, the connection goes back to {@code ATTACHING} silently (the session
- * redelivers pending messages; clients de-duplicate); a session that parks
- * ({@link io.pushgate.session.ConnectionMessage.Parked}) is not watched until it wakes and says
- * {@code Attached} again, and the client sees nothing of either. Every server-initiated close goes
- * through {@link #closeWith} and ends in {@code CLOSING}; when the transport reports
- * {@link #onClosed()} every session gets {@code Detach} and the bindings' routes (or actors) go.
+ * <p>Lifecycle: {@code OPENING} → {@link #onOpen()} → {@code AWAITING_HELLO} (hello timer) → hello
+ * verified and admitted ({@link ConnectionAdmission}), {@code Attach} sent through the {@link
+ * io.pushgate.gateway.SessionDirectory} → {@code ATTACHING} (attach timer) → {@code Attached} →
+ * welcome → {@code OPEN} (with {@code welcome-before-attach}: welcome and {@code OPEN} right after
+ * the {@code Attach}, the session's messages once it says {@code Attached}). If the watched session
+ * actor terminates, the connection goes back to {@code ATTACHING} silently (the session redelivers
+ * pending messages; clients de-duplicate); a session that parks ({@link
+ * io.pushgate.session.ConnectionMessage.Parked}) is not watched until it wakes and says {@code
+ * Attached} again, and the client sees nothing of either. Every server-initiated close goes through
+ * {@link #closeWith} and ends in {@code CLOSING}; when the transport reports {@link #onClosed()}
+ * every session gets {@code Detach} and the bindings' routes (or actors) go.
  *
  * <p>Encoding: the hello's encoding ({@link WireEncoding}) is the encoding of every frame sent
  * after it; before hello, replies follow the encoding of the frame they answer.
@@ -79,21 +77,39 @@ public final class ClientConnection implements LiveTarget {
   private Transport.Timer slowConsumerTimer;
 
   private int heartbeatSeconds;
+
   /** The hello app's session; set at hello. Its loss of attachment drives {@link State}. */
   private SessionBinding primary;
+
   /** Every bound app's session by app id, the hello app first (at most max-apps-per-connection). */
-  private final Map<String, SessionBinding> bindings = new LinkedHashMap<>(2); // most connections bind one app
+  private final Map<String, SessionBinding> bindings =
+      new LinkedHashMap<>(2); // most connections bind one app
+
   private final InboundRateLimit inboundLimit;
-  /** Upstream data of this connection; created with its first up frame (most connections send none). */
+
+  /**
+   * Upstream data of this connection; created with its first up frame (most connections send none).
+   */
   private ConnectionUpstream upstream;
-  /** The close code and reason for {@code disconnected} callbacks: 1006 until a close is sent or received. */
+
+  /**
+   * The close code and reason for {@code disconnected} callbacks: 1006 until a close is sent or
+   * received.
+   */
   private int closeCode = 1006;
+
   /** Counted as open in the metrics (from {@link #onOpen} to {@link #onClosed}). */
   private boolean opened;
+
   /** When the hello arrived (System.nanoTime), for the hello latency. */
   private long helloAtNanos;
-  /** Holds a place of the node's {@link ConnectionAdmission} (from hello until the session attached, or the end). */
+
+  /**
+   * Holds a place of the node's {@link ConnectionAdmission} (from hello until the session attached,
+   * or the end).
+   */
   private boolean admitted;
+
   private String closeReason = "connection_lost";
 
   public ClientConnection(GatewayContext gw, Transport transport) {
@@ -105,7 +121,10 @@ public final class ClientConnection implements LiveTarget {
 
   // ---- inbound: the transport ----
 
-  /** The transport is ready for frames (WebSocket handshake done, TCP connection accepted): the hello timer starts. */
+  /**
+   * The transport is ready for frames (WebSocket handshake done, TCP connection accepted): the
+   * hello timer starts.
+   */
   public void onOpen() {
     if (state != State.OPENING) return;
     gw.metrics().acceptedConnections.increment();
@@ -141,13 +160,17 @@ public final class ClientConnection implements LiveTarget {
       return;
     }
     ClientFrame frame = ((ParseResult.Ok) parsed).frame();
-    // an ack of a push we sent is paid for by that push (redelivery speed is ours, not the client's)
+    // an ack of a push we sent is paid for by that push (redelivery speed is ours, not the
+    // client's)
     boolean paid = frame instanceof ClientFrame.Ack && inboundLimit.tryUseAckCredit();
     if (!paid && !chargeFrame()) return;
     if (frame instanceof ClientFrame.Hello hello) {
       onHello(hello);
     } else if (state == State.AWAITING_HELLO) {
-      closeWith(CloseCode.PROTOCOL_ERROR, ClientErrorCode.PROTOCOL_ERROR, "the first frame must be hello");
+      closeWith(
+          CloseCode.PROTOCOL_ERROR,
+          ClientErrorCode.PROTOCOL_ERROR,
+          "the first frame must be hello");
     } else if (frame instanceof ClientFrame.Ack ack) {
       SessionBinding b = bindingFor(ack.app());
       if (b != null) b.ack(gw, ack.seq(), ack.bseq());
@@ -173,8 +196,8 @@ public final class ClientConnection implements LiveTarget {
    * A transport-level liveness probe (a WebSocket ping control frame): it costs a token like any
    * frame, so a ping flood is closed with 4004 like any other flood.
    *
-   * @return false if the probe must not be answered: the connection is closing (nothing may
-   *     follow the close) or this probe was one too many
+   * @return false if the probe must not be answered: the connection is closing (nothing may follow
+   *     the close) or this probe was one too many
    */
   public boolean onProbe() {
     if (state == State.CLOSING) return false;
@@ -183,8 +206,8 @@ public final class ClientConnection implements LiveTarget {
   }
 
   /**
-   * The client's close: the answer to ours (then the transport only waits for its end of
-   * stream), or its own close, which is answered with the same code ({@code -1}: none given).
+   * The client's close: the answer to ours (then the transport only waits for its end of stream),
+   * or its own close, which is answered with the same code ({@code -1}: none given).
    */
   public void onPeerClose(int code) {
     if (state == State.CLOSING) return;
@@ -259,7 +282,8 @@ public final class ClientConnection implements LiveTarget {
 
   private void onHello(ClientFrame.Hello hello) {
     if (state != State.AWAITING_HELLO) {
-      closeWith(CloseCode.PROTOCOL_ERROR, ClientErrorCode.PROTOCOL_ERROR, "hello was already received");
+      closeWith(
+          CloseCode.PROTOCOL_ERROR, ClientErrorCode.PROTOCOL_ERROR, "hello was already received");
       return;
     }
     cancel(helloTimer);
@@ -280,7 +304,9 @@ public final class ClientConnection implements LiveTarget {
       closeWith(
           CloseCode.TRY_AGAIN_LATER,
           ClientErrorCode.OVERLOADED,
-          "more than " + gw.admission().maxAttaching() + " connections are being set up on this node; reconnect with backoff");
+          "more than "
+              + gw.admission().maxAttaching()
+              + " connections are being set up on this node; reconnect with backoff");
       return;
     }
     admitted = true;
@@ -298,17 +324,27 @@ public final class ClientConnection implements LiveTarget {
 
   private ConnectionUpstream upstream() {
     if (upstream == null) {
-      upstream = new ConnectionUpstream(gw.upstreamSettings(), gw.backend().upstream(), transport.executor(), json -> {
-        if (state != State.CLOSING) write(json); // nothing may follow the close
-      });
+      upstream =
+          new ConnectionUpstream(
+              gw.upstreamSettings(),
+              gw.backend().upstream(),
+              transport.executor(),
+              json -> {
+                if (state != State.CLOSING) write(json); // nothing may follow the close
+              });
     }
     return upstream;
   }
 
-  /** A binding with its own connection id and address: a route through the node's router, or its own actor (not attached yet). */
+  /**
+   * A binding with its own connection id and address: a route through the node's router, or its own
+   * actor (not attached yet).
+   */
   private SessionBinding newBinding(SessionId sessionId, List<String> topicPatterns) {
     String connectionId = gw.newConnectionId();
-    ConnectionInfo info = new ConnectionInfo(connectionId, gw.nodeAddress(), transport.name(), System.currentTimeMillis());
+    ConnectionInfo info =
+        new ConnectionInfo(
+            connectionId, gw.nodeAddress(), transport.name(), System.currentTimeMillis());
     SessionBinding[] binding = new SessionBinding[1];
     java.util.function.Consumer<Object> fromSessions = m -> fromActor(binding[0], m);
     ActorRef<Object> actor = null;
@@ -317,21 +353,40 @@ public final class ClientConnection implements LiveTarget {
       routeId = connectionId; // unique on this node
       gw.routes().register(routeId, fromSessions);
     } else {
-      actor = gw.system().systemActorOf(ConnectionActor.create(fromSessions), transport.name() + "-" + connectionId, Props.empty());
+      actor =
+          gw.system()
+              .systemActorOf(
+                  ConnectionActor.create(fromSessions),
+                  transport.name() + "-" + connectionId,
+                  Props.empty());
     }
     ConnectionTopics topics =
         new ConnectionTopics(
-            sessionId.app(), topicPatterns, gw.subscriptions().maxTopicsPerConnection(), gw.liveFanOut(), this,
-            this::write, transport.executor(), () -> Topics.get(gw.system()), settings.attachTimeout());
-    binding[0] = new SessionBinding(sessionId, info, actor, routeId, topics, gw.messages().forApp(sessionId.app()));
+            sessionId.app(),
+            topicPatterns,
+            gw.subscriptions().maxTopicsPerConnection(),
+            gw.liveFanOut(),
+            this,
+            this::write,
+            transport.executor(),
+            () -> Topics.get(gw.system()),
+            settings.attachTimeout());
+    binding[0] =
+        new SessionBinding(
+            sessionId, info, actor, routeId, topics, gw.messages().forApp(sessionId.app()));
     BroadcastLoops loops = gw.broadcastLoops();
     if (loops != null) {
       binding[0].broadcasts =
           new BroadcastDelivery(
-              sessionId.app(), loops, settings.inflightWindow(),
+              sessionId.app(),
+              loops,
+              settings.inflightWindow(),
               new BroadcastDelivery.Outlet(
-                  transport.executor(), transport::schedule, e -> writeBroadcast(binding[0], e),
-                  upTo -> binding[0].reportBroadcastAck(gw, upTo), System::currentTimeMillis));
+                  transport.executor(),
+                  transport::schedule,
+                  e -> writeBroadcast(binding[0], e),
+                  upTo -> binding[0].reportBroadcastAck(gw, upTo),
+                  System::currentTimeMillis));
     }
     gw.localConnections().register(binding[0].localKey(), m -> fromLocalSession(binding[0], m));
     return binding[0];
@@ -347,9 +402,16 @@ public final class ClientConnection implements LiveTarget {
             () -> {
               if (b.attached || state == State.CLOSING) return;
               if (b == primary) {
-                closeWith(CloseCode.SESSION_UNAVAILABLE, ClientErrorCode.SESSION_UNAVAILABLE, "the session did not answer in time");
+                closeWith(
+                    CloseCode.SESSION_UNAVAILABLE,
+                    ClientErrorCode.SESSION_UNAVAILABLE,
+                    "the session did not answer in time");
               } else if (bindings.get(b.app()) == b) {
-                write(FrameCodec.appError(ClientErrorCode.SESSION_UNAVAILABLE, "the session did not answer in time", b.app()));
+                write(
+                    FrameCodec.appError(
+                        ClientErrorCode.SESSION_UNAVAILABLE,
+                        "the session did not answer in time",
+                        b.app()));
                 dropBinding(b, "session_unavailable");
               }
             });
@@ -366,21 +428,33 @@ public final class ClientConnection implements LiveTarget {
     if (app.isEmpty()) {
       write(FrameCodec.appError(ClientErrorCode.UNKNOWN_APP, "unknown app", bind.app()));
     } else if (bindings.containsKey(bind.app())) {
-      write(FrameCodec.appError(ClientErrorCode.ALREADY_BOUND, "this app is bound on this connection already", bind.app()));
+      write(
+          FrameCodec.appError(
+              ClientErrorCode.ALREADY_BOUND,
+              "this app is bound on this connection already",
+              bind.app()));
     } else if (bindings.size() >= gw.subscriptions().maxAppsPerConnection()) {
-      write(FrameCodec.appError(
-          ClientErrorCode.TOO_MANY_APPS,
-          "at most " + gw.subscriptions().maxAppsPerConnection() + " apps per connection (max-apps-per-connection)",
-          bind.app()));
+      write(
+          FrameCodec.appError(
+              ClientErrorCode.TOO_MANY_APPS,
+              "at most "
+                  + gw.subscriptions().maxAppsPerConnection()
+                  + " apps per connection (max-apps-per-connection)",
+              bind.app()));
     } else {
       TokenVerification verification = gw.tokens().verify(app.get(), bind.token());
       if (verification instanceof TokenVerification.Valid valid) {
-        SessionBinding b = newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
+        SessionBinding b =
+            newBinding(new SessionId(app.get().id(), valid.user()), valid.topicPatterns());
         bindings.put(b.app(), b);
         attach(b);
       } else {
         String reason = ((TokenVerification.Invalid) verification).reason();
-        write(FrameCodec.appError(ClientErrorCode.INVALID_TOKEN, reason + " (a token of app " + bind.app() + " is needed)", bind.app()));
+        write(
+            FrameCodec.appError(
+                ClientErrorCode.INVALID_TOKEN,
+                reason + " (a token of app " + bind.app() + " is needed)",
+                bind.app()));
       }
     }
   }
@@ -388,8 +462,11 @@ public final class ClientConnection implements LiveTarget {
   private void onUnbind(String app) {
     SessionBinding b = bindings.get(app);
     if (b == null || b == primary) {
-      write(FrameCodec.appError(
-          ClientErrorCode.NOT_BOUND, b == null ? "not bound on this connection" : "the hello app cannot be unbound", app));
+      write(
+          FrameCodec.appError(
+              ClientErrorCode.NOT_BOUND,
+              b == null ? "not bound on this connection" : "the hello app cannot be unbound",
+              app));
       return;
     }
     dropBinding(b, "client");
@@ -407,7 +484,8 @@ public final class ClientConnection implements LiveTarget {
   private SessionBinding bindingFor(String app) {
     if (app == null) return primary;
     SessionBinding b = bindings.get(app);
-    if (b == null) write(FrameCodec.appError(ClientErrorCode.NOT_BOUND, "not bound on this connection", app));
+    if (b == null)
+      write(FrameCodec.appError(ClientErrorCode.NOT_BOUND, "not bound on this connection", app));
     return b;
   }
 
@@ -415,11 +493,12 @@ public final class ClientConnection implements LiveTarget {
 
   /**
    * A session of this node writes here directly (see {@link io.pushgate.session.LocalConnections}),
-   * on its own thread: only hands over to the executor; an {@code Attached} also has the
-   * binding's actor watch the session, as it would had it passed through it.
+   * on its own thread: only hands over to the executor; an {@code Attached} also has the binding's
+   * actor watch the session, as it would had it passed through it.
    */
   private void fromLocalSession(SessionBinding binding, ConnectionMessage message) {
-    if (message instanceof ConnectionMessage.Attached attached) binding.watch(gw, attached.session());
+    if (message instanceof ConnectionMessage.Attached attached)
+      binding.watch(gw, attached.session());
     if (message instanceof ConnectionMessage.Parked parked) binding.unwatch(gw, parked.session());
     fromActor(binding, message);
   }
@@ -440,7 +519,8 @@ public final class ClientConnection implements LiveTarget {
     } else if (message instanceof ConnectionMessage.Attached attached) {
       onAttached(b, attached);
     } else if (message instanceof ConnectionMessage.Parked parked) {
-      if (b.attached && parked.session().equals(b.session)) b.parked(true); // stays attached: the client sees nothing
+      if (b.attached && parked.session().equals(b.session))
+        b.parked(true); // stays attached: the client sees nothing
     } else if (message instanceof ConnectionMessage.TopicsChanged changed) {
       if (b.attached) b.topics.serverTopics(changed.topics());
     } else if (message instanceof ConnectionMessage.Disconnect disconnect) {
@@ -458,7 +538,10 @@ public final class ClientConnection implements LiveTarget {
     } else if (message instanceof ConnectionActor.SessionLost lost) {
       if (b.attached && lost.session().equals(b.session) && (b != primary || state == State.OPEN)) {
         gw.metrics().reattaches.increment();
-        log.debug("session {} terminated; re-attaching connection {}", b.sessionId, b.info.connectionId());
+        log.debug(
+            "session {} terminated; re-attaching connection {}",
+            b.sessionId,
+            b.info.connectionId());
         attach(b);
       }
     }
@@ -473,23 +556,29 @@ public final class ClientConnection implements LiveTarget {
     b.attachTimer = null;
     if (b == primary) {
       state = State.OPEN;
-      releaseAdmission(); // held until the session is up, welcome before attach or not: it bounds recoveries
+      releaseAdmission(); // held until the session is up, welcome before attach or not: it bounds
+      // recoveries
     }
     if (!b.announced) announce(b, attached.pending());
     b.topics.serverTopics(attached.topics()); // a diff: announces only what changed
     if (b.broadcasts != null) {
       // a session of an older node does not say when it began: it delivers broadcasts itself
-      if (attached.createdAtMillis() > 0) b.broadcasts.start(attached.broadcastCursor(), attached.createdAtMillis());
+      if (attached.createdAtMillis() > 0)
+        b.broadcasts.start(attached.broadcastCursor(), attached.createdAtMillis());
       else b.broadcasts.suspend();
     }
   }
 
-  /** Welcome (or bound) for {@code b}, once; {@code pending} negative: not known yet (welcome before attach). */
+  /**
+   * Welcome (or bound) for {@code b}, once; {@code pending} negative: not known yet (welcome before
+   * attach).
+   */
   private void announce(SessionBinding b, int pending) {
     b.announced = true;
-    write(b == primary
-        ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, pending)
-        : FrameCodec.bound(b.app(), b.sessionId.entityId(), pending));
+    write(
+        b == primary
+            ? FrameCodec.welcome(b.sessionId.entityId(), heartbeatSeconds, pending)
+            : FrameCodec.bound(b.app(), b.sessionId.entityId(), pending));
     if (b == primary) gw.metrics().welcomed(transport.name(), System.nanoTime() - helloAtNanos);
     gw.liveFanOut().add(b.liveKey(), this);
     ConnectionCallbacks.connected(gw.callbacks(), b);
@@ -516,9 +605,11 @@ public final class ClientConnection implements LiveTarget {
     // once a second app is bound, every push names its app
     String app = bindings.size() > 1 ? b.app() : null;
     if (encoding == WireEncoding.JSON) {
-      transport.writeText(FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app));
+      transport.writeText(
+          FrameCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app));
     } else {
-      transport.writeBytes(CborCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app), true);
+      transport.writeBytes(
+          CborCodec.push(push.id(), push.qos(), push.seq(), push.bseq(), push.data(), app), true);
     }
   }
 
@@ -529,7 +620,8 @@ public final class ClientConnection implements LiveTarget {
   }
 
   /** A QoS 1 broadcast: the same bytes for every connection of the app on this node. */
-  private void writeBroadcast(SessionBinding b, String id, long bseq, String data, long sentAtMillis) {
+  private void writeBroadcast(
+      SessionBinding b, String id, long bseq, String data, long sentAtMillis) {
     b.meters.delivered(1).increment();
     gw.messages().recordDelivery(sentAtMillis);
     inboundLimit.grantAckCredit();
@@ -542,19 +634,22 @@ public final class ClientConnection implements LiveTarget {
   @Override
   public void writeLive(LivePush push, SharedFrame frame) {
     try {
-      transport.executor().execute(() -> {
-        if (state != State.OPEN) return;
-        SessionBinding b = bindings.get(push.app());
-        if (b == null || !b.attached) return;
-        if (push.topic() != null && b.topics.holdBack(push)) return;
-        if (!transport.writable()) {
-          gw.metrics().droppedQos0.increment();
-          b.meters.droppedSlowConsumer.increment();
-          return;
-        }
-        b.meters.deliveredQos0.increment();
-        transport.writeShared(frame, encoding);
-      });
+      transport
+          .executor()
+          .execute(
+              () -> {
+                if (state != State.OPEN) return;
+                SessionBinding b = bindings.get(push.app());
+                if (b == null || !b.attached) return;
+                if (push.topic() != null && b.topics.holdBack(push)) return;
+                if (!transport.writable()) {
+                  gw.metrics().droppedQos0.increment();
+                  b.meters.droppedSlowConsumer.increment();
+                  return;
+                }
+                b.meters.deliveredQos0.increment();
+                transport.writeShared(frame, encoding);
+              });
     } catch (RejectedExecutionException e) {
       // connection gone: it is closing, and QoS 0 may be dropped
     }
@@ -563,9 +658,9 @@ public final class ClientConnection implements LiveTarget {
   // ---- closing ----
 
   /**
-   * Node drain: a client that is past hello is told to reconnect elsewhere after
-   * {@code afterMillis} (it then closes the socket itself); a client that has not said hello yet
-   * is closed with 1001.
+   * Node drain: a client that is past hello is told to reconnect elsewhere after {@code
+   * afterMillis} (it then closes the socket itself); a client that has not said hello yet is closed
+   * with 1001.
    */
   public void advertiseReconnect(long afterMillis, Function<SessionId, List<String>> endpointsFor) {
     if (state == State.CLOSING) return;
@@ -592,8 +687,10 @@ public final class ClientConnection implements LiveTarget {
     transport.close(code.code(), code.reason());
     if (code == CloseCode.SLOW_CONSUMER) {
       // the 4002 frame cannot reach a client that does not read: this line is the only record
-      log.info("closing {} with 4002 slow_consumer: it read nothing of its backlog for {}",
-          connectionLabel(), settings.slowConsumerTimeout());
+      log.info(
+          "closing {} with 4002 slow_consumer: it read nothing of its backlog for {}",
+          connectionLabel(),
+          settings.slowConsumerTimeout());
     } else if (log.isDebugEnabled()) {
       log.debug("closing {} with {}", connectionLabel(), code);
     }
@@ -620,7 +717,9 @@ public final class ClientConnection implements LiveTarget {
     gw.admission().done();
   }
 
-  /** Every close path comes here: the timers stop and a place in the admission bound is given back. */
+  /**
+   * Every close path comes here: the timers stop and a place in the admission bound is given back.
+   */
   private void cancelTimers() {
     releaseAdmission();
     cancel(helloTimer);

@@ -13,17 +13,17 @@ import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The actor face of one client connection's binding to one app: the session addresses it (its ref, narrowed to
- * {@link ConnectionMessage}, travels in {@code Attach}). It owns no connection state: it hands
- * every message to the connection's event loop through {@code sink}, and death-watches the
+ * The actor face of one client connection's binding to one app: the session addresses it (its ref,
+ * narrowed to {@link ConnectionMessage}, travels in {@code Attach}). It owns no connection state:
+ * it hands every message to the connection's event loop through {@code sink}, and death-watches the
  * session ref from the last {@link ConnectionMessage.Attached} (or {@link Watch}), reporting its
- * termination as {@link SessionLost}, until the session parks ({@link ConnectionMessage.Parked}).
- * A session on the same node skips this actor ({@link io.pushgate.session.LocalConnections}); the
+ * termination as {@link SessionLost}, until the session parks ({@link ConnectionMessage.Parked}). A
+ * session on the same node skips this actor ({@link io.pushgate.session.LocalConnections}); the
  * connection then sends {@link Watch} and {@link Unwatch} itself. Stopped with {@link Stop} when
  * the socket closes (the session's own death watch then cleans up too).
  *
- * <p>Only with {@code route-through-node = false} (sessions of versions before the node's
- * {@link ConnectionRouter}); then one per bound app of every open connection, so it is kept small: a plain
+ * <p>Only with {@code route-through-node = false} (sessions of versions before the node's {@link
+ * ConnectionRouter}); then one per bound app of every open connection, so it is kept small: a plain
  * {@link ExtensibleBehavior} with one dispatch method, not a receive builder whose cases each
  * connection would hold (about 230 B per connection, docs/benchmarks.md).
  */
@@ -37,7 +37,10 @@ final class ConnectionActor extends ExtensibleBehavior<Object> {
   /** Local-only: watch this session (it attached through the connection's local sink). */
   record Watch(ActorRef<SessionCommand> session) implements NoSerializationVerificationNeeded {}
 
-  /** Local-only: stop watching this session (it parked, telling the connection through its local sink). */
+  /**
+   * Local-only: stop watching this session (it parked, telling the connection through its local
+   * sink).
+   */
   record Unwatch(ActorRef<SessionCommand> session) implements NoSerializationVerificationNeeded {}
 
   /** Local-only: the watched session actor terminated. */
@@ -51,8 +54,8 @@ final class ConnectionActor extends ExtensibleBehavior<Object> {
   }
 
   /**
-   * @param sink receives {@link ConnectionMessage}s and {@link SessionLost}, on the actor's
-   *             thread; must only enqueue (never block)
+   * @param sink receives {@link ConnectionMessage}s and {@link SessionLost}, on the actor's thread;
+   *     must only enqueue (never block)
    */
   static Behavior<Object> create(Consumer<Object> sink) {
     return new ConnectionActor(sink);
@@ -82,7 +85,9 @@ final class ConnectionActor extends ExtensibleBehavior<Object> {
 
   @Override
   public Behavior<Object> receiveSignal(TypedActorContext<Object> ctx, Signal signal) {
-    if (signal instanceof Terminated terminated && watched != null && terminated.getRef().equals(watched)) {
+    if (signal instanceof Terminated terminated
+        && watched != null
+        && terminated.getRef().equals(watched)) {
       watched = null;
       sink.accept(new SessionLost(terminated.getRef()));
     }

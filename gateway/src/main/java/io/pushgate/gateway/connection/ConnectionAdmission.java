@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
  * most {@code maxAttaching} at once, WebSocket and TCP together; a hello past it is refused at once
  * with error {@code overloaded} and close 1013, which clients answer by reconnecting with backoff,
  * so a storm is spread by the clients' jitter instead of queueing for seconds behind the journal
- * (and then failing with 4003 at the attach timeout). Re-attaches of open connections and binds
- * of further apps are not counted. Thread-safe.
+ * (and then failing with 4003 at the attach timeout). Re-attaches of open connections and binds of
+ * further apps are not counted. Thread-safe.
  */
 public final class ConnectionAdmission {
 
@@ -35,7 +35,10 @@ public final class ConnectionAdmission {
     }
   }
 
-  /** Gives back a place taken by {@link #tryAdmit}: the welcome was written, or the connection ended first. */
+  /**
+   * Gives back a place taken by {@link #tryAdmit}: the welcome was written, or the connection ended
+   * first.
+   */
   public void done() {
     attaching.decrementAndGet();
   }

@@ -13,34 +13,40 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.ExtensibleBehavior;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The actor face of every client connection of one gateway node ({@code route-through-node},
- * the default): sessions address it, with the connection's route id in each
- * {@link ConnectionMessage.Routed}, instead of an actor per connection (about 1 KB of heap and an
- * actor start and stop per connection, docs/benchmarks.md). It owns no connection state: it hands
- * each message to its connection's event loop through the {@link Routes} entry the connection
- * registered, and death-watches the session each connection is attached to (from the last
- * {@link ConnectionMessage.Attached}, or {@link Watch} for a session of this node, which writes to
- * the connection directly), reporting its end as {@link ConnectionActor.SessionLost} until the
- * session parks. A message for a route it no longer knows (the connection closed and its detach is
- * on the way, or was lost) is answered with {@code Detach} to that session through sharding.
+ * The actor face of every client connection of one gateway node ({@code route-through-node}, the
+ * default): sessions address it, with the connection's route id in each {@link
+ * ConnectionMessage.Routed}, instead of an actor per connection (about 1 KB of heap and an actor
+ * start and stop per connection, docs/benchmarks.md). It owns no connection state: it hands each
+ * message to its connection's event loop through the {@link Routes} entry the connection
+ * registered, and death-watches the session each connection is attached to (from the last {@link
+ * ConnectionMessage.Attached}, or {@link Watch} for a session of this node, which writes to the
+ * connection directly), reporting its end as {@link ConnectionActor.SessionLost} until the session
+ * parks. A message for a route it no longer knows (the connection closed and its detach is on the
+ * way, or was lost) is answered with {@code Detach} to that session through sharding.
  *
- * <p>Bounded by the node's connections: one route and at most one watched session per bound app
- * of each open connection ({@code max-connections}).
+ * <p>Bounded by the node's connections: one route and at most one watched session per bound app of
+ * each open connection ({@code max-connections}).
  */
 final class ConnectionRouter extends ExtensibleBehavior<Object> {
 
-  /** Where the router hands each connection's messages: one entry per bound app of each open connection. Thread-safe. */
+  /**
+   * Where the router hands each connection's messages: one entry per bound app of each open
+   * connection. Thread-safe.
+   */
   static final class Routes {
     private final ConcurrentHashMap<String, Consumer<Object>> byId = new ConcurrentHashMap<>();
 
-    /** Messages for {@code routeId} go to {@code sink} (on the router's thread: it must only enqueue) until {@link #remove}. */
+    /**
+     * Messages for {@code routeId} go to {@code sink} (on the router's thread: it must only
+     * enqueue) until {@link #remove}.
+     */
     void register(String routeId, Consumer<Object> sink) {
       byId.put(routeId, sink);
     }
@@ -58,19 +64,26 @@ final class ConnectionRouter extends ExtensibleBehavior<Object> {
     }
   }
 
-  /** Local-only: watch {@code session} for the connection {@code routeId} (it attached through the connection's local sink). */
-  record Watch(String routeId, ActorRef<SessionCommand> session) implements NoSerializationVerificationNeeded {}
+  /**
+   * Local-only: watch {@code session} for the connection {@code routeId} (it attached through the
+   * connection's local sink).
+   */
+  record Watch(String routeId, ActorRef<SessionCommand> session)
+      implements NoSerializationVerificationNeeded {}
 
   /** Local-only: stop watching {@code session} for {@code routeId} (it parked). */
-  record Unwatch(String routeId, ActorRef<SessionCommand> session) implements NoSerializationVerificationNeeded {}
+  record Unwatch(String routeId, ActorRef<SessionCommand> session)
+      implements NoSerializationVerificationNeeded {}
 
   /** Local-only: the connection {@code routeId} is gone: forget its watch. */
   record Forget(String routeId) implements NoSerializationVerificationNeeded {}
 
   private final Routes routes;
   private final SessionDirectory sessions;
+
   /** The session each route watches. */
   private final Map<String, ActorRef<?>> sessionOf = new HashMap<>();
+
   /** The routes that watch each session: a String for one (the common case), a Set for more. */
   private final Map<ActorRef<?>, Object> routesOf = new HashMap<>();
 
@@ -108,13 +121,16 @@ final class ConnectionRouter extends ExtensibleBehavior<Object> {
     if (sink == null) {
       if (routed.sessionEntityId() != null) {
         SessionId.fromEntityId(routed.sessionEntityId())
-            .ifPresent(id -> sessions.session(id).tell(new SessionCommand.Detach(routed.routeId())));
+            .ifPresent(
+                id -> sessions.session(id).tell(new SessionCommand.Detach(routed.routeId())));
       }
       return;
     }
     ConnectionMessage message = routed.message();
-    if (message instanceof ConnectionMessage.Attached attached) watch(ctx, routed.routeId(), attached.session());
-    if (message instanceof ConnectionMessage.Parked parked && parked.session().equals(sessionOf.get(routed.routeId()))) {
+    if (message instanceof ConnectionMessage.Attached attached)
+      watch(ctx, routed.routeId(), attached.session());
+    if (message instanceof ConnectionMessage.Parked parked
+        && parked.session().equals(sessionOf.get(routed.routeId()))) {
       forget(ctx, routed.routeId()); // a parked session's end is no loss
     }
     sink.accept(message);

@@ -19,12 +19,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * The topics one connection follows: those its client subscribed to (granted by the token's
- * {@code topics} claim) and its session's server-side subscriptions, at most
- * {@code max-topics-per-connection} together. Registers the connection for each topic's live
- * pushes on this node ({@link LiveFanOut}) and runs history recovery for {@code sub} with
- * {@code since}: live pushes of that topic are held back (at most {@link #MAX_HELD} per topic)
- * until the history's answer has been written, then those with a newer offset follow.
+ * The topics one connection follows: those its client subscribed to (granted by the token's {@code
+ * topics} claim) and its session's server-side subscriptions, at most {@code
+ * max-topics-per-connection} together. Registers the connection for each topic's live pushes on
+ * this node ({@link LiveFanOut}) and runs history recovery for {@code sub} with {@code since}: live
+ * pushes of that topic are held back (at most {@link #MAX_HELD} per topic) until the history's
+ * answer has been written, then those with a newer offset follow.
  *
  * <p>Confined to the connection's event loop, like the connection.
  */
@@ -40,8 +40,10 @@ final class ConnectionTopics {
   private final LiveTarget target;
   private final Consumer<String> write;
   private final Executor eventLoop;
+
   /** Started on first use: only a sub with "since" needs the cluster's topic histories. */
   private final java.util.function.Supplier<Topics> topics;
+
   private final Duration askTimeout;
   // allocated on first use: most connections follow no topic, and every idle connection counts
   private Set<String> clientTopics = Set.of();
@@ -50,8 +52,15 @@ final class ConnectionTopics {
   private boolean closed;
 
   ConnectionTopics(
-      String app, List<String> grantedPatterns, int max, LiveFanOut fanOut, LiveTarget target,
-      Consumer<String> write, Executor eventLoop, java.util.function.Supplier<Topics> topics, Duration askTimeout) {
+      String app,
+      List<String> grantedPatterns,
+      int max,
+      LiveFanOut fanOut,
+      LiveTarget target,
+      Consumer<String> write,
+      Executor eventLoop,
+      java.util.function.Supplier<Topics> topics,
+      Duration askTimeout) {
     this.app = app;
     this.grantedPatterns = List.copyOf(grantedPatterns);
     this.max = max;
@@ -70,13 +79,20 @@ final class ConnectionTopics {
       return;
     }
     if (!TopicName.anyMatches(grantedPatterns, topic)) {
-      write.accept(FrameCodec.topicError(ClientErrorCode.TOPIC_NOT_ALLOWED, "the token's topics claim does not grant this topic", topic));
+      write.accept(
+          FrameCodec.topicError(
+              ClientErrorCode.TOPIC_NOT_ALLOWED,
+              "the token's topics claim does not grant this topic",
+              topic));
       return;
     }
     boolean followed = follows(topic);
     if (!followed && followedCount() >= max) {
-      write.accept(FrameCodec.topicError(
-          ClientErrorCode.TOO_MANY_TOPICS, "at most " + max + " topics per connection (max-topics-per-connection)", topic));
+      write.accept(
+          FrameCodec.topicError(
+              ClientErrorCode.TOO_MANY_TOPICS,
+              "at most " + max + " topics per connection (max-topics-per-connection)",
+              topic));
       return;
     }
     if (clientTopics.isEmpty()) clientTopics = new HashSet<>();
@@ -85,7 +101,8 @@ final class ConnectionTopics {
     if (since == null) {
       write.accept(FrameCodec.subscribed(topic, false, null, 0, null));
     } else if (topics.get().retentionOf(app, topic).isEmpty()) {
-      write.accept(FrameCodec.subscribed(topic, false, false, 0, null)); // no history: nothing to recover
+      write.accept(
+          FrameCodec.subscribed(topic, false, false, 0, null)); // no history: nothing to recover
     } else {
       recover(topic, since, epoch);
     }
@@ -94,8 +111,10 @@ final class ConnectionTopics {
   /** A client {@code unsub}. */
   void unsubscribe(String topic) {
     if (!clientTopics.contains(topic)) {
-      String why = serverTopics.contains(topic)
-          ? "a server-side subscription: only the backend removes it" : "not subscribed";
+      String why =
+          serverTopics.contains(topic)
+              ? "a server-side subscription: only the backend removes it"
+              : "not subscribed";
       write.accept(FrameCodec.topicError(ClientErrorCode.TOPIC_NOT_ALLOWED, why, topic));
       return;
     }
@@ -157,9 +176,13 @@ final class ConnectionTopics {
     if (recovery == null) { // the history did not answer in time
       write.accept(FrameCodec.subscribed(topic, false, false, 0, null));
     } else {
-      write.accept(FrameCodec.subscribed(topic, false, recovery.recovered(), recovery.top(), recovery.epoch()));
+      write.accept(
+          FrameCodec.subscribed(
+              topic, false, recovery.recovered(), recovery.top(), recovery.epoch()));
       for (TopicHistoryCommand.Kept k : recovery.missed()) {
-        write.accept(FrameCodec.live(new LivePush(app, topic, k.id(), k.data(), k.offset(), recovery.epoch())));
+        write.accept(
+            FrameCodec.live(
+                new LivePush(app, topic, k.id(), k.data(), k.offset(), recovery.epoch())));
       }
     }
     long last = recovery == null ? 0 : recovery.top();

@@ -1,17 +1,17 @@
 package io.pushgate.gateway.connection;
 
+import com.typesafe.config.Config;
+import io.pushgate.auth.ClientTokens;
 import io.pushgate.broadcast.BroadcastFeed;
-import io.pushgate.metrics.MessageMeters;
-import io.pushgate.metrics.PushgateMeters;
+import io.pushgate.callback.CallbackSink;
+import io.pushgate.gateway.BackendHooks;
+import io.pushgate.gateway.GatewayDeps;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SessionDirectory;
 import io.pushgate.gateway.SubscriptionSettings;
-import io.pushgate.auth.ClientTokens;
-import io.pushgate.callback.CallbackSink;
-import com.typesafe.config.Config;
-import io.pushgate.gateway.BackendHooks;
-import io.pushgate.gateway.GatewayDeps;
 import io.pushgate.gateway.UpstreamSettings;
+import io.pushgate.metrics.MessageMeters;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.LocalConnections;
 import java.util.Objects;
@@ -23,9 +23,9 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * What every client connection of one gateway node shares, whatever its transport. Immutable
- * except for the counters; thread-safe. Knows nothing of sockets: the transports hold their own
- * listener state.
+ * What every client connection of one gateway node shares, whatever its transport. Immutable except
+ * for the counters; thread-safe. Knows nothing of sockets: the transports hold their own listener
+ * state.
  */
 public final class GatewayContext {
 
@@ -47,18 +47,24 @@ public final class GatewayContext {
   private final UpstreamSettings upstream;
   private final LocalConnections localConnections;
   private final ConnectionAdmission admission;
-  /** The node's connection router and its routes, or null when each connection has its own actor ({@code route-through-node = false}). */
+
+  /**
+   * The node's connection router and its routes, or null when each connection has its own actor
+   * ({@code route-through-node = false}).
+   */
   private final ConnectionRouter.Routes routes;
+
   private final ActorRef<Object> router;
 
   /**
    * The context of one gateway server: {@code deps} from the node; the token verifier, the node's
-   * address in {@code ConnectionInfo.node}, the live fan-out (pacing live deliveries at
-   * {@code deps.rate()}), the subscription and upstream settings made here from {@code system}.
-   * Starts the node's connection router unless {@code route-through-node} is off; {@link #close}
-   * stops what it started.
+   * address in {@code ConnectionInfo.node}, the live fan-out (pacing live deliveries at {@code
+   * deps.rate()}), the subscription and upstream settings made here from {@code system}. Starts the
+   * node's connection router unless {@code route-through-node} is off; {@link #close} stops what it
+   * started.
    */
-  public static GatewayContext create(ActorSystem<?> system, GatewayDeps deps, GatewayMetrics metrics) {
+  public static GatewayContext create(
+      ActorSystem<?> system, GatewayDeps deps, GatewayMetrics metrics) {
     return new GatewayContext(system, deps, Objects.requireNonNull(metrics, "metrics"));
   }
 
@@ -78,21 +84,28 @@ public final class GatewayContext {
     metrics.bindAdmission(admission);
     this.subscriptions = SubscriptionSettings.fromConfig(config);
     this.upstream = UpstreamSettings.fromConfig(config);
-    this.liveFanOut = LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), deps.rate());
+    this.liveFanOut =
+        LiveFanOut.start(system, apps, subscriptions.maxQueuedLivePushes(), deps.rate());
     BroadcastFeed feed = sessions.broadcastFeed();
     this.broadcastLoops = feed == null ? null : new BroadcastLoops(feed, apps::sendRate);
     // random per server start, so ids stay unique across restarts of a node with the same address
     this.connectionIdPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     if (settings.routeThroughNode()) {
       this.routes = new ConnectionRouter.Routes();
-      this.router = system.systemActorOf(ConnectionRouter.create(routes, sessions), "pushgate-connections-" + connectionIdPrefix, Props.empty());
+      this.router =
+          system.systemActorOf(
+              ConnectionRouter.create(routes, sessions),
+              "pushgate-connections-" + connectionIdPrefix,
+              Props.empty());
     } else {
       this.routes = null;
       this.router = null;
     }
   }
 
-  /** The cluster self address; the system's address where the system is not a cluster (some tests). */
+  /**
+   * The cluster self address; the system's address where the system is not a cluster (some tests).
+   */
   private static String nodeAddress(ActorSystem<?> system) {
     try {
       return Cluster.get(system).selfMember().address().toString();
@@ -101,13 +114,19 @@ public final class GatewayContext {
     }
   }
 
-  /** Stops what this context started: the router and the live fan-out. Once, with the gateway server. */
+  /**
+   * Stops what this context started: the router and the live fan-out. Once, with the gateway
+   * server.
+   */
   public void close() {
     if (router != null) router.tell(ConnectionRouter.Stop.INSTANCE);
     liveFanOut.stop();
   }
 
-  /** The node's connection router ({@link ConnectionRouter}), or null when each connection has its own actor. */
+  /**
+   * The node's connection router ({@link ConnectionRouter}), or null when each connection has its
+   * own actor.
+   */
   ActorRef<Object> router() {
     return router;
   }

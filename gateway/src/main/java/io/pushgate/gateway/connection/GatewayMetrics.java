@@ -1,6 +1,5 @@
 package io.pushgate.gateway.connection;
 
-import java.util.HashSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -9,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgate.gateway.protocol.CloseCode;
 import io.pushgate.metrics.MessageMeters;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,17 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of one gateway server ({@code GatewayServer#metrics()}). Thread-safe; read them for monitoring and tests. Counts
- * are since the server started.
+ * Counters of one gateway server ({@code GatewayServer#metrics()}). Thread-safe; read them for
+ * monitoring and tests. Counts are since the server started.
  *
  * <p>Recorded into the node's meter registry as well, labelled by transport ({@code websocket},
- * {@code tcp}): {@code pushgate_connections_open{transport}},
- * {@code pushgate_connections_opened_total{transport}}, {@code pushgate_connections_closed_total{transport,code}}
- * (the close code; codes outside the documented ones count as {@code other}) and
- * {@code pushgate_hello_latency_seconds{transport}} (hello received to welcome written: token
- * check and session attach). The public counters are bound by the node as well
- * (docs/operations.md "Metrics"). One gateway server per registry: a second one would find the
- * open-connection gauges registered already and its counts would not show.
+ * {@code tcp}): {@code pushgate_connections_open{transport}}, {@code
+ * pushgate_connections_opened_total{transport}}, {@code
+ * pushgate_connections_closed_total{transport,code}} (the close code; codes outside the documented
+ * ones count as {@code other}) and {@code pushgate_hello_latency_seconds{transport}} (hello
+ * received to welcome written: token check and session attach). The public counters are bound by
+ * the node as well (docs/operations.md "Metrics"). One gateway server per registry: a second one
+ * would find the open-connection gauges registered already and its counts would not show.
  */
 public final class GatewayMetrics {
 
@@ -35,10 +35,13 @@ public final class GatewayMetrics {
 
   private final MeterRegistry registry;
   private volatile ConnectionAdmission admission;
-  private final ConcurrentHashMap<String, AtomicInteger> openByTransport = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> openByTransport =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> openedByTransport = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> closedByTransportAndCode = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Timer> helloLatencyByTransport = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> closedByTransportAndCode =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> helloLatencyByTransport =
+      new ConcurrentHashMap<>();
 
   /** Meters into a private registry (tests). */
   public GatewayMetrics() {
@@ -51,29 +54,42 @@ public final class GatewayMetrics {
 
   /**
    * Records the admission bound's state: {@code pushgate_connections_attaching} (between hello and
-   * welcome now) and {@code pushgate_connections_refused_overloaded_total} (hellos refused with 1013).
+   * welcome now) and {@code pushgate_connections_refused_overloaded_total} (hellos refused with
+   * 1013).
    */
   void bindAdmission(ConnectionAdmission admission) {
     this.admission = admission;
     Gauge.builder("pushgate.connections.attaching", admission, ConnectionAdmission::attaching)
-        .description("client connections between hello and welcome (bounded by max-attaching)").register(registry);
+        .description("client connections between hello and welcome (bounded by max-attaching)")
+        .register(registry);
     FunctionCounter.builder("pushgate.connections.refused.overloaded", admission, a -> a.refused())
-        .description("hellos refused with close 1013 because max-attaching connections were being set up").register(registry);
+        .description(
+            "hellos refused with close 1013 because max-attaching connections were being set up")
+        .register(registry);
   }
 
   /** A connection of {@code transport} is open (its transport handshake done). */
   public void opened(String transport) {
     openByTransport
-        .computeIfAbsent(transport, t -> {
-          AtomicInteger open = new AtomicInteger();
-          Gauge.builder("pushgate.connections.open", open, AtomicInteger::get)
-              .description("client connections open now").tag("transport", t).register(registry);
-          return open;
-        })
+        .computeIfAbsent(
+            transport,
+            t -> {
+              AtomicInteger open = new AtomicInteger();
+              Gauge.builder("pushgate.connections.open", open, AtomicInteger::get)
+                  .description("client connections open now")
+                  .tag("transport", t)
+                  .register(registry);
+              return open;
+            })
         .incrementAndGet();
     openedByTransport
-        .computeIfAbsent(transport, t -> Counter.builder("pushgate.connections.opened")
-            .description("client connections opened").tag("transport", t).register(registry))
+        .computeIfAbsent(
+            transport,
+            t ->
+                Counter.builder("pushgate.connections.opened")
+                    .description("client connections opened")
+                    .tag("transport", t)
+                    .register(registry))
         .increment();
   }
 
@@ -83,17 +99,28 @@ public final class GatewayMetrics {
     if (open != null) open.decrementAndGet();
     String label = KNOWN_CODES.contains(code) ? Integer.toString(code) : "other";
     closedByTransportAndCode
-        .computeIfAbsent(transport + ' ' + label, k -> Counter.builder("pushgate.connections.closed")
-            .description("client connections closed, by close code")
-            .tags("transport", transport, "code", label).register(registry))
+        .computeIfAbsent(
+            transport + ' ' + label,
+            k ->
+                Counter.builder("pushgate.connections.closed")
+                    .description("client connections closed, by close code")
+                    .tags("transport", transport, "code", label)
+                    .register(registry))
         .increment();
   }
 
   /** From hello to welcome took {@code nanos}. */
   public void welcomed(String transport, long nanos) {
     helloLatencyByTransport
-        .computeIfAbsent(transport, t -> MessageMeters.latencyTimer(
-            registry, "pushgate.hello.latency", "hello received to welcome written", "transport", t))
+        .computeIfAbsent(
+            transport,
+            t ->
+                MessageMeters.latencyTimer(
+                    registry,
+                    "pushgate.hello.latency",
+                    "hello received to welcome written",
+                    "transport",
+                    t))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -177,7 +204,10 @@ public final class GatewayMetrics {
     return protocolViolationCloses.sum();
   }
 
-  /** HTTP connections answered 408 because a request did not arrive within {@code http-request-read-timeout}. */
+  /**
+   * HTTP connections answered 408 because a request did not arrive within {@code
+   * http-request-read-timeout}.
+   */
   public long httpRequestTimeouts() {
     return httpRequestTimeouts.sum();
   }

@@ -1,25 +1,26 @@
 package io.pushgate.gateway.connection;
 
 /**
- * A token bucket on the frames one client may send: {@code rate} per second, bursts of
- * {@code burst}. Confined to the connection's event loop (not thread-safe, no allocation per
- * frame). Every client frame costs one token, WebSocket pings included, except acks of pushes the
- * server sent: each QoS 1 push grants one ack credit (at most {@link #MAX_ACK_CREDIT} held), and an
- * ack spends a credit before it would spend a token. So a client that acks every push is never
- * closed for it, however fast a backlog is redelivered, while acks beyond what was sent are
- * rate-limited like any frame.
+ * A token bucket on the frames one client may send: {@code rate} per second, bursts of {@code
+ * burst}. Confined to the connection's event loop (not thread-safe, no allocation per frame). Every
+ * client frame costs one token, WebSocket pings included, except acks of pushes the server sent:
+ * each QoS 1 push grants one ack credit (at most {@link #MAX_ACK_CREDIT} held), and an ack spends a
+ * credit before it would spend a token. So a client that acks every push is never closed for it,
+ * however fast a backlog is redelivered, while acks beyond what was sent are rate-limited like any
+ * frame.
  */
 public final class InboundRateLimit {
 
   /**
    * {@code pushgate.gateway.inbound-rate} / {@code inbound-burst}.
    *
-   * @param rate  frames per second a client may send on average (default 50)
+   * @param rate frames per second a client may send on average (default 50)
    * @param burst frames a client may send at once (default 100)
    */
   public record Settings(int rate, int burst) {
     public Settings {
-      if (rate < 1 || burst < 1) throw new IllegalArgumentException("inbound-rate and inbound-burst must be >= 1");
+      if (rate < 1 || burst < 1)
+        throw new IllegalArgumentException("inbound-rate and inbound-burst must be >= 1");
     }
   }
 

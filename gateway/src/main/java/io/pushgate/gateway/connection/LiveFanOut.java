@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,16 +26,16 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * QoS 0 live fan-out on this gateway node: which local connections take an app's app-wide
- * broadcasts and which are subscribed to each of its topics, and one cluster subscription per
- * such key and node. A {@link LivePush} arrives once per node, is encoded once, and is written to
- * every matching local connection.
+ * broadcasts and which are subscribed to each of its topics, and one cluster subscription per such
+ * key and node. A {@link LivePush} arrives once per node, is encoded once, and is written to every
+ * matching local connection.
  *
- * <p>Pacing: each app's deliveries on this node are handed out at most at its {@code send-rate}
- * per second (in 10 ms slices), so a broadcast to a million local connections cannot monopolise
- * the node, and each delivery takes a token from the app's shared send rate ({@link RateGate}),
- * so live deliveries count against the app's rate like direct sends (a delivery waits for
- * tokens; it is not dropped for want of them). At most {@code maxQueued} pushes wait for their turn per node; past that the newest
- * is dropped and counted ({@link #droppedPushes()}), as QoS 0 allows.
+ * <p>Pacing: each app's deliveries on this node are handed out at most at its {@code send-rate} per
+ * second (in 10 ms slices), so a broadcast to a million local connections cannot monopolise the
+ * node, and each delivery takes a token from the app's shared send rate ({@link RateGate}), so live
+ * deliveries count against the app's rate like direct sends (a delivery waits for tokens; it is not
+ * dropped for want of them). At most {@code maxQueued} pushes wait for their turn per node; past
+ * that the newest is dropped and counted ({@link #droppedPushes()}), as QoS 0 allows.
  *
  * <p>Thread-safe: connections register and leave from their event loops, and a key's cluster
  * subscription changes under that key's map entry, so they reach the topic in order; the pacing
@@ -50,8 +49,10 @@ public final class LiveFanOut {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder written = new LongAdder();
   private final ActorSystem<?> system;
+
   /** The pacer, as the subscriber of this node's cluster topics: it takes LivePush and Command. */
   private final ActorRef<Object> actor;
+
   private final ActorRef<LivePush> subscriber;
 
   private sealed interface Command extends NoSerializationVerificationNeeded {}
@@ -67,13 +68,16 @@ public final class LiveFanOut {
     INSTANCE
   }
 
-  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private LiveFanOut(ActorSystem<?> system, AppRegistry apps, int maxQueued, RateGate gate) {
     this.system = system;
     this.actor =
         system.systemActorOf(
-            Behaviors.<Object>setup(ctx -> Behaviors.withTimers(t -> new Pacer(ctx, t, apps, maxQueued, gate).behavior())),
+            Behaviors.<Object>setup(
+                ctx ->
+                    Behaviors.withTimers(t -> new Pacer(ctx, t, apps, maxQueued, gate).behavior())),
             "live-fan-out-" + INSTANCES.incrementAndGet(),
             Props.empty());
     this.subscriber = actor.narrow();
@@ -81,18 +85,19 @@ public final class LiveFanOut {
 
   /**
    * @param gate the apps' shared send rate: every delivery takes one token (RateGate.unlimited():
-   *             only the per-node pace applies)
+   *     only the per-node pace applies)
    */
-  public static LiveFanOut start(ActorSystem<?> system, AppRegistry apps, int maxQueued, RateGate gate) {
+  public static LiveFanOut start(
+      ActorSystem<?> system, AppRegistry apps, int maxQueued, RateGate gate) {
     return new LiveFanOut(system, apps, maxQueued, gate);
   }
 
   /**
    * {@code target} takes the live pushes of {@code key} ({@link LivePush#clusterTopic}). The first
-   * target of a key subscribes this node to its cluster topic before this returns (the
-   * subscription is enqueued at the topic actor), so a push published on this node after the
-   * caller has answered its client reaches the target; publishers on other nodes see the
-   * subscription once the receptionist has gossiped it.
+   * target of a key subscribes this node to its cluster topic before this returns (the subscription
+   * is enqueued at the topic actor), so a push published on this node after the caller has answered
+   * its client reaches the target; publishers on other nodes see the subscription once the
+   * receptionist has gossiped it.
    */
   void add(String key, LiveTarget target) {
     targets.compute(
@@ -100,7 +105,8 @@ public final class LiveFanOut {
         (k, set) -> {
           if (set == null) {
             set = ConcurrentHashMap.newKeySet();
-            // inside compute: subscribe and unsubscribe of one key reach the topic in the map's order
+            // inside compute: subscribe and unsubscribe of one key reach the topic in the map's
+            // order
             topic(k).tell(Topic.subscribe(subscriber));
           }
           set.add(target);
@@ -146,12 +152,18 @@ public final class LiveFanOut {
     private final int maxQueued;
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final RateGate gate;
+
     /** Tokens taken from each app's shared rate and not spent yet. */
     private final Map<String, Long> credits = new java.util.HashMap<>();
+
     private final Set<String> asking = new java.util.HashSet<>();
 
-    Pacer(org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, TimerScheduler<Object> timers, AppRegistry apps,
-        int maxQueued, RateGate gate) {
+    Pacer(
+        org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx,
+        TimerScheduler<Object> timers,
+        AppRegistry apps,
+        int maxQueued,
+        RateGate gate) {
       this.ctx = ctx;
       this.gate = gate;
       this.timers = timers;
@@ -161,9 +173,24 @@ public final class LiveFanOut {
 
     Behavior<Object> behavior() {
       return Behaviors.receive(Object.class)
-          .onMessage(LivePush.class, push -> { arrived(push); return Behaviors.same(); })
-          .onMessageEquals(Tick.INSTANCE, () -> { tick(); return Behaviors.same(); })
-          .onMessage(Granted.class, m -> { granted(m); return Behaviors.same(); })
+          .onMessage(
+              LivePush.class,
+              push -> {
+                arrived(push);
+                return Behaviors.same();
+              })
+          .onMessageEquals(
+              Tick.INSTANCE,
+              () -> {
+                tick();
+                return Behaviors.same();
+              })
+          .onMessage(
+              Granted.class,
+              m -> {
+                granted(m);
+                return Behaviors.same();
+              })
           .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
           .build();
     }
@@ -175,7 +202,9 @@ public final class LiveFanOut {
         dropped.increment();
         return;
       }
-      SharedFrame frame = new SharedFrame(FrameCodec.live(push).getBytes(StandardCharsets.UTF_8), () -> CborCodec.live(push));
+      SharedFrame frame =
+          new SharedFrame(
+              FrameCodec.live(push).getBytes(StandardCharsets.UTF_8), () -> CborCodec.live(push));
       queue.addLast(new Job(push, frame, new ArrayList<>(set).iterator()));
       if (!timers.isTimerActive(Tick.INSTANCE)) tick();
     }
@@ -195,10 +224,14 @@ public final class LiveFanOut {
         if (!job.targets().hasNext()) jobs.remove();
         else if (credit == 0) askFor(app);
       }
-      if (!queue.isEmpty() && !timers.isTimerActive(Tick.INSTANCE)) timers.startSingleTimer(Tick.INSTANCE, TICK);
+      if (!queue.isEmpty() && !timers.isTimerActive(Tick.INSTANCE))
+        timers.startSingleTimer(Tick.INSTANCE, TICK);
     }
 
-    /** At most one slice (send-rate x 10 ms) per app is asked for at a time: that is the per-node pace. */
+    /**
+     * At most one slice (send-rate x 10 ms) per app is asked for at a time: that is the per-node
+     * pace.
+     */
     private void askFor(String app) {
       if (!asking.add(app)) return;
       long slice = sliceBudget(app);
@@ -210,7 +243,8 @@ public final class LiveFanOut {
     private void granted(Granted m) {
       asking.remove(m.app());
       if (m.deliveries() > 0) credits.merge(m.app(), m.deliveries(), Long::sum);
-      if (!queue.isEmpty() && !timers.isTimerActive(Tick.INSTANCE)) timers.startSingleTimer(Tick.INSTANCE, TICK);
+      if (!queue.isEmpty() && !timers.isTimerActive(Tick.INSTANCE))
+        timers.startSingleTimer(Tick.INSTANCE, TICK);
     }
 
     private long sliceBudget(String app) {

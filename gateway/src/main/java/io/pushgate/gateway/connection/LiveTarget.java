@@ -7,8 +7,8 @@ interface LiveTarget {
 
   /**
    * Writes one live push, already encoded as a frame shared by every target on this node. Called
-   * from any thread; the target hands it to its event loop and may drop it (not open, not
-   * writable: QoS 0).
+   * from any thread; the target hands it to its event loop and may drop it (not open, not writable:
+   * QoS 0).
    */
   void writeLive(LivePush push, SharedFrame frame);
 }

@@ -9,28 +9,32 @@ import java.util.concurrent.Executor;
  * between the protocol of docs/protocol.md and a socket. Implemented by the WebSocket transport
  * (Netty) and the TCP transport (Pekko Streams).
  *
- * <p>Threading: the core calls these methods only from {@link #executor()}, and the transport
- * calls the core only from there too. Nothing may block.
+ * <p>Threading: the core calls these methods only from {@link #executor()}, and the transport calls
+ * the core only from there too. Nothing may block.
  *
- * <p>Closing: the core calls {@link #close} at most once; the transport then writes the close
- * (a WebSocket close frame, a TCP close frame), half-closes, and waits up to its close timeout for
- * the peer's end of stream, discarding what it still reads; it reports the end of the socket,
- * whoever closed it, with {@link ClientConnection#onClosed()} exactly once.
+ * <p>Closing: the core calls {@link #close} at most once; the transport then writes the close (a
+ * WebSocket close frame, a TCP close frame), half-closes, and waits up to its close timeout for the
+ * peer's end of stream, discarding what it still reads; it reports the end of the socket, whoever
+ * closed it, with {@link ClientConnection#onClosed()} exactly once.
  */
 public interface Transport {
 
-  /** A scheduled task that can be cancelled (cancelling one that ran or was cancelled is a no-op). */
+  /**
+   * A scheduled task that can be cancelled (cancelling one that ran or was cancelled is a no-op).
+   */
   interface Timer {
     void cancel();
   }
 
-  /** The transport's name in {@code ConnectionInfo} and callbacks: {@code websocket} or {@code tcp}. */
+  /**
+   * The transport's name in {@code ConnectionInfo} and callbacks: {@code websocket} or {@code tcp}.
+   */
   String name();
 
   /**
    * Where everything of this connection runs, one task at a time (a Netty event loop, an actor's
-   * mailbox). May throw {@link java.util.concurrent.RejectedExecutionException} once the
-   * connection is gone.
+   * mailbox). May throw {@link java.util.concurrent.RejectedExecutionException} once the connection
+   * is gone.
    */
   Executor executor();
 
@@ -47,9 +51,9 @@ public interface Transport {
   void writeBytes(byte[] frame, boolean binary);
 
   /**
-   * Writes and flushes a frame shared by many connections (a broadcast, a live push) in
-   * {@code encoding}. By default its bytes through {@link #writeBytes}; a transport that can frame
-   * the bytes once for all its connections ({@link SharedFrame.Form}) writes that instead.
+   * Writes and flushes a frame shared by many connections (a broadcast, a live push) in {@code
+   * encoding}. By default its bytes through {@link #writeBytes}; a transport that can frame the
+   * bytes once for all its connections ({@link SharedFrame.Form}) writes that instead.
    */
   default void writeShared(SharedFrame frame, WireEncoding encoding) {
     writeBytes(frame.bytes(encoding), encoding.binary());
@@ -70,8 +74,8 @@ public interface Transport {
   void close(int code, String reason);
 
   /**
-   * From now on, calls {@link ClientConnection#onSilence()} once nothing at all was read for
-   * {@code timeout} (frames of any kind, heartbeats included). Called once, at hello.
+   * From now on, calls {@link ClientConnection#onSilence()} once nothing at all was read for {@code
+   * timeout} (frames of any kind, heartbeats included). Called once, at hello.
    */
   void watchSilence(Duration timeout);
 

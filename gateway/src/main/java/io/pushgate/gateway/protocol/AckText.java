@@ -8,9 +8,9 @@ package io.pushgate.gateway.protocol;
  * allocates (docs/benchmarks.md, "Where a broadcast delivery's CPU goes now").
  *
  * <p>Contract: answers what {@link PlainAck} answers for the same text, or null, and then the
- * caller reads the frame as before: anything else (whitespace, other members, escapes, numbers
- * of 19 digits or more, a leading zero, an empty or unusual app id) is left to the parsers, which
- * stay the definition of the protocol's checks. Allocates only the answer. Stateless.
+ * caller reads the frame as before: anything else (whitespace, other members, escapes, numbers of
+ * 19 digits or more, a leading zero, an empty or unusual app id) is left to the parsers, which stay
+ * the definition of the protocol's checks. Allocates only the answer. Stateless.
  */
 final class AckText {
 
@@ -18,6 +18,7 @@ final class AckText {
   private static final String SEQ = "\"seq\":";
   private static final String BSEQ = "\"bseq\":";
   private static final String APP = "\"app\":\"";
+
   /** Up to 18 digits always fit a long; longer numbers go to the parser. */
   private static final int MAX_DIGITS = 18;
 
@@ -70,7 +71,12 @@ final class AckText {
   }
 
   private static boolean idChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '_' || c == '.' || c == ':';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_'
+        || c == '.'
+        || c == ':';
   }
 }

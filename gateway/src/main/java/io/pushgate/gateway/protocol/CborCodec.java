@@ -14,8 +14,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The binary encoding of the client frames (docs/protocol.md, "Binary encoding"): each frame is
- * one CBOR map (RFC 8949) with the same keys and values as its JSON form, written with definite
+ * The binary encoding of the client frames (docs/protocol.md, "Binary encoding"): each frame is one
+ * CBOR map (RFC 8949) with the same keys and values as its JSON form, written with definite
  * lengths, integers as CBOR integers. One exception keeps the backend's bytes untouched: a push's
  * {@code data} (and an up frame's) is a CBOR text string holding the JSON text, byte for byte as
  * the backend sent it; a client decodes it with its JSON parser.
@@ -63,7 +63,10 @@ public final class CborCodec {
     }
   }
 
-  /** A push frame: the CBOR form of {@link FrameCodec#push(String, int, long, long, String, String)}. */
+  /**
+   * A push frame: the CBOR form of {@link FrameCodec#push(String, int, long, long, String,
+   * String)}.
+   */
   public static byte[] push(String id, int qos, long seq, long bseq, String data, String app) {
     boolean withSeq = bseq > 0 || qos > 0;
     int fields = 4 + (app != null ? 1 : 0) + (withSeq ? 1 : 0);
@@ -89,7 +92,8 @@ public final class CborCodec {
     boolean withOffset = push.offset() > 0;
     boolean withEpoch = withOffset && push.epoch() != null;
     int fields = 5 + (push.topic() != null ? 1 : 0) + (withOffset ? 1 : 0) + (withEpoch ? 1 : 0);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(push.data().length() + push.id().length() + 64);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(push.data().length() + push.id().length() + 64);
     try (CBORGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject(null, fields);
       g.writeStringField("t", "push");
@@ -107,7 +111,10 @@ public final class CborCodec {
     return out.toByteArray();
   }
 
-  /** Writes a JSON tree with definite-length maps and arrays (Jackson's default would be indefinite). */
+  /**
+   * Writes a JSON tree with definite-length maps and arrays (Jackson's default would be
+   * indefinite).
+   */
   private static void write(CBORGenerator g, JsonNode node) throws IOException {
     if (node.isObject()) {
       g.writeStartObject(node, node.size());

@@ -7,7 +7,10 @@ import java.util.Locale;
  * never renamed or reused; new ones may be added, so clients must tolerate unknown codes.
  */
 public enum ClientErrorCode {
-  /** The frame is not a JSON object with a string {@code t}, a field has the wrong type, or it is binary. Connection stays open. */
+  /**
+   * The frame is not a JSON object with a string {@code t}, a field has the wrong type, or it is
+   * binary. Connection stays open.
+   */
   BAD_FRAME,
   /** The frame's {@code t} is not one this server knows. Connection stays open. */
   UNKNOWN_TYPE,
@@ -22,8 +25,8 @@ public enum ClientErrorCode {
   /** Sent before close 4003. */
   SESSION_UNAVAILABLE,
   /**
-   * Sent before close 1013: more connections were being set up on this node than
-   * {@code max-attaching} allows (a reconnect storm). Reconnect with backoff and jitter.
+   * Sent before close 1013: more connections were being set up on this node than {@code
+   * max-attaching} allows (a reconnect storm). Reconnect with backoff and jitter.
    */
   OVERLOADED,
   /**
@@ -35,21 +38,36 @@ public enum ClientErrorCode {
   INVALID_TOPIC,
   /** A sub past {@code max-topics-per-connection}. Connection stays open. */
   TOO_MANY_TOPICS,
-  /** The token's {@code topics} claim grants no such topic (or it is server-side only). Connection stays open. */
+  /**
+   * The token's {@code topics} claim grants no such topic (or it is server-side only). Connection
+   * stays open.
+   */
   TOPIC_NOT_ALLOWED,
   /** A bind past {@code max-apps-per-connection} (the hello app counts). Connection stays open. */
   TOO_MANY_APPS,
   /** A bind of an app that is bound already (or is the hello app). Connection stays open. */
   ALREADY_BOUND,
-  /** An unbind, ack or sub that names an app not bound here (or unbinds the hello app). Connection stays open. */
+  /**
+   * An unbind, ack or sub that names an app not bound here (or unbinds the hello app). Connection
+   * stays open.
+   */
   NOT_BOUND,
-  /** An up frame's backend answered with a non-2xx status (in {@code status}). Connection stays open. */
+  /**
+   * An up frame's backend answered with a non-2xx status (in {@code status}). Connection stays
+   * open.
+   */
   UPSTREAM_REJECTED,
-  /** An up frame's backend could not be reached or did not answer in time. Retry later. Connection stays open. */
+  /**
+   * An up frame's backend could not be reached or did not answer in time. Retry later. Connection
+   * stays open.
+   */
   UPSTREAM_UNAVAILABLE,
   /** The app takes no upstream data of the frame's {@code type}. Connection stays open. */
   UPSTREAM_NOT_ALLOWED,
-  /** Too many up frames waiting for their backend (this connection's {@code max-in-flight} or the app's). Retry after an upack. */
+  /**
+   * Too many up frames waiting for their backend (this connection's {@code max-in-flight} or the
+   * app's). Retry after an upack.
+   */
   UPSTREAM_BUSY,
   /** An up frame's {@code data} is larger than {@code max-data-bytes}. Connection stays open. */
   PAYLOAD_TOO_LARGE;

@@ -11,9 +11,9 @@ public sealed interface ClientFrame {
   record Hello(String app, String token, Integer hb) implements ClientFrame {}
 
   /**
-   * Cumulative ack: every QoS 1 direct push with {@code seq <= seq} and every QoS 1 broadcast
-   * push with {@code bseq <= bseq} was processed (0: nothing of that kind), for the session of
-   * {@code app} (null: the hello app).
+   * Cumulative ack: every QoS 1 direct push with {@code seq <= seq} and every QoS 1 broadcast push
+   * with {@code bseq <= bseq} was processed (0: nothing of that kind), for the session of {@code
+   * app} (null: the hello app).
    */
   record Ack(long seq, long bseq, String app) implements ClientFrame {
 
@@ -43,7 +43,10 @@ public sealed interface ClientFrame {
     }
   }
 
-  /** Unsubscribe this connection from a topic it subscribed to ({@code app}: null for the hello app). */
+  /**
+   * Unsubscribe this connection from a topic it subscribed to ({@code app}: null for the hello
+   * app).
+   */
   record Unsub(String topic, String app) implements ClientFrame {
 
     public Unsub(String topic) {
@@ -54,10 +57,10 @@ public sealed interface ClientFrame {
   /**
    * Data for the app's backend (docs/protocol.md, "Upstream").
    *
-   * @param id   the client's id of this frame, echoed in the answer (1-64 characters)
+   * @param id the client's id of this frame, echoed in the answer (1-64 characters)
    * @param type what kind of data; the app routes it by type ({@code [A-Za-z0-9._-]}, 1-64)
    * @param data the frame's {@code data} as compact JSON ({@code null} if absent)
-   * @param app  the bound app it is for (null: the hello app)
+   * @param app the bound app it is for (null: the hello app)
    */
   record Up(String id, String type, String data, String app) implements ClientFrame {}
 

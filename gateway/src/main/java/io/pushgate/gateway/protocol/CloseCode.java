@@ -1,18 +1,21 @@
 package io.pushgate.gateway.protocol;
 
 /**
- * Every WebSocket close code the gateway sends, with what a client should do about it. Part of
- * the public client protocol (docs/protocol.md keeps the same table).
+ * Every WebSocket close code the gateway sends, with what a client should do about it. Part of the
+ * public client protocol (docs/protocol.md keeps the same table).
  *
  * <p>Ranges: 4000-4099 mean "reconnect, with backoff"; 4100-4199 are terminal: the client should
- * not reconnect until something changed (a new token, a user action). The 1xxx codes are the
- * RFC 6455 ones. Exactly one close frame is sent per connection, always by the gateway's own
- * connection handler (Netty's decoder only detects violations).
+ * not reconnect until something changed (a new token, a user action). The 1xxx codes are the RFC
+ * 6455 ones. Exactly one close frame is sent per connection, always by the gateway's own connection
+ * handler (Netty's decoder only detects violations).
  */
 public enum CloseCode {
   /** The node is shutting down (graceful stop). Reconnect (another node will take it). */
   GOING_AWAY(1001, "going_away", ClientAction.RECONNECT),
-  /** The client broke the WebSocket framing rules (bad opcode, bad close code, ...). Terminal: a client bug. */
+  /**
+   * The client broke the WebSocket framing rules (bad opcode, bad close code, ...). Terminal: a
+   * client bug.
+   */
   WEBSOCKET_PROTOCOL_ERROR(1002, "protocol_violation", ClientAction.DO_NOT_RECONNECT),
   /** A text frame or close reason that is not valid UTF-8. Terminal: a client bug. */
   INVALID_PAYLOAD(1007, "invalid_utf8", ClientAction.DO_NOT_RECONNECT),
@@ -21,17 +24,19 @@ public enum CloseCode {
    * (allow/deny lists). Terminal: not from this address.
    */
   FORBIDDEN(1008, "forbidden", ClientAction.DO_NOT_RECONNECT),
-  /** A frame (or fragmented message) larger than {@code max-frame-bytes}. Terminal: a client bug. */
+  /**
+   * A frame (or fragmented message) larger than {@code max-frame-bytes}. Terminal: a client bug.
+   */
   MESSAGE_TOO_BIG(1009, "too_big", ClientAction.DO_NOT_RECONNECT),
   /** An unexpected server error. Reconnect with backoff. */
   INTERNAL_ERROR(1011, "internal_error", ClientAction.RECONNECT_WITH_BACKOFF),
 
   /**
-   * Refused at the door (TCP only: a WebSocket gets 429/503 instead), the reason says why:
-   * {@code too_many_connections} (per source), {@code rate_limited} (connection attempts per
-   * source), {@code overloaded} (the node's max-connections or tracked sources); or, on both
-   * transports, after hello with error {@code overloaded}: {@code max-attaching} connections were
-   * being set up. Reconnect with backoff.
+   * Refused at the door (TCP only: a WebSocket gets 429/503 instead), the reason says why: {@code
+   * too_many_connections} (per source), {@code rate_limited} (connection attempts per source),
+   * {@code overloaded} (the node's max-connections or tracked sources); or, on both transports,
+   * after hello with error {@code overloaded}: {@code max-attaching} connections were being set up.
+   * Reconnect with backoff.
    */
   TRY_AGAIN_LATER(1013, "try_again_later", ClientAction.RECONNECT_WITH_BACKOFF),
 
@@ -39,11 +44,19 @@ public enum CloseCode {
   HELLO_TIMEOUT(4000, "hello_timeout", ClientAction.RECONNECT_WITH_BACKOFF),
   /** Nothing received from the client for {@code timeout-factor} x hb. Reconnect with backoff. */
   HEARTBEAT_TIMEOUT(4001, "heartbeat_timeout", ClientAction.RECONNECT_WITH_BACKOFF),
-  /** The client did not read its frames for {@code slow-consumer-timeout}. Reconnect with backoff. */
+  /**
+   * The client did not read its frames for {@code slow-consumer-timeout}. Reconnect with backoff.
+   */
   SLOW_CONSUMER(4002, "slow_consumer", ClientAction.RECONNECT_WITH_BACKOFF),
-  /** The session did not answer the attach in time (or could not be re-attached). Reconnect with backoff. */
+  /**
+   * The session did not answer the attach in time (or could not be re-attached). Reconnect with
+   * backoff.
+   */
   SESSION_UNAVAILABLE(4003, "session_unavailable", ClientAction.RECONNECT_WITH_BACKOFF),
-  /** The client sent more frames than {@code inbound-rate}/{@code inbound-burst} allow. Reconnect with backoff. */
+  /**
+   * The client sent more frames than {@code inbound-rate}/{@code inbound-burst} allow. Reconnect
+   * with backoff.
+   */
   RATE_LIMITED(4004, "rate_limited", ClientAction.RECONNECT_WITH_BACKOFF),
 
   /** Token missing, malformed, badly signed or expired. Terminal: get a new token first. */

@@ -10,8 +10,8 @@ import io.pushgate.gateway.protocol.ClientFrame.Ping;
 
 /**
  * The client wire format: one JSON object per text frame, its type in field {@code t}
- * (docs/protocol.md); {@link CborCodec} is the binary form of the same frames. Parsing never throws; encoding produces compact JSON. Stateless and
- * thread-safe.
+ * (docs/protocol.md); {@link CborCodec} is the binary form of the same frames. Parsing never
+ * throws; encoding produces compact JSON. Stateless and thread-safe.
  *
  * <p>Unknown fields in client frames are ignored (forward compatibility). Input size is bounded
  * before it gets here by {@code pushgate.gateway.max-frame-bytes}.
@@ -40,7 +40,10 @@ public final class FrameCodec {
     return parse(root, false);
   }
 
-  /** Parses one client JSON frame given as UTF-8 bytes (the TCP transport); invalid UTF-8 is malformed JSON. */
+  /**
+   * Parses one client JSON frame given as UTF-8 bytes (the TCP transport); invalid UTF-8 is
+   * malformed JSON.
+   */
   public static ParseResult parse(byte[] utf8) {
     ParseResult ack = PlainAck.read(MAPPER.getFactory(), utf8);
     if (ack != null) return ack;
@@ -54,8 +57,8 @@ public final class FrameCodec {
   }
 
   /**
-   * Parses a decoded frame tree: JSON, or CBOR ({@link CborCodec}), where an up frame's
-   * {@code data} is a text string holding JSON instead of a JSON value.
+   * Parses a decoded frame tree: JSON, or CBOR ({@link CborCodec}), where an up frame's {@code
+   * data} is a text string holding JSON instead of a JSON value.
    */
   static ParseResult parse(JsonNode root, boolean cbor) {
     if (root == null || !root.isObject()) return bad("a frame must be a JSON object");
@@ -70,8 +73,10 @@ public final class FrameCodec {
       case "unbind" -> parseUnbind(root);
       case "unsub" -> parseUnsub(root);
       case "up" -> parseUp(root, cbor);
-      default -> new ParseResult.Invalid(
-          ClientErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + shorten(t.textValue()) + "\"");
+      default ->
+          new ParseResult.Invalid(
+              ClientErrorCode.UNKNOWN_TYPE,
+              "unknown frame type \"" + shorten(t.textValue()) + "\"");
     };
   }
 
@@ -94,13 +99,17 @@ public final class FrameCodec {
   private static ParseResult parseAck(JsonNode root) {
     JsonNode seq = root.get("seq");
     JsonNode bseq = root.get("bseq");
-    if (seq == null && bseq == null) return bad("ack needs a non-negative integer \"seq\" or \"bseq\"");
+    if (seq == null && bseq == null)
+      return bad("ack needs a non-negative integer \"seq\" or \"bseq\"");
     if (seq != null && !isCounter(seq)) return bad("ack needs a non-negative integer \"seq\"");
     if (bseq != null && !isCounter(bseq)) return bad("ack needs a non-negative integer \"bseq\"");
     JsonNode app = root.get("app");
     if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
     return new ParseResult.Ok(
-        new Ack(seq == null ? 0 : seq.longValue(), bseq == null ? 0 : bseq.longValue(), app == null ? null : app.textValue()));
+        new Ack(
+            seq == null ? 0 : seq.longValue(),
+            bseq == null ? 0 : bseq.longValue(),
+            app == null ? null : app.textValue()));
   }
 
   private static boolean isCounter(JsonNode n) {
@@ -111,14 +120,17 @@ public final class FrameCodec {
     JsonNode topic = root.get("topic");
     if (topic == null || !topic.isTextual()) return bad("sub needs a string \"topic\"");
     JsonNode since = root.get("since");
-    if (since != null && !isCounter(since)) return bad("\"since\" must be a non-negative integer offset");
+    if (since != null && !isCounter(since))
+      return bad("\"since\" must be a non-negative integer offset");
     JsonNode epoch = root.get("epoch");
     if (epoch != null && !epoch.isTextual()) return bad("\"epoch\" must be a string");
     JsonNode app = root.get("app");
     if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
     return new ParseResult.Ok(
         new ClientFrame.Sub(
-            topic.textValue(), since == null ? null : since.longValue(), epoch == null ? null : epoch.textValue(),
+            topic.textValue(),
+            since == null ? null : since.longValue(),
+            epoch == null ? null : epoch.textValue(),
             app == null ? null : app.textValue()));
   }
 
@@ -141,10 +153,12 @@ public final class FrameCodec {
     if (topic == null || !topic.isTextual()) return bad("unsub needs a string \"topic\"");
     JsonNode app = root.get("app");
     if (app != null && !app.isTextual()) return bad("\"app\" must be a string");
-    return new ParseResult.Ok(new ClientFrame.Unsub(topic.textValue(), app == null ? null : app.textValue()));
+    return new ParseResult.Ok(
+        new ClientFrame.Unsub(topic.textValue(), app == null ? null : app.textValue()));
   }
 
-  private static final java.util.regex.Pattern UP_TYPE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final java.util.regex.Pattern UP_TYPE =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private static ParseResult parseUp(JsonNode root, boolean cbor) {
     JsonNode id = root.get("id");
@@ -174,7 +188,9 @@ public final class FrameCodec {
         return bad("up \"data\" is not valid JSON");
       }
     }
-    return new ParseResult.Ok(new ClientFrame.Up(id.textValue(), type.textValue(), json, app == null ? null : app.textValue()));
+    return new ParseResult.Ok(
+        new ClientFrame.Up(
+            id.textValue(), type.textValue(), json, app == null ? null : app.textValue()));
   }
 
   private static ParseResult bad(String message) {
@@ -187,10 +203,17 @@ public final class FrameCodec {
 
   // ---- server -> client ----
 
-  /** {@code {"t":"welcome","session":...,"hb":...,"pending":...}}; without {@code pending} when it is negative (not known yet). */
+  /**
+   * {@code {"t":"welcome","session":...,"hb":...,"pending":...}}; without {@code pending} when it
+   * is negative (not known yet).
+   */
   public static String welcome(String session, int hb, int pending) {
-    return "{\"t\":\"welcome\",\"session\":" + quote(session) + ",\"hb\":" + hb
-        + (pending < 0 ? "" : ",\"pending\":" + pending) + "}";
+    return "{\"t\":\"welcome\",\"session\":"
+        + quote(session)
+        + ",\"hb\":"
+        + hb
+        + (pending < 0 ? "" : ",\"pending\":" + pending)
+        + "}";
   }
 
   /**
@@ -202,14 +225,16 @@ public final class FrameCodec {
   }
 
   /**
-   * A push frame. A QoS 1 broadcast ({@code bseq > 0}) carries {@code bseq} instead of
-   * {@code seq}; a QoS 1 direct message carries {@code seq}; QoS 0 carries neither.
+   * A push frame. A QoS 1 broadcast ({@code bseq > 0}) carries {@code bseq} instead of {@code seq};
+   * a QoS 1 direct message carries {@code seq}; QoS 0 carries neither.
    */
   public static String push(String id, int qos, long seq, long bseq, String data) {
     return push(id, qos, seq, bseq, data, null);
   }
 
-  /** As {@link #push(String, int, long, long, String)}, naming the app when {@code app} is not null. */
+  /**
+   * As {@link #push(String, int, long, long, String)}, naming the app when {@code app} is not null.
+   */
   public static String push(String id, int qos, long seq, long bseq, String data, String app) {
     StringBuilder sb = new StringBuilder(data.length() + id.length() + 64);
     sb.append("{\"t\":\"push\",\"id\":").append(quote(id)).append(",\"qos\":").append(qos);
@@ -251,51 +276,85 @@ public final class FrameCodec {
 
   /**
    * {@code {"t":"subscribed","topic":...}}, with {@code "by":"server"} for a server-side
-   * subscription and, after a recovery attempt, {@code recovered}, {@code offset} and {@code epoch}.
+   * subscription and, after a recovery attempt, {@code recovered}, {@code offset} and {@code
+   * epoch}.
    */
-  public static String subscribed(String topic, boolean byServer, Boolean recovered, long offset, String epoch) {
+  public static String subscribed(
+      String topic, boolean byServer, Boolean recovered, long offset, String epoch) {
     StringBuilder sb = new StringBuilder(64 + topic.length());
     sb.append("{\"t\":\"subscribed\",\"topic\":").append(quote(topic));
     if (byServer) sb.append(",\"by\":\"server\"");
     if (recovered != null) sb.append(",\"recovered\":").append(recovered);
-    if (epoch != null) sb.append(",\"offset\":").append(offset).append(",\"epoch\":").append(quote(epoch));
+    if (epoch != null)
+      sb.append(",\"offset\":").append(offset).append(",\"epoch\":").append(quote(epoch));
     return sb.append('}').toString();
   }
 
-  /** {@code {"t":"unsubscribed","topic":...}} (with {@code "by":"server"} when the backend removed it). */
+  /**
+   * {@code {"t":"unsubscribed","topic":...}} (with {@code "by":"server"} when the backend removed
+   * it).
+   */
   public static String unsubscribed(String topic, boolean byServer) {
-    return "{\"t\":\"unsubscribed\",\"topic\":" + quote(topic) + (byServer ? ",\"by\":\"server\"" : "") + "}";
+    return "{\"t\":\"unsubscribed\",\"topic\":"
+        + quote(topic)
+        + (byServer ? ",\"by\":\"server\"" : "")
+        + "}";
   }
 
   /** {@code {"t":"error","code":...,"message":...,"topic":...}}: an error about one topic. */
   public static String topicError(ClientErrorCode code, String message, String topic) {
-    return "{\"t\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + quote(message)
-        + ",\"topic\":" + quote(topic.length() <= 160 ? topic : topic.substring(0, 160)) + "}";
+    return "{\"t\":\"error\",\"code\":\""
+        + code.code()
+        + "\",\"message\":"
+        + quote(message)
+        + ",\"topic\":"
+        + quote(topic.length() <= 160 ? topic : topic.substring(0, 160))
+        + "}";
   }
 
   /** {@code {"t":"bound","app":...,"session":...,"pending":...}}: a bind took effect. */
   public static String bound(String app, String session, int pending) {
-    return "{\"t\":\"bound\",\"app\":" + quote(app) + ",\"session\":" + quote(session) + ",\"pending\":" + pending + "}";
+    return "{\"t\":\"bound\",\"app\":"
+        + quote(app)
+        + ",\"session\":"
+        + quote(session)
+        + ",\"pending\":"
+        + pending
+        + "}";
   }
 
-  /** {@code {"t":"unbound","app":...,"reason":...}}; reason {@code client}, {@code kicked}, {@code replaced} or {@code session_unavailable}. */
+  /**
+   * {@code {"t":"unbound","app":...,"reason":...}}; reason {@code client}, {@code kicked}, {@code
+   * replaced} or {@code session_unavailable}.
+   */
   public static String unbound(String app, String reason) {
     return "{\"t\":\"unbound\",\"app\":" + quote(app) + ",\"reason\":\"" + reason + "\"}";
   }
 
-  /** {@code {"t":"error","code":...,"message":...,"app":...}}: an error about one app of the connection. */
+  /**
+   * {@code {"t":"error","code":...,"message":...,"app":...}}: an error about one app of the
+   * connection.
+   */
   public static String appError(ClientErrorCode code, String message, String app) {
-    return "{\"t\":\"error\",\"code\":\"" + code.code() + "\",\"message\":" + quote(message)
-        + ",\"app\":" + quote(shorten(app)) + "}";
+    return "{\"t\":\"error\",\"code\":\""
+        + code.code()
+        + "\",\"message\":"
+        + quote(message)
+        + ",\"app\":"
+        + quote(shorten(app))
+        + "}";
   }
 
   /**
-   * {@code {"t":"upack","id":...,"status":"ok"}}: the backend took an up frame; with
-   * {@code "reply":<message id>} when it answered with a reply (pushed as a QoS 1 message with
-   * that id), or {@code "replyError"} when its reply could not be delivered.
+   * {@code {"t":"upack","id":...,"status":"ok"}}: the backend took an up frame; with {@code
+   * "reply":<message id>} when it answered with a reply (pushed as a QoS 1 message with that id),
+   * or {@code "replyError"} when its reply could not be delivered.
    */
   public static String upack(String id, String replyId, String replyError, String app) {
-    StringBuilder sb = new StringBuilder("{\"t\":\"upack\",\"id\":").append(quote(id)).append(",\"status\":\"ok\"");
+    StringBuilder sb =
+        new StringBuilder("{\"t\":\"upack\",\"id\":")
+            .append(quote(id))
+            .append(",\"status\":\"ok\"");
     if (replyId != null) sb.append(",\"reply\":").append(quote(replyId));
     if (replyError != null) sb.append(",\"replyError\":").append(quote(replyError));
     if (app != null) sb.append(",\"app\":").append(quote(app));
@@ -303,12 +362,18 @@ public final class FrameCodec {
   }
 
   /**
-   * {@code {"t":"error","code":...,"message":...,"id":...}}: an up frame failed; {@code status}
-   * is the backend's HTTP status for {@code upstream_rejected} (0: none).
+   * {@code {"t":"error","code":...,"message":...,"id":...}}: an up frame failed; {@code status} is
+   * the backend's HTTP status for {@code upstream_rejected} (0: none).
    */
-  public static String upError(ClientErrorCode code, String message, String id, int status, String app) {
-    StringBuilder sb = new StringBuilder("{\"t\":\"error\",\"code\":\"").append(code.code()).append("\",\"message\":")
-        .append(quote(message)).append(",\"id\":").append(quote(id));
+  public static String upError(
+      ClientErrorCode code, String message, String id, int status, String app) {
+    StringBuilder sb =
+        new StringBuilder("{\"t\":\"error\",\"code\":\"")
+            .append(code.code())
+            .append("\",\"message\":")
+            .append(quote(message))
+            .append(",\"id\":")
+            .append(quote(id));
     if (status > 0) sb.append(",\"status\":").append(status);
     if (app != null) sb.append(",\"app\":").append(quote(app));
     return sb.append('}').toString();

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * The common case of what clients send, an ack ({@code {"t":"ack","seq":N}}, with {@code bseq}
- * and {@code app} optional), read with Jackson's streaming parser instead of a tree: one per QoS 1
+ * The common case of what clients send, an ack ({@code {"t":"ack","seq":N}}, with {@code bseq} and
+ * {@code app} optional), read with Jackson's streaming parser instead of a tree: one per QoS 1
  * push, so its tree (a map, nodes, a parser context) was a tenth of the gateway's garbage per
- * message. Anything it does not recognise as a well-formed ack, including an ack with a bad
- * field, answers null, and the caller parses the tree as for any frame (same answers, same
- * errors: the tree parse stays the one definition of the protocol's checks).
+ * message. Anything it does not recognise as a well-formed ack, including an ack with a bad field,
+ * answers null, and the caller parses the tree as for any frame (same answers, same errors: the
+ * tree parse stays the one definition of the protocol's checks).
  *
  * <p>Stateless and thread-safe.
  */
@@ -28,7 +28,10 @@ final class PlainAck {
     }
   }
 
-  /** The ack in {@code frame} (JSON or CBOR, as {@code factory} reads), or null: parse the tree instead. Never throws. */
+  /**
+   * The ack in {@code frame} (JSON or CBOR, as {@code factory} reads), or null: parse the tree
+   * instead. Never throws.
+   */
   static ParseResult read(JsonFactory factory, byte[] frame) {
     try (JsonParser p = factory.createParser(frame)) {
       return read(p);
@@ -64,7 +67,8 @@ final class PlainAck {
             app = p.getText();
           }
           default -> {
-            if (value == null || value.isStructStart()) return null; // unknown fields are ignored, nested ones by the tree
+            if (value == null || value.isStructStart())
+              return null; // unknown fields are ignored, nested ones by the tree
           }
         }
       }
@@ -77,7 +81,8 @@ final class PlainAck {
 
   /** A non-negative integer that fits a long, else -1. */
   private static long counter(JsonParser p, JsonToken value) throws IOException {
-    if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) return -1;
+    if (value != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) return -1;
     long v = p.getLongValue();
     return v >= 0 ? v : -1;
   }

@@ -1,10 +1,10 @@
 package io.pushgate.gateway.protocol;
 
 /**
- * How a connection's frames are encoded (docs/protocol.md, "Binary encoding"). Chosen by the
- * client with its hello: the encoding of the hello frame (a WebSocket text or binary frame, the
- * kind byte of a TCP frame) is the encoding of every frame the server sends on that connection.
- * Clients may send either encoding at any time; each frame says which it is.
+ * How a connection's frames are encoded (docs/protocol.md, "Binary encoding"). Chosen by the client
+ * with its hello: the encoding of the hello frame (a WebSocket text or binary frame, the kind byte
+ * of a TCP frame) is the encoding of every frame the server sends on that connection. Clients may
+ * send either encoding at any time; each frame says which it is.
  */
 public enum WireEncoding {
   /** One JSON object per frame, UTF-8 (WebSocket text frames). */

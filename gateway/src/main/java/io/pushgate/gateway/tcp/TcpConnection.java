@@ -18,12 +18,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
+import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.InHandler;
 import org.apache.pekko.stream.stage.OutHandler;
@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP transport of one client connection: one stage between Pekko Streams' TCP read and write
- * sides that frames the bytes ({@link TcpFrameReader}), runs the protocol core
- * ({@link ClientConnection}) and queues what it writes. No actor and no other stage of ours: the
- * connection is Pekko IO's connection actor, the stream's interpreter and this stage. The stage is
- * the core's executor (its async callback: one task at a time, in the interpreter).
+ * sides that frames the bytes ({@link TcpFrameReader}), runs the protocol core ({@link
+ * ClientConnection}) and queues what it writes. No actor and no other stage of ours: the connection
+ * is Pekko IO's connection actor, the stream's interpreter and this stage. The stage is the core's
+ * executor (its async callback: one task at a time, in the interpreter).
  *
  * <p>Inbound: the next read is pulled only once every complete frame of the last one was handled,
  * so a client that sends faster than it is served is slowed down by TCP itself. A header over
@@ -48,12 +48,14 @@ import org.slf4j.LoggerFactory;
  * quarter it is writable again; when full, the connection is closed with 4002 and aborted.
  *
  * <p>Closing: the close frame goes last into the queue, after which the write side half-closes
- * (FIN); the read side keeps reading, discarding, until the client's end of stream or
- * {@code close-timeout}, after which the stage fails, which aborts the connection (the one kill
- * switch). The client's end of stream without a close frame ends the connection at once (1006).
- * The core hears of the end exactly once, when the read side ends or the stage stops.
+ * (FIN); the read side keeps reading, discarding, until the client's end of stream or {@code
+ * close-timeout}, after which the stage fails, which aborts the connection (the one kill switch).
+ * The client's end of stream without a close frame ends the connection at once (1006). The core
+ * hears of the end exactly once, when the read side ends or the stage stops.
  */
-final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, TcpConnection.Handle> {
+final class TcpConnection
+    extends AbstractGraphStageWithMaterializedValue<
+        FlowShape<ByteString, ByteString>, TcpConnection.Handle> {
 
   private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
 
@@ -74,7 +76,9 @@ final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowSh
   private final String remote;
   private final Runnable onStop;
 
-  /** @param onStop runs once when the stage stops (the connection is over) */
+  /**
+   * @param onStop runs once when the stage stops (the connection is over)
+   */
   TcpConnection(GatewayContext gw, TcpSettings tcp, String remote, Runnable onStop) {
     this.gw = gw;
     this.tcp = tcp;
@@ -88,25 +92,30 @@ final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowSh
   }
 
   @Override
-  public Pair<GraphStageLogic, Handle> createLogicAndMaterializedValuePair(Attributes inheritedAttributes) {
+  public Pair<GraphStageLogic, Handle> createLogicAndMaterializedValuePair(
+      Attributes inheritedAttributes) {
     Logic logic = new Logic();
     return Pair.create(logic, logic);
   }
 
-  private final class Logic extends GraphStageLogic implements Transport, Handle, InHandler, OutHandler {
+  private final class Logic extends GraphStageLogic
+      implements Transport, Handle, InHandler, OutHandler {
 
     private final GatewaySettings settings = gw.settings();
     private final AsyncCallback<Runnable> tasks = createAsyncCallback(Runnable::run);
     private final Executor executor = tasks::invoke;
     private final TcpFrameReader reader = new TcpFrameReader(settings.maxFrameBytes());
     private ClientConnection core;
+
     /** Frames the write side has not taken yet; null while none waited. */
     private ArrayDeque<ByteString> queued;
 
     private boolean writable = true;
     private boolean closeSent;
+
     /** The close frame (or the end) is queued: the write side completes once the queue is empty. */
     private boolean finishing;
+
     private boolean inboundEnded;
     private boolean outboundEnded;
     private boolean closedReported;
@@ -168,12 +177,16 @@ final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowSh
     private void onFrame(ByteString frame) {
       lastReadNanos = System.nanoTime();
       switch (TcpFrames.kind(frame)) {
-        case TcpFrames.JSON -> core.onFrame(FrameCodec.parse(TcpFrames.body(frame)), WireEncoding.JSON);
-        case TcpFrames.CBOR -> core.onFrame(CborCodec.parse(TcpFrames.body(frame)), WireEncoding.CBOR);
+        case TcpFrames.JSON ->
+            core.onFrame(FrameCodec.parse(TcpFrames.body(frame)), WireEncoding.JSON);
+        case TcpFrames.CBOR ->
+            core.onFrame(CborCodec.parse(TcpFrames.body(frame)), WireEncoding.CBOR);
         case TcpFrames.CLOSE -> core.onPeerClose(TcpFrames.closeCode(frame));
-        default -> core.onFrame(
-            new ParseResult.Invalid(ClientErrorCode.BAD_FRAME, "unknown frame kind (1 JSON, 2 CBOR, 3 close)"),
-            WireEncoding.JSON);
+        default ->
+            core.onFrame(
+                new ParseResult.Invalid(
+                    ClientErrorCode.BAD_FRAME, "unknown frame kind (1 JSON, 2 CBOR, 3 close)"),
+                WireEncoding.JSON);
       }
     }
 
@@ -190,7 +203,8 @@ final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowSh
 
     private void inboundEnded() {
       inboundEnded = true;
-      if (!closeSent) { // end of stream (or an I/O error) without a close frame: the connection is gone
+      if (!closeSent) { // end of stream (or an I/O error) without a close frame: the connection is
+        // gone
         closeSent = true;
         finishOutbound();
         scheduleAbort();
@@ -224,10 +238,11 @@ final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowSh
       // full: the client reads nothing of a backlog that the core did not stop (QoS 1, control
       // frames); the close frame cannot get through either, so it is reported by the core's log
       closeSent = true;
-      tasks.invoke(() -> {
-        core.onOverflow();
-        failStage(new IllegalStateException("outbound queue full"));
-      });
+      tasks.invoke(
+          () -> {
+            core.onOverflow();
+            failStage(new IllegalStateException("outbound queue full"));
+          });
     }
 
     /** Writes or queues {@code frame}; false if the queue is full. */
@@ -296,7 +311,10 @@ final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowSh
 
     @Override
     public Timer schedule(Duration delay, Runnable task) {
-      Cancellable c = gw.system().scheduler().scheduleOnce(delay, () -> tasks.invoke(task), gw.system().executionContext());
+      Cancellable c =
+          gw.system()
+              .scheduler()
+              .scheduleOnce(delay, () -> tasks.invoke(task), gw.system().executionContext());
       return c::cancel;
     }
 
@@ -324,7 +342,8 @@ final class TcpConnection extends AbstractGraphStageWithMaterializedValue<FlowSh
     public void close(int code, String reason) {
       if (closeSent) return;
       closeSent = true;
-      if (!isClosed(out)) enqueue(TcpFrames.close(code, reason)); // over a full queue: the abort ends it
+      if (!isClosed(out))
+        enqueue(TcpFrames.close(code, reason)); // over a full queue: the abort ends it
       finishOutbound();
       scheduleAbort();
     }

@@ -30,7 +30,10 @@ final class TcpFrameReader {
   private final long maxLength;
   private ByteString buffered = ByteString.emptyByteString();
 
-  /** @param maxFrameBytes the largest body ({@code pushgate.gateway.max-frame-bytes}); the kind byte comes on top */
+  /**
+   * @param maxFrameBytes the largest body ({@code pushgate.gateway.max-frame-bytes}); the kind byte
+   *     comes on top
+   */
   TcpFrameReader(int maxFrameBytes) {
     this.maxLength = 1L + maxFrameBytes;
   }
@@ -47,20 +50,30 @@ final class TcpFrameReader {
    */
   ByteString next() throws BadHeader {
     if (buffered.length() < TcpFrames.HEADER_BYTES) return waitForMore();
-    int length = (buffered.apply(0) & 0xff) << 24 | (buffered.apply(1) & 0xff) << 16 | (buffered.apply(2) & 0xff) << 8
-        | (buffered.apply(3) & 0xff);
-    if (length < 0) throw new BadHeader(CloseCode.WEBSOCKET_PROTOCOL_ERROR, "frame header announces a negative length");
+    int length =
+        (buffered.apply(0) & 0xff) << 24
+            | (buffered.apply(1) & 0xff) << 16
+            | (buffered.apply(2) & 0xff) << 8
+            | (buffered.apply(3) & 0xff);
+    if (length < 0)
+      throw new BadHeader(
+          CloseCode.WEBSOCKET_PROTOCOL_ERROR, "frame header announces a negative length");
     if (length > maxLength) {
-      throw new BadHeader(CloseCode.MESSAGE_TOO_BIG, "frame of " + length + " bytes over the limit of " + maxLength);
+      throw new BadHeader(
+          CloseCode.MESSAGE_TOO_BIG,
+          "frame of " + length + " bytes over the limit of " + maxLength);
     }
     int frameBytes = TcpFrames.HEADER_BYTES + length;
     if (buffered.length() < frameBytes) return waitForMore();
     ByteString frame = buffered.take(frameBytes);
-    buffered = buffered.length() == frameBytes ? ByteString.emptyByteString() : buffered.drop(frameBytes);
+    buffered =
+        buffered.length() == frameBytes ? ByteString.emptyByteString() : buffered.drop(frameBytes);
     return frame;
   }
 
-  /** Keeps only the incomplete frame's bytes across reads, not the read buffer's chunk around them. */
+  /**
+   * Keeps only the incomplete frame's bytes across reads, not the read buffer's chunk around them.
+   */
   private ByteString waitForMore() {
     if (!buffered.isCompact()) buffered = buffered.compact();
     return null;

@@ -22,8 +22,10 @@ public final class TcpFrames {
 
   /** A JSON frame (the same object as a WebSocket text frame). */
   public static final byte JSON = 0x01;
+
   /** A CBOR frame (the same map as a WebSocket binary frame). */
   public static final byte CBOR = 0x02;
+
   /** A close: u16 code, then the reason in UTF-8 (at most {@link #MAX_REASON_BYTES}). */
   public static final byte CLOSE = 0x03;
 

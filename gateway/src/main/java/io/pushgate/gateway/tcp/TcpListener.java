@@ -1,7 +1,9 @@
 package io.pushgate.gateway.tcp;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.pushgate.gateway.DrainSettings;
 import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.ReloadingTls;
 import io.pushgate.gateway.SourceAccess;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
@@ -23,8 +25,6 @@ import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.io.Inet;
 import org.apache.pekko.io.TcpSO;
-import io.netty.buffer.ByteBufAllocator;
-import io.pushgate.gateway.ReloadingTls;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -36,13 +36,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The raw TCP client port (Pekko Streams {@code Tcp.bind}, half-close on): admits each connection
- * through the access policy and {@code max-connections} (counted together with the WebSocket
- * port), then hands it to its own {@link TcpConnection} stage. A refused connection gets one close
- * frame ({@link CloseCode#FORBIDDEN}, {@link CloseCode#TRY_AGAIN_LATER}) and is closed after
- * {@code close-timeout} at the latest.
+ * through the access policy and {@code max-connections} (counted together with the WebSocket port),
+ * then hands it to its own {@link TcpConnection} stage. A refused connection gets one close frame
+ * ({@link CloseCode#FORBIDDEN}, {@link CloseCode#TRY_AGAIN_LATER}) and is closed after {@code
+ * close-timeout} at the latest.
  *
  * <p>With {@code pushgate.gateway.tls} enabled the port speaks TLS (Pekko's TLS stage, the engine
- * from the same certificate as the WebSocket port). Thread-safe. Open connections are tracked for drain and stop (bounded by max-connections).
+ * from the same certificate as the WebSocket port). Thread-safe. Open connections are tracked for
+ * drain and stop (bounded by max-connections).
  */
 public final class TcpListener {
 
@@ -71,25 +72,35 @@ public final class TcpListener {
    *
    * @param tls the client ports' TLS context ({@code pushgate.gateway.tls}), or null for plaintext
    */
-  public static CompletionStage<TcpListener> start(GatewayContext gw, TcpSettings tcp, SourceAccess access, ReloadingTls tls) {
+  public static CompletionStage<TcpListener> start(
+      GatewayContext gw, TcpSettings tcp, SourceAccess access, ReloadingTls tls) {
     TcpListener listener = new TcpListener(gw, tcp, access);
     List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true), TcpSO.keepAlive(true));
     Tcp tcpExt = Tcp.get(gw.system());
     int backlog = gw.settings().backlog();
     // TLS: half-closed like plaintext (Pekko's TLS binding does so); the read side's cancel (an
     // oversize frame) must not end the session before the close frame is out: ignoreCancel
-    var connections = tls == null
-        ? tcpExt.bind(tcp.host(), tcp.port(), backlog, options, true, Optional.empty())
-        : tcpExt.bindWithTls(tcp.host(), tcp.port(), () -> tls.current().newEngine(ByteBufAllocator.DEFAULT), backlog, options,
-            Optional.empty(), session -> Optional.empty(), org.apache.pekko.stream.IgnoreCancel$.MODULE$);
+    var connections =
+        tls == null
+            ? tcpExt.bind(tcp.host(), tcp.port(), backlog, options, true, Optional.empty())
+            : tcpExt.bindWithTls(
+                tcp.host(),
+                tcp.port(),
+                () -> tls.current().newEngine(ByteBufAllocator.DEFAULT),
+                backlog,
+                options,
+                Optional.empty(),
+                session -> Optional.empty(),
+                org.apache.pekko.stream.IgnoreCancel$.MODULE$);
     return connections
         .to(Sink.foreach(listener::accept))
         .run(listener.mat)
-        .thenApply(bound -> {
-          listener.binding = bound;
-          log.info("gateway TCP listening on {}", bound.localAddress());
-          return listener;
-        });
+        .thenApply(
+            bound -> {
+              listener.binding = bound;
+              log.info("gateway TCP listening on {}", bound.localAddress());
+              return listener;
+            });
   }
 
   /** The bound address (the actual port when configured with port 0). */
@@ -103,7 +114,9 @@ public final class TcpListener {
     SourceAccess.Refusal refusal = access.admit(source, System.nanoTime());
     if (refusal != null) {
       metrics.refusedBySource.increment();
-      refuse(connection, refusal == SourceAccess.Refusal.DENIED ? CloseCode.FORBIDDEN : CloseCode.TRY_AGAIN_LATER,
+      refuse(
+          connection,
+          refusal == SourceAccess.Refusal.DENIED ? CloseCode.FORBIDDEN : CloseCode.TRY_AGAIN_LATER,
           switch (refusal) {
             case DENIED -> "forbidden";
             case TOO_MANY_CONNECTIONS -> "too_many_connections";
@@ -115,40 +128,51 @@ public final class TcpListener {
     if (closing || !metrics.tryReserveConnection(settings.maxConnections())) {
       access.release(source);
       metrics.rejectedConnections.increment();
-      refuse(connection, closing ? CloseCode.GOING_AWAY : CloseCode.TRY_AGAIN_LATER, closing ? "going_away" : "overloaded");
+      refuse(
+          connection,
+          closing ? CloseCode.GOING_AWAY : CloseCode.TRY_AGAIN_LATER,
+          closing ? "going_away" : "overloaded");
       return;
     }
     AtomicReference<TcpConnection.Handle> self = new AtomicReference<>();
-    Runnable onStop = () -> {
-      metrics.releaseConnection();
-      access.release(source);
-      TcpConnection.Handle handle = self.getAndSet(STOPPED);
-      if (handle != null) forget(handle);
-    };
+    Runnable onStop =
+        () -> {
+          metrics.releaseConnection();
+          access.release(source);
+          TcpConnection.Handle handle = self.getAndSet(STOPPED);
+          if (handle != null) forget(handle);
+        };
     TcpConnection.Handle handle =
-        connection.handleWith(Flow.fromGraph(new TcpConnection(gw, tcp, String.valueOf(source), onStop)), mat);
+        connection.handleWith(
+            Flow.fromGraph(new TcpConnection(gw, tcp, String.valueOf(source), onStop)), mat);
     connections.add(handle);
     if (!self.compareAndSet(null, handle)) forget(handle); // it stopped already
   }
 
   /** Marks a connection that stopped before the listener recorded it. */
-  private static final TcpConnection.Handle STOPPED = new TcpConnection.Handle() {
-    @Override
-    public void drain(long afterMillis, Function<SessionId, List<String>> endpointsFor) {}
+  private static final TcpConnection.Handle STOPPED =
+      new TcpConnection.Handle() {
+        @Override
+        public void drain(long afterMillis, Function<SessionId, List<String>> endpointsFor) {}
 
-    @Override
-    public void goAway() {}
-  };
+        @Override
+        public void goAway() {}
+      };
 
   private void forget(TcpConnection.Handle ref) {
     connections.remove(ref);
     if (closing && connections.isEmpty()) allClosed.complete(Done.getInstance());
   }
 
-  /** Writes one close frame and ends the connection: at the client's end of stream or after close-timeout. */
+  /**
+   * Writes one close frame and ends the connection: at the client's end of stream or after
+   * close-timeout.
+   */
   private void refuse(Tcp.IncomingConnection connection, CloseCode code, String reason) {
-    Sink<ByteString, ?> discard = Flow.<ByteString>create().takeWithin(settings.closeTimeout()).to(Sink.ignore());
-    connection.handleWith(Flow.fromSinkAndSource(discard, Source.single(TcpFrames.close(code.code(), reason))), mat);
+    Sink<ByteString, ?> discard =
+        Flow.<ByteString>create().takeWithin(settings.closeTimeout()).to(Sink.ignore());
+    connection.handleWith(
+        Flow.fromSinkAndSource(discard, Source.single(TcpFrames.close(code.code(), reason))), mat);
   }
 
   /**
@@ -156,25 +180,33 @@ public final class TcpListener {
    * over {@code drain.spread()} (others are closed with 1001), and completes when all have closed
    * or after {@code drain.total()}. Never fails.
    */
-  public CompletionStage<Done> drain(DrainSettings drain, Function<SessionId, List<String>> endpointsFor) {
-    return unbind().thenCompose(unbound -> {
-      List<TcpConnection.Handle> open = new ArrayList<>(connections);
-      Collections.shuffle(open);
-      long spreadMillis = drain.spread().toMillis();
-      for (int i = 0; i < open.size(); i++) {
-        long after = open.size() == 1 ? 0 : spreadMillis * i / open.size();
-        open.get(i).drain(after, endpointsFor);
-      }
-      return whenAllClosed(drain.total());
-    });
+  public CompletionStage<Done> drain(
+      DrainSettings drain, Function<SessionId, List<String>> endpointsFor) {
+    return unbind()
+        .thenCompose(
+            unbound -> {
+              List<TcpConnection.Handle> open = new ArrayList<>(connections);
+              Collections.shuffle(open);
+              long spreadMillis = drain.spread().toMillis();
+              for (int i = 0; i < open.size(); i++) {
+                long after = open.size() == 1 ? 0 : spreadMillis * i / open.size();
+                open.get(i).drain(after, endpointsFor);
+              }
+              return whenAllClosed(drain.total());
+            });
   }
 
-  /** Stops accepting, closes every connection with 1001, completes when all closed or after {@code timeout}. */
+  /**
+   * Stops accepting, closes every connection with 1001, completes when all closed or after {@code
+   * timeout}.
+   */
   public CompletionStage<Done> stop(Duration timeout) {
-    return unbind().thenCompose(unbound -> {
-      connections.forEach(TcpConnection.Handle::goAway);
-      return whenAllClosed(timeout);
-    });
+    return unbind()
+        .thenCompose(
+            unbound -> {
+              connections.forEach(TcpConnection.Handle::goAway);
+              return whenAllClosed(timeout);
+            });
   }
 
   private CompletionStage<Done> unbind() {
@@ -184,6 +216,8 @@ public final class TcpListener {
   }
 
   private CompletionStage<Done> whenAllClosed(Duration timeout) {
-    return allClosed.copy().completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return allClosed
+        .copy()
+        .completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

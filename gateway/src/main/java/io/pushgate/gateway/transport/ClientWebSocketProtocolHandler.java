@@ -9,8 +9,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * Netty's server protocol handler (handshake, pings, the close frame before a close), with one
  * change: a corrupt frame (framing error, invalid UTF-8, oversize, bad close code) is passed on to
  * {@link WebSocketConnection}, which sends the one close frame (1002/1007/1009) and then closes
- * gracefully, instead of this handler closing at once. With {@code closeOnProtocolViolation} off
- * in the decoder config and {@code handleCloseFrames} off, the connection sends every close frame
+ * gracefully, instead of this handler closing at once. With {@code closeOnProtocolViolation} off in
+ * the decoder config and {@code handleCloseFrames} off, the connection sends every close frame
  * itself, so there is never a second one.
  */
 final class ClientWebSocketProtocolHandler extends WebSocketServerProtocolHandler {

@@ -1,25 +1,25 @@
 package io.pushgate.gateway.transport;
 
-import io.pushgate.model.SessionId;
-import java.util.List;
-import java.util.function.Function;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.channel.group.ChannelGroup;
-import io.pushgate.gateway.ReloadingTls;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.ReloadingTls;
 import io.pushgate.gateway.SourceAccess;
 import io.pushgate.gateway.connection.GatewayContext;
+import io.pushgate.model.SessionId;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Pipeline of a new connection: idle timeout, request read deadline, HTTP codec, bounded
- * aggregator, upgrade router. The router replaces the HTTP part with the WebSocket handlers on
- * an upgrade.
+ * aggregator, upgrade router. The router replaces the HTTP part with the WebSocket handlers on an
+ * upgrade.
  */
 public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -30,10 +30,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
 
   /**
    * @param channels every accepted channel joins it (for drain and graceful stop)
-   * @param tls      the client ports' TLS (each new connection takes its current context), or null
-   * @param access   the access policy at the door, shared with the TCP listener
+   * @param tls the client ports' TLS (each new connection takes its current context), or null
+   * @param access the access policy at the door, shared with the TCP listener
    */
-  public GatewayChannelInitializer(GatewayContext gw, ChannelGroup channels, ReloadingTls tls, SourceAccess access) {
+  public GatewayChannelInitializer(
+      GatewayContext gw, ChannelGroup channels, ReloadingTls tls, SourceAccess access) {
     this.gw = gw;
     this.channels = channels;
     this.tls = tls;
@@ -45,7 +46,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     GatewaySettings settings = gw.settings();
     channels.add(ch);
     RequestReadDeadline deadline =
-        new RequestReadDeadline(settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics());
+        new RequestReadDeadline(
+            settings.httpRequestReadTimeout(), settings.closeTimeout(), gw.metrics());
     if (tls != null) {
       SslHandler handler = tls.current().newHandler(ch.alloc());
       handler.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
@@ -54,19 +56,22 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     ch.pipeline()
         .addLast(
             WebSocketUpgradeRouter.HTTP_IDLE_HANDLER,
-            new IdleStateHandler(0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+            new IdleStateHandler(
+                0, 0, settings.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
         .addLast(RequestReadDeadline.NAME, deadline)
         .addLast("http-codec", new HttpServerCodec())
-        .addLast("http-aggregator", new BoundedHttpAggregator(settings.maxHttpBodyBytes(), settings.closeTimeout()))
+        .addLast(
+            "http-aggregator",
+            new BoundedHttpAggregator(settings.maxHttpBodyBytes(), settings.closeTimeout()))
         .addLast("http-router", new WebSocketUpgradeRouter(gw, access, deadline));
   }
 
   /**
-   * Node drain: WebSocket clients are told to reconnect elsewhere after {@code afterMillis};
-   * plain HTTP connections (no request is ever in progress there) are closed. Must run on the
-   * event loop.
+   * Node drain: WebSocket clients are told to reconnect elsewhere after {@code afterMillis}; plain
+   * HTTP connections (no request is ever in progress there) are closed. Must run on the event loop.
    */
-  public static void drain(Channel ch, long afterMillis, Function<SessionId, List<String>> endpointsFor) {
+  public static void drain(
+      Channel ch, long afterMillis, Function<SessionId, List<String>> endpointsFor) {
     WebSocketConnection ws = ch.pipeline().get(WebSocketConnection.class);
     if (ws != null) {
       ws.advertiseReconnect(afterMillis, endpointsFor);

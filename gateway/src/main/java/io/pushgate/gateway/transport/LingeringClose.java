@@ -10,17 +10,17 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.ReferenceCountUtil;
-import java.time.Duration;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers an HTTP request that must end its connection (413, 408, 400) so that the client can
- * read the answer: the response is written with {@code Connection: close}, then the output is
- * half-closed (FIN) and whatever the client still sends (the rest of a 10 MB body, say) is read
- * and discarded until the client closes or {@code linger} has passed. Closing at once, with
- * unread bytes in the socket, would send a TCP reset that can destroy the response before the
- * client reads it. Must be called on the channel's event loop.
+ * Answers an HTTP request that must end its connection (413, 408, 400) so that the client can read
+ * the answer: the response is written with {@code Connection: close}, then the output is
+ * half-closed (FIN) and whatever the client still sends (the rest of a 10 MB body, say) is read and
+ * discarded until the client closes or {@code linger} has passed. Closing at once, with unread
+ * bytes in the socket, would send a TCP reset that can destroy the response before the client reads
+ * it. Must be called on the channel's event loop.
  */
 final class LingeringClose {
 
@@ -30,9 +30,12 @@ final class LingeringClose {
 
   static void respondAndClose(Channel channel, FullHttpResponse response, Duration linger) {
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    if (channel.pipeline().get(DISCARD) == null) channel.pipeline().addFirst(DISCARD, new Discard());
+    if (channel.pipeline().get(DISCARD) == null)
+      channel.pipeline().addFirst(DISCARD, new Discard());
     halfCloseAfter(channel.writeAndFlush(response), linger);
-    channel.config().setAutoRead(true); // keep draining, even if a pipelining client had paused reads
+    channel
+        .config()
+        .setAutoRead(true); // keep draining, even if a pipelining client had paused reads
   }
 
   /**
@@ -44,14 +47,19 @@ final class LingeringClose {
    */
   static ScheduledFuture<?> halfCloseAfter(ChannelFuture lastWrite, Duration linger) {
     Channel channel = lastWrite.channel();
-    lastWrite.addListener(written -> {
-      if (written.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
-        duplex.shutdownOutput();
-      } else {
-        channel.close();
-      }
-    });
-    return channel.eventLoop().schedule((Runnable) channel::close, linger.toMillis(), TimeUnit.MILLISECONDS);
+    lastWrite.addListener(
+        written -> {
+          if (written.isSuccess()
+              && channel instanceof DuplexChannel duplex
+              && channel.isActive()) {
+            duplex.shutdownOutput();
+          } else {
+            channel.close();
+          }
+        });
+    return channel
+        .eventLoop()
+        .schedule((Runnable) channel::close, linger.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Drops every inbound byte. */

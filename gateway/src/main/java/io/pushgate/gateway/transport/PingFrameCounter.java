@@ -6,9 +6,9 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 
 /**
  * Sits before Netty's WebSocket protocol handler, which answers ping control frames itself so that
- * they never reach {@link WebSocketConnection}: tells the connection about each ping, so pings
- * cost inbound-rate tokens like any other frame, and drops the pings that must not be answered
- * (after the close frame, or over the limit). Passes everything else on unchanged.
+ * they never reach {@link WebSocketConnection}: tells the connection about each ping, so pings cost
+ * inbound-rate tokens like any other frame, and drops the pings that must not be answered (after
+ * the close frame, or over the limit). Passes everything else on unchanged.
  */
 final class PingFrameCounter extends ChannelInboundHandlerAdapter {
 

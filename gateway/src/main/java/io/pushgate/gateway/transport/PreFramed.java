@@ -11,16 +11,16 @@ import io.pushgate.gateway.protocol.WireEncoding;
 import java.nio.ByteBuffer;
 
 /**
- * Shared frames as whole WebSocket frames (RFC 6455 header and payload, unmasked as a server
- * sends them), framed once by Netty's own encoder into one direct buffer. Every connection writes
- * a {@link ByteBuf#duplicate() duplicate} of it past the WebSocket encoder, so a broadcast or live
+ * Shared frames as whole WebSocket frames (RFC 6455 header and payload, unmasked as a server sends
+ * them), framed once by Netty's own encoder into one direct buffer. Every connection writes a
+ * {@link ByteBuf#duplicate() duplicate} of it past the WebSocket encoder, so a broadcast or live
  * push costs a connection no frame object, no encoder pass, no pooled buffer and no copy (the
  * native transport writes direct memory as it is).
  *
- * <p>The buffer is JDK direct memory (freed by the garbage collector with its frame) behind
- * {@link Unpooled#unreleasableBuffer}, so the releases that follow each write leave it intact.
- * Only for connections whose pipeline has no outbound extension (no permessage-deflate: the
- * gateway negotiates none).
+ * <p>The buffer is JDK direct memory (freed by the garbage collector with its frame) behind {@link
+ * Unpooled#unreleasableBuffer}, so the releases that follow each write leave it intact. Only for
+ * connections whose pipeline has no outbound extension (no permessage-deflate: the gateway
+ * negotiates none).
  */
 final class PreFramed {
 
@@ -33,8 +33,10 @@ final class PreFramed {
   static ByteBuf frame(byte[] payload, WireEncoding encoding) {
     EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
     ByteBuf content = Unpooled.wrappedBuffer(payload);
-    encoder.writeOutbound(encoding.binary() ? new BinaryWebSocketFrame(content) : new TextWebSocketFrame(content));
-    ByteBuffer direct = ByteBuffer.allocateDirect(payload.length + 14); // the longest header: 2 + 8 (+ 4 if masked)
+    encoder.writeOutbound(
+        encoding.binary() ? new BinaryWebSocketFrame(content) : new TextWebSocketFrame(content));
+    ByteBuffer direct =
+        ByteBuffer.allocateDirect(payload.length + 14); // the longest header: 2 + 8 (+ 4 if masked)
     for (ByteBuf part; (part = encoder.readOutbound()) != null; ) {
       direct.put(part.nioBuffer()); // its readable bytes
       part.release();

@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The deadline for reading one HTTP request: armed by the first byte of a request (before the
- * HTTP codec, so a head sent one byte at a time counts), disarmed by {@link WebSocketUpgradeRouter}
- * when the whole request has arrived, re-armed by the next request's first byte after the
- * response. When it passes, the client gets 408 problem+json {@code request_timeout} and the
- * connection is closed ({@link LingeringClose}). Confined to the channel's event loop.
+ * The deadline for reading one HTTP request: armed by the first byte of a request (before the HTTP
+ * codec, so a head sent one byte at a time counts), disarmed by {@link WebSocketUpgradeRouter} when
+ * the whole request has arrived, re-armed by the next request's first byte after the response. When
+ * it passes, the client gets 408 problem+json {@code request_timeout} and the connection is closed
+ * ({@link LingeringClose}). Confined to the channel's event loop.
  */
 final class RequestReadDeadline extends ChannelInboundHandlerAdapter {
 
@@ -23,8 +23,10 @@ final class RequestReadDeadline extends ChannelInboundHandlerAdapter {
   private final GatewayMetrics metrics;
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> timer;
+
   /** Between a whole request and its response: bytes read then belong to a pipelined request. */
   private boolean serving;
+
   private boolean expired;
 
   RequestReadDeadline(Duration timeout, Duration linger, GatewayMetrics metrics) {
@@ -64,7 +66,8 @@ final class RequestReadDeadline extends ChannelInboundHandlerAdapter {
     metrics.httpRequestTimeouts.increment();
     LingeringClose.respondAndClose(
         ctx.channel(),
-        ProblemResponses.requestTimeout("the request did not arrive within " + timeout.toMillis() + " ms"),
+        ProblemResponses.requestTimeout(
+            "the request did not arrive within " + timeout.toMillis() + " ms"),
         linger);
   }
 

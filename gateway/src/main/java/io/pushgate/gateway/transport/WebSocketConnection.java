@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -26,7 +27,6 @@ import io.pushgate.gateway.protocol.CloseCode;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.WireEncoding;
 import io.pushgate.model.SessionId;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket transport of one client connection (Netty): adapts the channel to the protocol
- * core, {@link ClientConnection}. Text frames are JSON, binary frames CBOR; WebSocket close
- * frames carry the close codes; Netty's idle handler watches for silence, its writability for
- * slow consumers.
+ * core, {@link ClientConnection}. Text frames are JSON, binary frames CBOR; WebSocket close frames
+ * carry the close codes; Netty's idle handler watches for silence, its writability for slow
+ * consumers.
  *
  * <p>Threading: confined to the channel's event loop, which is the core's executor.
  */
-public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements Transport {
+public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSocketFrame>
+    implements Transport {
 
   private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
   private static final String HEARTBEAT_HANDLER = "heartbeat";
@@ -52,6 +53,7 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   private final GatewaySettings settings;
   private final ClientConnection core;
   private ChannelHandlerContext ctx;
+
   /** Closes the channel if the client does not complete the closing handshake in time. */
   private ScheduledFuture<?> lingerTimer;
 
@@ -92,7 +94,10 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
     // pong frames (if any reach here) only count as liveness, which the idle handler saw already
   }
 
-  /** A WebSocket ping control frame (answered by Netty's protocol handler): see {@link ClientConnection#onProbe()}. */
+  /**
+   * A WebSocket ping control frame (answered by Netty's protocol handler): see {@link
+   * ClientConnection#onProbe()}.
+   */
   boolean onPingFrame() {
     return core.onProbe();
   }
@@ -113,13 +118,15 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException corrupt) {
-      // framing error, invalid UTF-8, oversize frame or bad close frame: Netty's decoder only reports
+      // framing error, invalid UTF-8, oversize frame or bad close frame: Netty's decoder only
+      // reports
       log.debug("{}: {}", core.connectionLabel(), cause.getMessage());
       core.onViolation(CloseCode.forViolation(corrupt.closeStatus().code()));
     } else if (cause instanceof TooLongFrameException) {
       core.onViolation(CloseCode.MESSAGE_TOO_BIG); // a fragmented message over max-frame-bytes
     } else if (cause instanceof CorruptedFrameException) {
-      core.onViolation(CloseCode.WEBSOCKET_PROTOCOL_ERROR); // e.g. a continuation frame without a start
+      core.onViolation(
+          CloseCode.WEBSOCKET_PROTOCOL_ERROR); // e.g. a continuation frame without a start
     } else if (cause instanceof IOException) {
       log.debug("{}: I/O error: {}", core.connectionLabel(), cause.toString());
       ctx.channel().close();
@@ -171,16 +178,17 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
 
   @Override
   public void writeBytes(byte[] frame, boolean binary) {
-    ctx.writeAndFlush(binary
-        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame))
-        : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+    ctx.writeAndFlush(
+        binary
+            ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame))
+            : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
   }
 
   /**
    * A broadcast or live push: its frame, framed once per node, written as it is (see {@link
-   * PreFramed}). With a void promise: a failed write (the socket went away) reaches
-   * {@link #exceptionCaught} as an I/O error, which closes the channel; the core writes no shared
-   * frame once it is closing.
+   * PreFramed}). With a void promise: a failed write (the socket went away) reaches {@link
+   * #exceptionCaught} as an I/O error, which closes the channel; the core writes no shared frame
+   * once it is closing.
    */
   @Override
   public void writeShared(SharedFrame frame, WireEncoding encoding) {
@@ -201,14 +209,17 @@ public final class WebSocketConnection extends SimpleChannelInboundHandler<WebSo
    */
   @Override
   public void close(int code, String reason) {
-    CloseWebSocketFrame frame = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, reason);
+    CloseWebSocketFrame frame =
+        code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, reason);
     lingerTimer = LingeringClose.halfCloseAfter(ctx.writeAndFlush(frame), settings.closeTimeout());
   }
 
   @Override
   public void watchSilence(Duration timeout) {
     ctx.pipeline()
-        .addFirst(HEARTBEAT_HANDLER, new IdleStateHandler(false, timeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        .addFirst(
+            HEARTBEAT_HANDLER,
+            new IdleStateHandler(false, timeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
   }
 
   @Override

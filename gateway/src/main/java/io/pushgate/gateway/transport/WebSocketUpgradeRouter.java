@@ -23,13 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the aggregated HTTP requests of one client-port connection: a WebSocket upgrade on
- * {@link GatewaySettings#WEBSOCKET_PATH} turns the channel into a {@link WebSocketConnection}
- * (if {@code max-connections} allows; else 503 problem+json {@code overloaded}); any other
- * request on that path gets 400, any other path 404 (the backend API has its own port). Every
- * answer is written at once on the event loop, so pipelined requests are answered in order
- * without a queue. A request the HTTP decoder cannot parse gets 400 and a lingering close.
- * All state is confined to the channel's event loop.
+ * Answers the aggregated HTTP requests of one client-port connection: a WebSocket upgrade on {@link
+ * GatewaySettings#WEBSOCKET_PATH} turns the channel into a {@link WebSocketConnection} (if {@code
+ * max-connections} allows; else 503 problem+json {@code overloaded}); any other request on that
+ * path gets 400, any other path 404 (the backend API has its own port). Every answer is written at
+ * once on the event loop, so pipelined requests are answered in order without a queue. A request
+ * the HTTP decoder cannot parse gets 400 and a lingering close. All state is confined to the
+ * channel's event loop.
  */
 final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
 
@@ -65,17 +65,26 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
     if (request.decoderResult().isFailure()) {
       request.release();
       // the decoder cannot find the next request: answer, then drain and close
-      LingeringClose.respondAndClose(ctx.channel(), ProblemResponses.badRequest("malformed HTTP request"), settings.closeTimeout());
+      LingeringClose.respondAndClose(
+          ctx.channel(),
+          ProblemResponses.badRequest("malformed HTTP request"),
+          settings.closeTimeout());
       return;
     }
     if (!pathOf(request.uri()).equals(GatewaySettings.WEBSOCKET_PATH)) {
-      answer(request, ProblemResponses.notFound(
-          "no such endpoint on the client port: clients connect to " + GatewaySettings.WEBSOCKET_PATH
-              + "; the backend API is on its own port (pushgate.api.port, default 8081)"));
+      answer(
+          request,
+          ProblemResponses.notFound(
+              "no such endpoint on the client port: clients connect to "
+                  + GatewaySettings.WEBSOCKET_PATH
+                  + "; the backend API is on its own port (pushgate.api.port, default 8081)"));
     } else if (isWebSocketUpgrade(request)) {
       upgrade(request);
     } else {
-      answer(request, ProblemResponses.badRequest("this endpoint needs a WebSocket upgrade (GET, Upgrade: websocket)"));
+      answer(
+          request,
+          ProblemResponses.badRequest(
+              "this endpoint needs a WebSocket upgrade (GET, Upgrade: websocket)"));
     }
   }
 
@@ -83,8 +92,12 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
 
   private static boolean isWebSocketUpgrade(FullHttpRequest request) {
     return request.method().equals(HttpMethod.GET)
-        && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-        && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+        && request
+            .headers()
+            .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && request
+            .headers()
+            .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
   }
 
   private void upgrade(FullHttpRequest request) {
@@ -106,8 +119,10 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
     if (pipeline.get(RequestReadDeadline.NAME) != null) pipeline.remove(RequestReadDeadline.NAME);
     WebSocketConnection connection = new WebSocketConnection(gw);
     pipeline.addAfter(ctx.name(), "ws-pings", new PingFrameCounter(connection));
-    pipeline.addAfter("ws-pings", "ws-protocol", new ClientWebSocketProtocolHandler(protocolConfig()));
-    pipeline.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
+    pipeline.addAfter(
+        "ws-pings", "ws-protocol", new ClientWebSocketProtocolHandler(protocolConfig()));
+    pipeline.addAfter(
+        "ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
     pipeline.addAfter("ws-aggregator", "ws-connection", connection);
     ctx.fireChannelRead(request); // the handshake handler takes it from here
     pipeline.remove(this);
@@ -120,20 +135,33 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
     if (refusal == null) {
       // only when counting, and capturing only the policy: a listener that held this router would
       // keep it, its context and the removed HTTP handlers alive as long as the connection
-      if (access.tracksSources()) ctx.channel().closeFuture().addListener(f -> access.release(source));
+      if (access.tracksSources())
+        ctx.channel().closeFuture().addListener(f -> access.release(source));
       return true;
     }
     gw.metrics().refusedBySource.increment();
     request.release();
     SourceAccess.Settings a = settings.access();
-    respond(switch (refusal) {
-      case DENIED -> ProblemResponses.forbidden("connections from this address are not allowed");
-      case TOO_MANY_CONNECTIONS -> ProblemResponses.tooManyRequests("too_many_connections",
-          "at most " + a.maxConnectionsPerSource() + " connections per source address", RETRY_AFTER_SECONDS);
-      case HANDSHAKE_RATE -> ProblemResponses.tooManyRequests("rate_limited",
-          "at most " + a.handshakeRate() + " connection attempts per second per source address", 1);
-      case TOO_MANY_SOURCES -> ProblemResponses.overloaded("too many source addresses at once", RETRY_AFTER_SECONDS);
-    }, false);
+    respond(
+        switch (refusal) {
+          case DENIED ->
+              ProblemResponses.forbidden("connections from this address are not allowed");
+          case TOO_MANY_CONNECTIONS ->
+              ProblemResponses.tooManyRequests(
+                  "too_many_connections",
+                  "at most " + a.maxConnectionsPerSource() + " connections per source address",
+                  RETRY_AFTER_SECONDS);
+          case HANDSHAKE_RATE ->
+              ProblemResponses.tooManyRequests(
+                  "rate_limited",
+                  "at most "
+                      + a.handshakeRate()
+                      + " connection attempts per second per source address",
+                  1);
+          case TOO_MANY_SOURCES ->
+              ProblemResponses.overloaded("too many source addresses at once", RETRY_AFTER_SECONDS);
+        },
+        false);
     return false;
   }
 

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 
 class BroadcastLoopsTest {
 
-  /** An event loop the test turns: tasks queue until {@link #runAll}; timers until {@link #tick}. */
+  /**
+   * An event loop the test turns: tasks queue until {@link #runAll}; timers until {@link #tick}.
+   */
   private static final class Loop implements Executor {
     final Queue<Runnable> tasks = new ArrayDeque<>();
     final List<Runnable> timers = new ArrayList<>();
@@ -29,10 +31,12 @@ class BroadcastLoopsTest {
     }
 
     BroadcastLoops.Loop loop() {
-      return new BroadcastLoops.Loop(this, (delay, task) -> {
-        timers.add(task);
-        return () -> timers.remove(task);
-      });
+      return new BroadcastLoops.Loop(
+          this,
+          (delay, task) -> {
+            timers.add(task);
+            return () -> timers.remove(task);
+          });
     }
 
     void runAll() {
@@ -146,10 +150,11 @@ class BroadcastLoopsTest {
   void aLoopThatRefusesTasksIsNotAnError() {
     BroadcastLoops loops = new BroadcastLoops(feed, app -> 1_000_000);
     AtomicInteger attempts = new AtomicInteger();
-    Executor shutDown = task -> {
-      attempts.incrementAndGet();
-      throw new RejectedExecutionException("shut down");
-    };
+    Executor shutDown =
+        task -> {
+          attempts.incrementAndGet();
+          throw new RejectedExecutionException("shut down");
+        };
     loops.follow("app", new BroadcastLoops.Loop(shutDown, (d, t) -> () -> {}), () -> {});
     assertDoesNotThrow(feed::news);
     assertDoesNotThrow(feed::news);

@@ -65,7 +65,8 @@ class BseqRingTest {
           long oldest = model.peekFirst();
           int before = ring.size();
           ring.removeUpTo(oldest - 1);
-          assertEquals(before, ring.size(), "nothing older than " + oldest + " left, capacity " + capacity);
+          assertEquals(
+              before, ring.size(), "nothing older than " + oldest + " left, capacity " + capacity);
         }
       }
     }

@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
- * A node's replica of an app's live broadcasts as a list, for tests: entries are added by the
- * test, and its listeners run when the test says there is news ({@link #news}), as the hub would.
+ * A node's replica of an app's live broadcasts as a list, for tests: entries are added by the test,
+ * and its listeners run when the test says there is news ({@link #news}), as the hub would.
  */
 public final class ListBroadcastFeed implements BroadcastFeed {
 

@@ -28,8 +28,10 @@ class LiveFanOutTest {
   private final ActorTestKit testKit = ActorTestKit.create("live-fan-out");
   private final LiveFanOut fanOut =
       LiveFanOut.start(
-          testKit.system(), new AppRegistry(List.of(new App(APP, "key", "secret-0123456789abcdef0123456789", false))),
-          1024, RateGate.unlimited());
+          testKit.system(),
+          new AppRegistry(List.of(new App(APP, "key", "secret-0123456789abcdef0123456789", false))),
+          1024,
+          RateGate.unlimited());
 
   @AfterEach
   void stop() {
@@ -47,7 +49,10 @@ class LiveFanOutTest {
 
   private void publish(String topic, String id) {
     ClusterTopics.get(testKit.system())
-        .publish(LivePush.class, LivePush.clusterTopic(APP, topic), new LivePush(APP, topic, id, "1", 0, null));
+        .publish(
+            LivePush.class,
+            LivePush.clusterTopic(APP, topic),
+            new LivePush(APP, topic, id, "1", 0, null));
   }
 
   @Test
@@ -76,7 +81,11 @@ class LiveFanOutTest {
       fanOut.add(key, next);
       publish("again", "m" + i);
       LivePush got = next.got.poll(5, TimeUnit.SECONDS);
-      assertNotNull(got, "round " + i + ": the push was lost after the key's last target left and a new one joined");
+      assertNotNull(
+          got,
+          "round "
+              + i
+              + ": the push was lost after the key's last target left and a new one joined");
       assertEquals("m" + i, got.id());
       assertNull(first.got.poll(), "a target that left got a push");
       first = next;

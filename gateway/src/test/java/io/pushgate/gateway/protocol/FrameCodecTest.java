@@ -26,23 +26,40 @@ class FrameCodecTest {
 
   @Test
   void parsesAckAndPing() {
-    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(17, 0)), FrameCodec.parse("{\"t\":\"ack\",\"seq\":17}"));
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Ack(17, 0)),
+        FrameCodec.parse("{\"t\":\"ack\",\"seq\":17}"));
     assertEquals(new ParseResult.Ok(new ClientFrame.Ping()), FrameCodec.parse("{\"t\":\"ping\"}"));
   }
 
   @Test
   void parsesBroadcastAcksSubscriptionsAndRefusesBadOnes() {
-    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(0, 4)), FrameCodec.parse("{\"t\":\"ack\",\"bseq\":4}"));
-    assertEquals(new ParseResult.Ok(new ClientFrame.Ack(2, 4)), FrameCodec.parse("{\"t\":\"ack\",\"seq\":2,\"bseq\":4}"));
-    assertEquals(new ParseResult.Ok(new ClientFrame.Sub("a.b", null, null)), FrameCodec.parse("{\"t\":\"sub\",\"topic\":\"a.b\"}"));
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Ack(0, 4)),
+        FrameCodec.parse("{\"t\":\"ack\",\"bseq\":4}"));
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Ack(2, 4)),
+        FrameCodec.parse("{\"t\":\"ack\",\"seq\":2,\"bseq\":4}"));
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Sub("a.b", null, null)),
+        FrameCodec.parse("{\"t\":\"sub\",\"topic\":\"a.b\"}"));
     assertEquals(
         new ParseResult.Ok(new ClientFrame.Sub("a.b", 12L, "e1")),
         FrameCodec.parse("{\"t\":\"sub\",\"topic\":\"a.b\",\"since\":12,\"epoch\":\"e1\"}"));
-    assertEquals(new ParseResult.Ok(new ClientFrame.Unsub("a.b")), FrameCodec.parse("{\"t\":\"unsub\",\"topic\":\"a.b\"}"));
-    for (String bad : new String[] {
-        "{\"t\":\"ack\"}", "{\"t\":\"ack\",\"bseq\":-1}", "{\"t\":\"sub\"}", "{\"t\":\"sub\",\"topic\":1}",
-        "{\"t\":\"sub\",\"topic\":\"a\",\"since\":\"x\"}", "{\"t\":\"unsub\"}"}) {
-      assertEquals(ClientErrorCode.BAD_FRAME, ((ParseResult.Invalid) FrameCodec.parse(bad)).code(), bad);
+    assertEquals(
+        new ParseResult.Ok(new ClientFrame.Unsub("a.b")),
+        FrameCodec.parse("{\"t\":\"unsub\",\"topic\":\"a.b\"}"));
+    for (String bad :
+        new String[] {
+          "{\"t\":\"ack\"}",
+          "{\"t\":\"ack\",\"bseq\":-1}",
+          "{\"t\":\"sub\"}",
+          "{\"t\":\"sub\",\"topic\":1}",
+          "{\"t\":\"sub\",\"topic\":\"a\",\"since\":\"x\"}",
+          "{\"t\":\"unsub\"}"
+        }) {
+      assertEquals(
+          ClientErrorCode.BAD_FRAME, ((ParseResult.Invalid) FrameCodec.parse(bad)).code(), bad);
     }
   }
 
@@ -50,23 +67,31 @@ class FrameCodecTest {
   void parsesUpFramesAndRefusesBadOnes() throws Exception {
     assertEquals(
         new ParseResult.Ok(new ClientFrame.Up("c-17", "chat", "{\"text\":\"hi\"}", null)),
-        FrameCodec.parse("{\"t\":\"up\",\"id\":\"c-17\",\"type\":\"chat\",\"data\":{ \"text\" : \"hi\" }}"));
+        FrameCodec.parse(
+            "{\"t\":\"up\",\"id\":\"c-17\",\"type\":\"chat\",\"data\":{ \"text\" : \"hi\" }}"));
     assertEquals(
         new ParseResult.Ok(new ClientFrame.Up("1", "log.v2", "null", "news")),
         FrameCodec.parse("{\"t\":\"up\",\"id\":\"1\",\"type\":\"log.v2\",\"app\":\"news\"}"));
-    for (String bad : new String[] {
-        "{\"t\":\"up\",\"type\":\"chat\"}", "{\"t\":\"up\",\"id\":\"\",\"type\":\"chat\"}",
-        "{\"t\":\"up\",\"id\":\"" + "x".repeat(65) + "\",\"type\":\"chat\"}",
-        "{\"t\":\"up\",\"id\":\"a\"}", "{\"t\":\"up\",\"id\":\"a\",\"type\":\"a b\"}",
-        "{\"t\":\"up\",\"id\":\"a\",\"type\":\"chat\",\"app\":3}"}) {
-      assertEquals(ClientErrorCode.BAD_FRAME, ((ParseResult.Invalid) FrameCodec.parse(bad)).code(), bad);
+    for (String bad :
+        new String[] {
+          "{\"t\":\"up\",\"type\":\"chat\"}",
+          "{\"t\":\"up\",\"id\":\"\",\"type\":\"chat\"}",
+          "{\"t\":\"up\",\"id\":\"" + "x".repeat(65) + "\",\"type\":\"chat\"}",
+          "{\"t\":\"up\",\"id\":\"a\"}",
+          "{\"t\":\"up\",\"id\":\"a\",\"type\":\"a b\"}",
+          "{\"t\":\"up\",\"id\":\"a\",\"type\":\"chat\",\"app\":3}"
+        }) {
+      assertEquals(
+          ClientErrorCode.BAD_FRAME, ((ParseResult.Invalid) FrameCodec.parse(bad)).code(), bad);
     }
     JsonNode ack = JSON.readTree(FrameCodec.upack("c-\"1", "m-9", null, null));
     assertEquals("upack", ack.path("t").asText());
     assertEquals("c-\"1", ack.path("id").asText());
     assertEquals("ok", ack.path("status").asText());
     assertEquals("m-9", ack.path("reply").asText());
-    JsonNode error = JSON.readTree(FrameCodec.upError(ClientErrorCode.UPSTREAM_REJECTED, "no", "c-2", 422, "news"));
+    JsonNode error =
+        JSON.readTree(
+            FrameCodec.upError(ClientErrorCode.UPSTREAM_REJECTED, "no", "c-2", 422, "news"));
     assertEquals("upstream_rejected", error.path("code").asText());
     assertEquals(422, error.path("status").asInt());
     assertEquals("news", error.path("app").asText());
@@ -74,7 +99,9 @@ class FrameCodecTest {
 
   @Test
   void broadcastPushesCarryBseqAndLivePushesTheirAppTopicAndOffset() {
-    assertEquals("{\"t\":\"push\",\"id\":\"b-1\",\"qos\":1,\"bseq\":3,\"data\":{}}", FrameCodec.push("b-1", 1, 0, 3, "{}"));
+    assertEquals(
+        "{\"t\":\"push\",\"id\":\"b-1\",\"qos\":1,\"bseq\":3,\"data\":{}}",
+        FrameCodec.push("b-1", 1, 0, 3, "{}"));
     assertEquals(
         "{\"t\":\"push\",\"id\":\"t-1\",\"qos\":0,\"app\":\"demo\",\"topic\":\"a.b\",\"offset\":5,\"epoch\":\"e\",\"data\":1}",
         FrameCodec.live(new io.pushgate.fanout.LivePush("demo", "a.b", "t-1", "1", 5, "e")));
@@ -102,14 +129,16 @@ class FrameCodecTest {
         "{\"t\":\"ack\",\"seq\":1e400}"
       })
   void malformedFramesAreBadFrame(String text) {
-    ParseResult.Invalid invalid = assertInstanceOf(ParseResult.Invalid.class, FrameCodec.parse(text));
+    ParseResult.Invalid invalid =
+        assertInstanceOf(ParseResult.Invalid.class, FrameCodec.parse(text));
     assertEquals(ClientErrorCode.BAD_FRAME, invalid.code());
   }
 
   @Test
   void unknownTypeIsReportedWithAShortEcho() {
     ParseResult.Invalid invalid =
-        assertInstanceOf(ParseResult.Invalid.class, FrameCodec.parse("{\"t\":\"" + "x".repeat(500) + "\"}"));
+        assertInstanceOf(
+            ParseResult.Invalid.class, FrameCodec.parse("{\"t\":\"" + "x".repeat(500) + "\"}"));
     assertEquals(ClientErrorCode.UNKNOWN_TYPE, invalid.code());
     assertTrue(invalid.message().length() < 100, invalid.message());
   }
@@ -122,7 +151,8 @@ class FrameCodecTest {
     assertEquals(30, welcome.get("hb").asInt());
     assertEquals(3, welcome.get("pending").asInt());
     assertEquals("{\"t\":\"pong\"}", FrameCodec.pong());
-    JsonNode error = JSON.readTree(FrameCodec.error(ClientErrorCode.BAD_FRAME, "a \"quoted\"\nmessage"));
+    JsonNode error =
+        JSON.readTree(FrameCodec.error(ClientErrorCode.BAD_FRAME, "a \"quoted\"\nmessage"));
     assertEquals("bad_frame", error.get("code").asText());
     assertEquals("a \"quoted\"\nmessage", error.get("message").asText());
   }

@@ -54,7 +54,8 @@ class TcpFrameReaderTest {
     reader.append(atLimit);
     assertEquals(List.of(atLimit), readAll(reader));
 
-    reader.append(TcpFrames.frame(TcpFrames.JSON, new byte[body.length + 1]).take(TcpFrames.HEADER_BYTES));
+    reader.append(
+        TcpFrames.frame(TcpFrames.JSON, new byte[body.length + 1]).take(TcpFrames.HEADER_BYTES));
     TcpFrameReader.BadHeader tooBig = assertThrows(TcpFrameReader.BadHeader.class, reader::next);
     assertEquals(CloseCode.MESSAGE_TOO_BIG, tooBig.code());
   }

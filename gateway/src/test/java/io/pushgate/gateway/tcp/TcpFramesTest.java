@@ -19,7 +19,9 @@ class TcpFramesTest {
 
   @Test
   void aJsonPingFrameIsAsDocumented() {
-    assertArrayEquals(hex("00 00 00 0d 01 7b 22 74 22 3a 22 70 69 6e 67 22 7d"), TcpFrames.json("{\"t\":\"ping\"}").toArray());
+    assertArrayEquals(
+        hex("00 00 00 0d 01 7b 22 74 22 3a 22 70 69 6e 67 22 7d"),
+        TcpFrames.json("{\"t\":\"ping\"}").toArray());
   }
 
   @Test
@@ -36,7 +38,8 @@ class TcpFramesTest {
   void aCloseFrameCarriesCodeAndReason() {
     ByteString close = TcpFrames.close(4001, "heartbeat_timeout");
     assertArrayEquals(
-        hex("00 00 00 14 03 0f a1 68 65 61 72 74 62 65 61 74 5f 74 69 6d 65 6f 75 74"), close.toArray());
+        hex("00 00 00 14 03 0f a1 68 65 61 72 74 62 65 61 74 5f 74 69 6d 65 6f 75 74"),
+        close.toArray());
     assertEquals(4001, TcpFrames.closeCode(close));
     assertEquals(-1, TcpFrames.closeCode(TcpFrames.close(-1, "")));
   }

@@ -33,14 +33,17 @@ class PreFramedTest {
       ByteBuf framed = PreFramed.frame(payload, encoding);
       assertTrue(framed.isDirect(), "direct memory: written without a copy");
       WebSocketFrame decoded = decode(framed.duplicate());
-      Class<? extends WebSocketFrame> kind = encoding.binary() ? BinaryWebSocketFrame.class : TextWebSocketFrame.class;
+      Class<? extends WebSocketFrame> kind =
+          encoding.binary() ? BinaryWebSocketFrame.class : TextWebSocketFrame.class;
       assertInstanceOf(kind, decoded);
       assertArrayEquals(payload, ByteBufUtil.getBytes(decoded.content()));
       decoded.release();
     }
   }
 
-  /** Each write releases its duplicate; the shared frame must stay whole for the next connection. */
+  /**
+   * Each write releases its duplicate; the shared frame must stay whole for the next connection.
+   */
   @ParameterizedTest
   @ValueSource(ints = {10, 300})
   void manyChannelsWriteTheSameFrame(int size) {
@@ -63,7 +66,8 @@ class PreFramedTest {
   }
 
   private static WebSocketFrame decode(ByteBuf bytes) {
-    EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
+    EmbeddedChannel client =
+        new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
     client.writeInbound(bytes);
     WebSocketFrame frame = client.readInbound();
     client.finishAndReleaseAll();

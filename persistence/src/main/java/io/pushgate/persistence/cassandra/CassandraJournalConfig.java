@@ -7,17 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Pekko and driver configuration of {@code pushgate.journal = cassandra}, built from
- * {@link CassandraSettings}: the journal and snapshot plugins of pekko-persistence-cassandra,
- * both in the one keyspace; the Cassandra Java driver's contact points, local datacentre,
- * credentials and TLS; and two request profiles of ours, {@value #WRITE_PROFILE} and
- * {@value #READ_PROFILE}, with the configured consistency levels. Snapshots use them too: the
- * plugin's own snapshot profile reads and writes at ONE, and a session whose older events were
- * deleted after a snapshot must never recover from a replica that missed the newest snapshot.
+ * The Pekko and driver configuration of {@code pushgate.journal = cassandra}, built from {@link
+ * CassandraSettings}: the journal and snapshot plugins of pekko-persistence-cassandra, both in the
+ * one keyspace; the Cassandra Java driver's contact points, local datacentre, credentials and TLS;
+ * and two request profiles of ours, {@value #WRITE_PROFILE} and {@value #READ_PROFILE}, with the
+ * configured consistency levels. Snapshots use them too: the plugin's own snapshot profile reads
+ * and writes at ONE, and a session whose older events were deleted after a snapshot must never
+ * recover from a replica that missed the newest snapshot.
  *
- * <p>Events by tag are off (nothing reads them: no tag tables are written); the keyspace and
- * tables are never created by the plugin ({@code *-autocreate} stay false) but by
- * {@link CassandraSchema}.
+ * <p>Events by tag are off (nothing reads them: no tag tables are written); the keyspace and tables
+ * are never created by the plugin ({@code *-autocreate} stay false) but by {@link CassandraSchema}.
  *
  * <p>Use: {@code CassandraJournalConfig.forSettings(settings).withFallback(config).resolve()}
  * before creating the actor system.
@@ -26,10 +25,13 @@ public final class CassandraJournalConfig {
 
   /** The plugin's configuration path. */
   public static final String PLUGIN = "pekko.persistence.cassandra";
+
   /** The driver profile of journal and snapshot writes (write-consistency). */
   public static final String WRITE_PROFILE = "pushgate-write";
+
   /** The driver profile of recovery reads (read-consistency). */
   public static final String READ_PROFILE = "pushgate-read";
+
   private static final String DRIVER = "datastax-java-driver";
 
   private CassandraJournalConfig() {}
@@ -59,17 +61,25 @@ public final class CassandraJournalConfig {
     v.put(DRIVER + ".advanced.reconnect-on-init", true);
     profile(v, WRITE_PROFILE, cassandra.writeConsistency());
     profile(v, READ_PROFILE, cassandra.readConsistency());
-    cassandra.username().ifPresent(user -> {
-      v.put(DRIVER + ".advanced.auth-provider.class", "PlainTextAuthProvider");
-      v.put(DRIVER + ".advanced.auth-provider.username", user);
-      v.put(DRIVER + ".advanced.auth-provider.password", cassandra.password());
-    });
-    cassandra.truststore().ifPresent(path -> {
-      v.put(DRIVER + ".advanced.ssl-engine-factory.class", "DefaultSslEngineFactory");
-      v.put(DRIVER + ".advanced.ssl-engine-factory.truststore-path", path);
-      v.put(DRIVER + ".advanced.ssl-engine-factory.truststore-password", cassandra.truststorePassword());
-      v.put(DRIVER + ".advanced.ssl-engine-factory.hostname-validation", true);
-    });
+    cassandra
+        .username()
+        .ifPresent(
+            user -> {
+              v.put(DRIVER + ".advanced.auth-provider.class", "PlainTextAuthProvider");
+              v.put(DRIVER + ".advanced.auth-provider.username", user);
+              v.put(DRIVER + ".advanced.auth-provider.password", cassandra.password());
+            });
+    cassandra
+        .truststore()
+        .ifPresent(
+            path -> {
+              v.put(DRIVER + ".advanced.ssl-engine-factory.class", "DefaultSslEngineFactory");
+              v.put(DRIVER + ".advanced.ssl-engine-factory.truststore-path", path);
+              v.put(
+                  DRIVER + ".advanced.ssl-engine-factory.truststore-password",
+                  cassandra.truststorePassword());
+              v.put(DRIVER + ".advanced.ssl-engine-factory.hostname-validation", true);
+            });
     return ConfigFactory.parseMap(v, "pushgate.cassandra");
   }
 

@@ -9,27 +9,27 @@ import java.util.Optional;
  * from {@code pushgate.cassandra} (this module's reference.conf documents every key, its default
  * and its {@code PUSHGATE_CASSANDRA_*} variable).
  *
- * @param contactPoints    {@code host:port} of some nodes (comma-separated in config); the driver
- *                         finds the rest
- * @param localDatacenter  the datacentre this node talks to (LOCAL_* consistency counts replicas in it)
- * @param keyspace         one keyspace per Pushgate cluster: journal, metadata and snapshots
- * @param replication      {@code SimpleStrategy} with {@code replicationFactor}, or
- *                         {@code NetworkTopologyStrategy} with {@code datacenterReplication}; used
- *                         when the keyspace is created
+ * @param contactPoints {@code host:port} of some nodes (comma-separated in config); the driver
+ *     finds the rest
+ * @param localDatacenter the datacentre this node talks to (LOCAL_* consistency counts replicas in
+ *     it)
+ * @param keyspace one keyspace per Pushgate cluster: journal, metadata and snapshots
+ * @param replication {@code SimpleStrategy} with {@code replicationFactor}, or {@code
+ *     NetworkTopologyStrategy} with {@code datacenterReplication}; used when the keyspace is
+ *     created
  * @param replicationFactor replicas of every row with SimpleStrategy (production: 3)
  * @param datacenterReplication {@code dc:factor} per datacentre with NetworkTopologyStrategy
- *                         (comma-separated in config)
+ *     (comma-separated in config)
  * @param writeConsistency consistency of journal and snapshot writes (default LOCAL_QUORUM)
- * @param readConsistency  consistency of recovery reads, journal and snapshots (default
- *                         LOCAL_QUORUM: with quorum writes, a recovering session sees every
- *                         accepted message and the newest snapshot)
- * @param username         plain-text authentication user, if any
- * @param password         its password; never printed
- * @param truststore       a JKS/PKCS12 truststore to verify the nodes' TLS certificates; empty:
- *                         no TLS
+ * @param readConsistency consistency of recovery reads, journal and snapshots (default
+ *     LOCAL_QUORUM: with quorum writes, a recovering session sees every accepted message and the
+ *     newest snapshot)
+ * @param username plain-text authentication user, if any
+ * @param password its password; never printed
+ * @param truststore a JKS/PKCS12 truststore to verify the nodes' TLS certificates; empty: no TLS
  * @param truststorePassword its password
- * @param migrate          create the keyspace and tables at start if missing
- * @param migrateTimeout   how long that may take (Cassandra unreachable: the node does not start)
+ * @param migrate create the keyspace and tables at start if missing
+ * @param migrateTimeout how long that may take (Cassandra unreachable: the node does not start)
  */
 public record CassandraSettings(
     List<String> contactPoints,
@@ -53,26 +53,33 @@ public record CassandraSettings(
   public CassandraSettings {
     contactPoints = List.copyOf(contactPoints);
     datacenterReplication = List.copyOf(datacenterReplication);
-    if (contactPoints.isEmpty()) throw new IllegalArgumentException("pushgate.cassandra.contact-points is empty");
+    if (contactPoints.isEmpty())
+      throw new IllegalArgumentException("pushgate.cassandra.contact-points is empty");
     if (!keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
       throw new IllegalArgumentException(
-          "pushgate.cassandra.keyspace must be a letter then letters, digits or _ (at most 48), not '" + keyspace + "'");
+          "pushgate.cassandra.keyspace must be a letter then letters, digits or _ (at most 48), not '"
+              + keyspace
+              + "'");
     }
     if (!replication.equals("SimpleStrategy") && !replication.equals("NetworkTopologyStrategy")) {
       throw new IllegalArgumentException(
-          "pushgate.cassandra.replication must be SimpleStrategy or NetworkTopologyStrategy, not '" + replication + "'");
+          "pushgate.cassandra.replication must be SimpleStrategy or NetworkTopologyStrategy, not '"
+              + replication
+              + "'");
     }
     if (migrateTimeout.isNegative() || migrateTimeout.isZero()) {
       throw new IllegalArgumentException("pushgate.cassandra.migrate-timeout must be > 0");
     }
-    if (replicationFactor < 1) throw new IllegalArgumentException("pushgate.cassandra.replication-factor must be >= 1");
+    if (replicationFactor < 1)
+      throw new IllegalArgumentException("pushgate.cassandra.replication-factor must be >= 1");
     if (replication.equals("NetworkTopologyStrategy") && datacenterReplication.isEmpty()) {
       throw new IllegalArgumentException(
           "pushgate.cassandra.datacenter-replication must name each datacentre (\"dc1:3\") with NetworkTopologyStrategy");
     }
     for (String c : List.of(writeConsistency, readConsistency)) {
       if (!CONSISTENCIES.contains(c)) {
-        throw new IllegalArgumentException("pushgate.cassandra consistency must be one of " + CONSISTENCIES + ", not '" + c + "'");
+        throw new IllegalArgumentException(
+            "pushgate.cassandra consistency must be one of " + CONSISTENCIES + ", not '" + c + "'");
       }
     }
   }
@@ -98,7 +105,10 @@ public record CassandraSettings(
   }
 
   private static List<String> commaList(String value) {
-    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return java.util.Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   private static Optional<String> nonEmpty(String value) {

@@ -18,21 +18,24 @@ import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoS
  *
  * <p>Contract: a single statement is atomic on InnoDB and on H2 in autocommit mode, so either every
  * row is written or none is; it needs no transaction around it and so one round trip instead of
- * four ({@code SET autocommit=0}, the insert, {@code COMMIT}, {@code SET autocommit=1}). The
- * {@code ordering} column is left to the database (auto-increment, in the order of the rows).
+ * four ({@code SET autocommit=0}, the insert, {@code COMMIT}, {@code SET autocommit=1}). The {@code
+ * ordering} column is left to the database (auto-increment, in the order of the rows).
  *
  * <p>Limits: {@link #split} cuts a batch into statements of at most a given size (estimated from
- * above as the MariaDB driver encodes and buffers them), so the caller can keep each within the MariaDB
- * driver's 8 KiB packet buffer (a larger statement makes the driver allocate a 128 KiB buffer and
- * drop it again) and far under the server's {@code max_allowed_packet}; statement texts are cached
- * for up to {@link #CACHED_TEXTS} rows. Thread-safe.
+ * above as the MariaDB driver encodes and buffers them), so the caller can keep each within the
+ * MariaDB driver's 8 KiB packet buffer (a larger statement makes the driver allocate a 128 KiB
+ * buffer and drop it again) and far under the server's {@code max_allowed_packet}; statement texts
+ * are cached for up to {@link #CACHED_TEXTS} rows. Thread-safe.
  */
 final class JournalRowsInsert {
 
-  /** Statement texts cached for 1 to this many rows (the journal's batch size is 400 by default). */
+  /**
+   * Statement texts cached for 1 to this many rows (the journal's batch size is 400 by default).
+   */
   static final int CACHED_TEXTS = 512;
 
   private static final int COLUMNS = 12;
+
   /**
    * Per-row bytes besides payloads and strings: 12 values' separators and quotes, numbers of up to
    * 20 digits, the {@code _binary ''} prefix, {@code NULL}s.
@@ -53,9 +56,18 @@ final class JournalRowsInsert {
             + quote.apply(table.tableName());
     List<String> columns =
         List.of(
-            c.deleted(), c.persistenceId(), c.sequenceNumber(), c.writer(), c.writeTimestamp(),
-            c.adapterManifest(), c.eventPayload(), c.eventSerId(), c.eventSerManifest(),
-            c.metaPayload(), c.metaSerId(), c.metaSerManifest());
+            c.deleted(),
+            c.persistenceId(),
+            c.sequenceNumber(),
+            c.writer(),
+            c.writeTimestamp(),
+            c.adapterManifest(),
+            c.eventPayload(),
+            c.eventSerId(),
+            c.eventSerManifest(),
+            c.metaPayload(),
+            c.metaSerId(),
+            c.metaSerManifest());
     StringBuilder sb = new StringBuilder("INSERT INTO ").append(name).append(" (");
     for (int i = 0; i < columns.size(); i++) {
       sb.append(i == 0 ? "" : ", ").append(quote.apply(columns.get(i)));
@@ -65,8 +77,8 @@ final class JournalRowsInsert {
 
   /**
    * The bytes a row adds to a statement, estimated from above for ASCII ids: payloads as the
-   * MariaDB driver's text protocol escapes them (one extra byte for each {@code NUL}, quote,
-   * double quote and backslash).
+   * MariaDB driver's text protocol escapes them (one extra byte for each {@code NUL}, quote, double
+   * quote and backslash).
    */
   private static long sizeOf(JournalPekkoSerializationRow row) {
     long bytes = ROW_OVERHEAD_BYTES + escaped(row.eventPayload());
@@ -85,7 +97,8 @@ final class JournalRowsInsert {
     long bytes = row.eventPayload().length;
     if (row.metaPayload().isDefined()) bytes = Math.max(bytes, row.metaPayload().get().length);
     int chars = Math.max(row.persistenceId().length(), row.writer().length());
-    chars = Math.max(chars, Math.max(row.adapterManifest().length(), row.eventSerManifest().length()));
+    chars =
+        Math.max(chars, Math.max(row.adapterManifest().length(), row.eventSerManifest().length()));
     return Math.max(bytes, 2L * chars + 1);
   }
 

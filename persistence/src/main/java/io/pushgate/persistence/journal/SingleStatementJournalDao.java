@@ -24,17 +24,17 @@ import slick.jdbc.SimpleJdbcAction;
 
 /**
  * pekko-persistence-jdbc's journal DAO ({@link DefaultJournalDao}: its write queue, batching,
- * reads, deletes) with one change: a batch of events is written as <b>one multi-row
- * {@code INSERT} in autocommit mode</b> ({@link JournalRowsInsert}) instead of a JDBC batch inside
- * a transaction; a batch larger than {@code pushgate.db.journal-statement-max-bytes} (8000 bytes
- * by default, within the MariaDB driver's 8 KiB packet buffer) as several such statements in one
- * transaction. Selected by {@code pushgate.db.journal-write = statement} (the default; {@code
+ * reads, deletes) with one change: a batch of events is written as <b>one multi-row {@code INSERT}
+ * in autocommit mode</b> ({@link JournalRowsInsert}) instead of a JDBC batch inside a transaction;
+ * a batch larger than {@code pushgate.db.journal-statement-max-bytes} (8000 bytes by default,
+ * within the MariaDB driver's 8 KiB packet buffer) as several such statements in one transaction.
+ * Selected by {@code pushgate.db.journal-write = statement} (the default; {@code
  * jdbc-journal.dao}).
  *
  * <p>Contract: the same as the default DAO's. One statement is atomic, and several run in one
- * transaction, so a batch is written whole or not at all and every write in it fails together;
- * the events of one persistence id keep their order. A batch with tagged events goes the default
- * way (their tag rows need the generated {@code ordering}).
+ * transaction, so a batch is written whole or not at all and every write in it fails together; the
+ * events of one persistence id keep their order. A batch with tagged events goes the default way
+ * (their tag rows need the generated {@code ordering}).
  *
  * <p>Threads: the statement runs on Slick's executor with a pooled connection, like the default
  * DAO's writes; nothing here blocks the caller.
@@ -42,8 +42,8 @@ import slick.jdbc.SimpleJdbcAction;
 public final class SingleStatementJournalDao extends DefaultJournalDao {
 
   /**
-   * Where the largest single statement (estimated bytes, its text included) is configured: set
-   * from {@code pushgate.db.journal-statement-max-bytes} by {@link
+   * Where the largest single statement (estimated bytes, its text included) is configured: set from
+   * {@code pushgate.db.journal-statement-max-bytes} by {@link
    * io.pushgate.persistence.JournalConfig}.
    */
   public static final String MAX_BYTES_PATH = "jdbc-journal.statement-max-bytes";
@@ -63,7 +63,8 @@ public final class SingleStatementJournalDao extends DefaultJournalDao {
     super(db, profile, journalConfig, serialization, ec, mat);
     this.database = db;
     this.insert =
-        new JournalRowsInsert(journalConfig.eventJournalTableConfiguration(), profile::quoteIdentifier);
+        new JournalRowsInsert(
+            journalConfig.eventJournalTableConfiguration(), profile::quoteIdentifier);
     Config config = mat.system().settings().config();
     this.maxStatementBytes =
         config.hasPath(MAX_BYTES_PATH)
@@ -111,7 +112,8 @@ public final class SingleStatementJournalDao extends DefaultJournalDao {
   }
 
   /** Runs the statements in one transaction and leaves the connection in autocommit mode. */
-  private void inTransaction(Connection connection, List<List<JournalPekkoSerializationRow>> statements)
+  private void inTransaction(
+      Connection connection, List<List<JournalPekkoSerializationRow>> statements)
       throws SQLException {
     connection.setAutoCommit(false);
     try {

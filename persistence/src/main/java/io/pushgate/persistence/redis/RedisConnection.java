@@ -11,8 +11,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One shared lettuce connection (commands are pipelined over it; lettuce reconnects by itself).
- * Only the async API is exposed: nothing here blocks an actor or a Netty thread. Connecting is
- * lazy and retried on use, so a node starts while Redis is down.
+ * Only the async API is exposed: nothing here blocks an actor or a Netty thread. Connecting is lazy
+ * and retried on use, so a node starts while Redis is down.
  */
 public final class RedisConnection implements AutoCloseable {
 
@@ -40,7 +40,10 @@ public final class RedisConnection implements AutoCloseable {
       synchronized (this) {
         current = connection;
         if (current == null || current.isCompletedExceptionally()) {
-          current = client.connectAsync(io.lettuce.core.codec.StringCodec.UTF8, uri).toCompletableFuture();
+          current =
+              client
+                  .connectAsync(io.lettuce.core.codec.StringCodec.UTF8, uri)
+                  .toCompletableFuture();
           connection = current;
         }
       }
