@@ -59,6 +59,15 @@ class GatewaySessionStubTest {
     return server;
   }
 
+  /** A client of {@code server} that said hello; its session is {@code session}. */
+  private WsTestClient helloReaching(GatewayServer server, TestProbe<SessionCommand> session)
+      throws Exception {
+    directory.set(session.ref());
+    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    client.hello("demo", TestApps.token("stub-alice"), null);
+    return client;
+  }
+
   /** Connects, says hello, lets {@code session} answer the attach; returns the Attach. */
   private SessionCommand.Attach attach(WsTestClient client, TestProbe<SessionCommand> session)
       throws Exception {
@@ -98,9 +107,7 @@ class GatewaySessionStubTest {
   void sessionThatDoesNotAnswerGives4003() throws Exception {
     GatewayServer server = start("attach-timeout = 1s");
     TestProbe<SessionCommand> silent = testKit.createTestProbe();
-    directory.set(silent.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
-    client.hello("demo", TestApps.token("stub-alice"), null);
+    WsTestClient client = helloReaching(server, silent);
     silent.expectMessageClass(SessionCommand.Attach.class);
     client.expectError("session_unavailable");
     client.expectClose(4003);
@@ -110,9 +117,7 @@ class GatewaySessionStubTest {
   void welcomeBeforeAttachDoesNotWaitForTheSessionAndItsMessagesFollow() throws Exception {
     GatewayServer server = start("welcome-before-attach = true");
     TestProbe<SessionCommand> session = testKit.createTestProbe();
-    directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
-    client.hello("demo", TestApps.token("stub-alice"), null);
+    WsTestClient client = helloReaching(server, session);
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
     JsonNode welcome = client.expectFrame("welcome"); // the session has not answered yet
     assertFalse(
@@ -135,9 +140,7 @@ class GatewaySessionStubTest {
   void welcomeBeforeAttachThenASessionThatDoesNotAnswerGives4003() throws Exception {
     GatewayServer server = start("welcome-before-attach = true, attach-timeout = 1s");
     TestProbe<SessionCommand> silent = testKit.createTestProbe();
-    directory.set(silent.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
-    client.hello("demo", TestApps.token("stub-alice"), null);
+    WsTestClient client = helloReaching(server, silent);
     silent.expectMessageClass(SessionCommand.Attach.class);
     client.expectFrame("welcome");
     client.expectError("session_unavailable"); // told: reconnect, the stored messages wait
@@ -155,9 +158,7 @@ class GatewaySessionStubTest {
     GatewayServer server =
         start("route-through-node = false"); // for sessions of versions before the router
     TestProbe<SessionCommand> session = testKit.createTestProbe();
-    directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
-    client.hello("demo", TestApps.token("stub-alice"), null);
+    WsTestClient client = helloReaching(server, session);
     SessionCommand.Attach attach = session.expectMessageClass(SessionCommand.Attach.class);
     assertEquals(
         null,
