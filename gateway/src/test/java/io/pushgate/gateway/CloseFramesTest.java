@@ -10,7 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.pushgate.gateway.RawWebSocket.Ending;
 import io.pushgate.gateway.RawWebSocket.Transcript;
-import io.pushgate.gateway.transport.WebSocketConnection;
+import io.pushgate.gateway.transport.websocket.WebSocketConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

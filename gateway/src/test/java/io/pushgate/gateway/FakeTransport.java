@@ -2,7 +2,7 @@ package io.pushgate.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.pushgate.gateway.connection.Transport;
+import io.pushgate.gateway.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.pushgate.gateway.connection;
 
 import io.pushgate.broadcast.BroadcastEntry;
 import io.pushgate.broadcast.BroadcastFeed;
+import io.pushgate.gateway.transport.Transport;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;

@@ -11,6 +11,7 @@ import io.pushgate.gateway.protocol.CloseCode;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.ParseResult;
 import io.pushgate.gateway.protocol.WireEncoding;
+import io.pushgate.gateway.transport.Transport;
 import io.pushgate.model.App;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.ConnectionInfo;

@@ -1,6 +1,7 @@
 package io.pushgate.gateway.connection;
 
 import io.pushgate.fanout.LivePush;
+import io.pushgate.gateway.transport.Transport;
 import io.pushgate.metrics.MessageMeters;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.ConnectionInfo;

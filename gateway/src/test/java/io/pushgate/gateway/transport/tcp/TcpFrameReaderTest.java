@@ -1,4 +1,4 @@
-package io.pushgate.gateway.tcp;
+package io.pushgate.gateway.transport.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

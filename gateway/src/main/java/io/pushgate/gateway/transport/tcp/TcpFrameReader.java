@@ -1,4 +1,4 @@
-package io.pushgate.gateway.tcp;
+package io.pushgate.gateway.transport.tcp;
 
 import io.pushgate.gateway.protocol.CloseCode;
 import org.apache.pekko.util.ByteString;

@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.transport.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.transport.websocket;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;

@@ -1,4 +1,4 @@
-package io.pushgate.gateway.tcp;
+package io.pushgate.gateway.transport.tcp;
 
 import com.typesafe.config.Config;
 

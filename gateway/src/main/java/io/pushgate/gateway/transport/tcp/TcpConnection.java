@@ -1,15 +1,15 @@
-package io.pushgate.gateway.tcp;
+package io.pushgate.gateway.transport.tcp;
 
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.SharedFrame;
-import io.pushgate.gateway.connection.Transport;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.ClientErrorCode;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.ParseResult;
 import io.pushgate.gateway.protocol.WireEncoding;
+import io.pushgate.gateway.transport.Transport;
 import io.pushgate.model.SessionId;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.transport.websocket;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.Unpooled;

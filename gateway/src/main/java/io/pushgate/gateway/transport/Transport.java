@@ -1,5 +1,7 @@
-package io.pushgate.gateway.connection;
+package io.pushgate.gateway.transport;
 
+import io.pushgate.gateway.connection.ClientConnection;
+import io.pushgate.gateway.connection.SharedFrame;
 import io.pushgate.gateway.protocol.WireEncoding;
 import java.time.Duration;
 import java.util.concurrent.Executor;

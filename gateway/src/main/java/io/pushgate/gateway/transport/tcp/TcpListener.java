@@ -1,4 +1,4 @@
-package io.pushgate.gateway.tcp;
+package io.pushgate.gateway.transport.tcp;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.pushgate.gateway.DrainSettings;

@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.transport.websocket;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

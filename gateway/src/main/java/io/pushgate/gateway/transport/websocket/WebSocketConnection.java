@@ -1,4 +1,4 @@
-package io.pushgate.gateway.transport;
+package io.pushgate.gateway.transport.websocket;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -21,11 +21,11 @@ import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.SharedFrame;
-import io.pushgate.gateway.connection.Transport;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.CloseCode;
 import io.pushgate.gateway.protocol.FrameCodec;
 import io.pushgate.gateway.protocol.WireEncoding;
+import io.pushgate.gateway.transport.Transport;
 import io.pushgate.model.SessionId;
 import java.io.IOException;
 import java.time.Duration;
