@@ -4,13 +4,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The node's bound on connections being set up: from a verified hello until the welcome (the
- * session's attach, which in a reconnect storm waits on session recoveries and the journal). At
- * most {@code maxAttaching} at once, WebSocket and TCP together; a hello past it is refused at once
- * with error {@code overloaded} and close 1013, which clients answer by reconnecting with backoff,
- * so a storm is spread by the clients' jitter instead of queueing for seconds behind the journal
- * (and then failing with 4003 at the attach timeout). Re-attaches of open connections and binds of
- * further apps are not counted. Thread-safe.
+ * The node's bound on connections being set up: from a verified hello until the session has
+ * attached (which in a reconnect storm waits on session recoveries and the journal; the welcome
+ * comes then, or before with {@code welcome-before-attach}). At most {@code maxAttaching} at once,
+ * WebSocket and TCP together; a hello past it is refused at once with error {@code overloaded} and
+ * close 1013, which clients answer by reconnecting with backoff, so a storm is spread by the
+ * clients' jitter instead of queueing for seconds behind the journal (and then failing with 4003 at
+ * the attach timeout). Re-attaches of open connections and binds of further apps are not counted.
+ * Thread-safe.
  */
 public final class ConnectionAdmission {
 
@@ -36,14 +37,14 @@ public final class ConnectionAdmission {
   }
 
   /**
-   * Gives back a place taken by {@link #tryAdmit}: the welcome was written, or the connection ended
+   * Gives back a place taken by {@link #tryAdmit}: the session attached, or the connection ended
    * first.
    */
   public void done() {
     attaching.decrementAndGet();
   }
 
-  /** Connections between hello and welcome now. */
+  /** Connections between hello and their session's attach now. */
   public int attaching() {
     return attaching.get();
   }
