@@ -7,11 +7,13 @@ import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
@@ -29,14 +31,11 @@ final class ApiErrorHandlers {
    * {@code route} with these handlers, and every other error response (status 400 or more)
    * rewritten as a problem: whatever a route produces, callers see problem+json.
    */
-  static org.apache.pekko.http.javadsl.server.Route problemsOnly(
-      org.apache.pekko.http.javadsl.server.Route route) {
+  static Route problemsOnly(Route route) {
     // the handlers and the inner routes are built once: the Java DSL calls these suppliers on
     // every request, and building a rejection handler there cost 4 % of the node's allocations
-    org.apache.pekko.http.javadsl.server.Route withRejections =
-        handleRejections(REJECTIONS, () -> route);
-    org.apache.pekko.http.javadsl.server.Route withHandlers =
-        handleExceptions(EXCEPTIONS, () -> withRejections);
+    Route withRejections = handleRejections(REJECTIONS, () -> route);
+    Route withHandlers = handleExceptions(EXCEPTIONS, () -> withRejections);
     return mapResponse(
         response ->
             response.status().intValue() >= 400 ? ApiResponses.asProblem(response) : response,
@@ -91,14 +90,13 @@ final class ApiErrorHandlers {
         .build();
   }
 
-  private static org.apache.pekko.http.javadsl.model.HttpResponse tooLarge() {
+  private static HttpResponse tooLarge() {
     return ApiResponses.problem(
         ErrorCode.PAYLOAD_TOO_LARGE,
         "the request body is larger than pushgate.api.http.parsing.max-content-length");
   }
 
-  private static org.apache.pekko.http.javadsl.server.Route methodNotAllowed(
-      List<MethodRejection> rejections) {
+  private static Route methodNotAllowed(List<MethodRejection> rejections) {
     String allow =
         rejections.stream()
             .map(r -> r.supported().name())

@@ -3,6 +3,8 @@ package io.pushgate.api;
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.pushgate.api.dto.BatchSendResponse;
+import io.pushgate.api.dto.SendMessageResponse;
 import io.pushgate.api.idempotency.IdempotencySettings;
 import io.pushgate.api.idempotency.IdempotencyStore;
 import io.pushgate.api.idempotency.InMemoryIdempotencyStore;

@@ -7,6 +7,7 @@ import io.pushgate.api.webhook.Webhooks;
 import io.pushgate.model.AppRegistry;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -48,8 +49,7 @@ public final class BackendHookRoutes extends AllDirectives {
                           return complete(
                               stats
                                   .apply(appId)
-                                  .<org.apache.pekko.http.javadsl.model.HttpResponse>map(
-                                      s -> ApiResponses.json(200, s))
+                                  .<HttpResponse>map(s -> ApiResponses.json(200, s))
                                   .orElseGet(
                                       () ->
                                           ApiResponses.problem(

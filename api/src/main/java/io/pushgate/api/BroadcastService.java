@@ -2,6 +2,9 @@ package io.pushgate.api;
 
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
+import io.pushgate.api.dto.BroadcastRequest;
+import io.pushgate.api.dto.BroadcastResponse;
+import io.pushgate.api.dto.BroadcastStatusResponse;
 import io.pushgate.broadcast.BroadcastCommand;
 import io.pushgate.broadcast.BroadcastCommand.BroadcastInfo;
 import io.pushgate.broadcast.BroadcastCommand.PublishResult;
@@ -16,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * App-wide broadcasts: QoS 1 goes into the app's broadcast log (one journal row, whatever the
@@ -25,7 +30,7 @@ import java.util.concurrent.CompletionStage;
 public final class BroadcastService {
 
   private final RequestParser parser;
-  private final org.apache.pekko.actor.typed.ActorSystem<?> system;
+  private final ActorSystem<?> system;
   private final MessageMeters messages;
   private final Duration askTimeout;
   private final Clock clock;
@@ -34,11 +39,7 @@ public final class BroadcastService {
    * The node's broadcast parts are started on first use (a node that never broadcasts never starts
    * them).
    */
-  BroadcastService(
-      org.apache.pekko.actor.typed.ActorSystem<?> system,
-      RequestParser parser,
-      Duration askTimeout,
-      Clock clock) {
+  BroadcastService(ActorSystem<?> system, RequestParser parser, Duration askTimeout, Clock clock) {
     this.system = system;
     this.messages = PushgateMeters.get(system).messages();
     this.parser = parser;
@@ -75,7 +76,7 @@ public final class BroadcastService {
         Broadcasts.get(system)
             .log(app.id())
             .ask(
-                (org.apache.pekko.actor.typed.ActorRef<PublishResult> replyTo) ->
+                (ActorRef<PublishResult> replyTo) ->
                     new BroadcastCommand.Publish(
                         id, request.data(), now, expiresAt, request.collapseKey(), replyTo),
                 askTimeout);

@@ -1,7 +1,10 @@
 package io.pushgate.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.api.dto.DevicesResponse;
 import io.pushgate.model.App;
 import io.pushgate.model.SessionId;
+import io.pushgate.notify.Device;
 import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.DeviceReply;
 import java.time.Clock;
@@ -36,7 +39,7 @@ public final class DeviceService {
    * invalid_field, malformed_json, too_many_devices, overloaded or unavailable.
    */
   public CompletionStage<Registered> put(App app, String user, String id, byte[] body) {
-    com.fasterxml.jackson.databind.JsonNode json;
+    JsonNode json;
     try {
       json = ApiJson.parse(body);
     } catch (ApiProblem problem) {
@@ -46,9 +49,8 @@ public final class DeviceService {
   }
 
   /** As {@link #put(App, String, String, byte[])}, with the body already parsed (the gRPC API). */
-  public CompletionStage<Registered> put(
-      App app, String user, String id, com.fasterxml.jackson.databind.JsonNode body) {
-    io.pushgate.notify.Device device;
+  public CompletionStage<Registered> put(App app, String user, String id, JsonNode body) {
+    Device device;
     try {
       device = PushRequests.device(id, body, clock.millis());
     } catch (ApiProblem problem) {

@@ -1,5 +1,6 @@
 package io.pushgate.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -15,9 +16,4 @@ import java.util.List;
  *     checks), or null
  */
 public record MessageFields(
-    List<String> to,
-    Long qos,
-    Long ttl,
-    String data,
-    String collapseKey,
-    com.fasterxml.jackson.databind.JsonNode notification) {}
+    List<String> to, Long qos, Long ttl, String data, String collapseKey, JsonNode notification) {}

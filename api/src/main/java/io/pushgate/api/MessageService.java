@@ -2,6 +2,11 @@ package io.pushgate.api;
 
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
+import io.pushgate.api.dto.BatchRequest;
+import io.pushgate.api.dto.BatchSendResponse;
+import io.pushgate.api.dto.RecipientStatus;
+import io.pushgate.api.dto.SendMessageRequest;
+import io.pushgate.api.dto.SendMessageResponse;
 import io.pushgate.api.ratelimit.SendRateLimiter;
 import io.pushgate.metrics.MessageMeters;
 import io.pushgate.model.App;
@@ -10,11 +15,14 @@ import io.pushgate.model.SessionId;
 import io.pushgate.paced.PacedSends;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +115,7 @@ public final class MessageService {
 
   /** Sends a validated batch, as {@link #sendBatch(App, byte[], String)} after validation. */
   public CompletionStage<BatchSendResponse> sendBatch(App app, BatchRequest batch, String batchId) {
-    List<Integer> indices =
-        java.util.stream.IntStream.range(0, batch.entries().size()).boxed().toList();
+    List<Integer> indices = IntStream.range(0, batch.entries().size()).boxed().toList();
     return limit.run(
         () ->
             BoundedFanOut.map(
@@ -144,8 +151,7 @@ public final class MessageService {
 
   private static String batchMessageId(String batchId, int index) {
     if (batchId == null) return null;
-    return UUID.nameUUIDFromBytes(
-            (batchId + "#" + index).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+    return UUID.nameUUIDFromBytes((batchId + "#" + index).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 
@@ -181,8 +187,7 @@ public final class MessageService {
             SAME_THREAD);
   }
 
-  private <T> CompletionStage<T> run(
-      boolean ownSlot, java.util.function.Supplier<CompletionStage<T>> work) {
+  private <T> CompletionStage<T> run(boolean ownSlot, Supplier<CompletionStage<T>> work) {
     return ownSlot ? limit.run(work) : work.get();
   }
 

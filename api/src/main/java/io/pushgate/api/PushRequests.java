@@ -8,6 +8,7 @@ import io.pushgate.notify.Platform;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -114,7 +115,7 @@ final class PushRequests {
     Platform platform =
         (p != null && p.isTextual()
                 ? Platform.fromWireName(p.textValue())
-                : java.util.Optional.<Platform>empty())
+                : Optional.<Platform>empty())
             .orElseThrow(
                 () ->
                     invalid(

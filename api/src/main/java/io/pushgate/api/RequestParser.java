@@ -1,10 +1,16 @@
 package io.pushgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.api.dto.BatchRequest;
+import io.pushgate.api.dto.BroadcastRequest;
+import io.pushgate.api.dto.SendMessageRequest;
+import io.pushgate.api.dto.TokenRequest;
 import io.pushgate.model.AppLimits;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
 import io.pushgate.model.SessionId;
+import io.pushgate.topic.TopicName;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
  * Turns request bodies into validated requests. Pure and thread-safe (no I/O, no actors).
@@ -107,7 +114,7 @@ public final class RequestParser {
     return batch(messages.size(), i -> parseMessage(messages.get(i), limits));
   }
 
-  private BatchRequest batch(int size, java.util.function.IntFunction<SendMessageRequest> message) {
+  private BatchRequest batch(int size, IntFunction<SendMessageRequest> message) {
     if (size == 0 || size > settings.maxBatchMessages()) {
       throw ApiProblem.field(
           ErrorCode.TOO_MANY_MESSAGES,
@@ -253,14 +260,13 @@ public final class RequestParser {
   }
 
   /** {@code pattern(i)}: the i-th pattern, or {@link #NOT_TEXT}. */
-  private static List<String> topicPatterns(
-      int size, java.util.function.IntFunction<String> pattern) {
+  private static List<String> topicPatterns(int size, IntFunction<String> pattern) {
     if (size > MAX_TOKEN_TOPIC_PATTERNS)
       throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
     List<String> patterns = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       String p = pattern.apply(i);
-      if (p == null || p == NOT_TEXT || !io.pushgate.topic.TopicName.isValidPattern(p)) {
+      if (p == null || p == NOT_TEXT || !TopicName.isValidPattern(p)) {
         throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topics", TOPIC_PATTERNS_RULE);
       }
       patterns.add(p);
@@ -274,8 +280,8 @@ public final class RequestParser {
    * @throws ApiProblem invalid_topic
    */
   public static String pathTopic(String topic) {
-    if (!io.pushgate.topic.TopicName.isValid(topic)) {
-      throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topic", io.pushgate.topic.TopicName.RULE);
+    if (!TopicName.isValid(topic)) {
+      throw ApiProblem.field(ErrorCode.INVALID_TOPIC, "topic", TopicName.RULE);
     }
     return topic;
   }
@@ -356,7 +362,7 @@ public final class RequestParser {
    * Recipients {@code user(0..size-1)} (each a user id, null or {@link #NOT_TEXT}), without
    * duplicates.
    */
-  private List<String> users(int size, java.util.function.IntFunction<String> user) {
+  private List<String> users(int size, IntFunction<String> user) {
     if (size > settings.maxRecipients()) {
       throw ApiProblem.field(
           ErrorCode.TOO_MANY_RECIPIENTS,
@@ -435,7 +441,7 @@ public final class RequestParser {
   private static JsonNode dataText(String data) {
     if (data == null || data.isEmpty()) return null;
     try {
-      return ApiJson.parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return ApiJson.parse(data.getBytes(StandardCharsets.UTF_8));
     } catch (ApiProblem problem) {
       throw ApiProblem.field(
           ErrorCode.MALFORMED_JSON,

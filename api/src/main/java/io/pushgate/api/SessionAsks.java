@@ -4,10 +4,13 @@ import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.MessageStatus;
+import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.KickResult;
 import io.pushgate.session.SessionStatus;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The session requests the API makes, each bounded by {@code pushgate.api.ask-timeout}: a stage
@@ -32,14 +35,10 @@ public interface SessionAsks {
   CompletionStage<KickResult> kick(SessionId session);
 
   /** Subscribe or unsubscribe the session to/from a topic, server-side (persisted). */
-  CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(
+  CompletionStage<SessionCommand.TopicResult> changeTopic(
       SessionId session, String topic, boolean subscribe);
 
   /** A device command of the session (put, remove or list its user's devices for mobile push). */
-  CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
-      SessionId session,
-      java.util.function.Function<
-              org.apache.pekko.actor.typed.ActorRef<io.pushgate.session.SessionCommand.DeviceReply>,
-              io.pushgate.session.SessionCommand>
-          command);
+  CompletionStage<SessionCommand.DeviceReply> devices(
+      SessionId session, Function<ActorRef<SessionCommand.DeviceReply>, SessionCommand> command);
 }

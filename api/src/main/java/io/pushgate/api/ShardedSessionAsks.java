@@ -14,6 +14,8 @@ import io.pushgate.session.SessionSharding;
 import io.pushgate.session.SessionStatus;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /** {@link SessionAsks} through the session shard region; location transparent. */
 final class ShardedSessionAsks implements SessionAsks {
@@ -58,10 +60,7 @@ final class ShardedSessionAsks implements SessionAsks {
 
   @Override
   public CompletionStage<SessionCommand.DeviceReply> devices(
-      SessionId session,
-      java.util.function.Function<
-              org.apache.pekko.actor.typed.ActorRef<SessionCommand.DeviceReply>, SessionCommand>
-          command) {
+      SessionId session, Function<ActorRef<SessionCommand.DeviceReply>, SessionCommand> command) {
     return sessions.ask(session, command::apply, timeout);
   }
 }

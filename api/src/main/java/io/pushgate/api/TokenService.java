@@ -1,6 +1,8 @@
 package io.pushgate.api;
 
 import com.auth0.jwt.JWT;
+import io.pushgate.api.dto.TokenRequest;
+import io.pushgate.api.dto.TokenResponse;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import java.time.Instant;

@@ -2,6 +2,8 @@ package io.pushgate.api;
 
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
+import io.pushgate.api.dto.TopicMessageResponse;
+import io.pushgate.api.dto.UserTopicsResponse;
 import io.pushgate.fanout.ClusterTopics;
 import io.pushgate.fanout.LivePush;
 import io.pushgate.metrics.MessageMeters;

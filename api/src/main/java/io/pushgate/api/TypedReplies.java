@@ -2,7 +2,10 @@ package io.pushgate.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.api.dto.BatchSendResponse;
+import io.pushgate.api.dto.SendMessageResponse;
 import io.pushgate.api.idempotency.StoredResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Predicate;
 
@@ -37,8 +40,7 @@ public final class TypedReplies<T> implements IdempotentSends.Replies<Answer<T>>
       int status =
           allAccepted.test(answer.value()) ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS;
       return new StoredResponse(
-          status,
-          new String(ApiJson.bytes(answer.value()), java.nio.charset.StandardCharsets.UTF_8));
+          status, new String(ApiJson.bytes(answer.value()), StandardCharsets.UTF_8));
     }
     ApiProblem problem = answer.problem();
     int status = problem.code().status();

@@ -2,6 +2,9 @@ package io.pushgate.api;
 
 import static io.pushgate.concurrent.Continuations.SAME_THREAD;
 
+import io.pushgate.api.dto.KickResponse;
+import io.pushgate.api.dto.MessageStatusResponse;
+import io.pushgate.api.dto.UserStatusResponse;
 import io.pushgate.model.App;
 import io.pushgate.model.SessionId;
 import java.util.concurrent.CompletableFuture;

@@ -3,12 +3,13 @@ package io.pushgate.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.model.App;
 import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.model.OverflowPolicy;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.ApiTestClient.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,9 +57,9 @@ class ApiDeliverySemanticsTest {
           new AppLimits(Duration.ofHours(1), Duration.ofHours(2), OverflowPolicy.REJECT, 1, 2));
 
   private ActorTestKit testKit;
-  private ApiClient rejecting;
-  private ApiClient dropping;
-  private ApiClient slow;
+  private ApiTestClient rejecting;
+  private ApiTestClient dropping;
+  private ApiTestClient slow;
   private final AtomicInteger users = new AtomicInteger();
 
   @BeforeAll
@@ -69,7 +70,7 @@ class ApiDeliverySemanticsTest {
     ApiRoutes routes =
         TestRoutes.of(
             testKit.system(), sessions, new AppRegistry(List.of(REJECTING, DROPPING, SLOW)));
-    rejecting = ApiClient.serving(testKit.system(), routes, REJECTING.apiKey());
+    rejecting = ApiTestServer.serving(testKit.system(), routes, REJECTING.apiKey());
     dropping = rejecting.withKey(DROPPING.apiKey());
     slow = rejecting.withKey(SLOW.apiKey());
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -42,7 +44,7 @@ class ApiFuzzTest {
   private static final Set<String> CODES =
       Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
   private static ActorTestKit testKit;
-  private static ApiClient api;
+  private static ApiTestClient api;
 
   record Request(
       String method,
@@ -72,7 +74,7 @@ class ApiFuzzTest {
     testKit = SingleNodeTestKit.start("ApiFuzzTest", "");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
-    api = ApiClient.serving(testKit.system(), routes, null);
+    api = ApiTestServer.serving(testKit.system(), routes, null);
   }
 
   @AfterContainer
@@ -82,7 +84,7 @@ class ApiFuzzTest {
 
   @Property
   void everyRequestGetsADocumentedAnswer(@ForAll("requests") Request request) throws Exception {
-    ApiClient.Reply response = call(request);
+    ApiTestClient.Reply response = call(request);
     assertNotEquals(500, response.status(), () -> "500 for " + request);
     if (response.status() >= 400) {
       assertEquals(
@@ -98,14 +100,14 @@ class ApiFuzzTest {
     } else if (response.body().length > 0) {
       JSON.readTree(response.body()); // well-formed JSON
     }
-    ApiClient.Reply control =
+    ApiTestClient.Reply control =
         call(
             new Request(
                 "GET", "/v1/apps/demo/users/control", "Bearer demo-key", null, null, new byte[0]));
     assertEquals(200, control.status(), "the API keeps serving");
   }
 
-  private static ApiClient.Reply call(Request r) {
+  private static ApiTestClient.Reply call(Request r) {
     Map<String, String> headers =
         r.idempotencyKey() == null ? Map.of() : Map.of("Idempotency-Key", r.idempotencyKey());
     return api.call(r.method(), r.uri(), r.auth(), r.contentType(), r.body(), headers);
@@ -231,7 +233,7 @@ class ApiFuzzTest {
                 .between(900, 1100)
                 .map(
                     n ->
-                        java.util.stream.IntStream.range(0, n)
+                        IntStream.range(0, n)
                             .mapToObj(i -> "\"u" + i + "\"")
                             .collect(Collectors.joining(",", "[", "]"))),
             jsonValue());

@@ -87,7 +87,7 @@ class ApiPortFuzzTest {
                 testKit.system(),
                 routes.route(),
                 routes.directSends(),
-                ApiClient.localSettings(testKit.system()))
+                ApiTestServer.localSettings(testKit.system()))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS)
             .localAddress()

@@ -66,7 +66,7 @@ class ApiPortGuardTest {
                     entity(
                         Unmarshaller.entityToByteArray(),
                         body -> complete(ApiResponses.json(200, Map.of("bytes", body.length))))));
-    port = ApiClient.servePort(testKit.system(), route);
+    port = ApiTestServer.servePort(testKit.system(), route);
   }
 
   @AfterAll

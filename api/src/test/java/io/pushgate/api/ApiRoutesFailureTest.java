@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.api.ratelimit.LocalSendRateLimiter;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
+import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
+import io.pushgate.session.MessageStatus;
+import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionCommand.KickResult;
 import io.pushgate.session.SessionStatus;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.ApiTestClient.Reply;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +33,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +64,7 @@ class ApiRoutesFailureTest {
     sessions.reset();
   }
 
-  private ApiClient client(ApiSettings settings) {
+  private ApiTestClient client(ApiSettings settings) {
     ApiRoutes routes =
         new ApiRoutes(
             ApiServices.create(
@@ -72,11 +78,11 @@ class ApiRoutesFailureTest {
                     ApiRoutes.localIdempotency(testKit.system()),
                     new LocalSendRateLimiter(),
                     null)));
-    return ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
+    return ApiTestServer.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
-  private ApiClient client() {
-    return client(TestSettings.defaults());
+  private ApiTestClient client() {
+    return client(ApiTestSettings.defaults());
   }
 
   @Test
@@ -129,7 +135,7 @@ class ApiRoutesFailureTest {
   @Test
   void requestsBeyondTheConcurrencyLimitAndItsQueueAreRefusedWithRetryAfter() throws Exception {
     sessions.script("held", Script.HOLD);
-    ApiClient api = client(TestSettings.withQueue(1, 0, Duration.ofSeconds(5)));
+    ApiTestClient api = client(ApiTestSettings.withQueue(1, 0, Duration.ofSeconds(5)));
     CompletableFuture<Reply> first =
         api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held\"],\"data\":1}");
     await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
@@ -149,7 +155,7 @@ class ApiRoutesFailureTest {
   @Test
   void aQueuedRequestThatGetsNoTurnIsRefusedAfterTheQueueWait() throws Exception {
     sessions.script("held2", Script.HOLD);
-    ApiClient api = client(TestSettings.withQueue(1, 10, Duration.ofMillis(500)));
+    ApiTestClient api = client(ApiTestSettings.withQueue(1, 10, Duration.ofMillis(500)));
     CompletableFuture<Reply> first =
         api.postAsync("/v1/apps/demo/messages", "{\"to\":[\"held2\"],\"data\":1}");
     await().atMost(Duration.ofSeconds(30)).until(() -> sessions.held.size() == 1);
@@ -169,7 +175,7 @@ class ApiRoutesFailureTest {
   @Test
   void fanOutKeepsAtMostEnqueueParallelismAsksInFlight() throws Exception {
     for (int i = 0; i < 6; i++) sessions.script("u" + i, Script.HOLD);
-    ApiClient api = client(TestSettings.with(1000, 2, 512, Duration.ofSeconds(5)));
+    ApiTestClient api = client(ApiTestSettings.with(1000, 2, 512, Duration.ofSeconds(5)));
     CompletableFuture<Reply> reply =
         api.postAsync(
             "/v1/apps/demo/messages",
@@ -240,10 +246,7 @@ class ApiRoutesFailureTest {
 
     @Override
     public CompletionStage<EnqueueResult> enqueue(
-        SessionId session,
-        PushMessage message,
-        io.pushgate.model.OverflowPolicy overflow,
-        boolean idempotent) {
+        SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent) {
       messageIds.add(message.id());
       Script script = scripts.get(session.user());
       if (script == null)
@@ -266,10 +269,8 @@ class ApiRoutesFailureTest {
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.MessageStatus> messageStatus(
-        SessionId session, String messageId) {
-      return CompletableFuture.completedFuture(
-          io.pushgate.session.MessageStatus.unknown(messageId));
+    public CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId) {
+      return CompletableFuture.completedFuture(MessageStatus.unknown(messageId));
     }
 
     @Override
@@ -291,18 +292,13 @@ class ApiRoutesFailureTest {
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
-        SessionId session,
-        java.util.function.Function<
-                org.apache.pekko.actor.typed.ActorRef<
-                    io.pushgate.session.SessionCommand.DeviceReply>,
-                io.pushgate.session.SessionCommand>
-            command) {
+    public CompletionStage<SessionCommand.DeviceReply> devices(
+        SessionId session, Function<ActorRef<SessionCommand.DeviceReply>, SessionCommand> command) {
       return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(
+    public CompletionStage<SessionCommand.TopicResult> changeTopic(
         SessionId session, String topic, boolean subscribe) {
       return CompletableFuture.failedFuture(new TimeoutException("ask timed out"));
     }

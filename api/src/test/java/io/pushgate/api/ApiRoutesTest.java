@@ -11,7 +11,8 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushgate.api.ApiClient.Reply;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.model.SessionId;
@@ -20,11 +21,14 @@ import io.pushgate.session.ConnectionMessage;
 import io.pushgate.session.DisconnectReason;
 import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.ApiTestClient.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -48,7 +52,7 @@ class ApiRoutesTest {
 
   private ActorTestKit testKit;
   private SessionSharding sessions;
-  private ApiClient api;
+  private ApiTestClient api;
   private final AtomicInteger users = new AtomicInteger();
 
   @BeforeAll
@@ -57,7 +61,7 @@ class ApiRoutesTest {
     sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes =
         TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO, OTHER)));
-    api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
+    api = ApiTestServer.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
   @AfterAll
@@ -104,10 +108,9 @@ class ApiRoutesTest {
 
   @Test
   void callsAreCountedWithTheHttpTransport() {
-    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    io.pushgate.metrics.PushgateMeters.get(testKit.system()).add(registry);
-    java.util.function.Function<String, Double> count =
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    PushgateMeters.get(testKit.system()).add(registry);
+    Function<String, Double> count =
         outcome -> {
           var c =
               registry
@@ -296,7 +299,7 @@ class ApiRoutesTest {
 
   @Test
   void tokenOfOneAppDoesNotVerifyWithAnothersSecret() {
-    ApiClient other = api.withKey(OTHER.apiKey());
+    ApiTestClient other = api.withKey(OTHER.apiKey());
     String token =
         other.post("/v1/apps/other/tokens", "{\"user\":\"alice\"}").json().path("token").asText();
     assertThrows(

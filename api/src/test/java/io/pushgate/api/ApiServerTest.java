@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -41,22 +43,20 @@ class ApiServerTest {
             "pushgate.api.http.request-timeout = 1s\npushgate.api.http.parsing.max-content-length = 64k");
     var route =
         concat(
-            path("ok", () -> complete(ApiResponses.json(200, java.util.Map.of("ok", true)))),
+            path("ok", () -> complete(ApiResponses.json(200, Map.of("ok", true)))),
             path("never", () -> completeWithFuture(new CompletableFuture<HttpResponse>())),
             path(
                 "echo",
                 () ->
                     entity(
                         Unmarshaller.entityToByteArray(),
-                        body ->
-                            complete(
-                                ApiResponses.json(200, java.util.Map.of("bytes", body.length))))),
+                        body -> complete(ApiResponses.json(200, Map.of("bytes", body.length))))),
             path(
                 "boom",
                 () -> {
                   throw new IllegalStateException("secret-cause");
                 }));
-    port = ApiClient.servePort(testKit.system(), route);
+    port = ApiTestServer.servePort(testKit.system(), route);
   }
 
   @AfterAll
@@ -182,7 +182,7 @@ class ApiServerTest {
     byte[] buf = new byte[8192];
     try {
       for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
-    } catch (java.net.SocketTimeoutException | SocketException end) {
+    } catch (SocketTimeoutException | SocketException end) {
       // keep-alive or reset after the answer: what was read is the answer
     }
     return out.toString(StandardCharsets.UTF_8);

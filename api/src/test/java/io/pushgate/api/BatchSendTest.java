@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.ApiTestClient.Reply;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -30,7 +31,7 @@ class BatchSendTest {
   private static final String BATCH = "/v1/apps/demo/messages:batch";
 
   private ActorTestKit testKit;
-  private ApiClient api;
+  private ApiTestClient api;
   private final AtomicInteger users = new AtomicInteger();
 
   @BeforeAll
@@ -41,7 +42,7 @@ class BatchSendTest {
             "pushgate.api.max-batch-messages = 5\npushgate.api.max-recipients = 10");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
-    api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
+    api = ApiTestServer.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
   @AfterAll

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -134,8 +135,7 @@ class ConcurrencyLimitTest {
     CompletionStage<String> waiting = limit.run(() -> CompletableFuture.completedFuture("never"));
     ExecutionException e =
         assertThrows(
-            ExecutionException.class,
-            () -> waiting.toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS));
+            ExecutionException.class, () -> waiting.toCompletableFuture().get(5, TimeUnit.SECONDS));
     assertEquals(ErrorCode.OVERLOADED, assertInstanceOf(ApiProblem.class, e.getCause()).code());
   }
 }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.ApiTestClient.Reply;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -29,7 +31,7 @@ class DeviceRoutesTest {
   private static final String APNS_TOKEN = "a".repeat(60) + "beef";
 
   private ActorTestKit testKit;
-  private ApiClient api;
+  private ApiTestClient api;
   private final AtomicInteger users = new AtomicInteger();
 
   @BeforeAll
@@ -37,7 +39,7 @@ class DeviceRoutesTest {
     testKit = SingleNodeTestKit.start("DeviceRoutesTest", "pushgate.session.max-devices = 3");
     SessionSharding sessions = SessionSharding.init(testKit.system());
     ApiRoutes routes = TestRoutes.of(testKit.system(), sessions, new AppRegistry(List.of(DEMO)));
-    api = ApiClient.serving(testKit.system(), routes, DEMO.apiKey());
+    api = ApiTestServer.serving(testKit.system(), routes, DEMO.apiKey());
   }
 
   @AfterAll
@@ -69,7 +71,7 @@ class DeviceRoutesTest {
     assertEquals("apns", devices.get(0).path("platform").asText());
     assertEquals("…beef", devices.get(0).path("tokenHint").asText());
     assertFalse(
-        new String(listed.body(), java.nio.charset.StandardCharsets.UTF_8).contains(APNS_TOKEN),
+        new String(listed.body(), StandardCharsets.UTF_8).contains(APNS_TOKEN),
         "a token must never be returned");
     Reply removed = api.delete(base + "iphone");
     assertEquals(200, removed.status());

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.auth0.jwt.JWT;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.reflection.v1alpha.ServerReflectionGrpc;
 import io.grpc.reflection.v1alpha.ServerReflectionRequest;
 import io.grpc.reflection.v1alpha.ServerReflectionResponse;
@@ -24,26 +27,34 @@ import io.pushgate.grpc.health.v1.HealthCheckRequest;
 import io.pushgate.grpc.health.v1.HealthCheckResponse;
 import io.pushgate.grpc.health.v1.HealthClient;
 import io.pushgate.grpc.v1.BroadcastRequest;
+import io.pushgate.grpc.v1.DeviceRequest;
 import io.pushgate.grpc.v1.GetBroadcastRequest;
 import io.pushgate.grpc.v1.GetMessageStatusRequest;
 import io.pushgate.grpc.v1.GetUserRequest;
 import io.pushgate.grpc.v1.KickRequest;
+import io.pushgate.grpc.v1.ListDevicesRequest;
 import io.pushgate.grpc.v1.Message;
 import io.pushgate.grpc.v1.MintTokenRequest;
 import io.pushgate.grpc.v1.MintTokenResponse;
+import io.pushgate.grpc.v1.Notification;
 import io.pushgate.grpc.v1.PublishRequest;
 import io.pushgate.grpc.v1.PublishResult;
 import io.pushgate.grpc.v1.PublishTopicRequest;
 import io.pushgate.grpc.v1.PushgateApiClient;
+import io.pushgate.grpc.v1.PutDeviceRequest;
+import io.pushgate.grpc.v1.PutDeviceResponse;
+import io.pushgate.grpc.v1.RecipientStatus;
 import io.pushgate.grpc.v1.SendRequest;
 import io.pushgate.grpc.v1.SendResponse;
 import io.pushgate.grpc.v1.UserTopicRequest;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,6 +64,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.grpc.GrpcClientSettings;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -77,7 +89,7 @@ class GrpcApiEndToEndTest {
   private ActorTestKit testKit;
   private GrpcApiServer server;
   private PushgateApiClient client;
-  private ApiClient http;
+  private ApiTestClient http;
   private final AtomicInteger users = new AtomicInteger();
 
   @BeforeAll
@@ -91,7 +103,7 @@ class GrpcApiEndToEndTest {
             testKit.system(),
             ApiServices.Deps.of(
                 testKit.system(), sessions, new AppRegistry(List.of(DEMO)), new ClientTokens()));
-    http = ApiClient.serving(testKit.system(), new ApiRoutes(services), DEMO.apiKey());
+    http = ApiTestServer.serving(testKit.system(), new ApiRoutes(services), DEMO.apiKey());
     GrpcApiSettings settings =
         GrpcApiSettings.fromConfig(testKit.system().settings().config()).withPort(0);
     server =
@@ -140,7 +152,7 @@ class GrpcApiEndToEndTest {
   private static Failure failure(CompletionStage<?> call) {
     CompletionException e = assertThrows(CompletionException.class, () -> join(call));
     StatusRuntimeException status = assertInstanceOf(StatusRuntimeException.class, e.getCause());
-    com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(status);
+    com.google.rpc.Status details = StatusProto.fromThrowable(status);
     assertTrue(
         details != null && details.getDetailsCount() > 0,
         "the status carries grpc-status-details-bin: " + status + " " + status.getTrailers());
@@ -150,9 +162,7 @@ class GrpcApiEndToEndTest {
           info.getReason(),
           status
               .getTrailers()
-              .get(
-                  io.grpc.Metadata.Key.of(
-                      GrpcErrors.CODE_TRAILER, io.grpc.Metadata.ASCII_STRING_MARSHALLER)));
+              .get(Metadata.Key.of(GrpcErrors.CODE_TRAILER, Metadata.ASCII_STRING_MARSHALLER)));
       return new Failure(status.getStatus().getCode(), status.getStatus().getDescription(), info);
     } catch (InvalidProtocolBufferException ex) {
       throw new AssertionError(ex);
@@ -273,7 +283,7 @@ class GrpcApiEndToEndTest {
                         .setUser(user)
                         .setTtl(600)
                         .build()));
-    assertEquals(user, com.auth0.jwt.JWT.decode(token.getToken()).getSubject());
+    assertEquals(user, JWT.decode(token.getToken()).getSubject());
     assertTrue(
         Math.abs(token.getExpiresAt().getSeconds() - (System.currentTimeMillis() / 1000 + 600))
             < 30);
@@ -346,7 +356,7 @@ class GrpcApiEndToEndTest {
                 "{\"to\":[\"a\"],\"data\":\"" + "y".repeat(5000) + "\"}",
                 Message.newBuilder().addTo("a").setData("\"" + "y".repeat(5000) + "\"")));
     for (Case c : cases) {
-      ApiClient.Reply reply = http.post("/v1/apps/demo/messages", c.json());
+      ApiTestClient.Reply reply = http.post("/v1/apps/demo/messages", c.json());
       Failure grpc =
           failure(
               client
@@ -356,7 +366,7 @@ class GrpcApiEndToEndTest {
       String code = reply.json().path("code").asText();
       assertEquals(code, grpc.info().getReason(), c.json());
       assertEquals(
-          GrpcErrors.status(ErrorCode.valueOf(code.toUpperCase(java.util.Locale.ROOT))),
+          GrpcErrors.status(ErrorCode.valueOf(code.toUpperCase(Locale.ROOT))),
           grpc.status(),
           c.json());
       assertEquals(
@@ -365,7 +375,7 @@ class GrpcApiEndToEndTest {
           c.json());
       assertEquals(reply.json().path("detail").asText(), grpc.description(), c.json());
     }
-    ApiClient.Reply httpToken = http.post("/v1/apps/demo/tokens", "{\"user\":\"a\",\"ttl\":0}");
+    ApiTestClient.Reply httpToken = http.post("/v1/apps/demo/tokens", "{\"user\":\"a\",\"ttl\":0}");
     Failure grpcToken =
         failure(
             client
@@ -381,7 +391,7 @@ class GrpcApiEndToEndTest {
   void aPublishStreamAnswersEverySendInAnyOrder() {
     String user = freshUser();
     int n = 1000;
-    Source<PublishRequest, org.apache.pekko.NotUsed> requests =
+    Source<PublishRequest, NotUsed> requests =
         Source.range(0, n - 1)
             .map(
                 i ->
@@ -418,7 +428,7 @@ class GrpcApiEndToEndTest {
     PushgateApiClient cut = PushgateApiClient.create(clientSettings(), testKit.system());
     ConcurrentLinkedQueue<PublishResult> answered = new ConcurrentLinkedQueue<>();
     CompletableFuture<Void> enough = new CompletableFuture<>();
-    Source<PublishRequest, org.apache.pekko.NotUsed> endless =
+    Source<PublishRequest, NotUsed> endless =
         Source.range(0, 1_000_000)
             .map(
                 i ->
@@ -441,8 +451,7 @@ class GrpcApiEndToEndTest {
     assertTrue(accepted.size() >= 200);
     for (PublishResult r : accepted) {
       var recipient = r.getSent().getRecipients(0);
-      assertEquals(
-          io.pushgate.grpc.v1.RecipientStatus.QUEUED, recipient.getStatus(), r.getCorrelationId());
+      assertEquals(RecipientStatus.QUEUED, recipient.getStatus(), r.getCorrelationId());
       var status =
           join(
               client
@@ -571,13 +580,13 @@ class GrpcApiEndToEndTest {
   @Test
   void devicesAndNotificationsAreServedAsOverHttp() {
     String user = freshUser();
-    io.pushgate.grpc.v1.PutDeviceResponse put =
+    PutDeviceResponse put =
         join(
             client
                 .putDevice()
                 .addHeader("authorization", BEARER)
                 .invoke(
-                    io.pushgate.grpc.v1.PutDeviceRequest.newBuilder()
+                    PutDeviceRequest.newBuilder()
                         .setApp("demo")
                         .setUser(user)
                         .setId("pixel")
@@ -601,7 +610,7 @@ class GrpcApiEndToEndTest {
                 .putDevice()
                 .addHeader("authorization", BEARER)
                 .invoke(
-                    io.pushgate.grpc.v1.PutDeviceRequest.newBuilder()
+                    PutDeviceRequest.newBuilder()
                         .setApp("demo")
                         .setUser(user)
                         .setId("x")
@@ -620,9 +629,7 @@ class GrpcApiEndToEndTest {
                         .addTo(user)
                         .setData("1")
                         .setNotification(
-                            io.pushgate.grpc.v1.Notification.newBuilder()
-                                .setTitle("Hi")
-                                .putData("k", "v")))
+                            Notification.newBuilder().setTitle("Hi").putData("k", "v")))
                 .build());
     assertTrue(sent.getAllAccepted());
     Failure qos0 =
@@ -638,8 +645,7 @@ class GrpcApiEndToEndTest {
                                 .addTo(user)
                                 .setData("1")
                                 .setQos(0)
-                                .setNotification(
-                                    io.pushgate.grpc.v1.Notification.newBuilder().setTitle("Hi")))
+                                .setNotification(Notification.newBuilder().setTitle("Hi")))
                         .build()));
     assertEquals("invalid_notification", qos0.info().getReason());
     assertEquals("notification", qos0.info().getMetadataMap().get("field"));
@@ -649,11 +655,7 @@ class GrpcApiEndToEndTest {
         join(client
                 .listDevices()
                 .addHeader("authorization", BEARER)
-                .invoke(
-                    io.pushgate.grpc.v1.ListDevicesRequest.newBuilder()
-                        .setApp("demo")
-                        .setUser(user)
-                        .build()))
+                .invoke(ListDevicesRequest.newBuilder().setApp("demo").setUser(user).build()))
             .getDevicesCount());
     assertEquals(
         0,
@@ -661,11 +663,7 @@ class GrpcApiEndToEndTest {
                 .removeDevice()
                 .addHeader("authorization", BEARER)
                 .invoke(
-                    io.pushgate.grpc.v1.DeviceRequest.newBuilder()
-                        .setApp("demo")
-                        .setUser(user)
-                        .setId("pixel")
-                        .build()))
+                    DeviceRequest.newBuilder().setApp("demo").setUser(user).setId("pixel").build()))
             .getDevicesCount());
     Failure unknown =
         failure(
@@ -673,7 +671,7 @@ class GrpcApiEndToEndTest {
                 .removeDevice()
                 .addHeader("authorization", BEARER)
                 .invoke(
-                    io.pushgate.grpc.v1.DeviceRequest.newBuilder()
+                    DeviceRequest.newBuilder()
                         .setApp("demo")
                         .setUser(user)
                         .setId("pixel")

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgate.api.grpc.GrpcApiService;
 import io.pushgate.api.grpc.GrpcErrors;
+import io.pushgate.api.ratelimit.LocalSendRateLimiter;
 import io.pushgate.auth.ClientTokens;
 import io.pushgate.grpc.v1.Message;
 import io.pushgate.grpc.v1.PublishRequest;
@@ -20,13 +22,18 @@ import io.pushgate.grpc.v1.SendBatchRequest;
 import io.pushgate.grpc.v1.SendBatchResponse;
 import io.pushgate.grpc.v1.SendRequest;
 import io.pushgate.grpc.v1.SendResponse;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.App;
 import io.pushgate.model.AppRegistry;
+import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.SessionId;
+import io.pushgate.session.MessageStatus;
+import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.session.SessionStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,17 +42,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.grpc.javadsl.Metadata;
 import org.apache.pekko.grpc.javadsl.MetadataBuilder;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -90,10 +102,7 @@ class GrpcApiServiceTest {
   }
 
   private static <T> T join(CompletionStage<T> stage) {
-    return stage
-        .toCompletableFuture()
-        .orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
-        .join();
+    return stage.toCompletableFuture().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
   private static SendRequest send(String user, String data) {
@@ -107,8 +116,7 @@ class GrpcApiServiceTest {
   private static void assertFails(
       Status.Code status, String code, String field, Supplier<CompletionStage<?>> call) {
     CompletionException failure =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            CompletionException.class, () -> join(call.get()));
+        Assertions.assertThrows(CompletionException.class, () -> join(call.get()));
     GrpcServiceException e = assertInstanceOf(GrpcServiceException.class, failure.getCause());
     assertEquals(status, e.getStatus().getCode());
     assertEquals(code, e.getMetadata().getText(GrpcErrors.CODE_TRAILER).orElseThrow());
@@ -155,10 +163,9 @@ class GrpcApiServiceTest {
   @Test
   void callsAreCountedByTransportOperationAndOutcome() {
     // the node adds its Prometheus registry to the composite; here a simple one
-    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    io.pushgate.metrics.PushgateMeters.get(testKit.system()).add(registry);
-    java.util.function.Function<String, Double> count =
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    PushgateMeters.get(testKit.system()).add(registry);
+    Function<String, Double> count =
         outcome -> {
           var c =
               registry
@@ -368,13 +375,13 @@ class GrpcApiServiceTest {
         ApiServices.create(
             testKit.system(),
             new ApiServices.Deps(
-                TestSettings.defaults(),
+                ApiTestSettings.defaults(),
                 held,
                 new AppRegistry(List.of(DEMO)),
                 new ClientTokens(),
                 Clock.systemUTC(),
                 ApiRoutes.localIdempotency(testKit.system()),
-                new io.pushgate.api.ratelimit.LocalSendRateLimiter(),
+                new LocalSendRateLimiter(),
                 null));
     GrpcApiService bounded = new GrpcApiService(api, 8);
     AtomicInteger pulled = new AtomicInteger();
@@ -390,8 +397,7 @@ class GrpcApiServiceTest {
                 });
     CompletionStage<List<PublishResult>> results =
         bounded
-            .publish(
-                requests.mapMaterializedValue(m -> org.apache.pekko.NotUsed.notUsed()), AUTHORIZED)
+            .publish(requests.mapMaterializedValue(m -> NotUsed.notUsed()), AUTHORIZED)
             .runWith(Sink.seq(), testKit.system());
     await().atMost(WAIT).until(() -> held.waiting.size() == 8);
     assertEquals(8, pulled.get(), "the stream is not read past its sends in flight");
@@ -418,10 +424,7 @@ class GrpcApiServiceTest {
 
     @Override
     public CompletionStage<EnqueueResult> enqueue(
-        SessionId session,
-        PushMessage message,
-        io.pushgate.model.OverflowPolicy overflow,
-        boolean idempotent) {
+        SessionId session, PushMessage message, OverflowPolicy overflow, boolean idempotent) {
       CompletableFuture<EnqueueResult> reply = new CompletableFuture<>();
       waiting.add(() -> reply.complete(new EnqueueResult(message.id(), Outcome.QUEUED, 1)));
       maxWaiting.accumulateAndGet(waiting.size(), Math::max);
@@ -429,35 +432,29 @@ class GrpcApiServiceTest {
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.MessageStatus> messageStatus(
-        SessionId session, String messageId) {
+    public CompletionStage<MessageStatus> messageStatus(SessionId session, String messageId) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.SessionStatus> status(SessionId session) {
+    public CompletionStage<SessionStatus> status(SessionId session) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.SessionCommand.KickResult> kick(SessionId session) {
+    public CompletionStage<SessionCommand.KickResult> kick(SessionId session) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.SessionCommand.TopicResult> changeTopic(
+    public CompletionStage<SessionCommand.TopicResult> changeTopic(
         SessionId session, String topic, boolean subscribe) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<io.pushgate.session.SessionCommand.DeviceReply> devices(
-        SessionId session,
-        java.util.function.Function<
-                org.apache.pekko.actor.typed.ActorRef<
-                    io.pushgate.session.SessionCommand.DeviceReply>,
-                io.pushgate.session.SessionCommand>
-            command) {
+    public CompletionStage<SessionCommand.DeviceReply> devices(
+        SessionId session, Function<ActorRef<SessionCommand.DeviceReply>, SessionCommand> command) {
       throw new UnsupportedOperationException();
     }
   }

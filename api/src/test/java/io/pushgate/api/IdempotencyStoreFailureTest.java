@@ -3,7 +3,6 @@ package io.pushgate.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.pushgate.api.ApiClient.Reply;
 import io.pushgate.api.idempotency.Claim;
 import io.pushgate.api.idempotency.IdempotencyStore;
 import io.pushgate.api.idempotency.StoredResponse;
@@ -14,6 +13,8 @@ import io.pushgate.model.AppLimits;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.model.OverflowPolicy;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.ApiTestClient.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +62,7 @@ class IdempotencyStoreFailureTest {
   }
 
   private ActorTestKit testKit;
-  private ApiClient api;
+  private ApiTestClient api;
 
   @BeforeAll
   void startNode() {
@@ -78,7 +79,7 @@ class IdempotencyStoreFailureTest {
                         new ClientTokens())
                     .withIdempotency(new ForgetfulStore())
                     .withRateLimiter(new LocalSendRateLimiter())));
-    api = ApiClient.serving(testKit.system(), routes, APP.apiKey());
+    api = ApiTestServer.serving(testKit.system(), routes, APP.apiKey());
   }
 
   @AfterAll

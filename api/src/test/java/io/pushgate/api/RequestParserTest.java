@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.api.dto.SendMessageRequest;
+import io.pushgate.api.dto.TokenRequest;
+import io.pushgate.model.AppLimits;
 import io.pushgate.model.Qos;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,11 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Pure validation tests: no actor system. */
 class RequestParserTest {
 
-  private final RequestParser parser = new RequestParser(TestSettings.defaults());
+  private final RequestParser parser = new RequestParser(ApiTestSettings.defaults());
 
   private SendMessageRequest message(String json) {
-    return parser.parseMessage(
-        json.getBytes(StandardCharsets.UTF_8), io.pushgate.model.AppLimits.DEFAULTS);
+    return parser.parseMessage(json.getBytes(StandardCharsets.UTF_8), AppLimits.DEFAULTS);
   }
 
   private ApiProblem messageProblem(String json) {
@@ -30,7 +32,7 @@ class RequestParserTest {
 
   @Test
   void referenceConfDefaultsMatchTheDocumentedOnes() {
-    assertEquals(TestSettings.defaults(), ApiSettings.fromConfig(ConfigFactory.load()));
+    assertEquals(ApiTestSettings.defaults(), ApiSettings.fromConfig(ConfigFactory.load()));
   }
 
   @Test

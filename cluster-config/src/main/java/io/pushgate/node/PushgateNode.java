@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -166,7 +167,7 @@ public final class PushgateNode {
     CompletionStage<Listeners> listeners;
     if (cluster.has(ClusterSettings.ROLE_GATEWAY)) {
       ClientTokens tokens = new ClientTokens();
-      SharedLimits.Api api = SharedLimits.api(system, sessions, apps, tokens);
+      ApiAssembly api = ApiAssembly.create(system, sessions, apps, tokens);
       HttpUpstream upstream = HttpUpstream.start(system, apps, sessions);
       NodeMetrics.get(system).bindUpstream(upstream, apps);
       ApiRoutes apiRoutes = new ApiRoutes(api.services());
@@ -346,7 +347,7 @@ public final class PushgateNode {
   public CompletionStage<Done> stop(Duration timeout) {
     CompletableFuture<Done> done = system.getWhenTerminated().toCompletableFuture();
     CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
-    return done.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static String rootMessage(Throwable e) {

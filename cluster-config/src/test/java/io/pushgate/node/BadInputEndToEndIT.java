@@ -4,7 +4,8 @@ import static io.pushgate.node.TestNodes.APP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpRequest;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -35,13 +36,12 @@ class BadInputEndToEndIT extends SingleNodeFixture {
         api.post(messages, "{\"to\":[\"alice\"],\"data\":" + big + "}"), 413, "payload_too_large");
     assertProblem(
         api.post("/v1/apps/nope/messages", "{\"to\":[\"alice\"],\"data\":1}"), 404, "unknown_app");
-    ApiTestClient wrongKey = new ApiTestClient(apiHostPort, "wrong-key");
+    ApiTestClient wrongKey = ApiTestClient.node(apiHostPort, "wrong-key");
     assertProblem(wrongKey.post(messages, "{\"to\":[\"alice\"],\"data\":1}"), 401, "unauthorized");
-    HttpRequest.Builder noKey =
-        HttpRequest.newBuilder(java.net.URI.create("http://" + apiHostPort + messages))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"to\":[\"alice\"],\"data\":1}"));
-    assertProblem(api.send(noKey), 401, "unauthorized");
+    assertProblem(
+        api.call("POST", messages, null, "application/json", "{\"to\":[\"alice\"],\"data\":1}"),
+        401,
+        "unauthorized");
     assertProblem(api.get("/v1/no-such-route"), 404, "not_found");
   }
 
@@ -93,6 +93,6 @@ class BadInputEndToEndIT extends SingleNodeFixture {
   private static void assertProblem(ApiTestClient.Reply reply, int status, String code) {
     assertEquals(status, reply.status(), reply.toString());
     assertTrue(reply.contentType().startsWith("application/problem+json"), reply.toString());
-    assertEquals(code, reply.body().path("code").asText(), reply.toString());
+    assertEquals(code, reply.json().path("code").asText(), reply.toString());
   }
 }

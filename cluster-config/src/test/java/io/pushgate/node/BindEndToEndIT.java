@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +44,7 @@ class BindEndToEndIT {
   }
 
   private ApiTestClient api(String app) {
-    return new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(app));
+    return ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(app));
   }
 
   private JsonNode bind(WsTestClient c, String app, String user) throws Exception {
@@ -145,10 +147,10 @@ class BindEndToEndIT {
   }
 
   private int pending(String app, String user) throws Exception {
-    return api(app).get("/v1/apps/" + app + "/users/" + user).body().path("pending").asInt();
+    return api(app).get("/v1/apps/" + app + "/users/" + user).json().path("pending").asInt();
   }
 
   private boolean online(String app, String user) throws Exception {
-    return api(app).get("/v1/apps/" + app + "/users/" + user).body().path("online").asBoolean();
+    return api(app).get("/v1/apps/" + app + "/users/" + user).json().path("online").asBoolean();
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +41,7 @@ class BroadcastEndToEndIT {
   }
 
   private ApiTestClient api(String app) {
-    return new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(app));
+    return ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(app));
   }
 
   private WsTestClient connect(String app, String user) throws Exception {
@@ -49,7 +51,7 @@ class BroadcastEndToEndIT {
   private JsonNode broadcast(String app, String body) throws Exception {
     ApiTestClient.Reply reply = api(app).post("/v1/apps/" + app + "/broadcasts", body);
     assertEquals(202, reply.status(), reply.toString());
-    return reply.body();
+    return reply.json();
   }
 
   @Test
@@ -134,7 +136,7 @@ class BroadcastEndToEndIT {
           .atMost(Duration.ofSeconds(20))
           .until(
               () ->
-                  api(app).get("/v1/apps/" + app + "/users/u").body().path("pending").asInt() == 0);
+                  api(app).get("/v1/apps/" + app + "/users/u").json().path("pending").asInt() == 0);
       awaitAcked(app, b2, 1);
     }
   }
@@ -156,7 +158,7 @@ class BroadcastEndToEndIT {
             () ->
                 api(app)
                     .get("/v1/apps/" + app + "/broadcasts/" + id)
-                    .body()
+                    .json()
                     .path("status")
                     .asText()
                     .equals("expired"));
@@ -164,7 +166,7 @@ class BroadcastEndToEndIT {
         "replaced",
         api(app)
             .get("/v1/apps/" + app + "/broadcasts/" + first.path("id").asText())
-            .body()
+            .json()
             .path("status")
             .asText());
     try (WsTestClient c = connect(app, "u")) {
@@ -217,17 +219,17 @@ class BroadcastEndToEndIT {
       awaitAcked(app, sent.path("id").asText(), 2);
     }
     JsonNode status =
-        api(app).get("/v1/apps/" + app + "/broadcasts/" + sent.path("id").asText()).body();
+        api(app).get("/v1/apps/" + app + "/broadcasts/" + sent.path("id").asText()).json();
     assertEquals("live", status.path("status").asText());
     assertEquals(600, status.path("ttl").asLong());
     assertTrue(status.path("ackedSessionsIsEstimate").asBoolean());
     ApiTestClient.Reply unknown = api(app).get("/v1/apps/" + app + "/broadcasts/nope");
     assertEquals(404, unknown.status());
-    assertEquals("unknown_broadcast", unknown.body().path("code").asText());
+    assertEquals("unknown_broadcast", unknown.json().path("code").asText());
     ApiTestClient.Reply bad =
         api(app).post("/v1/apps/" + app + "/broadcasts", "{\"to\":[\"a\"],\"data\":1}");
     assertEquals(400, bad.status());
-    assertEquals("invalid_field", bad.body().path("code").asText());
+    assertEquals("invalid_field", bad.json().path("code").asText());
   }
 
   /** Waits until {@code sessions} sessions have (persisted) acks of broadcast {@code id}. */
@@ -238,7 +240,7 @@ class BroadcastEndToEndIT {
             () ->
                 api(app)
                         .get("/v1/apps/" + app + "/broadcasts/" + id)
-                        .body()
+                        .json()
                         .path("ackedSessions")
                         .asLong()
                     >= sessions);

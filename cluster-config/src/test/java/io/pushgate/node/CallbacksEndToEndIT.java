@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.testing.CallbackReceiver;
 import io.pushgate.api.webhook.WebhookSignature;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +57,7 @@ class CallbacksEndToEndIT {
                         + " events = [online, offline, connected, disconnected, message.acked], offline-delay = 1s }")
                 .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
     hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
+    api = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
 
   @AfterAll
@@ -138,12 +140,12 @@ class CallbacksEndToEndIT {
     }
     await()
         .atMost(WAIT)
-        .until(() -> api.get("/v1/apps/" + APP + "/callbacks").body().path("sent").asLong() > 0);
+        .until(() -> api.get("/v1/apps/" + APP + "/callbacks").json().path("sent").asLong() > 0);
     ApiTestClient.Reply view = api.get("/v1/apps/" + APP + "/callbacks");
     assertEquals(200, view.status());
-    assertEquals("closed", view.body().path("circuit").asText());
-    assertEquals(receiver.url(), view.body().path("url").asText());
-    assertEquals(0, view.body().path("dropped").asLong());
+    assertEquals("closed", view.json().path("circuit").asText());
+    assertEquals(receiver.url(), view.json().path("url").asText());
+    assertEquals(0, view.json().path("dropped").asLong());
     String metrics = MetricsScrape.scrape(node);
     assertTrue(
         MetricsScrape.value(metrics, "pushgate_webhook_events_sent_total", "app=\"" + APP + "\"")
@@ -153,11 +155,11 @@ class CallbacksEndToEndIT {
         0.0,
         MetricsScrape.value(metrics, "pushgate_webhook_circuit_open", "app=\"" + APP + "\""),
         metrics);
-    ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
+    ApiTestClient demo = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.API_KEY);
     ApiTestClient.Reply none = demo.get("/v1/apps/demo/callbacks");
     assertEquals(404, none.status());
-    assertEquals("not_found", none.body().path("code").asText());
-    ApiTestClient wrongKey = new ApiTestClient(TestNodes.apiHostPort(node), "wrong");
+    assertEquals("not_found", none.json().path("code").asText());
+    ApiTestClient wrongKey = ApiTestClient.node(TestNodes.apiHostPort(node), "wrong");
     assertEquals(401, wrongKey.get("/v1/apps/" + APP + "/callbacks").status());
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.testing.CallbackReceiver;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -74,7 +76,7 @@ class CallbacksTwoNodeIT {
   void aReconnectToTheOtherNodeInsideTheDelayRaisesNothingAndTheLastCloseRaisesOffline()
       throws Exception {
     String user = "mover";
-    ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(app1));
+    ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(app1));
     String token = api.token(app1, user);
     WsTestClient onA = WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), app1, token);
     await().atMost(WAIT).until(() -> count(app1, user, "online") == 1);
@@ -94,8 +96,8 @@ class CallbacksTwoNodeIT {
   @Test
   void aUsersTwoAppsOnTwoNodesAreOnlineAndOfflineEachOnTheirOwn() throws Exception {
     String user = "twoapps";
-    ApiTestClient api1 = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(app1));
-    ApiTestClient api2 = new ApiTestClient(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(app2));
+    ApiTestClient api1 = ApiTestClient.node(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(app1));
+    ApiTestClient api2 = ApiTestClient.node(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(app2));
     WsTestClient c1 =
         WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), app1, api1.token(app1, user));
     WsTestClient c2 =

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,7 @@ class CassandraFaultIT {
   private static final Duration FAULT = Duration.ofSeconds(Long.getLong("faults.seconds", 10));
   private static final String KEYSPACE = "faults_" + Long.toHexString(System.nanoTime());
 
-  private final List<NodeProcess> nodes = new java.util.ArrayList<>();
+  private final List<NodeProcess> nodes = new ArrayList<>();
   private FaultDrill drill;
   private boolean injected;
 

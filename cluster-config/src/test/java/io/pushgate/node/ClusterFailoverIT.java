@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.testsupport.ApiTestClient;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +39,8 @@ class ClusterFailoverIT {
 
   private static final int USERS = 24;
   private static final int MESSAGES_PER_PHASE = 4; // per user, per phase
-  private final List<NodeProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private java.util.concurrent.ScheduledExecutorService reconnector;
+  private final List<NodeProcess> nodes = new CopyOnWriteArrayList<>();
+  private ScheduledExecutorService reconnector;
 
   @AfterEach
   void killAll() {
@@ -51,7 +62,7 @@ class ClusterFailoverIT {
     String run = UUID.randomUUID().toString().substring(0, 8);
     List<AckingClient> clients = new ArrayList<>();
     Map<String, String> tokens = new HashMap<>();
-    ApiTestClient api1 = new ApiTestClient(nodes.get(0).apiHostPort(), API_KEY);
+    ApiTestClient api1 = ApiTestClient.node(nodes.get(0).apiHostPort(), API_KEY);
     for (int i = 0; i < USERS; i++) {
       String user = "fo-" + run + "-" + i;
       tokens.put(user, api1.token(APP, user));
@@ -77,7 +88,7 @@ class ClusterFailoverIT {
     nodes.add(fourth);
     failedSends += sendRound(clients, accepted, nodes.subList(0, 2));
     fourth.awaitReady(Duration.ofSeconds(120));
-    ApiTestClient api4 = new ApiTestClient(fourth.apiHostPort(), API_KEY);
+    ApiTestClient api4 = ApiTestClient.node(fourth.apiHostPort(), API_KEY);
     await().atMost(Duration.ofSeconds(90)).until(() -> shardsOn(fourth) > 0);
     failedSends += sendRound(clients, accepted, nodes);
     awaitAllDelivered(clients, accepted, nodes.get(0));
@@ -114,7 +125,8 @@ class ClusterFailoverIT {
     for (int m = 0; m < MESSAGES_PER_PHASE; m++) {
       for (int i = 0; i < clients.size(); i++) {
         String user = clients.get(i).user;
-        ApiTestClient api = new ApiTestClient(via.get((i + m) % via.size()).apiHostPort(), API_KEY);
+        ApiTestClient api =
+            ApiTestClient.node(via.get((i + m) % via.size()).apiHostPort(), API_KEY);
         try {
           var reply =
               api.post(
@@ -123,12 +135,12 @@ class ClusterFailoverIT {
           if (reply.status() == 202) {
             accepted
                 .computeIfAbsent(user, u -> new HashSet<>())
-                .add(reply.body().path("id").asText());
+                .add(reply.json().path("id").asText());
           } else {
             failed++;
           }
-        } catch (java.io.IOException e) {
-          failed++; // the node is gone: not accepted
+        } catch (UncheckedIOException e) {
+          failed++; // the node is gone (no answer): not accepted
         }
       }
     }
@@ -140,9 +152,9 @@ class ClusterFailoverIT {
    * unavailable for a moment), it asks dispatch on a live node where to go, and reconnects. Runs
    * until the test ends.
    */
-  private java.util.concurrent.ScheduledExecutorService keepConnected(
+  private ScheduledExecutorService keepConnected(
       List<AckingClient> clients, Map<String, String> tokens) {
-    var loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    var loop = Executors.newSingleThreadScheduledExecutor();
     loop.scheduleWithFixedDelay(
         () -> {
           for (AckingClient client : clients) {
@@ -151,9 +163,9 @@ class ClusterFailoverIT {
               if (!live.isAlive()) continue;
               try {
                 JsonNode endpoints =
-                    new ApiTestClient(live.apiHostPort(), API_KEY)
+                    ApiTestClient.node(live.apiHostPort(), API_KEY)
                         .get("/v1/dispatch?app=" + APP + "&user=" + client.user)
-                        .body()
+                        .json()
                         .path("endpoints");
                 boolean connected = false;
                 for (JsonNode endpoint : endpoints) {
@@ -171,7 +183,7 @@ class ClusterFailoverIT {
         },
         0,
         300,
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS);
     return loop;
   }
 
@@ -187,7 +199,7 @@ class ClusterFailoverIT {
                       .allMatch(
                           c -> c.received.containsAll(accepted.getOrDefault(c.user, Set.of()))));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      ApiTestClient api = new ApiTestClient(live.apiHostPort(), API_KEY);
+      ApiTestClient api = ApiTestClient.node(live.apiHostPort(), API_KEY);
       StringBuilder report = new StringBuilder("messages accepted but not received:\n");
       for (AckingClient c : clients) {
         Set<String> missing = new HashSet<>(accepted.getOrDefault(c.user, Set.of()));
@@ -200,14 +212,14 @@ class ClusterFailoverIT {
             .append(" missing=")
             .append(missing)
             .append(" status=")
-            .append(api.get("/v1/apps/" + APP + "/users/" + c.user).body())
+            .append(api.get("/v1/apps/" + APP + "/users/" + c.user).json())
             .append('\n');
         for (String id : missing) {
           report
               .append("  ")
               .append(id)
               .append(" -> ")
-              .append(api.get("/v1/apps/" + APP + "/users/" + c.user + "/messages/" + id).body())
+              .append(api.get("/v1/apps/" + APP + "/users/" + c.user + "/messages/" + id).json())
               .append('\n');
         }
       }
@@ -219,17 +231,17 @@ class ClusterFailoverIT {
   private static int shardsOn(NodeProcess node) {
     try {
       JsonNode details =
-          new com.fasterxml.jackson.databind.ObjectMapper()
+          new ObjectMapper()
               .readTree(
-                  java.net.http.HttpClient.newHttpClient()
+                  HttpClient.newHttpClient()
                       .send(
-                          java.net.http.HttpRequest.newBuilder(
-                                  java.net.URI.create(
+                          HttpRequest.newBuilder(
+                                  URI.create(
                                       "http://127.0.0.1:"
                                           + node.managementPort
                                           + "/cluster/shards/session"))
                               .build(),
-                          java.net.http.HttpResponse.BodyHandlers.ofString())
+                          HttpResponse.BodyHandlers.ofString())
                       .body());
       return details.path("regions").size();
     } catch (Exception e) {

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushgate.testsupport.ApiTestClient;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +55,7 @@ class CrashSafetyIT {
     node.awaitReady(Duration.ofSeconds(120));
 
     String run = UUID.randomUUID().toString().substring(0, 8);
-    ApiTestClient api = new ApiTestClient(node.apiHostPort(), API_KEY);
+    ApiTestClient api = ApiTestClient.node(node.apiHostPort(), API_KEY);
     List<AckingClient> clients = new ArrayList<>();
     Map<String, String> tokens = new HashMap<>();
     for (int i = 0; i < USERS; i++) {
@@ -77,12 +79,12 @@ class CrashSafetyIT {
         if (reply.status() == 202) {
           accepted
               .computeIfAbsent(client.user, u -> new HashSet<>())
-              .add(reply.body().path("id").asText());
+              .add(reply.json().path("id").asText());
           acceptedCount++;
         } else {
           notAccepted++;
         }
-      } catch (java.io.IOException e) {
+      } catch (UncheckedIOException e) {
         notAccepted++; // the node is dead: connection refused
       }
     }
@@ -103,7 +105,7 @@ class CrashSafetyIT {
     Map<String, Long> persistedAck = new HashMap<>();
     for (AckingClient c : clients) {
       persistedAck.put(
-          c.user, api.get("/v1/apps/" + APP + "/users/" + c.user).body().path("ackedSeq").asLong());
+          c.user, api.get("/v1/apps/" + APP + "/users/" + c.user).json().path("ackedSeq").asLong());
     }
     for (AckingClient c : clients) {
       await()

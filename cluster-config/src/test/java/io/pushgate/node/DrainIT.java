@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,18 +48,18 @@ class DrainIT {
 
   @Test
   void drainingNodeSendsSpreadReconnectAdviceAndNothingIsLost() throws Exception {
-    ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(stayer), API_KEY);
+    ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(stayer), API_KEY);
     String stayerEndpoint = "ws://127.0.0.1:" + stayer.gatewayAddress().getPort() + "/v1/ws";
     // the leaver must know the stayer's endpoint before it drains
     String probe = "probe-" + UUID.randomUUID().toString().substring(0, 8);
-    ApiTestClient leaverApi = new ApiTestClient(TestNodes.apiHostPort(leaver), API_KEY);
+    ApiTestClient leaverApi = ApiTestClient.node(TestNodes.apiHostPort(leaver), API_KEY);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
                 leaverApi
                         .get("/v1/dispatch?app=" + APP + "&user=" + probe)
-                        .body()
+                        .json()
                         .path("endpoints")
                         .size()
                     == 2);
@@ -104,14 +107,12 @@ class DrainIT {
       followed.add(
           CompletableFuture.runAsync(
               () -> reconnectAndReceive(api, stayerEndpoint, user, expectedId, receivedAt, after),
-              CompletableFuture.delayedExecutor(
-                  after, java.util.concurrent.TimeUnit.MILLISECONDS)));
+              CompletableFuture.delayedExecutor(after, TimeUnit.MILLISECONDS)));
     }
     assertEquals(
         CLIENTS, afters.size(), "reconnect delays are spread, not all the same: " + afters);
-    CompletableFuture.allOf(followed.toArray(CompletableFuture[]::new))
-        .get(90, java.util.concurrent.TimeUnit.SECONDS);
-    leaving.get(90, java.util.concurrent.TimeUnit.SECONDS);
+    CompletableFuture.allOf(followed.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+    leaving.get(90, TimeUnit.SECONDS);
   }
 
   private static void reconnectAndReceive(
@@ -143,7 +144,7 @@ class DrainIT {
                     f = again.poll(Duration.ofMillis(1))) {
                   if (f.path("t").asText().equals("push")) again.ack(f.path("seq").asLong());
                 }
-                return api.get("/v1/apps/" + APP + "/users/" + user).body();
+                return api.get("/v1/apps/" + APP + "/users/" + user).json();
               },
               status -> status.path("pending").asInt() == 0);
     } catch (Exception e) {

@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.testsupport.ApiTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * QoS 1 traffic through one node process while faults are injected (its storage frozen, stopped,
@@ -55,7 +60,7 @@ final class FaultDrill {
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
 
   /** Start times (nanos) of the sends not answered yet. */
-  private final java.util.Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
   private final AtomicBoolean sending = new AtomicBoolean(true);
 
@@ -94,7 +99,7 @@ final class FaultDrill {
     this.faultDuration = fault;
     this.apis =
         this.nodes.stream()
-            .map(n -> new ApiTestClient(n.apiHostPort(), TestNodes.API_KEY))
+            .map(n -> ApiTestClient.node(n.apiHostPort(), TestNodes.API_KEY))
             .toList();
     this.api = apis.get(0);
   }
@@ -135,17 +140,16 @@ final class FaultDrill {
       inFlight.add(t0);
       try {
         ApiTestClient api = apis.get(n % apis.size());
-        HttpRequest.Builder request =
-            api.request("/v1/apps/" + APP + "/messages")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"to\":[\"" + to.user + "\"],\"data\":{\"n\":" + n + "}}"));
-        if (idempotent) request.header("Idempotency-Key", "fault-" + run + "-" + n);
-        ApiTestClient.Reply reply = api.send(request);
+        String uri = "/v1/apps/" + APP + "/messages";
+        String body = "{\"to\":[\"" + to.user + "\"],\"data\":{\"n\":" + n + "}}";
+        ApiTestClient.Reply reply =
+            idempotent
+                ? api.postWithHeader(uri, body, "Idempotency-Key", "fault-" + run + "-" + n)
+                : api.post(uri, body);
         if (reply.status() == 202) {
           accepted
               .computeIfAbsent(to.user, u -> ConcurrentHashMap.newKeySet())
-              .add(reply.body().path("id").asText());
+              .add(reply.json().path("id").asText());
         }
         sent.add(
             new Sent(
@@ -153,7 +157,7 @@ final class FaultDrill {
                 System.nanoTime(),
                 idempotent,
                 reply.status(),
-                reply.body().path("code").asText("")));
+                reply.json().path("code").asText("")));
       } catch (Exception e) {
         sent.add(new Sent(t0, System.nanoTime(), idempotent, -1, e.getClass().getSimpleName()));
       } finally {
@@ -175,7 +179,7 @@ final class FaultDrill {
           c.connect(endpoint(attempt++), tokens.get(c.user));
         }
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L); // the client's retry pace
+      LockSupport.parkNanos(500_000_000L); // the client's retry pace
     }
   }
 
@@ -217,9 +221,9 @@ final class FaultDrill {
 
   /** Per user: accepted ids its client has not received (yet), and whether it is connected. */
   private Map<String, String> missing() {
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     for (AckingClient c : clients) {
-      Set<String> gone = new java.util.HashSet<>(accepted.getOrDefault(c.user, Set.of()));
+      Set<String> gone = new HashSet<>(accepted.getOrDefault(c.user, Set.of()));
       gone.removeAll(c.received);
       if (!gone.isEmpty()) out.put(c.user, gone.size() + " missing, connected=" + c.connected());
     }
@@ -379,8 +383,7 @@ final class FaultDrill {
 
   private List<String> newLogLines(long from) throws Exception {
     byte[] all = Files.readAllBytes(node.logFile);
-    return new String(
-            all, (int) from, all.length - (int) from, java.nio.charset.StandardCharsets.UTF_8)
+    return new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8)
         .lines()
         .toList();
   }

@@ -18,6 +18,7 @@ import io.grpc.stub.MetadataUtils;
 import io.pushgate.grpc.v1.Message;
 import io.pushgate.grpc.v1.SendRequest;
 import io.pushgate.grpc.v1.SendResponse;
+import io.pushgate.testsupport.WsTestClient;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

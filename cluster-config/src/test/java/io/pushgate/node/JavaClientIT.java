@@ -80,7 +80,7 @@ class JavaClientIT extends SingleNodeFixture {
   }
 
   private int pending(String user) throws Exception {
-    return api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt();
+    return api.get("/v1/apps/" + APP + "/users/" + user).json().path("pending").asInt();
   }
 
   @Test
@@ -154,7 +154,7 @@ class JavaClientIT extends SingleNodeFixture {
     assertEquals(
         1,
         api.delete("/v1/apps/" + APP + "/users/" + user + "/connections")
-            .body()
+            .json()
             .path("closed")
             .asInt());
     assertEquals("4103 true", next(r.closed));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.pushgate.api.testing.CallbackReceiver;
@@ -12,12 +13,16 @@ import io.pushgate.api.testing.LocalApnsServer;
 import io.pushgate.api.testing.LocalFcmServer;
 import io.pushgate.api.testing.LocalProviderServer.Script;
 import io.pushgate.api.testing.TestPushKeys;
-import java.net.http.HttpRequest;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,14 +71,13 @@ class MobilePushEndToEndIT {
     Path p8File = keysDir.resolve("AuthKey_KEYE2E.p8");
     TestPushKeys.write(p8File, TestPushKeys.pem(p8));
     callbacks = CallbackReceiver.start();
-    com.typesafe.config.Config config =
+    Config config =
         ConfigFactory.parseString("pushgate.callbacks.max-batch-delay = 50ms")
             .withValue(
                 "pushgate.push.ca-file", ConfigValueFactory.fromAnyRef(apns.caPem().toString()))
             .withValue("pushgate.push.request-timeout", ConfigValueFactory.fromAnyRef("2s"));
     for (String app :
-        java.util.List.of(
-            APP, HUNG_APP)) { // two apps: a hung provider opens its app's circuit only
+        List.of(APP, HUNG_APP)) { // two apps: a hung provider opens its app's circuit only
       String prefix = "pushgate.apps." + app + ".";
       config =
           config
@@ -103,11 +107,11 @@ class MobilePushEndToEndIT {
                     ConfigValueFactory.fromAnyRef("push-e2e-callback-secret-0123456789abcdef"))
                 .withValue(
                     prefix + "callbacks.events",
-                    ConfigValueFactory.fromAnyRef(java.util.List.of("message.notified")))
+                    ConfigValueFactory.fromAnyRef(List.of("message.notified")))
                 .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP, HUNG_APP)));
     hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
-    hungApi = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(HUNG_APP));
+    api = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
+    hungApi = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(HUNG_APP));
   }
 
   @AfterAll
@@ -148,7 +152,7 @@ class MobilePushEndToEndIT {
                 status(user, id)
                     .path("notifications")
                     .findValuesAsText("result")
-                    .equals(java.util.List.of("sent", "sent")));
+                    .equals(List.of("sent", "sent")));
     await()
         .atMost(WAIT)
         .until(
@@ -225,10 +229,10 @@ class MobilePushEndToEndIT {
                 status(user, first)
                     .path("notifications")
                     .findValuesAsText("result")
-                    .equals(java.util.List.of("unregistered")));
+                    .equals(List.of("unregistered")));
     assertEquals(
         0,
-        api.get("/v1/apps/" + APP + "/users/" + user + "/devices").body().path("devices").size());
+        api.get("/v1/apps/" + APP + "/users/" + user + "/devices").json().path("devices").size());
     String fresh = "fcm-fresh-" + user;
     putDevice(user, "new-phone", "{\"platform\":\"fcm\",\"token\":\"" + fresh + "\"}");
     send(user);
@@ -269,9 +273,7 @@ class MobilePushEndToEndIT {
   }
 
   private static String apnsToken(String user) {
-    return String.format(
-        "%064x",
-        new java.math.BigInteger(1, user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return String.format("%064x", new BigInteger(1, user.getBytes(StandardCharsets.UTF_8)));
   }
 
   private void putDevice(String user, String id, String body) throws Exception {
@@ -281,9 +283,7 @@ class MobilePushEndToEndIT {
   private static void putDevice(ApiTestClient api, String app, String user, String id, String body)
       throws Exception {
     ApiTestClient.Reply reply =
-        api.send(
-            api.request("/v1/apps/" + app + "/users/" + user + "/devices/" + id)
-                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+        api.put("/v1/apps/" + app + "/users/" + user + "/devices/" + id, body);
     assertEquals(201, reply.status(), () -> "PUT device: " + reply);
   }
 
@@ -301,11 +301,11 @@ class MobilePushEndToEndIT {
                 + NOTIFICATION
                 + "}");
     assertEquals(202, reply.status(), () -> "send: " + reply);
-    return reply.body().path("id").asText();
+    return reply.json().path("id").asText();
   }
 
   private JsonNode status(String user, String id) throws Exception {
-    return api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + id).body();
+    return api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + id).json();
   }
 
   private interface Call {

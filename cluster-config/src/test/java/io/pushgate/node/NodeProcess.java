@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,7 +86,7 @@ final class NodeProcess {
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command =
         new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseG1GC", "-cp", classpath));
-    Map<String, String> props = new java.util.TreeMap<>(extra);
+    Map<String, String> props = new TreeMap<>(extra);
     props.put("pushgate.gateway.host", "127.0.0.1");
     props.put("pushgate.gateway.port", String.valueOf(gatewayPort));
     // no process test uses the TCP port: one ephemeral bind fewer that could take a port this

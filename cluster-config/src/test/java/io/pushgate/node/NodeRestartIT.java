@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,17 +34,17 @@ class NodeRestartIT {
     String pending;
     PushgateNode first = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(first), API_KEY);
+      ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(first), API_KEY);
       acked = api.push(APP, user, "{\"n\":1}");
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(first), APP, api.token(APP, user))) {
         assertEquals(acked, client.next("push").path("id").asText());
         client.ack(1);
         org.awaitility.Awaitility.await()
-            .atMost(java.time.Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(20))
             .until(
                 () ->
-                    api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt()
+                    api.get("/v1/apps/" + APP + "/users/" + user).json().path("pending").asInt()
                         == 0);
       }
       pending = api.push(APP, user, "{\"n\":2}");
@@ -51,7 +54,7 @@ class NodeRestartIT {
 
     PushgateNode second = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(second), API_KEY);
+      ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(second), API_KEY);
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(second), APP, api.token(APP, user))) {
         assertEquals(1, client.welcome.path("pending").asInt());
@@ -71,33 +74,33 @@ class NodeRestartIT {
     String pending;
     PushgateNode first = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(first), TestNodes.apiKey(app));
+      ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(first), TestNodes.apiKey(app));
       String token = api.token(app, "u");
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(first), app, token)) {
         String acked =
-            api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":1}").body().path("id").asText();
+            api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":1}").json().path("id").asText();
         assertEquals(1, client.next("push").path("bseq").asLong());
         client.ackBroadcast(1);
         org.awaitility.Awaitility.await()
-            .atMost(java.time.Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(20))
             .until(
                 () ->
                     api.get("/v1/apps/" + app + "/broadcasts/" + acked)
-                            .body()
+                            .json()
                             .path("ackedSessions")
                             .asLong()
                         == 1);
       }
       pending =
-          api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":2}").body().path("id").asText();
+          api.post("/v1/apps/" + app + "/broadcasts", "{\"data\":2}").json().path("id").asText();
     } finally {
       TestNodes.stop(first);
     }
 
     PushgateNode second = TestNodes.start(config);
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(second), TestNodes.apiKey(app));
+      ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(second), TestNodes.apiKey(app));
       try (WsTestClient client =
           WsTestClient.connectAndHello(TestNodes.hostPort(second), app, api.token(app, "u"))) {
         JsonNode push = client.next("push");

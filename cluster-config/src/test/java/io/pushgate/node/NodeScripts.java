@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs Node.js test suites (clients/js, the console's browser test) against a node of a test, and
@@ -35,7 +38,7 @@ final class NodeScripts {
    */
   static void requireInstalled(Path dir, Path... extra) {
     boolean required = "1".equals(System.getenv("PUSHGATE_REQUIRE_JS"));
-    List<Path> needed = new java.util.ArrayList<>(List.of(dir.resolve("node_modules")));
+    List<Path> needed = new ArrayList<>(List.of(dir.resolve("node_modules")));
     needed.addAll(List.of(extra));
     for (Path p : needed) {
       String why =
@@ -51,8 +54,7 @@ final class NodeScripts {
    */
   static String runTests(Path dir, Map<String, String> env, Duration timeout, String... files)
       throws IOException, InterruptedException {
-    List<String> command =
-        new java.util.ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+    List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
     command.addAll(List.of(files));
     Path log = Files.createTempFile("node-test", ".log");
     ProcessBuilder builder =
@@ -68,8 +70,7 @@ final class NodeScripts {
     Files.deleteIfExists(log);
     assertTrue(ended, "node --test did not end within " + timeout + ":\n" + output);
     assertEquals(0, process.exitValue(), "node --test failed:\n" + output);
-    java.util.regex.Matcher skipped =
-        java.util.regex.Pattern.compile("skipped (\\d+)").matcher(output);
+    Matcher skipped = Pattern.compile("skipped (\\d+)").matcher(output);
     assertTrue(
         skipped.find() && skipped.group(1).equals("0"),
         "a suite skipped tests (or printed no summary):\n" + output);

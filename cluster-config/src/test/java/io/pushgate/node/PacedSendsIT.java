@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.testsupport.ApiTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -48,7 +49,7 @@ class PacedSendsIT {
   private static long queuedUsers(ApiTestClient api, String prefix, int n) throws Exception {
     long queued = 0;
     for (int i = 0; i < n; i++) {
-      if (api.get("/v1/apps/" + APP + "/users/" + prefix + i).body().path("pending").asInt() == 1)
+      if (api.get("/v1/apps/" + APP + "/users/" + prefix + i).json().path("pending").asInt() == 1)
         queued++;
     }
     return queued;
@@ -58,16 +59,16 @@ class PacedSendsIT {
   void aMulticastAboveTheRateIsAcceptedAndDrainsAtTheRateAndAFullQueueIsRefused() throws Exception {
     PushgateNode node = TestNodes.start(config());
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
+      ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
       long start = System.nanoTime();
       ApiTestClient.Reply reply = api.post("/v1/apps/" + APP + "/messages", multicast("p", 20));
       assertEquals(202, reply.status(), reply.toString());
-      JsonNode paced = reply.body().path("paced");
+      JsonNode paced = reply.json().path("paced");
       assertEquals(20, paced.path("recipients").asInt(), reply.toString());
 
       ApiTestClient.Reply full = api.post("/v1/apps/" + APP + "/messages", multicast("q", 20));
       assertEquals(429, full.status(), full.toString());
-      assertEquals("send_queue_full", full.body().path("code").asText());
+      assertEquals("send_queue_full", full.json().path("code").asText());
 
       await().atMost(Duration.ofSeconds(60)).until(() -> queuedUsers(api, "p", 20) == 20);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -86,16 +87,16 @@ class PacedSendsIT {
   void anAcceptedPacedSendSurvivesANodeRestart() throws Exception {
     PushgateNode first = TestNodes.start(config());
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(first), TestNodes.apiKey(APP));
+      ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(first), TestNodes.apiKey(APP));
       ApiTestClient.Reply reply = api.post("/v1/apps/" + APP + "/messages", multicast("r", 25));
       assertEquals(202, reply.status(), reply.toString());
-      assertEquals(25, reply.body().path("paced").path("recipients").asInt());
+      assertEquals(25, reply.json().path("paced").path("recipients").asInt());
     } finally {
       TestNodes.stop(first); // at 5/s, most of the 25 are still queued
     }
     PushgateNode second = TestNodes.start(config());
     try {
-      ApiTestClient api = new ApiTestClient(TestNodes.apiHostPort(second), TestNodes.apiKey(APP));
+      ApiTestClient api = ApiTestClient.node(TestNodes.apiHostPort(second), TestNodes.apiKey(APP));
       await().atMost(Duration.ofSeconds(60)).until(() -> queuedUsers(api, "r", 25) == 25);
     } finally {
       TestNodes.stop(second);

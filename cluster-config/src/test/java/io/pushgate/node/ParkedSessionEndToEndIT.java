@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ class ParkedSessionEndToEndIT {
                     "pushgate.session.connected-idle-passivation = 1s\npushgate.broadcast.ack-report-delay = 200ms")
                 .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
     hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
+    api = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
 
   @AfterAll
@@ -141,12 +143,12 @@ class ParkedSessionEndToEndIT {
   private boolean online(String user) throws Exception {
     ApiTestClient.Reply status = api.get("/v1/apps/" + APP + "/users/" + user);
     assertEquals(200, status.status(), status.toString());
-    return status.body().path("online").asBoolean();
+    return status.json().path("online").asBoolean();
   }
 
   private String fate(String user, String id) throws Exception {
     ApiTestClient.Reply status = api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + id);
     assertFalse(status.status() >= 500, status.toString());
-    return status.body().path("status").asText();
+    return status.json().path("status").asText();
   }
 }

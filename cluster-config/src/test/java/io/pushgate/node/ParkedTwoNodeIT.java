@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -45,8 +47,8 @@ class ParkedTwoNodeIT {
 
   @Test
   void aClientOnNodeAGetsMessagesForItsParkedSessionOnNodeB() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(app));
-    ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(app));
+    ApiTestClient apiA = ApiTestClient.node(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(app));
+    ApiTestClient apiB = ApiTestClient.node(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(app));
     String user = ShardPlacement.userOn(nodeB, apiA, app, "parked-");
     try (WsTestClient client =
         WsTestClient.connectAndHello(TestNodes.hostPort(nodeA), app, apiA.token(app, user))) {
@@ -65,7 +67,7 @@ class ParkedTwoNodeIT {
                     "acked"
                         .equals(
                             apiA.get("/v1/apps/" + app + "/users/" + user + "/messages/" + id)
-                                .body()
+                                .json()
                                 .path("status")
                                 .asText()));
       }

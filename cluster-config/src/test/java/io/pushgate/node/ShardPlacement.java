@@ -1,6 +1,7 @@
 package io.pushgate.node;
 
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.ApiTestClient;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -52,8 +54,7 @@ final class ShardPlacement {
   }
 
   private static CurrentShardRegionState regionState(ActorSystem<?> system) throws Exception {
-    return AskPattern
-        .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, CurrentShardRegionState>ask(
+    return AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
             ClusterSharding.get(system).shardState(),
             replyTo -> new GetShardRegionState(SessionSharding.TYPE_KEY, replyTo),
             Duration.ofSeconds(10),

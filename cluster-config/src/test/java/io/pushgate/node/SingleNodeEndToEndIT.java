@@ -6,7 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.node.health.DegradedComponents;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +98,7 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
       assertEquals("typing", push.path("data").asText());
     }
     var status = api.get("/v1/apps/" + APP + "/users/" + user);
-    assertEquals(0, status.body().path("pending").asInt());
+    assertEquals(0, status.json().path("pending").asInt());
   }
 
   @Test
@@ -97,18 +107,18 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
       var status = api.get("/v1/apps/" + APP + "/users/" + user);
       assertEquals(200, status.status());
-      assertTrue(status.body().path("online").asBoolean(), status.toString());
-      assertEquals(1, status.body().path("connections").size());
+      assertTrue(status.json().path("online").asBoolean(), status.toString());
+      assertEquals(1, status.json().path("connections").size());
 
       var kicked = api.delete("/v1/apps/" + APP + "/users/" + user + "/connections");
       assertEquals(200, kicked.status());
-      assertEquals(1, kicked.body().path("closed").asInt());
+      assertEquals(1, kicked.json().path("closed").asInt());
       assertEquals(4103, client.awaitClose());
     }
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
-            () -> !api.get("/v1/apps/" + APP + "/users/" + user).body().path("online").asBoolean());
+            () -> !api.get("/v1/apps/" + APP + "/users/" + user).json().path("online").asBoolean());
   }
 
   @Test
@@ -131,11 +141,11 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
-            () -> api.get(path).body().path("endpoints").toString(),
+            () -> api.get(path).json().path("endpoints").toString(),
             e -> e.equals("[\"" + own + "\"]"));
-    ApiTestClient asClient = new ApiTestClient(apiHostPort, api.token(APP, user));
+    ApiTestClient asClient = ApiTestClient.node(apiHostPort, api.token(APP, user));
     assertEquals(200, asClient.get(path).status());
-    ApiTestClient otherUsersToken = new ApiTestClient(apiHostPort, api.token(APP, newUser()));
+    ApiTestClient otherUsersToken = ApiTestClient.node(apiHostPort, api.token(APP, newUser()));
     assertEquals(401, otherUsersToken.get(path).status());
     assertEquals(400, api.get("/v1/dispatch?app=" + APP + "&user=bad/user").status());
     assertEquals(404, api.get("/v1/dispatch?app=nope&user=" + user).status());
@@ -145,15 +155,12 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
   void idempotentRetryThroughRedisQueuesOnceAndReplaysTheAnswer() throws Exception {
     String user = newUser();
     String body = "{\"to\":[\"" + user + "\"],\"data\":{\"order\":42}}";
-    java.net.http.HttpRequest.Builder send =
-        api.request("/v1/apps/" + APP + "/messages")
-            .header("Idempotency-Key", "order-42-" + user)
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
-    var first = api.send(send);
-    var retry = api.send(send);
+    String uri = "/v1/apps/" + APP + "/messages";
+    var first = api.postWithHeader(uri, body, "Idempotency-Key", "order-42-" + user);
+    var retry = api.postWithHeader(uri, body, "Idempotency-Key", "order-42-" + user);
     assertEquals(202, first.status());
-    assertEquals(first.body(), retry.body());
-    assertEquals(1, api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt());
+    assertEquals(first.json(), retry.json());
+    assertEquals(1, api.get("/v1/apps/" + APP + "/users/" + user).json().path("pending").asInt());
   }
 
   @Test
@@ -164,13 +171,13 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
         api.post(
                 path,
                 "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":1}}")
-            .body()
+            .json()
             .path("id")
             .asText();
     var newer =
         api.post(
             path, "{\"to\":[\"" + user + "\"],\"collapseKey\":\"unread\",\"data\":{\"unread\":2}}");
-    assertEquals(old, newer.body().path("recipients").get(0).path("replaced").asText());
+    assertEquals(old, newer.json().path("recipients").get(0).path("replaced").asText());
     try (WsTestClient client = WsTestClient.connectAndHello(hostPort, APP, api.token(APP, user))) {
       assertEquals(1, client.welcome.path("pending").asInt());
       JsonNode push = client.next("push");
@@ -186,8 +193,8 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
                               + "/users/"
                               + user
                               + "/messages/"
-                              + newer.body().path("id").asText())
-                      .body()
+                              + newer.json().path("id").asText())
+                      .json()
                       .path("status")
                       .asText(),
               status -> status.equals("acked"));
@@ -195,25 +202,24 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     assertEquals(
         "replaced",
         api.get("/v1/apps/" + APP + "/users/" + user + "/messages/" + old)
-            .body()
+            .json()
             .path("status")
             .asText());
   }
 
   @Test
   void operatorEndpointsReportAliveAndReady() {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newHttpClient();
     for (String path : new String[] {"/alive", "/ready", "/cluster/members"}) {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
                   http.send(
-                          java.net.http.HttpRequest.newBuilder(
-                                  java.net.URI.create(
-                                      node.managementUri().replaceAll("/$", "") + path))
+                          HttpRequest.newBuilder(
+                                  URI.create(node.managementUri().replaceAll("/$", "") + path))
                               .build(),
-                          java.net.http.HttpResponse.BodyHandlers.discarding())
+                          HttpResponse.BodyHandlers.discarding())
                       .statusCode(),
               status -> status == 200);
     }
@@ -250,13 +256,12 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
   @Test
   void theConsoleIsRefusedWithoutAnOperatorCredential() throws Exception {
     var response =
-        java.net.http.HttpClient.newHttpClient()
+        HttpClient.newHttpClient()
             .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(
-                            node.managementUri().replaceAll("/$", "") + "/console/"))
+                HttpRequest.newBuilder(
+                        URI.create(node.managementUri().replaceAll("/$", "") + "/console/"))
                     .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(403, response.statusCode());
     assertTrue(response.body().contains("\"code\":\"console_disabled\""), response.body());
   }
@@ -271,27 +276,22 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
 
   @Test
   void readyReportsDegradedComponentsWhileStaying200() throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    java.net.URI ready = java.net.URI.create(node.managementUri().replaceAll("/$", "") + "/ready");
-    var degraded = io.pushgate.node.health.DegradedComponents.get(node.system());
+    HttpClient http = HttpClient.newHttpClient();
+    URI ready = URI.create(node.managementUri().replaceAll("/$", "") + "/ready");
+    var degraded = DegradedComponents.get(node.system());
     try {
-      degraded.register(
-          "test-component", () -> java.util.Optional.of(java.util.Map.of("admitted", 7)));
+      degraded.register("test-component", () -> Optional.of(Map.of("admitted", 7)));
       var response =
-          http.send(
-              java.net.http.HttpRequest.newBuilder(ready).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+          http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode());
-      JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+      JsonNode body = new ObjectMapper().readTree(response.body());
       assertEquals("degraded", body.path("status").asText(), response.body());
       assertEquals(7, body.path("degraded").path("test-component").path("admitted").asInt());
     } finally {
-      degraded.register("test-component", java.util.Optional::empty);
+      degraded.register("test-component", Optional::empty);
     }
     var healthy =
-        http.send(
-            java.net.http.HttpRequest.newBuilder(ready).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
+        http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
     assertTrue(healthy.body().contains("\"ready\""), healthy.body());
   }
 
@@ -299,7 +299,7 @@ class SingleNodeEndToEndIT extends SingleNodeFixture {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
-            () -> api.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt(),
+            () -> api.get("/v1/apps/" + APP + "/users/" + user).json().path("pending").asInt(),
             pending -> pending == expected);
   }
 

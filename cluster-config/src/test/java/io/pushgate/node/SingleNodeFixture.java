@@ -2,6 +2,8 @@ package io.pushgate.node;
 
 import static io.pushgate.node.TestNodes.API_KEY;
 
+import com.typesafe.config.Config;
+import io.pushgate.testsupport.ApiTestClient;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,11 +29,11 @@ abstract class SingleNodeFixture {
     node = TestNodes.start(configure(TestNodes.h2Node(dataDir)));
     hostPort = TestNodes.hostPort(node);
     apiHostPort = TestNodes.apiHostPort(node);
-    api = new ApiTestClient(apiHostPort, API_KEY);
+    api = ApiTestClient.node(apiHostPort, API_KEY);
   }
 
   /** The node's config; a test class may lay settings over it. */
-  protected com.typesafe.config.Config configure(com.typesafe.config.Config config) {
+  protected Config configure(Config config) {
     return config;
   }
 

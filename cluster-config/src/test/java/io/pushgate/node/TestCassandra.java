@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class TestCassandra {
    * nodes}.
    */
   static Config nodeConfig(String keyspace, int nodes, int rf) {
-    List<String> points = new java.util.ArrayList<>();
+    List<String> points = new ArrayList<>();
     for (int k = 1; k <= nodes; k++) points.add(contactPoint(k));
     Map<String, Object> v = new HashMap<>();
     v.put("pushgate.journal", "cassandra");
@@ -78,8 +79,7 @@ final class TestCassandra {
 
   private static void launch(String... args) throws IOException, InterruptedException {
     List<String> command =
-        new java.util.ArrayList<>(
-            List.of(NodeScripts.ROOT.resolve("pushgate").toString(), "cassandra"));
+        new ArrayList<>(List.of(NodeScripts.ROOT.resolve("pushgate").toString(), "cassandra"));
     command.addAll(List.of(args));
     Path log = Files.createTempFile("cassandra-launch", ".log");
     ProcessBuilder builder =

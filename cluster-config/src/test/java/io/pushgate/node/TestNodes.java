@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /** Starts real nodes in this JVM for end-to-end tests: real sockets, real storage. */
 final class TestNodes {
@@ -106,19 +109,15 @@ final class TestNodes {
     PushgateNode a = start(extra.withFallback(withApps(mariaDbNode(portA, seeds), extraApps)));
     PushgateNode b = start(extra.withFallback(withApps(mariaDbNode(portB, seeds), extraApps)));
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> upMembers(a) == 2 && upMembers(b) == 2);
     return List.of(a, b);
   }
 
   static long upMembers(PushgateNode node) {
-    return java.util.stream.StreamSupport.stream(
-            org.apache.pekko.cluster.typed.Cluster.get(node.system())
-                .state()
-                .getMembers()
-                .spliterator(),
-            false)
-        .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up())
+    return StreamSupport.stream(
+            Cluster.get(node.system()).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up())
         .count();
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +39,7 @@ class TopicsEndToEndIT {
             .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP));
     node = TestNodes.start(config);
     hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
+    api = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
 
   @AfterAll
@@ -53,7 +55,7 @@ class TopicsEndToEndIT {
     ApiTestClient.Reply reply =
         api.post("/v1/apps/" + APP + "/topics/" + topic + "/messages", "{\"data\":" + data + "}");
     assertEquals(202, reply.status(), reply.toString());
-    return reply.body();
+    return reply.json();
   }
 
   @Test
@@ -110,13 +112,13 @@ class TopicsEndToEndIT {
     ApiTestClient.Reply bad =
         api.post("/v1/apps/" + APP + "/topics/bad!topic/messages", "{\"data\":1}");
     assertEquals(400, bad.status());
-    assertEquals("invalid_topic", bad.body().path("code").asText());
+    assertEquals("invalid_topic", bad.json().path("code").asText());
     ApiTestClient.Reply qos1 =
         api.post("/v1/apps/" + APP + "/topics/x.1/messages", "{\"qos\":1,\"data\":1}");
-    assertEquals("invalid_qos", qos1.body().path("code").asText());
+    assertEquals("invalid_qos", qos1.json().path("code").asText());
     ApiTestClient.Reply badClaim =
         api.post("/v1/apps/" + APP + "/tokens", "{\"user\":\"u\",\"topics\":[\"a..b\"]}");
-    assertEquals("invalid_topic", badClaim.body().path("code").asText());
+    assertEquals("invalid_topic", badClaim.json().path("code").asText());
   }
 
   @Test
@@ -158,11 +160,9 @@ class TopicsEndToEndIT {
     String user = "server-sub";
     try (WsTestClient c = connect(user)) {
       ApiTestClient.Reply put =
-          api.send(
-              api.request("/v1/apps/" + APP + "/users/" + user + "/topics/alerts.eu")
-                  .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()));
+          api.put("/v1/apps/" + APP + "/users/" + user + "/topics/alerts.eu", null);
       assertEquals(200, put.status(), put.toString());
-      assertEquals("alerts.eu", put.body().path("topics").get(0).asText());
+      assertEquals("alerts.eu", put.json().path("topics").get(0).asText());
       JsonNode sub = c.next("subscribed");
       assertEquals("server", sub.path("by").asText());
       String id = publish("alerts.eu", "\"storm\"").path("id").asText();

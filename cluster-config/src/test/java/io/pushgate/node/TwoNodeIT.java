@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -44,8 +48,8 @@ class TwoNodeIT {
 
   @Test
   void aTopicMessagePublishedOnNodeBReachesASubscriberOnNodeA() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
-    ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(runApp));
+    ApiTestClient apiA = ApiTestClient.node(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
+    ApiTestClient apiB = ApiTestClient.node(TestNodes.apiHostPort(nodeB), TestNodes.apiKey(runApp));
     try (WsTestClient onA =
         WsTestClient.connectAndHello(
             TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "fan", "room.*"))) {
@@ -53,7 +57,7 @@ class TwoNodeIT {
       onA.next("subscribed");
       // node B learns of node A's subscription through the receptionist's gossip: QoS 0 messages
       // published before that are not delivered, so publish until one arrives (bounded)
-      Set<String> sent = new java.util.HashSet<>();
+      Set<String> sent = new HashSet<>();
       JsonNode[] got = new JsonNode[1];
       await()
           .atMost(Duration.ofSeconds(30))
@@ -61,7 +65,7 @@ class TwoNodeIT {
               () -> {
                 sent.add(
                     apiB.post("/v1/apps/" + runApp + "/topics/room.1/messages", "{\"data\":\"hi\"}")
-                        .body()
+                        .json()
                         .path("id")
                         .asText());
                 got[0] = onA.poll(Duration.ofMillis(300));
@@ -69,13 +73,13 @@ class TwoNodeIT {
               });
       assertEquals("push", got[0].path("t").asText());
       assertEquals("room.1", got[0].path("topic").asText());
-      org.junit.jupiter.api.Assertions.assertTrue(sent.contains(got[0].path("id").asText()));
+      Assertions.assertTrue(sent.contains(got[0].path("id").asText()));
     }
   }
 
   @Test
   void aBroadcastSentThroughNodeAReachesUsersConnectedToEitherNode() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
+    ApiTestClient apiA = ApiTestClient.node(TestNodes.apiHostPort(nodeA), TestNodes.apiKey(runApp));
     try (WsTestClient onA =
             WsTestClient.connectAndHello(
                 TestNodes.hostPort(nodeA), runApp, apiA.token(runApp, "ua"));
@@ -87,16 +91,16 @@ class TwoNodeIT {
       assertEquals(202, sent.status(), sent.toString());
       for (WsTestClient c : new WsTestClient[] {onA, onB}) {
         JsonNode push = c.next("push");
-        assertEquals(sent.body().path("id").asText(), push.path("id").asText());
-        assertEquals(sent.body().path("bseq").asLong(), push.path("bseq").asLong());
+        assertEquals(sent.json().path("id").asText(), push.path("id").asText());
+        assertEquals(sent.json().path("bseq").asLong(), push.path("bseq").asLong());
       }
     }
   }
 
   @Test
   void clientOnNodeAReceivesMessagesForASessionHostedOnNodeB() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), API_KEY);
-    ApiTestClient apiB = new ApiTestClient(TestNodes.apiHostPort(nodeB), API_KEY);
+    ApiTestClient apiA = ApiTestClient.node(TestNodes.apiHostPort(nodeA), API_KEY);
+    ApiTestClient apiB = ApiTestClient.node(TestNodes.apiHostPort(nodeB), API_KEY);
     String run = UUID.randomUUID().toString().substring(0, 8);
 
     String user = userOnNodeB(apiA, "two-" + run + "-");
@@ -112,7 +116,7 @@ class TwoNodeIT {
           .atMost(Duration.ofSeconds(20))
           .until(
               () ->
-                  apiA.get("/v1/apps/" + APP + "/users/" + user).body().path("pending").asInt()
+                  apiA.get("/v1/apps/" + APP + "/users/" + user).json().path("pending").asInt()
                       == 0);
     }
     // the session stayed on B all along: the connection on A reached it through sharding
@@ -122,7 +126,7 @@ class TwoNodeIT {
 
   @Test
   void dispatchListsTheSessionsHomeNodeFirstThenTheOthers() throws Exception {
-    ApiTestClient apiA = new ApiTestClient(TestNodes.apiHostPort(nodeA), API_KEY);
+    ApiTestClient apiA = ApiTestClient.node(TestNodes.apiHostPort(nodeA), API_KEY);
     String run = UUID.randomUUID().toString().substring(0, 8);
     String user = userOnNodeB(apiA, "disp-" + run + "-");
     String endpointA = "ws://127.0.0.1:" + nodeA.gatewayAddress().getPort() + "/v1/ws";
@@ -131,9 +135,9 @@ class TwoNodeIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> apiA.get(path).body().path("endpoints").toString(),
+            () -> apiA.get(path).json().path("endpoints").toString(),
             endpoints -> endpoints.equals("[\"" + endpointB + "\",\"" + endpointA + "\"]"));
-    JsonNode reconnect = apiA.get(path).body().path("reconnect");
+    JsonNode reconnect = apiA.get(path).json().path("reconnect");
     assertEquals(1000, reconnect.path("baseMillis").asLong());
   }
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.pushgate.api.testing.CallbackReceiver;
 import io.pushgate.api.webhook.WebhookSignature;
+import io.pushgate.testsupport.ApiTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +64,7 @@ class UpstreamEndToEndIT {
                         + "/up\" } }")
                 .withFallback(TestNodes.withApps(TestNodes.h2Node(dataDir), APP)));
     hostPort = TestNodes.hostPort(node);
-    api = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
+    api = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.apiKey(APP));
   }
 
   @AfterEach
@@ -202,8 +204,8 @@ class UpstreamEndToEndIT {
     }
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> api.get("/v1/apps/" + APP + "/upstream").body().path("ok").asLong() >= 1);
-    JsonNode view = api.get("/v1/apps/" + APP + "/upstream").body();
+        .until(() -> api.get("/v1/apps/" + APP + "/upstream").json().path("ok").asLong() >= 1);
+    JsonNode view = api.get("/v1/apps/" + APP + "/upstream").json();
     assertTrue(view.path("forwarded").asLong() >= 1);
     assertEquals(APP, view.path("app").asText());
     String metrics = MetricsScrape.scrape(node);
@@ -214,13 +216,13 @@ class UpstreamEndToEndIT {
         MetricsScrape.value(metrics, "pushgate_upstream_forwarded_total", "app=\"" + APP + "\"")
             >= 1,
         metrics);
-    ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
+    ApiTestClient demo = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.API_KEY);
     assertEquals(404, demo.get("/v1/apps/demo/upstream").status());
   }
 
   @Test
   void theDemoAppTakesNoUpstreamData() throws Exception {
-    ApiTestClient demo = new ApiTestClient(TestNodes.apiHostPort(node), TestNodes.API_KEY);
+    ApiTestClient demo = ApiTestClient.node(TestNodes.apiHostPort(node), TestNodes.API_KEY);
     try (WsTestClient c =
         WsTestClient.connectAndHello(hostPort, "demo", demo.token("demo", "grace"))) {
       c.send("{\"t\":\"up\",\"id\":\"x\",\"type\":\"chat\",\"data\":1}");

@@ -1,7 +1,6 @@
 package io.pushgate.gateway;
 
 import com.typesafe.config.Config;
-import io.pushgate.gateway.connection.InboundRateLimit;
 import io.pushgate.gateway.protocol.HeartbeatPolicy;
 import java.time.Duration;
 
@@ -33,8 +32,8 @@ public record GatewaySettings(
     Duration httpIdleTimeout,
     Duration httpRequestReadTimeout,
     Duration stopTimeout,
-    InboundRateLimit.Settings inboundRate,
-    io.pushgate.gateway.SourceAccess.Settings access) {
+    FrameRate inboundRate,
+    SourceAccess.Settings access) {
 
   /** The WebSocket endpoint path (fixed by the public protocol). */
   public static final String WEBSOCKET_PATH = "/v1/ws";
@@ -102,12 +101,12 @@ public record GatewaySettings(
         c.getDuration("http-idle-timeout"),
         c.getDuration("http-request-read-timeout"),
         c.getDuration("stop-timeout"),
-        new InboundRateLimit.Settings(c.getInt("inbound-rate"), c.getInt("inbound-burst")),
+        new FrameRate(c.getInt("inbound-rate"), c.getInt("inbound-burst")),
         access(c.getConfig("access")));
   }
 
-  private static io.pushgate.gateway.SourceAccess.Settings access(Config a) {
-    return new io.pushgate.gateway.SourceAccess.Settings(
+  private static SourceAccess.Settings access(Config a) {
+    return new SourceAccess.Settings(
         a.getInt("max-connections-per-source"),
         a.getInt("handshake-rate"),
         a.getInt("handshake-burst"),

@@ -1,7 +1,6 @@
 package io.pushgate.gateway;
 
 import com.typesafe.config.Config;
-import io.pushgate.gateway.connection.InboundRateLimit;
 
 /**
  * Per-connection bounds of upstream data ({@code {"t":"up"}}), from {@code
@@ -15,7 +14,7 @@ import io.pushgate.gateway.connection.InboundRateLimit;
  * @param maxDataBytes largest {@code data} (compact JSON, UTF-8 bytes); past it {@code
  *     payload_too_large}
  */
-public record UpstreamSettings(InboundRateLimit.Settings rate, int maxInFlight, int maxDataBytes) {
+public record UpstreamSettings(FrameRate rate, int maxInFlight, int maxDataBytes) {
 
   public UpstreamSettings {
     if (maxInFlight < 1)
@@ -27,7 +26,7 @@ public record UpstreamSettings(InboundRateLimit.Settings rate, int maxInFlight, 
   public static UpstreamSettings fromConfig(Config config) {
     Config c = config.getConfig("pushgate.gateway.upstream");
     return new UpstreamSettings(
-        new InboundRateLimit.Settings(c.getInt("rate"), c.getInt("burst")),
+        new FrameRate(c.getInt("rate"), c.getInt("burst")),
         c.getInt("max-in-flight"),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-data-bytes")));
   }

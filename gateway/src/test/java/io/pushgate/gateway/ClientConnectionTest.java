@@ -21,6 +21,7 @@ import io.pushgate.session.ConnectionMessage;
 import io.pushgate.session.SessionCommand;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -42,7 +43,7 @@ class ClientConnectionTest {
   private final ActorTestKit testKit = ActorTestKit.create("client-connection");
   private final AtomicReference<TestProbe<SessionCommand>> session = new AtomicReference<>();
   private final GatewaySettings settings =
-      TestSettings.gateway("inbound-rate = 5, inbound-burst = 5");
+      GatewayTestSettings.gateway("inbound-rate = 5, inbound-burst = 5");
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private final GatewayMetrics metrics = new GatewayMetrics(registry);
   private final GatewayContext gw =
@@ -215,11 +216,7 @@ class ClientConnectionTest {
     assertEquals(
         deliveredBefore + 1, counter("pushgate.messages.delivered", "app", "demo", "qos", "1"));
     assertTrue(
-        registry
-                .get("pushgate.delivery.latency")
-                .timer()
-                .max(java.util.concurrent.TimeUnit.MILLISECONDS)
-            >= 40,
+        registry.get("pushgate.delivery.latency").timer().max(TimeUnit.MILLISECONDS) >= 40,
         "the delivery latency counts from the API's accept");
 
     core.onPeerClose(1000);

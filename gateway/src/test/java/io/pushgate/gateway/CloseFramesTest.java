@@ -11,8 +11,10 @@ import ch.qos.logback.core.read.ListAppender;
 import io.pushgate.gateway.RawWebSocket.Ending;
 import io.pushgate.gateway.RawWebSocket.Transcript;
 import io.pushgate.gateway.transport.websocket.WebSocketConnection;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,7 +92,7 @@ class CloseFramesTest {
   @Test
   void oversizeFrameGetsOne1009EvenWhileTheClientIsStillSending() throws Exception {
     byte[] big = new byte[256 * 1024];
-    java.util.Arrays.fill(big, (byte) 'x');
+    Arrays.fill(big, (byte) 'x');
     assertEquals(
         1009, after(welcomed("big-alice"), frame(RawWebSocket.TEXT, big)).singleCloseCode());
   }
@@ -194,7 +196,7 @@ class CloseFramesTest {
   void aFloodWithoutReadingGetsOne4004() throws Exception {
     RawWebSocket ws = welcomed("flood-alice");
     byte[] ping = frame(RawWebSocket.TEXT, "{\"t\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
-    java.io.ByteArrayOutputStream flood = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream flood = new ByteArrayOutputStream();
     for (int i = 0; i < 2000; i++) flood.writeBytes(ping);
     Transcript t = after(ws, flood.toByteArray());
     assertEquals(4004, t.singleCloseCode());
@@ -204,7 +206,7 @@ class CloseFramesTest {
   @Test
   void aPingControlFrameFloodGetsOne4004() throws Exception {
     RawWebSocket ws = welcomed("pingflood-alice");
-    java.io.ByteArrayOutputStream flood = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream flood = new ByteArrayOutputStream();
     for (int i = 0; i < 2000; i++) flood.writeBytes(frame(RawWebSocket.PING, new byte[] {1}));
     assertEquals(4004, after(ws, flood.toByteArray()).singleCloseCode());
   }

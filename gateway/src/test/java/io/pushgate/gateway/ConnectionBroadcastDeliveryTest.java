@@ -67,7 +67,7 @@ class ConnectionBroadcastDeliveryTest {
         GatewayContext.create(
             testKit.system(),
             GatewayDeps.of(testKit.system(), directory, TestApps.REGISTRY)
-                .withSettings(TestSettings.gateway("inflight-window = 2")),
+                .withSettings(GatewayTestSettings.gateway("inflight-window = 2")),
             new GatewayMetrics(new SimpleMeterRegistry()));
     transport = new FakeTransport();
     core = new ClientConnection(gw, transport);

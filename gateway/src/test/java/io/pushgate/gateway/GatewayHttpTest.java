@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pushgate.session.SessionCommand;
+import io.pushgate.testsupport.WsTestClient;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -17,8 +20,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +66,7 @@ class GatewayHttpTest {
         GatewayServer.start(
                 testKit.system(),
                 GatewayDeps.of(testKit.system(), id -> sessions.ref(), TestApps.REGISTRY)
-                    .withSettings(TestSettings.gateway(overrides)))
+                    .withSettings(GatewayTestSettings.gateway(overrides)))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     servers.add(server);
@@ -135,8 +142,7 @@ class GatewayHttpTest {
           .append("\r\n");
     }
     String answer = raw(server, requests.toString());
-    java.util.regex.Matcher status =
-        java.util.regex.Pattern.compile("HTTP/1.1 (\\d{3})").matcher(answer);
+    Matcher status = Pattern.compile("HTTP/1.1 (\\d{3})").matcher(answer);
     List<String> statuses = new ArrayList<>();
     while (status.find()) statuses.add(status.group(1));
     assertEquals(List.of("400", "404", "400", "404", "400", "404"), statuses, answer);
@@ -180,7 +186,7 @@ class GatewayHttpTest {
                   + "\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[64 * 1024];
-      java.util.Arrays.fill(chunk, (byte) ' ');
+      Arrays.fill(chunk, (byte) ' ');
       for (int sent = 0; sent < size; sent += chunk.length)
         out.write(chunk); // like a client that reads only at the end
       out.flush();
@@ -210,10 +216,9 @@ class GatewayHttpTest {
           out.write(b);
           out.flush();
           if (in.available() > 0) break; // answered
-          java.util.concurrent.locks.LockSupport.parkNanos(
-              100_000_000L); // the slow client's pace, not synchronisation
+          LockSupport.parkNanos(100_000_000L); // the slow client's pace, not synchronisation
         }
-      } catch (java.io.IOException closedMeanwhile) {
+      } catch (IOException closedMeanwhile) {
         // the server half-closed and then closed; its answer is still to be read
       }
       String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -239,8 +244,7 @@ class GatewayHttpTest {
       out.write(request);
       out.flush();
       assertTrue(readHead(in).startsWith("HTTP/1.1 404"));
-      java.util.concurrent.locks.LockSupport.parkNanos(
-          1_000_000_000L); // idle, well past the read timeout
+      LockSupport.parkNanos(1_000_000_000L); // idle, well past the read timeout
       out.write(request);
       out.flush();
       assertTrue(readHead(in).startsWith("HTTP/1.1 404"));
@@ -252,12 +256,11 @@ class GatewayHttpTest {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
       int b = in.read();
-      if (b < 0) throw new java.io.EOFException(head.toString(StandardCharsets.US_ASCII));
+      if (b < 0) throw new EOFException(head.toString(StandardCharsets.US_ASCII));
       head.write(b);
     }
     String text = head.toString(StandardCharsets.US_ASCII);
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+    Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
     if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
     return text;
   }
@@ -267,7 +270,7 @@ class GatewayHttpTest {
   @Test
   void upgradesBeyondMaxConnectionsGet503() throws Exception {
     GatewayServer server = start("max-connections = 1, hello-timeout = 60s");
-    WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient first = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     assertEquals(1, server.metrics().openConnections());
 
     String answer = raw(server, UPGRADE_REQUEST);
@@ -280,7 +283,7 @@ class GatewayHttpTest {
     first.close();
     first.expectClose(1000);
     await().atMost(20, TimeUnit.SECONDS).until(() -> server.metrics().openConnections() == 0);
-    WsTestClient second = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient second = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     second.send("{\"t\":\"nope\"}");
     second.expectError("unknown_type");
     second.close();
@@ -302,8 +305,8 @@ class GatewayHttpTest {
   @Test
   void connectionsPerSourceAreBoundedAndFreedOnClose() throws Exception {
     GatewayServer server = start("access.max-connections-per-source = 2, hello-timeout = 60s");
-    WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
-    WsTestClient second = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient first = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
+    WsTestClient second = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     String answer = raw(server, UPGRADE_REQUEST);
     assertTrue(answer.startsWith("HTTP/1.1 429"), answer);
     assertTrue(answer.contains("\"code\":\"too_many_connections\""), answer);
@@ -316,7 +319,7 @@ class GatewayHttpTest {
             () -> {
               WsTestClient next = null;
               try {
-                next = WsTestClient.connect(http, WsTestClient.uri(server));
+                next = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
                 return true;
               } catch (Exception e) {
                 return false; // still counted: the close is not through yet
@@ -331,8 +334,8 @@ class GatewayHttpTest {
   void handshakesPerSourceAreRateLimited() throws Exception {
     GatewayServer server =
         start("access { handshake-rate = 1, handshake-burst = 2 }, hello-timeout = 60s");
-    WsTestClient first = WsTestClient.connect(http, WsTestClient.uri(server));
-    WsTestClient second = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient first = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
+    WsTestClient second = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     String answer = raw(server, UPGRADE_REQUEST);
     assertTrue(answer.startsWith("HTTP/1.1 429"), answer);
     assertTrue(answer.contains("\"code\":\"rate_limited\""), answer);
@@ -353,7 +356,7 @@ class GatewayHttpTest {
   @Test
   void stopClosesWebSocketsWith1001() throws Exception {
     GatewayServer server = start("");
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     client.send("{\"t\":\"nope\"}");
     client.expectError("unknown_type"); // the connection is established
     server.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);

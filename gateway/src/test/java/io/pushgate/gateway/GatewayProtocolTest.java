@@ -12,7 +12,10 @@ import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionSharding;
 import io.pushgate.session.SessionStatus;
+import io.pushgate.testsupport.WsTestClient;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayProtocolTest {
 
-  private static final java.time.Duration ASK = java.time.Duration.ofSeconds(15);
+  private static final Duration ASK = Duration.ofSeconds(15);
   private GatewayTestNode node;
   private SessionSharding sessions;
   private GatewayServer server;
@@ -49,7 +52,7 @@ class GatewayProtocolTest {
   }
 
   private WsTestClient connect() throws Exception {
-    return WsTestClient.connect(http, WsTestClient.uri(server));
+    return WsTestClient.connect(http, GatewayTestNode.wsUri(server));
   }
 
   /** Connects, says hello as {@code user} and checks the welcome. */
@@ -176,7 +179,7 @@ class GatewayProtocolTest {
     String pad = "x".repeat(5000); // each fragment is under max-frame-bytes, the message is not
     try {
       client.sendFragmented("{\"t\":\"ping\",\"a\":\"" + pad, pad, pad + "\"}");
-    } catch (java.util.concurrent.ExecutionException closedBeforeTheLastFragment) {
+    } catch (ExecutionException closedBeforeTheLastFragment) {
       // the node may close (1009) as soon as the second fragment passes the limit
     }
     assertEquals(1009, client.awaitClose());

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.gateway.connection.ClientConnection;
 import io.pushgate.session.ConnectionMessage;
 import io.pushgate.session.SessionCommand;
+import io.pushgate.testsupport.WsTestClient;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connection behaviour that needs control over the session side: test probes stand in for the
@@ -52,7 +57,7 @@ class GatewaySessionStubTest {
         GatewayServer.start(
                 testKit.system(),
                 GatewayDeps.of(testKit.system(), id -> directory.get(), TestApps.REGISTRY)
-                    .withSettings(TestSettings.gateway(overrides)))
+                    .withSettings(GatewayTestSettings.gateway(overrides)))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     servers.add(server);
@@ -63,7 +68,7 @@ class GatewaySessionStubTest {
   private WsTestClient helloReaching(GatewayServer server, TestProbe<SessionCommand> session)
       throws Exception {
     directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     client.hello("demo", TestApps.token("stub-alice"), null);
     return client;
   }
@@ -82,7 +87,7 @@ class GatewaySessionStubTest {
     GatewayServer server = start("inflight-window = 7");
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     SessionCommand.Attach attach = attach(client, session);
     assertEquals(7, attach.window());
     assertEquals("websocket", attach.info().transport());
@@ -173,7 +178,7 @@ class GatewaySessionStubTest {
     GatewayServer server = start("");
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     SessionCommand.Attach attach = attach(client, session);
     client.expectFrame("welcome");
     assertEquals(attach.info().connectionId(), attach.routeId());
@@ -192,7 +197,7 @@ class GatewaySessionStubTest {
   private void reattachedWithoutANewWelcome(GatewayServer server) throws Exception {
     TestProbe<SessionCommand> first = testKit.createTestProbe();
     directory.set(first.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     SessionCommand.Attach attach = attach(client, first);
     client.expectFrame("welcome");
 
@@ -218,7 +223,7 @@ class GatewaySessionStubTest {
     GatewayServer server = start("");
     TestProbe<SessionCommand> first = testKit.createTestProbe();
     directory.set(first.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     SessionCommand.Attach attach = attach(client, first);
     client.expectFrame("welcome");
     attach.reply(new ConnectionMessage.Push("m1", 1, 1, "{}"));
@@ -230,7 +235,7 @@ class GatewaySessionStubTest {
     directory.set(woken.ref());
     attach.reply(new ConnectionMessage.Parked(first.ref()));
     first.stop(); // the session passivated: no loss, so no re-attach
-    woken.expectNoMessage(java.time.Duration.ofMillis(500));
+    woken.expectNoMessage(Duration.ofMillis(500));
     client.expectNoEvent(100); // and the client sees nothing of it
 
     attach.reply(new ConnectionMessage.Attached(woken.ref(), 0)); // woken by a message
@@ -248,20 +253,20 @@ class GatewaySessionStubTest {
     GatewayServer server = start("max-attaching = 1");
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
-    WsTestClient waiting = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient waiting = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     waiting.hello("demo", TestApps.token("storm-1"), null);
     session.expectMessageClass(SessionCommand.Attach.class); // not answered: the place stays taken
 
-    WsTestClient refused = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient refused = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     refused.hello("demo", TestApps.token("storm-2"), null);
     refused.expectError("overloaded");
     refused.expectClose(1013);
-    session.expectNoMessage(java.time.Duration.ofMillis(200));
+    session.expectNoMessage(Duration.ofMillis(200));
 
     waiting.close(); // gives its place back
     session.expectMessageClass(SessionCommand.Detach.class);
     await().atMost(5, TimeUnit.SECONDS).until(() -> server.metrics().attaching() == 0);
-    WsTestClient admitted = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient admitted = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     SessionCommand.Attach attach = attach(admitted, session);
     admitted.expectFrame("welcome");
     assertEquals(0, server.metrics().attaching(), "the welcome gives the place back");
@@ -278,9 +283,7 @@ class GatewaySessionStubTest {
             "write-buffer-low-water-mark = 8 KiB, write-buffer-high-water-mark = 16 KiB,"
                 + " slow-consumer-timeout = 5s, close-timeout = 60s");
     ch.qos.logback.classic.Logger connectionLog =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger(
-                io.pushgate.gateway.connection.ClientConnection.class);
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ClientConnection.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
         new ch.qos.logback.core.read.ListAppender<>();
     logged.start();
@@ -289,7 +292,7 @@ class GatewaySessionStubTest {
     connectionLog.addAppender(logged);
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     SessionCommand.Attach attach = attach(client, session);
     client.pause(); // stop reading after the welcome
     client.expectFrame("welcome");
@@ -347,13 +350,13 @@ class GatewaySessionStubTest {
     GatewayServer server = start("inbound-rate = 1, inbound-burst = 5");
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     SessionCommand.Attach attach = attach(client, session); // hello: 1 frame
     client.expectFrame("welcome");
     for (int i = 1; i <= 10; i++) { // far beyond the remaining 4 tokens
       try {
         client.ack(i);
-      } catch (java.util.concurrent.ExecutionException closedAlready) {
+      } catch (ExecutionException closedAlready) {
         break; // the server's 4004 arrived while we were still sending: the client closed its
         // output
       }
@@ -370,7 +373,7 @@ class GatewaySessionStubTest {
     GatewayServer server = start("inbound-rate = 1, inbound-burst = 5");
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     directory.set(session.ref());
-    WsTestClient client = WsTestClient.connect(http, WsTestClient.uri(server));
+    WsTestClient client = WsTestClient.connect(http, GatewayTestNode.wsUri(server));
     attach(client, session);
     client.expectFrame("welcome");
     for (int i = 0; i < 4; i++) {

@@ -11,6 +11,9 @@ import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionSharding;
 import io.pushgate.session.SessionStatus;
+import io.pushgate.testsupport.TcpTestClient;
+import io.pushgate.testsupport.WsTestClient;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +77,7 @@ final class GatewayTestNode implements AutoCloseable {
   }
 
   /** The TCP port's address. */
-  java.net.InetSocketAddress tcpAddress() {
+  InetSocketAddress tcpAddress() {
     return server.tcpAddress().orElseThrow();
   }
 
@@ -84,7 +87,12 @@ final class GatewayTestNode implements AutoCloseable {
   }
 
   URI wsUri() {
-    return WsTestClient.uri(server);
+    return wsUri(server);
+  }
+
+  /** The WebSocket URI of {@code server}'s client port. */
+  static URI wsUri(GatewayServer server) {
+    return WsTestClient.uri("127.0.0.1:" + server.localAddress().getPort());
   }
 
   /** A raw WebSocket on the client path, upgraded. */

@@ -4,20 +4,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.testsupport.TcpTestClient;
+import io.pushgate.testsupport.WsTestClient;
+import java.io.DataOutputStream;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -254,7 +271,7 @@ class GatewayTlsTest {
             "-addext",
             "subjectAltName=IP:127.0.0.1"));
     Path pemCrt = dir.resolve("pem.crt");
-    java.nio.file.Files.copy(pemCert, pemCrt);
+    Files.copy(pemCert, pemCrt);
     keytool(
         "-importcert",
         "-noprompt",
@@ -320,7 +337,7 @@ class GatewayTlsTest {
       byte[] hello =
           TcpTestClient.helloJson("demo", TestApps.token("tls-plain"), null)
               .getBytes(StandardCharsets.UTF_8);
-      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       out.writeInt(1 + hello.length);
       out.writeByte(1);
       out.write(hello);
@@ -328,7 +345,7 @@ class GatewayTlsTest {
       byte[] answer;
       try {
         answer = socket.getInputStream().readNBytes(5);
-      } catch (java.net.SocketException reset) {
+      } catch (SocketException reset) {
         answer = new byte[0];
       }
       // a TLS alert (0x15) or nothing: never a frame (its 4-byte length, then kind 1)
@@ -354,18 +371,17 @@ class GatewayTlsTest {
   @Test
   void aChangedCertificateIsUsedByNewConnectionsWithoutARestart() throws Exception {
     Path live = dir.resolve("live.p12");
-    java.nio.file.Files.copy(valid, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(valid, live, StandardCopyOption.REPLACE_EXISTING);
     try (GatewayTestNode node =
         new GatewayTestNode("tls-reload", keystoreConfig(live) + ", tls.reload-interval = 0s")) {
       String first = presented(node.port());
       assertEquals("CN=localhost", first);
       assertTrue(!node.server.reloadTls(), "nothing changed: nothing reloaded");
       WsTestClient open = WsTestClient.connect(client(), wss(node));
-      java.nio.file.Files.write(
-          live, new byte[] {1, 2, 3}); // half-written: the old certificate stays
+      Files.write(live, new byte[] {1, 2, 3}); // half-written: the old certificate stays
       assertTrue(!node.server.reloadTls());
       assertEquals("CN=localhost", presented(node.port()));
-      java.nio.file.Files.copy(renewed, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(renewed, live, StandardCopyOption.REPLACE_EXISTING);
       assertTrue(node.server.reloadTls());
       assertEquals("CN=renewed", presented(node.port()));
       assertEquals("CN=renewed", presented(node.tcpAddress().getPort()));
@@ -380,24 +396,21 @@ class GatewayTlsTest {
     SSLContext any = SSLContext.getInstance("TLS");
     any.init(
         null,
-        new javax.net.ssl.TrustManager[] {
-          new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(
-                java.security.cert.X509Certificate[] chain, String type) {}
+        new TrustManager[] {
+          new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String type) {}
 
-            public void checkServerTrusted(
-                java.security.cert.X509Certificate[] chain, String type) {}
+            public void checkServerTrusted(X509Certificate[] chain, String type) {}
 
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-              return new java.security.cert.X509Certificate[0];
+            public X509Certificate[] getAcceptedIssuers() {
+              return new X509Certificate[0];
             }
           }
         },
         null);
-    try (javax.net.ssl.SSLSocket socket =
-        (javax.net.ssl.SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", port)) {
+    try (SSLSocket socket = (SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.startHandshake();
-      return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
           .getSubjectX500Principal()
           .getName();
     }
@@ -444,8 +457,8 @@ class GatewayTlsTest {
   private static void assertCertificateRefused(Exception e) {
     assertTrue(
         String.valueOf(rootCause(e).getMessage()).toLowerCase().contains("valid")
-            || rootCause(e) instanceof javax.net.ssl.SSLHandshakeException
-            || rootCause(e) instanceof java.security.cert.CertificateException,
+            || rootCause(e) instanceof SSLHandshakeException
+            || rootCause(e) instanceof CertificateException,
         rootCause(e).toString());
   }
 
@@ -506,7 +519,7 @@ class GatewayTlsTest {
   /** The gRPC port serves the same key material through a JDK SSLContext. */
   @Test
   void theSameCertificateIsAvailableAsAJdkContext() throws Exception {
-    com.typesafe.config.Config config =
+    Config config =
         ConfigFactory.parseString(
                 "pushgate.gateway.tls { enabled = true, keystore = \""
                     + valid
@@ -514,12 +527,11 @@ class GatewayTlsTest {
                     + PASSWORD
                     + "\" }")
             .withFallback(ConfigFactory.load());
-    javax.net.ssl.SSLContext context = GatewayTls.jdkContextFromConfig(config).orElseThrow();
-    javax.net.ssl.SSLEngine engine = context.createSSLEngine();
+    SSLContext context = GatewayTls.jdkContextFromConfig(config).orElseThrow();
+    SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
-    org.junit.jupiter.api.Assertions.assertTrue(
-        java.util.Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.3"));
-    org.junit.jupiter.api.Assertions.assertTrue(
+    Assertions.assertTrue(Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.3"));
+    Assertions.assertTrue(
         GatewayTls.jdkContextFromConfig(
                 ConfigFactory.parseString("pushgate.gateway.tls.enabled = false")
                     .withFallback(ConfigFactory.load()))
@@ -527,7 +539,7 @@ class GatewayTlsTest {
   }
 
   private static void keytool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
+    List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     command.addAll(List.of(args));
     run(command);

@@ -3,6 +3,7 @@ package io.pushgate.gateway;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushgate.session.SessionCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.InputStream;
@@ -43,11 +44,10 @@ class HttpFuzzTest {
                 testKit.system(),
                 GatewayDeps.of(
                         testKit.system(),
-                        id ->
-                            testKit.createTestProbe(io.pushgate.session.SessionCommand.class).ref(),
+                        id -> testKit.createTestProbe(SessionCommand.class).ref(),
                         TestApps.REGISTRY)
                     .withSettings(
-                        TestSettings.gateway(
+                        GatewayTestSettings.gateway(
                             "max-http-body-bytes = 4 KiB, http-request-read-timeout = 1s")))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);

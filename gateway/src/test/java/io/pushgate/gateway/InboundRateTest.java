@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.model.Qos;
+import io.pushgate.testsupport.WsTestClient;
 import java.net.http.HttpClient;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +61,7 @@ class InboundRateTest {
     client.expectFrame("welcome");
     try {
       for (int i = 0; i < 300; i++) client.ack(1);
-    } catch (java.util.concurrent.ExecutionException closedMeanwhile) {
+    } catch (ExecutionException closedMeanwhile) {
       // the server closed while we were still sending; the close is what we check
     }
     assertEquals(4004, client.awaitClose());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.epoll.Epoll;
 import io.pushgate.model.Qos;
+import io.pushgate.testsupport.WsTestClient;
 import java.net.http.HttpClient;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

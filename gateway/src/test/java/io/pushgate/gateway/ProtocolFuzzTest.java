@@ -12,6 +12,7 @@ import io.pushgate.gateway.RawWebSocket.Transcript;
 import io.pushgate.gateway.protocol.ClientErrorCode;
 import io.pushgate.gateway.protocol.CloseCode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -92,7 +93,7 @@ class ProtocolFuzzTest {
     try (RawWebSocket ws = node.raw()) {
       try {
         ws.sendRaw(burst.toByteArray());
-      } catch (java.io.IOException closedWhileSending) {
+      } catch (IOException closedWhileSending) {
         // the server ended the connection mid-burst; what it sent is still to be read
       }
       t = ws.readUntilEnd(false, 15_000);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.model.Qos;
+import io.pushgate.testsupport.TcpTestClient;
+import io.pushgate.testsupport.WsTestClient;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +57,7 @@ class TcpLimitsTest {
   @Test
   void maxConnectionsCountsBothPorts() throws Exception {
     try (GatewayTestNode node = new GatewayTestNode("tcp-max", "max-connections = 1")) {
-      WsTestClient ws =
-          WsTestClient.connect(java.net.http.HttpClient.newHttpClient(), node.wsUri());
+      WsTestClient ws = WsTestClient.connect(HttpClient.newHttpClient(), node.wsUri());
       ws.hello("demo", TestApps.token("tcp-max-ws"), null);
       ws.expectFrame("welcome");
       try (TcpTestClient tcp = node.tcp()) {
@@ -69,19 +71,13 @@ class TcpLimitsTest {
   void aClientThatStopsReadingLosesQos0AndIsClosedWith4002() throws Exception {
     try (GatewayTestNode node =
             new GatewayTestNode("tcp-slow", "slow-consumer-timeout = 2s, tcp.outbound-frames = 8");
-        java.net.Socket socket = new java.net.Socket()) {
-      socket.setReceiveBufferSize(4096);
-      socket.connect(node.tcpAddress());
-      byte[] hello = TcpTestClient.helloJson("demo", TestApps.token("tcp-slow"), null).getBytes();
-      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
-      out.writeInt(1 + hello.length);
-      out.writeByte(1);
-      out.write(hello);
-      out.flush();
-      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
-      byte[] welcome = new byte[in.readInt()];
-      in.readFully(welcome);
-      assertTrue(new String(welcome, 1, welcome.length - 1).contains("welcome"));
+        TcpTestClient client = TcpTestClient.connectNotReading(node.tcpAddress(), 4096)) {
+      client.hello("demo", TestApps.token("tcp-slow"), null);
+      TcpTestClient.Event welcome = client.readFrame();
+      assertTrue(
+          welcome instanceof TcpTestClient.Frame frame
+              && frame.frame().path("t").asText().equals("welcome"),
+          "welcome: " + welcome);
       // the client reads nothing more from here on: the socket buffers fill, then the queue
       String data = "\"" + "x".repeat(60 * 1024) + "\"";
       await()

@@ -10,6 +10,8 @@ import io.pushgate.model.Qos;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.EnqueueResult;
+import io.pushgate.testsupport.TcpTestClient;
+import io.pushgate.testsupport.WsTestClient;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;

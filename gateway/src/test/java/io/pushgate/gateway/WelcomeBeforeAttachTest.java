@@ -9,6 +9,7 @@ import io.pushgate.model.Qos;
 import io.pushgate.model.SessionId;
 import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionSharding;
+import io.pushgate.testsupport.WsTestClient;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

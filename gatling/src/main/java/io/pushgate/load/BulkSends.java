@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * QoS 1 messages to every user of a load run ({@code prefix0 .. prefix(users-1)}) through the
@@ -30,7 +31,7 @@ final class BulkSends {
       List<CompletableFuture<Void>> batch = new ArrayList<>();
       for (int from = 0; from < users; from += RECIPIENTS_PER_REQUEST) {
         String to =
-            java.util.stream.IntStream.range(from, Math.min(users, from + RECIPIENTS_PER_REQUEST))
+            IntStream.range(from, Math.min(users, from + RECIPIENTS_PER_REQUEST))
                 .mapToObj(i -> "\"" + prefix + i + "\"")
                 .collect(Collectors.joining(","));
         String body =

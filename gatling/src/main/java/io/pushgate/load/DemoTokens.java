@@ -3,6 +3,7 @@ package io.pushgate.load;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Client tokens for load tests, signed locally with the demo app's published development secret
@@ -22,7 +23,7 @@ public final class DemoTokens {
     return JWT.create()
         .withSubject(user)
         .withExpiresAt(Instant.now().plusSeconds(86_400))
-        .withClaim("topics", java.util.List.of(">"))
+        .withClaim("topics", List.of(">"))
         .sign(HS256);
   }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -78,8 +79,7 @@ public final class MqttLoad {
       CountDownLatch subscribed = new CountDownLatch(users);
       long cpu0 = cpuTicks(brokerPid);
       long t0 = System.nanoTime();
-      java.util.concurrent.Semaphore connecting =
-          new java.util.concurrent.Semaphore(100); // connects in flight
+      Semaphore connecting = new Semaphore(100); // connects in flight
       for (int i = 0; i < users; i++) {
         connecting.acquire();
         receivers.add(
@@ -330,7 +330,7 @@ public final class MqttLoad {
    * packet that arrives split over two reads ("message length exceeds 8092: 113" for a 113-byte
    * packet; reproduced with an EmbeddedChannel fed 7 bytes at a time), which happens under load.
    */
-  static final class WholePackets extends io.netty.handler.codec.ByteToMessageDecoder {
+  static final class WholePackets extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
       while (true) {

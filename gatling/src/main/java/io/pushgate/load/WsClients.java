@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -20,15 +21,21 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -62,20 +69,20 @@ final class WsClients implements AutoCloseable {
    * Connect with wss:// (system property pushgate.load.tls=true), trusting any certificate: a load
    * tool, not a client.
    */
-  static final io.netty.handler.ssl.SslContext TLS = tls();
+  static final SslContext TLS = tls();
 
   /**
    * Speak the raw TCP transport instead of WebSocket (system property pushgate.load.transport=tcp).
    */
   static final boolean TCP = "tcp".equals(System.getProperty("pushgate.load.transport"));
 
-  private static io.netty.handler.ssl.SslContext tls() {
+  private static SslContext tls() {
     if (!Boolean.getBoolean("pushgate.load.tls")) return null;
     try {
-      return io.netty.handler.ssl.SslContextBuilder.forClient()
-          .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
+      return SslContextBuilder.forClient()
+          .trustManager(InsecureTrustManagerFactory.INSTANCE)
           .build();
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (SSLException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -106,8 +113,7 @@ final class WsClients implements AutoCloseable {
   final LongAdder upacks = new LongAdder();
 
   final LongAdder upErrors = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicReference<String> firstUpError =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<String> firstUpError = new AtomicReference<>();
 
   /** Upstream round-trip latency in microseconds (up sent to its answer received). */
   final Recorder upLatency = new Recorder(60_000_000L, 3);
@@ -187,9 +193,7 @@ final class WsClients implements AutoCloseable {
                     }
                     if (TCP) {
                       ch.pipeline()
-                          .addLast(
-                              new io.netty.handler.codec.LengthFieldBasedFrameDecoder(
-                                  65536 + 5, 0, 4, 0, 4))
+                          .addLast(new LengthFieldBasedFrameDecoder(65536 + 5, 0, 4, 0, 4))
                           .addLast(new TcpClientFraming(TLS != null))
                           .addLast(client);
                       return;
@@ -346,7 +350,7 @@ final class WsClients implements AutoCloseable {
   }
 
   static List<InetSocketAddress> targets(String list) {
-    return java.util.Arrays.stream(list.split(","))
+    return Arrays.stream(list.split(","))
         .map(
             hp -> {
               int colon = hp.lastIndexOf(':');

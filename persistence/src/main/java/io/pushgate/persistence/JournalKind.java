@@ -1,5 +1,7 @@
 package io.pushgate.persistence;
 
+import com.typesafe.config.Config;
+
 /**
  * Where the journal and snapshots of every entity are stored ({@code pushgate.journal}, {@code
  * PUSHGATE_JOURNAL}).
@@ -23,7 +25,7 @@ public enum JournalKind {
   }
 
   /** The configured kind ({@code pushgate.journal}) of a full config. */
-  public static JournalKind fromConfig(com.typesafe.config.Config config) {
+  public static JournalKind fromConfig(Config config) {
     return parse(config.getString("pushgate.journal"));
   }
 }

@@ -109,8 +109,7 @@ class DatabaseSettingsTest {
 
   @Test
   void defaultsFromReferenceConf() {
-    DatabaseSettings settings =
-        DatabaseSettings.fromConfig(com.typesafe.config.ConfigFactory.load());
+    DatabaseSettings settings = DatabaseSettings.fromConfig(ConfigFactory.load());
     assertEquals(8, settings.journalParallelism());
     assertEquals(400, settings.journalBatchSize());
     assertEquals(JournalWrite.STATEMENT, settings.journalWrite());

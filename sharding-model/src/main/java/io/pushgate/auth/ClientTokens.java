@@ -10,12 +10,15 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.exceptions.MissingClaimException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.pushgate.model.App;
 import io.pushgate.model.SessionId;
+import io.pushgate.topic.TopicName;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -54,14 +57,14 @@ public final class ClientTokens {
    * @throws IllegalArgumentException if the user id is invalid or the ttl is shorter than 1 s
    */
   public String issue(App app, String user, Duration ttl) {
-    return issue(app, user, ttl, java.util.List.of());
+    return issue(app, user, ttl, List.of());
   }
 
   /**
    * As {@link #issue(App, String, Duration)}, granting the client the topics matched by {@code
    * topicPatterns} (claim {@value #TOPICS_CLAIM}; see {@link io.pushgate.topic.TopicName}).
    */
-  public String issue(App app, String user, Duration ttl, java.util.List<String> topicPatterns) {
+  public String issue(App app, String user, Duration ttl, List<String> topicPatterns) {
     if (!SessionId.isValidUser(user)) throw new IllegalArgumentException("invalid user id");
     if (ttl == null || ttl.getSeconds() < 1)
       throw new IllegalArgumentException("ttl must be >= 1 s");
@@ -95,12 +98,11 @@ public final class ClientTokens {
     }
     String user = jwt.getSubject();
     if (!SessionId.isValidUser(user)) return new TokenVerification.Invalid("invalid subject");
-    java.util.List<String> patterns = java.util.List.of();
-    com.auth0.jwt.interfaces.Claim topics = jwt.getClaim(TOPICS_CLAIM);
+    List<String> patterns = List.of();
+    Claim topics = jwt.getClaim(TOPICS_CLAIM);
     if (!topics.isMissing() && !topics.isNull()) {
       patterns = topics.asList(String.class);
-      if (patterns == null
-          || !patterns.stream().allMatch(io.pushgate.topic.TopicName::isValidPattern)) {
+      if (patterns == null || !patterns.stream().allMatch(TopicName::isValidPattern)) {
         return new TokenVerification.Invalid("claim topics must be an array of topic patterns");
       }
     }

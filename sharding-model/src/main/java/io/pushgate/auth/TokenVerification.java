@@ -1,22 +1,22 @@
 package io.pushgate.auth;
 
 import java.time.Instant;
+import java.util.List;
 
 /** Result of {@link ClientTokens#verify}. */
 public sealed interface TokenVerification {
 
   /** The token is authentic and current; {@code user} is a valid user id of the app. */
-  record Valid(String user, Instant expiresAt, java.util.List<String> topicPatterns)
+  record Valid(String user, Instant expiresAt, List<String> topicPatterns)
       implements TokenVerification {
 
     public Valid {
-      topicPatterns =
-          topicPatterns == null ? java.util.List.of() : java.util.List.copyOf(topicPatterns);
+      topicPatterns = topicPatterns == null ? List.of() : List.copyOf(topicPatterns);
     }
 
     /** A token that grants no topics. */
     public Valid(String user, Instant expiresAt) {
-      this(user, expiresAt, java.util.List.of());
+      this(user, expiresAt, List.of());
     }
   }
 

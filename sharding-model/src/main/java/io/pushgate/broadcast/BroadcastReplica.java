@@ -2,6 +2,7 @@ package io.pushgate.broadcast;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,9 +67,9 @@ final class BroadcastReplica {
 
   /** Takes the ack counts gathered since the last call, per app ({@code bseq -> sessions}). */
   Map<String, Map<Long, Long>> drainAcks() {
-    Map<String, Map<Long, Long>> out = new java.util.HashMap<>();
+    Map<String, Map<Long, Long>> out = new HashMap<>();
     for (var app : acks.entrySet()) {
-      Map<Long, Long> counts = new java.util.HashMap<>();
+      Map<Long, Long> counts = new HashMap<>();
       for (var it = app.getValue().entrySet().iterator(); it.hasNext(); ) {
         var e = it.next();
         long n = e.getValue().sumThenReset();

@@ -5,12 +5,14 @@ import io.pushgate.model.AppRegistry;
 import io.pushgate.session.SessionBroadcasts;
 import io.pushgate.session.SessionCommand;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -51,9 +53,7 @@ public final class Broadcasts implements Extension, SessionBroadcasts, Broadcast
                                 entry)))
             .withStopMessage(BroadcastCommand.Passivate.INSTANCE)
             // one per app, and its ack counts live in memory: never passivate
-            .withSettings(
-                org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
-                    .withNoPassivationStrategy()));
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
     AppRegistry apps =
         system.settings().config().hasPath("pushgate.apps")
             ? AppRegistry.fromConfig(system.settings().config())
@@ -104,7 +104,7 @@ public final class Broadcasts implements Extension, SessionBroadcasts, Broadcast
   }
 
   @Override
-  public java.time.Duration ackReportDelay() {
+  public Duration ackReportDelay() {
     return settings.ackReportDelay();
   }
 

@@ -1,6 +1,7 @@
 package io.pushgate.callback;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -110,11 +111,11 @@ public final class CallbackEvents {
       String messageId,
       long seq,
       long atMillis,
-      java.util.List<Map<String, Object>> devices) {
+      List<Map<String, Object>> devices) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("messageId", messageId);
     details.put("seq", seq);
-    details.put("devices", java.util.List.copyOf(devices));
+    details.put("devices", List.copyOf(devices));
     return new CallbackEvent(
         CallbackEventType.MESSAGE_NOTIFIED.wireName() + ":" + app + ":" + user + ":" + messageId,
         CallbackEventType.MESSAGE_NOTIFIED,

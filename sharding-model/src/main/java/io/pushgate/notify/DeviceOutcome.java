@@ -1,6 +1,7 @@
 package io.pushgate.notify;
 
 import io.pushgate.model.CborSerializable;
+import java.util.Locale;
 
 /**
  * What became of one device's notification of one message.
@@ -34,6 +35,6 @@ public record DeviceOutcome(
 
   /** The wire name of the result: {@code sent}, {@code failed}, ... */
   public String resultName() {
-    return result.name().toLowerCase(java.util.Locale.ROOT);
+    return result.name().toLowerCase(Locale.ROOT);
   }
 }

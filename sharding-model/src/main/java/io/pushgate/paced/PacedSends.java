@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -62,9 +63,7 @@ public final class PacedSends {
                         clock))
             .withStopMessage(PacedCommand.Passivate.INSTANCE)
             // its drain runs on a timer, which sharding does not see as activity: never passivate
-            .withSettings(
-                org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
-                    .withNoPassivationStrategy()));
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
     PacedSends paced = new PacedSends(sharding, askTimeout);
     apps.all()
         .forEach(

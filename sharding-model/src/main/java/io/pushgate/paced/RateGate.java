@@ -1,5 +1,6 @@
 package io.pushgate.paced;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -12,6 +13,6 @@ public interface RateGate {
 
   /** No limit (tests, and nodes without a rate limiter). */
   static RateGate unlimited() {
-    return (app, n) -> java.util.concurrent.CompletableFuture.completedFuture(true);
+    return (app, n) -> CompletableFuture.completedFuture(true);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * The fates of messages that left a session's queue, for the message status API. Bounded: at most
@@ -57,10 +58,7 @@ final class EndedMessages implements CborSerializable {
    * they are older than {@code oldestKept} (the bound of every record map of the session state).
    */
   static <R> void prune(
-      LinkedHashMap<String, R> byId,
-      int max,
-      long oldestKept,
-      java.util.function.ToLongFunction<R> atMillis) {
+      LinkedHashMap<String, R> byId, int max, long oldestKept, ToLongFunction<R> atMillis) {
     Iterator<R> it = byId.values().iterator();
     while (it.hasNext()) {
       R r = it.next();

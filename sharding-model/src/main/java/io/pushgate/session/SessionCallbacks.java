@@ -3,12 +3,15 @@ package io.pushgate.session;
 import io.pushgate.callback.CallbackEventType;
 import io.pushgate.callback.CallbackEvents;
 import io.pushgate.callback.CallbackSink;
+import io.pushgate.notify.DeviceOutcome;
 import io.pushgate.session.SessionEvent.DeliveryRoundEnded;
 import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesExpired;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -157,12 +160,11 @@ final class SessionCallbacks {
   }
 
   /** The providers answered for a message's notification: {@code message.notified}. */
-  void notified(
-      String messageId, long seq, List<io.pushgate.notify.DeviceOutcome> outcomes, long atMillis) {
+  void notified(String messageId, long seq, List<DeviceOutcome> outcomes, long atMillis) {
     if (!sink.wants(app, CallbackEventType.MESSAGE_NOTIFIED)) return;
-    List<java.util.Map<String, Object>> devices = new ArrayList<>(outcomes.size());
-    for (io.pushgate.notify.DeviceOutcome o : outcomes) {
-      java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+    List<Map<String, Object>> devices = new ArrayList<>(outcomes.size());
+    for (DeviceOutcome o : outcomes) {
+      Map<String, Object> d = new LinkedHashMap<>();
       d.put("device", o.deviceId());
       d.put("platform", o.platform().wireName());
       d.put("result", o.resultName());

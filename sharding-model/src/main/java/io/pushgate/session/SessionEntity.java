@@ -34,7 +34,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -47,6 +49,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -398,7 +401,7 @@ public final class SessionEntity
     List<SessionEvent> events = new ArrayList<>(2);
     if (connection != null
         && !(connection.equals(cmd.connection())
-            && java.util.Objects.equals(connectionRoute, cmd.routeId()))) {
+            && Objects.equals(connectionRoute, cmd.routeId()))) {
       ctx.unwatch(connection);
       toConnection(new Disconnect(DisconnectReason.REPLACED));
       endDeliveryRound(state).ifPresent(events::add);
@@ -604,8 +607,8 @@ public final class SessionEntity
    * Persists {@code events} with the unwritten ack, if any, in front (one write for both; see
    * {@link UnpersistedAck}), and raises the message fates they decide once they are written.
    */
-  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<SessionEvent, SessionState>
-      write(SessionState state, List<SessionEvent> events) {
+  private EffectBuilder<SessionEvent, SessionState> write(
+      SessionState state, List<SessionEvent> events) {
     if (ack.pending(state)) timers.cancel(ACK_TIMER);
     List<SessionEvent> all = ack.prependTo(state, events);
     long broadcastsFrom = state.broadcastCursor();
@@ -621,7 +624,7 @@ public final class SessionEntity
     }
     List<SessionEvent> written = all;
     long reportTo = broadcastsTo;
-    java.util.function.Consumer<SessionState> fates = callbacks.fatesOf(state, written);
+    Consumer<SessionState> fates = callbacks.fatesOf(state, written);
     metrics.writeStarted();
     if (fates == null && reportTo == 0)
       return Effect().persist(written).thenRun(s -> metrics.written(written, s));
@@ -833,7 +836,7 @@ public final class SessionEntity
    * runs it at once if there is neither. So status answers show the written state.
    */
   private Effect<SessionEvent, SessionState> purgeExpiredThen(
-      SessionState state, java.util.function.Consumer<SessionState> then) {
+      SessionState state, Consumer<SessionState> then) {
     long now = clock.millis();
     List<Long> expired = state.expiredAt(now);
     if (expired.isEmpty() && !acksPending(state)) {
@@ -878,7 +881,7 @@ public final class SessionEntity
     if (earliest == expiryTimerAt && timers.isTimerActive(EXPIRY_TIMER)) return;
     expiryTimerAt = earliest;
     long delay = Math.max(0, earliest - clock.millis()) + 1;
-    timers.startSingleTimer(EXPIRY_TIMER, ExpiryCheck.INSTANCE, java.time.Duration.ofMillis(delay));
+    timers.startSingleTimer(EXPIRY_TIMER, ExpiryCheck.INSTANCE, Duration.ofMillis(delay));
   }
 
   // ---- delivery ----

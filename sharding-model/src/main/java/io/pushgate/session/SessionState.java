@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The durable state of one session: its pending QoS 1 messages in {@code seq} order and its
@@ -38,7 +39,7 @@ public final class SessionState implements CborSerializable {
   private long undeliverableTotal;
   private long createdAtMillis;
   private long broadcastCursor;
-  private final java.util.TreeSet<String> topics = new java.util.TreeSet<>();
+  private final TreeSet<String> topics = new TreeSet<>();
   private final TreeMap<Long, PendingMessage> pending = new TreeMap<>();
   private final EndedMessages ended;
 

@@ -3,10 +3,12 @@ package io.pushgate.topic;
 import io.pushgate.fanout.ClusterTopics;
 import io.pushgate.fanout.LivePush;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -42,8 +44,7 @@ public final class Topics implements Extension {
                   TopicHistoryPolicy.Retention retention =
                       policy
                           .retentionOf(app, topic)
-                          .orElse(
-                              new TopicHistoryPolicy.Retention(1, java.time.Duration.ofSeconds(1)));
+                          .orElse(new TopicHistoryPolicy.Retention(1, Duration.ofSeconds(1)));
                   return TopicHistory.create(
                       app,
                       topic,
@@ -53,9 +54,7 @@ public final class Topics implements Extension {
                 })
             .withStopMessage(TopicHistoryCommand.Passivate.INSTANCE)
             // history lives in memory: an idle topic must keep it, so never passivate
-            .withSettings(
-                org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
-                    .withNoPassivationStrategy()));
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
   public static Topics get(ActorSystem<?> system) {

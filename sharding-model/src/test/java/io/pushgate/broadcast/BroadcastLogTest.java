@@ -10,7 +10,7 @@ import io.pushgate.broadcast.BroadcastCommand.BroadcastInfo;
 import io.pushgate.broadcast.BroadcastCommand.Entries;
 import io.pushgate.broadcast.BroadcastCommand.PublishResult;
 import io.pushgate.broadcast.BroadcastCommand.PublishResult.Outcome;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

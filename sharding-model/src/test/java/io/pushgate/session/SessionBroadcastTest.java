@@ -12,7 +12,7 @@ import io.pushgate.session.ConnectionMessage.Attached;
 import io.pushgate.session.ConnectionMessage.Push;
 import io.pushgate.session.SessionEvent.BroadcastsAcked;
 import io.pushgate.session.SessionEvent.SessionStarted;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.pushgate.model.OverflowPolicy;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
 import io.pushgate.session.ConnectionMessage.Attached;
@@ -15,7 +16,7 @@ import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesAcked;
 import io.pushgate.session.SessionEvent.MessagesExpired;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -263,15 +264,11 @@ class SessionEntityTest {
     PushMessage message = qos1("paced");
     var first =
         session.<EnqueueResult>runCommand(
-            r ->
-                new SessionCommand.Enqueue(
-                    message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
+            r -> new SessionCommand.Enqueue(message, OverflowPolicy.REJECT, true, r));
     assertEquals(1, first.reply().seq());
     var retried =
         session.<EnqueueResult>runCommand(
-            r ->
-                new SessionCommand.Enqueue(
-                    message, io.pushgate.model.OverflowPolicy.REJECT, true, r));
+            r -> new SessionCommand.Enqueue(message, OverflowPolicy.REJECT, true, r));
     assertEquals(new EnqueueResult("paced", Outcome.QUEUED, 1), retried.reply());
     assertTrue(retried.events().isEmpty(), "a retried paced delivery was stored twice");
     var ordinary = enqueue(message);

@@ -16,7 +16,7 @@ import io.pushgate.session.MessageStatus.Fate;
 import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionEvent.DeliveryRoundEnded;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

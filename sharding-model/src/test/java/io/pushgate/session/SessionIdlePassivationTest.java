@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.pushgate.callback.CallbackSink;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;

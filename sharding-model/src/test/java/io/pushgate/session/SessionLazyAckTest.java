@@ -14,13 +14,15 @@ import io.pushgate.session.SessionCommand.EnqueueResult;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;
 import io.pushgate.session.SessionEvent.MessageQueued;
 import io.pushgate.session.SessionEvent.MessagesAcked;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -191,13 +193,9 @@ class SessionLazyAckTest {
     entity.tell(SessionCommand.Passivate.INSTANCE); // passivation and shard hand-off stop this way
     conn.expectTerminated(entity, Duration.ofSeconds(10));
 
-    String persistenceId =
-        org.apache.pekko.persistence.typed.PersistenceId.of(
-                SessionSharding.TYPE_KEY.name(), entityId)
-            .id();
+    String persistenceId = PersistenceId.of(SessionSharding.TYPE_KEY.name(), entityId).id();
     List<Object> written =
-        org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system())
-            .persistedInStorage(persistenceId);
+        PersistenceTestKit.create(testKit.system()).persistedInStorage(persistenceId);
     assertEquals(
         new MessagesAcked(1, NOW),
         written.get(written.size() - 1),

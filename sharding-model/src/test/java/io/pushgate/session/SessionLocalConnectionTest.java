@@ -9,7 +9,7 @@ import io.pushgate.model.Qos;
 import io.pushgate.session.ConnectionMessage.Attached;
 import io.pushgate.session.ConnectionMessage.Disconnect;
 import io.pushgate.session.ConnectionMessage.Push;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;

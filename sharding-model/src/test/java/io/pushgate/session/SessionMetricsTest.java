@@ -10,7 +10,7 @@ import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.model.PushMessage;
 import io.pushgate.model.Qos;
 import io.pushgate.session.SessionCommand.EnqueueResult;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;

@@ -13,9 +13,10 @@ import io.pushgate.session.ConnectionMessage.Attached;
 import io.pushgate.session.ConnectionMessage.Disconnect;
 import io.pushgate.session.ConnectionMessage.Parked;
 import io.pushgate.session.ConnectionMessage.Push;
-import io.pushgate.testing.MutableClock;
+import io.pushgate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -188,9 +189,9 @@ class SessionParkingTest {
   void everyMessageToAConnectionSurvivesSerializationWhenRouted() throws Exception {
     TestProbe<SessionCommand> session = testKit.createTestProbe();
     for (ConnectionMessage message :
-        java.util.List.of(
-            new Attached(session.ref(), 2, java.util.List.of("news"), 7, NOW),
-            new ConnectionMessage.TopicsChanged(java.util.List.of("a", "b")),
+        List.of(
+            new Attached(session.ref(), 2, List.of("news"), 7, NOW),
+            new ConnectionMessage.TopicsChanged(List.of("a", "b")),
             new Push("m1", 1, 3, 0, "{\"x\":1}", NOW),
             new Parked(session.ref()),
             new Disconnect(DisconnectReason.KICKED))) {

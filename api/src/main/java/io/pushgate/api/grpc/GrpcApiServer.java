@@ -26,7 +26,11 @@ import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.http.scaladsl.model.RequestEntity;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.SystemMaterializer;
+import org.apache.pekko.stream.scaladsl.Flow;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +83,7 @@ public final class GrpcApiServer {
         PushgateApiPowerApiHandlerFactory.partial(
             new GrpcApiService(deps.api(), settings.maxInFlight()),
             PushgateApi.name,
-            org.apache.pekko.stream.SystemMaterializer.get(system).materializer(),
+            SystemMaterializer.get(system).materializer(),
             GrpcApiServer::errors,
             system);
     Function<HttpRequest, CompletionStage<HttpResponse>> handler =
@@ -88,18 +92,12 @@ public final class GrpcApiServer {
             HealthHandlerFactory.partial(health, Health.name, system),
             ServerReflection.create(List.of(PushgateApi.description, Health.description), system));
     @SuppressWarnings({"unchecked", "rawtypes"})
-    org.apache.pekko.stream.scaladsl.Flow<
-            org.apache.pekko.util.ByteString, org.apache.pekko.util.ByteString, Object>
-        limit =
-            (org.apache.pekko.stream.scaladsl.Flow)
-                org.apache.pekko.stream.scaladsl.Flow.fromGraph(
-                    new GrpcMessageLimit(settings.maxMessageBytes()));
+    Flow<ByteString, ByteString, Object> limit =
+        (Flow) Flow.fromGraph(new GrpcMessageLimit(settings.maxMessageBytes()));
     Function<HttpRequest, CompletionStage<HttpResponse>> bounded =
         request ->
             handler.apply(
-                request.withEntity(
-                    ((org.apache.pekko.http.scaladsl.model.RequestEntity) request.entity())
-                        .transformDataBytes(limit)));
+                request.withEntity(((RequestEntity) request.entity()).transformDataBytes(limit)));
     ServerBuilder builder =
         Http.get(system)
             .newServerAt(settings.host(), settings.port())

@@ -6,19 +6,23 @@ import io.pushgate.api.Answer;
 import io.pushgate.api.ApiCallMeters;
 import io.pushgate.api.ApiProblem;
 import io.pushgate.api.ApiServices;
-import io.pushgate.api.BatchSendResponse;
 import io.pushgate.api.ErrorCode;
+import io.pushgate.api.MessageFields;
 import io.pushgate.api.RequestParser;
-import io.pushgate.api.SendMessageResponse;
 import io.pushgate.api.TypedReplies;
+import io.pushgate.api.dto.BatchSendResponse;
+import io.pushgate.api.dto.SendMessageResponse;
 import io.pushgate.grpc.v1.BroadcastRequest;
 import io.pushgate.grpc.v1.BroadcastResponse;
 import io.pushgate.grpc.v1.BroadcastStatus;
+import io.pushgate.grpc.v1.DeviceRequest;
+import io.pushgate.grpc.v1.Devices;
 import io.pushgate.grpc.v1.GetBroadcastRequest;
 import io.pushgate.grpc.v1.GetMessageStatusRequest;
 import io.pushgate.grpc.v1.GetUserRequest;
 import io.pushgate.grpc.v1.KickRequest;
 import io.pushgate.grpc.v1.KickResponse;
+import io.pushgate.grpc.v1.ListDevicesRequest;
 import io.pushgate.grpc.v1.MessageStatus;
 import io.pushgate.grpc.v1.MintTokenRequest;
 import io.pushgate.grpc.v1.MintTokenResponse;
@@ -27,6 +31,8 @@ import io.pushgate.grpc.v1.PublishResult;
 import io.pushgate.grpc.v1.PublishTopicRequest;
 import io.pushgate.grpc.v1.PublishTopicResponse;
 import io.pushgate.grpc.v1.PushgateApiPowerApi;
+import io.pushgate.grpc.v1.PutDeviceRequest;
+import io.pushgate.grpc.v1.PutDeviceResponse;
 import io.pushgate.grpc.v1.SendBatchRequest;
 import io.pushgate.grpc.v1.SendBatchResponse;
 import io.pushgate.grpc.v1.SendRequest;
@@ -186,8 +192,8 @@ public final class GrpcApiService implements PushgateApiPowerApi {
         "broadcast",
         () -> {
           App app = authenticate(in.getApp(), metadata);
-          io.pushgate.api.MessageFields fields =
-              new io.pushgate.api.MessageFields(
+          MessageFields fields =
+              new MessageFields(
                   List.of(),
                   in.hasQos() ? (long) in.getQos() : null,
                   in.hasTtl() ? in.getTtl() : null,
@@ -274,8 +280,7 @@ public final class GrpcApiService implements PushgateApiPowerApi {
   }
 
   @Override
-  public CompletionStage<io.pushgate.grpc.v1.PutDeviceResponse> putDevice(
-      io.pushgate.grpc.v1.PutDeviceRequest in, Metadata metadata) {
+  public CompletionStage<PutDeviceResponse> putDevice(PutDeviceRequest in, Metadata metadata) {
     return call(
         "put_device",
         () ->
@@ -289,8 +294,7 @@ public final class GrpcApiService implements PushgateApiPowerApi {
   }
 
   @Override
-  public CompletionStage<io.pushgate.grpc.v1.Devices> removeDevice(
-      io.pushgate.grpc.v1.DeviceRequest in, Metadata metadata) {
+  public CompletionStage<Devices> removeDevice(DeviceRequest in, Metadata metadata) {
     return call(
         "remove_device",
         () ->
@@ -300,8 +304,7 @@ public final class GrpcApiService implements PushgateApiPowerApi {
   }
 
   @Override
-  public CompletionStage<io.pushgate.grpc.v1.Devices> listDevices(
-      io.pushgate.grpc.v1.ListDevicesRequest in, Metadata metadata) {
+  public CompletionStage<Devices> listDevices(ListDevicesRequest in, Metadata metadata) {
     return call(
         "list_devices",
         () ->

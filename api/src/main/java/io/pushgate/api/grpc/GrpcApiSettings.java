@@ -1,6 +1,7 @@
 package io.pushgate.api.grpc;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 
 /**
  * {@code pushgate.api.grpc} (api's reference.conf).
@@ -32,9 +33,7 @@ public record GrpcApiSettings(
             .withFallback(config.getConfig("pekko.http.server"))
             .atPath("pekko.http.server")
             .withFallback(config);
-    http =
-        com.typesafe.config.ConfigFactory.parseString("pekko.http.server.enable-http2 = on")
-            .withFallback(http);
+    http = ConfigFactory.parseString("pekko.http.server.enable-http2 = on").withFallback(http);
     long maxMessage = c.getBytes("max-message-bytes");
     return new GrpcApiSettings(
         c.getBoolean("enabled"),

@@ -1,6 +1,7 @@
 package io.pushgate.api.grpc;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import io.grpc.Status;
@@ -118,9 +119,7 @@ public final class GrpcErrors {
       details.addDetails(
           Any.pack(
               RetryInfo.newBuilder()
-                  .setRetryDelay(
-                      com.google.protobuf.Duration.newBuilder()
-                          .setSeconds(problem.retryAfterSeconds()))
+                  .setRetryDelay(Duration.newBuilder().setSeconds(problem.retryAfterSeconds()))
                   .build()));
     }
     return new MetadataBuilder()

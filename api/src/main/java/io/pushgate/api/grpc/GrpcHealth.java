@@ -1,5 +1,6 @@
 package io.pushgate.api.grpc;
 
+import io.grpc.Status;
 import io.pushgate.grpc.health.v1.Health;
 import io.pushgate.grpc.health.v1.HealthCheckRequest;
 import io.pushgate.grpc.health.v1.HealthCheckResponse;
@@ -37,7 +38,7 @@ final class GrpcHealth implements Health {
     if (!known(in.getService())) {
       return CompletableFuture.failedFuture(
           new GrpcServiceException(
-              io.grpc.Status.NOT_FOUND.withDescription("unknown service " + in.getService())));
+              Status.NOT_FOUND.withDescription("unknown service " + in.getService())));
     }
     return CompletableFuture.completedFuture(response(status()));
   }

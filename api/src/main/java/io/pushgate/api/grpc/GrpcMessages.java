@@ -1,27 +1,38 @@
 package io.pushgate.api.grpc;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Timestamp;
-import io.pushgate.api.BatchSendResponse;
-import io.pushgate.api.BroadcastResponse;
-import io.pushgate.api.BroadcastStatusResponse;
+import io.pushgate.api.ApiJson;
+import io.pushgate.api.DeviceService;
 import io.pushgate.api.ErrorCode;
-import io.pushgate.api.KickResponse;
 import io.pushgate.api.MessageFields;
-import io.pushgate.api.MessageStatusResponse;
-import io.pushgate.api.SendMessageResponse;
-import io.pushgate.api.TokenResponse;
-import io.pushgate.api.TopicMessageResponse;
-import io.pushgate.api.UserStatusResponse;
-import io.pushgate.api.UserTopicsResponse;
+import io.pushgate.api.dto.BatchSendResponse;
+import io.pushgate.api.dto.BroadcastResponse;
+import io.pushgate.api.dto.BroadcastStatusResponse;
+import io.pushgate.api.dto.DevicesResponse;
+import io.pushgate.api.dto.KickResponse;
+import io.pushgate.api.dto.MessageStatusResponse;
+import io.pushgate.api.dto.SendMessageResponse;
+import io.pushgate.api.dto.TokenResponse;
+import io.pushgate.api.dto.TopicMessageResponse;
+import io.pushgate.api.dto.UserStatusResponse;
+import io.pushgate.api.dto.UserTopicsResponse;
 import io.pushgate.grpc.v1.BatchResult;
 import io.pushgate.grpc.v1.BroadcastStatus;
 import io.pushgate.grpc.v1.Connection;
+import io.pushgate.grpc.v1.Device;
+import io.pushgate.grpc.v1.DeviceNotification;
+import io.pushgate.grpc.v1.Devices;
 import io.pushgate.grpc.v1.Message;
 import io.pushgate.grpc.v1.MessageStatus;
 import io.pushgate.grpc.v1.MintTokenResponse;
+import io.pushgate.grpc.v1.Notification;
 import io.pushgate.grpc.v1.Paced;
 import io.pushgate.grpc.v1.Problem;
 import io.pushgate.grpc.v1.PublishTopicResponse;
+import io.pushgate.grpc.v1.PutDeviceRequest;
+import io.pushgate.grpc.v1.PutDeviceResponse;
 import io.pushgate.grpc.v1.Recipient;
 import io.pushgate.grpc.v1.RecipientStatus;
 import io.pushgate.grpc.v1.SendBatchResponse;
@@ -51,14 +62,12 @@ final class GrpcMessages {
   }
 
   /** A notification as the JSON object the HTTP API takes, so both pass the same checks. */
-  private static com.fasterxml.jackson.databind.JsonNode notification(
-      io.pushgate.grpc.v1.Notification n) {
-    com.fasterxml.jackson.databind.node.ObjectNode o =
-        io.pushgate.api.ApiJson.mapper().createObjectNode();
+  private static JsonNode notification(Notification n) {
+    ObjectNode o = ApiJson.mapper().createObjectNode();
     if (n.hasTitle()) o.put("title", n.getTitle());
     if (n.hasBody()) o.put("body", n.getBody());
     if (n.getDataCount() > 0) {
-      com.fasterxml.jackson.databind.node.ObjectNode data = o.putObject("data");
+      ObjectNode data = o.putObject("data");
       n.getDataMap().forEach(data::put);
     }
     if (n.hasSound()) o.put("sound", n.getSound());
@@ -68,30 +77,26 @@ final class GrpcMessages {
   }
 
   /** A device registration as the JSON body the HTTP API takes. */
-  static com.fasterxml.jackson.databind.JsonNode deviceBody(
-      io.pushgate.grpc.v1.PutDeviceRequest in) {
-    com.fasterxml.jackson.databind.node.ObjectNode o =
-        io.pushgate.api.ApiJson.mapper().createObjectNode();
+  static JsonNode deviceBody(PutDeviceRequest in) {
+    ObjectNode o = ApiJson.mapper().createObjectNode();
     o.put("platform", in.getPlatform());
     o.put("token", in.getToken());
     if (!in.getTopic().isEmpty()) o.put("topic", in.getTopic());
     return o;
   }
 
-  static io.pushgate.grpc.v1.PutDeviceResponse registered(
-      io.pushgate.api.DeviceService.Registered r) {
-    return io.pushgate.grpc.v1.PutDeviceResponse.newBuilder()
+  static PutDeviceResponse registered(DeviceService.Registered r) {
+    return PutDeviceResponse.newBuilder()
         .setCreated(r.created())
         .setDevices(devices(r.devices()))
         .build();
   }
 
-  static io.pushgate.grpc.v1.Devices devices(io.pushgate.api.DevicesResponse r) {
-    io.pushgate.grpc.v1.Devices.Builder b =
-        io.pushgate.grpc.v1.Devices.newBuilder().setUser(r.user());
-    for (io.pushgate.api.DevicesResponse.View d : r.devices()) {
+  static Devices devices(DevicesResponse r) {
+    Devices.Builder b = Devices.newBuilder().setUser(r.user());
+    for (DevicesResponse.View d : r.devices()) {
       b.addDevices(
-          io.pushgate.grpc.v1.Device.newBuilder()
+          Device.newBuilder()
               .setId(d.id())
               .setPlatform(d.platform())
               .setTopic(d.topic() == null ? "" : d.topic())
@@ -216,7 +221,7 @@ final class GrpcMessages {
     if (r.since() != null) b.setSince(timestamp(r.since()));
     for (MessageStatusResponse.Notified n : r.notifications()) {
       b.addNotifications(
-          io.pushgate.grpc.v1.DeviceNotification.newBuilder()
+          DeviceNotification.newBuilder()
               .setDevice(n.device())
               .setPlatform(n.platform())
               .setResult(n.result())

@@ -3,6 +3,7 @@ package io.pushgate.api.idempotency;
 import io.lettuce.core.SetArgs;
 import io.pushgate.persistence.redis.RedisConnection;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,8 +40,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                     .thenCompose(
                         ok -> {
                           if ("OK".equals(ok))
-                            return java.util.concurrent.CompletableFuture.completedFuture(
-                                (Claim) new Claim.Fresh());
+                            return CompletableFuture.completedFuture((Claim) new Claim.Fresh());
                           return c.get(redisKey)
                               .thenApply(
                                   json ->

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -52,8 +53,7 @@ final class ApnsSender implements ProviderSender {
             ? device.topic()
             : config.credentials().topic();
     if (topic == null || topic.isEmpty()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(
-          ProviderAnswer.failed("no_topic"));
+      return CompletableFuture.completedFuture(ProviderAnswer.failed("no_topic"));
     }
     String jwt = tokens.token();
     HttpRequest.Builder builder =

@@ -4,13 +4,16 @@ import io.pushgate.notify.Device;
 import io.pushgate.notify.DeviceOutcome;
 import io.pushgate.notify.NotificationRequest;
 import io.pushgate.notify.Platform;
+import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.pattern.CircuitBreaker;
 import org.apache.pekko.pattern.CircuitBreakerOpenException;
@@ -149,20 +152,16 @@ final class AppPushQueue {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof CircuitBreakerOpenException) return ProviderAnswer.failed("circuit_open");
-    if (cause instanceof HttpTimeoutException
-        || cause instanceof java.util.concurrent.TimeoutException) {
+    if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
       return ProviderAnswer.retry("timeout", null);
     }
-    if (cause instanceof java.io.IOException) return ProviderAnswer.retry("connection", null);
+    if (cause instanceof IOException) return ProviderAnswer.retry("connection", null);
     return ProviderAnswer.retry("error", null);
   }
 
   private DeviceOutcome outcome(Device device, DeviceOutcome.Result result, String reason) {
     meters.outcome(
-        app,
-        device.platform().wireName(),
-        result.name().toLowerCase(java.util.Locale.ROOT),
-        reason);
+        app, device.platform().wireName(), result.name().toLowerCase(Locale.ROOT), reason);
     return new DeviceOutcome(device.id(), device.platform(), result, reason, clock.millis());
   }
 

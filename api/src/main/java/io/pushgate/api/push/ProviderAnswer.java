@@ -1,5 +1,6 @@
 package io.pushgate.api.push;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
@@ -37,7 +38,7 @@ record ProviderAnswer(Kind kind, String reason, Duration retryAfter) {
   }
 
   /** {@code Retry-After} in seconds (HTTP-date forms are not used by FCM or APNs), or null. */
-  static Duration retryAfter(java.net.http.HttpResponse<?> response) {
+  static Duration retryAfter(HttpResponse<?> response) {
     return response
         .headers()
         .firstValue("retry-after")

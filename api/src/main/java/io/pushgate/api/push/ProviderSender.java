@@ -2,6 +2,8 @@ package io.pushgate.api.push;
 
 import io.pushgate.notify.Device;
 import io.pushgate.notify.NotificationRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.util.concurrent.CompletionStage;
 
 /** Sends one notification to one device through one provider, in that provider's request shape. */
@@ -17,9 +19,9 @@ interface ProviderSender {
    * HTTP/2 (negotiated with ALPN) for {@code https} URLs, as the providers serve them; HTTP/1.1 for
    * a plain {@code http} URL (a local proxy or test server), without the JDK's h2c upgrade attempt.
    */
-  static java.net.http.HttpClient.Version versionFor(java.net.URI url) {
+  static HttpClient.Version versionFor(URI url) {
     return "https".equalsIgnoreCase(url.getScheme())
-        ? java.net.http.HttpClient.Version.HTTP_2
-        : java.net.http.HttpClient.Version.HTTP_1_1;
+        ? HttpClient.Version.HTTP_2
+        : HttpClient.Version.HTTP_1_1;
   }
 }

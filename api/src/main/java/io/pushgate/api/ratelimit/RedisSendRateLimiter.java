@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -145,8 +146,7 @@ public final class RedisSendRateLimiter implements SendRateLimiter, RateLimiterH
 
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null)
-      t = t.getCause();
+    while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
     return t;
   }
 

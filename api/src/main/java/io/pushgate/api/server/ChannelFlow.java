@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -250,7 +251,7 @@ final class ChannelFlow extends GraphStage<FlowShape<ByteString, ByteString>> {
         }
         try {
           channel.eventLoop().execute(() -> bridge.attach(ctx, listener));
-        } catch (java.util.concurrent.RejectedExecutionException e) { // the listener is stopping
+        } catch (RejectedExecutionException e) { // the listener is stopping
           completeStage();
           return;
         }

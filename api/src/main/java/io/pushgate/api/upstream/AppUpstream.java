@@ -1,7 +1,9 @@
 package io.pushgate.api.upstream;
 
+import io.pushgate.api.webhook.BackendEndpoints;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.pattern.CircuitBreaker;
 
 /** One app's upstream endpoint, breaker, in-flight count and counters on this node. Thread-safe. */
@@ -17,8 +19,7 @@ final class AppUpstream {
   final AtomicLong notAllowed = new AtomicLong();
   final AtomicLong busy = new AtomicLong();
   final AtomicLong replies = new AtomicLong();
-  final java.util.concurrent.atomic.AtomicReference<String> lastError =
-      new java.util.concurrent.atomic.AtomicReference<>("");
+  final AtomicReference<String> lastError = new AtomicReference<>("");
 
   AppUpstream(UpstreamEndpoint endpoint, CircuitBreaker breaker) {
     this.endpoint = endpoint;
@@ -26,7 +27,7 @@ final class AppUpstream {
   }
 
   UpstreamStats stats() {
-    String circuit = io.pushgate.api.webhook.BackendEndpoints.circuit(breaker);
+    String circuit = BackendEndpoints.circuit(breaker);
     return new UpstreamStats(
         endpoint.app(),
         inFlight.get(),

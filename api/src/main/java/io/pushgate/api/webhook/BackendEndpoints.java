@@ -1,8 +1,11 @@
 package io.pushgate.api.webhook;
 
+import com.typesafe.config.Config;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.pekko.pattern.CircuitBreaker;
 
 /**
@@ -52,14 +55,12 @@ public final class BackendEndpoints {
    * Every app's {@code pushgate.apps.<app>.<section>} object (empty for an app without one), in app
    * order; no apps at all is an empty map.
    */
-  public static java.util.SortedMap<String, Optional<com.typesafe.config.Config>> appSections(
-      com.typesafe.config.Config config, String section) {
-    java.util.SortedMap<String, Optional<com.typesafe.config.Config>> sections =
-        new java.util.TreeMap<>();
+  public static SortedMap<String, Optional<Config>> appSections(Config config, String section) {
+    SortedMap<String, Optional<Config>> sections = new TreeMap<>();
     if (!config.hasPath("pushgate.apps")) return sections;
-    com.typesafe.config.Config apps = config.getConfig("pushgate.apps");
+    Config apps = config.getConfig("pushgate.apps");
     for (String app : config.getObject("pushgate.apps").keySet()) {
-      com.typesafe.config.Config one = apps.getConfig("\"" + app + "\"");
+      Config one = apps.getConfig("\"" + app + "\"");
       sections.put(
           app, one.hasPath(section) ? Optional.of(one.getConfig(section)) : Optional.empty());
     }

@@ -3,6 +3,7 @@ package io.pushgate.api.webhook;
 import io.pushgate.callback.CallbackEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -62,7 +63,7 @@ final class WebhookSender extends AbstractBehavior<WebhookSender.Command> {
 
   private int attempts;
   private long droppedLogged;
-  private final List<ActorRef<Done>> drainedWaiters = new java.util.ArrayList<>(0);
+  private final List<ActorRef<Done>> drainedWaiters = new ArrayList<>(0);
 
   static Behavior<Command> create(AppWebhook hook, BackendClient client, WebhookSettings settings) {
     return Behaviors.setup(

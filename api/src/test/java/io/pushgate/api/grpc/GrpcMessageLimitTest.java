@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +34,7 @@ class GrpcMessageLimitTest {
   private static ByteString frame(int length) {
     ByteStringBuilder b = new ByteStringBuilder();
     b.putByte((byte) 0);
-    b.putInt(length, java.nio.ByteOrder.BIG_ENDIAN);
+    b.putInt(length, ByteOrder.BIG_ENDIAN);
     b.putBytes(new byte[length]);
     return b.result();
   }
@@ -81,7 +83,7 @@ class GrpcMessageLimitTest {
     CompletionException e = assertThrows(CompletionException.class, () -> run(chunks, 100, read));
     assertInstanceOf(GrpcMessageLimit.TooLarge.class, e.getCause());
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> read.get() == chunks.size());
   }
 }

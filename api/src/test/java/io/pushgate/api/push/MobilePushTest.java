@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgate.api.testing.LocalApnsServer;
 import io.pushgate.api.testing.LocalFcmServer;
 import io.pushgate.api.testing.LocalProviderServer.Received;
 import io.pushgate.api.testing.LocalProviderServer.Script;
 import io.pushgate.api.testing.TestPushKeys;
+import io.pushgate.metrics.PushgateMeters;
 import io.pushgate.notify.Device;
 import io.pushgate.notify.DeviceOutcome;
 import io.pushgate.notify.DeviceOutcome.Result;
@@ -54,8 +56,7 @@ class MobilePushTest {
   private Config base;
   private MobilePush push;
   private int tokens;
-  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
-      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
   @BeforeAll
   void start() throws Exception {
@@ -92,7 +93,7 @@ class MobilePushTest {
                 ConfigValueFactory.fromAnyRef(apns.baseUrl()))
             .withValue("pushgate.apps.quiet.api-key", ConfigValueFactory.fromAnyRef("k"));
     testKit = ActorTestKit.create("MobilePushTest", ConfigFactory.load());
-    io.pushgate.metrics.PushgateMeters.get(testKit.system()).add(metrics);
+    PushgateMeters.get(testKit.system()).add(metrics);
     push = MobilePush.start(testKit.system(), base.withFallback(ConfigFactory.load()));
   }
 

@@ -17,7 +17,9 @@ import io.pushgate.persistence.redis.RedisConnection;
 import io.pushgate.persistence.redis.RedisSettings;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -56,8 +58,7 @@ class RedisLimitsIT {
             Duration.ofHours(1), Duration.ofHours(2), OverflowPolicy.REJECT, rate, burst));
   }
 
-  private static RateDecision get(java.util.concurrent.CompletionStage<RateDecision> stage)
-      throws Exception {
+  private static RateDecision get(CompletionStage<RateDecision> stage) throws Exception {
     return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -98,7 +99,7 @@ class RedisLimitsIT {
   void leasedSendsWhileRedisIsUnreachableAreCountedExactly() throws Exception {
     App app = app("leased-" + RUN, 10_000, 10_000); // lease size 100
     RedisSendRateLimiter limiter = new RedisSendRateLimiter(dead, "pushgate-it:rate:");
-    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong now = new AtomicLong();
     LeasingSendRateLimiter leasing =
         new LeasingSendRateLimiter(limiter, 100, Duration.ofMillis(100), now::get);
     DegradedAdmissions counted = new DegradedAdmissions(leasing);

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
@@ -85,7 +88,7 @@ public final class CallbackReceiver implements AutoCloseable {
   /** Unbinds: connections are refused until {@link #restart}. */
   public void stop() {
     binding.unbind().toCompletableFuture().join();
-    binding.terminate(java.time.Duration.ofSeconds(1)).toCompletableFuture().join();
+    binding.terminate(Duration.ofSeconds(1)).toCompletableFuture().join();
   }
 
   /** Binds the same port again. */
@@ -124,7 +127,7 @@ public final class CallbackReceiver implements AutoCloseable {
     port = binding.localAddress().getPort();
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> handle(HttpRequest request) {
+  private CompletionStage<HttpResponse> handle(HttpRequest request) {
     return request
         .entity()
         .toStrict(5_000, system)
@@ -142,9 +145,7 @@ public final class CallbackReceiver implements AutoCloseable {
               HttpResponse response = HttpResponse.create().withStatus(status);
               String answer = this.body;
               if (!answer.isEmpty()) {
-                response =
-                    response.withEntity(
-                        org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, answer);
+                response = response.withEntity(ContentTypes.APPLICATION_JSON, answer);
               }
               return CompletableFuture.completedFuture(response);
             });

@@ -4,6 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.security.interfaces.ECPublicKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -92,7 +94,7 @@ public final class LocalApnsServer extends LocalProviderServer {
               }
               Map<String, String> headers = new HashMap<>();
               request.getHeaders().forEach(h -> headers.put(h.lowercaseName(), h.value()));
-              com.fasterxml.jackson.databind.JsonNode body;
+              JsonNode body;
               try {
                 body = JSON.readTree(strict.getData().utf8String());
               } catch (Exception e) {
@@ -112,9 +114,7 @@ public final class LocalApnsServer extends LocalProviderServer {
                     done(
                         HttpResponse.create()
                             .withStatus(200)
-                            .addHeader(
-                                RawHeader.create(
-                                    "apns-id", java.util.UUID.randomUUID().toString())));
+                            .addHeader(RawHeader.create("apns-id", UUID.randomUUID().toString())));
                 case 410 -> done(reason(410, "Unregistered"));
                 case 429 -> done(reason(429, "TooManyRequests"));
                 default -> done(reason(status, "ServiceUnavailable"));

@@ -3,6 +3,7 @@ package io.pushgate.api.testing;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPrivateKey;
@@ -10,7 +11,9 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -31,7 +34,7 @@ public final class LocalFcmServer extends LocalProviderServer {
   private final RSAPublicKey serviceAccountKey;
   private final String projectId;
   private final AtomicInteger tokensIssued = new AtomicInteger();
-  private final Map<String, Boolean> accessTokens = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Boolean> accessTokens = new ConcurrentHashMap<>();
 
   private LocalFcmServer(RSAPublicKey serviceAccountKey, String projectId) {
     super("local-fcm");
@@ -113,7 +116,7 @@ public final class LocalFcmServer extends LocalProviderServer {
     if (!auth.startsWith("Bearer ") || !accessTokens.containsKey(auth.substring(7))) {
       return done(json(401, "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}"));
     }
-    com.fasterxml.jackson.databind.JsonNode json;
+    JsonNode json;
     try {
       json = JSON.readTree(body);
     } catch (Exception e) {
@@ -155,6 +158,6 @@ public final class LocalFcmServer extends LocalProviderServer {
   }
 
   private static CompletionStage<HttpResponse> done(HttpResponse response) {
-    return java.util.concurrent.CompletableFuture.completedFuture(response);
+    return CompletableFuture.completedFuture(response);
   }
 }

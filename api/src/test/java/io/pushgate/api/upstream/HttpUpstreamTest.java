@@ -8,12 +8,14 @@ import io.pushgate.api.testing.CallbackReceiver;
 import io.pushgate.model.AppRegistry;
 import io.pushgate.upstream.UpstreamRequest;
 import io.pushgate.upstream.UpstreamResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -52,7 +54,7 @@ class HttpUpstreamTest {
   private final HttpUpstream upstream =
       HttpUpstream.start(testKit.system(), new AppRegistry(List.of()), null);
 
-  @org.junit.jupiter.api.AfterEach
+  @AfterEach
   void answerOkAgain() {
     backend.answer(200);
   }
@@ -89,7 +91,7 @@ class HttpUpstreamTest {
     // the breaker counts a failure in its own callback, which may run just after our stage
     // completed
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> upstream.stats("flaky").orElseThrow().circuit().equals("open"));
     assertInstanceOf(
         UpstreamResult.Unavailable.class,

@@ -15,9 +15,11 @@ import io.pushgate.callback.CallbackEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -217,10 +219,7 @@ class WebhooksTest {
         35,
         hooks.stats(app).orElseThrow().queued(),
         "nothing goes out before the (1 h) batch delay");
-    hooks
-        .drain(Duration.ofSeconds(10))
-        .toCompletableFuture()
-        .get(15, java.util.concurrent.TimeUnit.SECONDS);
+    hooks.drain(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
     assertEquals(35, hooks.stats(app).orElseThrow().sent());
     assertEquals(35, received(app).size());
     assertEquals(4, requests(app).size(), "in batches of max-batch-events");
@@ -233,10 +232,7 @@ class WebhooksTest {
     Webhooks hooks = start(app, "max-batch-delay = 1h\nrequest-timeout = 30s");
     hooks.offer(CallbackEvents.offline(app, "h", 1));
     long start = System.nanoTime();
-    hooks
-        .drain(Duration.ofMillis(500))
-        .toCompletableFuture()
-        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    hooks.drain(Duration.ofMillis(500)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertTrue(System.nanoTime() - start < 5_000_000_000L, "bounded by its timeout");
   }
 
@@ -316,7 +312,7 @@ class WebhooksTest {
   }
 
   private List<JsonNode> received(String app) {
-    List<JsonNode> events = new java.util.ArrayList<>();
+    List<JsonNode> events = new ArrayList<>();
     for (CallbackReceiver.Received r : requests(app)) r.json().path("events").forEach(events::add);
     return events;
   }

@@ -3,6 +3,7 @@ package io.pushgate.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,7 +63,7 @@ public final class PushgateClient implements AutoCloseable {
 
   // state, touched on `thread` only
   private final Set<String> topics = new LinkedHashSet<>();
-  private final Map<String, Supplier<String>> bound = new java.util.LinkedHashMap<>();
+  private final Map<String, Supplier<String>> bound = new LinkedHashMap<>();
   private final Receipts receipts = new Receipts();
   private Backoff backoff = Backoff.DEFAULT;
   private int attempt;
@@ -258,7 +261,7 @@ public final class PushgateClient implements AutoCloseable {
                 if (list.isEmpty())
                   throw new IllegalStateException("dispatch returned no endpoints");
                 return list;
-              } catch (java.io.IOException e) {
+              } catch (IOException e) {
                 throw new IllegalStateException("dispatch answered no JSON", e);
               }
             });
@@ -328,7 +331,7 @@ public final class PushgateClient implements AutoCloseable {
     JsonNode f;
     try {
       f = JSON.readTree(text);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       notify(() -> listener.onError(new IllegalStateException("unparsable frame", e)));
       return;
     }
@@ -451,7 +454,7 @@ public final class PushgateClient implements AutoCloseable {
   private void run(Runnable task) {
     try {
       thread.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+    } catch (RejectedExecutionException stopped) {
       // the client ended (close() or a terminal close code): nothing more happens
     }
   }

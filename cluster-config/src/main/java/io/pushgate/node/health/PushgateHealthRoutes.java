@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -76,7 +77,7 @@ public final class PushgateHealthRoutes extends AllDirectives implements Managem
               + db.detail()
               + "); QoS 1 sends cannot be stored");
       body.put("since", db.since().toString());
-      return java.util.concurrent.CompletableFuture.completedFuture(json(503, body));
+      return CompletableFuture.completedFuture(json(503, body));
     }
     return checks
         .readyResult()

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
@@ -347,7 +348,7 @@ public final class ClientConnection implements LiveTarget {
         new ConnectionInfo(
             connectionId, gw.nodeAddress(), transport.name(), System.currentTimeMillis());
     SessionBinding[] binding = new SessionBinding[1];
-    java.util.function.Consumer<Object> fromSessions = m -> fromActor(binding[0], m);
+    Consumer<Object> fromSessions = m -> fromActor(binding[0], m);
     ActorRef<Object> actor = null;
     String routeId = null;
     if (gw.routes() != null) {

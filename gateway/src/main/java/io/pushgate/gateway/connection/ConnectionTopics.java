@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The topics one connection follows: those its client subscribed to (granted by the token's {@code
@@ -42,7 +43,7 @@ final class ConnectionTopics {
   private final Executor eventLoop;
 
   /** Started on first use: only a sub with "since" needs the cluster's topic histories. */
-  private final java.util.function.Supplier<Topics> topics;
+  private final Supplier<Topics> topics;
 
   private final Duration askTimeout;
   // allocated on first use: most connections follow no topic, and every idle connection counts
@@ -59,7 +60,7 @@ final class ConnectionTopics {
       LiveTarget target,
       Consumer<String> write,
       Executor eventLoop,
-      java.util.function.Supplier<Topics> topics,
+      Supplier<Topics> topics,
       Duration askTimeout) {
     this.app = app;
     this.grantedPatterns = List.copyOf(grantedPatterns);

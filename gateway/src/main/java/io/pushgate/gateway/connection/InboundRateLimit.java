@@ -1,5 +1,7 @@
 package io.pushgate.gateway.connection;
 
+import io.pushgate.gateway.FrameRate;
+
 /**
  * A token bucket on the frames one client may send: {@code rate} per second, bursts of {@code
  * burst}. Confined to the connection's event loop (not thread-safe, no allocation per frame). Every
@@ -11,19 +13,6 @@ package io.pushgate.gateway.connection;
  */
 public final class InboundRateLimit {
 
-  /**
-   * {@code pushgate.gateway.inbound-rate} / {@code inbound-burst}.
-   *
-   * @param rate frames per second a client may send on average (default 50)
-   * @param burst frames a client may send at once (default 100)
-   */
-  public record Settings(int rate, int burst) {
-    public Settings {
-      if (rate < 1 || burst < 1)
-        throw new IllegalArgumentException("inbound-rate and inbound-burst must be >= 1");
-    }
-  }
-
   /** Ack credits one connection may hold (pushes sent and not yet acked, counted). */
   static final int MAX_ACK_CREDIT = 4096;
 
@@ -33,7 +22,7 @@ public final class InboundRateLimit {
   private double tokens;
   private long last;
 
-  InboundRateLimit(Settings settings, long nowNanos) {
+  InboundRateLimit(FrameRate settings, long nowNanos) {
     this.perNano = settings.rate() / 1e9;
     this.burst = settings.burst();
     this.tokens = settings.burst();

@@ -10,16 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -68,8 +72,7 @@ public final class LiveFanOut {
     INSTANCE
   }
 
-  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private LiveFanOut(ActorSystem<?> system, AppRegistry apps, int maxQueued, RateGate gate) {
     this.system = system;
@@ -146,7 +149,7 @@ public final class LiveFanOut {
 
   /** The one actor: cluster subscriptions and paced delivery. */
   private final class Pacer {
-    private final org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx;
+    private final ActorContext<Object> ctx;
     private final TimerScheduler<Object> timers;
     private final AppRegistry apps;
     private final int maxQueued;
@@ -154,12 +157,12 @@ public final class LiveFanOut {
     private final RateGate gate;
 
     /** Tokens taken from each app's shared rate and not spent yet. */
-    private final Map<String, Long> credits = new java.util.HashMap<>();
+    private final Map<String, Long> credits = new HashMap<>();
 
-    private final Set<String> asking = new java.util.HashSet<>();
+    private final Set<String> asking = new HashSet<>();
 
     Pacer(
-        org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx,
+        ActorContext<Object> ctx,
         TimerScheduler<Object> timers,
         AppRegistry apps,
         int maxQueued,

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.fanout.LivePush;
 import io.pushgate.gateway.protocol.ClientFrame.Ack;
 import io.pushgate.gateway.protocol.ClientFrame.Hello;
 import io.pushgate.gateway.protocol.ClientFrame.Ping;
+import java.io.IOException;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The client wire format: one JSON object per text frame, its type in field {@code t}
@@ -50,7 +54,7 @@ public final class FrameCodec {
     JsonNode root;
     try {
       root = MAPPER.readTree(utf8);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return bad("malformed JSON");
     }
     return parse(root, false);
@@ -157,8 +161,7 @@ public final class FrameCodec {
         new ClientFrame.Unsub(topic.textValue(), app == null ? null : app.textValue()));
   }
 
-  private static final java.util.regex.Pattern UP_TYPE =
-      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern UP_TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private static ParseResult parseUp(JsonNode root, boolean cbor) {
     JsonNode id = root.get("id");
@@ -248,7 +251,7 @@ public final class FrameCodec {
    * A QoS 0 live push, the same bytes for every connection that takes it: {@code app} always;
    * {@code topic} and (with history) {@code offset} and {@code epoch} for topic messages.
    */
-  public static String live(io.pushgate.fanout.LivePush push) {
+  public static String live(LivePush push) {
     StringBuilder sb = new StringBuilder(push.data().length() + push.id().length() + 96);
     sb.append("{\"t\":\"push\",\"id\":").append(quote(push.id())).append(",\"qos\":0");
     sb.append(",\"app\":").append(quote(push.app()));
@@ -264,7 +267,7 @@ public final class FrameCodec {
    * {@code {"t":"reconnect","after":ms,"endpoints":[...]}}: the node is draining; the client should
    * close and connect to one of {@code endpoints} (in order) once {@code after} ms have passed.
    */
-  public static String reconnect(long afterMillis, java.util.List<String> endpoints) {
+  public static String reconnect(long afterMillis, List<String> endpoints) {
     StringBuilder sb = new StringBuilder(64 + endpoints.size() * 40);
     sb.append("{\"t\":\"reconnect\",\"after\":").append(afterMillis).append(",\"endpoints\":[");
     for (int i = 0; i < endpoints.size(); i++) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushgate.fanout.LivePush;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -104,7 +105,7 @@ class FrameCodecTest {
         FrameCodec.push("b-1", 1, 0, 3, "{}"));
     assertEquals(
         "{\"t\":\"push\",\"id\":\"t-1\",\"qos\":0,\"app\":\"demo\",\"topic\":\"a.b\",\"offset\":5,\"epoch\":\"e\",\"data\":1}",
-        FrameCodec.live(new io.pushgate.fanout.LivePush("demo", "a.b", "t-1", "1", 5, "e")));
+        FrameCodec.live(new LivePush("demo", "a.b", "t-1", "1", 5, "e")));
   }
 
   @ParameterizedTest

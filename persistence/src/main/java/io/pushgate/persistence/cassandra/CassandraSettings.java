@@ -1,7 +1,10 @@
 package io.pushgate.persistence.cassandra;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -45,7 +48,7 @@ public record CassandraSettings(
     Optional<String> truststore,
     String truststorePassword,
     boolean migrate,
-    java.time.Duration migrateTimeout) {
+    Duration migrateTimeout) {
 
   private static final List<String> CONSISTENCIES =
       List.of("ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE");
@@ -94,8 +97,8 @@ public record CassandraSettings(
         c.getString("replication"),
         c.getInt("replication-factor"),
         commaList(c.getString("datacenter-replication")),
-        c.getString("write-consistency").toUpperCase(java.util.Locale.ROOT),
-        c.getString("read-consistency").toUpperCase(java.util.Locale.ROOT),
+        c.getString("write-consistency").toUpperCase(Locale.ROOT),
+        c.getString("read-consistency").toUpperCase(Locale.ROOT),
         nonEmpty(c.getString("username")),
         c.getString("password"),
         nonEmpty(c.getString("truststore")),
@@ -105,10 +108,7 @@ public record CassandraSettings(
   }
 
   private static List<String> commaList(String value) {
-    return java.util.Arrays.stream(value.split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .toList();
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   private static Optional<String> nonEmpty(String value) {

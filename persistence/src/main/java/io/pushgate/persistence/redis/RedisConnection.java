@@ -6,6 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,10 +41,7 @@ public final class RedisConnection implements AutoCloseable {
       synchronized (this) {
         current = connection;
         if (current == null || current.isCompletedExceptionally()) {
-          current =
-              client
-                  .connectAsync(io.lettuce.core.codec.StringCodec.UTF8, uri)
-                  .toCompletableFuture();
+          current = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
           connection = current;
         }
       }

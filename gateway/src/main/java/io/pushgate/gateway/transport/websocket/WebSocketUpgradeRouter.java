@@ -19,6 +19,7 @@ import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.SourceAccess;
 import io.pushgate.gateway.connection.GatewayContext;
 import io.pushgate.gateway.connection.GatewayMetrics;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +131,7 @@ final class WebSocketUpgradeRouter extends ChannelInboundHandlerAdapter {
 
   /** The access policy (per source IP); answers and closes when the source is refused. */
   private boolean admitSource(FullHttpRequest request) {
-    if (!(ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress source)) return true;
+    if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress source)) return true;
     SourceAccess.Refusal refusal = access.admit(source, System.nanoTime());
     if (refusal == null) {
       // only when counting, and capturing only the policy: a listener that held this router would

@@ -3,6 +3,7 @@ package io.pushgate.gateway.transport.tcp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.pushgate.gateway.protocol.CborCodec;
 import io.pushgate.gateway.protocol.ClientFrame;
 import io.pushgate.gateway.protocol.ParseResult;
@@ -46,7 +47,7 @@ class TcpFramesTest {
 
   @Test
   void cborPushesKeepTheBackendJsonAsText() throws Exception {
-    var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+    var cbor = new CBORMapper();
     var push = cbor.readTree(CborCodec.push("m1", 1, 7, 0, "{\"a\":[1,2]}", "demo"));
     assertEquals("push", push.get("t").asText());
     assertEquals(7, push.get("seq").asLong());

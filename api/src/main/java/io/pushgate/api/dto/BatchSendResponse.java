@@ -1,8 +1,10 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pushgate.api.ApiProblem;
 import java.util.List;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * Body of the batch send's 202 and 207 responses: one result per message, in request order. The
@@ -17,7 +19,7 @@ public record BatchSendResponse(List<Result> results) {
   /** True if every message was accepted by all its recipients. */
   @JsonIgnore
   public boolean allAccepted() {
-    return results.stream().allMatch(r -> r.status() == ApiResponses.ACCEPTED);
+    return results.stream().allMatch(r -> r.status() == StatusCodes.ACCEPTED.intValue());
   }
 
   /**
@@ -39,12 +41,15 @@ public record BatchSendResponse(List<Result> results) {
       SendMessageResponse.Paced paced,
       Problem problem) {
 
-    static Result sent(SendMessageResponse response) {
-      int status = response.allAccepted() ? ApiResponses.ACCEPTED : ApiResponses.MULTI_STATUS;
+    public static Result sent(SendMessageResponse response) {
+      int status =
+          response.allAccepted()
+              ? StatusCodes.ACCEPTED.intValue()
+              : StatusCodes.MULTI_STATUS.intValue();
       return new Result(status, response.id(), response.recipients(), response.paced(), null);
     }
 
-    static Result refused(ApiProblem problem) {
+    public static Result refused(ApiProblem problem) {
       return new Result(
           problem.code().status(),
           null,

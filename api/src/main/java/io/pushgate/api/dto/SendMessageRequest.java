@@ -1,6 +1,7 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import io.pushgate.model.Qos;
+import io.pushgate.notify.Notification;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public record SendMessageRequest(
     Duration ttl,
     String data,
     String collapseKey,
-    io.pushgate.notify.Notification notification) {
+    Notification notification) {
 
   public SendMessageRequest {
     to = List.copyOf(to);

@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import io.pushgate.session.MessageStatus;
 import java.time.Instant;
@@ -29,7 +29,7 @@ public record MessageStatusResponse(
    */
   public record Notified(String device, String platform, String result, String reason, String at) {}
 
-  static MessageStatusResponse of(String user, MessageStatus s) {
+  public static MessageStatusResponse of(String user, MessageStatus s) {
     boolean known = s.fate() != MessageStatus.Fate.UNKNOWN;
     return new MessageStatusResponse(
         s.messageId(),

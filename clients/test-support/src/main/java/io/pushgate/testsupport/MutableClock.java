@@ -1,4 +1,4 @@
-package io.pushgate.testing;
+package io.pushgate.testsupport;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,7 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A validated {@code POST /v1/apps/{app}/tokens} body.
@@ -9,9 +10,9 @@ import java.time.Duration;
  * @param ttl token lifetime, whole seconds in 1..max-token-ttl (default default-token-ttl)
  * @param topics topic patterns the client may subscribe to (claim {@code topics}); empty: none
  */
-public record TokenRequest(String user, Duration ttl, java.util.List<String> topics) {
+public record TokenRequest(String user, Duration ttl, List<String> topics) {
 
   public TokenRequest {
-    topics = topics == null ? java.util.List.of() : java.util.List.copyOf(topics);
+    topics = topics == null ? List.of() : List.copyOf(topics);
   }
 }

@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.pushgate.session.SessionCommand.EnqueueResult.Outcome;

@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import io.pushgate.notify.Device;
 import java.time.Instant;
@@ -14,7 +14,7 @@ public record DevicesResponse(String user, List<View> devices) {
   public record View(
       String id, String platform, String topic, String tokenHint, String registeredAt) {}
 
-  static DevicesResponse of(String user, List<Device> devices) {
+  public static DevicesResponse of(String user, List<Device> devices) {
     return new DevicesResponse(
         user,
         devices.stream()

@@ -30,32 +30,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API with what must be shared by all nodes: send rate limits and idempotency keys in Redis
- * ({@code pushgate.redis}), or per node when Redis is disabled. A Redis outage degrades rate limits
- * to per-node ones, reported on {@code /ready} as {@code redis-rate-limits}. Nodes lease rate-limit
- * tokens in advance ({@link LeasingSendRateLimiter}), so Redis sees about one call per lease, not
- * one per send.
+ * The node's API services, assembled with what all nodes share: send rate limits and idempotency
+ * keys in Redis ({@code pushgate.redis}), or per node when Redis is disabled; and the apps' shared
+ * send rate as a {@link RateGate} for the gateway's live fan-out. A Redis outage degrades rate
+ * limits to per-node ones, reported on {@code /ready} as {@code redis-rate-limits}. Nodes lease
+ * rate-limit tokens in advance ({@link LeasingSendRateLimiter}), so Redis sees about one call per
+ * lease, not one per send.
  */
-final class SharedLimits {
+record ApiAssembly(ApiServices services, RateGate rate) {
 
-  private static final Logger log = LoggerFactory.getLogger(SharedLimits.class);
-
-  private SharedLimits() {}
+  private static final Logger log = LoggerFactory.getLogger(ApiAssembly.class);
 
   /**
-   * The API's services (both transports serve them) and the apps' shared send rate, as the
-   * gateway's live fan-out takes it.
+   * Assembles the API's services (both API transports serve them) and the apps' shared send rate;
+   * with Redis enabled, also its connection (closed at shutdown), metric and health entry.
    */
-  record Api(ApiServices services, RateGate rate) {}
-
-  static Api api(
+  static ApiAssembly create(
       ActorSystem<?> system, SessionSharding sessions, AppRegistry apps, ClientTokens tokens) {
     RedisSettings redis = RedisSettings.fromConfig(system.settings().config());
     if (!redis.enabled()) {
       log.info("Redis disabled: send rate limits and idempotency keys are kept per node");
       SendRateLimiter local = new LocalSendRateLimiter();
       RateGate gate = gate(apps, local);
-      return new Api(
+      return new ApiAssembly(
           ApiServices.create(
               system,
               ApiServices.Deps.of(system, sessions, apps, tokens)
@@ -95,7 +92,7 @@ final class SharedLimits {
                             admissions.admittedWhileDegraded()))
                     : Optional.empty());
     RateGate gate = gate(apps, leasing);
-    return new Api(
+    return new ApiAssembly(
         ApiServices.create(
             system,
             ApiServices.Deps.of(system, sessions, apps, tokens)

@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import io.pushgate.model.Qos;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import io.pushgate.broadcast.BroadcastCommand.BroadcastInfo;
 import java.time.Instant;
@@ -21,7 +21,7 @@ public record BroadcastStatusResponse(
     long ackedSessions,
     boolean ackedSessionsIsEstimate) {
 
-  static BroadcastStatusResponse of(BroadcastInfo info) {
+  public static BroadcastStatusResponse of(BroadcastInfo info) {
     return new BroadcastStatusResponse(
         info.id(),
         info.fate(),

@@ -1,5 +1,6 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
+import io.pushgate.api.ApiProblem;
 import java.util.List;
 
 /**

@@ -3,9 +3,9 @@ package io.pushgate.api;
 import java.time.Duration;
 
 /** Settings for tests: the documented defaults unless a test needs otherwise. */
-final class TestSettings {
+final class ApiTestSettings {
 
-  private TestSettings() {}
+  private ApiTestSettings() {}
 
   static ApiSettings defaults() {
     return new ApiSettings(

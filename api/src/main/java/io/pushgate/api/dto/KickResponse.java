@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 /**
  * Body of {@code DELETE /v1/apps/{app}/users/{user}/connections}: how many connections were closed.

@@ -3,9 +3,9 @@ package io.pushgate.gateway;
 import com.typesafe.config.ConfigFactory;
 
 /** Gateway settings for tests: loopback, ephemeral port, plus overrides. */
-final class TestSettings {
+final class GatewayTestSettings {
 
-  private TestSettings() {}
+  private GatewayTestSettings() {}
 
   /**
    * @param overrides HOCON inside {@code pushgate.gateway { ... }}

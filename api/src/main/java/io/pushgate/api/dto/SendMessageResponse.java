@@ -1,6 +1,7 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,8 +11,7 @@ import java.util.List;
  * @param recipients one entry per distinct recipient, in request order (empty for a paced send)
  * @param paced set when the send was accepted into the paced send queue, else null
  */
-@com.fasterxml.jackson.annotation.JsonInclude(
-    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SendMessageResponse(String id, List<Recipient> recipients, Paced paced) {
 
   public SendMessageResponse {
@@ -29,7 +29,7 @@ public record SendMessageResponse(String id, List<Recipient> recipients, Paced p
    */
   public record Paced(int recipients, long queuedAhead) {}
 
-  static SendMessageResponse paced(String id, int recipients, long queuedAhead) {
+  public static SendMessageResponse paced(String id, int recipients, long queuedAhead) {
     return new SendMessageResponse(id, List.of(), new Paced(recipients, queuedAhead));
   }
 

@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 import io.pushgate.session.ConnectionInfo;
 import io.pushgate.session.SessionStatus;
@@ -31,7 +31,7 @@ public record UserStatusResponse(
    * @param since ISO-8601 instant (UTC) when it attached
    */
   public record Connection(String id, String node, String transport, String since) {
-    static Connection of(ConnectionInfo info) {
+    public static Connection of(ConnectionInfo info) {
       return new Connection(
           info.connectionId(),
           info.node(),
@@ -40,7 +40,7 @@ public record UserStatusResponse(
     }
   }
 
-  static UserStatusResponse of(String app, String user, SessionStatus status) {
+  public static UserStatusResponse of(String app, String user, SessionStatus status) {
     return new UserStatusResponse(
         app,
         user,

@@ -1,4 +1,4 @@
-package io.pushgate.api;
+package io.pushgate.api.dto;
 
 /**
  * Body of {@code POST /v1/apps/{app}/tokens}.

@@ -1,4 +1,4 @@
-package io.pushgate.gateway;
+package io.pushgate.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Expectations on the frames a test client receives, whatever its transport and encoding. */
-interface FrameExpectations {
+public interface FrameExpectations {
 
   /** The next event must be a frame; returns it decoded (JSON or CBOR). */
   JsonNode nextJson() throws Exception;
