@@ -3,7 +3,6 @@ package io.pushgate.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushgate.api.dto.DevicesResponse;
 import io.pushgate.model.App;
-import io.pushgate.model.SessionId;
 import io.pushgate.notify.Device;
 import io.pushgate.session.SessionCommand;
 import io.pushgate.session.SessionCommand.DeviceReply;
@@ -104,26 +103,6 @@ public final class DeviceService {
 
   private CompletionStage<DeviceReply> ask(
       App app, String user, Function<ActorRef<DeviceReply>, SessionCommand> command) {
-    SessionId id;
-    try {
-      id = new SessionId(app.id(), RequestParser.pathUser(user));
-    } catch (ApiProblem problem) {
-      return CompletableFuture.failedFuture(problem);
-    }
-    return limit.run(
-        () -> {
-          CompletionStage<DeviceReply> reply;
-          try {
-            reply = sessions.devices(id, command);
-          } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-          }
-          return reply.exceptionallyCompose(
-              error ->
-                  CompletableFuture.failedFuture(
-                      new ApiProblem(
-                          ErrorCode.UNAVAILABLE,
-                          "the session of user \"" + user + "\" did not answer in time")));
-        });
+    return UserSessionAsk.ask(limit, app, user, id -> sessions.devices(id, command));
   }
 }

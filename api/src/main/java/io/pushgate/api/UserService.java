@@ -10,7 +10,6 @@ import io.pushgate.model.SessionId;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Per-user operations: status and kick. Each is one session ask bounded by {@code ask-timeout}; no
@@ -62,30 +61,6 @@ public final class UserService {
       String user,
       Function<SessionId, CompletionStage<R>> ask,
       Function<R, T> toResponse) {
-    SessionId id;
-    try {
-      id = new SessionId(app.id(), RequestParser.pathUser(user));
-    } catch (ApiProblem problem) {
-      return CompletableFuture.failedFuture(problem);
-    }
-    return limit
-        .run(() -> unavailableOnFailure(() -> ask.apply(id), user))
-        .thenApplyAsync(toResponse, SAME_THREAD);
-  }
-
-  private static <R> CompletionStage<R> unavailableOnFailure(
-      Supplier<CompletionStage<R>> ask, String user) {
-    CompletionStage<R> reply;
-    try {
-      reply = ask.get();
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    return reply.exceptionallyCompose(
-        error ->
-            CompletableFuture.failedFuture(
-                new ApiProblem(
-                    ErrorCode.UNAVAILABLE,
-                    "the session of user \"" + user + "\" did not answer in time")));
+    return UserSessionAsk.ask(limit, app, user, ask).thenApplyAsync(toResponse, SAME_THREAD);
   }
 }
