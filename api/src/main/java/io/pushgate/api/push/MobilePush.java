@@ -108,15 +108,6 @@ public final class MobilePush implements PushNotifier {
     return c == null ? Optional.empty() : Optional.of(c.notifyAfter());
   }
 
-  /** The platforms configured for an app (empty: none). */
-  public List<Platform> platforms(String app) {
-    AppPushConfig c = configs.get(app);
-    List<Platform> out = new ArrayList<>(2);
-    if (c != null && c.fcm().isPresent()) out.add(Platform.FCM);
-    if (c != null && c.apns().isPresent()) out.add(Platform.APNS);
-    return out;
-  }
-
   @Override
   public CompletionStage<List<DeviceOutcome>> send(NotificationRequest request) {
     AppPushQueue queue = queues.get(request.app());
