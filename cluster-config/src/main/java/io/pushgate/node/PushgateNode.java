@@ -149,6 +149,7 @@ public final class PushgateNode {
   /** Wires the node's components into a running actor system. */
   public static CompletionStage<PushgateNode> init(ActorSystem<Void> system) {
     Config config = system.settings().config();
+    NodeMetrics.get(system); // the exporting registry before any meter is made
     joinSelfIfNoSeedNodes(system, config);
 
     ClusterSettings cluster = ClusterSettings.fromConfig(config);

@@ -25,7 +25,9 @@ public final class PushgateMeters implements Extension {
       };
 
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
-  private final MessageMeters messages = new MessageMeters(registry);
+
+  /** Made on first use, so an exporter added at start-up is there before any meter exists. */
+  private volatile MessageMeters messages;
 
   private PushgateMeters() {}
 
@@ -45,6 +47,11 @@ public final class PushgateMeters implements Extension {
 
   /** The message path's meters, per app. */
   public MessageMeters messages() {
-    return messages;
+    MessageMeters m = messages;
+    if (m != null) return m;
+    synchronized (this) {
+      if (messages == null) messages = new MessageMeters(registry);
+      return messages;
+    }
   }
 }

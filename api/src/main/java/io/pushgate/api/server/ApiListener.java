@@ -12,11 +12,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pushgate.metrics.PushgateMeters;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -60,9 +63,14 @@ import org.apache.pekko.util.ByteString;
  *
  * Every request's {@code request-timeout} answer is {@link ListenerAnswers#notAnswered()}. Stopping
  * unbinds, answers new requests 503 {@code overloaded} with {@code Connection: close}, lets
- * requests in progress finish until the deadline and then closes every connection. Thread-safe.
+ * requests in progress finish until the deadline, ends every connection after its last answer
+ * (waiting at most {@link #CLOSE_WAIT} for the peers' side, then closing what is left) and only
+ * then stops the port's event loops. Thread-safe.
  */
 public final class ApiListener {
+
+  /** How long a stop waits for connections to end after their last answer before closing them. */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final Channel server;
   private final EventLoopGroup group;
@@ -149,13 +157,15 @@ public final class ApiListener {
 
   /**
    * Stops accepting, answers new requests 503 {@code overloaded}, gives requests in progress up to
-   * {@code deadline} to finish, then closes every connection. Never fails.
+   * {@code deadline} to finish, then ends every connection (at most {@link #CLOSE_WAIT} more) and
+   * stops the event loops. Never fails.
    */
   public CompletionStage<Done> stop(Duration deadline) {
     CompletableFuture<Void> unbound = new CompletableFuture<>();
     server.close().addListener(f -> unbound.complete(null));
     return unbound
         .thenCompose(x -> connections.drain(deadline))
+        .thenCompose(x -> connections.closeAll(CLOSE_WAIT))
         .thenCompose(
             drained -> {
               CompletableFuture<Done> stopped = new CompletableFuture<>();
@@ -184,6 +194,11 @@ public final class ApiListener {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
+
+    /** Every accepted connection until it closes (Netty's group drops closed channels itself). */
+    private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+    private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private final Flow<ByteString, ByteString, NotUsed> serving;
     private final Flow<ByteString, ByteString, NotUsed> refusing;
     private volatile boolean stopping;
@@ -248,7 +263,6 @@ public final class ApiListener {
           answers, settings.http().getServerHeader().map(h -> h.value()).orElse("pushgate"));
     }
 
-    /** One accepted connection: served, or refused when {@code max-connections} are served. */
     /**
      * On the server's event loop, as each connection is accepted: served or refusing, and whether
      * to accept more.
@@ -262,6 +276,7 @@ public final class ApiListener {
         refusingNow.incrementAndGet();
       }
       channel.attr(ADMITTED).set(admitted);
+      open.add(channel);
       updateAccepting(server);
       channel
           .closeFuture()
@@ -273,7 +288,11 @@ public final class ApiListener {
                 } else {
                   refusingNow.decrementAndGet();
                 }
-                server.eventLoop().execute(() -> updateAccepting(server));
+                if (stopping) {
+                  if (open.isEmpty()) allClosed.complete(null);
+                } else {
+                  server.eventLoop().execute(() -> updateAccepting(server));
+                }
               });
     }
 
@@ -328,6 +347,24 @@ public final class ApiListener {
 
     private void finished() {
       if (inFlight.decrementAndGet() == 0 && stopping) idle.complete(null);
+    }
+
+    /**
+     * Completes once every connection has closed: the kill switch of {@link #drain} ends each after
+     * its last answer (a half-close, then the close); those still open after {@code within} (a peer
+     * that never closes its side) are closed. Runs before the event loops stop, so no connection's
+     * last write or close is left for a loop that is gone.
+     */
+    CompletionStage<Void> closeAll(Duration within) {
+      if (open.isEmpty()) allClosed.complete(null);
+      return allClosed
+          .completeOnTimeout(null, within.toMillis(), TimeUnit.MILLISECONDS)
+          .thenCompose(
+              x -> {
+                CompletableFuture<Void> closed = new CompletableFuture<>();
+                open.close().addListener(f -> closed.complete(null));
+                return closed;
+              });
     }
 
     CompletionStage<Void> drain(Duration deadline) {

@@ -53,7 +53,9 @@ public final class NodeMetrics implements Extension {
   private final List<AppStats<?>> appStats = new CopyOnWriteArrayList<>();
 
   private NodeMetrics(ActorSystem<?> system) {
-    PushgateMeters.get(system).add(registry);
+    PushgateMeters meters = PushgateMeters.get(system);
+    meters.add(registry);
+    meters.messages(); // the message path's meters, listed from the start
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
