@@ -66,6 +66,13 @@ final class WsClients implements AutoCloseable {
   static final int UPSTREAM_IN_FLIGHT = Integer.getInteger("pushgate.load.upstream.inflight", 0);
 
   /**
+   * Broadcast acks at most once per this many milliseconds (system property
+   * pushgate.load.bseqAckMs), one cumulative ack for every bseq received meanwhile; 0: each at
+   * once.
+   */
+  static final long BSEQ_ACK_MS = Long.getLong("pushgate.load.bseqAckMs", 0);
+
+  /**
    * Connect with wss:// (system property pushgate.load.tls=true), trusting any certificate: a load
    * tool, not a client.
    */
@@ -236,6 +243,30 @@ final class WsClients implements AutoCloseable {
       release();
     }
 
+    /** The highest bseq received and not acked yet (0: none); confined to the channel's loop. */
+    private long unackedBseq;
+
+    private void ackBroadcast(ChannelHandlerContext ctx, long bseq) {
+      if (BSEQ_ACK_MS <= 0) {
+        ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ack\",\"bseq\":" + bseq + "}"));
+        return;
+      }
+      boolean scheduled = unackedBseq > 0;
+      unackedBseq = Math.max(unackedBseq, bseq);
+      if (scheduled) return;
+      ctx.executor()
+          .schedule(
+              () -> {
+                long upTo = unackedBseq;
+                unackedBseq = 0;
+                if (ctx.channel().isActive())
+                  ctx.writeAndFlush(
+                      new TextWebSocketFrame("{\"t\":\"ack\",\"bseq\":" + upTo + "}"));
+              },
+              BSEQ_ACK_MS,
+              TimeUnit.MILLISECONDS);
+    }
+
     private void release() {
       if (inFlight != null) {
         inFlight.release();
@@ -272,11 +303,12 @@ final class WsClients implements AutoCloseable {
         long ts = number(text, "\"ts\":");
         if (ts > 0) latency.recordValue(Math.max(0, System.currentTimeMillis() - ts));
         if (text.contains("\"qos\":1")) {
-          String ack =
-              text.contains("\"bseq\":")
-                  ? "{\"t\":\"ack\",\"bseq\":" + number(text, "\"bseq\":") + "}"
-                  : "{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}";
-          ctx.writeAndFlush(new TextWebSocketFrame(ack));
+          if (text.contains("\"bseq\":")) {
+            ackBroadcast(ctx, number(text, "\"bseq\":"));
+          } else {
+            ctx.writeAndFlush(
+                new TextWebSocketFrame("{\"t\":\"ack\",\"seq\":" + number(text, "\"seq\":") + "}"));
+          }
         }
       } else if (text.startsWith("{\"t\":\"upack\"")
           || (UPSTREAM_IN_FLIGHT > 0 && text.contains("\"id\":\"u"))) {
