@@ -80,8 +80,7 @@ class DrainIT {
       String user = "drain-" + run + "-" + i;
       users.add(user);
       WsTestClient client =
-          WsTestClient.connectAndHello(
-              "127.0.0.1:" + leaver.gatewayPort, APP, api.token(APP, user));
+          WsTestClient.connectAndHello(leaver.gatewayHostPort(), APP, api.token(APP, user));
       clients.add(client);
       String id = api.push(APP, user, "{\"i\":" + i + "}");
       assertEquals(id, client.next("push").path("id").asText()); // received, deliberately not acked

@@ -149,6 +149,12 @@ final class NodeProcess {
     return "127.0.0.1:" + apiPort;
   }
 
+  /** Where clients connect (host:port of the WebSocket port). */
+  String gatewayHostPort() {
+    return "127.0.0.1:" + gatewayPort;
+  }
+
+  /** The WebSocket endpoint clients open. */
   String endpoint() {
     return "ws://127.0.0.1:" + gatewayPort + "/v1/ws";
   }
