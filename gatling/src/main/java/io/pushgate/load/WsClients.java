@@ -248,7 +248,7 @@ final class WsClients implements AutoCloseable {
 
     private void ackBroadcast(ChannelHandlerContext ctx, long bseq) {
       if (BSEQ_ACK_MS <= 0) {
-        ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ack\",\"bseq\":" + bseq + "}"));
+        sendBseqAck(ctx, bseq);
         return;
       }
       boolean scheduled = unackedBseq > 0;
@@ -259,12 +259,14 @@ final class WsClients implements AutoCloseable {
               () -> {
                 long upTo = unackedBseq;
                 unackedBseq = 0;
-                if (ctx.channel().isActive())
-                  ctx.writeAndFlush(
-                      new TextWebSocketFrame("{\"t\":\"ack\",\"bseq\":" + upTo + "}"));
+                if (ctx.channel().isActive()) sendBseqAck(ctx, upTo);
               },
               BSEQ_ACK_MS,
               TimeUnit.MILLISECONDS);
+    }
+
+    private static void sendBseqAck(ChannelHandlerContext ctx, long upTo) {
+      ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ack\",\"bseq\":" + upTo + "}"));
     }
 
     private void release() {
