@@ -5,7 +5,7 @@ import io.pushgate.broadcast.BroadcastFeed;
 import io.pushgate.gateway.transport.Transport;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -27,8 +27,7 @@ final class BroadcastDelivery {
 
   /** Where this delivery writes and schedules; all run on the connection's event loop. */
   record Outlet(
-      Executor executor,
-      BiFunction<Duration, Runnable, Transport.Timer> scheduler,
+      Transport transport,
       Consumer<BroadcastEntry> writer,
       LongConsumer reporter,
       LongSupplier clock) {}
@@ -38,13 +37,22 @@ final class BroadcastDelivery {
   private final BroadcastLoops loops;
   private final Outlet out;
 
-  /** One instance: what the loop's group runs when there is news, and the key it is known by. */
+  /** One instance: what the loop's group runs when there is news. */
   private final Runnable pumpTask = this::pump;
+
+  /**
+   * What this delivery is known by in its loop's group: {@link #pumpTask}, or a hop to it on the
+   * connection's executor when the loop may not call into the connection directly; null until it
+   * follows.
+   */
+  private Runnable member;
+
+  /** The executor of the loop {@link #member} follows on (the group's key). */
+  private Executor followedOn;
 
   /** Attached with a cursor from a session that leaves delivery to the connection. */
   private boolean started;
 
-  private boolean following;
   private boolean stopped;
   private long createdAtMillis;
 
@@ -93,9 +101,11 @@ final class BroadcastDelivery {
     deliveredUpTo = acked;
     inFlight.clear();
     if (acked > reportedUpTo) scheduleReport(); // the new session has not heard of it
-    if (!following) {
-      following = true;
-      loops.follow(app, new BroadcastLoops.Loop(out.executor(), out.scheduler()), pumpTask);
+    if (member == null) {
+      Transport.Loop loop = out.transport().loop();
+      member = loop.direct() ? pumpTask : this::pumpOnOwnExecutor;
+      followedOn = loop.executor();
+      loops.follow(app, loop, member);
     }
     pump();
   }
@@ -149,6 +159,15 @@ final class BroadcastDelivery {
   }
 
   /** Writes what is new, in bseq order, while fewer than {@code window} are unacked. */
+  /** From a loop that may not call into the connection: hops to the connection's executor. */
+  private void pumpOnOwnExecutor() {
+    try {
+      out.transport().executor().execute(pumpTask);
+    } catch (RejectedExecutionException e) {
+      // the connection is gone; its binding leaves the group when it stops
+    }
+  }
+
   void pump() {
     if (!active() || inFlight.isFull()) return;
     long now = out.clock().getAsLong();
@@ -170,7 +189,7 @@ final class BroadcastDelivery {
   long stop() {
     stopped = true;
     if (reportTimer != null) reportTimer.cancel();
-    if (following) loops.unfollow(app, out.executor(), pumpTask);
+    if (member != null) loops.unfollow(app, followedOn, member);
     return takeUnreported();
   }
 
@@ -181,7 +200,7 @@ final class BroadcastDelivery {
       report();
       return;
     }
-    reportTimer = out.scheduler().apply(delay, reportTask);
+    reportTimer = out.transport().schedule(delay, reportTask);
   }
 
   private void report() {

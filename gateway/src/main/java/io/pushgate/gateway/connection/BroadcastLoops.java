@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
 import java.util.function.ToIntFunction;
 
 /**
@@ -27,19 +26,13 @@ import java.util.function.ToIntFunction;
  * <p>Thread-safety: {@link #follow} and {@link #unfollow} are called on the member's own loop, the
  * way {@link BroadcastDelivery} runs; a group's members are touched only there. Groups of different
  * loops share nothing but the map that finds them. A transport whose executor is one per connection
- * (TCP) gets groups of one, which cost what a single listener cost before.
+ * (TCP) shares its stream interpreter's loop: the group runs there, and a member's {@code pump}
+ * hops to its connection's own executor (see {@link BroadcastDelivery}).
  */
 final class BroadcastLoops {
 
   /** A group wakes a slice of its members per tick. */
   static final Duration TICK = Duration.ofMillis(10);
-
-  /**
-   * A connection's event loop and how to schedule on it (the transport's own). A group keeps the
-   * {@code Loop} of its first member, so the scheduler must stay usable while any member of that
-   * loop remains: true of a Netty loop's, and of TCP's, whose groups have one member.
-   */
-  record Loop(Executor executor, BiFunction<Duration, Runnable, Transport.Timer> scheduler) {}
 
   private record Key(Executor executor, String app) {}
 
@@ -62,10 +55,11 @@ final class BroadcastLoops {
   }
 
   /**
-   * {@code pump} is run on {@code loop} whenever {@code app} has new broadcasts, until {@link
-   * #unfollow}. Called on {@code loop}.
+   * {@code pump} is run on {@code loop} ({@link Transport#loop()}: a group keeps the loop of its
+   * first member, so its scheduler must stay usable while any member remains) whenever {@code app}
+   * has new broadcasts, until {@link #unfollow}. Called on {@code loop}.
    */
-  void follow(String app, Loop loop, Runnable pump) {
+  void follow(String app, Transport.Loop loop, Runnable pump) {
     groups
         .computeIfAbsent(new Key(loop.executor(), app), k -> newGroup(app, loop))
         .members
@@ -93,7 +87,7 @@ final class BroadcastLoops {
     return groups.size();
   }
 
-  private Group newGroup(String app, Loop loop) {
+  private Group newGroup(String app, Transport.Loop loop) {
     Group group = new Group(app, loop);
     groupsPerApp.merge(app, 1, Integer::sum);
     feed.follow(app, group.listener);
@@ -103,7 +97,7 @@ final class BroadcastLoops {
   /** One loop's members of one app. Confined to the loop, except {@link #listener}. */
   private final class Group {
     final String app;
-    final Loop loop;
+    final Transport.Loop loop;
     final ListenerRounds members = new ListenerRounds();
 
     /** Set from the hub's thread: a wake-up is on its way to the loop. */
@@ -118,7 +112,7 @@ final class BroadcastLoops {
     private Transport.Timer timer;
     private boolean closed;
 
-    Group(String app, Loop loop) {
+    Group(String app, Transport.Loop loop) {
       this.app = app;
       this.loop = loop;
     }

@@ -384,8 +384,7 @@ public final class ClientConnection implements LiveTarget {
               loops,
               settings.inflightWindow(),
               new BroadcastDelivery.Outlet(
-                  transport.executor(),
-                  transport::schedule,
+                  transport,
                   e -> writeBroadcast(binding[0], e),
                   upTo -> binding[0].reportBroadcastAck(gw, upTo),
                   System::currentTimeMillis));

@@ -5,6 +5,7 @@ import io.pushgate.gateway.connection.SharedFrame;
 import io.pushgate.gateway.protocol.WireEncoding;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 
 /**
  * What the protocol core ({@link ClientConnection}) needs from a transport: the whole contract
@@ -42,6 +43,24 @@ public interface Transport {
 
   /** Runs {@code task} on {@link #executor()} after {@code delay}. */
   Timer schedule(Duration delay, Runnable task);
+
+  /**
+   * A thread that many connections share (a Netty event loop, a shared stream interpreter), for
+   * work done for all of them at once: its tasks run one at a time and never at the same time as a
+   * task of any of its connections' executors, so what it keeps for them needs no locks.
+   *
+   * @param direct whether a task on the loop may call into its connections directly (their executor
+   *     is the loop itself); if false, it reaches a connection through its {@link #executor()}
+   */
+  record Loop(Executor executor, BiFunction<Duration, Runnable, Timer> scheduler, boolean direct) {}
+
+  /**
+   * The loop this connection shares with others; by default its own executor, as a loop of one that
+   * may call into it directly.
+   */
+  default Loop loop() {
+    return new Loop(executor(), this::schedule, true);
+  }
 
   /** Writes and flushes one JSON frame (WebSocket: a text frame; TCP: a frame of kind JSON). */
   void writeText(String json);

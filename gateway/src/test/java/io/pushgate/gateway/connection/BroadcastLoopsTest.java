@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushgate.gateway.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,13 +31,14 @@ class BroadcastLoopsTest {
       tasks.add(task);
     }
 
-    BroadcastLoops.Loop loop() {
-      return new BroadcastLoops.Loop(
+    Transport.Loop loop() {
+      return new Transport.Loop(
           this,
           (delay, task) -> {
             timers.add(task);
             return () -> timers.remove(task);
-          });
+          },
+          true);
     }
 
     void runAll() {
@@ -155,7 +157,7 @@ class BroadcastLoopsTest {
           attempts.incrementAndGet();
           throw new RejectedExecutionException("shut down");
         };
-    loops.follow("app", new BroadcastLoops.Loop(shutDown, (d, t) -> () -> {}), () -> {});
+    loops.follow("app", new Transport.Loop(shutDown, (d, t) -> () -> {}, true), () -> {});
     assertDoesNotThrow(feed::news);
     assertDoesNotThrow(feed::news);
     assertEquals(2, attempts.get(), "a refused wake-up does not block the next one");

@@ -11,19 +11,19 @@ import io.pushgate.gateway.protocol.ParseResult;
 import io.pushgate.gateway.protocol.WireEncoding;
 import io.pushgate.gateway.transport.Transport;
 import io.pushgate.model.SessionId;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
 import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.InHandler;
 import org.apache.pekko.stream.stage.OutHandler;
@@ -53,9 +53,7 @@ import org.slf4j.LoggerFactory;
  * The client's end of stream without a close frame ends the connection at once (1006). The core
  * hears of the end exactly once, when the read side ends or the stage stops.
  */
-final class TcpConnection
-    extends AbstractGraphStageWithMaterializedValue<
-        FlowShape<ByteString, ByteString>, TcpConnection.Handle> {
+final class TcpConnection extends GraphStage<FlowShape<ByteString, ByteString>> {
 
   private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
 
@@ -68,22 +66,42 @@ final class TcpConnection
     void goAway();
   }
 
-  private final Inlet<ByteString> in = Inlet.create("TcpConnection.in");
-  private final Outlet<ByteString> out = Outlet.create("TcpConnection.out");
-  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
-  private final GatewayContext gw;
-  private final TcpSettings tcp;
-  private final String remote;
-  private final Runnable onStop;
+  /** Hears of a connection's start and end (the listener); called in the connection's stage. */
+  interface Owner {
+    /** The stage started; true if the node is closing (the connection is then told to go away). */
+    boolean opened(Handle connection);
+
+    /** The stage stopped (the connection is over); once per connection that was opened. */
+    void closed(Handle connection, InetSocketAddress remote);
+  }
+
+  // the ports are the same for every connection: each one's graph holds one such stage
+  private static final Inlet<ByteString> in = Inlet.create("TcpConnection.in");
+  private static final Outlet<ByteString> out = Outlet.create("TcpConnection.out");
+  private static final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
 
   /**
-   * @param onStop runs once when the stage stops (the connection is over)
+   * What every connection of a listener shares.
+   *
+   * @param owner told when a connection's stage starts and stops
    */
-  TcpConnection(GatewayContext gw, TcpSettings tcp, String remote, Runnable onStop) {
-    this.gw = gw;
-    this.tcp = tcp;
+  record Shared(GatewayContext gw, TcpSettings tcp, Owner owner) {}
+
+  private final GatewayContext gw;
+  private final TcpSettings tcp;
+  private final Owner owner;
+  private final InetSocketAddress remote;
+  private final Transport.Loop loop;
+
+  /**
+   * @param loop the loop the connection's stream runs on ({@link SharedInterpreter.Host#loop()})
+   */
+  TcpConnection(Shared shared, InetSocketAddress remote, Transport.Loop loop) {
+    this.gw = shared.gw();
+    this.tcp = shared.tcp();
+    this.owner = shared.owner();
     this.remote = remote;
-    this.onStop = onStop;
+    this.loop = loop;
   }
 
   @Override
@@ -92,10 +110,8 @@ final class TcpConnection
   }
 
   @Override
-  public Pair<GraphStageLogic, Handle> createLogicAndMaterializedValuePair(
-      Attributes inheritedAttributes) {
-    Logic logic = new Logic();
-    return Pair.create(logic, logic);
+  public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+    return new Logic();
   }
 
   private final class Logic extends GraphStageLogic
@@ -106,6 +122,7 @@ final class TcpConnection
     private final Executor executor = tasks::invoke;
     private final TcpFrameReader reader = new TcpFrameReader(settings.maxFrameBytes());
     private ClientConnection core;
+    private boolean opened;
 
     /** Frames the write side has not taken yet; null while none waited. */
     private ArrayDeque<ByteString> queued;
@@ -120,7 +137,10 @@ final class TcpConnection
     private boolean outboundEnded;
     private boolean closedReported;
     private long lastReadNanos = System.nanoTime();
-    private Duration silenceTimeout;
+
+    /** The silence allowed between reads, in nanoseconds; 0 while not watched. */
+    private long silenceNanos;
+
     private Timer silenceTimer;
     private Timer lingerTimer;
 
@@ -132,9 +152,12 @@ final class TcpConnection
 
     @Override
     public void preStart() {
+      opened = true;
+      boolean closing = owner.opened(this);
       core = new ClientConnection(gw, this);
       core.onOpen();
       pull(in);
+      if (closing) core.goAway();
     }
 
     @Override
@@ -142,7 +165,7 @@ final class TcpConnection
       cancelTimer(silenceTimer);
       cancelTimer(lingerTimer);
       reportClosed();
-      onStop.run();
+      if (opened) owner.closed(this, remote);
     }
 
     // ---- Handle: from the listener, any thread ----
@@ -310,6 +333,11 @@ final class TcpConnection
     }
 
     @Override
+    public Loop loop() {
+      return loop;
+    }
+
+    @Override
     public Timer schedule(Duration delay, Runnable task) {
       Cancellable c =
           gw.system()
@@ -350,16 +378,16 @@ final class TcpConnection
 
     @Override
     public void watchSilence(Duration timeout) {
-      silenceTimeout = timeout;
+      silenceNanos = Math.max(1, timeout.toNanos());
       lastReadNanos = System.nanoTime();
       silenceTimer = schedule(timeout, this::checkSilence);
     }
 
     private void checkSilence() {
-      if (silenceTimeout == null || closedReported) return;
-      long left = silenceTimeout.toNanos() - (System.nanoTime() - lastReadNanos);
+      if (silenceNanos == 0 || closedReported) return;
+      long left = silenceNanos - (System.nanoTime() - lastReadNanos);
       if (left <= 0) {
-        silenceTimeout = null;
+        silenceNanos = 0;
         core.onSilence();
       } else {
         silenceTimer = schedule(Duration.ofNanos(left), this::checkSilence);
@@ -368,13 +396,13 @@ final class TcpConnection
 
     @Override
     public void stopWatchingSilence() {
-      silenceTimeout = null;
+      silenceNanos = 0;
       cancelTimer(silenceTimer);
     }
 
     @Override
     public String remoteLabel() {
-      return remote;
+      return String.valueOf(remote);
     }
   }
 

@@ -20,13 +20,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.io.Inet;
 import org.apache.pekko.io.TcpSO;
+import org.apache.pekko.stream.KillSwitch;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -56,6 +58,12 @@ public final class TcpListener {
   private final Materializer mat;
   private final Set<TcpConnection.Handle> connections = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Done> allClosed = new CompletableFuture<>();
+  private final List<SharedInterpreter.Host> hosts = new ArrayList<>();
+  private final List<KillSwitch> hostSwitches = new ArrayList<>();
+
+  /** The host of the next connection (round robin); touched only by {@link #accept}. */
+  private int nextHost;
+
   private volatile boolean closing;
   private Tcp.ServerBinding binding;
 
@@ -65,6 +73,16 @@ public final class TcpListener {
     this.tcp = tcp;
     this.access = access;
     this.mat = Materializer.matFromSystem(gw.system());
+    this.shared = new TcpConnection.Shared(gw, tcp, owner);
+    for (int i = 0; i < tcp.interpreters(); i++) {
+      var started =
+          Source.never()
+              .viaMat(KillSwitches.single(), Keep.right())
+              .toMat(new SharedInterpreter(gw.system()), Keep.both())
+              .run(mat);
+      hostSwitches.add(started.first());
+      hosts.add(started.second());
+    }
   }
 
   /**
@@ -134,35 +152,35 @@ public final class TcpListener {
           closing ? "going_away" : "overloaded");
       return;
     }
-    AtomicReference<TcpConnection.Handle> self = new AtomicReference<>();
-    Runnable onStop =
-        () -> {
-          metrics.releaseConnection();
-          access.release(source);
-          TcpConnection.Handle handle = self.getAndSet(STOPPED);
-          if (handle != null) forget(handle);
-        };
-    TcpConnection.Handle handle =
-        connection.handleWith(
-            Flow.fromGraph(new TcpConnection(gw, tcp, String.valueOf(source), onStop)), mat);
-    connections.add(handle);
-    if (!self.compareAndSet(null, handle)) forget(handle); // it stopped already
+    SharedInterpreter.Host host = hosts.get(nextHost);
+    nextHost = (nextHost + 1) % hosts.size();
+    TcpConnection stage = new TcpConnection(shared, source, host.loop());
+    host.run(m -> connection.flow().join(stage).run(m), () -> release(source));
   }
 
-  /** Marks a connection that stopped before the listener recorded it. */
-  private static final TcpConnection.Handle STOPPED =
-      new TcpConnection.Handle() {
+  /** Gives back what {@link #accept} reserved for a connection. */
+  private void release(InetSocketAddress source) {
+    gw.metrics().releaseConnection();
+    access.release(source);
+  }
+
+  private final TcpConnection.Shared shared;
+
+  private final TcpConnection.Owner owner =
+      new TcpConnection.Owner() {
         @Override
-        public void drain(long afterMillis, Function<SessionId, List<String>> endpointsFor) {}
+        public boolean opened(TcpConnection.Handle connection) {
+          connections.add(connection);
+          return closing;
+        }
 
         @Override
-        public void goAway() {}
+        public void closed(TcpConnection.Handle connection, InetSocketAddress remote) {
+          release(remote);
+          connections.remove(connection);
+          if (closing && connections.isEmpty()) allClosed.complete(Done.getInstance());
+        }
       };
-
-  private void forget(TcpConnection.Handle ref) {
-    connections.remove(ref);
-    if (closing && connections.isEmpty()) allClosed.complete(Done.getInstance());
-  }
 
   /**
    * Writes one close frame and ends the connection: at the client's end of stream or after
@@ -215,9 +233,15 @@ public final class TcpListener {
     return binding.unbind().handle((done, failure) -> Done.getInstance());
   }
 
+  /** Completes when every connection closed or after {@code timeout}; then ends the hosts. */
   private CompletionStage<Done> whenAllClosed(Duration timeout) {
     return allClosed
         .copy()
-        .completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        .completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(
+            done -> {
+              hostSwitches.forEach(KillSwitch::shutdown);
+              return done;
+            });
   }
 }

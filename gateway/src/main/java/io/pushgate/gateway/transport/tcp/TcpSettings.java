@@ -14,14 +14,19 @@ import com.typesafe.config.Config;
  * @param outboundFrames frames queued for one connection's socket: from half of it on the
  *     connection counts as not writable (QoS 0 dropped, slow-consumer-timeout runs); when it is
  *     full the connection is closed with 4002 at once
+ * @param interpreters stream interpreters (actors) that run the connections' graphs, each serving
+ *     many connections as an event loop does; 0 in the config means twice the available cores
  */
-public record TcpSettings(boolean enabled, String host, int port, int outboundFrames) {
+public record TcpSettings(
+    boolean enabled, String host, int port, int outboundFrames, int interpreters) {
 
   public TcpSettings {
     if (port < 0 || port > 65535)
       throw new IllegalArgumentException("pushgate.gateway.tcp.port must be 0-65535");
     if (outboundFrames < 4)
       throw new IllegalArgumentException("pushgate.gateway.tcp.outbound-frames must be >= 4");
+    if (interpreters < 1)
+      throw new IllegalArgumentException("pushgate.gateway.tcp.interpreters must be >= 1");
   }
 
   public static TcpSettings fromConfig(Config config) {
@@ -30,7 +35,10 @@ public record TcpSettings(boolean enabled, String host, int port, int outboundFr
         c.getBoolean("enabled"),
         c.getString("host"),
         c.getInt("port"),
-        c.getInt("outbound-frames"));
+        c.getInt("outbound-frames"),
+        c.getInt("interpreters") == 0
+            ? 2 * Runtime.getRuntime().availableProcessors()
+            : c.getInt("interpreters"));
   }
 
   /** Queued frames from which the connection is not writable. */
