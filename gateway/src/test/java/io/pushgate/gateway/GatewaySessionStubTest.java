@@ -170,6 +170,9 @@ class GatewaySessionStubTest {
         attach.routeId(),
         "an older session gets a connection actor to tell plain messages to");
     client.close();
+    // the close's detach is looked up in the directory when it is sent: wait for it here, before
+    // the directory names the next test's session
+    session.expectMessageClass(SessionCommand.Detach.class);
     reattachedWithoutANewWelcome(start("route-through-node = false"));
   }
 
