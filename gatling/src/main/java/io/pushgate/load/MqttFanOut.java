@@ -70,12 +70,12 @@ public final class MqttFanOut {
       Channel out = MqttLoad.connect(group, host, port, run + "-pub", true, publisher);
       publisher.connected.get(30, TimeUnit.SECONDS);
       for (MqttQoS qos : new MqttQoS[] {MqttQoS.AT_MOST_ONCE, MqttQoS.AT_LEAST_ONCE}) {
-        long idle0 = MqttLoad.cpuTicks(brokerPid);
+        long idle0 = ProcessCpu.ticks(brokerPid);
         TimeUnit.SECONDS.sleep(5); // the idle baseline's window: benchmark pacing
-        long idleTicks = MqttLoad.cpuTicks(brokerPid) - idle0;
+        long idleTicks = ProcessCpu.ticks(brokerPid) - idle0;
         long before = delivered.sum();
         long expected = before + (long) subs * msgs;
-        long c0 = MqttLoad.cpuTicks(brokerPid);
+        long c0 = ProcessCpu.ticks(brokerPid);
         long t0 = System.nanoTime();
         for (int n = 0; n < msgs; n++) {
           String json =
@@ -94,7 +94,7 @@ public final class MqttFanOut {
         while (delivered.sum() < expected && System.nanoTime() < deadline)
           TimeUnit.MILLISECONDS.sleep(20); // polling a counter of a load tool
         double secs = (System.nanoTime() - t0) / 1e9;
-        long c1 = MqttLoad.cpuTicks(brokerPid);
+        long c1 = ProcessCpu.ticks(brokerPid);
         long n = delivered.sum() - before;
         long cpuUs = (c1 - c0) * 10_000 - Math.round(idleTicks * 10_000 * secs / 5.0);
         System.out.printf(

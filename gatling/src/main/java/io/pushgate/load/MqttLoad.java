@@ -24,8 +24,6 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +75,7 @@ public final class MqttLoad {
     try {
       List<Channel> receivers = new ArrayList<>(users);
       CountDownLatch subscribed = new CountDownLatch(users);
-      long cpu0 = cpuTicks(brokerPid);
+      long cpu0 = ProcessCpu.ticks(brokerPid);
       long t0 = System.nanoTime();
       Semaphore connecting = new Semaphore(100); // connects in flight
       for (int i = 0; i < users; i++) {
@@ -94,7 +92,7 @@ public final class MqttLoad {
       if (!subscribed.await(300, TimeUnit.SECONDS))
         throw new IllegalStateException("subscribers did not all connect");
       double connectSecs = (System.nanoTime() - t0) / 1e9;
-      long cpu1 = cpuTicks(brokerPid);
+      long cpu1 = ProcessCpu.ticks(brokerPid);
       System.out.printf(
           "MQTT-CONNECT connected=%d seconds=%.2f connectPerSec=%.0f brokerCpuUsPerConnect=%d%n",
           users, connectSecs, users / connectSecs, (cpu1 - cpu0) * 10_000 / users);
@@ -105,12 +103,12 @@ public final class MqttLoad {
       sender.start(out);
       TimeUnit.SECONDS.sleep(warm); // the warm-up's length: benchmark pacing, not synchronisation
       long d0 = DELIVERED.sum();
-      long c0 = cpuTicks(brokerPid);
+      long c0 = ProcessCpu.ticks(brokerPid);
       LATENCY.getIntervalHistogram();
       long m0 = System.nanoTime();
       TimeUnit.SECONDS.sleep(secs); // the measured phase's length
       long d1 = DELIVERED.sum();
-      long c1 = cpuTicks(brokerPid);
+      long c1 = ProcessCpu.ticks(brokerPid);
       double measured = (System.nanoTime() - m0) / 1e9;
       Histogram h = LATENCY.getIntervalHistogram();
       sender.running.set(false);
@@ -130,13 +128,6 @@ public final class MqttLoad {
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
-  }
-
-  /** CPU time (user + system) of a process in clock ticks (10 ms). */
-  static long cpuTicks(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   static Channel connect(

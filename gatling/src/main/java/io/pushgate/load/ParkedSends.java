@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +61,7 @@ public final class ParkedSends {
       String kind, int round, String api, String prefix, int users, WsClients clients, long nodePid)
       throws Exception {
     long pushesBefore = clients.pushes.sum();
-    long cpu0 = cpuTicks(nodePid);
+    long cpu0 = ProcessCpu.ticks(nodePid);
     long start = System.nanoTime();
     long accepted = BulkSends.toEveryUser(api, prefix, users, 1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -71,7 +69,7 @@ public final class ParkedSends {
       Thread.sleep(10); // polling a benchmark counter, not synchronisation
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long cpuMs = (cpuTicks(nodePid) - cpu0) * 10;
+    long cpuMs = (ProcessCpu.ticks(nodePid) - cpu0) * 10;
     long received = clients.pushes.sum() - pushesBefore;
     System.out.printf(
         "PARKED kind=%s round=%d users=%d accepted=%d received=%d allDeliveredMs=%.0f nodeCpuUsPerMsg=%d%n",
@@ -82,12 +80,6 @@ public final class ParkedSends {
         received,
         seconds * 1000,
         cpuMs * 1000 / Math.max(1, received));
-  }
-
-  private static long cpuTicks(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   private static double parkedTotal(String metricsUrl) throws Exception {

@@ -1,8 +1,6 @@
 package io.pushgate.load;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +22,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Prints one {@code SUMMARY} line; exits 1 if any user is missing a message.
  */
 public final class ReconnectStorm {
-
-  private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   private ReconnectStorm() {}
 
@@ -83,7 +79,8 @@ public final class ReconnectStorm {
     }
     double deliveredSeconds = (System.nanoTime() - start) / 1e9;
     long clientCpuMs = (ownCpuNanos() - clientCpu0) / 1_000_000;
-    long nodeCpuMs = nodePid == null ? -1 : (ticks(nodePid) - nodeTicks0) * 1000 / TICKS_PER_SECOND;
+    long nodeCpuMs =
+        nodePid == null ? -1 : (ticks(nodePid) - nodeTicks0) * 1000 / ProcessCpu.TICKS_PER_SECOND;
     long received = clients.pushes.sum() - pushesBefore;
     long usersShort =
         clients.pushesByUser.values().stream().filter(c -> c.sum() < perUser).count()
@@ -106,16 +103,9 @@ public final class ReconnectStorm {
         .getProcessCpuTime();
   }
 
-  /** utime + stime of a process in clock ticks, or 0 without one. */
-  private static long ticks(String pid) {
-    if (pid == null) return 0;
-    try {
-      String stat = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (Exception e) {
-      return 0;
-    }
+  /** CPU ticks of the node, or 0 without one. */
+  private static long ticks(String pid) throws Exception {
+    return pid == null ? 0 : ProcessCpu.ticks(Long.parseLong(pid));
   }
 
   private record Storm(

@@ -47,7 +47,10 @@ final class BroadcastDelivery {
    */
   private Runnable member;
 
-  /** The executor of the loop {@link #member} follows on (the group's key). */
+  /**
+   * The executor {@link #member} follows on (the group's key), kept: a transport's executor need
+   * not be the same object on every call.
+   */
   private Executor followedOn;
 
   /** Attached with a cursor from a session that leaves delivery to the connection. */
@@ -158,7 +161,6 @@ final class BroadcastDelivery {
     return acked;
   }
 
-  /** Writes what is new, in bseq order, while fewer than {@code window} are unacked. */
   /** From a loop that may not call into the connection: hops to the connection's executor. */
   private void pumpOnOwnExecutor() {
     try {
@@ -168,6 +170,7 @@ final class BroadcastDelivery {
     }
   }
 
+  /** Writes what is new, in bseq order, while fewer than {@code window} are unacked. */
   void pump() {
     if (!active() || inFlight.isFull()) return;
     long now = out.clock().getAsLong();

@@ -67,6 +67,25 @@ public final class TcpListener {
   private volatile boolean closing;
   private Tcp.ServerBinding binding;
 
+  /** Hears of each connection's start and end. */
+  private final TcpConnection.Owner owner =
+      new TcpConnection.Owner() {
+        @Override
+        public boolean opened(TcpConnection.Handle connection) {
+          connections.add(connection);
+          return closing;
+        }
+
+        @Override
+        public void closed(TcpConnection.Handle connection, InetSocketAddress remote) {
+          release(remote);
+          connections.remove(connection);
+          if (closing && connections.isEmpty()) allClosed.complete(Done.getInstance());
+        }
+      };
+
+  private final TcpConnection.Shared shared;
+
   private TcpListener(GatewayContext gw, TcpSettings tcp, SourceAccess access) {
     this.gw = gw;
     this.settings = gw.settings();
@@ -163,24 +182,6 @@ public final class TcpListener {
     gw.metrics().releaseConnection();
     access.release(source);
   }
-
-  private final TcpConnection.Shared shared;
-
-  private final TcpConnection.Owner owner =
-      new TcpConnection.Owner() {
-        @Override
-        public boolean opened(TcpConnection.Handle connection) {
-          connections.add(connection);
-          return closing;
-        }
-
-        @Override
-        public void closed(TcpConnection.Handle connection, InetSocketAddress remote) {
-          release(remote);
-          connections.remove(connection);
-          if (closing && connections.isEmpty()) allClosed.complete(Done.getInstance());
-        }
-      };
 
   /**
    * Writes one close frame and ends the connection: at the client's end of stream or after
