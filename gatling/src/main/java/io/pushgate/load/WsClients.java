@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -232,6 +233,7 @@ final class WsClients implements AutoCloseable {
     private final String user;
     private Semaphore inFlight; // released once, at welcome or failure
     private boolean isWelcomed;
+    private ScheduledFuture<?> pings; // from welcome until the channel closes
 
     Client(String user, Semaphore inFlight) {
       this.user = user;
@@ -336,12 +338,13 @@ final class WsClients implements AutoCloseable {
         welcomed.increment();
         release();
         long hb = Math.max(1, number(text, "\"hb\":"));
-        ctx.executor()
-            .scheduleAtFixedRate(
-                () -> ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")),
-                hb,
-                hb,
-                TimeUnit.SECONDS);
+        pings =
+            ctx.executor()
+                .scheduleAtFixedRate(
+                    () -> ctx.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")),
+                    hb,
+                    hb,
+                    TimeUnit.SECONDS);
       }
     }
 
@@ -355,6 +358,7 @@ final class WsClients implements AutoCloseable {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (pings != null) pings.cancel(false); // else it writes to the closed channel forever
       open.remove(ctx.channel());
       if (!isWelcomed) {
         fail();
