@@ -70,12 +70,12 @@ public final class MqttFanOut {
       Channel out = MqttLoad.connect(group, host, port, run + "-pub", true, publisher);
       publisher.connected.get(30, TimeUnit.SECONDS);
       for (MqttQoS qos : new MqttQoS[] {MqttQoS.AT_MOST_ONCE, MqttQoS.AT_LEAST_ONCE}) {
-        long idle0 = ProcessCpu.ticks(brokerPid);
+        long idle0 = ProcessCpu.micros(brokerPid);
         TimeUnit.SECONDS.sleep(5); // the idle baseline's window: benchmark pacing
-        long idleTicks = ProcessCpu.ticks(brokerPid) - idle0;
+        long idleUs = ProcessCpu.micros(brokerPid) - idle0;
         long before = delivered.sum();
         long expected = before + (long) subs * msgs;
-        long c0 = ProcessCpu.ticks(brokerPid);
+        long c0 = ProcessCpu.micros(brokerPid);
         long t0 = System.nanoTime();
         for (int n = 0; n < msgs; n++) {
           String json =
@@ -94,9 +94,9 @@ public final class MqttFanOut {
         while (delivered.sum() < expected && System.nanoTime() < deadline)
           TimeUnit.MILLISECONDS.sleep(20); // polling a counter of a load tool
         double secs = (System.nanoTime() - t0) / 1e9;
-        long c1 = ProcessCpu.ticks(brokerPid);
+        long c1 = ProcessCpu.micros(brokerPid);
         long n = delivered.sum() - before;
-        long cpuUs = (c1 - c0) * 10_000 - Math.round(idleTicks * 10_000 * secs / 5.0);
+        long cpuUs = (c1 - c0) - Math.round(idleUs * secs / 5.0);
         System.out.printf(
             "MQTT-FANOUT qos=%d subscribers=%d messages=%d deliveries=%d seconds=%.2f brokerCpuNsPerDelivery=%d%n",
             qos.value(), subs, msgs, n, secs, cpuUs * 1000 / Math.max(1, n));

@@ -61,7 +61,7 @@ public final class ParkedSends {
       String kind, int round, String api, String prefix, int users, WsClients clients, long nodePid)
       throws Exception {
     long pushesBefore = clients.pushes.sum();
-    long cpu0 = ProcessCpu.ticks(nodePid);
+    long cpu0 = ProcessCpu.micros(nodePid);
     long start = System.nanoTime();
     long accepted = BulkSends.toEveryUser(api, prefix, users, 1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -69,7 +69,7 @@ public final class ParkedSends {
       Thread.sleep(10); // polling a benchmark counter, not synchronisation
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long cpuMs = (ProcessCpu.ticks(nodePid) - cpu0) * 10;
+    long cpuMs = (ProcessCpu.micros(nodePid) - cpu0) / 1000;
     long received = clients.pushes.sum() - pushesBefore;
     System.out.printf(
         "PARKED kind=%s round=%d users=%d accepted=%d received=%d allDeliveredMs=%.0f nodeCpuUsPerMsg=%d%n",

@@ -67,7 +67,7 @@ public final class ReconnectStorm {
     long closedBefore = clients.closedByServer.sum();
     clients.pushesByUser.clear();
     long clientCpu0 = ownCpuNanos();
-    long nodeTicks0 = ticks(nodePid);
+    long nodeCpuUs0 = nodeCpuMicros(nodePid);
     long start = System.nanoTime();
     clients.connect(prefix, 0, users);
     double reconnectSeconds = (System.nanoTime() - start) / 1e9;
@@ -79,8 +79,7 @@ public final class ReconnectStorm {
     }
     double deliveredSeconds = (System.nanoTime() - start) / 1e9;
     long clientCpuMs = (ownCpuNanos() - clientCpu0) / 1_000_000;
-    long nodeCpuMs =
-        nodePid == null ? -1 : (ticks(nodePid) - nodeTicks0) * 1000 / ProcessCpu.TICKS_PER_SECOND;
+    long nodeCpuMs = nodePid == null ? -1 : (nodeCpuMicros(nodePid) - nodeCpuUs0) / 1000;
     long received = clients.pushes.sum() - pushesBefore;
     long usersShort =
         clients.pushesByUser.values().stream().filter(c -> c.sum() < perUser).count()
@@ -103,9 +102,9 @@ public final class ReconnectStorm {
         .getProcessCpuTime();
   }
 
-  /** CPU ticks of the node, or 0 without one. */
-  private static long ticks(String pid) throws Exception {
-    return pid == null ? 0 : ProcessCpu.ticks(Long.parseLong(pid));
+  /** CPU time of the node in microseconds, or 0 without one. */
+  private static long nodeCpuMicros(String pid) throws Exception {
+    return pid == null ? 0 : ProcessCpu.micros(Long.parseLong(pid));
   }
 
   private record Storm(
